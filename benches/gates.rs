@@ -1,0 +1,7 @@
+//! Criterion benches for the gates layer (being written; see docs/PERFORMANCE.md).
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn placeholder(_c: &mut Criterion) {}
+
+criterion_group!(benches, placeholder);
+criterion_main!(benches);

@@ -1,0 +1,3 @@
+//! Circuit generators on the netlist: adders, multipliers, MAC units.
+//!
+//! (Being built: see issues 4 and 5.)

@@ -1,0 +1,3 @@
+//! Costs: operation kinds, tallies, cost tables, estimates and reports.
+//!
+//! (Being built: see issue 6.)

@@ -1,0 +1,3 @@
+//! Gate-level netlists: IR, builder, bit-parallel simulator, stats and cell libraries.
+//!
+//! (Being built: see issue 4.)

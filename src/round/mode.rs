@@ -1,0 +1,102 @@
+//! Rounding modes.
+
+use std::fmt;
+
+/// How a value that cannot be represented exactly is rounded.
+///
+/// Every mode acts on the true (sign-magnitude) value. "Up"/"away" in the docs below means
+/// the magnitude is incremented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum RoundingMode {
+    /// Nearest, ties to the even neighbour (IEEE 754 default, `roundTiesToEven`).
+    #[default]
+    NearestEven,
+    /// Nearest, ties away from zero (IEEE 754 `roundTiesToAway`, C `round()`).
+    NearestAway,
+    /// Nearest, ties toward +∞: what an integer "add half then shift right" does in quantized
+    /// inference (gemmlowp's `RoundingDivideByPOT` is ties *away*; see [`Self::NearestAway`]).
+    NearestTowardPositive,
+    /// Truncate toward zero (`roundTowardZero`, C integer division).
+    TowardZero,
+    /// Toward +∞ (`roundTowardPositive`, ceiling).
+    TowardPositive,
+    /// Toward −∞ (`roundTowardNegative`, floor; an arithmetic right shift).
+    TowardNegative,
+    /// Round to odd: truncate, and set the last bit when anything was lost. Rounding a
+    /// round-to-odd result with at least two more bits once more gives a correctly rounded
+    /// result, so it is used for double-rounding-free narrowing.
+    ToOdd,
+    /// Stochastic rounding with explicit random bits, so results are reproducible.
+    ///
+    /// The magnitude is rounded away from zero exactly when the low `bits` bits of `random`,
+    /// read as a `bits`-bit fraction, are below the first `bits` discarded bits: the
+    /// probability of rounding up equals the discarded fraction (truncated to `bits` bits).
+    /// `bits` is clamped to 1..=64.
+    Stochastic {
+        /// The random bits (only the low `bits` are used).
+        random: u64,
+        /// How many random bits, 1..=64.
+        bits: u32,
+    },
+}
+
+impl RoundingMode {
+    /// The seven deterministic modes, for exhaustive tests and reports.
+    pub const DETERMINISTIC: [RoundingMode; 7] = [
+        RoundingMode::NearestEven,
+        RoundingMode::NearestAway,
+        RoundingMode::NearestTowardPositive,
+        RoundingMode::TowardZero,
+        RoundingMode::TowardPositive,
+        RoundingMode::TowardNegative,
+        RoundingMode::ToOdd,
+    ];
+
+    /// The five IEEE 754-2019 modes (the attributes a conforming implementation must offer).
+    pub const IEEE: [RoundingMode; 5] = [
+        RoundingMode::NearestEven,
+        RoundingMode::NearestAway,
+        RoundingMode::TowardZero,
+        RoundingMode::TowardPositive,
+        RoundingMode::TowardNegative,
+    ];
+
+    /// A short name: `rne`, `rna`, `rnp`, `rtz`, `rup`, `rdn`, `rto`, `sr<k>`.
+    pub fn short_name(&self) -> String {
+        match self {
+            RoundingMode::NearestEven => "rne".into(),
+            RoundingMode::NearestAway => "rna".into(),
+            RoundingMode::NearestTowardPositive => "rnp".into(),
+            RoundingMode::TowardZero => "rtz".into(),
+            RoundingMode::TowardPositive => "rup".into(),
+            RoundingMode::TowardNegative => "rdn".into(),
+            RoundingMode::ToOdd => "rto".into(),
+            RoundingMode::Stochastic { bits, .. } => format!("sr{bits}"),
+        }
+    }
+
+    /// True for the three round-to-nearest modes.
+    pub fn is_nearest(&self) -> bool {
+        matches!(
+            self,
+            RoundingMode::NearestEven
+                | RoundingMode::NearestAway
+                | RoundingMode::NearestTowardPositive
+        )
+    }
+}
+
+impl fmt::Display for RoundingMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RoundingMode::NearestEven => f.write_str("nearest, ties to even"),
+            RoundingMode::NearestAway => f.write_str("nearest, ties away from zero"),
+            RoundingMode::NearestTowardPositive => f.write_str("nearest, ties toward +inf"),
+            RoundingMode::TowardZero => f.write_str("toward zero"),
+            RoundingMode::TowardPositive => f.write_str("toward +inf"),
+            RoundingMode::TowardNegative => f.write_str("toward -inf"),
+            RoundingMode::ToOdd => f.write_str("to odd"),
+            RoundingMode::Stochastic { bits, .. } => write!(f, "stochastic ({bits} random bits)"),
+        }
+    }
+}
