@@ -81,7 +81,7 @@ impl Bits {
                 value: value.to_string(),
                 min: "0".into(),
                 max: mask(width).to_string(),
-                what: format!("a {width}-bit unsigned pattern"),
+                what: format!("{width}-bit unsigned pattern"),
             });
         }
         Ok(Bits::from_low(value, width))
@@ -106,7 +106,7 @@ impl Bits {
                 value: value.to_string(),
                 min: min.to_string(),
                 max: max.to_string(),
-                what: format!("a {width}-bit two's complement pattern"),
+                what: format!("{width}-bit two's complement pattern"),
             });
         }
         Ok(Bits::from_low(value as u128, width))
@@ -208,7 +208,7 @@ impl Bits {
                 value: i.to_string(),
                 min: "0".into(),
                 max: (count - 1).to_string(),
-                what: format!("{what} of a {}-bit pattern", self.width()),
+                what: format!("{what} of the {}-bit pattern", self.width()),
             })
         }
     }

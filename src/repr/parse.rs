@@ -13,7 +13,8 @@ fn parse_error(input: &str, reason: impl Into<String>) -> Error {
 impl Bits {
     /// Parses a prefixed literal: `0b` binary, `0o` octal or `0x` hex (either case), with `_`
     /// or spaces between digits. The width is the number of digits times the bits per digit,
-    /// so leading zeros count: `0x04AF` is 16 bits.
+    /// so leading zeros count: `0x04AF` is 16 bits (capped at 128 when the extra top bits
+    /// of an octal literal are zero).
     ///
     /// # Errors
     ///
@@ -112,13 +113,19 @@ fn parse_digits(input: &str, digits: &str, radix: u32) -> Result<Bits> {
     if radix.is_power_of_two() {
         let per_digit = radix.trailing_zeros();
         let width = values.len() as u64 * per_digit as u64;
-        if width > MAX_BITS as u64 {
+        if width >= (MAX_BITS + per_digit) as u64 {
             return Err(too_wide(width.to_string()));
         }
-        let value = values
-            .iter()
-            .fold(0u128, |v, &d| (v << per_digit) | d as u128);
-        return Ok(Bits::from_low(value, width as u32));
+        let mut value = 0u128;
+        for &d in &values {
+            // Octal digits do not divide 128 bits: a 43-digit octal literal whose top
+            // digit is at most 3 still fits, and is clamped to 128 bits.
+            if value >> (128 - per_digit) != 0 {
+                return Err(too_wide(width.to_string()));
+            }
+            value = (value << per_digit) | d as u128;
+        }
+        return Ok(Bits::from_low(value, width.min(MAX_BITS as u64) as u32));
     }
     let mut value = 0u128;
     for &d in &values {
@@ -141,6 +148,10 @@ mod tests {
         assert_eq!(Bits::parse("0B1").unwrap().width(), 1);
         assert_eq!(Bits::parse_radix("0", 10).unwrap().width(), 1);
         assert_eq!(Bits::parse_radix("777", 8).unwrap().width(), 9);
+        let top = format!("0o3{}", "7".repeat(42));
+        assert_eq!(Bits::parse(&top).unwrap().to_u128(), u128::MAX);
+        assert!(Bits::parse(&format!("0o4{}", "0".repeat(42))).is_err());
+        assert!(Bits::parse(&format!("0x{}", "0".repeat(33))).is_err());
         assert_eq!(
             Bits::parse(&format!("0x{}", "F".repeat(32)))
                 .unwrap()
