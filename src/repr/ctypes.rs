@@ -219,9 +219,10 @@ pub fn c_type_table(model: DataModel) -> String {
         let (smin, smax) = model.range(t, true);
         let (_, umax) = model.range(t, false);
         out.push_str(&format!(
-            "  {:<10} {} bytes  signed {} … {}  unsigned 0 … {}\n",
+            "  {:<10} {} byte{}  signed {} … {}  unsigned 0 … {}\n",
             t.name(),
             model.size_bytes(t),
+            if model.size_bytes(t) == 1 { " " } else { "s" },
             with_thousands(smin),
             with_thousands(smax),
             with_thousands(umax)

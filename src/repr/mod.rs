@@ -40,3 +40,9 @@ pub use radix::{
     hex_to_binary, positional_expansion, power_of_two, repeated_division, with_thousands,
 };
 pub use wide::WideInt;
+
+/// Runs the code blocks of the number-systems chapter as doctests, so the chapter cannot
+/// drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/number-systems.md")]
+struct NumberSystemsChapter;
