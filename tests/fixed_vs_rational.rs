@@ -473,3 +473,35 @@ fn widest_products_saturate_and_wrap_exactly() {
         );
     }
 }
+
+#[test]
+fn comparison_across_formats_matches_cross_multiplication() {
+    // a / 2^Ma <=> b / 2^Mb  iff  a · 2^Mb <=> b · 2^Ma (exact in i128 for 8-bit formats).
+    let formats = formats_of_width(8);
+    for &fa in &formats {
+        for &fb in [
+            FixedFormat::q(4, 4).unwrap(),
+            FixedFormat::uq(0, 8).unwrap(),
+            fa,
+        ]
+        .iter()
+        {
+            for a in all_values(fa) {
+                for b in all_values(fb) {
+                    let want = (a.raw() << fb.frac_bits()).cmp(&(b.raw() << fa.frac_bits()));
+                    assert_eq!(a.cmp_value(&b), want, "{a:?} vs {b:?}");
+                    let same = fa == fb;
+                    assert_eq!(a.partial_cmp(&b), same.then_some(want));
+                    assert_eq!(a == b, same && a.raw() == b.raw());
+                }
+            }
+        }
+    }
+    // The widest formats: magnitudes up to 2^128 after alignment.
+    let u = Fixed::max(FixedFormat::uq(64, 0).unwrap());
+    let f = Fixed::max(FixedFormat::uq(0, 64).unwrap());
+    assert_eq!(u.cmp_value(&f), std::cmp::Ordering::Greater);
+    let m = Fixed::min(FixedFormat::q(64, 0).unwrap());
+    assert_eq!(m.cmp_value(&f), std::cmp::Ordering::Less);
+    assert_eq!(f.cmp_value(&f), std::cmp::Ordering::Equal);
+}
