@@ -210,7 +210,7 @@ fn fixed_values_out_of_range() {
     let q44 = FixedFormat::q(4, 4).unwrap();
     assert_eq!(
         msg(Fixed::from_raw(q44, 128)),
-        "value raw 128 is out of range raw -128..=raw 127 for Q4.4"
+        "value 128 is out of range -128..=127 for raw values of Q4.4"
     );
     assert_eq!(
         msg(Fixed::from_bits(q44, 0x100)),

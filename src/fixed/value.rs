@@ -49,10 +49,10 @@ impl Fixed {
             Ok(Fixed::from_pattern_unchecked(format, raw as u64))
         } else {
             Err(Error::OutOfRange {
-                value: format!("raw {raw}"),
-                min: format!("raw {}", format.min_raw()),
-                max: format!("raw {}", format.max_raw()),
-                what: format.to_string(),
+                value: raw.to_string(),
+                min: format.min_raw().to_string(),
+                max: format.max_raw().to_string(),
+                what: format!("raw values of {format}"),
             })
         }
     }

@@ -345,6 +345,42 @@ impl fmt::Display for Bits {
     }
 }
 
+impl std::str::FromStr for Bits {
+    type Err = Error;
+    /// [`Bits::parse`]: `"0x4AF".parse::<Bits>()`.
+    fn from_str(s: &str) -> Result<Bits> {
+        Bits::parse(s)
+    }
+}
+
+impl fmt::Binary for Bits {
+    /// Every bit of the width, MSB first (`{:#b}` adds `0b`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad_integral(true, "0b", &self.to_binary())
+    }
+}
+
+impl fmt::Octal for Bits {
+    /// `ceil(width / 3)` digits (`{:#o}` adds `0o`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad_integral(true, "0o", &self.to_octal())
+    }
+}
+
+impl fmt::UpperHex for Bits {
+    /// `ceil(width / 4)` digits (`{:#X}` adds `0x`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad_integral(true, "0x", &self.to_hex())
+    }
+}
+
+impl fmt::LowerHex for Bits {
+    /// `ceil(width / 4)` digits (`{:#x}` adds `0x`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad_integral(true, "0x", &self.to_hex().to_ascii_lowercase())
+    }
+}
+
 impl fmt::Debug for Bits {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Bits({}'b{})", self.width(), self.to_binary())
@@ -387,6 +423,16 @@ mod tests {
         );
         let empty = BitVec::<u64, Lsb0>::new();
         assert!(Bits::from_bitslice(&empty).is_err());
+    }
+
+    #[test]
+    fn format_traits_keep_the_width() {
+        let b: Bits = "0x04af".parse().unwrap();
+        assert_eq!(format!("{b:#X}"), "0x04AF");
+        assert_eq!(format!("{b:x}"), "04af");
+        assert_eq!(format!("{b:#b}"), "0b0000010010101111");
+        assert_eq!(format!("{:o}", Bits::parse("0o017").unwrap()), "017");
+        assert_eq!(format!("{b:>20X}"), "                04AF");
     }
 
     #[test]
