@@ -505,3 +505,26 @@ fn comparison_across_formats_matches_cross_multiplication() {
     assert_eq!(m.cmp_value(&f), std::cmp::Ordering::Less);
     assert_eq!(f.cmp_value(&f), std::cmp::Ordering::Equal);
 }
+
+#[test]
+fn stochastic_mul_exhaustive_q44() {
+    // |x·y| = q·16 + r: the magnitude rounds up exactly when the k random bits, as a k-bit
+    // fraction, are below r/16 (the discarded fraction, r · 2^(k-4) in k-bit units).
+    let q44 = FixedFormat::q(4, 4).unwrap();
+    for k in [4u32, 6] {
+        for a in all_values(q44) {
+            for b in all_values(q44) {
+                let p = a.raw() * b.raw();
+                let (q, r) = (p.abs() / 16, p.abs() % 16);
+                for random in (0..1u64 << k).step_by(3) {
+                    let mode = RoundingMode::Stochastic { random, bits: k };
+                    let up = (random as i128) < r << (k - 4);
+                    let magnitude = q + up as i128;
+                    let want = if p < 0 { -magnitude } else { magnitude };
+                    let got = a.wrapping_mul(b, mode).unwrap();
+                    assert_eq!(got.raw(), wrap(want, q44), "{p}/16 random {random} k {k}");
+                }
+            }
+        }
+    }
+}
