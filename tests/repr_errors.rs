@@ -225,6 +225,10 @@ fn fixed_values_out_of_range() {
         "value inf is out of range -8.0..=7.9375 for Q4.4"
     );
     assert_eq!(
+        msg(Fixed::from_f64(-1e300, q44, NearestEven)),
+        "value -1e300 is out of range -8.0..=7.9375 for Q4.4"
+    );
+    assert_eq!(
         msg(Fixed::from_f64(f64::NAN, q44, NearestEven)),
         "invalid value NaN: not a number has no fixed-point value"
     );

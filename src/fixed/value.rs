@@ -125,7 +125,13 @@ impl Fixed {
     pub fn from_f64(x: f64, format: FixedFormat, mode: RoundingMode) -> Result<Fixed> {
         let landed = f64_exact(x, format.frac_bits(), mode)?.land(format);
         if landed.overflow {
-            return Err(out_of_range(x.to_string(), format));
+            // Short scientific form for huge inputs (1e300 would print 301 digits).
+            let shown = if x.abs() >= 1e16 {
+                format!("{x:e}")
+            } else {
+                x.to_string()
+            };
+            return Err(out_of_range(shown, format));
         }
         Ok(landed.wrapped)
     }
