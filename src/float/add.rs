@@ -54,15 +54,6 @@ impl FloatFormat {
                 sigb = 0;
             }
         }
-        if siga == 0 && sigb == 0 {
-            // (±0) + (±0): the common sign, else +0 (−0 toward −∞).
-            let neg = if sa == sb {
-                sa
-            } else {
-                env.rounding == RoundingMode::TowardNegative
-            };
-            return StatusAnd::exact(self.zero_bits(neg));
-        }
         // Order by magnitude (the encoding is monotone in it), then align the smaller.
         // (Under denormals-are-zero a flushed operand is a subnormal, so it still orders
         // below any normal one, and two zeros were handled above.)
@@ -88,8 +79,13 @@ impl FloatFormat {
         let t = small + (sticky & subtract) as u64;
         let sum = if subtract { big - t } else { big + t };
         if sum == 0 && !sticky {
-            // Exact cancellation: +0, or −0 toward −∞.
-            let neg = env.rounding == RoundingMode::TowardNegative;
+            // A zero sum is exact: (±0) + (±0) keeps the common sign; otherwise (x − x, or
+            // zeros of opposite signs) it is +0, or −0 toward −∞.
+            let neg = if subtract {
+                env.rounding == RoundingMode::TowardNegative
+            } else {
+                sa
+            };
             return StatusAnd::exact(self.zero_bits(neg));
         }
         self.round_pack_u64(s_big, sum, e0, sticky, env)
