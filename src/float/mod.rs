@@ -2,3 +2,6 @@
 //! rounding mode and IEEE flags, conversions, typed wrappers, explain traces.
 //!
 //! (Being built: see issue 3.)
+
+mod decimal;
+mod parse;
