@@ -9,11 +9,67 @@
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
+use super::env::FloatEnv;
+use super::format::FloatFormat;
+use super::status::StatusAnd;
 use crate::{Error, Result};
 
+impl FloatFormat {
+    /// Parses a decimal (`0.1`, `-2.5e-3`, `.5`, `1.`) or hex-float (`0x1.8p3`, `-0X1P-149`)
+    /// literal, or `inf`/`infinity`/`nan` (any case, optional sign), correctly rounded into
+    /// this format under `env`'s rounding mode, with the flags of that one rounding (inexact,
+    /// overflow, underflow).
+    ///
+    /// The literal's exact value is computed with big integers and rounded once by
+    /// [`FloatFormat::round_pack`]; parsing through `f64` first could round twice. `inf` and
+    /// `nan` go through [`FloatFormat::convert`] from FP64, so formats without infinities or
+    /// NaNs get the same results (and flags) as a conversion would give.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] for an empty or malformed literal (no digits, a stray character, an
+    /// exponent without digits).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::float::{FloatEnv, FloatFormat};
+    /// use arithsim::round::{Flags, RoundingMode};
+    ///
+    /// let env = FloatEnv::default();
+    /// let r = FloatFormat::FP32.parse("0.1", &env)?;
+    /// assert_eq!(r.value, 0.1f32.to_bits() as u64);
+    /// assert_eq!(r.flags, Flags::INEXACT);
+    /// assert_eq!(FloatFormat::FP16.parse("0x1.8p3", &env)?.value, 0x4A00); // 12.0
+    /// let down = FloatEnv::new(RoundingMode::TowardZero);
+    /// assert_eq!(FloatFormat::FP8_E4M3.parse("1000", &down)?.value, 0x7E); // 448
+    /// assert!(FloatFormat::FP32.parse("1.2.3", &env).is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn parse(self, literal: &str, env: &FloatEnv) -> Result<StatusAnd<u64>> {
+        let lit = parse_literal(literal)?;
+        Ok(match lit.value {
+            LiteralValue::Zero => StatusAnd::exact(self.zero_bits(lit.negative)),
+            LiteralValue::Infinity | LiteralValue::Nan => {
+                let fp64 = FloatFormat::FP64;
+                let magnitude = match lit.value {
+                    LiteralValue::Nan => fp64.default_nan(super::env::NanPolicy::RiscV),
+                    _ => fp64.infinity_bits().unwrap_or(0),
+                };
+                let sign = if lit.negative { fp64.sign_bit() } else { 0 };
+                fp64.convert(sign | magnitude, self, env)
+            }
+            LiteralValue::Finite { sig, exp, sticky } => {
+                self.round_pack(lit.negative, sig, exp, sticky, env)
+            }
+        })
+    }
+}
+
 /// How many leading bits of the exact value are kept before the single rounding. Any format
-/// has at most 53 significand bits, so 96 bits plus a sticky bit always decide the rounding.
-pub(crate) const EXACT_BITS: u32 = 96;
+/// has at most 53 significand bits, so 120 bits plus a sticky bit always decide the rounding,
+/// with the 64 discarded bits stochastic rounding reads exact too.
+pub(crate) const EXACT_BITS: u32 = 120;
 
 /// A literal reduced for rounding: `(-1)^negative * value`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -302,11 +358,11 @@ mod tests {
         assert_eq!(to_f64_rne(lit), -(2f64.powi(-149)));
         let lit = parse_literal("0x.0001p16").unwrap();
         assert_eq!(to_f64_rne(lit), 1.0);
-        // 97 significant bits: the last one only shows in the sticky bit.
-        let lit = parse_literal("0x1000000000000000000000001").unwrap();
+        // 121 significant bits: the last one only shows in the sticky bit.
+        let lit = parse_literal("0x1000000000000000000000000000001").unwrap();
         match lit.value {
             LiteralValue::Finite { sig, exp, sticky } => {
-                assert_eq!((sig, exp, sticky), (1 << 95, 1, true));
+                assert_eq!((sig, exp, sticky), (1 << 119, 1, true));
             }
             other => panic!("{other:?}"),
         }
@@ -347,7 +403,7 @@ mod tests {
             match parse_literal(s).unwrap().value {
                 LiteralValue::Finite { sig, exp, sticky } => {
                     assert!(sticky, "{s}");
-                    assert_eq!(sig, 1 << 95);
+                    assert_eq!(sig, 1 << (EXACT_BITS - 1));
                     assert_eq!(exp > 0, up, "{s}");
                     assert!(exp.unsigned_abs() > 10_000, "{s}");
                 }
