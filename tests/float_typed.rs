@@ -82,6 +82,10 @@ fn f32_ops_match_native() {
         }
         let (x, p) = (f32::from_bits(a), F32::from_bits(a));
         assert!(same32(p.sqrt(), x.sqrt()), "sqrt {a:#x}");
+        assert!(same32(p.floor(), x.floor()), "floor {a:#x}");
+        assert!(same32(p.ceil(), x.ceil()), "ceil {a:#x}");
+        assert!(same32(p.trunc(), x.trunc()), "trunc {a:#x}");
+        assert!(same32(p.round(), x.round()), "round {a:#x}");
         assert_eq!((-p).to_bits(), (-x).to_bits());
         assert_eq!(p.abs().to_bits(), x.abs().to_bits());
         assert!(same32(<F32 as From<f32>>::from(x), x));
@@ -353,9 +357,15 @@ fn num_traits_delegate_to_the_inherent_methods() {
 #[test]
 fn half_conversions_copy_bits() {
     for bits in [0u16, 0x3C00, 0x8001, 0x7C00, 0x7E00] {
-        assert_eq!(F16::from(half::f16::from_bits(bits)).to_bits(), bits);
+        assert_eq!(
+            <F16 as From<half::f16>>::from(half::f16::from_bits(bits)).to_bits(),
+            bits
+        );
         assert_eq!(half::f16::from(F16::from_bits(bits)).to_bits(), bits);
-        assert_eq!(Bf16::from(half::bf16::from_bits(bits)).to_bits(), bits);
+        assert_eq!(
+            <Bf16 as From<half::bf16>>::from(half::bf16::from_bits(bits)).to_bits(),
+            bits
+        );
         assert_eq!(half::bf16::from(Bf16::from_bits(bits)).to_bits(), bits);
     }
 }

@@ -130,6 +130,41 @@ macro_rules! typed_float {
                 Self::wrap(Self::FORMAT.sqrt(self.raw(), &ENV).value)
             }
 
+            /// Rounded to an integral value in `mode` (the IEEE `roundToIntegral`).
+            #[inline]
+            #[must_use]
+            pub fn round_to_integral(self, mode: RoundingMode) -> $name {
+                Self::wrap(Self::FORMAT.round_to_integral(self.raw(), &FloatEnv::new(mode)).value)
+            }
+
+            /// The largest integral value not above `self`.
+            #[inline]
+            #[must_use]
+            pub fn floor(self) -> $name {
+                self.round_to_integral(RoundingMode::TowardNegative)
+            }
+
+            /// The smallest integral value not below `self`.
+            #[inline]
+            #[must_use]
+            pub fn ceil(self) -> $name {
+                self.round_to_integral(RoundingMode::TowardPositive)
+            }
+
+            /// The integral part (rounded toward zero).
+            #[inline]
+            #[must_use]
+            pub fn trunc(self) -> $name {
+                self.round_to_integral(RoundingMode::TowardZero)
+            }
+
+            /// The nearest integral value, halfway cases away from zero (like `f32::round`).
+            #[inline]
+            #[must_use]
+            pub fn round(self) -> $name {
+                self.round_to_integral(RoundingMode::NearestAway)
+            }
+
             /// NaN.
             #[inline]
             pub fn is_nan(self) -> bool {

@@ -206,6 +206,22 @@ macro_rules! float_core_for {
             fn abs(self) -> $name {
                 $name::abs(self)
             }
+            #[inline]
+            fn floor(self) -> $name {
+                $name::floor(self)
+            }
+            #[inline]
+            fn ceil(self) -> $name {
+                $name::ceil(self)
+            }
+            #[inline]
+            fn trunc(self) -> $name {
+                $name::trunc(self)
+            }
+            #[inline]
+            fn round(self) -> $name {
+                $name::round(self)
+            }
             fn classify(self) -> FpCategory {
                 match $name::classify(self) {
                     FloatClass::SignalingNan | FloatClass::QuietNan => FpCategory::Nan,
