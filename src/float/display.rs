@@ -6,6 +6,7 @@ use std::fmt;
 use super::classify::Kind;
 use super::decimal::{self, Decimal};
 use super::format::FloatFormat;
+use super::value::FloatValue;
 
 /// A value of a format, ready to print (see [`FloatFormat::display`]).
 ///
@@ -257,5 +258,26 @@ impl fmt::Display for BitFields {
 impl fmt::Debug for BitFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for FloatValue {
+    /// The shortest decimal that reads back to the same bits (see [`FloatFormat::display`]).
+    ///
+    /// ```
+    /// use arithsim::float::{FloatFormat, FloatValue};
+    /// let v = FloatValue::new(FloatFormat::BF16, 0x3DCD)?;
+    /// assert_eq!(v.to_string(), "0.1");
+    /// assert_eq!(format!("{v:.5}"), "0.10010");
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.format().display(self.bits()), f)
+    }
+}
+
+impl fmt::LowerExp for FloatValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::LowerExp::fmt(&self.format().display(self.bits()), f)
     }
 }

@@ -12,6 +12,7 @@ use num_traits::{One, Zero};
 use super::env::FloatEnv;
 use super::format::FloatFormat;
 use super::status::StatusAnd;
+use super::value::FloatValue;
 use crate::{Error, Result};
 
 impl FloatFormat {
@@ -63,6 +64,32 @@ impl FloatFormat {
                 self.round_pack(lit.negative, sig, exp, sticky, env)
             }
         })
+    }
+}
+
+impl FloatValue {
+    /// Parses a literal into a value of `format`, correctly rounded under `env` (see
+    /// [`FloatFormat::parse`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] for an empty or malformed literal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::float::{FloatEnv, FloatFormat, FloatValue};
+    /// let v = FloatValue::parse(FloatFormat::FP8_E5M2, "0.3", &FloatEnv::default())?.value;
+    /// assert_eq!((v.bits(), v.to_string()), (0x35, "0.3".to_string()));
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn parse(
+        format: FloatFormat,
+        literal: &str,
+        env: &FloatEnv,
+    ) -> Result<StatusAnd<FloatValue>> {
+        let r = format.parse(literal, env)?;
+        Ok(StatusAnd::new(FloatValue::new(format, r.value)?, r.flags))
     }
 }
 
