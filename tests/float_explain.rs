@@ -133,6 +133,10 @@ fn fp16_point_one_plus_point_two_reads_like_the_textbook() {
         "{s}"
     );
     assert!(s.contains("exactly half a unit: a tie"), "{s}");
+    assert!(
+        s.contains("normalize (shift right 1 bit): 1.xxx x 2^-2"),
+        "{s}"
+    );
     assert!(s.contains("pack: 0x34cc"), "{s}");
     assert!(s.contains("flags: inexact"), "{s}");
     let align = t.align.unwrap();
@@ -140,6 +144,31 @@ fn fp16_point_one_plus_point_two_reads_like_the_textbook() {
         (align.shift, align.guard, align.round, align.sticky),
         (1, false, false, false)
     );
+}
+
+#[test]
+fn cancellation_shifts_left_and_products_carry_right() {
+    let f = FloatFormat::FP32;
+    let env = FloatEnv::default();
+    // 1.0000001 - 1 leaves one bit 23 places down.
+    let t = f
+        .explain(ExplainOp::Sub, &[0x3F80_0001, 0x3F80_0000], &env)
+        .unwrap();
+    assert_eq!(t.normalize.unwrap().shift, -23);
+    assert!(t.to_string().contains("shift left 23 bits"));
+    // 1.5 x 1.5 = 2.25 = 1.001b x 2^1.
+    let t = f
+        .explain(ExplainOp::Mul, &[0x3FC0_0000, 0x3FC0_0000], &env)
+        .unwrap();
+    assert_eq!(
+        (t.normalize.unwrap().shift, t.result.value),
+        (1, 0x4010_0000)
+    );
+    // 1.25 x 1.25 = 1.5625 needs no shift.
+    let t = f
+        .explain(ExplainOp::Mul, &[0x3FA0_0000, 0x3FA0_0000], &env)
+        .unwrap();
+    assert_eq!(t.normalize.unwrap().shift, 0);
 }
 
 #[test]

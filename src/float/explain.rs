@@ -76,6 +76,10 @@ pub struct AlignStep {
 pub struct NormalizeStep {
     /// The exact result is `1.xxx × 2^leading_exponent`.
     pub leading_exponent: i32,
+    /// How far the leading one moved from where the operation put the binary point: the
+    /// larger term's leading exponent for add/sub/fma, the sum of the factors' for mul.
+    /// Positive: shift right (a carry out of the top), negative: shift left (cancellation).
+    pub shift: i32,
     /// The result is below the smallest normal: the last place is the subnormal quantum.
     pub subnormal: bool,
     /// Exponent of the last kept bit.
@@ -209,6 +213,14 @@ impl FloatFormat {
                 }
             }
         };
+        let lead = |t: &Term| (!t.1.is_zero()).then(|| t.2 as i64 + t.1.bits() as i64 - 1);
+        let reference = match op {
+            ExplainOp::Mul => {
+                let (a, b) = (term(&ops[0]), term(&ops[1]));
+                lead(&a).zip(lead(&b)).map(|(p, q)| p + q)
+            }
+            _ => lead(&x).max(lead(&y)),
+        };
         let (negative, mag, exp) = if op == ExplainOp::Mul {
             x
         } else {
@@ -224,7 +236,8 @@ impl FloatFormat {
             return Ok(t);
         }
         t.exact = Some((negative, mag.to_str_radix(2), exp));
-        let norm = self.normalize_step(&mag, exp);
+        let mut norm = self.normalize_step(&mag, exp);
+        norm.shift = reference.map_or(0, |r| norm.leading_exponent - r as i32);
         let r = round(negative, norm.kept, norm.discarded, env.rounding);
         t.rounding = Some(RoundStep {
             loss: norm.discarded.class(),
@@ -284,6 +297,7 @@ impl FloatFormat {
         };
         NormalizeStep {
             leading_exponent: lead as i32,
+            shift: 0,
             subnormal: lead < emin,
             lsb_exponent: lsb as i32,
             kept,

@@ -99,9 +99,16 @@ impl fmt::Display for Explanation {
             step += 1;
         }
         if let (Some(n), Some(r)) = (&self.normalize, &self.rounding) {
+            let moved = match n.shift {
+                0 => "already 1.xxx".to_string(),
+                1 => "shift right 1 bit".to_string(),
+                k if k > 0 => format!("shift right {k} bits"),
+                -1 => "shift left 1 bit".to_string(),
+                k => format!("shift left {} bits", -k),
+            };
             writeln!(
                 f,
-                "{step}. normalize: 1.xxx x 2^{}; keep {} bits down to 2^{}{}",
+                "{step}. normalize ({moved}): 1.xxx x 2^{}; keep {} bits down to 2^{}{}",
                 n.leading_exponent,
                 (n.leading_exponent - n.lsb_exponent + 1).max(0),
                 n.lsb_exponent,
