@@ -301,3 +301,159 @@ fn shortest_round_trips_exhaustively_in_small_formats_and_sampled_fp32() {
         assert_eq!(f.parse(&s, &env).unwrap().value, bits, "{bits:#x} {s}");
     }
 }
+
+/// Exact `digits × 10^exp10` against `m × 2^k`, with big integers.
+fn cmp_dec_bin(digits: u64, exp10: i32, m: u64, k: i32) -> std::cmp::Ordering {
+    use num_bigint::BigUint;
+    let mut l = BigUint::from(digits);
+    let mut r = BigUint::from(m);
+    if exp10 >= 0 {
+        l *= BigUint::from(10u32).pow(exp10 as u32);
+    } else {
+        r *= BigUint::from(10u32).pow((-exp10) as u32);
+    }
+    if k >= 0 {
+        r <<= k as usize;
+    } else {
+        l <<= (-k) as usize;
+    }
+    l.cmp(&r)
+}
+
+/// Every deterministic mode (including round-to-odd and ties-toward-+inf, which rustc_apfloat
+/// lacks) in the 8-, 6- and 4-bit formats, against a reference that brackets the literal
+/// between two adjacent values by exact comparison and then applies the mode's rule.
+#[test]
+fn small_formats_every_mode_against_exact_bracketing() {
+    use std::cmp::Ordering;
+    let mut rng = Rng(0xABCD_EF01_2345_6789);
+    for (name, f) in FloatFormat::PRESETS {
+        if f.width() > 8 {
+            continue;
+        }
+        // Positive finite values in increasing order (the encoding is monotone).
+        let values: Vec<(u64, u64, i32)> = (0..=f.max_finite_bits())
+            .filter(|&b| !f.is_nan(b))
+            .map(|b| {
+                let u = f.unpack(b);
+                (b, u.significand, u.exponent)
+            })
+            .collect();
+        for _ in 0..1500 {
+            let digits = 1 + rng.below(9999);
+            let exp10 = rng.below(9) as i32 - 7;
+            // Stay at or below the largest finite value: overflow has its own tests.
+            let (_, mm, mk) = *values.last().unwrap();
+            if cmp_dec_bin(digits, exp10, mm, mk) == Ordering::Greater {
+                continue;
+            }
+            let lit = format!("{digits}e{exp10}");
+            // lo <= r < hi (hi may be missing only when r == max).
+            let i = values.partition_point(|&(_, m, k)| {
+                m == 0 || cmp_dec_bin(digits, exp10, m, k) != Ordering::Less
+            });
+            let (lo, lm, lk) = values[i - 1];
+            let exact = lm != 0 && cmp_dec_bin(digits, exp10, lm, lk) == Ordering::Equal;
+            for negative in [false, true] {
+                let s = if negative {
+                    format!("-{lit}")
+                } else {
+                    lit.clone()
+                };
+                for mode in RoundingMode::DETERMINISTIC {
+                    let got = f.parse(&s, &FloatEnv::new(mode)).unwrap();
+                    let want = if exact {
+                        lo
+                    } else {
+                        let (hi, hm, hk) = values[i];
+                        // Twice r against lo + hi, exactly: r vs (lo + hi) / 2.
+                        let mid = {
+                            let e = lk.min(hk);
+                            let m = (lm << (lk - e)) + (hm << (hk - e));
+                            cmp_dec_bin(digits, exp10, m, e - 1)
+                        };
+                        let up = match mode {
+                            RoundingMode::NearestEven => {
+                                mid == Ordering::Greater || (mid == Ordering::Equal && lo % 2 == 1)
+                            }
+                            RoundingMode::NearestAway => mid != Ordering::Less,
+                            RoundingMode::NearestTowardPositive => {
+                                mid == Ordering::Greater || (mid == Ordering::Equal && !negative)
+                            }
+                            RoundingMode::TowardZero => false,
+                            RoundingMode::TowardPositive => !negative,
+                            RoundingMode::TowardNegative => negative,
+                            RoundingMode::ToOdd => lo % 2 == 0,
+                            RoundingMode::Stochastic { .. } => unreachable!(),
+                        };
+                        if up { hi } else { lo }
+                    };
+                    let want = if want == 0 {
+                        f.zero_bits(negative)
+                    } else if negative {
+                        want | f.sign_bit()
+                    } else {
+                        want
+                    };
+                    assert_eq!(got.value, want, "{name} {mode:?} {s}");
+                    assert_eq!(
+                        got.flags.contains(Flags::INEXACT),
+                        !exact,
+                        "{name} {mode:?} {s}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn bit_fields_of_specials_in_every_convention() {
+    let cases = [
+        (
+            FloatFormat::FP8_E4M3,
+            0x7F,
+            "0 | 1111 | 111  (+, quiet NaN) = NaN",
+        ),
+        (
+            FloatFormat::FP8_E4M3,
+            0x7E,
+            "0 | 1111 | 110  (+, exponent 15 - 7 = 8, significand 1.110b) = 448",
+        ),
+        (
+            FloatFormat::FP8_E4M3FNUZ,
+            0x80,
+            "1 | 0000 | 000  (-, quiet NaN) = NaN",
+        ),
+        (
+            FloatFormat::FP4_E2M1,
+            0xF,
+            "1 | 11 | 1  (-, exponent 3 - 1 = 2, significand 1.1b) = -6",
+        ),
+        (
+            FloatFormat::FP16,
+            0x8000,
+            "1 | 00000 | 0000000000  (-, zero: exponent 1 - 15 = -14, significand 0.0000000000b) = -0",
+        ),
+        (
+            FloatFormat::FP16,
+            0x7D00,
+            "0 | 11111 | 0100000000  (+, signalling NaN) = NaN",
+        ),
+        (
+            FloatFormat::FP32,
+            0xFF80_0000,
+            "1 | 11111111 | 00000000000000000000000  (-, infinity) = -inf",
+        ),
+    ];
+    for (f, bits, want) in cases {
+        assert_eq!(f.fields(bits).to_string(), want, "{f} {bits:#x}");
+    }
+    // Long exact expansions are summarised by the shortest decimal.
+    assert!(
+        FloatFormat::FP32
+            .fields(0x3DCC_CCCD)
+            .to_string()
+            .ends_with(" ~ 0.1")
+    );
+}
