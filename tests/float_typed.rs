@@ -369,3 +369,34 @@ fn half_conversions_copy_bits() {
         assert_eq!(half::bf16::from(Bf16::from_bits(bits)).to_bits(), bits);
     }
 }
+
+#[test]
+fn widening_conversions_are_exact() {
+    for b in 0..=255u8 {
+        let x = F8E4M3::from_bits(b);
+        if x.is_nan() {
+            assert!(<F16 as From<F8E4M3>>::from(x).is_nan());
+            continue;
+        }
+        assert_eq!(<F16 as From<F8E4M3>>::from(x).to_f64(), x.to_f64());
+        assert_eq!(<Bf16 as From<F8E4M3>>::from(x).to_f64(), x.to_f64());
+        let y = F8E5M2::from_bits(b);
+        if !y.is_nan() {
+            assert_eq!(<F16 as From<F8E5M2>>::from(y).to_bits(), (b as u16) << 8);
+        }
+    }
+    for b in (0..=u16::MAX).step_by(7) {
+        let x = F16::from_bits(b);
+        if !x.is_nan() {
+            assert_eq!(
+                <F32 as From<F16>>::from(x).to_bits(),
+                half::f16::from_bits(b).to_f32().to_bits()
+            );
+            let y = Bf16::from_bits(b);
+            assert_eq!(
+                <F64 as From<Bf16>>::from(y).to_bits(),
+                half::bf16::from_bits(b).to_f64().to_bits()
+            );
+        }
+    }
+}

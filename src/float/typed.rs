@@ -395,3 +395,25 @@ macro_rules! to_f32 {
 }
 
 to_f32!(F32, F16, Bf16, F8E5M2, F8E4M3);
+
+/// Exact widening conversions between typed values (every value of the narrower type is a
+/// value of the wider one), through [`FloatFormat::convert`].
+macro_rules! widen {
+    ($($from:ident => $($to:ident),+);* $(;)?) => {$($(
+        impl From<$from> for $to {
+            /// Exact (NaNs stay NaN, quieted).
+            #[inline]
+            fn from(x: $from) -> $to {
+                $to::wrap($from::FORMAT.convert(x.raw(), $to::FORMAT, &ENV).value)
+            }
+        }
+    )+)*};
+}
+
+widen! {
+    F32 => F64;
+    F16 => F32, F64;
+    Bf16 => F32, F64;
+    F8E5M2 => F16, F32, F64;
+    F8E4M3 => F16, Bf16, F32, F64;
+}
