@@ -239,11 +239,26 @@ fn shortest_display_matches_rust_for_f32_and_f64_samples() {
             }
         }
     }
-    // Precision: the exact value rounded, like Rust.
-    for x in [0.1f32, 2.5, 1e-45, 3.4028235e38, 0.125] {
+    // Flags and padding like Rust's.
+    for x in [1.5f32, -0.25, f32::INFINITY, 0.0] {
         let d = FloatFormat::FP32.display(x.to_bits() as u64);
-        for p in [0usize, 1, 3, 9] {
+        assert_eq!(format!("{d:+}"), format!("{x:+}"));
+        assert_eq!(
+            format!("{d:>8}|{d:<8}|{d:^8}"),
+            format!("{x:>8}|{x:<8}|{x:^8}")
+        );
+        assert_eq!(format!("{d:08.2}"), format!("{x:08.2}"));
+        assert_eq!(
+            format!("{d:.3e}|{d:.0e}|{d:+.2e}"),
+            format!("{x:.3e}|{x:.0e}|{x:+.2e}")
+        );
+    }
+    // Precision: the exact value rounded, like Rust.
+    for x in [0.1f32, 2.5, 1e-45, 3.4028235e38, 0.125, 9.995, 99.5] {
+        let d = FloatFormat::FP32.display(x.to_bits() as u64);
+        for p in [0usize, 1, 2, 3, 9] {
             assert_eq!(format!("{d:.p$}"), format!("{x:.p$}"));
+            assert_eq!(format!("{d:.p$e}"), format!("{x:.p$e}"));
         }
     }
 }

@@ -179,6 +179,41 @@ impl Decimal {
         out
     }
 
+    /// Scientific notation with exactly `frac` digits after the point, the exact digits
+    /// rounded ties-to-even (like Rust's `{:.N e}`): `1.500e3`.
+    pub(crate) fn scientific_with_precision(&self, frac: usize) -> String {
+        let n = self.digits.len();
+        let keep = frac + 1;
+        let (mut digits, mut exp) = (self.digits.clone(), self.exp10 + n as i32 - 1);
+        if self.digits == "0" {
+            exp = 0;
+        } else if n > keep {
+            let t = BigUint::parse_bytes(self.digits.as_bytes(), 10).unwrap_or_default();
+            let d = pow10((n - keep) as u32);
+            let (q, r) = (&t / &d, &t % &d);
+            let twice: BigUint = r << 1usize;
+            let q = if twice > d || (twice == d && q.bit(0)) {
+                q + 1u32
+            } else {
+                q
+            };
+            digits = q.to_str_radix(10);
+            if digits.len() > keep {
+                // 9.99.. rounded up to 10.0..: one more power of ten.
+                digits.truncate(keep);
+                exp += 1;
+            }
+        }
+        while digits.len() < keep {
+            digits.push('0');
+        }
+        if keep == 1 {
+            format!("{digits}e{exp}")
+        } else {
+            format!("{}.{}e{exp}", &digits[..1], &digits[1..])
+        }
+    }
+
     /// Scientific notation like Rust's `{:e}`: `1e-45`, `1.5e3`.
     pub(crate) fn scientific(&self) -> String {
         let n = self.digits.len() as i32;

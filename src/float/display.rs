@@ -14,7 +14,8 @@ use super::value::FloatValue;
 /// even) maps back to the same bits, positionally like Rust's `f32`/`f64` `Display`
 /// (`0.1`, `65504`, `inf`, `-inf`, `NaN`, `-0`); `{:.N}` prints the exact value rounded to `N`
 /// fraction digits (ties to even); `{:e}` prints the shortest digits in scientific notation
-/// (`1e-45`, `6.5504e4`). `{:?}` shows the bit fields (see [`BitFields`]).
+/// (`1e-45`, `6.5504e4`) and `{:.Ne}` the exact value rounded to `N` digits after the point.
+/// Width, fill, alignment, `+` and `0` flags work as for Rust's floats. `{:?}` shows the bit fields (see [`BitFields`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FloatDisplay {
     format: FloatFormat,
@@ -131,16 +132,23 @@ impl fmt::Display for FloatDisplay {
     }
 }
 
-/// Writes `s` honouring the formatter's width, fill and alignment (right by default, as for
-/// numbers), but not its precision, which the caller has already applied.
+/// Writes `s` honouring the formatter's `+` flag, width, fill, alignment (right by default,
+/// as for numbers) and `0` flag, but not its precision, which the caller has already applied.
 fn pad(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    let plus;
+    let s = if f.sign_plus() && !s.starts_with('-') && s != "NaN" {
+        plus = format!("+{s}");
+        plus.as_str()
+    } else {
+        s
+    };
     let len = s.chars().count();
     let Some(width) = f.width().filter(|&w| w > len) else {
         return f.write_str(s);
     };
     let n = width - len;
     if f.sign_aware_zero_pad() {
-        let (sign, digits) = s.split_at(s.starts_with('-') as usize);
+        let (sign, digits) = s.split_at(s.starts_with(['-', '+']) as usize);
         return write!(f, "{sign}{}{digits}", "0".repeat(n));
     }
     let fill = f.fill().to_string();
@@ -157,8 +165,14 @@ impl fmt::LowerExp for FloatDisplay {
         let s = match self.printable() {
             Printable::Nan => "NaN".to_string(),
             Printable::Infinity(neg) => sign(neg) + "inf",
-            Printable::Number(neg, 0, _) => sign(neg) + "0e0",
-            Printable::Number(neg, m, e) => sign(neg) + &self.shortest(m, e).scientific(),
+            Printable::Number(neg, m, e) => {
+                let body = match (f.precision(), m) {
+                    (Some(p), _) => decimal::exact(m, e).scientific_with_precision(p),
+                    (None, 0) => "0e0".to_string(),
+                    (None, _) => self.shortest(m, e).scientific(),
+                };
+                sign(neg) + &body
+            }
         };
         pad(f, &s)
     }
