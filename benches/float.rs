@@ -100,6 +100,38 @@ fn typed_f32(c: &mut Criterion) {
         f.fma(black_box(ra[i]), black_box(rb[i]), black_box(rd[i]), &env)
             .value
     );
+    #[cfg(all(
+        feature = "softfloat-oracle",
+        target_arch = "x86_64",
+        target_os = "linux"
+    ))]
+    {
+        use softfloat_wrapper::{F32 as Sf32, Float, RoundingMode as SfMode};
+        let sf = |v: &[f32]| {
+            v.iter()
+                .map(|x| Sf32::from_bits(x.to_bits()))
+                .collect::<Vec<_>>()
+        };
+        let (sa, sb, sd) = (sf(&a), sf(&b), sf(&d));
+        let m = SfMode::TiesToEven;
+        run!(
+            "add/softfloat",
+            i,
+            black_box(sa[i]).add(black_box(sb[i]), m).to_bits() as u64
+        );
+        run!(
+            "mul/softfloat",
+            i,
+            black_box(sa[i]).mul(black_box(sb[i]), m).to_bits() as u64
+        );
+        run!(
+            "fma/softfloat",
+            i,
+            black_box(sa[i])
+                .fused_mul_add(black_box(sb[i]), black_box(sd[i]), m)
+                .to_bits() as u64
+        );
+    }
     g.finish();
 }
 
