@@ -199,7 +199,6 @@ impl FloatFormat {
 
     /// Significand and LSB exponent of a finite `bits` (zero gives significand 0):
     /// value = significand × 2^exponent. Only valid for finite patterns.
-    #[inline]
     #[inline(always)]
     pub(crate) const fn finite_parts(self, bits: u64) -> (u64, i32) {
         // Branch-free: a subnormal has no hidden bit and the exponent of biased 1.

@@ -91,7 +91,7 @@ impl<T: Int> Ref<T> {
         let (e, m) = (f.exp_bits(), f.man_bits());
         let all = (1u64 << (e + m)) - 1;
         let max_mag = match f.specials() {
-            Specials::Ieee => ((1u64 << e) - 1 << m) - 1,
+            Specials::Ieee => (((1u64 << e) - 1) << m) - 1,
             Specials::NanAllOnes => all - 1,
             Specials::Fnuz | Specials::FiniteOnly => all,
         };
@@ -123,8 +123,8 @@ impl<T: Int> Ref<T> {
         let mag = bits & (self.sign_bit() - 1);
         match self.f.specials() {
             Specials::Fnuz if bits == self.sign_bit() => return Val::Nan(false),
-            Specials::Ieee if mag == (1 << self.e) - 1 << self.m => return Val::Inf(neg),
-            Specials::Ieee if mag > (1 << self.e) - 1 << self.m => {
+            Specials::Ieee if mag == ((1 << self.e) - 1) << self.m => return Val::Inf(neg),
+            Specials::Ieee if mag > ((1 << self.e) - 1) << self.m => {
                 return Val::Nan(mag & (1 << (self.m - 1)) == 0);
             }
             Specials::NanAllOnes if mag == self.sign_bit() - 1 => return Val::Nan(false),
@@ -151,7 +151,7 @@ impl<T: Int> Ref<T> {
     /// format's NaN with the sign bit clear where it has one (compare NaN-ness only).
     pub fn round(&self, x: Exact<T>, mode: RoundingMode) -> (u64, Flags) {
         let nan = match self.f.specials() {
-            Specials::Ieee => ((1 << self.e) - 1 << self.m) | 1 << (self.m - 1),
+            Specials::Ieee => (((1 << self.e) - 1) << self.m) | (1 << (self.m - 1)),
             Specials::NanAllOnes => self.sign_bit() - 1,
             Specials::Fnuz => self.sign_bit(),
             Specials::FiniteOnly => 0,
@@ -181,7 +181,7 @@ impl<T: Int> Ref<T> {
     fn infinity(&self, neg: bool) -> u64 {
         let s = if neg { self.sign_bit() } else { 0 };
         match self.f.specials() {
-            Specials::Ieee => s | (1 << self.e) - 1 << self.m,
+            Specials::Ieee => s | (((1 << self.e) - 1) << self.m),
             Specials::NanAllOnes => s | (self.sign_bit() - 1),
             Specials::Fnuz => self.sign_bit(),
             Specials::FiniteOnly => s | self.max_mag,
