@@ -43,3 +43,19 @@ pub use env::{FloatEnv, NanPolicy, OverflowPolicy, Tininess};
 pub use format::{EXP_BITS_RANGE, FloatFormat, MAN_BITS_RANGE, Specials};
 pub use status::StatusAnd;
 pub use value::FloatValue;
+
+// Literals, printing, typed values and explain traces (built on the operations above).
+mod decimal;
+mod display;
+mod explain;
+mod explain_display;
+mod fmod;
+mod parse;
+mod typed;
+#[cfg(feature = "half")]
+mod typed_half;
+mod typed_num;
+
+pub use display::{BitFields, FloatDisplay};
+pub use explain::{AlignStep, ExplainOp, Explanation, NormalizeStep, OperandStep, RoundStep};
+pub use typed::{Bf16, F8E4M3, F8E5M2, F16, F32, F64};

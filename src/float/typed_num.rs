@@ -1,0 +1,252 @@
+//! num-traits for the typed values: `Zero`, `One`, `Num`, `Bounded`, `ToPrimitive`,
+//! `FromPrimitive`, `NumCast` for all of them and `FloatCore` for those with infinities
+//! (`F8E4M3` has none, so it does not claim to be a `FloatCore`). Each method delegates to an
+//! inherent method or a [`FloatFormat`] method.
+
+use std::num::FpCategory;
+
+use num_traits::float::FloatCore;
+use num_traits::{Bounded, FromPrimitive, Num, NumCast, One, ToPrimitive, Zero};
+
+use super::classify::FloatClass;
+use super::env::FloatEnv;
+use super::format::FloatFormat;
+use super::typed::{Bf16, F8E4M3, F8E5M2, F16, F32, F64};
+use crate::round::RoundingMode;
+
+const ENV: FloatEnv = FloatEnv::new(RoundingMode::NearestEven);
+
+/// The integer `x` (sign and magnitude) rounded to nearest into `format`: exact integers go
+/// straight into the one normalize-and-round step, with no detour through `f64`.
+fn from_integer(format: FloatFormat, negative: bool, magnitude: u128) -> u64 {
+    format.round_pack(negative, magnitude, 0, false, &ENV).value
+}
+
+macro_rules! num_traits_for {
+    ($($name:ident: $bits:ty),*) => {$(
+        impl Zero for $name {
+            #[inline]
+            fn zero() -> $name {
+                $name::ZERO
+            }
+            /// True for +0 and −0.
+            #[inline]
+            fn is_zero(&self) -> bool {
+                $name::FORMAT.is_zero(self.to_bits() as u64)
+            }
+        }
+
+        impl One for $name {
+            #[inline]
+            fn one() -> $name {
+                $name::ONE
+            }
+        }
+
+        impl Num for $name {
+            type FromStrRadixErr = crate::Error;
+            /// Radix 10 reads a decimal or hex-float literal (see
+            /// [`FloatFormat::parse`]); other radixes are an error.
+            fn from_str_radix(s: &str, radix: u32) -> crate::Result<$name> {
+                if radix != 10 {
+                    return Err(crate::Error::param("radix", radix, "only radix 10 is supported for floats"));
+                }
+                s.parse()
+            }
+        }
+
+        impl Bounded for $name {
+            #[inline]
+            fn min_value() -> $name {
+                $name::MIN
+            }
+            #[inline]
+            fn max_value() -> $name {
+                $name::MAX
+            }
+        }
+
+        impl ToPrimitive for $name {
+            // f64 holds every value of these formats exactly, so its truncating conversions
+            // are the right ones.
+            #[inline]
+            fn to_i64(&self) -> Option<i64> {
+                ToPrimitive::to_i64(&$name::to_f64(*self))
+            }
+            #[inline]
+            fn to_u64(&self) -> Option<u64> {
+                ToPrimitive::to_u64(&$name::to_f64(*self))
+            }
+            #[inline]
+            fn to_i128(&self) -> Option<i128> {
+                ToPrimitive::to_i128(&$name::to_f64(*self))
+            }
+            #[inline]
+            fn to_u128(&self) -> Option<u128> {
+                ToPrimitive::to_u128(&$name::to_f64(*self))
+            }
+            #[inline]
+            fn to_f32(&self) -> Option<f32> {
+                Some($name::to_f32(*self))
+            }
+            #[inline]
+            fn to_f64(&self) -> Option<f64> {
+                Some($name::to_f64(*self))
+            }
+        }
+
+        impl FromPrimitive for $name {
+            #[inline]
+            fn from_i64(n: i64) -> Option<$name> {
+                Some($name::from_bits(from_integer($name::FORMAT, n < 0, n.unsigned_abs() as u128) as $bits))
+            }
+            #[inline]
+            fn from_u64(n: u64) -> Option<$name> {
+                Some($name::from_bits(from_integer($name::FORMAT, false, n as u128) as $bits))
+            }
+            #[inline]
+            fn from_i128(n: i128) -> Option<$name> {
+                Some($name::from_bits(from_integer($name::FORMAT, n < 0, n.unsigned_abs()) as $bits))
+            }
+            #[inline]
+            fn from_u128(n: u128) -> Option<$name> {
+                Some($name::from_bits(from_integer($name::FORMAT, false, n) as $bits))
+            }
+            #[inline]
+            fn from_f32(n: f32) -> Option<$name> {
+                Some($name::from_f32(n))
+            }
+            #[inline]
+            fn from_f64(n: f64) -> Option<$name> {
+                Some($name::from_f64(n))
+            }
+        }
+
+        impl NumCast for $name {
+            /// Rounds once to nearest: integers beyond 2^53 go through `i128`/`u128`
+            /// exactly, everything else through its exact `f64` value.
+            fn from<T: ToPrimitive>(n: T) -> Option<$name> {
+                let x = n.to_f64()?;
+                if x.fract() == 0.0 && x.abs() >= 9_007_199_254_740_992.0 {
+                    if let Some(i) = n.to_i128() {
+                        return <$name as FromPrimitive>::from_i128(i);
+                    }
+                    if let Some(u) = n.to_u128() {
+                        return <$name as FromPrimitive>::from_u128(u);
+                    }
+                }
+                Some($name::from_f64(x))
+            }
+        }
+    )*};
+}
+
+num_traits_for!(F64: u64, F32: u32, F16: u16, Bf16: u16, F8E5M2: u8, F8E4M3: u8);
+
+macro_rules! float_core_for {
+    ($($name:ident: $bits:ty),*) => {$(
+        impl FloatCore for $name {
+            #[inline]
+            fn infinity() -> $name {
+                $name::from_bits($name::FORMAT.infinity_bits().unwrap_or(0) as $bits)
+            }
+            #[inline]
+            fn neg_infinity() -> $name {
+                -Self::infinity()
+            }
+            #[inline]
+            fn nan() -> $name {
+                $name::NAN
+            }
+            #[inline]
+            fn neg_zero() -> $name {
+                -$name::ZERO
+            }
+            #[inline]
+            fn min_value() -> $name {
+                $name::MIN
+            }
+            #[inline]
+            fn min_positive_value() -> $name {
+                $name::MIN_POSITIVE
+            }
+            #[inline]
+            fn epsilon() -> $name {
+                $name::EPSILON
+            }
+            #[inline]
+            fn max_value() -> $name {
+                $name::MAX
+            }
+            #[inline]
+            fn is_nan(self) -> bool {
+                $name::is_nan(self)
+            }
+            #[inline]
+            fn is_infinite(self) -> bool {
+                $name::is_infinite(self)
+            }
+            #[inline]
+            fn is_finite(self) -> bool {
+                $name::is_finite(self)
+            }
+            #[inline]
+            fn is_normal(self) -> bool {
+                $name::is_normal(self)
+            }
+            #[inline]
+            fn is_sign_positive(self) -> bool {
+                $name::is_sign_positive(self)
+            }
+            #[inline]
+            fn is_sign_negative(self) -> bool {
+                $name::is_sign_negative(self)
+            }
+            #[inline]
+            fn abs(self) -> $name {
+                $name::abs(self)
+            }
+            #[inline]
+            fn floor(self) -> $name {
+                $name::floor(self)
+            }
+            #[inline]
+            fn ceil(self) -> $name {
+                $name::ceil(self)
+            }
+            #[inline]
+            fn trunc(self) -> $name {
+                $name::trunc(self)
+            }
+            #[inline]
+            fn round(self) -> $name {
+                $name::round(self)
+            }
+            fn classify(self) -> FpCategory {
+                match $name::classify(self) {
+                    FloatClass::SignalingNan | FloatClass::QuietNan => FpCategory::Nan,
+                    FloatClass::NegativeInfinity | FloatClass::PositiveInfinity => FpCategory::Infinite,
+                    FloatClass::NegativeNormal | FloatClass::PositiveNormal => FpCategory::Normal,
+                    FloatClass::NegativeSubnormal | FloatClass::PositiveSubnormal => FpCategory::Subnormal,
+                    FloatClass::NegativeZero | FloatClass::PositiveZero => FpCategory::Zero,
+                }
+            }
+            /// Multiplies by 180/π rounded into the format.
+            fn to_degrees(self) -> $name {
+                self * $name::from_f64(180.0 / std::f64::consts::PI)
+            }
+            /// Multiplies by π/180 rounded into the format.
+            fn to_radians(self) -> $name {
+                self * $name::from_f64(std::f64::consts::PI / 180.0)
+            }
+            /// `(significand, exponent, sign)` with value `sign · significand · 2^exponent`
+            /// (significand with the hidden bit; zero, infinities and NaN as unpacked).
+            fn integer_decode(self) -> (u64, i16, i8) {
+                let u = $name::FORMAT.unpack(self.to_bits() as u64);
+                (u.significand, u.exponent as i16, if u.negative { -1 } else { 1 })
+            }
+        }
+    )*};
+}
+
+float_core_for!(F64: u64, F32: u32, F16: u16, Bf16: u16, F8E5M2: u8);
