@@ -71,6 +71,10 @@ fn integer_api_maps_operand_v_to_lane_v_mod_64() {
             .sum::<u64>()
     );
     assert_eq!(per_cell[0], 64);
+    // per library-cell instance (the same full adders here)
+    let inst = act.instance_toggles(&net.instances());
+    assert_eq!(inst.len(), 4);
+    assert_eq!(inst[0], 64);
 }
 
 #[test]
