@@ -304,3 +304,41 @@ fn labels_nest_and_count() {
     assert_eq!(s.label("outer/inner").unwrap().gates, 1);
     assert_eq!(s.label("").unwrap().gates, 1);
 }
+
+#[test]
+fn sequential_steps_from_integers() {
+    // acc <- acc + x, 16 bits, 100 independent machines
+    let mut b = Builder::new();
+    let x = b.input("x", 16).unwrap();
+    let q: Vec<_> = (0..16).map(|_| b.register(false)).collect();
+    let zero = b.zero();
+    let (s, _) = build_adder(&mut b, AdderKind::KoggeStone, &q, &x, zero).unwrap();
+    for (&qi, &si) in q.iter().zip(&s) {
+        b.connect_register(qi, si).unwrap();
+    }
+    b.output("acc", &q).unwrap();
+    let net = b.finish().unwrap();
+    let mut sim = Simulator::new(&net, 2).unwrap();
+    let mut seed = 17u64;
+    let mut acc = vec![0u16; 100];
+    let mut out = arithsim::gates::BatchOutput::default();
+    for _ in 0..10 {
+        let xs: Vec<u64> = (0..100).map(|_| xorshift(&mut seed) & 0xffff).collect();
+        out.clear();
+        sim.step_with(&[("x", &xs)], &mut out).unwrap();
+        // outputs are sampled before the clock edge: the previous sum
+        for (m, &a) in acc.iter().enumerate() {
+            assert_eq!(out.get("acc").unwrap()[m], u128::from(a));
+        }
+        for (a, &v) in acc.iter_mut().zip(&xs) {
+            *a = a.wrapping_add(v as u16);
+        }
+    }
+    assert_eq!(sim.steps(), 10);
+    let too_many = vec![0u64; 129];
+    let e = sim.step_with(&[("x", &too_many)], &mut out).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "shape error: 129 operands per port for a simulator of 128 lanes"
+    );
+}

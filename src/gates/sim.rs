@@ -357,6 +357,13 @@ impl<'n> Simulator<'n> {
     /// current state, then loads every register from its `D` input. With activity on, each
     /// wire's toggles compare this step with the previous one, word by word.
     pub fn step(&mut self) {
+        self.step_eval();
+        self.latch();
+    }
+
+    /// The evaluation half of a clock cycle: gates with the current register state, and
+    /// step-to-step toggles when activity is on.
+    pub(crate) fn step_eval(&mut self) {
         self.eval_gates();
         if let Some(act) = self.activity.as_mut() {
             if self.prev_step.len() == self.values.len() {
@@ -372,6 +379,10 @@ impl<'n> Simulator<'n> {
             }
             self.prev_step.clone_from(&self.values);
         }
+    }
+
+    /// The clock edge: every register loads its `D`.
+    pub(crate) fn latch(&mut self) {
         let w = self.words;
         for (k, r) in self.net.registers.iter().enumerate() {
             let d = r.d.index();
