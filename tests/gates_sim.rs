@@ -320,7 +320,7 @@ fn sequential_steps_from_integers() {
     let net = b.finish().unwrap();
     let mut sim = Simulator::new(&net, 2).unwrap();
     let mut seed = 17u64;
-    let mut acc = vec![0u16; 100];
+    let mut acc = [0u16; 100];
     let mut out = arithsim::gates::BatchOutput::default();
     for _ in 0..10 {
         let xs: Vec<u64> = (0..100).map(|_| xorshift(&mut seed) & 0xffff).collect();
