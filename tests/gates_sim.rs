@@ -281,6 +281,22 @@ fn library_mapping_area_delay_loads() {
     );
     let path = net.critical_path();
     assert_eq!(path.len() as u32, s.depth + 1);
+    // area per label adds up to the total
+    let ks16 = adder(AdderKind::KoggeStone, 16).unwrap();
+    let parts = ks16.area_by_label(&lib);
+    let names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "kogge-stone/pg",
+            "kogge-stone/carry tree",
+            "kogge-stone/sum"
+        ]
+    );
+    let total: f64 = parts.iter().map(|p| p.1).sum();
+    assert!((total - ks16.area_um2(&lib)).abs() < 1e-9);
+    let xor = lib.cell(LibCell::Xor2).area_um2;
+    assert!((parts[2].1 - 16.0 * xor).abs() < 1e-9, "{parts:?}");
     // the Kogge-Stone adder is faster and bigger
     let ks = adder(AdderKind::KoggeStone, 32).unwrap();
     let rc = ripple_carry_adder(32).unwrap();
