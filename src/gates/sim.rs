@@ -173,8 +173,8 @@ impl<'n> Simulator<'n> {
         self.net
     }
 
-    /// Chooses whether recorded half and full adders are evaluated as fused two-output
-    /// operations (on by default; it is used only while toggle counting is off). Fused cells'
+    /// Chooses whether recorded half adders, full adders and prefix cells are evaluated as
+    /// fused operations (on by default; it is used only while toggle counting is off). Fused cells'
     /// internal wires are not computed, so [`Simulator::wire_words`] refuses them; turn
     /// fusion off to read them.
     pub fn set_fused(&mut self, on: bool) {
