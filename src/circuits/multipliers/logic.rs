@@ -63,11 +63,6 @@ pub(crate) trait Logic {
 }
 
 impl<W: Copy> Bit<W> {
-    /// The constant bit for `value`.
-    pub(crate) fn from_bool(value: bool) -> Self {
-        if value { Bit::One } else { Bit::Zero }
-    }
-
     /// A signal for this bit, materialising constants.
     pub(crate) fn wire<L: Logic<W = W>>(self, l: &mut L) -> W {
         match self {
@@ -237,15 +232,21 @@ pub(crate) mod eval {
             b: &[Bit<u64>],
             carry_out: bool,
         ) -> Vec<Bit<u64>> {
-            let mut out = Vec::with_capacity(a.len() + 1);
+            // Ripple; without a carry out the top bit is a sum-only XOR, as in the netlist.
+            let n = a.len();
+            let body = if carry_out { n } else { n - 1 };
+            let mut out = Vec::with_capacity(n + 1);
             let mut carry = Bit::Zero;
-            for (&x, &y) in a.iter().zip(b) {
+            for (&x, &y) in a[..body].iter().zip(&b[..body]) {
                 let (s, c) = full_adder(self, x, y, carry);
                 out.push(s);
                 carry = c;
             }
             if carry_out {
                 out.push(carry);
+            } else {
+                let t = xor(self, a[n - 1], b[n - 1]);
+                out.push(xor(self, t, carry));
             }
             out
         }

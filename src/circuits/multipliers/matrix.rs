@@ -147,6 +147,7 @@ impl<W: Copy> PpMatrix<W> {
     }
 
     /// Column heights (signals and constant one-bits).
+    #[cfg(test)]
     pub(crate) fn heights(&self) -> Vec<u32> {
         self.columns().iter().map(|c| c.len() as u32).collect()
     }
