@@ -106,6 +106,7 @@ pub fn dadda_targets(max_height: u32) -> Vec<u32> {
 /// Counters only take bits present at the stage start; when a column does not hold enough
 /// of them, it is left above the target and a later stage finishes it.
 #[must_use]
+#[allow(clippy::needless_range_loop)] // heights, plan and carries share the column index
 pub fn dadda_stage(heights: &[u32], target: u32) -> StagePlan {
     let width = heights.len();
     let mut plan = StagePlan {
@@ -254,6 +255,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn plans_keep_bit_count() {
         // A full adder turns 3 bits into 2, a half adder 2 into 2; in the top column a counter
         // keeps only its sum.

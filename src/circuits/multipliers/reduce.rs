@@ -22,13 +22,12 @@ pub(crate) struct Reduced<W> {
 /// Folds pairs of constant ones in a column into one a column up (`1 + 1 = 2`), keeping at
 /// most one constant per column.
 fn normalize_ones<W: Copy>(cols: &mut [Vec<Bit<W>>]) {
-    let width = cols.len();
     let mut carry = 0usize;
-    for j in 0..width {
-        let ones = cols[j].iter().filter(|b| matches!(b, Bit::One)).count() + carry;
-        cols[j].retain(|b| !matches!(b, Bit::One));
+    for col in cols.iter_mut() {
+        let ones = col.iter().filter(|b| matches!(b, Bit::One)).count() + carry;
+        col.retain(|b| !matches!(b, Bit::One));
         if ones % 2 == 1 {
-            cols[j].insert(0, Bit::One);
+            col.insert(0, Bit::One);
         }
         carry = ones / 2;
     }
@@ -247,6 +246,7 @@ mod tests {
         Booth,
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn product(
         n: u32,
         m: u32,
