@@ -69,6 +69,16 @@ fn exhaustive_8x8(c: &mut Criterion) {
     g.finish();
 }
 
+/// This thread's on-CPU time in ns, where the kernel reports it.
+fn cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn random_inputs(net: &Netlist, sim: &mut Simulator<'_>) {
     let mut seed = 0x1234_5678_9abc_def0u64;
     for p in net.inputs() {
@@ -90,6 +100,17 @@ fn array_32(c: &mut Criterion) {
     let mut sim = Simulator::new(&net, WORDS).unwrap();
     random_inputs(&net, &mut sim);
     let top = net.output("product").unwrap().wires()[63];
+    // The rate per second of this thread's own CPU time (Linux), which load does not dilute.
+    if let Some(c0) = cpu_ns() {
+        let iters = 400;
+        for _ in 0..iters {
+            sim.eval();
+        }
+        if let Some(c1) = cpu_ns() {
+            let rate = (iters * n) as f64 / ((c1 - c0) as f64 * 1e-9);
+            eprintln!("array 32x32 bit-sliced: {rate:.3e} vectors per CPU-second");
+        }
+    }
     g.bench_function("simulator, bit-sliced", |bch| {
         bch.iter(|| {
             sim.eval();

@@ -105,9 +105,9 @@ fn stages(sp: &MultiplierSpec) -> Result<usize> {
 fn multipliers(lib: &CellLibrary) -> Result<()> {
     println!("## Multipliers (final adder: Kogge-Stone)\n");
     println!(
-        "| N | signedness | partial products | reduction | stages | gates | FA | HA | cells | depth | area um^2 | toggles/op uniform | toggles/op NN-like | fJ/op uniform | fJ/op NN-like |"
+        "| N | signedness | partial products | reduction | stages | gates | FA | HA | cells | depth | delay ns | area um^2 | toggles/op uniform | toggles/op NN-like | fJ/op uniform | fJ/op NN-like |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for n in [8u32, 16, 32] {
         for (pp, s) in [
             (PartialProducts::AndArray, Signedness::Unsigned),
@@ -125,7 +125,7 @@ fn multipliers(lib: &CellLibrary) -> Result<()> {
                 let (tu, eu) = activity(&net, &sp, Data::Uniform, lib)?;
                 let (tn, en) = activity(&net, &sp, Data::NnWeights, lib)?;
                 println!(
-                    "| {n} | {} | {} | {} | {} | {} | {fa} | {ha} | {} | {} | {:.0} | {tu:.0} | {tn:.0} | {eu:.0} | {en:.0} |",
+                    "| {n} | {} | {} | {} | {} | {} | {fa} | {ha} | {} | {} | {:.2} | {:.0} | {tu:.0} | {tn:.0} | {eu:.0} | {en:.0} |",
                     if s == Signedness::Signed {
                         "signed"
                     } else {
@@ -137,6 +137,7 @@ fn multipliers(lib: &CellLibrary) -> Result<()> {
                     st.gates,
                     st.total_cells(),
                     st.depth,
+                    net.timing(lib).delay_ns,
                     net.area_um2(lib),
                 );
             }
@@ -168,9 +169,9 @@ fn mac_activity(mac: &Mac, data: Data, lib: &CellLibrary) -> Result<(f64, f64)> 
 fn macs(lib: &CellLibrary) -> Result<()> {
     println!("\n## MAC presets, separate vs fused (Dadda, Baugh-Wooley, Brent-Kung, wrapping)\n");
     println!(
-        "| preset | structure | gates | cells | registers | depth | area um^2 | toggles/clock uniform | toggles/clock NN-like | fJ/clock uniform | fJ/clock NN-like |"
+        "| preset | structure | gates | cells | registers | depth | delay ns | area um^2 | toggles/clock uniform | toggles/clock NN-like | fJ/clock uniform | fJ/clock NN-like |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let presets: [(&str, MacSpec); 3] = [
         ("INT8xINT8->INT32 (FSD)", int8_mac()),
         ("INT4xINT4->INT16", int4_mac()),
@@ -184,7 +185,7 @@ fn macs(lib: &CellLibrary) -> Result<()> {
             let (tu, eu) = mac_activity(&mac, Data::Uniform, lib)?;
             let (tn, en) = mac_activity(&mac, Data::NnWeights, lib)?;
             println!(
-                "| {name} | {} | {} | {} | {} | {} | {:.0} | {tu:.0} | {tn:.0} | {eu:.0} | {en:.0} |",
+                "| {name} | {} | {} | {} | {} | {} | {:.2} | {:.0} | {tu:.0} | {tn:.0} | {eu:.0} | {en:.0} |",
                 if structure == MacStructure::Fused {
                     "fused"
                 } else {
@@ -194,6 +195,7 @@ fn macs(lib: &CellLibrary) -> Result<()> {
                 st.total_cells(),
                 st.registers,
                 st.depth,
+                net.timing(lib).delay_ns,
                 net.area_um2(lib),
             );
         }
