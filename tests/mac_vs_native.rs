@@ -115,6 +115,8 @@ fn every_architecture_int8_into_i16_saturates_like_native() {
         (PartialProducts::Booth4, Reduction::Array),
         (PartialProducts::Booth4, Reduction::Wallace),
         (PartialProducts::Booth4, Reduction::Dadda),
+        (PartialProducts::BaughWooley, Reduction::Compressor42),
+        (PartialProducts::Booth4, Reduction::Compressor42),
     ] {
         for structure in [MacStructure::Separate, MacStructure::Fused] {
             let spec = MacSpec::new(8, 16, Signedness::Signed)

@@ -481,3 +481,22 @@ fn errors_have_clear_messages() {
         "shape error: multiplier operands have 8 and 7 bits; the spec says 8 and 8"
     );
 }
+
+#[test]
+fn compressor_tree_halves_heights_per_stage() {
+    for (n, stages) in [(8u32, 2usize), (16, 3), (32, 4)] {
+        for (pp, s) in [ARCHS[0], ARCHS[2]] {
+            let sp = spec(n, n, pp, s, Reduction::Compressor42, AdderKind::KoggeStone);
+            let (depth, st) = tree_depth(&sp);
+            let (dadda, _) =
+                tree_depth(&spec(n, n, pp, s, Reduction::Dadda, AdderKind::KoggeStone));
+            assert_eq!(st, stages, "{pp:?} {n}");
+            // One compressor (at most 6 gate levels) per stage after the partial products.
+            // Each stage is one compressor deep; the tree is no deeper than Dadda's.
+            assert!(
+                depth <= 2 + 6 * stages as u32 && depth <= dadda,
+                "{pp:?} {n}: {depth} vs dadda {dadda}"
+            );
+        }
+    }
+}

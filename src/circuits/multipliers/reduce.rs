@@ -21,7 +21,7 @@ pub(crate) struct Reduced<W> {
 
 /// Folds pairs of constant ones in a column into one a column up (`1 + 1 = 2`), keeping at
 /// most one constant per column.
-fn normalize_ones<W: Copy>(cols: &mut [Vec<Bit<W>>]) {
+pub(super) fn normalize_ones<W: Copy>(cols: &mut [Vec<Bit<W>>]) {
     let mut carry = 0usize;
     for col in cols.iter_mut() {
         let ones = col.iter().filter(|b| matches!(b, Bit::One)).count() + carry;
@@ -33,7 +33,7 @@ fn normalize_ones<W: Copy>(cols: &mut [Vec<Bit<W>>]) {
     }
 }
 
-fn push<W>(col: &mut Vec<Bit<W>>, b: Bit<W>) {
+pub(super) fn push<W>(col: &mut Vec<Bit<W>>, b: Bit<W>) {
     if !matches!(b, Bit::Zero) {
         col.push(b);
     }
@@ -208,6 +208,7 @@ pub(crate) fn reduce<L: Logic>(
         Reduction::Array => array(l, mat),
         Reduction::Wallace => tree(l, mat, false),
         Reduction::Dadda => tree(l, mat, true),
+        Reduction::Compressor42 => super::compressor::compressor_tree(l, mat),
     }
 }
 
@@ -287,7 +288,7 @@ mod tests {
         let pairs: Vec<(u128, u128)> = (0..256u128)
             .flat_map(|x| (0..256u128).map(move |y| (x, y)))
             .collect();
-        for red in [Reduction::Array, Reduction::Wallace, Reduction::Dadda] {
+        for red in Reduction::ALL {
             for (pp, s) in [
                 (Pp::And, Signedness::Unsigned),
                 (Pp::Bw, Signedness::Signed),
@@ -397,7 +398,7 @@ mod tests {
             } else {
                 (1u128 << width) - 1
             };
-            for red in [Reduction::Array, Reduction::Wallace, Reduction::Dadda] {
+            for red in Reduction::ALL {
                 for (pp, s) in [
                     (Pp::And, Signedness::Unsigned),
                     (Pp::Bw, Signedness::Signed),
