@@ -281,4 +281,22 @@ fn errors_have_clear_messages() {
             .starts_with("shape error: accumulate takes equal-length streams"),
         "{e}"
     );
+    let e = mac.run(&[vec![1, 2]], &[vec![1]], false).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "shape error: mac run needs equal clocks of a and b with the same number (<= 64) of streams × 1 lanes each"
+    );
+    let e = mac.run(&[vec![0; 65]], &[vec![0; 65]], false).unwrap_err();
+    assert!(matches!(e, arithsim::Error::Shape(_)), "{e}");
+    // Buses that disagree with the spec when composing in a builder.
+    let mut b = arithsim::gates::Builder::new();
+    let a = b.input("a", 8).unwrap();
+    let x = b.input("b", 8).unwrap();
+    let acc = b.input("acc", 16).unwrap();
+    let e =
+        arithsim::circuits::mac::build_mac_step(&mut b, &int8_mac(), &[a], &[x], &acc).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "shape error: mac buses: 1 and 1 operands and a 16-bit accumulator given; the spec needs 1 and 1 of 8 bits and 32"
+    );
 }
