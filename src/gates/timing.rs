@@ -117,6 +117,21 @@ impl Netlist {
     /// delay(cell), from 0 at inputs, constants and register outputs' sources; the result is
     /// the latest arrival at an output port or register input. A register's `Q` starts at its
     /// clock-to-Q delay.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::adders::ripple_carry_adder;
+    /// use arithsim::gates::{CellLibrary, LibCell};
+    ///
+    /// let lib = CellLibrary::nangate45();
+    /// let net = ripple_carry_adder(4)?;
+    /// let t = net.timing(&lib);
+    /// // four FA_X1 cells in a chain
+    /// assert!((t.delay_ns - 4.0 * lib.cell(LibCell::FullAdder).delay_ns).abs() < 1e-12);
+    /// assert_eq!(t.critical_path, vec![0, 1, 2, 3]);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
     #[must_use]
     pub fn timing(&self, lib: &CellLibrary) -> Timing {
         let inst = self.instances();
