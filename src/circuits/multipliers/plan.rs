@@ -31,15 +31,17 @@ impl StagePlan {
         self.half_adders.iter().sum()
     }
 
-    /// Column heights after this stage, given the heights before it.
+    /// Column heights after this stage, given the heights before it (columns the plan does
+    /// not cover get no counters; a plan that takes more bits than a column holds is clamped).
     #[must_use]
     pub fn apply(&self, heights: &[u32]) -> Vec<u32> {
         let width = heights.len();
         let mut next = vec![0u32; width];
         for j in 0..width {
-            let (f, h) = (self.full_adders[j], self.half_adders[j]);
+            let f = self.full_adders.get(j).copied().unwrap_or(0);
+            let h = self.half_adders.get(j).copied().unwrap_or(0);
             // Each counter leaves one sum in column j; its carry goes to column j + 1.
-            next[j] += heights[j] - 3 * f - 2 * h + f + h;
+            next[j] += heights[j].saturating_sub(3 * f + 2 * h) + f + h;
             if j + 1 < width {
                 next[j + 1] += f + h;
             }
