@@ -274,6 +274,9 @@ fn errors_have_clear_messages() {
         "accumulator width 127 is out of range 16..=126"
     );
     assert!(Mac::new(MacSpec::new(8, 128, Signedness::Signed)).is_ok());
+    let e = err(MacSpec::new(64, 128, Signedness::Signed).with_overflow(Overflow::Saturating));
+    assert_eq!(e.to_string(), "mac operand width 64 is out of range 1..=63");
+    assert!(Mac::new(MacSpec::new(64, 128, Signedness::Unsigned)).is_ok());
     let mac = Mac::new(int8_mac()).unwrap();
     let e = mac.accumulate(&[1, 2], &[3]).unwrap_err();
     assert!(
