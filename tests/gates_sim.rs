@@ -281,6 +281,22 @@ fn library_mapping_area_delay_loads() {
     );
     let path = net.critical_path();
     assert_eq!(path.len() as u32, s.depth + 1);
+    // area per label adds up to the total
+    let ks16 = adder(AdderKind::KoggeStone, 16).unwrap();
+    let parts = ks16.area_by_label(&lib);
+    let names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "kogge-stone/pg",
+            "kogge-stone/carry tree",
+            "kogge-stone/sum"
+        ]
+    );
+    let total: f64 = parts.iter().map(|p| p.1).sum();
+    assert!((total - ks16.area_um2(&lib)).abs() < 1e-9);
+    let xor = lib.cell(LibCell::Xor2).area_um2;
+    assert!((parts[2].1 - 16.0 * xor).abs() < 1e-9, "{parts:?}");
     // the Kogge-Stone adder is faster and bigger
     let ks = adder(AdderKind::KoggeStone, 32).unwrap();
     let rc = ripple_carry_adder(32).unwrap();
@@ -303,4 +319,42 @@ fn labels_nest_and_count() {
     assert_eq!(s.label("outer").unwrap().gates, 1);
     assert_eq!(s.label("outer/inner").unwrap().gates, 1);
     assert_eq!(s.label("").unwrap().gates, 1);
+}
+
+#[test]
+fn sequential_steps_from_integers() {
+    // acc <- acc + x, 16 bits, 100 independent machines
+    let mut b = Builder::new();
+    let x = b.input("x", 16).unwrap();
+    let q: Vec<_> = (0..16).map(|_| b.register(false)).collect();
+    let zero = b.zero();
+    let (s, _) = build_adder(&mut b, AdderKind::KoggeStone, &q, &x, zero).unwrap();
+    for (&qi, &si) in q.iter().zip(&s) {
+        b.connect_register(qi, si).unwrap();
+    }
+    b.output("acc", &q).unwrap();
+    let net = b.finish().unwrap();
+    let mut sim = Simulator::new(&net, 2).unwrap();
+    let mut seed = 17u64;
+    let mut acc = [0u16; 100];
+    let mut out = arithsim::gates::BatchOutput::default();
+    for _ in 0..10 {
+        let xs: Vec<u64> = (0..100).map(|_| xorshift(&mut seed) & 0xffff).collect();
+        out.clear();
+        sim.step_with(&[("x", &xs)], &mut out).unwrap();
+        // outputs are sampled before the clock edge: the previous sum
+        for (m, &a) in acc.iter().enumerate() {
+            assert_eq!(out.get("acc").unwrap()[m], u128::from(a));
+        }
+        for (a, &v) in acc.iter_mut().zip(&xs) {
+            *a = a.wrapping_add(v as u16);
+        }
+    }
+    assert_eq!(sim.steps(), 10);
+    let too_many = vec![0u64; 129];
+    let e = sim.step_with(&[("x", &too_many)], &mut out).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "shape error: 129 operands per port for a simulator of 128 lanes"
+    );
 }

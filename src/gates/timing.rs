@@ -89,6 +89,27 @@ impl Netlist {
             .sum()
     }
 
+    /// Cell area in µm² per label path (an instance counts under the label of its first
+    /// node), in label order, leaving out labels with no instance.
+    #[must_use]
+    pub fn area_by_label(&self, lib: &CellLibrary) -> Vec<(String, f64)> {
+        let labels = self.node_labels();
+        let mut area = vec![0.0; self.labels.len()];
+        let mut used = vec![false; self.labels.len()];
+        for x in self.instances() {
+            let l = labels[x.nodes.start as usize] as usize;
+            area[l] += lib.cell(x.cell).area_um2;
+            used[l] = true;
+        }
+        self.labels
+            .iter()
+            .zip(area)
+            .zip(used)
+            .filter(|(_, u)| *u)
+            .map(|((name, a), _)| (name.clone(), a))
+            .collect()
+    }
+
     /// Total leakage power in nW under `lib`.
     #[must_use]
     pub fn leakage_nw(&self, lib: &CellLibrary) -> f64 {
