@@ -89,7 +89,7 @@ pub enum Error {
     /// A malformed cost table or cell library file.
     #[error("{file}:{line}: field {field:?}: {reason}")]
     Table {
-        /// The file (or "<string>" for in-memory input).
+        /// The file (or `"<string>"` for in-memory input).
         file: String,
         /// 1-based line number, 0 when unknown.
         line: usize,
