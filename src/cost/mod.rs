@@ -11,6 +11,7 @@
 //!
 //! The model and every rule are written down in `docs/cost-model.md`.
 
+mod estimate;
 mod horowitz;
 mod io;
 mod op;
@@ -20,6 +21,7 @@ mod span;
 mod table;
 mod tally;
 
+pub use estimate::{AreaEstimate, Design, Estimate, EstimateLine};
 pub use horowitz::HOROWITZ_SOURCE;
 pub use io::TableFormat;
 pub use op::{FloatKind, MemLevel, NumKind, OpKind};
