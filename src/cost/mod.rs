@@ -12,6 +12,7 @@
 //! The model and every rule are written down in `docs/cost-model.md`.
 
 mod estimate;
+mod gate_cost;
 mod horowitz;
 mod io;
 mod op;
@@ -22,6 +23,7 @@ mod table;
 mod tally;
 
 pub use estimate::{AreaEstimate, Design, Estimate, EstimateLine};
+pub use gate_cost::{GateCost, SplitMix64, gate_cost_random, gate_cost_with};
 pub use horowitz::HOROWITZ_SOURCE;
 pub use io::TableFormat;
 pub use op::{FloatKind, MemLevel, NumKind, OpKind};
