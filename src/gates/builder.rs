@@ -408,14 +408,26 @@ impl Builder {
     /// Full adder: returns `(sum, carry)` with `sum = a ^ b ^ ci` and
     /// `carry = (a & b) | ((a ^ b) & ci)` (2 XOR + 2 AND + 1 OR), recorded as a
     /// [`CellKind::FullAdder`]. With a constant-0 input it is a half adder; with a constant-1
-    /// input it folds to XNOR and OR gates (no cell).
+    /// input it folds to an XNOR and an OR gate (no cell).
     pub fn full_adder(&mut self, a: Wire, b: Wire, ci: Wire) -> (Wire, Wire) {
+        let (ia, ib, ic) = (self.chk(a), self.chk(b), self.chk(ci));
+        if ia == 1 || ib == 1 || ic == 1 {
+            let (x, y) = match (ia, ib) {
+                (1, _) => (b, ci),
+                (_, 1) => (a, ci),
+                _ => (a, b),
+            };
+            let s = self.xnor(x, y);
+            let co = self.or(x, y);
+            return (s, co);
+        }
         let (s, co, _) = self.full_adder_with_propagate(a, b, ci);
         (s, co)
     }
 
     /// [`Builder::full_adder`] that also returns its internal propagate `a ^ b` (shared by
-    /// carry-skip logic, as in a real skip adder).
+    /// carry-skip logic, as in a real skip adder). With a constant-1 input the sum is
+    /// `!(a ^ b)` or `!(x ^ y)` built from that propagate.
     pub fn full_adder_with_propagate(&mut self, a: Wire, b: Wire, ci: Wire) -> (Wire, Wire, Wire) {
         let (ia, ib, ic) = (self.chk(a), self.chk(b), self.chk(ci));
         if ic == 0 {
@@ -429,6 +441,22 @@ impl Builder {
         if ib == 0 {
             let (s, c) = self.half_adder(a, ci);
             return (s, c, a);
+        }
+        // A constant-1 input: sum = !(x ^ y), carry = x | y.
+        if ia == 1 || ib == 1 || ic == 1 {
+            let (x, y) = match (ia, ib) {
+                (1, _) => (b, ci),
+                (_, 1) => (a, ci),
+                _ => (a, b),
+            };
+            let p = self.xor(a, b);
+            let s = if ic == 1 {
+                self.not(p)
+            } else {
+                self.xnor(x, y)
+            };
+            let co = self.or(x, y);
+            return (s, co, p);
         }
         let first = self.nodes.len() as u32;
         let p = self.xor(a, b);
