@@ -73,7 +73,7 @@ impl FsdParams {
 /// One MAC type in the FSD array.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FsdRow {
-    /// "INT8 MAC (8-bit mult + 32-bit add)".
+    /// "INT8 MAC", "FP16 MAC", "FP32 MAC".
     pub mac: String,
     /// Energy per MAC, pJ.
     pub energy_per_mac_pj: Span,
@@ -560,7 +560,7 @@ fn fsd(table: &CostTable, p: FsdParams) -> Result<FsdFigures> {
     let mut rows = Vec::new();
     let mut add_rows = |t: &CostTable, technology: String| -> Result<()> {
         let units: [(&str, Vec<OpKind>); 3] = [
-            ("INT8 MAC (8-bit mult + 32-bit add)", INT8_MAC.to_vec()),
+            ("INT8 MAC", INT8_MAC.to_vec()),
             ("FP16 MAC", fp_mac(FloatKind::FP16).to_vec()),
             ("FP32 MAC", fp_mac(FloatKind::FP32).to_vec()),
         ];
@@ -629,7 +629,8 @@ fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
         ),
         format!(
             "Power is the MAC array alone at full rate (no memory, no control): MACs x clock x \
-             energy per MAC, with the energy from the table \"{}\".",
+             energy per MAC, with the energy from the table \"{}\". An INT8 MAC is an 8-bit \
+             mult + a 32-bit add; an FP16 or FP32 MAC is a mult + an add of that format.",
             table.name()
         ),
         "Source: Tesla FSD computer, Hot Chips 2019 (96 x 96 INT8 multipliers, 32-bit accumulators, 2 GHz, two NPUs).".into(),
@@ -661,7 +662,7 @@ fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
         if r.table == table.name() {
             r.mac.clone()
         } else {
-            format!("{} (scaled to {FSD_NODE_NM} nm)", r.mac)
+            format!("{}, {FSD_NODE_NM} nm (scaled)", r.mac)
         }
     };
     let rows = f
