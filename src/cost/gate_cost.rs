@@ -139,13 +139,11 @@ pub fn gate_cost_from_activity(
     let transitions = act.transitions;
     let loads = net.wire_loads_ff(lib);
     let instances = net.instances();
-    let mut internal_fj = 0.0;
-    for x in &instances {
-        let e = lib.cell(x.cell).internal_energy_fj;
-        for &o in &x.outputs {
-            internal_fj += e * act.toggles[o as usize] as f64;
-        }
-    }
+    let internal_fj: f64 = instances
+        .iter()
+        .zip(act.instance_toggles(&instances))
+        .map(|(x, t)| lib.cell(x.cell).internal_energy_fj * t as f64)
+        .sum();
     let switching_fj: f64 = act
         .toggles
         .iter()
