@@ -15,6 +15,7 @@ mod estimate;
 mod gate_cost;
 mod horowitz;
 mod io;
+mod kinds;
 mod op;
 mod price;
 pub mod report;
@@ -29,7 +30,8 @@ pub use gate_cost::{
 };
 pub use horowitz::HOROWITZ_SOURCE;
 pub use io::TableFormat;
-pub use op::{FloatKind, MemLevel, NumKind, OpKind};
+pub use kinds::{FloatKind, NumKind};
+pub use op::{MemLevel, OpKind};
 pub use price::{Basis, Price, Rule};
 pub use scaling::{ENERGY_MODELS, EnergyModel, Flavor, ScaleStep, area_factor, energy_model};
 pub use span::{Span, sig};

@@ -26,13 +26,15 @@
 //! ```
 
 mod chart;
+mod fsd;
 mod render;
 mod sections;
 
 use std::path::{Path, PathBuf};
 
 pub use chart::{BAR_FILL, render_svg};
-pub use sections::{Comparison, FsdFigures, FsdParams, FsdRow, GateRow};
+pub use fsd::{FsdFigures, FsdParams, FsdRow};
+pub use sections::{Comparison, GateRow};
 
 use super::{CostTable, Span};
 use crate::{Error, Result};
