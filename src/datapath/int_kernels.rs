@@ -9,56 +9,16 @@
 use crate::Result;
 use crate::cost::{OpKind, Tally};
 
+use super::bias::Bias;
+use super::conv::conv2d_by_groups;
 use super::int_arith::{IntArith, Overflow};
 use super::memory::MemoryModel;
 use super::order::AccumulationOrder;
-use super::shape::{Conv2dShape, GemmShape, check_len, im2col};
+use super::shape::{Conv2dShape, GemmShape, check_len};
 
 /// An integer operand type: any primitive integer that widens losslessly to `i64`.
 pub trait IntOperand: Copy + Into<i64> + Default {}
 impl<T: Copy + Into<i64> + Default> IntOperand for T {}
-
-/// The initial accumulator value of each output of a GEMM (the bias).
-#[derive(Clone, Copy, Debug, Default)]
-pub enum Bias<'a> {
-    /// Start from zero.
-    #[default]
-    None,
-    /// One value per row of `C` (`M` values): per output channel when `A` holds weights.
-    PerRow(&'a [i64]),
-    /// One value per column of `C` (`N` values): per output feature when `B` holds weights.
-    PerColumn(&'a [i64]),
-    /// One value per element of `C` (`M·N`, row-major).
-    Full(&'a [i64]),
-}
-
-impl Bias<'_> {
-    fn check(&self, s: GemmShape) -> Result<()> {
-        match *self {
-            Bias::None => Ok(()),
-            Bias::PerRow(v) => check_len("per-row bias", v.len(), s.m, "m"),
-            Bias::PerColumn(v) => check_len("per-column bias", v.len(), s.n, "n"),
-            Bias::Full(v) => check_len("full bias", v.len(), s.m * s.n, "m*n"),
-        }
-    }
-
-    fn values(&self) -> &[i64] {
-        match *self {
-            Bias::None => &[],
-            Bias::PerRow(v) | Bias::PerColumn(v) | Bias::Full(v) => v,
-        }
-    }
-
-    #[inline]
-    fn at(&self, n: usize, i: usize, j: usize) -> i64 {
-        match *self {
-            Bias::None => 0,
-            Bias::PerRow(v) => v[i],
-            Bias::PerColumn(v) => v[j],
-            Bias::Full(v) => v[i * n + j],
-        }
-    }
-}
 
 /// What an integer kernel returns.
 #[derive(Clone, Debug, PartialEq)]
@@ -239,25 +199,11 @@ impl IntDatapath {
         self.arith.check_operands("input", input)?;
         self.arith.check_operands("weight", weight)?;
         let (groups, g_shape) = shape.gemm_view();
-        let (mg, n, k) = (g_shape.m, g_shape.n, g_shape.k);
-        let mut values = vec![0i64; shape.output_len()];
-        let mut c = vec![0i64; mg * n];
+        let (mg, k) = (g_shape.m, g_shape.k);
         let mut saturations = 0;
-        let (oh, ow) = shape.output_hw();
-        let plane = oh * ow;
-        for g in 0..groups {
-            let cols = im2col(shape, input, g, T::default());
-            let w = &weight[g * mg * k..(g + 1) * mg * k];
-            let gb = bias.map(|bv| Bias::PerRow(&bv[g * mg..(g + 1) * mg]));
-            saturations += self.gemm_into(g_shape, w, &cols, gb.unwrap_or_default(), &mut c);
-            for o in 0..mg {
-                for b in 0..shape.batch {
-                    let dst = (b * shape.out_channels + g * mg + o) * plane;
-                    values[dst..dst + plane]
-                        .copy_from_slice(&c[o * n + b * plane..o * n + (b + 1) * plane]);
-                }
-            }
-        }
+        let values = conv2d_by_groups(shape, input, weight, bias, T::default(), |s, w, x, b, c| {
+            saturations += self.gemm_into(s, w, x, b, c);
+        });
         let mut tally = Tally::new();
         self.count_reduction(&mut tally, shape.output_len() as u64, k);
         if let Some(mem) = &self.memory {

@@ -19,16 +19,21 @@
 //! # Ok::<(), arithsim::Error>(())
 //! ```
 
+mod bias;
+mod conv;
 mod error_metrics;
+mod float_arith;
 mod int_arith;
 mod int_kernels;
 mod memory;
 mod order;
 mod shape;
 
+pub use bias::Bias;
 pub use error_metrics::{ErrorStats, OutputGrid};
+pub use float_arith::{FloatArith, ProductRounding};
 pub use int_arith::{IntArith, Overflow};
-pub use int_kernels::{Bias, IntDatapath, IntOperand, IntOutput};
+pub use int_kernels::{IntDatapath, IntOperand, IntOutput};
 pub use memory::{MemoryModel, Tile, Traffic};
 pub use order::AccumulationOrder;
 pub use shape::{Conv2dShape, GemmShape};
