@@ -19,7 +19,7 @@ pub enum Bias<'a, V = i64> {
     Full(&'a [V]),
 }
 
-impl<V: Copy + Default> Bias<'_, V> {
+impl<V: Copy> Bias<'_, V> {
     pub(crate) fn check(&self, s: GemmShape) -> Result<()> {
         match *self {
             Bias::None => Ok(()),
@@ -37,12 +37,12 @@ impl<V: Copy + Default> Bias<'_, V> {
     }
 
     #[inline]
-    pub(crate) fn at(&self, n: usize, i: usize, j: usize) -> V {
+    pub(crate) fn at(&self, n: usize, i: usize, j: usize) -> Option<V> {
         match *self {
-            Bias::None => V::default(),
-            Bias::PerRow(v) => v[i],
-            Bias::PerColumn(v) => v[j],
-            Bias::Full(v) => v[i * n + j],
+            Bias::None => None,
+            Bias::PerRow(v) => Some(v[i]),
+            Bias::PerColumn(v) => Some(v[j]),
+            Bias::Full(v) => Some(v[i * n + j]),
         }
     }
 }

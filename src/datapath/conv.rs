@@ -7,19 +7,20 @@ use super::shape::{Conv2dShape, GemmShape, im2col};
 /// Runs a validated conv2d: for each group `g`, `C_g = W_g · im2col_g(input)` with
 /// `W_g` the group's `O/groups × K` weights (contiguous in OIHW) and the per-channel bias as
 /// a per-row bias, then scatters `C_g` (`[o][b·OH·OW + p]`) into the NCHW output.
-pub(crate) fn conv2d_by_groups<T: Copy, V: Copy + Default>(
+pub(crate) fn conv2d_by_groups<T: Copy, B: Copy, V: Copy>(
     shape: &Conv2dShape,
     input: &[T],
     weight: &[T],
-    bias: Option<&[V]>,
+    bias: Option<&[B]>,
     zero: T,
-    mut gemm: impl FnMut(GemmShape, &[T], &[T], Bias<'_, V>, &mut [V]),
+    fill: V,
+    mut gemm: impl FnMut(GemmShape, &[T], &[T], Bias<'_, B>, &mut [V]),
 ) -> Vec<V> {
     let (groups, gs) = shape.gemm_view();
     let (mg, n, k) = (gs.m, gs.n, gs.k);
     let plane = n / shape.batch;
-    let mut values = vec![V::default(); shape.output_len()];
-    let mut c = vec![V::default(); mg * n];
+    let mut values = vec![fill; shape.output_len()];
+    let mut c = vec![fill; mg * n];
     for g in 0..groups {
         let cols = im2col(shape, input, g, zero);
         let w = &weight[g * mg * k..(g + 1) * mg * k];

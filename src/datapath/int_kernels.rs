@@ -201,9 +201,17 @@ impl IntDatapath {
         let (groups, g_shape) = shape.gemm_view();
         let (mg, k) = (g_shape.m, g_shape.k);
         let mut saturations = 0;
-        let values = conv2d_by_groups(shape, input, weight, bias, T::default(), |s, w, x, b, c| {
-            saturations += self.gemm_into(s, w, x, b, c);
-        });
+        let values = conv2d_by_groups(
+            shape,
+            input,
+            weight,
+            bias,
+            T::default(),
+            0i64,
+            |s, w, x, b, c| {
+                saturations += self.gemm_into(s, w, x, b, c);
+            },
+        );
         let mut tally = Tally::new();
         self.count_reduction(&mut tally, shape.output_len() as u64, k);
         if let Some(mem) = &self.memory {
@@ -367,7 +375,7 @@ impl IntDatapath {
                     let y: i64 = b[kk * s.n + j].into();
                     *p = x as i128 * y as i128;
                 }
-                let init = bias.at(s.n, i, j) as i128;
+                let init = bias.at(s.n, i, j).unwrap_or(0) as i128;
                 let r = self.order.reduce(init, &products, &mut scratch, |x, y| {
                     let (v, sat) = ar.reduce(x + y);
                     saturations += sat as u64;
@@ -431,7 +439,7 @@ fn gemm_wrapping<T: IntOperand, W: Word>(
     let mut row = vec![W::default(); s.n];
     for i in 0..s.m {
         for (j, r) in row.iter_mut().enumerate() {
-            *r = W::from_i64(bias.at(s.n, i, j));
+            *r = W::from_i64(bias.at(s.n, i, j).unwrap_or(0));
         }
         let arow = &a[i * s.k..(i + 1) * s.k];
         for (kk, &av) in arow.iter().enumerate() {

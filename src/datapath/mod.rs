@@ -22,6 +22,7 @@
 mod bias;
 mod conv;
 mod error_metrics;
+mod fixed_kernels;
 mod float_arith;
 mod int_arith;
 mod int_kernels;
@@ -31,6 +32,7 @@ mod shape;
 
 pub use bias::Bias;
 pub use error_metrics::{ErrorStats, OutputGrid};
+pub use fixed_kernels::{FixedArith, FixedDatapath, FixedOutput};
 pub use float_arith::{FloatArith, ProductRounding};
 pub use int_arith::{IntArith, Overflow};
 pub use int_kernels::{IntDatapath, IntOperand, IntOutput};
