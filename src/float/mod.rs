@@ -23,14 +23,23 @@
 
 mod add;
 mod classify;
+mod compare;
 mod convert;
+mod div_sqrt;
 mod env;
+mod fma;
 mod format;
+mod int;
+mod mul;
 mod nan;
 mod pack;
+mod rem_rint;
+mod sign;
 mod status;
+mod value;
 
 pub use classify::{FloatClass, Kind, Unpacked};
 pub use env::{FloatEnv, NanPolicy, OverflowPolicy, Tininess};
 pub use format::{EXP_BITS_RANGE, FloatFormat, MAN_BITS_RANGE, Specials};
 pub use status::StatusAnd;
+pub use value::FloatValue;
