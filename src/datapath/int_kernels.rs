@@ -129,15 +129,15 @@ impl IntDatapath {
         self.arith.check_operands("a", a)?;
         self.arith.check_operands("b", b)?;
         self.arith.check_acc("bias", bias.values())?;
-        let mut values = vec![0i64; shape.m * shape.n];
-        let saturations = self.gemm_into(shape, a, b, bias, &mut values);
         let mut tally = Tally::new();
-        self.count_reduction(&mut tally, shape.m as u64 * shape.n as u64, shape.k);
         if let Some(mem) = &self.memory {
             let (ob, ab) = (self.arith.acc_bits, self.arith.mul_bits);
             mem.gemm_traffic(shape, ab, ab, ob, bias.values().len())?
                 .add_to(mem, &mut tally, 1);
         }
+        let mut values = vec![0i64; shape.m * shape.n];
+        let saturations = self.gemm_into(shape, a, b, bias, &mut values);
+        self.count_reduction(&mut tally, shape.m as u64 * shape.n as u64, shape.k);
         Ok(IntOutput {
             values,
             tally,
@@ -199,7 +199,13 @@ impl IntDatapath {
         self.arith.check_operands("input", input)?;
         self.arith.check_operands("weight", weight)?;
         let (groups, g_shape) = shape.gemm_view();
-        let (mg, k) = (g_shape.m, g_shape.k);
+        let mut tally = Tally::new();
+        if let Some(mem) = &self.memory {
+            let bits = self.arith.mul_bits;
+            let per_group_bias = if bias.is_some() { g_shape.m } else { 0 };
+            mem.gemm_traffic(g_shape, bits, bits, self.arith.acc_bits, per_group_bias)?
+                .add_to(mem, &mut tally, groups as u64);
+        }
         let mut saturations = 0;
         let values = conv2d_by_groups(
             shape,
@@ -212,14 +218,7 @@ impl IntDatapath {
                 saturations += self.gemm_into(s, w, x, b, c);
             },
         );
-        let mut tally = Tally::new();
-        self.count_reduction(&mut tally, shape.output_len() as u64, k);
-        if let Some(mem) = &self.memory {
-            let bits = self.arith.mul_bits;
-            let per_group_bias = if bias.is_some() { mg } else { 0 };
-            mem.gemm_traffic(g_shape, bits, bits, self.arith.acc_bits, per_group_bias)?
-                .add_to(mem, &mut tally, groups as u64);
-        }
+        self.count_reduction(&mut tally, shape.output_len() as u64, g_shape.k);
         Ok(IntOutput {
             values,
             tally,
