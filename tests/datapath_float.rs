@@ -328,7 +328,7 @@ fn conv2d_add_relu_and_error_metrics() {
     let st = ErrorStats::compare(
         &out.to_f64(ar.acc),
         &refs,
-        OutputGrid::Float(FloatKind::FP32),
+        OutputGrid::Float(FloatFormat::FP32),
     )
     .unwrap();
     assert_eq!(st.max_abs, worst);
