@@ -11,10 +11,13 @@ use crate::cost::{OpKind, Tally};
 
 use super::bias::Bias;
 use super::conv::conv2d_by_groups;
+use super::gate_engine::{Engine, add_activity, build_mac, gemm_gate_level};
 use super::int_arith::{IntArith, Overflow};
 use super::memory::MemoryModel;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
+use crate::circuits::mac::Mac;
+use crate::gates::Activity;
 
 /// An integer operand type: any primitive integer that widens losslessly to `i64`.
 pub trait IntOperand: Copy + Into<i64> + Default {}
@@ -27,8 +30,12 @@ pub struct IntOutput {
     pub values: Vec<i64>,
     /// Exactly the operations performed, counted from the shape.
     pub tally: Tally,
-    /// How many additions saturated (always 0 for wrapping accumulators).
+    /// How many additions saturated (always 0 for wrapping accumulators; counted by the
+    /// word-level twin when the gate-level engine runs).
     pub saturations: u64,
+    /// Switching activity of the MAC netlist over the whole kernel (gate-level engine only):
+    /// toggles per wire and the number of clock transitions, for data-dependent energy.
+    pub activity: Option<Activity>,
 }
 
 /// An integer datapath: arithmetic, accumulation order and optional memory model.
@@ -52,6 +59,7 @@ pub struct IntDatapath {
     arith: IntArith,
     order: AccumulationOrder,
     memory: Option<MemoryModel>,
+    engine: Engine,
 }
 
 impl IntDatapath {
@@ -66,7 +74,28 @@ impl IntDatapath {
             arith,
             order: AccumulationOrder::Sequential,
             memory: None,
+            engine: Engine::WordLevel,
         })
+    }
+
+    /// The same datapath on another engine.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) when the gate-level engine cannot run
+    /// this configuration (see [`Engine::GateLevel`]).
+    pub fn with_engine(mut self, engine: Engine) -> Result<Self> {
+        if engine == Engine::GateLevel {
+            build_mac(&self.arith, self.order, false)?;
+        }
+        self.engine = engine;
+        Ok(self)
+    }
+
+    /// The engine.
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// The same datapath with another accumulation order.
@@ -136,12 +165,15 @@ impl IntDatapath {
                 .add_to(mem, &mut tally, 1);
         }
         let mut values = vec![0i64; shape.m * shape.n];
-        let saturations = self.gemm_into(shape, a, b, bias, &mut values);
+        let mac = self.gate_mac(bias.values().is_empty())?;
+        let (saturations, activity) =
+            self.run_gemm(mac.as_ref(), shape, a, b, bias, &mut values)?;
         self.count_reduction(&mut tally, shape.m as u64 * shape.n as u64, shape.k);
         Ok(IntOutput {
             values,
             tally,
             saturations,
+            activity,
         })
     }
 
@@ -206,7 +238,10 @@ impl IntDatapath {
             mem.gemm_traffic(g_shape, bits, bits, self.arith.acc_bits, per_group_bias)?
                 .add_to(mem, &mut tally, groups as u64);
         }
+        let mac = self.gate_mac(bias.is_none())?;
         let mut saturations = 0;
+        let mut activity: Option<Activity> = None;
+        let mut failed = None;
         let values = conv2d_by_groups(
             shape,
             input,
@@ -214,15 +249,25 @@ impl IntDatapath {
             bias,
             T::default(),
             0i64,
-            |s, w, x, b, c| {
-                saturations += self.gemm_into(s, w, x, b, c);
+            |s, w, x, b, c| match self.run_gemm(mac.as_ref(), s, w, x, b, c) {
+                Ok((sat, act)) => {
+                    saturations += sat;
+                    if let Some(act) = act {
+                        add_activity(activity.get_or_insert_with(Activity::default), &act);
+                    }
+                }
+                Err(e) => failed = Some(e),
             },
         );
+        if let Some(e) = failed {
+            return Err(e);
+        }
         self.count_reduction(&mut tally, shape.output_len() as u64, g_shape.k);
         Ok(IntOutput {
             values,
             tally,
             saturations,
+            activity,
         })
     }
 
@@ -261,6 +306,7 @@ impl IntDatapath {
             values,
             tally,
             saturations,
+            activity: None,
         })
     }
 
@@ -284,6 +330,7 @@ impl IntDatapath {
             values: x.iter().map(|&v| v.max(0)).collect(),
             tally,
             saturations: 0,
+            activity: None,
         })
     }
 
@@ -326,6 +373,39 @@ impl IntDatapath {
                     },
                     outputs * self.order.adds(k),
                 );
+            }
+        }
+    }
+
+    /// The MAC circuit when the engine is gate-level.
+    fn gate_mac(&self, no_bias: bool) -> Result<Option<Mac>> {
+        match self.engine {
+            Engine::WordLevel => Ok(None),
+            Engine::GateLevel => build_mac(&self.arith, self.order, !no_bias).map(Some),
+        }
+    }
+
+    /// A validated GEMM on the configured engine: saturation count and activity.
+    fn run_gemm<T: IntOperand>(
+        &self,
+        mac: Option<&Mac>,
+        s: GemmShape,
+        a: &[T],
+        b: &[T],
+        bias: Bias<'_>,
+        out: &mut [i64],
+    ) -> Result<(u64, Option<Activity>)> {
+        match mac {
+            None => Ok((self.gemm_into(s, a, b, bias, out), None)),
+            Some(mac) => {
+                let act = gemm_gate_level(mac, &self.arith, s, a, b, bias, out)?;
+                let saturations = if self.arith.overflow == Overflow::Saturating {
+                    let mut twin = vec![0i64; out.len()];
+                    self.gemm_into(s, a, b, bias, &mut twin)
+                } else {
+                    0
+                };
+                Ok((saturations, Some(act)))
             }
         }
     }
