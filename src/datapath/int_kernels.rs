@@ -11,13 +11,13 @@ use crate::cost::{OpKind, Tally};
 
 use super::bias::Bias;
 use super::conv::conv2d_by_groups;
-use super::gate_engine::{Engine, add_activity, build_mac, gemm_gate_level};
+use super::gate_engine::{Engine, activity_energy_pj, add_activity, build_mac, gemm_gate_level};
 use super::int_arith::{IntArith, Overflow};
 use super::memory::MemoryModel;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 use crate::circuits::mac::Mac;
-use crate::gates::Activity;
+use crate::gates::{Activity, CellLibrary};
 
 /// An integer operand type: any primitive integer that widens losslessly to `i64`.
 pub trait IntOperand: Copy + Into<i64> + Default {}
@@ -96,6 +96,43 @@ impl IntDatapath {
     #[must_use]
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// Data-dependent dynamic energy, in pJ, of the MAC netlist over a kernel run on the
+    /// gate-level engine: each recorded output toggle of a cell costs its internal energy plus
+    /// `½·C·V²` of the load it drives, from the cell library `lib` (e.g.
+    /// [`CellLibrary::nangate45`]). Leakage is not included.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when `output` has no
+    /// activity (it was not computed on the gate-level engine), and as
+    /// [`IntDatapath::with_engine`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::datapath::{Bias, Engine, GemmShape, IntArith, IntDatapath};
+    /// use arithsim::gates::CellLibrary;
+    ///
+    /// let dp = IntDatapath::new(IntArith::INT8_INT32)?.with_engine(Engine::GateLevel)?;
+    /// let s = GemmShape::new(4, 4, 8)?;
+    /// let a: Vec<i8> = (0..32).map(|i| (i * 37 % 251) as i8).collect();
+    /// let out = dp.gemm(s, &a, &a, Bias::None)?;
+    /// let pj = dp.gate_energy_pj(&out, &CellLibrary::nangate45())?;
+    /// assert!(pj > 0.0);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn gate_energy_pj(&self, output: &IntOutput, lib: &CellLibrary) -> Result<f64> {
+        let act = output.activity.as_ref().ok_or_else(|| {
+            crate::Error::param(
+                "output",
+                "without activity",
+                "run the kernel on the gate-level engine to record switching activity",
+            )
+        })?;
+        let mac = build_mac(&self.arith, AccumulationOrder::Sequential, false)?;
+        Ok(activity_energy_pj(&mac, act, lib))
     }
 
     /// The same datapath with another accumulation order.
