@@ -663,3 +663,53 @@ fn exhaustive_8bit_products() {
         }
     }
 }
+
+#[test]
+fn fixed_point_gemv_add_relu() {
+    use arithsim::datapath::{FixedArith, FixedDatapath};
+    use arithsim::fixed::FixedFormat;
+    use arithsim::round::RoundingMode;
+    let q44 = FixedFormat::q(4, 4).unwrap();
+    let q88 = FixedFormat::q(8, 8).unwrap();
+    // Q4.4 x Q4.4 -> Q8.8: exact products (8 fraction bits), so raw integer arithmetic.
+    let sat = FixedDatapath::new(FixedArith::new(
+        q44,
+        q88,
+        RoundingMode::NearestEven,
+        Overflow::Saturating,
+    ))
+    .unwrap();
+    let a: Vec<i64> = data_i8(4 * 6, 51).into_iter().map(i64::from).collect();
+    let x: Vec<i64> = data_i8(6, 52).into_iter().map(i64::from).collect();
+    let y = sat.gemv(4, 6, &a, &x, &[]).unwrap();
+    for i in 0..4 {
+        let mut acc: i128 = 0;
+        for k in 0..6 {
+            acc = (acc + a[i * 6 + k] as i128 * x[k] as i128).clamp(-32768, 32767);
+        }
+        assert_eq!(y.values[i] as i128, acc);
+    }
+    let r = sat.add(&[30000, -30000, 5], &[30000, -30000, -6]).unwrap();
+    assert_eq!((r.values, r.overflows), (vec![32767, -32768, -1], 2));
+    assert_eq!(r.tally.count(OpKind::IntAdd { bits: 16 }), 3);
+    let wrap = FixedDatapath::new(FixedArith::new(
+        q44,
+        q88,
+        RoundingMode::NearestEven,
+        Overflow::Wrapping,
+    ))
+    .unwrap();
+    assert_eq!(
+        wrap.add(&[30000], &[30000]).unwrap().values,
+        [(60000i64 - 65536)]
+    );
+    assert_eq!(wrap.relu(&[-3, 0, 9]).unwrap().values, [0, 0, 9]);
+    assert_eq!(
+        wrap.add(&[1 << 20], &[0]).unwrap_err().to_string(),
+        "value 1048576 is out of range -32768..=32767 for raw Q8.8 a[0]"
+    );
+    assert_eq!(
+        wrap.relu(&[]).unwrap_err().to_string(),
+        "shape error: relu input is empty"
+    );
+}
