@@ -436,3 +436,28 @@ fn exhaustive_fp8_products_into_fp32_and_fp16() {
         }
     }
 }
+
+#[test]
+fn float_memory_traffic_uses_format_widths() {
+    use arithsim::cost::MemLevel;
+    use arithsim::datapath::{MemoryModel, Tile, memory_bytes};
+    let sram = MemLevel::Sram { bytes: 1 << 20 };
+    let mem = MemoryModel::new(MemLevel::Dram, sram, Tile { m: 8, n: 8, k: 16 }).unwrap();
+    let dp = FloatDatapath::new(FloatArith::FP16_FP32)
+        .unwrap()
+        .with_memory(mem)
+        .unwrap();
+    let s = GemmShape::new(16, 24, 16).unwrap();
+    let a = data_small(FloatFormat::FP16, s.m * s.k, 1);
+    let b = data_small(FloatFormat::FP16, s.k * s.n, 2);
+    let out = dp.gemm(s, &a, &b, Bias::None).unwrap();
+    let levels = memory_bytes(&out.tally);
+    assert_eq!(levels.len(), 2);
+    let (sr, dr) = (levels[0], levels[1]);
+    assert_eq!((sr.level, dr.level), (sram, MemLevel::Dram));
+    // A: 16*16 FP16 read ceil(24/8) = 3 times; B: 16*24 FP16 read ceil(16/8) = 2 times.
+    assert_eq!(dr.read_bytes, (16 * 16 * 3 + 16 * 24 * 2) * 2);
+    assert_eq!(dr.write_bytes, 16 * 24 * 4);
+    assert_eq!(sr.read_bytes, 2 * (16 * 24 * 16) * 2);
+    assert_eq!(sr.write_bytes, dr.read_bytes);
+}
