@@ -344,6 +344,23 @@ fn conv2d_add_relu_and_error_metrics() {
         }),
         2
     );
+    // FP32 results written back as BF16: one rounding each, against `half`.
+    let wb = dp.convert(&out.bits, FloatFormat::BF16).unwrap();
+    for (&o, &w) in out.bits.iter().zip(&wb.bits) {
+        assert_eq!(
+            w,
+            half::bf16::from_f32(f32::from_bits(o as u32)).to_bits() as u64
+        );
+    }
+    let conv = OpKind::Convert {
+        from: NumKind::Float(FloatKind::FP32),
+        to: NumKind::Float(FloatKind::BF16),
+    };
+    assert_eq!(wb.tally.count(conv), out.bits.len() as u64);
+    assert_eq!(
+        dp.convert(&[], FloatFormat::BF16).unwrap_err().to_string(),
+        "shape error: convert input is empty"
+    );
     let nan = 0x7FC0_0000u64;
     let r = dp.relu(&[neg, one, 0x8000_0000, nan]).unwrap();
     assert_eq!(r.bits, [0, one, 0, nan]);
