@@ -273,7 +273,8 @@ fn dadda_structure_counts() {
 #[test]
 fn every_unsigned_fa_ha_multiplier_has_n2_minus_2n_full_adders() {
     // Every unsigned FA/HA-only multiplier with a ripple final adder whose cells never carry
-    // beyond bit 2N - 1 (array, Dadda; greedy Wallace keeps a sum-only XOR in the top column).
+    // beyond bit 2N - 1 (array, Dadda). Greedy Wallace and the 4:2 tree may reach the top
+    // column, where a sum-only XOR (not a cell) replaces a full adder, so they have at most that.
     for n in [4u32, 8, 16] {
         for r in [Reduction::Array, Reduction::Dadda] {
             let net = spec(
@@ -292,17 +293,19 @@ fn every_unsigned_fa_ha_multiplier_has_n2_minus_2n_full_adders() {
                 "{r:?} {n}"
             );
         }
-        let net = spec(
-            n,
-            n,
-            PartialProducts::AndArray,
-            Signedness::Unsigned,
-            Reduction::Wallace,
-            AdderKind::RippleCarry,
-        )
-        .build()
-        .unwrap();
-        assert!(net.stats().cell_count(CellKind::FullAdder) <= u64::from(n * n - 2 * n));
+        for r in [Reduction::Wallace, Reduction::Compressor42] {
+            let net = spec(
+                n,
+                n,
+                PartialProducts::AndArray,
+                Signedness::Unsigned,
+                r,
+                AdderKind::RippleCarry,
+            )
+            .build()
+            .unwrap();
+            assert!(net.stats().cell_count(CellKind::FullAdder) <= u64::from(n * n - 2 * n));
+        }
     }
 }
 
@@ -480,4 +483,23 @@ fn errors_have_clear_messages() {
         e.to_string(),
         "shape error: multiplier operands have 8 and 7 bits; the spec says 8 and 8"
     );
+}
+
+#[test]
+fn compressor_tree_halves_heights_per_stage() {
+    for (n, stages) in [(8u32, 2usize), (16, 3), (32, 4)] {
+        for (pp, s) in [ARCHS[0], ARCHS[2]] {
+            let sp = spec(n, n, pp, s, Reduction::Compressor42, AdderKind::KoggeStone);
+            let (depth, st) = tree_depth(&sp);
+            let (dadda, _) =
+                tree_depth(&spec(n, n, pp, s, Reduction::Dadda, AdderKind::KoggeStone));
+            assert_eq!(st, stages, "{pp:?} {n}");
+            // One compressor (at most 6 gate levels) per stage after the partial products.
+            // Each stage is one compressor deep; the tree is no deeper than Dadda's.
+            assert!(
+                depth <= 2 + 6 * stages as u32 && depth <= dadda,
+                "{pp:?} {n}: {depth} vs dadda {dadda}"
+            );
+        }
+    }
 }

@@ -15,18 +15,23 @@ mod estimate;
 mod gate_cost;
 mod horowitz;
 mod io;
+mod kinds;
 mod op;
 mod price;
+pub mod report;
 mod scaling;
 mod span;
 mod table;
 mod tally;
 
 pub use estimate::{AreaEstimate, Design, Estimate, EstimateLine};
-pub use gate_cost::{GateCost, SplitMix64, gate_cost_random, gate_cost_with};
+pub use gate_cost::{
+    GateCost, SplitMix64, gate_cost_from_activity, gate_cost_random, gate_cost_with,
+};
 pub use horowitz::HOROWITZ_SOURCE;
 pub use io::TableFormat;
-pub use op::{FloatKind, MemLevel, NumKind, OpKind};
+pub use kinds::{FloatKind, NumKind};
+pub use op::{MemLevel, OpKind};
 pub use price::{Basis, Price, Rule};
 pub use scaling::{ENERGY_MODELS, EnergyModel, Flavor, ScaleStep, area_factor, energy_model};
 pub use span::{Span, sig};

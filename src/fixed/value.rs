@@ -49,10 +49,10 @@ impl Fixed {
             Ok(Fixed::from_pattern_unchecked(format, raw as u64))
         } else {
             Err(Error::OutOfRange {
-                value: format!("raw {raw}"),
-                min: format!("raw {}", format.min_raw()),
-                max: format!("raw {}", format.max_raw()),
-                what: format.to_string(),
+                value: raw.to_string(),
+                min: format.min_raw().to_string(),
+                max: format.max_raw().to_string(),
+                what: format!("raw values of {format}"),
             })
         }
     }
@@ -125,7 +125,13 @@ impl Fixed {
     pub fn from_f64(x: f64, format: FixedFormat, mode: RoundingMode) -> Result<Fixed> {
         let landed = f64_exact(x, format.frac_bits(), mode)?.land(format);
         if landed.overflow {
-            return Err(out_of_range(x.to_string(), format));
+            // Short scientific form for huge inputs (1e300 would print 301 digits).
+            let shown = if x.abs() >= 1e16 {
+                format!("{x:e}")
+            } else {
+                x.to_string()
+            };
+            return Err(out_of_range(shown, format));
         }
         Ok(landed.wrapped)
     }

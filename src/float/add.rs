@@ -5,11 +5,6 @@ use super::format::FloatFormat;
 use super::status::StatusAnd;
 use crate::round::RoundingMode;
 
-/// Guard bits kept below the larger operand's significand while aligning: enough that the
-/// smaller operand only loses bits (to the sticky bit) when it is far below the result's
-/// last place.
-const GUARD: u32 = 64;
-
 impl FloatFormat {
     /// `a + b`, rounded once under `env`.
     ///
@@ -40,7 +35,7 @@ impl FloatFormat {
         self.add_signed(a, b, true, env)
     }
 
-    #[inline]
+    #[inline(always)]
     fn add_signed(self, a: u64, b: u64, negate_b: bool, env: &FloatEnv) -> StatusAnd<u64> {
         let a = a & self.mask();
         let b = b & self.mask();
@@ -59,41 +54,41 @@ impl FloatFormat {
                 sigb = 0;
             }
         }
-        if siga == 0 && sigb == 0 {
-            // (±0) + (±0): the common sign, else +0 (−0 toward −∞).
-            let neg = if sa == sb {
-                sa
-            } else {
+        // Order by magnitude (the encoding is monotone in it), then align the smaller.
+        // (Under denormals-are-zero a flushed operand is a subnormal, so it still orders
+        // below any normal one, and two zeros were handled above.)
+        let swap = self.magnitude(a) < self.magnitude(b);
+        let sig_big = if swap { sigb } else { siga };
+        let sig_small = if swap { siga } else { sigb };
+        let e_big = if swap { eb } else { ea };
+        let e_small = if swap { ea } else { eb };
+        let s_big = if swap { sb } else { sa };
+        // The larger significand's top bit goes to bit 61 (room for the carry), leaving
+        // 61 − m ≥ 9 guard bits: the smaller operand loses bits to the sticky bit only when
+        // it lies that far below, where a difference cancels at most one bit.
+        let guard = 61 - self.man_bits();
+        let d = ((e_big - e_small) as u32).min(63);
+        let big = sig_big << guard;
+        let full = sig_small << guard;
+        // full < 2^62, so a shift by 63 already clears it: no branch on the distance.
+        let small = full >> d;
+        let sticky = full & ((1u64 << d) - 1) != 0;
+        let e0 = e_big - guard as i32;
+        // Subtraction with bits lost: the exact difference is one unit less plus a fraction.
+        let subtract = sa != sb;
+        let t = small + (sticky & subtract) as u64;
+        let sum = if subtract { big - t } else { big + t };
+        if sum == 0 && !sticky {
+            // A zero sum is exact: (±0) + (±0) keeps the common sign; otherwise (x − x, or
+            // zeros of opposite signs) it is +0, or −0 toward −∞.
+            let neg = if subtract {
                 env.rounding == RoundingMode::TowardNegative
+            } else {
+                sa
             };
             return StatusAnd::exact(self.zero_bits(neg));
         }
-        // Order by magnitude (the encoding is monotone in it), then align the smaller.
-        let (sig_big, e_big, s_big, sig_small, e_small) =
-            if self.magnitude(a) >= self.magnitude(b) && siga != 0 || sigb == 0 {
-                (siga, ea, sa, sigb, eb)
-            } else {
-                (sigb, eb, sb, siga, ea)
-            };
-        let d = (e_big - e_small) as u32;
-        let big = (sig_big as u128) << GUARD;
-        let full = (sig_small as u128) << GUARD;
-        let (small, sticky) = if d >= 128 {
-            (0, full != 0)
-        } else {
-            (full >> d, full & ((1u128 << d) - 1) != 0)
-        };
-        if sa == sb {
-            self.round_pack(s_big, big + small, e_big - GUARD as i32, sticky, env)
-        } else {
-            // With bits lost, the exact difference is one unit less plus a fraction.
-            let diff = big - small - sticky as u128;
-            if diff == 0 && !sticky {
-                let neg = env.rounding == RoundingMode::TowardNegative;
-                return StatusAnd::exact(self.zero_bits(neg));
-            }
-            self.round_pack(s_big, diff, e_big - GUARD as i32, sticky, env)
-        }
+        self.round_pack_u64(s_big, sum, e0, sticky, env)
     }
 
     #[cold]

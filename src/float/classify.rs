@@ -109,10 +109,10 @@ impl FloatFormat {
     /// `bits` is a NaN or an infinity: a datum that arithmetic does not treat as a number.
     #[inline]
     pub const fn is_nan_or_infinity(self, bits: u64) -> bool {
-        match self.specials() {
-            Specials::Ieee => self.exp_field(bits) == self.exp_field_max(),
-            _ => self.is_nan(bits),
-        }
+        // Every NaN and infinity pattern lies above the largest finite one, except FNUZ's
+        // NaN, which sits where −0 would be.
+        self.magnitude(bits) > self.max_finite_bits()
+            || (matches!(self.specials(), Specials::Fnuz) && bits & self.mask() == self.sign_bit())
     }
 
     /// `bits` is ±∞.
@@ -199,18 +199,15 @@ impl FloatFormat {
 
     /// Significand and LSB exponent of a finite `bits` (zero gives significand 0):
     /// value = significand × 2^exponent. Only valid for finite patterns.
-    #[inline]
+    #[inline(always)]
     pub(crate) const fn finite_parts(self, bits: u64) -> (u64, i32) {
+        // Branch-free: a subnormal has no hidden bit and the exponent of biased 1.
         let e = self.exp_field(bits);
-        let man = self.man_field(bits);
-        if e == 0 {
-            (man, self.min_exponent() - self.man_bits() as i32)
-        } else {
-            (
-                man | (1 << self.man_bits()),
-                e as i32 - self.bias() - self.man_bits() as i32,
-            )
-        }
+        let normal = (e != 0) as u64;
+        (
+            self.man_field(bits) | normal << self.man_bits(),
+            (e + 1 - normal) as i32 - self.bias() - self.man_bits() as i32,
+        )
     }
 
     /// Takes `bits` apart (bits above the format's width are ignored).

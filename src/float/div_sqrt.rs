@@ -50,6 +50,12 @@ impl FloatFormat {
         let len_b = 64 - sigb.leading_zeros() as i32;
         // The quotient gets at least precision + 2 bits.
         let s = len_b + self.precision() as i32 + 2 - len_a;
+        if len_b + self.precision() as i32 + 2 <= 64 {
+            // The numerator fits a u64 (precision ≤ 31): one hardware division.
+            let num = siga << s;
+            let (q, r) = (num / sigb, num % sigb);
+            return self.round_pack_u64(negative, q, ea - s - eb, r != 0, env);
+        }
         let num = (siga as u128) << s;
         let den = sigb as u128;
         let (q, r) = (num / den, num % den);
@@ -89,6 +95,13 @@ impl FloatFormat {
         let mut s = 2 * self.precision() as i32 + 4 - len;
         if (e - s) & 1 != 0 {
             s += 1;
+        }
+        if s + len <= 64 {
+            // Fits a u64 (precision ≤ 30).
+            let n = sig << s;
+            let root = n.isqrt();
+            let rem = n - root * root;
+            return self.round_pack_u64(false, root, (e - s) / 2, rem != 0, env);
         }
         let n = (sig as u128) << s;
         let root = n.isqrt();

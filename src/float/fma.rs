@@ -55,10 +55,13 @@ impl FloatFormat {
                 };
                 return StatusAnd::exact(self.zero_bits(neg));
             }
-            return self.round_pack(sc, sigc as u128, ec, false, env);
+            return self.round_pack_u64(sc, sigc, ec, false, env);
         }
         if sigc == 0 {
             return self.round_pack(sp, prod, ep, false, env);
+        }
+        if self.precision() <= 29 {
+            return self.fma_u64(prod as u64, ep, sp, sigc, ec, sc, env);
         }
         let len_p = 128 - prod.leading_zeros() as i32;
         let len_c = 64 - sigc.leading_zeros() as i32;
@@ -96,6 +99,56 @@ impl FloatFormat {
             return StatusAnd::exact(self.zero_bits(neg));
         }
         self.round_pack(neg, diff, e0, sticky, env)
+    }
+
+    /// The sum of a non-zero product of at most 58 bits (precision ≤ 29) and a non-zero
+    /// addend in a 64-bit window, the larger with its leading one at bit 61. The smaller
+    /// loses bits (to the sticky bit) only when its leading one is below bit 57, so the
+    /// result keeps its leading one at bit 60 or 61: far more than precision + 2 bits.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn fma_u64(
+        self,
+        prod: u64,
+        ep: i32,
+        sp: bool,
+        sigc: u64,
+        ec: i32,
+        sc: bool,
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        const TOP64: i32 = 61;
+        let len_p = 64 - prod.leading_zeros() as i32;
+        let len_c = 64 - sigc.leading_zeros() as i32;
+        let swap = ep + len_p < ec + len_c;
+        let big = if swap { sigc } else { prod };
+        let small = if swap { prod } else { sigc };
+        let (e_big, e_small) = if swap { (ec, ep) } else { (ep, ec) };
+        let (s_big, s_small) = if swap { (sc, sp) } else { (sp, sc) };
+        let len_big = if swap { len_c } else { len_p };
+        let up = TOP64 - (len_big - 1);
+        let big_v = big << up;
+        let e0 = e_big - up;
+        let shift = e_small - e0;
+        let (small_v, sticky) = if shift >= 0 {
+            (small << shift, false)
+        } else {
+            let s = (-shift).min(63) as u32;
+            (small >> s, small & ((1u64 << s) - 1) != 0)
+        };
+        if s_big == s_small {
+            return self.round_pack_u64(s_big, big_v + small_v, e0, sticky, env);
+        }
+        let (diff, neg) = if big_v >= small_v {
+            (big_v - small_v - sticky as u64, s_big)
+        } else {
+            (small_v - big_v, s_small)
+        };
+        if diff == 0 && !sticky {
+            let neg = env.rounding == RoundingMode::TowardNegative;
+            return StatusAnd::exact(self.zero_bits(neg));
+        }
+        self.round_pack_u64(neg, diff, e0, sticky, env)
     }
 
     #[cold]

@@ -68,6 +68,18 @@ pub struct FloatFormat {
     man_bits: u32,
     bias: i32,
     specials: Specials,
+    // Cached masks, so that the hot paths load constants instead of shifting by field
+    // widths (variable shifts are the bulk of a soft-float's instructions otherwise).
+    /// [`FloatFormat::max_finite_bits`]: "NaN or infinity" and "overflow" test against it.
+    max_finite: u64,
+    /// [`FloatFormat::mask`].
+    mask: u64,
+    /// [`FloatFormat::sign_bit`].
+    sign: u64,
+    /// [`FloatFormat::man_mask`].
+    man_mask: u64,
+    /// [`FloatFormat::exp_field_max`].
+    exp_max: u64,
 }
 
 /// The smallest and largest exponent field widths.
@@ -89,47 +101,17 @@ impl FloatFormat {
     /// OCP FP8 E5M2 (1-5-2), IEEE-style infinities and NaNs, bias 15.
     pub const FP8_E5M2: FloatFormat = FloatFormat::ieee(5, 2);
     /// OCP FP8 E4M3 (1-4-3, "E4M3FN"), bias 7, no infinities, NaN = S.1111.111, max 448.
-    pub const FP8_E4M3: FloatFormat = FloatFormat {
-        exp_bits: 4,
-        man_bits: 3,
-        bias: 7,
-        specials: Specials::NanAllOnes,
-    };
+    pub const FP8_E4M3: FloatFormat = FloatFormat::raw(4, 3, 7, Specials::NanAllOnes);
     /// FP8 E4M3FNUZ (1-4-3), bias 8, no infinities, no −0, NaN = 0x80, max 240.
-    pub const FP8_E4M3FNUZ: FloatFormat = FloatFormat {
-        exp_bits: 4,
-        man_bits: 3,
-        bias: 8,
-        specials: Specials::Fnuz,
-    };
+    pub const FP8_E4M3FNUZ: FloatFormat = FloatFormat::raw(4, 3, 8, Specials::Fnuz);
     /// FP8 E5M2FNUZ (1-5-2), bias 16, no infinities, no −0, NaN = 0x80, max 57344.
-    pub const FP8_E5M2FNUZ: FloatFormat = FloatFormat {
-        exp_bits: 5,
-        man_bits: 2,
-        bias: 16,
-        specials: Specials::Fnuz,
-    };
+    pub const FP8_E5M2FNUZ: FloatFormat = FloatFormat::raw(5, 2, 16, Specials::Fnuz);
     /// OCP MX FP6 E3M2 (1-3-2), bias 3, no infinities or NaN, max 28.
-    pub const FP6_E3M2: FloatFormat = FloatFormat {
-        exp_bits: 3,
-        man_bits: 2,
-        bias: 3,
-        specials: Specials::FiniteOnly,
-    };
+    pub const FP6_E3M2: FloatFormat = FloatFormat::raw(3, 2, 3, Specials::FiniteOnly);
     /// OCP MX FP6 E2M3 (1-2-3), bias 1, no infinities or NaN, max 7.5.
-    pub const FP6_E2M3: FloatFormat = FloatFormat {
-        exp_bits: 2,
-        man_bits: 3,
-        bias: 1,
-        specials: Specials::FiniteOnly,
-    };
+    pub const FP6_E2M3: FloatFormat = FloatFormat::raw(2, 3, 1, Specials::FiniteOnly);
     /// OCP MX FP4 E2M1 (1-2-1), bias 1, no infinities or NaN, max 6.
-    pub const FP4_E2M1: FloatFormat = FloatFormat {
-        exp_bits: 2,
-        man_bits: 1,
-        bias: 1,
-        specials: Specials::FiniteOnly,
-    };
+    pub const FP4_E2M1: FloatFormat = FloatFormat::raw(2, 1, 1, Specials::FiniteOnly);
 
     /// Every preset with its name, for reports and tests.
     pub const PRESETS: [(&'static str, FloatFormat); 12] = [
@@ -148,11 +130,34 @@ impl FloatFormat {
     ];
 
     const fn ieee(exp_bits: u32, man_bits: u32) -> FloatFormat {
+        FloatFormat::raw(
+            exp_bits,
+            man_bits,
+            (1 << (exp_bits - 1)) - 1,
+            Specials::Ieee,
+        )
+    }
+
+    /// Builds a format from validated parts, caching the largest finite pattern.
+    const fn raw(exp_bits: u32, man_bits: u32, bias: i32, specials: Specials) -> FloatFormat {
+        let exp_max = (1u64 << exp_bits) - 1;
+        let man_mask = (1u64 << man_bits) - 1;
+        let max_finite = match specials {
+            Specials::Ieee => ((exp_max - 1) << man_bits) | man_mask,
+            // S.1…1.1…1 is the NaN, so the mantissa stops one short.
+            Specials::NanAllOnes => (exp_max << man_bits) | (man_mask - 1),
+            Specials::Fnuz | Specials::FiniteOnly => (exp_max << man_bits) | man_mask,
+        };
         FloatFormat {
             exp_bits,
             man_bits,
-            bias: (1 << (exp_bits - 1)) - 1,
-            specials: Specials::Ieee,
+            bias,
+            specials,
+            max_finite,
+            mask: u64::MAX >> (63 - exp_bits - man_bits),
+            sign: 1 << (exp_bits + man_bits),
+            man_mask,
+            exp_max,
         }
     }
 
@@ -215,9 +220,8 @@ impl FloatFormat {
         bias: i32,
         specials: Specials,
     ) -> Result<FloatFormat> {
-        let mut f = FloatFormat::new(exp_bits, man_bits)?;
-        f.bias = bias;
-        f.specials = specials;
+        FloatFormat::new(exp_bits, man_bits)?;
+        let f = FloatFormat::raw(exp_bits, man_bits, bias, specials);
         let top = f.max_normal_biased_exponent() as i64;
         if !(1..=top).contains(&(bias as i64)) {
             return Err(Error::param(
@@ -280,25 +284,25 @@ impl FloatFormat {
     /// Mask of the format's bits (the low `width()` bits).
     #[inline]
     pub const fn mask(self) -> u64 {
-        u64::MAX >> (64 - self.width())
+        self.mask
     }
 
     /// The sign bit.
     #[inline]
     pub const fn sign_bit(self) -> u64 {
-        1 << (self.exp_bits + self.man_bits)
+        self.sign
     }
 
     /// Mask of the stored mantissa field.
     #[inline]
     pub const fn man_mask(self) -> u64 {
-        (1 << self.man_bits) - 1
+        self.man_mask
     }
 
     /// The largest exponent field value (all ones).
     #[inline]
     pub const fn exp_field_max(self) -> u64 {
-        (1 << self.exp_bits) - 1
+        self.exp_max
     }
 
     /// The largest biased exponent that holds normal numbers: all ones minus one for
@@ -326,12 +330,7 @@ impl FloatFormat {
     /// Bit pattern of the largest finite positive value.
     #[inline]
     pub const fn max_finite_bits(self) -> u64 {
-        let top = self.max_normal_biased_exponent() << self.man_bits;
-        match self.specials {
-            // S.1…1.1…1 is the NaN, so the mantissa stops one short.
-            Specials::NanAllOnes => top | (self.man_mask() - 1),
-            _ => top | self.man_mask(),
-        }
+        self.max_finite
     }
 
     /// Bit pattern of the smallest positive normal value.

@@ -159,3 +159,23 @@ impl FloatFormat {
         self.round_pack(false, v as u128, 0, false, env)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_width_out_of_range_is_an_error_with_message() {
+        let env = FloatEnv::default();
+        let e = FloatFormat::FP32.to_int(0, 0, true, &env).unwrap_err();
+        assert_eq!(e.to_string(), "integer width 0 is out of range 1..=64");
+        let e = FloatFormat::FP32.to_int(0, 65, false, &env).unwrap_err();
+        assert_eq!(e.to_string(), "integer width 65 is out of range 1..=64");
+        // In range: 3 bits unsigned saturates 9.0 to 7 with invalid.
+        let nine = FloatFormat::FP32.from_i64(9, &env).value;
+        let r = FloatFormat::FP32.to_int(nine, 3, false, &env).unwrap();
+        assert_eq!((r.value, r.flags), (7, Flags::INVALID));
+        let r = FloatFormat::FP32.to_int(nine, 5, true, &env).unwrap();
+        assert_eq!((r.value, r.flags), (9, Flags::empty()));
+    }
+}

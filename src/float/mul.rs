@@ -34,6 +34,10 @@ impl FloatFormat {
         if siga == 0 || sigb == 0 {
             return StatusAnd::exact(self.zero_bits(negative));
         }
+        if self.precision() <= 31 {
+            // The product has at most 62 bits: stay in u64 (FP32, TF32, FP16, BF16, FP8...).
+            return self.round_pack_u64(negative, siga * sigb, ea + eb, false, env);
+        }
         self.round_pack(negative, siga as u128 * sigb as u128, ea + eb, false, env)
     }
 

@@ -3,7 +3,7 @@
 use super::env::{FloatEnv, OverflowPolicy, Tininess};
 use super::format::{FloatFormat, Specials};
 use super::status::StatusAnd;
-use crate::round::{Discarded, Flags, RoundingMode, round, round_shift};
+use crate::round::{Discarded, Flags, RoundingMode, round};
 
 impl FloatFormat {
     /// Rounds the exact value `(−1)^negative × (significand + ε) × 2^exponent` into this
@@ -18,8 +18,8 @@ impl FloatFormat {
     ///
     /// For correct rounding in the nearest modes with `sticky`, the significand must carry at
     /// least one bit below the result's last place (the guard bit); every caller in this crate
-    /// passes two or more. A zero significand with `sticky` counts as a value below half a
-    /// unit of `2^exponent`.
+    /// passes two or more. A zero significand with `sticky` counts as a non-zero value below
+    /// half the smallest subnormal.
     ///
     /// # Examples
     ///
@@ -43,87 +43,153 @@ impl FloatFormat {
         sticky: bool,
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
-        if significand == 0 && !sticky {
-            return StatusAnd::exact(self.zero_bits(negative));
+        if significand >> 63 == 0 {
+            return self.round_pack_u64(negative, significand as u64, exponent, sticky, env);
         }
-        let m = self.man_bits() as i32;
-        let emin = self.min_exponent();
-        let nbits = 128 - significand.leading_zeros() as i32;
-        // Exponent of the leading one (one below `exponent` for a lone sticky bit).
-        let e_msb = exponent as i64 + nbits as i64 - 1;
-        let lsb = (e_msb - m as i64).max((emin - m) as i64);
-        let r = Self::round_at(negative, significand, exponent, sticky, lsb, env.rounding);
-        let mut flags = r.flags();
-
-        // Tiny: the exact value (before rounding) or the value rounded with an unbounded
-        // exponent range (after rounding) is below 2^emin.
-        let tiny = e_msb < emin as i64
-            && match env.tininess {
-                Tininess::BeforeRounding => true,
-                Tininess::AfterRounding => {
-                    e_msb < emin as i64 - 1 || {
-                        let p = self.precision();
-                        let r2 = Self::round_at(
-                            negative,
-                            significand,
-                            exponent,
-                            sticky,
-                            e_msb - m as i64,
-                            env.rounding,
-                        );
-                        r2.value >> p == 0
-                    }
-                }
-            };
-        if tiny {
-            if env.flush_to_zero {
-                return StatusAnd::new(self.zero_bits(negative), Flags::UNDERFLOW | Flags::INEXACT);
-            }
-            if r.inexact {
-                flags |= Flags::UNDERFLOW;
-            }
-        }
-
-        // Encode: the magnitude bits are ((lsb + m − emin) << m) + s for normals and
-        // subnormals alike, and the carry into the next binade falls out of the addition.
-        let k = (lsb - (emin - m) as i64) as u64;
-        let sign = if negative { self.sign_bit() } else { 0 };
-        if k < 1 << self.exp_bits() {
-            let mag = (k << self.man_bits()) + r.value as u64;
-            if mag <= self.max_finite_bits() {
-                if mag == 0 {
-                    return StatusAnd::new(self.zero_bits(negative), flags);
-                }
-                return StatusAnd::new(sign | mag, flags);
-            }
-        }
-        self.overflow(negative, env, r.incremented)
+        // Keep the top 63 bits (at least precision + 2 for every format); the rest is sticky.
+        let s = 65 - significand.leading_zeros();
+        let sticky = sticky || significand & ((1u128 << s) - 1) != 0;
+        self.round_pack_u64(
+            negative,
+            (significand >> s) as u64,
+            exponent.saturating_add(s as i32),
+            sticky,
+            env,
+        )
     }
 
-    /// Rounds `significand × 2^exponent (+ sticky)` to a multiple of `2^lsb`.
-    #[inline]
-    fn round_at(
+    /// [`FloatFormat::round_pack`] for a significand below 2^63, all in `u64`: a fast path
+    /// for results in the normal range, then the tiny (subnormal) path.
+    #[inline(always)]
+    pub(crate) fn round_pack_u64(
+        self,
         negative: bool,
-        significand: u128,
+        sig: u64,
         exponent: i32,
         sticky: bool,
-        lsb: i64,
-        mode: RoundingMode,
-    ) -> crate::round::Rounded {
-        let shift = lsb - exponent as i64;
-        if shift > 0 {
-            round_shift(negative, significand, shift.min(1024) as u32, sticky, mode)
-        } else {
-            // Nothing of the significand is lost; only the sticky part (below half).
-            let kept = significand << (-shift) as u32;
-            round(negative, kept, Discarded { top: 0, sticky }, mode)
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        let m = self.man_bits();
+        let nbits = 64 - sig.leading_zeros();
+        let e_msb = exponent as i64 + nbits as i64 - 1;
+        if sig != 0 && e_msb >= self.min_exponent() as i64 {
+            // Normal range: keep `precision` bits from the leading one down.
+            let r = Self::round_bits(negative, sig, nbits as i64 - (m as i64 + 1), sticky, env);
+            // (biased exponent − 1) << m plus the significand with its hidden bit: the carry
+            // of a rounding into the next binade lands in the exponent by itself.
+            let k = e_msb + self.bias() as i64 - 1;
+            if k <= self.exp_field_max() as i64 {
+                let mag = ((k as u64) << m) + r.value as u64;
+                if mag <= self.max_finite_bits() {
+                    let sign = if negative { self.sign_bit() } else { 0 };
+                    return StatusAnd::new(sign | mag, r.flags());
+                }
+            }
+            return self.overflow(negative, env);
         }
+        if sig == 0 && !sticky {
+            return StatusAnd::exact(self.zero_bits(negative));
+        }
+        self.round_pack_tiny(negative, sig, exponent, e_msb, sticky, env)
+    }
+
+    /// Rounds `sig (+ sticky)` after dropping its low `shift` bits (none if `shift <= 0`;
+    /// all of them, into the sticky bit, if `shift` is large).
+    #[inline(always)]
+    fn round_bits(
+        negative: bool,
+        sig: u64,
+        shift: i64,
+        sticky: bool,
+        env: &FloatEnv,
+    ) -> crate::round::Rounded {
+        let (kept, discarded) = if shift <= 0 {
+            // Exact apart from the sticky part, which is below half a unit.
+            (sig << (-shift).min(63), Discarded { top: 0, sticky })
+        } else if shift < 64 {
+            let top = sig << (64 - shift);
+            (sig >> shift, Discarded { top, sticky })
+        } else if shift < 128 {
+            let top = if shift == 64 {
+                sig
+            } else {
+                sig >> (shift - 64)
+            };
+            let lost = shift > 64 && sig & ((1u64 << (shift - 64)) - 1) != 0;
+            (
+                0,
+                Discarded {
+                    top,
+                    sticky: sticky || lost,
+                },
+            )
+        } else {
+            (
+                0,
+                Discarded {
+                    top: 0,
+                    sticky: sticky || sig != 0,
+                },
+            )
+        };
+        round(negative, kept as u128, discarded, env.rounding)
+    }
+
+    /// Results below the smallest normal: rounded to the subnormal quantum, with tininess,
+    /// underflow and flush-to-zero. A zero significand with `sticky` counts as a value
+    /// below half the smallest subnormal.
+    #[cold]
+    #[inline(never)]
+    fn round_pack_tiny(
+        self,
+        negative: bool,
+        sig: u64,
+        exponent: i32,
+        e_msb: i64,
+        sticky: bool,
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        let m = self.man_bits() as i64;
+        let emin = self.min_exponent() as i64;
+        let (exponent, e_msb) = if sig == 0 {
+            // Place the lone sticky bit below the whole subnormal range.
+            (emin - m - 2, emin - m - 3)
+        } else {
+            (exponent as i64, e_msb)
+        };
+        let r = Self::round_bits(negative, sig, emin - m - exponent, sticky, env);
+        // Tiny after rounding unless rounding to full precision (unbounded exponent)
+        // carries up to 2^emin, which needs the leading one just below it.
+        let tiny = match env.tininess {
+            Tininess::BeforeRounding => true,
+            Tininess::AfterRounding => {
+                e_msb < emin - 1 || {
+                    let r2 = Self::round_bits(negative, sig, e_msb - m - exponent, sticky, env);
+                    r2.value >> self.precision() == 0
+                }
+            }
+        };
+        if tiny && env.flush_to_zero {
+            return StatusAnd::new(self.zero_bits(negative), Flags::UNDERFLOW | Flags::INEXACT);
+        }
+        let mut flags = r.flags();
+        if tiny && r.inexact {
+            flags |= Flags::UNDERFLOW;
+        }
+        // The rounded subnormal (or, after a carry, the smallest normal) is its own pattern.
+        let mag = r.value as u64;
+        if mag == 0 {
+            return StatusAnd::new(self.zero_bits(negative), flags);
+        }
+        let sign = if negative { self.sign_bit() } else { 0 };
+        StatusAnd::new(sign | mag, flags)
     }
 
     /// The result of an overflow: ±∞ or ±largest finite by rounding direction, with NaN or
     /// saturation in formats without infinity.
     #[cold]
-    fn overflow(self, negative: bool, env: &FloatEnv, _incremented: bool) -> StatusAnd<u64> {
+    #[inline(never)]
+    fn overflow(self, negative: bool, env: &FloatEnv) -> StatusAnd<u64> {
         let to_infinity = match env.rounding {
             RoundingMode::NearestEven
             | RoundingMode::NearestAway

@@ -10,6 +10,10 @@ use super::netlist::Netlist;
 use super::sim::Simulator;
 use crate::{Error, Result};
 
+/// Ports of at most this many bits (per 64-bit half) are gathered bit by bit instead of
+/// transposed.
+const NARROW: usize = 4;
+
 /// Transposes a 64×64 bit matrix in place: afterwards bit `j` of `m[i]` is what bit `i` of
 /// `m[j]` was.
 pub fn transpose64(m: &mut [u64; 64]) {
@@ -106,6 +110,24 @@ impl BatchOutput {
         self.len() == 0
     }
 
+    /// Sets the port names for `net` (keeping buffers when they already match) and reserves
+    /// room for `n` more vectors.
+    fn prepare(&mut self, net: &Netlist, n: usize) {
+        if self.names.len() != net.outputs.len()
+            || self
+                .names
+                .iter()
+                .zip(&net.outputs)
+                .any(|(a, p)| *a != p.name)
+        {
+            self.names = net.outputs.iter().map(|p| p.name.clone()).collect();
+            self.values = vec![Vec::new(); net.outputs.len()];
+        }
+        for v in &mut self.values {
+            v.reserve(n);
+        }
+    }
+
     /// Drops the values but keeps the buffers (for streaming).
     pub fn clear(&mut self) {
         for v in &mut self.values {
@@ -191,73 +213,127 @@ impl Simulator<'_> {
         inputs: &[(&str, &[T])],
         out: &mut BatchOutput,
     ) -> Result<()> {
-        let net = self.net;
-        let (vals, n) = match_inputs(net, inputs)?;
-        if out.names.len() != net.outputs.len() {
-            out.names = net.outputs.iter().map(|p| p.name.clone()).collect();
-            out.values = vec![Vec::new(); net.outputs.len()];
-        }
-        for v in &mut out.values {
-            v.reserve(n);
-        }
-        let w = self.words;
-        let per_batch = 64 * w;
-        let mut m = [0u64; 64];
+        let (vals, n) = match_inputs(self.net, inputs)?;
+        out.prepare(self.net, n);
+        let per_batch = 64 * self.words;
         let mut base = 0;
         while base < n {
             let count = per_batch.min(n - base);
-            let n_words = count.div_ceil(64);
-            // inputs: gather, transpose, scatter into the wire words
-            for (p, vs) in net.inputs.iter().zip(&vals) {
-                let chunk = &vs[base..base + count];
-                for t in 0..n_words {
-                    let lanes = &chunk[t * 64..chunk.len().min(t * 64 + 64)];
-                    for half in 0..2 {
-                        let bits = p.wires.len().saturating_sub(64 * half).min(64);
-                        if bits == 0 {
-                            break;
-                        }
-                        m.fill(0);
-                        for (slot, v) in m.iter_mut().zip(lanes) {
-                            *slot = if half == 0 { v.lo() } else { v.hi() };
-                        }
-                        transpose64(&mut m);
-                        for (j, wire) in p.wires[64 * half..64 * half + bits].iter().enumerate() {
-                            self.values[wire.index() * w + t] = m[j];
-                        }
-                    }
-                }
-            }
+            self.load_chunk(&vals, base, count);
             self.eval_gates();
             let rem = count % 64;
             let last_mask = if rem == 0 { !0 } else { (1u64 << rem) - 1 };
-            self.count_word_toggles(n_words, last_mask);
-            // outputs: gather, transpose back, append
-            for (p, dst) in net.outputs.iter().zip(&mut out.values) {
-                let start = dst.len();
-                dst.resize(start + count, 0);
-                let dst = &mut dst[start..];
-                for t in 0..n_words {
-                    let lanes = (count - t * 64).min(64);
-                    for half in 0..2 {
-                        let bits = p.wires.len().saturating_sub(64 * half).min(64);
-                        if bits == 0 {
-                            break;
-                        }
-                        m.fill(0);
-                        for (j, wire) in p.wires[64 * half..64 * half + bits].iter().enumerate() {
-                            m[j] = self.values[wire.index() * w + t];
-                        }
-                        transpose64(&mut m);
-                        for (d, &x) in dst[t * 64..t * 64 + lanes].iter_mut().zip(&m) {
-                            *d |= u128::from(x) << (64 * half);
-                        }
-                    }
-                }
-            }
+            self.count_word_toggles(count.div_ceil(64), last_mask);
+            self.store_chunk(out, count);
             base += count;
         }
         Ok(())
+    }
+
+    /// One clock cycle of a sequential circuit from integers: operand `v` of each input
+    /// slice drives machine `v` (lane `v % 64` of word `v / 64`; at most
+    /// [`Simulator::lanes`] of them), the outputs of this cycle (before the clock edge) are
+    /// appended to `out`, then every register loads its `D` (as [`Simulator::step`]).
+    ///
+    /// # Errors
+    /// As [`Simulator::run`], and [`Error::Shape`] for more operands than lanes.
+    pub fn step_with<T: Operand>(
+        &mut self,
+        inputs: &[(&str, &[T])],
+        out: &mut BatchOutput,
+    ) -> Result<()> {
+        let (vals, n) = match_inputs(self.net, inputs)?;
+        if n > self.lanes() {
+            return Err(Error::Shape(format!(
+                "{n} operands per port for a simulator of {} lanes",
+                self.lanes()
+            )));
+        }
+        out.prepare(self.net, n);
+        self.load_chunk(&vals, 0, n);
+        self.step_eval();
+        self.store_chunk(out, n);
+        self.latch();
+        Ok(())
+    }
+
+    /// Transposes operands `base..base + count` of every input port into the wire words.
+    fn load_chunk<T: Operand>(&mut self, vals: &[&[T]], base: usize, count: usize) {
+        let net = self.net;
+        let w = self.words;
+        let mut m = [0u64; 64];
+        for (p, vs) in net.inputs.iter().zip(vals) {
+            let chunk = &vs[base..base + count];
+            for t in 0..count.div_ceil(64) {
+                let lanes = &chunk[t * 64..chunk.len().min(t * 64 + 64)];
+                for half in 0..2 {
+                    let bits = p.wires.len().saturating_sub(64 * half).min(64);
+                    if bits == 0 {
+                        break;
+                    }
+                    let part = |v: &T| if half == 0 { v.lo() } else { v.hi() };
+                    let wires = &p.wires[64 * half..64 * half + bits];
+                    if bits <= NARROW {
+                        // a few bits: gathering them directly beats a full transpose
+                        for (j, wire) in wires.iter().enumerate() {
+                            let word = lanes
+                                .iter()
+                                .enumerate()
+                                .fold(0u64, |m, (l, v)| m | ((part(v) >> j & 1) << l));
+                            self.values[wire.index() * w + t] = word;
+                        }
+                        continue;
+                    }
+                    m.fill(0);
+                    for (slot, v) in m.iter_mut().zip(lanes) {
+                        *slot = part(v);
+                    }
+                    transpose64(&mut m);
+                    for (j, wire) in wires.iter().enumerate() {
+                        self.values[wire.index() * w + t] = m[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /// Transposes the first `count` lanes of every output port back to integers, appending.
+    fn store_chunk(&self, out: &mut BatchOutput, count: usize) {
+        let w = self.words;
+        let mut m = [0u64; 64];
+        for (p, dst) in self.net.outputs.iter().zip(&mut out.values) {
+            let start = dst.len();
+            dst.resize(start + count, 0);
+            let dst = &mut dst[start..];
+            for t in 0..count.div_ceil(64) {
+                let lanes = (count - t * 64).min(64);
+                for half in 0..2 {
+                    let bits = p.wires.len().saturating_sub(64 * half).min(64);
+                    if bits == 0 {
+                        break;
+                    }
+                    let wires = &p.wires[64 * half..64 * half + bits];
+                    if bits <= NARROW {
+                        for (j, wire) in wires.iter().enumerate() {
+                            let word = self.values[wire.index() * w + t];
+                            let shift = 64 * half + j;
+                            for (l, d) in dst[t * 64..t * 64 + lanes].iter_mut().enumerate() {
+                                *d |= u128::from(word >> l & 1) << shift;
+                            }
+                        }
+                        continue;
+                    }
+                    m.fill(0);
+                    for (j, wire) in wires.iter().enumerate() {
+                        m[j] = self.values[wire.index() * w + t];
+                    }
+                    transpose64(&mut m);
+                    for (d, &x) in dst[t * 64..t * 64 + lanes].iter_mut().zip(&m) {
+                        *d |= u128::from(x) << (64 * half);
+                    }
+                }
+            }
+        }
     }
 }
 

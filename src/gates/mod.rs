@@ -10,6 +10,13 @@
 //! * [`Netlist::stats`], [`Netlist::timing`], [`Netlist::instances`] and [`CellLibrary`]
 //!   give counts, depth, delay, area and per-wire loads.
 //!
+//! Gate-derived energy from activity, for the cost layer: run with
+//! [`Simulator::set_activity`] on, then per library-cell instance
+//! ([`Netlist::instances`], [`Activity::instance_toggles`]) add
+//! `toggles × internal_energy_fj` of its [`LibCell`], and per wire add
+//! `toggles × ½·C·V²` with `C` from [`Netlist::wire_loads_ff`] and `V` from
+//! [`CellLibrary::voltage_v`] ([`CellLibrary::switching_energy_fj`]).
+//!
 //! # Examples
 //!
 //! ```
@@ -33,6 +40,7 @@
 mod batch;
 mod builder;
 mod cells;
+mod composite;
 mod netlist;
 mod program;
 mod sim;

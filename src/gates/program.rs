@@ -1,5 +1,6 @@
 //! The evaluation program: the netlist's gates as a flat instruction list, with recorded half
-//! and full adders optionally fused into one two-output instruction.
+//! adders, full adders and prefix cells optionally fused into one (one- or two-output)
+//! instruction.
 //!
 //! A fused full adder reads its three inputs once and writes its two outputs, instead of five
 //! gates reading ten operands and writing five words; the cell's internal wires (`a ^ b`,
@@ -24,6 +25,10 @@ pub(crate) enum Code {
     HalfAdder,
     /// `out <- a ^ b ^ c`, `out2 <- maj(a, b, c)`
     FullAdder,
+    /// `out <- a | (b & c)` (prefix gray cell: gh, ph, gl)
+    PrefixGray,
+    /// `out <- a | (b & c)`, `out2 <- b & d` (prefix black cell: gh, ph, gl, pl)
+    PrefixBlack,
 }
 
 /// One instruction; `out < out2` for two-output instructions, and every operand is below
@@ -34,6 +39,7 @@ pub(crate) struct Instr {
     pub a: u32,
     pub b: u32,
     pub c: u32,
+    pub d: u32,
     pub out: u32,
     pub out2: u32,
 }
@@ -68,7 +74,7 @@ pub(crate) fn compile(net: &Netlist, fuse: bool) -> (Vec<Instr>, Vec<bool>) {
             }
         }
         for (k, c) in net.cells.iter().enumerate() {
-            if !matches!(c.kind, CellKind::HalfAdder | CellKind::FullAdder) {
+            if c.kind == CellKind::Mux2 {
                 continue;
             }
             let internal_free = (c.first..c.end)
@@ -89,19 +95,23 @@ pub(crate) fn compile(net: &Netlist, fuse: bool) -> (Vec<Instr>, Vec<bool>) {
     while i < n {
         if let Some(k) = fused_at[i] {
             let c = &net.cells[k];
-            let (s, co) = (c.outputs[0], c.outputs[1]);
-            debug_assert!(s < co);
+            let out = c.outputs[0];
+            let out2 = c.outputs.get(1).copied().unwrap_or(out);
+            debug_assert!(out <= out2);
+            let pin = |i: usize| c.inputs.get(i).copied().unwrap_or(0);
             prog.push(Instr {
-                code: if c.kind == CellKind::FullAdder {
-                    Code::FullAdder
-                } else {
-                    Code::HalfAdder
+                code: match c.kind {
+                    CellKind::FullAdder => Code::FullAdder,
+                    CellKind::HalfAdder => Code::HalfAdder,
+                    CellKind::PrefixGray => Code::PrefixGray,
+                    CellKind::PrefixBlack | CellKind::Mux2 => Code::PrefixBlack,
                 },
-                a: c.inputs[0],
-                b: c.inputs[1],
-                c: c.inputs.get(2).copied().unwrap_or(0),
-                out: s,
-                out2: co,
+                a: pin(0),
+                b: pin(1),
+                c: pin(2),
+                d: pin(3),
+                out,
+                out2,
             });
             i = c.end as usize;
             continue;
@@ -124,6 +134,7 @@ pub(crate) fn compile(net: &Netlist, fuse: bool) -> (Vec<Instr>, Vec<bool>) {
                 a: node.a,
                 b: node.b,
                 c: node.c,
+                d: 0,
                 out: i as u32,
                 out2: i as u32,
             });
@@ -176,6 +187,30 @@ pub(crate) fn run(prog: &[Instr], values: &mut [u64], w: usize) {
                 for (((s, c), &x), &y) in out.iter_mut().zip(o2.iter_mut()).zip(a).zip(b) {
                     *s = x ^ y;
                     *c = x & y;
+                }
+            }
+            Code::PrefixGray => {
+                let b = &lo[ins.b as usize * w..][..w];
+                let c = &lo[ins.c as usize * w..][..w];
+                for (((o, &gh), &ph), &gl) in out.iter_mut().zip(a).zip(b).zip(c) {
+                    *o = gh | (ph & gl);
+                }
+            }
+            Code::PrefixBlack => {
+                let b = &lo[ins.b as usize * w..][..w];
+                let c = &lo[ins.c as usize * w..][..w];
+                let d = &lo[ins.d as usize * w..][..w];
+                let o2 = &mut rest[(ins.out2 - ins.out - 1) as usize * w..][..w];
+                for (((((g, p), &gh), &ph), &gl), &pl) in out
+                    .iter_mut()
+                    .zip(o2.iter_mut())
+                    .zip(a)
+                    .zip(b)
+                    .zip(c)
+                    .zip(d)
+                {
+                    *g = gh | (ph & gl);
+                    *p = ph & pl;
                 }
             }
             Code::FullAdder => {

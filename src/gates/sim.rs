@@ -55,6 +55,16 @@ impl Activity {
         }
     }
 
+    /// Output toggles of each library-cell instance (see [`Netlist::instances`]): the sum
+    /// over the instance's output wires, for energy = toggles × (internal energy + ½·C·V²).
+    #[must_use]
+    pub fn instance_toggles(&self, instances: &[super::timing::Instance]) -> Vec<u64> {
+        instances
+            .iter()
+            .map(|x| x.outputs.iter().map(|&o| self.toggles[o as usize]).sum())
+            .collect()
+    }
+
     /// Toggles of each recorded cell of `net` (the sum over the cell's output wires),
     /// in the order of [`Netlist::cells`].
     #[must_use]
@@ -163,8 +173,8 @@ impl<'n> Simulator<'n> {
         self.net
     }
 
-    /// Chooses whether recorded half and full adders are evaluated as fused two-output
-    /// operations (on by default; it is used only while toggle counting is off). Fused cells'
+    /// Chooses whether recorded half adders, full adders and prefix cells are evaluated as
+    /// fused operations (on by default; it is used only while toggle counting is off). Fused cells'
     /// internal wires are not computed, so [`Simulator::wire_words`] refuses them; turn
     /// fusion off to read them.
     pub fn set_fused(&mut self, on: bool) {
@@ -347,6 +357,13 @@ impl<'n> Simulator<'n> {
     /// current state, then loads every register from its `D` input. With activity on, each
     /// wire's toggles compare this step with the previous one, word by word.
     pub fn step(&mut self) {
+        self.step_eval();
+        self.latch();
+    }
+
+    /// The evaluation half of a clock cycle: gates with the current register state, and
+    /// step-to-step toggles when activity is on.
+    pub(crate) fn step_eval(&mut self) {
         self.eval_gates();
         if let Some(act) = self.activity.as_mut() {
             if self.prev_step.len() == self.values.len() {
@@ -362,6 +379,10 @@ impl<'n> Simulator<'n> {
             }
             self.prev_step.clone_from(&self.values);
         }
+    }
+
+    /// The clock edge: every register loads its `D`.
+    pub(crate) fn latch(&mut self) {
         let w = self.words;
         for (k, r) in self.net.registers.iter().enumerate() {
             let d = r.d.index();

@@ -89,6 +89,27 @@ impl Netlist {
             .sum()
     }
 
+    /// Cell area in µm² per label path (an instance counts under the label of its first
+    /// node), in label order, leaving out labels with no instance.
+    #[must_use]
+    pub fn area_by_label(&self, lib: &CellLibrary) -> Vec<(String, f64)> {
+        let labels = self.node_labels();
+        let mut area = vec![0.0; self.labels.len()];
+        let mut used = vec![false; self.labels.len()];
+        for x in self.instances() {
+            let l = labels[x.nodes.start as usize] as usize;
+            area[l] += lib.cell(x.cell).area_um2;
+            used[l] = true;
+        }
+        self.labels
+            .iter()
+            .zip(area)
+            .zip(used)
+            .filter(|(_, u)| *u)
+            .map(|((name, a), _)| (name.clone(), a))
+            .collect()
+    }
+
     /// Total leakage power in nW under `lib`.
     #[must_use]
     pub fn leakage_nw(&self, lib: &CellLibrary) -> f64 {
@@ -117,6 +138,21 @@ impl Netlist {
     /// delay(cell), from 0 at inputs, constants and register outputs' sources; the result is
     /// the latest arrival at an output port or register input. A register's `Q` starts at its
     /// clock-to-Q delay.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::adders::ripple_carry_adder;
+    /// use arithsim::gates::{CellLibrary, LibCell};
+    ///
+    /// let lib = CellLibrary::nangate45();
+    /// let net = ripple_carry_adder(4)?;
+    /// let t = net.timing(&lib);
+    /// // four FA_X1 cells in a chain
+    /// assert!((t.delay_ns - 4.0 * lib.cell(LibCell::FullAdder).delay_ns).abs() < 1e-12);
+    /// assert_eq!(t.critical_path, vec![0, 1, 2, 3]);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
     #[must_use]
     pub fn timing(&self, lib: &CellLibrary) -> Timing {
         let inst = self.instances();

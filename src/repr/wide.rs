@@ -172,7 +172,7 @@ mod tests {
         assert_eq!(WideInt::from(-1i32).to_u128(), None);
         assert_eq!(WideInt::new(true, 0), WideInt::ZERO);
         assert_eq!(WideInt::from(-1i32).low_u128(), u128::MAX);
-        let mut v = vec![
+        let mut v = [
             WideInt::from(3i32),
             WideInt::from(u128::MAX),
             WideInt::new(true, u128::MAX),

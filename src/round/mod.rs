@@ -86,20 +86,19 @@ impl Rounded {
 /// ```
 #[inline]
 pub fn round(negative: bool, kept: u128, discarded: Discarded, mode: RoundingMode) -> Rounded {
-    let inexact = !discarded.is_zero();
+    // Branch-free where the data decides (bitwise `&`/`|` on bools, not `&&`/`||`): the
+    // guard/sticky pattern of real data is unpredictable, and float ops spend most of their
+    // time here otherwise.
+    const HALF: u64 = 1 << 63;
+    let (top, sticky) = (discarded.top, discarded.sticky);
+    let inexact = (top != 0) | sticky;
+    let above_half = (top > HALF) | ((top == HALF) & sticky);
+    let tie = (top == HALF) & !sticky;
     let up = inexact
-        && match mode {
-            RoundingMode::NearestEven => match discarded.class() {
-                LossClass::MoreThanHalf => true,
-                LossClass::ExactlyHalf => kept & 1 == 1,
-                _ => false,
-            },
-            RoundingMode::NearestAway => discarded.at_least_half(),
-            RoundingMode::NearestTowardPositive => match discarded.class() {
-                LossClass::MoreThanHalf => true,
-                LossClass::ExactlyHalf => !negative,
-                _ => false,
-            },
+        & match mode {
+            RoundingMode::NearestEven => above_half | (tie & (kept & 1 == 1)),
+            RoundingMode::NearestAway => top >= HALF,
+            RoundingMode::NearestTowardPositive => above_half | (tie & !negative),
             RoundingMode::TowardZero => false,
             RoundingMode::TowardPositive => !negative,
             RoundingMode::TowardNegative => negative,

@@ -65,7 +65,8 @@ pub enum MacStructure {
 /// A MAC or dot-product unit: `acc <- acc + Σ_{i<lanes} a_i · b_i` every clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MacSpec {
-    /// Operand width (both operands), `1..=64`.
+    /// Operand width (both operands), `1..=64` (`1..=63` or less when saturating, so the
+    /// product and the guard bits fit 128 bits).
     pub width: u32,
     /// Accumulator width, at least the product width `2 · width`, at most 128 (less the
     /// guard bits a saturating unit needs: `1 + bits(lanes)`).
@@ -215,13 +216,16 @@ impl MacSpec {
     /// Checks the parameters.
     ///
     /// # Errors
-    /// [`Error::InvalidWidth`] for an operand width outside `1..=64`, lanes outside `1..=64`
+    /// [`Error::InvalidWidth`] for an operand width outside `1..=64` (less when saturating),
+    /// lanes outside `1..=64`
     /// or an accumulator wider than 128 bits (less the guard bits);
     /// [`Error::InvalidParameter`] for an accumulator narrower than the product, a
     /// partial-product generator of the other signedness, or a bad adder block size.
     pub fn validate(&self) -> Result<()> {
-        Error::check_width("mac operand", self.width, 1, MAX_MULTIPLIER_WIDTH)?;
         Error::check_width("dot-product lanes", self.lanes, 1, MAX_LANES)?;
+        // The product and the guard bits must fit the 128-bit internal sum.
+        let max_width = MAX_MULTIPLIER_WIDTH.min((128 - self.guard_bits()) / 2);
+        Error::check_width("mac operand", self.width, 1, max_width)?;
         if self.acc_width < self.product_width() {
             return Err(Error::param(
                 "accumulator width",

@@ -29,10 +29,25 @@ pub const fn booth_rows(m: u32, signedness: Signedness) -> u32 {
     }
 }
 
-/// The Booth digits of `value` (its low `m` bits, `1..=64`), least significant first, with
-/// `value = Σ d_i 4^i` (as a signed number when `signedness` is signed).
+/// The Booth digits of `value` (its low `m` bits), least significant first, with
+/// `value = Σ d_i 4^i` (as a signed number when `signedness` is signed). `m` above 64 is
+/// taken as 64; `m = 0` gives no digits.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::multipliers::{booth_digits, Signedness};
+///
+/// // 123 = 2·4³ + 0·4² − 1·4 − 1
+/// assert_eq!(booth_digits(123, 8, Signedness::Signed), vec![-1, -1, 0, 2]);
+/// assert_eq!(booth_digits(0xFF, 8, Signedness::Unsigned), vec![-1, 0, 0, 0, 1]);
+/// ```
 #[must_use]
 pub fn booth_digits(value: u64, m: u32, signedness: Signedness) -> Vec<i8> {
+    let m = m.min(64);
+    if m == 0 {
+        return Vec::new();
+    }
     let bit = |k: i64| -> bool {
         if k < 0 {
             false

@@ -5,7 +5,7 @@
 //! | stage | options |
 //! |---|---|
 //! | partial products ([`PartialProducts`]) | AND array (unsigned), Baugh-Wooley (signed), radix-4 Booth (either) |
-//! | reduction ([`Reduction`]) | array (row by row), Wallace tree, Dadda tree |
+//! | reduction ([`Reduction`]) | array (row by row), Wallace tree, Dadda tree, 4:2-compressor tree |
 //! | final adder ([`AdderKind`](crate::circuits::adders::AdderKind)) | any of the crate's adders |
 //!
 //! plus the product width ([`ProductWidth`]): full `n + m` bits or the low half. Trees are
@@ -35,6 +35,7 @@
 mod baugh_wooley;
 mod booth;
 mod build;
+mod compressor;
 pub(crate) mod logic;
 mod matrix;
 mod netlogic;
@@ -96,11 +97,14 @@ pub enum Reduction {
     Wallace,
     /// Dadda tree: as few counters as possible per stage, heights 2, 3, 4, 6, 9, ...
     Dadda,
+    /// Tree of 4:2 compressors (two full adders with a lateral carry): each stage roughly
+    /// halves the column heights.
+    Compressor42,
 }
 
 impl Reduction {
     /// Every reduction.
-    pub const ALL: [Reduction; 3] = [Self::Array, Self::Wallace, Self::Dadda];
+    pub const ALL: [Reduction; 4] = [Self::Array, Self::Wallace, Self::Dadda, Self::Compressor42];
 
     /// A short name.
     #[must_use]
@@ -109,6 +113,7 @@ impl Reduction {
             Self::Array => "array",
             Self::Wallace => "wallace",
             Self::Dadda => "dadda",
+            Self::Compressor42 => "4:2-compressor",
         }
     }
 }

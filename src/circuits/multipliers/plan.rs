@@ -31,15 +31,17 @@ impl StagePlan {
         self.half_adders.iter().sum()
     }
 
-    /// Column heights after this stage, given the heights before it.
+    /// Column heights after this stage, given the heights before it (columns the plan does
+    /// not cover get no counters; a plan that takes more bits than a column holds is clamped).
     #[must_use]
     pub fn apply(&self, heights: &[u32]) -> Vec<u32> {
         let width = heights.len();
         let mut next = vec![0u32; width];
         for j in 0..width {
-            let (f, h) = (self.full_adders[j], self.half_adders[j]);
+            let f = self.full_adders.get(j).copied().unwrap_or(0);
+            let h = self.half_adders.get(j).copied().unwrap_or(0);
             // Each counter leaves one sum in column j; its carry goes to column j + 1.
-            next[j] += heights[j] - 3 * f - 2 * h + f + h;
+            next[j] += heights[j].saturating_sub(3 * f + 2 * h) + f + h;
             if j + 1 < width {
                 next[j + 1] += f + h;
             }
@@ -106,6 +108,7 @@ pub fn dadda_targets(max_height: u32) -> Vec<u32> {
 /// Counters only take bits present at the stage start; when a column does not hold enough
 /// of them, it is left above the target and a later stage finishes it.
 #[must_use]
+#[allow(clippy::needless_range_loop)] // heights, plan and carries share the column index
 pub fn dadda_stage(heights: &[u32], target: u32) -> StagePlan {
     let width = heights.len();
     let mut plan = StagePlan {
@@ -254,6 +257,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn plans_keep_bit_count() {
         // A full adder turns 3 bits into 2, a half adder 2 into 2; in the top column a counter
         // keeps only its sum.

@@ -21,20 +21,19 @@ pub(crate) struct Reduced<W> {
 
 /// Folds pairs of constant ones in a column into one a column up (`1 + 1 = 2`), keeping at
 /// most one constant per column.
-fn normalize_ones<W: Copy>(cols: &mut [Vec<Bit<W>>]) {
-    let width = cols.len();
+pub(super) fn normalize_ones<W: Copy>(cols: &mut [Vec<Bit<W>>]) {
     let mut carry = 0usize;
-    for j in 0..width {
-        let ones = cols[j].iter().filter(|b| matches!(b, Bit::One)).count() + carry;
-        cols[j].retain(|b| !matches!(b, Bit::One));
+    for col in cols.iter_mut() {
+        let ones = col.iter().filter(|b| matches!(b, Bit::One)).count() + carry;
+        col.retain(|b| !matches!(b, Bit::One));
         if ones % 2 == 1 {
-            cols[j].insert(0, Bit::One);
+            col.insert(0, Bit::One);
         }
         carry = ones / 2;
     }
 }
 
-fn push<W>(col: &mut Vec<Bit<W>>, b: Bit<W>) {
+pub(super) fn push<W>(col: &mut Vec<Bit<W>>, b: Bit<W>) {
     if !matches!(b, Bit::Zero) {
         col.push(b);
     }
@@ -209,6 +208,7 @@ pub(crate) fn reduce<L: Logic>(
         Reduction::Array => array(l, mat),
         Reduction::Wallace => tree(l, mat, false),
         Reduction::Dadda => tree(l, mat, true),
+        Reduction::Compressor42 => super::compressor::compressor_tree(l, mat),
     }
 }
 
@@ -247,6 +247,7 @@ mod tests {
         Booth,
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn product(
         n: u32,
         m: u32,
@@ -287,7 +288,7 @@ mod tests {
         let pairs: Vec<(u128, u128)> = (0..256u128)
             .flat_map(|x| (0..256u128).map(move |y| (x, y)))
             .collect();
-        for red in [Reduction::Array, Reduction::Wallace, Reduction::Dadda] {
+        for red in Reduction::ALL {
             for (pp, s) in [
                 (Pp::And, Signedness::Unsigned),
                 (Pp::Bw, Signedness::Signed),
@@ -397,7 +398,7 @@ mod tests {
             } else {
                 (1u128 << width) - 1
             };
-            for red in [Reduction::Array, Reduction::Wallace, Reduction::Dadda] {
+            for red in Reduction::ALL {
                 for (pp, s) in [
                     (Pp::And, Signedness::Unsigned),
                     (Pp::Bw, Signedness::Signed),

@@ -1,0 +1,295 @@
+//! Plain descriptors of number kinds: [`FloatKind`] (a floating-point format by its field
+//! widths) and [`NumKind`] (the source or destination of a conversion).
+//!
+//! `cost` sits below `float` and `fixed` in the layer table, so it names formats by these
+//! small values of its own; the datapath maps its formats onto them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{Error, Result};
+
+/// A floating-point format by its field widths: 1 sign bit, `exp_bits`, `man_bits` (stored
+/// fraction bits, without the hidden bit).
+///
+/// A plain descriptor so that `cost` need not depend on `float`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::cost::FloatKind;
+///
+/// assert_eq!(FloatKind::FP16.width(), 16);
+/// assert_eq!(FloatKind::FP8_E4M3.to_string(), "FP8 E4M3");
+/// assert_eq!(FloatKind::new(6, 9).to_string(), "E6M9");
+/// assert_eq!("bf16".parse::<FloatKind>()?, FloatKind::BF16);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FloatKind {
+    /// Exponent field width in bits.
+    pub exp_bits: u32,
+    /// Stored fraction (mantissa) width in bits, without the hidden bit.
+    pub man_bits: u32,
+}
+
+/// Known formats and their names, in the order names are tried when parsing.
+pub(super) const FLOAT_NAMES: &[(FloatKind, &str)] = &[
+    (FloatKind::FP64, "FP64"),
+    (FloatKind::FP32, "FP32"),
+    (FloatKind::TF32, "TF32"),
+    (FloatKind::FP16, "FP16"),
+    (FloatKind::BF16, "BF16"),
+    (FloatKind::FP8_E4M3, "FP8 E4M3"),
+    (FloatKind::FP8_E5M2, "FP8 E5M2"),
+    (FloatKind::FP6_E3M2, "FP6 E3M2"),
+    (FloatKind::FP6_E2M3, "FP6 E2M3"),
+    (FloatKind::FP4_E2M1, "FP4 E2M1"),
+];
+
+impl FloatKind {
+    /// IEEE 754 binary64.
+    pub const FP64: Self = Self::new(11, 52);
+    /// IEEE 754 binary32.
+    pub const FP32: Self = Self::new(8, 23);
+    /// NVIDIA TensorFloat-32 (19 bits: FP32 range, FP16 precision).
+    pub const TF32: Self = Self::new(8, 10);
+    /// IEEE 754 binary16.
+    pub const FP16: Self = Self::new(5, 10);
+    /// bfloat16 (FP32 range, 8-bit significand).
+    pub const BF16: Self = Self::new(8, 7);
+    /// OCP FP8 E4M3.
+    pub const FP8_E4M3: Self = Self::new(4, 3);
+    /// OCP FP8 E5M2.
+    pub const FP8_E5M2: Self = Self::new(5, 2);
+    /// OCP MX FP6 E3M2.
+    pub const FP6_E3M2: Self = Self::new(3, 2);
+    /// OCP MX FP6 E2M3.
+    pub const FP6_E2M3: Self = Self::new(2, 3);
+    /// OCP MX FP4 E2M1.
+    pub const FP4_E2M1: Self = Self::new(2, 1);
+
+    /// A format with these field widths (not validated: a descriptor, not an arithmetic).
+    #[must_use]
+    pub const fn new(exp_bits: u32, man_bits: u32) -> Self {
+        Self { exp_bits, man_bits }
+    }
+
+    /// Total width in bits: sign + exponent + fraction.
+    #[must_use]
+    pub const fn width(self) -> u32 {
+        1 + self.exp_bits + self.man_bits
+    }
+
+    /// Significand width in bits, hidden bit included (`man_bits + 1`): what sets the size of
+    /// a multiplier's partial-product array.
+    #[must_use]
+    pub const fn significand_bits(self) -> u32 {
+        self.man_bits + 1
+    }
+
+    /// The common name of a known format ("FP16", "BF16", "FP8 E4M3", ...), if it has one.
+    #[must_use]
+    pub fn name(self) -> Option<&'static str> {
+        FLOAT_NAMES
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map(|(_, n)| *n)
+    }
+}
+
+impl fmt::Display for FloatKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(n) => f.write_str(n),
+            None => write!(f, "E{}M{}", self.exp_bits, self.man_bits),
+        }
+    }
+}
+
+impl FromStr for FloatKind {
+    type Err = Error;
+
+    /// Parses a known name ("FP16", "bf16", "FP8 E4M3", "fp8-e5m2") or `E<exp>M<man>`.
+    fn from_str(s: &str) -> Result<Self> {
+        let norm: String = s
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .collect::<String>()
+            .to_ascii_uppercase();
+        for (k, n) in FLOAT_NAMES {
+            if n.replace(' ', "") == norm {
+                return Ok(*k);
+            }
+        }
+        // "E4M3" alone, or "FPn E4M3" with n = the total width.
+        let (declared, em) = match norm.find('E') {
+            Some(i) if norm.starts_with("FP") && i > 2 => (Some(&norm[2..i]), &norm[i..]),
+            Some(0) => (None, norm.as_str()),
+            _ => return Err(bad_float(s)),
+        };
+        let rest = em.strip_prefix('E').ok_or_else(|| bad_float(s))?;
+        let (e, m) = rest.split_once('M').ok_or_else(|| bad_float(s))?;
+        let exp_bits: u32 = e.parse().map_err(|_| bad_float(s))?;
+        let man_bits: u32 = m.parse().map_err(|_| bad_float(s))?;
+        if exp_bits == 0 || exp_bits > 30 || man_bits > 120 {
+            return Err(Error::Parse {
+                input: s.to_string(),
+                reason: "exponent width must be 1..=30 and fraction width 0..=120".into(),
+            });
+        }
+        let kind = Self::new(exp_bits, man_bits);
+        if let Some(d) = declared {
+            if d.parse::<u32>().ok() != Some(kind.width()) {
+                return Err(Error::Parse {
+                    input: s.to_string(),
+                    reason: format!(
+                        "declared width FP{d} but E{exp_bits}M{man_bits} is {} bits",
+                        kind.width()
+                    ),
+                });
+            }
+        }
+        Ok(kind)
+    }
+}
+
+fn bad_float(s: &str) -> Error {
+    Error::Parse {
+        input: s.to_string(),
+        reason: "expected a float format: FP64, FP32, TF32, FP16, BF16, FP8 E4M3, FP8 E5M2, \
+                 FP6 E3M2, FP6 E2M3, FP4 E2M1 or E<exp>M<man>"
+            .into(),
+    }
+}
+
+/// A number kind, the source or destination of a conversion.
+///
+/// Printed as "INT8", "UINT16", "FIX16.8" (signed fixed point, 16 bits of which 8 are
+/// fraction), "UFIX8.8", or a [`FloatKind`] name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NumKind {
+    /// An integer of `bits` bits, two's complement when `signed`.
+    Int {
+        /// Width in bits.
+        bits: u32,
+        /// Two's complement (`true`) or unsigned.
+        signed: bool,
+    },
+    /// A binary fixed-point number: `bits` in total, of which `frac_bits` after the point.
+    Fixed {
+        /// Total width in bits.
+        bits: u32,
+        /// Fraction bits.
+        frac_bits: u32,
+        /// Two's complement (`true`) or unsigned.
+        signed: bool,
+    },
+    /// A floating-point format.
+    Float(FloatKind),
+}
+
+impl fmt::Display for NumKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let u = |signed: bool| if signed { "" } else { "U" };
+        match *self {
+            NumKind::Int { bits, signed } => write!(f, "{}INT{bits}", u(signed)),
+            NumKind::Fixed {
+                bits,
+                frac_bits,
+                signed,
+            } => write!(f, "{}FIX{bits}.{frac_bits}", u(signed)),
+            NumKind::Float(k) => k.fmt(f),
+        }
+    }
+}
+
+impl FromStr for NumKind {
+    type Err = Error;
+
+    /// Parses "INT8", "UINT32", "FIX16.8", "UFIX8.4" or a float format name.
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim().to_ascii_uppercase();
+        let (signed, body) = match t.strip_prefix('U') {
+            Some(b) if b.starts_with("INT") || b.starts_with("FIX") => (false, b),
+            _ => (true, t.as_str()),
+        };
+        if let Some(n) = body.strip_prefix("INT") {
+            let bits = parse_bits(s, n)?;
+            return Ok(NumKind::Int { bits, signed });
+        }
+        if let Some(n) = body.strip_prefix("FIX") {
+            let (b, fr) = n.split_once('.').ok_or_else(|| Error::Parse {
+                input: s.to_string(),
+                reason: "fixed point is written FIX<bits>.<fraction bits>".into(),
+            })?;
+            let bits = parse_bits(s, b)?;
+            let frac_bits: u32 = fr.parse().map_err(|_| Error::Parse {
+                input: s.to_string(),
+                reason: format!("fraction bits {fr:?} is not a number"),
+            })?;
+            if frac_bits > bits {
+                return Err(Error::Parse {
+                    input: s.to_string(),
+                    reason: format!("fraction bits {frac_bits} exceed width {bits}"),
+                });
+            }
+            return Ok(NumKind::Fixed {
+                bits,
+                frac_bits,
+                signed,
+            });
+        }
+        s.parse::<FloatKind>()
+            .map(NumKind::Float)
+            .map_err(|_| Error::Parse {
+                input: s.to_string(),
+                reason: "expected INT<n>, UINT<n>, FIX<n>.<f>, UFIX<n>.<f> or a float format"
+                    .into(),
+            })
+    }
+}
+
+/// Parses a bit width 1..=4096.
+pub(super) fn parse_bits(input: &str, n: &str) -> Result<u32> {
+    match n.trim().parse::<u32>() {
+        Ok(b) if (1..=4096).contains(&b) => Ok(b),
+        _ => Err(Error::Parse {
+            input: input.to_string(),
+            reason: format!("bit width {:?} must be a number in 1..=4096", n.trim()),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_names_and_generic_forms() {
+        assert_eq!(
+            "fp8-e4m3".parse::<FloatKind>().unwrap(),
+            FloatKind::FP8_E4M3
+        );
+        assert_eq!("E5M2".parse::<FloatKind>().unwrap(), FloatKind::FP8_E5M2);
+        assert_eq!(
+            "FP12 E4M7".parse::<FloatKind>().unwrap(),
+            FloatKind::new(4, 7)
+        );
+        assert_eq!(FloatKind::new(4, 7).to_string(), "E4M7");
+        assert_eq!(FloatKind::TF32.width(), 19);
+        assert_eq!(FloatKind::BF16.significand_bits(), 8);
+        let e = "FP9 E4M3".parse::<FloatKind>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot parse \"FP9 E4M3\": declared width FP9 but E4M3 is 8 bits"
+        );
+        let e = "E0M3".parse::<FloatKind>().unwrap_err();
+        assert!(
+            e.to_string().contains("exponent width must be 1..=30"),
+            "{e}"
+        );
+        assert!("half".parse::<FloatKind>().is_err());
+    }
+}
