@@ -1,3 +1,20 @@
 //! Quantization: affine INT8/INT4, OCP MX block formats, integer-only requantization.
 //!
-//! (Being built: see issue 7.)
+//! - [`affine`](QuantParams): scale and zero point from a range, symmetric or asymmetric,
+//!   per tensor or per channel ([`PerChannelParams`]), for [`IntType`]s int8, narrow int8
+//!   (TFLite weights), uint8 and int4; quantize/dequantize with a
+//!   [`RoundingMode`](crate::round::RoundingMode) and saturation.
+//! - Integer-only requantization exactly as gemmlowp / TensorFlow Lite:
+//!   [`QuantizedMultiplier`], [`saturating_rounding_doubling_high_mul`],
+//!   [`rounding_divide_by_pot`].
+//!
+//! Every rounding goes through [`crate::round`].
+
+mod affine;
+mod fixed_point;
+
+pub use affine::{IntType, PerChannelParams, QuantParams, Symmetry};
+pub use fixed_point::{
+    QuantizedMultiplier, Requantization, rounding_divide_by_pot,
+    saturating_rounding_doubling_high_mul,
+};
