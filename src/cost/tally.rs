@@ -1,0 +1,202 @@
+//! [`Tally`]: how many operations of each [`OpKind`] a computation performed.
+//!
+//! Counting is separate from pricing: a tally holds counts only, and a cost table prices it
+//! in a separate, pure step.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::OpKind;
+
+/// Counts of operations by kind.
+///
+/// Iteration is in [`OpKind`]'s order (variant, then widths), so two equal tallies always
+/// print the same. Counts saturate at `u64::MAX` rather than wrap.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::cost::{OpKind, Tally};
+///
+/// // A 64-element INT8 dot product: 64 MACs, with 8-bit operands.
+/// let mut t = Tally::new();
+/// t.add(OpKind::IntMul { bits: 8 }, 64);
+/// t.add(OpKind::IntAdd { bits: 32 }, 64);
+/// t.scale(10); // ten of them
+/// assert_eq!(t.count(OpKind::IntMul { bits: 8 }), 640);
+/// assert_eq!(t.total(), 1280);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    counts: BTreeMap<OpKind, u64>,
+}
+
+impl Tally {
+    /// An empty tally.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Counts `n` more operations of kind `op` (adding 0 records nothing).
+    pub fn add(&mut self, op: OpKind, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let c = self.counts.entry(op).or_insert(0);
+        *c = c.saturating_add(n);
+    }
+
+    /// Adds every count of `other` into this tally.
+    pub fn merge(&mut self, other: &Tally) {
+        for (op, n) in other.iter() {
+            self.add(op, n);
+        }
+    }
+
+    /// Multiplies every count by `factor` (the tally of one step, repeated `factor` times).
+    /// Scaling by 0 empties the tally.
+    pub fn scale(&mut self, factor: u64) {
+        if factor == 0 {
+            self.counts.clear();
+            return;
+        }
+        for c in self.counts.values_mut() {
+            *c = c.saturating_mul(factor);
+        }
+    }
+
+    /// The count of `op` (0 if never added).
+    #[must_use]
+    pub fn count(&self, op: OpKind) -> u64 {
+        self.counts.get(&op).copied().unwrap_or(0)
+    }
+
+    /// The sum of all counts (saturating).
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.counts.values().fold(0u64, |a, &b| a.saturating_add(b))
+    }
+
+    /// `(kind, count)` pairs in [`OpKind`] order; every count is non-zero.
+    pub fn iter(&self) -> impl Iterator<Item = (OpKind, u64)> + '_ {
+        self.counts.iter().map(|(k, n)| (*k, *n))
+    }
+
+    /// Number of distinct kinds counted.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// True when nothing has been counted.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+impl Extend<(OpKind, u64)> for Tally {
+    fn extend<I: IntoIterator<Item = (OpKind, u64)>>(&mut self, iter: I) {
+        for (op, n) in iter {
+            self.add(op, n);
+        }
+    }
+}
+
+impl FromIterator<(OpKind, u64)> for Tally {
+    fn from_iter<I: IntoIterator<Item = (OpKind, u64)>>(iter: I) -> Self {
+        let mut t = Tally::new();
+        t.extend(iter);
+        t
+    }
+}
+
+/// A plain-text table: one row per kind, then the total.
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows: Vec<(String, String)> = self
+            .iter()
+            .map(|(k, n)| (k.to_string(), n.to_string()))
+            .collect();
+        let total = self.total().to_string();
+        let w0 = rows
+            .iter()
+            .map(|r| r.0.len())
+            .chain(["operation".len(), "total".len()])
+            .max()
+            .unwrap_or(0);
+        let w1 = rows
+            .iter()
+            .map(|r| r.1.len())
+            .chain(["count".len(), total.len()])
+            .max()
+            .unwrap_or(0);
+        writeln!(f, "{:<w0$}  {:>w1$}", "operation", "count")?;
+        writeln!(f, "{}  {}", "-".repeat(w0), "-".repeat(w1))?;
+        for (k, n) in &rows {
+            writeln!(f, "{k:<w0$}  {n:>w1$}")?;
+        }
+        write!(f, "{:<w0$}  {total:>w1$}", "total")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::FloatKind;
+
+    const ADD8: OpKind = OpKind::IntAdd { bits: 8 };
+    const MUL8: OpKind = OpKind::IntMul { bits: 8 };
+    const FMUL: OpKind = OpKind::FpMul {
+        format: FloatKind::FP16,
+    };
+
+    #[test]
+    fn add_merge_scale_count_exactly() {
+        let mut a = Tally::new();
+        a.add(MUL8, 3);
+        a.add(ADD8, 2);
+        a.add(MUL8, 4);
+        a.add(FMUL, 0);
+        assert_eq!((a.count(MUL8), a.count(ADD8), a.count(FMUL)), (7, 2, 0));
+        assert_eq!(a.len(), 2);
+        let b: Tally = [(FMUL, 5), (ADD8, 1)].into_iter().collect();
+        a.merge(&b);
+        assert_eq!(
+            a.iter().collect::<Vec<_>>(),
+            [(ADD8, 3), (MUL8, 7), (FMUL, 5)]
+        );
+        a.scale(3);
+        assert_eq!(a.total(), 45);
+        a.scale(0);
+        assert!(a.is_empty());
+    }
+
+    #[test]
+    fn counts_saturate() {
+        let mut a = Tally::new();
+        a.add(ADD8, u64::MAX - 1);
+        a.add(ADD8, 5);
+        assert_eq!(a.count(ADD8), u64::MAX);
+        a.add(MUL8, 2);
+        assert_eq!(a.total(), u64::MAX);
+        a.scale(2);
+        assert_eq!(a.count(MUL8), 4);
+    }
+
+    #[test]
+    fn prints_an_aligned_table_in_stable_order() {
+        let t: Tally = [(MUL8, 1000), (ADD8, 7)].into_iter().collect();
+        let s = t.to_string();
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines[0], "operation       count");
+        assert_eq!(lines[2], "8-bit int add       7");
+        assert_eq!(lines[3], "8-bit int mult   1000");
+        assert_eq!(lines[4], "total            1007");
+        assert_eq!(
+            Tally::new().to_string().lines().last(),
+            Some("total          0")
+        );
+    }
+}
