@@ -1,4 +1,45 @@
 //! Floating point of any exponent/mantissa width: formats, soft-float operations with every
 //! rounding mode and IEEE flags, conversions, typed wrappers, explain traces.
 //!
-//! (Being built: see issue 3.)
+//! Values are bit patterns in a `u64`; a [`FloatFormat`] (a runtime value) says how to read
+//! them, and every operation is a method of the format taking a [`FloatEnv`] and returning a
+//! [`StatusAnd`]: the result and the IEEE [`Flags`](crate::round::Flags) raised. All
+//! arithmetic is on integer significands and exponents and ends in one
+//! [`FloatFormat::round_pack`], which ends in [`crate::round::round`].
+//!
+//! # Examples
+//!
+//! ```
+//! use arithsim::float::{FloatEnv, FloatFormat};
+//! use arithsim::round::Flags;
+//!
+//! let f = FloatFormat::FP32;
+//! let env = FloatEnv::default();
+//! let (a, b) = (0.1f32.to_bits() as u64, 0.2f32.to_bits() as u64);
+//! let r = f.add(a, b, &env);
+//! assert_eq!(r.value, (0.1f32 + 0.2f32).to_bits() as u64);
+//! assert_eq!(r.flags, Flags::INEXACT);
+//! ```
+
+mod add;
+mod classify;
+mod compare;
+mod convert;
+mod div_sqrt;
+mod env;
+mod fma;
+mod format;
+mod int;
+mod mul;
+mod nan;
+mod pack;
+mod rem_rint;
+mod sign;
+mod status;
+mod value;
+
+pub use classify::{FloatClass, Kind, Unpacked};
+pub use env::{FloatEnv, NanPolicy, OverflowPolicy, Tininess};
+pub use format::{EXP_BITS_RANGE, FloatFormat, MAN_BITS_RANGE, Specials};
+pub use status::StatusAnd;
+pub use value::FloatValue;

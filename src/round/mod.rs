@@ -334,7 +334,7 @@ mod tests {
 
     #[test]
     fn carry_out_detected() {
-        let r = round_shift(false, 0b1111_1, 1, false, RoundingMode::NearestEven);
+        let r = round_shift(false, 0b1_1111, 1, false, RoundingMode::NearestEven);
         assert_eq!(r.value, 0b1_0000);
         assert!(r.carries_out_of(4));
         assert!(!r.carries_out_of(5));
