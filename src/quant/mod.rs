@@ -8,13 +8,18 @@
 //!   [`QuantizedMultiplier`], [`saturating_rounding_doubling_high_mul`],
 //!   [`rounding_divide_by_pot`].
 //!
+//! - OCP Microscaling block formats ([`MxBlock`], [`MxElement`]): E8M0 shared scale per 32
+//!   elements, FP8/FP6/FP4/INT8 elements, bit-exact conversion and an exact dot product.
+//!
 //! Every rounding goes through [`crate::round`].
 
 mod affine;
 mod fixed_point;
+mod mx;
 
 pub use affine::{IntType, PerChannelParams, QuantParams, Symmetry};
 pub use fixed_point::{
     QuantizedMultiplier, Requantization, rounding_divide_by_pot,
     saturating_rounding_doubling_high_mul,
 };
+pub use mx::{E8M0_NAN, MX_BLOCK_SIZE, MxBlock, MxElement, mx_dequantize, mx_quantize};
