@@ -1,3 +1,43 @@
-//! Kernels (dot, GEMM, conv2d) on a chosen arithmetic, counted and priced.
+//! Kernels (dot, GEMV, GEMM, conv2d, elementwise add, ReLU) on a chosen arithmetic, every
+//! operation counted in a [`Tally`](crate::cost::Tally), and their error against f64.
 //!
-//! (Being built: see issue 7.)
+//! The model is described in `docs/datapath.md`: arithmetic configurations ([`IntArith`]),
+//! accumulation order ([`AccumulationOrder`]), tensor layouts ([`GemmShape`], row-major;
+//! [`Conv2dShape`], NCHW / OIHW), the memory-traffic model ([`MemoryModel`]) and the error
+//! metrics ([`ErrorStats`]).
+//!
+//! # Examples
+//!
+//! ```
+//! use arithsim::cost::OpKind;
+//! use arithsim::datapath::{IntArith, IntDatapath};
+//!
+//! let dp = IntDatapath::new(IntArith::INT8_INT32)?;
+//! let out = dp.dot(&[100i8, -100, 127], &[127i8, 127, 127])?;
+//! assert_eq!(out.values, [127 * 127]);
+//! assert_eq!(out.tally.count(OpKind::IntMac { mul_bits: 8, acc_bits: 32 }), 3);
+//! # Ok::<(), arithsim::Error>(())
+//! ```
+
+mod bias;
+mod conv;
+mod error_metrics;
+mod fixed_kernels;
+mod float_arith;
+mod float_kernels;
+mod int_arith;
+mod int_kernels;
+mod memory;
+mod order;
+mod shape;
+
+pub use bias::Bias;
+pub use error_metrics::{ErrorStats, OutputGrid};
+pub use fixed_kernels::{FixedArith, FixedDatapath, FixedOutput};
+pub use float_arith::{FloatArith, ProductRounding};
+pub use float_kernels::{FloatDatapath, FloatOutput};
+pub use int_arith::{IntArith, Overflow};
+pub use int_kernels::{IntDatapath, IntOperand, IntOutput};
+pub use memory::{MemoryModel, Tile, Traffic};
+pub use order::AccumulationOrder;
+pub use shape::{Conv2dShape, GemmShape};

@@ -1,4 +1,6 @@
 //! Bit patterns and integer encodings: `Bits`, unsigned / sign-magnitude / one's and two's
 //! complement, sign and zero extension, radix parsing and printing, C data models.
-//!
-//! (Being built: see issue 2.)
+
+mod wide;
+
+pub use wide::WideInt;

@@ -1,0 +1,179 @@
+//! Numerical error of a kernel's output against an f64 reference.
+
+use crate::cost::FloatKind;
+use crate::{Error, Result};
+
+use super::shape::check_len;
+
+/// The grid the output values live on, which sets the size of one ULP.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OutputGrid {
+    /// A binary floating-point format: one ULP at `x` is `2^(max(⌊log2|x|⌋, emin) − man_bits)`
+    /// with `emin = 2 − 2^(exp_bits−1)` (the subnormal spacing below the normal range).
+    Float(FloatKind),
+    /// A uniform grid (integers: 1; fixed point: `2^-frac_bits`; quantized: the scale).
+    Uniform {
+        /// Spacing of the grid, finite and positive.
+        step: f64,
+    },
+}
+
+impl OutputGrid {
+    /// The spacing of the grid at `x` (the reference value).
+    #[must_use]
+    pub fn ulp(&self, x: f64) -> f64 {
+        match *self {
+            OutputGrid::Uniform { step } => step,
+            OutputGrid::Float(k) => {
+                let emin = 2 - (1i32 << (k.exp_bits - 1));
+                let e = if x == 0.0 || !x.is_finite() {
+                    emin
+                } else {
+                    exponent(x).max(emin)
+                };
+                2f64.powi(e - k.man_bits as i32)
+            }
+        }
+    }
+}
+
+/// `⌊log2 |x|⌋` of a finite non-zero f64, exact (from the bits, subnormals included).
+fn exponent(x: f64) -> i32 {
+    let bits = x.abs().to_bits();
+    let e = (bits >> 52) as i32;
+    if e == 0 {
+        // Subnormal: the leading one of the fraction sets the exponent.
+        -1074 + (63 - bits.leading_zeros() as i32)
+    } else {
+        e - 1023
+    }
+}
+
+/// Error statistics of `actual` against `reference`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::datapath::{ErrorStats, OutputGrid};
+///
+/// let s = ErrorStats::compare(&[1.0, 2.5], &[1.0, 2.0], OutputGrid::Uniform { step: 0.5 })?;
+/// assert_eq!(s.max_abs, 0.5);
+/// assert_eq!(s.max_ulp, 1.0);
+/// assert_eq!(s.max_rel, 0.25);
+/// assert!((s.sqnr_db - 10.0 * (5.0f64 / 0.25).log10()).abs() < 1e-12);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ErrorStats {
+    /// Elements compared.
+    pub count: usize,
+    /// `max |a − r|`.
+    pub max_abs: f64,
+    /// `sqrt(mean((a − r)²))`.
+    pub rms: f64,
+    /// `max |a − r| / |r|` over elements with `r ≠ 0` (0 if every reference is 0).
+    pub max_rel: f64,
+    /// `max |a − r| / ulp(r)` in the output grid.
+    pub max_ulp: f64,
+    /// Signal-to-quantization-noise ratio `10·log10(Σr² / Σ(a − r)²)` in dB; `+∞` when the
+    /// output is exact.
+    pub sqnr_db: f64,
+    /// Elements where `actual` is NaN or infinite while the reference is finite (they make
+    /// the other statistics infinite or NaN).
+    pub non_finite: usize,
+}
+
+impl ErrorStats {
+    /// Compares element by element.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] for different lengths or empty slices; [`Error::InvalidParameter`]
+    /// for a reference value that is not finite or a uniform step that is not finite and
+    /// positive.
+    pub fn compare(actual: &[f64], reference: &[f64], grid: OutputGrid) -> Result<Self> {
+        check_len(
+            "actual",
+            actual.len(),
+            reference.len(),
+            "the reference length",
+        )?;
+        if reference.is_empty() {
+            return Err(Error::Shape("error statistics of an empty output".into()));
+        }
+        if let OutputGrid::Uniform { step } = grid {
+            if !(step.is_finite() && step > 0.0) {
+                return Err(Error::param(
+                    "grid step",
+                    step,
+                    "must be finite and positive",
+                ));
+            }
+        }
+        if let Some((i, r)) = reference.iter().enumerate().find(|(_, r)| !r.is_finite()) {
+            return Err(Error::param(
+                "reference value",
+                r,
+                format!("element {i} must be finite"),
+            ));
+        }
+        let mut s = ErrorStats {
+            count: actual.len(),
+            max_abs: 0.0,
+            rms: 0.0,
+            max_rel: 0.0,
+            max_ulp: 0.0,
+            sqnr_db: 0.0,
+            non_finite: 0,
+        };
+        let (mut signal, mut noise) = (0.0f64, 0.0f64);
+        for (&a, &r) in actual.iter().zip(reference) {
+            let e = if a.is_finite() {
+                (a - r).abs()
+            } else {
+                s.non_finite += 1;
+                f64::INFINITY
+            };
+            s.max_abs = s.max_abs.max(e);
+            if r != 0.0 {
+                s.max_rel = s.max_rel.max(e / r.abs());
+            }
+            s.max_ulp = s.max_ulp.max(e / grid.ulp(r));
+            signal += r * r;
+            noise += e * e;
+        }
+        s.rms = (noise / actual.len() as f64).sqrt();
+        s.sqnr_db = if noise == 0.0 {
+            f64::INFINITY
+        } else {
+            10.0 * (signal / noise).log10()
+        };
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_ulp_matches_native_spacing() {
+        let fp32 = OutputGrid::Float(FloatKind::FP32);
+        for x in [
+            1.0f32,
+            1.5,
+            3.0e-3,
+            1.0e30,
+            f32::MIN_POSITIVE,
+            1.0e-40,
+            -7.0,
+        ] {
+            let next = f32::from_bits(x.abs().to_bits() + 1);
+            assert_eq!(fp32.ulp(x as f64), (next - x.abs()) as f64, "{x}");
+        }
+        let fp16 = OutputGrid::Float(FloatKind::FP16);
+        assert_eq!(fp16.ulp(1.0), 2f64.powi(-10));
+        assert_eq!(fp16.ulp(0.0), 2f64.powi(-24));
+        assert_eq!(fp16.ulp(1e-6), 2f64.powi(-24));
+    }
+}

@@ -1,0 +1,456 @@
+//! Integer kernels on the word-level engine: dot, GEMV, GEMM, conv2d, elementwise add, ReLU.
+//!
+//! Values are plain integers; counts come from the shape, never from the inner loop.
+//! Wrapping accumulation is associative, so every order gives the same bits and the fast path
+//! runs an i-k-j loop on native wrapping `i32` (accumulators up to 32 bits) or `i64` words; the
+//! order still decides what is counted (MACs for sequential, multiplies and adds for trees).
+//! Saturating accumulation runs each output's reduction step by step in the configured order.
+
+use crate::Result;
+use crate::cost::{OpKind, Tally};
+
+use super::bias::Bias;
+use super::conv::conv2d_by_groups;
+use super::int_arith::{IntArith, Overflow};
+use super::memory::MemoryModel;
+use super::order::AccumulationOrder;
+use super::shape::{Conv2dShape, GemmShape, check_len};
+
+/// An integer operand type: any primitive integer that widens losslessly to `i64`.
+pub trait IntOperand: Copy + Into<i64> + Default {}
+impl<T: Copy + Into<i64> + Default> IntOperand for T {}
+
+/// What an integer kernel returns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntOutput {
+    /// The results, in the accumulator's range (row-major `M × N` for GEMM, NCHW for conv2d).
+    pub values: Vec<i64>,
+    /// Exactly the operations performed, counted from the shape.
+    pub tally: Tally,
+    /// How many additions saturated (always 0 for wrapping accumulators).
+    pub saturations: u64,
+}
+
+/// An integer datapath: arithmetic, accumulation order and optional memory model.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::cost::OpKind;
+/// use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
+///
+/// let dp = IntDatapath::new(IntArith::INT8_INT32)?;
+/// let a: [i8; 4] = [1, -2, 3, 4];     // 2 x 2
+/// let b: [i8; 4] = [5, 6, -7, 8];     // 2 x 2
+/// let out = dp.gemm(GemmShape::new(2, 2, 2)?, &a, &b, Bias::None)?;
+/// assert_eq!(out.values, [19, -10, -13, 50]);
+/// assert_eq!(out.tally.count(OpKind::IntMac { mul_bits: 8, acc_bits: 32 }), 8);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IntDatapath {
+    arith: IntArith,
+    order: AccumulationOrder,
+    memory: Option<MemoryModel>,
+}
+
+impl IntDatapath {
+    /// A datapath with sequential accumulation and no memory model.
+    ///
+    /// # Errors
+    ///
+    /// As [`IntArith::validate`].
+    pub fn new(arith: IntArith) -> Result<Self> {
+        arith.validate()?;
+        Ok(Self {
+            arith,
+            order: AccumulationOrder::Sequential,
+            memory: None,
+        })
+    }
+
+    /// The same datapath with another accumulation order.
+    ///
+    /// # Errors
+    ///
+    /// As [`AccumulationOrder::validate`].
+    pub fn with_order(mut self, order: AccumulationOrder) -> Result<Self> {
+        order.validate()?;
+        self.order = order;
+        Ok(self)
+    }
+
+    /// The same datapath counting memory traffic under `memory`.
+    ///
+    /// # Errors
+    ///
+    /// As [`MemoryModel::validate`].
+    pub fn with_memory(mut self, memory: MemoryModel) -> Result<Self> {
+        memory.validate()?;
+        self.memory = Some(memory);
+        Ok(self)
+    }
+
+    /// The arithmetic.
+    #[must_use]
+    pub fn arith(&self) -> IntArith {
+        self.arith
+    }
+
+    /// The accumulation order.
+    #[must_use]
+    pub fn order(&self) -> AccumulationOrder {
+        self.order
+    }
+
+    /// The memory model, if any.
+    #[must_use]
+    pub fn memory(&self) -> Option<MemoryModel> {
+        self.memory
+    }
+
+    /// `C = bias + A · B` with `A` `M × K` and `B` `K × N`, row-major.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`](crate::Error::Shape) when a slice length does not match the shape,
+    /// [`Error::OutOfRange`](crate::Error::OutOfRange) when an operand does not fit
+    /// `mul_bits` or a bias value the accumulator, and the memory model's errors.
+    pub fn gemm<T: IntOperand>(
+        &self,
+        shape: GemmShape,
+        a: &[T],
+        b: &[T],
+        bias: Bias<'_>,
+    ) -> Result<IntOutput> {
+        let shape = GemmShape::new(shape.m, shape.n, shape.k)?;
+        shape.check_operands(a.len(), b.len())?;
+        bias.check(shape)?;
+        self.arith.check_operands("a", a)?;
+        self.arith.check_operands("b", b)?;
+        self.arith.check_acc("bias", bias.values())?;
+        let mut values = vec![0i64; shape.m * shape.n];
+        let saturations = self.gemm_into(shape, a, b, bias, &mut values);
+        let mut tally = Tally::new();
+        self.count_reduction(&mut tally, shape.m as u64 * shape.n as u64, shape.k);
+        if let Some(mem) = &self.memory {
+            let (ob, ab) = (self.arith.acc_bits, self.arith.mul_bits);
+            mem.gemm_traffic(shape, ab, ab, ob, bias.values().len())?
+                .add_to(mem, &mut tally, 1);
+        }
+        Ok(IntOutput {
+            values,
+            tally,
+            saturations,
+        })
+    }
+
+    /// `y = bias + A · x` with `A` `M × K` row-major (a GEMM with `N = 1`).
+    ///
+    /// # Errors
+    ///
+    /// As [`IntDatapath::gemm`]; `bias` is empty or has `M` values.
+    pub fn gemv<T: IntOperand>(
+        &self,
+        m: usize,
+        k: usize,
+        a: &[T],
+        x: &[T],
+        bias: &[i64],
+    ) -> Result<IntOutput> {
+        let bias = if bias.is_empty() {
+            Bias::None
+        } else {
+            Bias::PerRow(bias)
+        };
+        self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
+    }
+
+    /// The dot product `Σ a[i]·b[i]` (one output value).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`](crate::Error::Shape) for empty or different-length vectors, and as
+    /// [`IntDatapath::gemm`].
+    pub fn dot<T: IntOperand>(&self, a: &[T], b: &[T]) -> Result<IntOutput> {
+        check_len("dot operand b", b.len(), a.len(), "the length of a")?;
+        self.gemm(GemmShape::new(1, 1, a.len())?, a, b, Bias::None)
+    }
+
+    /// 2-D convolution, NCHW input, OIHW weights, NCHW output (see [`Conv2dShape`]), with an
+    /// optional per-output-channel bias. Reduction order per output: `(c, ky, kx)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`](crate::Error::Shape) for an invalid shape or slice lengths, and as
+    /// [`IntDatapath::gemm`].
+    pub fn conv2d<T: IntOperand>(
+        &self,
+        shape: &Conv2dShape,
+        input: &[T],
+        weight: &[T],
+        bias: Option<&[i64]>,
+    ) -> Result<IntOutput> {
+        shape.check_operands(input.len(), weight.len())?;
+        if let Some(bv) = bias {
+            check_len("conv2d bias", bv.len(), shape.out_channels, "out_channels")?;
+            self.arith.check_acc("bias", bv)?;
+        }
+        self.arith.check_operands("input", input)?;
+        self.arith.check_operands("weight", weight)?;
+        let (groups, g_shape) = shape.gemm_view();
+        let (mg, k) = (g_shape.m, g_shape.k);
+        let mut saturations = 0;
+        let values = conv2d_by_groups(
+            shape,
+            input,
+            weight,
+            bias,
+            T::default(),
+            0i64,
+            |s, w, x, b, c| {
+                saturations += self.gemm_into(s, w, x, b, c);
+            },
+        );
+        let mut tally = Tally::new();
+        self.count_reduction(&mut tally, shape.output_len() as u64, k);
+        if let Some(mem) = &self.memory {
+            let bits = self.arith.mul_bits;
+            let per_group_bias = if bias.is_some() { mg } else { 0 };
+            mem.gemm_traffic(g_shape, bits, bits, self.arith.acc_bits, per_group_bias)?
+                .add_to(mem, &mut tally, groups as u64);
+        }
+        Ok(IntOutput {
+            values,
+            tally,
+            saturations,
+        })
+    }
+
+    /// Elementwise `a + b` in the accumulator (wrapping or saturating), e.g. a residual add.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`](crate::Error::Shape) for different lengths or empty inputs,
+    /// [`Error::OutOfRange`](crate::Error::OutOfRange) for values outside the accumulator.
+    pub fn add(&self, a: &[i64], b: &[i64]) -> Result<IntOutput> {
+        check_len("add operand b", b.len(), a.len(), "the length of a")?;
+        if a.is_empty() {
+            return Err(crate::Error::Shape("add operands are empty".into()));
+        }
+        self.arith.check_acc("a", a)?;
+        self.arith.check_acc("b", b)?;
+        let mut saturations = 0;
+        let values = a
+            .iter()
+            .zip(b)
+            .map(|(&x, &y)| {
+                let (v, s) = self.arith.reduce(x as i128 + y as i128);
+                saturations += s as u64;
+                v
+            })
+            .collect();
+        let mut tally = Tally::new();
+        tally.add(
+            OpKind::IntAdd {
+                bits: self.arith.acc_bits,
+            },
+            a.len() as u64,
+        );
+        self.count_elementwise(&mut tally, a.len() as u64, 2);
+        Ok(IntOutput {
+            values,
+            tally,
+            saturations,
+        })
+    }
+
+    /// Elementwise `max(x, 0)`.
+    ///
+    /// ReLU is a mux on the sign bit: no arithmetic operation of the cost tables is performed,
+    /// so only memory traffic (when a memory model is set) is counted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`](crate::Error::Shape) for an empty input,
+    /// [`Error::OutOfRange`](crate::Error::OutOfRange) for values outside the accumulator.
+    pub fn relu(&self, x: &[i64]) -> Result<IntOutput> {
+        if x.is_empty() {
+            return Err(crate::Error::Shape("relu input is empty".into()));
+        }
+        self.arith.check_acc("x", x)?;
+        let mut tally = Tally::new();
+        self.count_elementwise(&mut tally, x.len() as u64, 1);
+        Ok(IntOutput {
+            values: x.iter().map(|&v| v.max(0)).collect(),
+            tally,
+            saturations: 0,
+        })
+    }
+
+    /// Elementwise traffic: `inputs` reads and one write per element, at the backing level.
+    fn count_elementwise(&self, tally: &mut Tally, len: u64, inputs: u64) {
+        if let Some(mem) = &self.memory {
+            let bits = self.arith.acc_bits;
+            tally.add(
+                OpKind::MemRead {
+                    level: mem.backing,
+                    bits,
+                },
+                len * inputs,
+            );
+            tally.add(
+                OpKind::MemWrite {
+                    level: mem.backing,
+                    bits,
+                },
+                len,
+            );
+        }
+    }
+
+    /// Counts `outputs` reductions of length `k` in the configured order.
+    fn count_reduction(&self, tally: &mut Tally, outputs: u64, k: usize) {
+        let n = outputs * k as u64;
+        match self.order {
+            AccumulationOrder::Sequential => tally.add(self.arith.mac_op(), n),
+            _ => {
+                tally.add(
+                    OpKind::IntMul {
+                        bits: self.arith.mul_bits,
+                    },
+                    n,
+                );
+                tally.add(
+                    OpKind::IntAdd {
+                        bits: self.arith.acc_bits,
+                    },
+                    outputs * self.order.adds(k),
+                );
+            }
+        }
+    }
+
+    /// The arithmetic of a validated GEMM into `out`; returns the saturation count.
+    fn gemm_into<T: IntOperand>(
+        &self,
+        s: GemmShape,
+        a: &[T],
+        b: &[T],
+        bias: Bias<'_>,
+        out: &mut [i64],
+    ) -> u64 {
+        let ar = self.arith;
+        match ar.overflow {
+            Overflow::Wrapping if ar.acc_bits <= 32 => {
+                gemm_wrapping::<T, i32>(s, a, b, bias, out, |x| ar.wrap(x));
+                0
+            }
+            Overflow::Wrapping => {
+                gemm_wrapping::<T, i64>(s, a, b, bias, out, |x| ar.wrap(x));
+                0
+            }
+            Overflow::Saturating => self.gemm_saturating(s, a, b, bias, out),
+        }
+    }
+
+    /// Step-by-step saturating reduction of each output in the configured order.
+    fn gemm_saturating<T: IntOperand>(
+        &self,
+        s: GemmShape,
+        a: &[T],
+        b: &[T],
+        bias: Bias<'_>,
+        out: &mut [i64],
+    ) -> u64 {
+        let ar = self.arith;
+        let mut products = vec![0i128; s.k];
+        let mut scratch = Vec::new();
+        let mut saturations = 0u64;
+        for i in 0..s.m {
+            let arow = &a[i * s.k..(i + 1) * s.k];
+            for j in 0..s.n {
+                for (kk, p) in products.iter_mut().enumerate() {
+                    let x: i64 = arow[kk].into();
+                    let y: i64 = b[kk * s.n + j].into();
+                    *p = x as i128 * y as i128;
+                }
+                let init = bias.at(s.n, i, j).unwrap_or(0) as i128;
+                let r = self.order.reduce(init, &products, &mut scratch, |x, y| {
+                    let (v, sat) = ar.reduce(x + y);
+                    saturations += sat as u64;
+                    v as i128
+                });
+                out[i * s.n + j] = r as i64;
+            }
+        }
+        saturations
+    }
+}
+
+/// A native word for the wrapping fast path.
+trait Word: Copy + Default {
+    fn from_i64(x: i64) -> Self;
+    fn to_i64(self) -> i64;
+    fn mac(self, a: Self, b: Self) -> Self;
+}
+
+impl Word for i32 {
+    #[inline(always)]
+    fn from_i64(x: i64) -> Self {
+        x as i32
+    }
+    #[inline(always)]
+    fn to_i64(self) -> i64 {
+        self as i64
+    }
+    #[inline(always)]
+    fn mac(self, a: Self, b: Self) -> Self {
+        self.wrapping_add(a.wrapping_mul(b))
+    }
+}
+
+impl Word for i64 {
+    #[inline(always)]
+    fn from_i64(x: i64) -> Self {
+        x
+    }
+    #[inline(always)]
+    fn to_i64(self) -> i64 {
+        self
+    }
+    #[inline(always)]
+    fn mac(self, a: Self, b: Self) -> Self {
+        self.wrapping_add(a.wrapping_mul(b))
+    }
+}
+
+/// i-k-j GEMM on wrapping native words: exact modulo 2^(word bits), then `wrap` reduces to
+/// the accumulator width (which divides the word width, so the result is the same as wrapping
+/// at every step).
+fn gemm_wrapping<T: IntOperand, W: Word>(
+    s: GemmShape,
+    a: &[T],
+    b: &[T],
+    bias: Bias<'_>,
+    out: &mut [i64],
+    wrap: impl Fn(i64) -> i64,
+) {
+    let mut row = vec![W::default(); s.n];
+    for i in 0..s.m {
+        for (j, r) in row.iter_mut().enumerate() {
+            *r = W::from_i64(bias.at(s.n, i, j).unwrap_or(0));
+        }
+        let arow = &a[i * s.k..(i + 1) * s.k];
+        for (kk, &av) in arow.iter().enumerate() {
+            let av = W::from_i64(av.into());
+            let brow = &b[kk * s.n..(kk + 1) * s.n];
+            for (r, &bv) in row.iter_mut().zip(brow) {
+                *r = r.mac(av, W::from_i64(bv.into()));
+            }
+        }
+        for (o, r) in out[i * s.n..(i + 1) * s.n].iter_mut().zip(&row) {
+            *o = wrap(r.to_i64());
+        }
+    }
+}
