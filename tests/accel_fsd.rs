@@ -2,10 +2,11 @@
 //! reference written here, energy pricing, and error messages.
 
 use arithsim::accel::{
-    Bound, Conv2dShape, Dataflow, EnergyBreakdown, GemmShape, Layer, LayerKind, MacArithmetic,
-    MacArray, Network, fsd_npu, map_gemm, map_layer, map_network,
+    Bound, Dataflow, EnergyBreakdown, Layer, LayerKind, MacArithmetic, MacArray, Network, fsd_npu,
+    map_gemm, map_layer, map_network,
 };
 use arithsim::cost::{FloatKind, MemLevel, OpKind};
+use arithsim::datapath::{Conv2dShape, GemmShape};
 use proptest::prelude::*;
 
 #[test]
@@ -82,29 +83,35 @@ fn fsd_preset_peak_figures() {
     assert_eq!(fp16.peak_tops(), npu.peak_tops());
 }
 
+/// A GEMM as (pixels, reduction, channels) in u64.
+fn pkc(g: GemmShape) -> (u64, u64, u64) {
+    (g.n as u64, g.k as u64, g.m as u64)
+}
+
 /// Reference: walk the tiles one by one (output stationary) and add up steps and reads.
 fn reference_os(a: &MacArray, g: GemmShape) -> (u64, u64, u64) {
     let b = a.arithmetic.operand_bytes();
+    let (pm, pk, pn) = pkc(g);
     let (mut cycles, mut act, mut wgt) = (0, 0, 0);
     let mut m0 = 0;
-    while m0 < g.m {
-        let mt = (g.m - m0).min(a.rows as u64);
+    while m0 < pm {
+        let mt = (pm - m0).min(a.rows as u64);
         let mut n0 = 0;
-        while n0 < g.n {
-            let nt = (g.n - n0).min(a.cols as u64);
+        while n0 < pn {
+            let nt = (pn - n0).min(a.cols as u64);
             // Cycles to deliver one step's operands, as a rational: max over the ports.
             let step_num = [
                 (mt * b, a.act_bytes_per_cycle as u64),
                 (nt * b, a.weight_bytes_per_cycle as u64),
             ];
             // k steps: ceil(k · max(1, bytes/port)).
-            let mut best = g.k; // at least one cycle per step
+            let mut best = pk; // at least one cycle per step
             for (bytes, port) in step_num {
-                best = best.max((g.k * bytes).div_ceil(port));
+                best = best.max((pk * bytes).div_ceil(port));
             }
             cycles += best;
-            act += g.k * mt * b;
-            wgt += g.k * nt * b;
+            act += pk * mt * b;
+            wgt += pk * nt * b;
             n0 += nt;
         }
         m0 += mt;
@@ -115,22 +122,22 @@ fn reference_os(a: &MacArray, g: GemmShape) -> (u64, u64, u64) {
 /// Reference for weight stationary: tile over K and N.
 fn reference_ws(a: &MacArray, g: GemmShape) -> (u64, u64, u64, u64) {
     let b = a.arithmetic.operand_bytes();
+    let (pm, pk, pn) = pkc(g);
     let acc = (a.arithmetic.acc_bits() as u64).div_ceil(8);
     let (mut cycles, mut act, mut wgt, mut psum) = (0, 0, 0, 0);
     let mut k0 = 0;
-    while k0 < g.k {
-        let kt = (g.k - k0).min(a.rows as u64);
+    while k0 < pk {
+        let kt = (pk - k0).min(a.rows as u64);
         let mut n0 = 0;
-        while n0 < g.n {
-            let nt = (g.n - n0).min(a.cols as u64);
+        while n0 < pn {
+            let nt = (pn - n0).min(a.cols as u64);
             let load = (kt * nt * b).div_ceil(a.weight_bytes_per_cycle as u64);
-            let stream =
-                g.m.max((g.m * kt * b).div_ceil(a.act_bytes_per_cycle as u64));
+            let stream = pm.max((pm * kt * b).div_ceil(a.act_bytes_per_cycle as u64));
             cycles += load + stream + kt + nt - 2;
-            act += g.m * kt * b;
+            act += pm * kt * b;
             wgt += kt * nt * b;
             if k0 > 0 {
-                psum += g.m * nt * acc;
+                psum += pm * nt * acc;
             }
             n0 += nt;
         }
@@ -163,11 +170,11 @@ fn arrays() -> Vec<MacArray> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
     #[test]
-    fn gemm_mapping_matches_tile_walk(m in 1u64..700, k in 1u64..700, n in 1u64..700) {
-        let g = GemmShape::new(m, k, n).unwrap();
+    fn gemm_mapping_matches_tile_walk(m in 1usize..700, k in 1usize..700, n in 1usize..700) {
+        let g = GemmShape::new(m, n, k).unwrap();
         for a in arrays() {
             let map = map_gemm(&a, g).unwrap();
-            prop_assert_eq!(map.macs, m * k * n);
+            prop_assert_eq!(map.macs, (m * k * n) as u64);
             prop_assert!(map.cycles >= map.compute_cycles.max(map.dram_cycles));
             match a.dataflow {
                 Dataflow::OutputStationary => {
@@ -194,7 +201,7 @@ proptest! {
 #[test]
 fn a_perfectly_fitting_gemm_runs_at_full_utilization() {
     let npu = fsd_npu();
-    let g = GemmShape::new(96 * 40, 4096, 96 * 2).unwrap();
+    let g = GemmShape::new(96 * 2, 96 * 40, 4096).unwrap();
     let m = map_gemm(&npu, g).unwrap();
     assert_eq!(m.bound, Bound::Compute);
     assert_eq!(m.cycles, 80 * 4096);
@@ -204,7 +211,7 @@ fn a_perfectly_fitting_gemm_runs_at_full_utilization() {
 
 #[test]
 fn wider_operands_are_limited_by_the_read_ports() {
-    let g = GemmShape::new(96 * 10, 1024, 96 * 2).unwrap();
+    let g = GemmShape::new(96 * 2, 96 * 10, 1024).unwrap();
     let int8 = map_gemm(&fsd_npu(), g).unwrap();
     let fp16 = fsd_npu().with_arithmetic(MacArithmetic::FP16).unwrap();
     let fp32 = fsd_npu().with_arithmetic(MacArithmetic::FP32).unwrap();
@@ -235,8 +242,12 @@ fn dram_traffic_is_weights_and_spills() {
 #[test]
 fn conv_maps_through_its_gemm_view_with_groups() {
     let npu = fsd_npu();
-    let mut c = Conv2dShape::square(32, 28, 32, 3, 1, 1).unwrap();
-    c.groups = 32; // depthwise
+    let c = Conv2dShape::new(1, 32, 28, 28, 32, 3, 3)
+        .unwrap()
+        .with_padding(1, 1)
+        .unwrap()
+        .with_groups(32) // depthwise
+        .unwrap();
     let layer = Layer {
         name: "dw".into(),
         kind: LayerKind::Conv2d(c),
@@ -303,23 +314,12 @@ fn mapping_all_of_resnet50_takes_well_under_a_second() {
 fn errors_have_clear_messages() {
     let npu = fsd_npu();
     let msg = |r: arithsim::Error| r.to_string();
-    assert_eq!(
-        msg(GemmShape::new(0, 3, 4).unwrap_err()),
-        "shape error: gemm 0x3x4 has a zero dimension"
-    );
-    assert_eq!(
-        msg(Conv2dShape::square(3, 2, 8, 5, 1, 1).unwrap_err()),
-        "shape error: conv2d gives no output: padded height 4 is smaller than the dilated kernel span 5"
-    );
-    assert_eq!(
-        msg(Conv2dShape::square(3, 8, 8, 3, 0, 1).unwrap_err()),
-        "shape error: conv2d stride is zero"
-    );
-    let mut c = Conv2dShape::square(6, 8, 8, 3, 1, 1).unwrap();
+    // Shapes are the datapath's; their errors come through mapping unchanged.
+    let mut c = Conv2dShape::new(1, 6, 8, 8, 8, 3, 3).unwrap();
     c.groups = 4;
     assert_eq!(
         msg(c.validate().unwrap_err()),
-        "shape error: conv2d channels 6 -> 8 are not divisible by 4 groups"
+        "shape error: conv2d in_channels 6 is not a multiple of groups 4"
     );
     let bad = Layer {
         name: "bad".into(),
@@ -332,7 +332,7 @@ fn errors_have_clear_messages() {
     };
     assert_eq!(
         msg(net.validate().unwrap_err()),
-        "shape error: layer bad: shape error: conv2d channels 6 -> 8 are not divisible by 4 groups"
+        "shape error: layer bad: shape error: conv2d in_channels 6 is not a multiple of groups 4"
     );
     assert_eq!(
         msg(map_network(
@@ -377,6 +377,18 @@ fn errors_have_clear_messages() {
     );
     assert_eq!(
         msg(Network::resnet50_v1_5(0).unwrap_err()),
-        "shape error: conv2d batch is zero"
+        "shape error: conv2d batch is 0; it must be at least 1"
+    );
+    let fc = Layer {
+        name: "fc".into(),
+        kind: LayerKind::FullyConnected {
+            batch: 1,
+            inputs: 0,
+            outputs: 10,
+        },
+    };
+    assert_eq!(
+        msg(map_layer(&npu, &fc).unwrap_err()),
+        "shape error: gemm dimension k is 0; every dimension must be at least 1"
     );
 }

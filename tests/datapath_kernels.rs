@@ -539,7 +539,11 @@ fn rne_shift(t: i128, sh: u32) -> i128 {
     let q = t >> sh;
     let r = t - (q << sh);
     let half = 1i128 << (sh - 1);
-    if r > half || (r == half && q & 1 == 1) { q + 1 } else { q }
+    if r > half || (r == half && q & 1 == 1) {
+        q + 1
+    } else {
+        q
+    }
 }
 
 fn wrap_signed(x: i128, bits: u32) -> i128 {
@@ -556,12 +560,19 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
     let q17 = FixedFormat::q(1, 7).unwrap();
     // Q8.8 accumulator: products have 14 fraction bits, so every step rounds 6 bits.
     let q88 = FixedFormat::q(8, 8).unwrap();
-    let dp = FixedDatapath::new(FixedArith::new(q17, q88, RoundingMode::NearestEven, Overflow::Wrapping))
-        .unwrap();
+    let dp = FixedDatapath::new(FixedArith::new(
+        q17,
+        q88,
+        RoundingMode::NearestEven,
+        Overflow::Wrapping,
+    ))
+    .unwrap();
     let (m, n, k) = (3, 5, 40);
     let a: Vec<i64> = data_i8(m * k, 31).into_iter().map(i64::from).collect();
     let b: Vec<i64> = data_i8(k * n, 32).into_iter().map(i64::from).collect();
-    let out = dp.gemm(GemmShape::new(m, n, k).unwrap(), &a, &b, Bias::None).unwrap();
+    let out = dp
+        .gemm(GemmShape::new(m, n, k).unwrap(), &a, &b, Bias::None)
+        .unwrap();
     for i in 0..m {
         for j in 0..n {
             let mut acc: i128 = 0;
@@ -572,14 +583,28 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
             assert_eq!(out.values[i * n + j] as i128, acc, "({i},{j})");
         }
     }
-    assert_eq!(out.tally.count(OpKind::IntMac { mul_bits: 8, acc_bits: 16 }), (m * n * k) as u64);
+    assert_eq!(
+        out.tally.count(OpKind::IntMac {
+            mul_bits: 8,
+            acc_bits: 16
+        }),
+        (m * n * k) as u64
+    );
 
     // Exact case (Q1.7 x Q1.7 -> Q18.14) is the integer MAC on raw values: conv2d agrees with
     // the integer reference.
     let q1814 = FixedFormat::q(18, 14).unwrap();
-    let dp = FixedDatapath::new(FixedArith::new(q17, q1814, RoundingMode::NearestEven, Overflow::Wrapping))
+    let dp = FixedDatapath::new(FixedArith::new(
+        q17,
+        q1814,
+        RoundingMode::NearestEven,
+        Overflow::Wrapping,
+    ))
+    .unwrap();
+    let s = Conv2dShape::new(1, 2, 5, 5, 3, 3, 3)
+        .unwrap()
+        .with_padding(1, 1)
         .unwrap();
-    let s = Conv2dShape::new(1, 2, 5, 5, 3, 3, 3).unwrap().with_padding(1, 1).unwrap();
     let x = data_i8(s.input_len(), 41);
     let w = data_i8(s.weight_len(), 42);
     let out = dp
@@ -605,5 +630,8 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
         "unsupported: fixed-point operands Q1.7 and accumulator UQ8.8 must have the same signedness"
     );
     let e = dp.dot(&[1, 200], &[1, 1]).unwrap_err();
-    assert_eq!(e.to_string(), "value 200 is out of range -128..=127 for raw Q1.7 a[1]");
+    assert_eq!(
+        e.to_string(),
+        "value 200 is out of range -128..=127 for raw Q1.7 a[1]"
+    );
 }

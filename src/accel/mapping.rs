@@ -5,15 +5,18 @@
 //!
 //! Closed-form, per layer (no simulation, so all of ResNet-50 maps in microseconds):
 //!
-//! - **Output stationary**: the `M × N` output is cut into `rows × cols` tiles; a tile takes
-//!   `K` steps, each broadcasting `m_t` activations and `n_t` weights (an outer product). A
-//!   step takes `max(1, m_t·bytes / act_port, n_t·bytes / weight_port)` cycles, so operands
+//! A GEMM is seen in the array's orientation: `P` output pixels (activation vectors, the
+//! datapath's `N`), `K` the reduction, `C` output channels (the datapath's `M`).
+//!
+//! - **Output stationary**: the `P × C` output is cut into `rows × cols` tiles; a tile takes
+//!   `K` steps, each broadcasting `p_t` activations and `c_t` weights (an outer product). A
+//!   step takes `max(1, p_t·bytes / act_port, c_t·bytes / weight_port)` cycles, so operands
 //!   wider than the read ports slow the array down. Draining accumulators is assumed to
-//!   overlap the next tile (double-buffered accumulators). SRAM reads: `K·M·⌈N/cols⌉`
-//!   activations and `K·N·⌈M/rows⌉` weights.
-//! - **Weight stationary**: the `K × N` weights are cut into `rows × cols` tiles; each is
-//!   loaded through the weight port (not overlapped), then the `M` activation vectors stream
-//!   through plus a fill/drain of `k_t + n_t − 2` cycles. When `K > rows`, partial sums are
+//!   overlap the next tile (double-buffered accumulators). SRAM reads: `K·P·⌈C/cols⌉`
+//!   activations and `K·C·⌈P/rows⌉` weights.
+//! - **Weight stationary**: the `K × C` weights are cut into `rows × cols` tiles; each is
+//!   loaded through the weight port (not overlapped), then the `P` activation vectors stream
+//!   through plus a fill/drain of `k_t + c_t − 2` cycles. When `K > rows`, partial sums are
 //!   written to and read back from SRAM at accumulator width.
 //! - **Outputs** are written back to SRAM once, in the operand format (requantized or
 //!   rounded by the post-processing unit).
@@ -24,8 +27,9 @@
 //! - Idle (padding) MACs are clock-gated: energy counts only the real MACs.
 
 use super::array::{Dataflow, MacArray};
-use super::workload::{GemmShape, Layer, Network};
+use super::workload::{Layer, LayerKind, Network};
 use crate::cost::{MemLevel, OpKind, Tally};
+use crate::datapath::GemmShape;
 use crate::{Error, Result};
 
 /// What limits a layer's speed.
@@ -175,7 +179,15 @@ impl NetworkMapping {
 pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     array.validate()?;
     layer.validate()?;
-    let (groups, g) = layer.gemm_view();
+    let (groups, s) = layer.gemm_view();
+    let groups = groups as u64;
+    // Array orientation: rows take output pixels (the datapath's N), columns output
+    // channels (its M).
+    let g = Pixels {
+        m: s.n as u64,
+        k: s.k as u64,
+        n: s.m as u64,
+    };
     let ab = array.arithmetic.operand_bytes();
     let m = match array.dataflow {
         Dataflow::OutputStationary => output_stationary(array, g),
@@ -216,18 +228,19 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     Ok(with_tally(array, mapping))
 }
 
-/// Maps a bare GEMM (weights `K × N`, activations `M × K`, batch folded into `M`).
+/// Maps a bare GEMM in the datapath's convention: `A` (`M × K`) the weights, `B` (`K × N`)
+/// the activations, so `M` outputs per activation vector and `N` vectors.
 ///
 /// # Errors
 ///
 /// As [`map_layer`].
 pub fn map_gemm(array: &MacArray, gemm: GemmShape) -> Result<LayerMapping> {
     let layer = Layer {
-        name: format!("gemm {}x{}x{}", gemm.m, gemm.k, gemm.n),
-        kind: super::workload::LayerKind::FullyConnected {
-            batch: gemm.m,
+        name: format!("gemm {}x{}x{}", gemm.m, gemm.n, gemm.k),
+        kind: LayerKind::FullyConnected {
+            batch: gemm.n,
             inputs: gemm.k,
-            outputs: gemm.n,
+            outputs: gemm.m,
         },
     };
     map_layer(array, &layer)
@@ -272,6 +285,15 @@ pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping
     })
 }
 
+/// A GEMM in the array's orientation: `m` output pixels (rows), `k` reduction, `n` output
+/// channels (columns).
+#[derive(Clone, Copy)]
+struct Pixels {
+    m: u64,
+    k: u64,
+    n: u64,
+}
+
 /// One group's GEMM on the array: element counts of traffic, cycles, tiles.
 struct GemmMapping {
     tiles: u64,
@@ -292,7 +314,7 @@ fn port_cycles(elems: u64, bytes: u64, port: u32) -> f64 {
     (elems * bytes) as f64 / port as f64
 }
 
-fn output_stationary(array: &MacArray, g: GemmShape) -> GemmMapping {
+fn output_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
     let (r, c) = (array.rows as u64, array.cols as u64);
     let ab = array.arithmetic.operand_bytes();
     let mut cycles = 0u64;
@@ -322,7 +344,7 @@ fn output_stationary(array: &MacArray, g: GemmShape) -> GemmMapping {
     }
 }
 
-fn weight_stationary(array: &MacArray, g: GemmShape) -> GemmMapping {
+fn weight_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
     let (r, c) = (array.rows as u64, array.cols as u64);
     let ab = array.arithmetic.operand_bytes();
     let acc_bytes = array.arithmetic.acc_bits().div_ceil(8) as u64;

@@ -2,7 +2,8 @@
 //!
 //! A [`MacArray`] describes the hardware (size, arithmetic, clock, SRAM and its ports, DRAM
 //! bandwidth, [`Dataflow`]); [`fsd_npu`] is the Tesla FSD NPU. Workloads are shapes only
-//! ([`GemmShape`], [`Conv2dShape`], [`Network`] with ResNet-50 v1.5 / v1 and LeNet-5 built
+//! (the datapath's [`GemmShape`](crate::datapath::GemmShape) and
+//! [`Conv2dShape`](crate::datapath::Conv2dShape), [`Network`] with ResNet-50 v1.5 / v1 and LeNet-5 built
 //! in). [`map_layer`] / [`map_network`] give cycles, utilization, traffic and a
 //! [`Tally`](crate::cost::Tally) of operations, which pricing turns into energy.
 //!
@@ -27,4 +28,4 @@ mod workload;
 pub use array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray, fsd_npu};
 pub use energy::EnergyBreakdown;
 pub use mapping::{Bound, LayerMapping, NetworkMapping, map_gemm, map_layer, map_network};
-pub use workload::{Conv2dShape, GemmShape, Layer, LayerKind, Network};
+pub use workload::{Layer, LayerKind, Network};
