@@ -11,11 +11,15 @@
 //! - OCP Microscaling block formats ([`MxBlock`], [`MxElement`]): E8M0 shared scale per 32
 //!   elements, FP8/FP6/FP4/INT8 elements, bit-exact conversion and an exact dot product.
 //!
+//! - Quantized GEMM and conv2d ([`quantized_gemm`], [`quantized_conv2d`]) as TFLite's int8
+//!   kernels compute them, through the counted INT8 [datapath](crate::datapath).
+//!
 //! Every rounding goes through [`crate::round`].
 
 mod affine;
 mod fixed_point;
 mod mx;
+mod qgemm;
 
 pub use affine::{IntType, PerChannelParams, QuantParams, Symmetry};
 pub use fixed_point::{
@@ -23,3 +27,6 @@ pub use fixed_point::{
     saturating_rounding_doubling_high_mul,
 };
 pub use mx::{E8M0_NAN, MX_BLOCK_SIZE, MxBlock, MxElement, mx_dequantize, mx_quantize};
+pub use qgemm::{
+    FusedActivation, QuantLayerParams, QuantOutput, WeightParams, quantized_conv2d, quantized_gemm,
+};
