@@ -1,3 +1,9 @@
-//! Circuit generators on the netlist: adders, multipliers, MAC units.
+//! Circuit generators on the [`gates`](crate::gates) netlist: adders and carry chains,
+//! multipliers, MAC units.
 //!
-//! (Being built: see issues 4 and 5.)
+//! Every generator comes in two forms: a plain function returning a finished
+//! [`Netlist`](crate::gates::Netlist) with named ports (`kogge_stone_adder(32)`), and a
+//! `build_*` function that adds the same logic to an existing
+//! [`Builder`](crate::gates::Builder), for composing larger circuits.
+
+pub mod adders;

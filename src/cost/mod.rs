@@ -4,9 +4,31 @@
 //!   [`FloatKind`], [`NumKind`] and [`MemLevel`] are the plain descriptors it uses (`cost`
 //!   does not depend on `float` or `fixed`; the datapath maps its formats onto these).
 //! - [`Tally`] counts operations by kind. Pricing a tally with a table is a separate step.
+//! - [`CostTable`] holds published rows ([`CostTable::horowitz_45nm`] is the embedded
+//!   default); [`CostTable::price`] prices any kind, deriving missing widths and formats by
+//!   documented [`Rule`]s and saying so; [`CostTable::scaled`] moves a table to another
+//!   node and voltage as an explicit, labelled step.
+//!
+//! The model and every rule are written down in `docs/cost-model.md`.
 
+mod estimate;
+mod gate_cost;
+mod horowitz;
+mod io;
 mod op;
+mod price;
+mod scaling;
+mod span;
+mod table;
 mod tally;
 
+pub use estimate::{AreaEstimate, Design, Estimate, EstimateLine};
+pub use gate_cost::{GateCost, SplitMix64, gate_cost_random, gate_cost_with};
+pub use horowitz::HOROWITZ_SOURCE;
+pub use io::TableFormat;
 pub use op::{FloatKind, MemLevel, NumKind, OpKind};
+pub use price::{Basis, Price, Rule};
+pub use scaling::{ENERGY_MODELS, EnergyModel, Flavor, ScaleStep, area_factor, energy_model};
+pub use span::{Span, sig};
+pub use table::{CostRow, CostTable};
 pub use tally::Tally;

@@ -471,13 +471,21 @@ impl FromStr for OpKind {
         }
         // Format-first forms: "<format> add|mult|mul|fma".
         let (fmt_name, op) = t.rsplit_once(' ').ok_or_else(unknown)?;
-        let format: FloatKind = fmt_name.parse().map_err(|_| unknown())?;
-        match op {
-            "add" => Ok(OpKind::FpAdd { format }),
-            "mult" | "mul" => Ok(OpKind::FpMul { format }),
-            "fma" => Ok(OpKind::FpFma { format }),
-            _ => Err(unknown()),
-        }
+        let make: fn(FloatKind) -> OpKind = match op {
+            "add" => |format| OpKind::FpAdd { format },
+            "mult" | "mul" => |format| OpKind::FpMul { format },
+            "fma" => |format| OpKind::FpFma { format },
+            _ => return Err(unknown()),
+        };
+        // The operation word is known, so a bad format gets the format's own message.
+        let format: FloatKind = fmt_name.parse().map_err(|e| match e {
+            Error::Parse { reason, .. } => Error::Parse {
+                input: s.to_string(),
+                reason,
+            },
+            other => other,
+        })?;
+        Ok(make(format))
     }
 }
 

@@ -1,0 +1,252 @@
+//! Gate-derived costs: area, energy per operation and delay of a netlist, from a cell
+//! library and simulated switching activity.
+//!
+//! Energy per output toggle of a cell instance is its internal energy plus the switching
+//! energy of the load it drives:
+//!
+//! ```text
+//! E_toggle(wire) = E_int(cell driving it) + ½ · C_load(wire) · V²,
+//! C_load(wire)   = Σ input-pin capacitance of every instance reading the wire (its fan-out).
+//! ```
+//!
+//! Primary inputs have no driving cell in the netlist: only their load term counts (the
+//! energy the circuit's pins draw from whatever drives them). Output ports drive no modelled
+//! load. Energy per operation is the total over a stream divided by the number of operand
+//! transitions. Leakage is left out (it depends on the clock, not on the operation). The
+//! library's corner voltage is used throughout; [`GateCost::energy_pj_at`] rescales by
+//! `(V / V_lib)²`. Derivation and caveats: `docs/cost-model.md`.
+
+use crate::gates::{CellLibrary, Netlist, Operand, Simulator};
+use crate::{Error, Result};
+
+/// Area, energy per operation and delay of one circuit under one cell library.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GateCost {
+    /// Sum of cell areas, µm².
+    pub area_um2: f64,
+    /// Number of library-cell instances.
+    pub instances: usize,
+    /// Mean internal (cell) energy per operation at the library voltage, pJ.
+    pub internal_pj: f64,
+    /// Mean load-switching energy (½·C·V²) per operation at the library voltage, pJ.
+    pub switching_pj: f64,
+    /// Critical-path delay, ns.
+    pub delay_ns: f64,
+    /// Mean wire toggles per operation (all wires).
+    pub toggles_per_op: f64,
+    /// Operand transitions simulated (the denominator of the per-operation figures).
+    pub transitions: u64,
+    /// The library's supply voltage, V.
+    pub library_voltage_v: f64,
+}
+
+impl GateCost {
+    /// Energy per operation at the library voltage, pJ.
+    #[must_use]
+    pub fn energy_pj(&self) -> f64 {
+        self.internal_pj + self.switching_pj
+    }
+
+    /// Energy per operation rescaled to supply `voltage_v` by `(V / V_lib)²` (dynamic energy
+    /// only; the same circuit, a first-order voltage scaling), pJ.
+    #[must_use]
+    pub fn energy_pj_at(&self, voltage_v: f64) -> f64 {
+        let k = voltage_v / self.library_voltage_v;
+        self.energy_pj() * k * k
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for the default operand stream, so results
+/// are reproducible without a dependency.
+#[derive(Clone, Debug)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator from a seed.
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// Gate-derived cost of `net` on the caller's operand stream: one slice per input port (by
+/// name), all the same length, operand `v` following operand `v - 64` in time (the
+/// simulator's lane layout: 64 independent streams).
+///
+/// # Errors
+///
+/// [`Error::InvalidParameter`] when the stream is too short to see a transition (fewer
+/// than 128 operands); otherwise as [`Simulator::run`] (unknown or missing ports, mismatched
+/// lengths, operands wider than their port).
+pub fn gate_cost_with<T: Operand>(
+    net: &Netlist,
+    lib: &CellLibrary,
+    inputs: &[(&str, &[T])],
+) -> Result<GateCost> {
+    let n = inputs.first().map_or(0, |i| i.1.len());
+    if n < 128 {
+        return Err(Error::param(
+            "operand stream length",
+            n,
+            "need at least 128 operands (two per lane) to observe transitions",
+        ));
+    }
+    let mut sim = Simulator::new(net, n.div_ceil(64).min(64))?;
+    sim.set_activity(true);
+    let mut out = crate::gates::BatchOutput::default();
+    sim.run(inputs, &mut out)?;
+    let act = sim
+        .activity()
+        .ok_or_else(|| Error::Unsupported("simulator activity was not recorded".into()))?;
+    let transitions = act.transitions.max(1);
+    let loads = net.wire_loads_ff(lib);
+    let instances = net.instances();
+    let mut internal_fj = 0.0;
+    for x in &instances {
+        let e = lib.cell(x.cell).internal_energy_fj;
+        for &o in &x.outputs {
+            internal_fj += e * act.toggles[o as usize] as f64;
+        }
+    }
+    let switching_fj: f64 = act
+        .toggles
+        .iter()
+        .zip(&loads)
+        .map(|(&t, &c)| t as f64 * lib.switching_energy_fj(c))
+        .sum();
+    let per_op = |fj: f64| fj / transitions as f64 / 1000.0;
+    Ok(GateCost {
+        area_um2: net.area_um2(lib),
+        instances: instances.len(),
+        internal_pj: per_op(internal_fj),
+        switching_pj: per_op(switching_fj),
+        delay_ns: net.timing(lib).delay_ns,
+        toggles_per_op: act.total() as f64 / transitions as f64,
+        transitions: act.transitions,
+        library_voltage_v: lib.voltage_v(),
+    })
+}
+
+/// Gate-derived cost of `net` on `ops` uniformly random operands per input port (every bit
+/// of every port independent and equiprobable; ports up to 128 bits), from `seed`.
+///
+/// # Errors
+///
+/// As [`gate_cost_with`].
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::adders::ripple_carry_adder;
+/// use arithsim::cost::gate_cost_random;
+/// use arithsim::gates::CellLibrary;
+///
+/// let lib = CellLibrary::nangate45();
+/// let c = gate_cost_random(&ripple_carry_adder(8)?, &lib, 4096, 1)?;
+/// assert_eq!(c.instances, 8); // eight full adders
+/// assert!((c.area_um2 - 8.0 * 4.256).abs() < 1e-9);
+/// assert!(c.energy_pj() > 0.0 && c.energy_pj_at(0.9) < c.energy_pj());
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn gate_cost_random(
+    net: &Netlist,
+    lib: &CellLibrary,
+    ops: usize,
+    seed: u64,
+) -> Result<GateCost> {
+    let mut rng = SplitMix64::new(seed);
+    let streams: Vec<(String, Vec<u128>)> = net
+        .inputs()
+        .iter()
+        .map(|p| {
+            let w = p.width();
+            let mask = if w >= 128 {
+                u128::MAX
+            } else {
+                (1u128 << w) - 1
+            };
+            let v = (0..ops)
+                .map(|_| {
+                    let x = (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
+                    x & mask
+                })
+                .collect();
+            (p.name().to_string(), v)
+        })
+        .collect();
+    let inputs: Vec<(&str, &[u128])> = streams
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_slice()))
+        .collect();
+    gate_cost_with(net, lib, &inputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gates::Builder;
+
+    /// `m = !x` drives a NAND2 and an XOR2 whose other input `z` is held at 1, so every
+    /// toggle of `x` toggles `m`, `!(m & z)` and `m ^ z`: checked against a hand count.
+    #[test]
+    fn energy_matches_a_hand_count() {
+        use crate::gates::LibCell;
+        let mut b = Builder::new();
+        let x = b.input("x", 1).unwrap();
+        let z = b.input("z", 1).unwrap();
+        let m = b.not(x[0]);
+        let y1 = b.nand(m, z[0]);
+        let y2 = b.xor(m, z[0]);
+        b.output("y", &[y1, y2]).unwrap();
+        let net = b.finish().unwrap();
+        let lib = CellLibrary::nangate45();
+        // x is 0, 1, 0 in every lane over three words: 2 transitions per lane.
+        let xs: Vec<u64> = [0u64, 1, 0].iter().flat_map(|&v| vec![v; 64]).collect();
+        let zs = vec![1u64; 192];
+        let c = gate_cost_with(&net, &lib, &[("x", xs.as_slice()), ("z", zs.as_slice())]).unwrap();
+        assert_eq!(c.transitions, 128);
+        let (inv, nand, xor) = (
+            lib.cell(LibCell::Inv),
+            lib.cell(LibCell::Nand2),
+            lib.cell(LibCell::Xor2),
+        );
+        let v = lib.voltage_v();
+        // Per transition: x (load: INV pin) and m (load: NAND2 + XOR2 pins) switch; the
+        // outputs toggle into no load; z never toggles.
+        let sw =
+            0.5 * (inv.input_cap_ff_mean + nand.input_cap_ff_mean + xor.input_cap_ff_mean) * v * v;
+        let int = inv.internal_energy_fj + nand.internal_energy_fj + xor.internal_energy_fj;
+        assert!((c.switching_pj - sw / 1000.0).abs() < 1e-12, "{c:?}");
+        assert!((c.internal_pj - int / 1000.0).abs() < 1e-12, "{c:?}");
+        assert!((c.toggles_per_op - 4.0).abs() < 1e-12);
+        assert!((c.energy_pj_at(0.9) - c.energy_pj() * (0.9f64 / 1.1).powi(2)).abs() < 1e-15);
+        assert!((c.area_um2 - (inv.area_um2 + nand.area_um2 + xor.area_um2)).abs() < 1e-12);
+        assert!((c.delay_ns - (inv.delay_ns + nand.delay_ns.max(xor.delay_ns))).abs() < 1e-12);
+        assert_eq!(c.instances, 3);
+    }
+
+    #[test]
+    fn short_streams_are_refused() {
+        let mut b = Builder::new();
+        let x = b.input("x", 1).unwrap();
+        let y = b.not(x[0]);
+        b.output("y", &[y]).unwrap();
+        let net = b.finish().unwrap();
+        let e = gate_cost_with(&net, &CellLibrary::nangate45(), &[("x", &[0u64; 100][..])])
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid operand stream length 100: need at least 128 operands (two per lane) to \
+             observe transitions"
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! [`Span`]: a figure that may be a range, such as Horowitz's 1.3–2.6 nJ DRAM read.
+
+use std::fmt;
+use std::ops::{Add, Mul};
+
+/// A non-negative quantity known as a single value (`lo == hi`) or as a published range.
+///
+/// Arithmetic keeps the range: sums add the ends, scaling multiplies them, and
+/// [`Span::ratio`] divides interval-wise, so a ratio against a range is itself a range.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::cost::Span;
+///
+/// let dram = Span::range(1300.0, 2600.0);
+/// let add8 = Span::exact(0.03);
+/// let r = dram.ratio(add8);
+/// assert!((r.lo - 43_333.3).abs() < 0.1 && (r.hi - 86_666.7).abs() < 0.1);
+/// assert_eq!(Span::exact(0.2) + Span::exact(0.1), Span::exact(0.2 + 0.1));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    /// Low end (equal to `hi` for a single value).
+    pub lo: f64,
+    /// High end.
+    pub hi: f64,
+}
+
+impl Span {
+    /// A single value.
+    #[must_use]
+    pub const fn exact(v: f64) -> Self {
+        Self { lo: v, hi: v }
+    }
+
+    /// A range; the ends are put in order.
+    #[must_use]
+    pub fn range(a: f64, b: f64) -> Self {
+        Self {
+            lo: a.min(b),
+            hi: a.max(b),
+        }
+    }
+
+    /// True for a single value.
+    #[must_use]
+    pub fn is_exact(self) -> bool {
+        self.lo == self.hi
+    }
+
+    /// The midpoint (the value itself for a single value). Charts draw this.
+    #[must_use]
+    pub fn mid(self) -> f64 {
+        if self.is_exact() {
+            self.lo
+        } else {
+            0.5 * (self.lo + self.hi)
+        }
+    }
+
+    /// `self / other`, interval-wise: `[lo / other.hi, hi / other.lo]`.
+    #[must_use]
+    pub fn ratio(self, other: Span) -> Span {
+        Span::range(self.lo / other.hi, self.hi / other.lo)
+    }
+
+    /// Applies `f` to both ends (for monotonic increasing `f`).
+    #[must_use]
+    pub fn map(self, f: impl Fn(f64) -> f64) -> Span {
+        Span::range(f(self.lo), f(self.hi))
+    }
+}
+
+impl Add for Span {
+    type Output = Span;
+    fn add(self, o: Span) -> Span {
+        Span {
+            lo: self.lo + o.lo,
+            hi: self.hi + o.hi,
+        }
+    }
+}
+
+impl Mul<f64> for Span {
+    type Output = Span;
+    fn mul(self, k: f64) -> Span {
+        Span::range(self.lo * k, self.hi * k)
+    }
+}
+
+impl std::iter::Sum for Span {
+    fn sum<I: Iterator<Item = Span>>(iter: I) -> Span {
+        iter.fold(Span::exact(0.0), |a, b| a + b)
+    }
+}
+
+/// Prints with 3 significant digits (more for large values), "lo–hi" for a range.
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_exact() {
+            f.write_str(&sig(self.lo))
+        } else {
+            write!(f, "{}–{}", sig(self.lo), sig(self.hi))
+        }
+    }
+}
+
+/// A figure with 3 significant digits, in plain notation (no exponent) for 1e-4..1e9,
+/// without trailing zeros: 0.03, 1.1, 3495, 43333.
+#[must_use]
+pub fn sig(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let a = v.abs();
+    if !(1e-4..1e9).contains(&a) {
+        return format!("{v:.2e}");
+    }
+    let digits = a.log10().floor() as i32;
+    let decimals = (2 - digits).max(0) as usize;
+    let s = if decimals == 0 {
+        format!("{:.0}", v)
+    } else {
+        format!("{v:.decimals$}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_three_significant_digits() {
+        assert_eq!(sig(0.03), "0.03");
+        assert_eq!(sig(0.3), "0.3");
+        assert_eq!(sig(4.6), "4.6");
+        assert_eq!(sig(15.333), "15.3");
+        assert_eq!(sig(3495.0), "3495");
+        assert_eq!(sig(27.97), "28");
+        assert_eq!(sig(0.000_123_4), "0.000123");
+        assert_eq!(sig(-2.5), "-2.5");
+        assert_eq!(sig(1e12), "1.00e12");
+        assert_eq!(Span::range(2600.0, 1300.0).to_string(), "1300–2600");
+    }
+
+    #[test]
+    fn range_arithmetic_keeps_ends() {
+        let s = Span::range(1.0, 2.0) + Span::exact(1.0);
+        assert_eq!(s, Span::range(2.0, 3.0));
+        assert_eq!(s * 2.0, Span::range(4.0, 6.0));
+        assert_eq!(
+            Span::range(4.0, 6.0).ratio(Span::range(1.0, 2.0)),
+            Span::range(2.0, 6.0)
+        );
+        assert_eq!(Span::range(1.0, 3.0).mid(), 2.0);
+        let total: Span = [Span::exact(1.0), Span::range(1.0, 2.0)].into_iter().sum();
+        assert_eq!(total, Span::range(2.0, 3.0));
+    }
+}
