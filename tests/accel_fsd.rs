@@ -5,7 +5,7 @@ use arithsim::accel::{
     Bound, Dataflow, EnergyBreakdown, Layer, LayerKind, MacArithmetic, MacArray, Network, fsd_npu,
     map_gemm, map_layer, map_network,
 };
-use arithsim::cost::{FloatKind, MemLevel, OpKind};
+use arithsim::cost::{CostTable, FloatKind, MemLevel, OpKind, Span};
 use arithsim::datapath::{Conv2dShape, GemmShape};
 use proptest::prelude::*;
 
@@ -65,7 +65,10 @@ fn fsd_preset_peak_figures() {
     assert!((npu.dram_bytes_per_s / 1e9 - 68.256).abs() < 1e-9);
     assert_eq!(
         npu.arithmetic.mac_ops(),
-        [OpKind::IntMul { bits: 8 }, OpKind::IntAdd { bits: 32 }]
+        [OpKind::IntMac {
+            mul_bits: 8,
+            acc_bits: 32
+        }]
     );
     let fp16 = npu.with_arithmetic(MacArithmetic::FP16).unwrap();
     assert_eq!(
@@ -78,6 +81,18 @@ fn fsd_preset_peak_figures() {
                 format: FloatKind::FP32
             }
         ]
+    );
+    // MAC energy from the embedded table: 0.3 pJ INT8, 1.1 + 0.9 FP16 -> FP32, 4.6 FP32.
+    let t = CostTable::horowitz_45nm();
+    let e = |a: &MacArray| a.mac_energy_pj(&t).unwrap().lo;
+    assert!((e(&npu) - 0.3).abs() < 1e-12);
+    assert!((e(&fp16) - 2.0).abs() < 1e-12);
+    let fp32 = npu.with_arithmetic(MacArithmetic::FP32).unwrap();
+    assert!((e(&fp32) - 4.6).abs() < 1e-12);
+    assert!((npu.compute_tops_per_watt(&t).unwrap().lo - 2.0 / 0.3).abs() < 1e-9);
+    assert_eq!(
+        npu.arithmetic.mac_area_um2(&t).unwrap(),
+        Some(282.0 + 137.0)
     );
     // Peak ops count MACs, not bits: the same for every arithmetic on the same array.
     assert_eq!(fp16.peak_tops(), npu.peak_tops());
@@ -265,8 +280,13 @@ fn tally_and_energy_breakdown() {
     let npu = fsd_npu();
     let m = map_network(&npu, &Network::resnet50_v1_5(1).unwrap()).unwrap();
     let macs = 4_089_184_256;
-    assert_eq!(m.tally.count(OpKind::IntMul { bits: 8 }), macs);
-    assert_eq!(m.tally.count(OpKind::IntAdd { bits: 32 }), macs);
+    assert_eq!(
+        m.tally.count(OpKind::IntMac {
+            mul_bits: 8,
+            acc_bits: 32
+        }),
+        macs
+    );
     let sram = MemLevel::Sram { bytes: 1 << 20 };
     assert_eq!(
         m.tally.count(OpKind::MemRead {
@@ -279,22 +299,39 @@ fn tally_and_energy_breakdown() {
             .sum::<u64>()
     );
     let e = EnergyBreakdown::price(&m.tally, |op| {
-        Ok(match op {
-            OpKind::IntMul { bits: 8 } => 0.2,
-            OpKind::IntAdd { bits: 32 } => 0.1,
+        Ok(Span::exact(match op {
+            OpKind::IntMac {
+                mul_bits: 8,
+                acc_bits: 32,
+            } => 0.3,
             OpKind::MemRead {
                 level: MemLevel::Dram,
                 ..
             } => 1300.0,
             OpKind::MemRead { .. } | OpKind::MemWrite { .. } => 100.0,
             other => panic!("unexpected {other}"),
-        })
+        }))
     })
     .unwrap();
-    assert!((e.compute_pj - macs as f64 * 0.3).abs() < 1.0);
-    assert!((e.dram_pj - (m.dram_bytes() / 8) as f64 * 1300.0).abs() < 1.0);
+    assert!((e.compute_pj.lo - macs as f64 * 0.3).abs() < 1.0);
+    assert!((e.dram_pj.lo - (m.dram_bytes() / 8) as f64 * 1300.0).abs() < 1.0);
     assert!(e.memory_fraction() > 0.5);
-    assert!((e.tops_per_watt(macs) - 2.0 * macs as f64 / e.total_pj()).abs() < 1e-12);
+    let tw = e.tops_per_watt(macs);
+    assert!((tw.lo - 2.0 * macs as f64 / e.total_pj().lo).abs() < 1e-12);
+    // The same through the embedded Horowitz table: DRAM is a 1.3-2.6 nJ range.
+    let t = CostTable::horowitz_45nm();
+    let h = m.energy(&t).unwrap();
+    assert!((h.compute_pj.lo - e.compute_pj.lo).abs() < 1.0);
+    assert!((h.sram_pj.lo - e.sram_pj.lo).abs() < 1.0);
+    assert!((h.dram_pj.lo - e.dram_pj.lo).abs() < 1.0);
+    assert!((h.dram_pj.hi - 2.0 * e.dram_pj.lo).abs() < 1.0);
+    // Per-layer energies add up to the network's.
+    let sum: f64 = m
+        .layers
+        .iter()
+        .map(|l| l.energy(&t).unwrap().total_pj().lo)
+        .sum();
+    assert!((sum - h.total_pj().lo).abs() / sum < 1e-9);
     let err = EnergyBreakdown::price(&m.tally, |_| Err(arithsim::Error::Unsupported("x".into())));
     assert_eq!(err.unwrap_err().to_string(), "unsupported: x");
 }

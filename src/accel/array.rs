@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::cost::{FloatKind, OpKind};
+use crate::cost::{CostTable, FloatKind, OpKind, Span};
 use crate::{Error, Result};
 
 /// What one MAC of the array computes.
@@ -97,19 +97,58 @@ impl MacArithmetic {
         }
     }
 
-    /// The operations one MAC is priced as: the multiply in the operand width and the add
-    /// in the accumulator width (as Horowitz's table lists them: an INT8 MAC is an 8-bit
-    /// mult plus a 32-bit add).
-    pub fn mac_ops(&self) -> [OpKind; 2] {
+    /// The operations one MAC is counted as: an integer MAC is one
+    /// [`OpKind::IntMac`] (as the datapath counts it; Horowitz prices it as the multiply plus
+    /// the accumulator-width add); a float MAC is a multiply in the operand format plus an add
+    /// in the accumulator format.
+    pub fn mac_ops(&self) -> Vec<OpKind> {
         match *self {
-            MacArithmetic::Int { mul_bits, acc_bits } => [
-                OpKind::IntMul { bits: mul_bits },
-                OpKind::IntAdd { bits: acc_bits },
-            ],
+            MacArithmetic::Int { mul_bits, acc_bits } => {
+                vec![OpKind::IntMac { mul_bits, acc_bits }]
+            }
             MacArithmetic::Float { mul, acc } => {
-                [OpKind::FpMul { format: mul }, OpKind::FpAdd { format: acc }]
+                vec![OpKind::FpMul { format: mul }, OpKind::FpAdd { format: acc }]
             }
         }
+    }
+
+    /// Energy of one MAC from `table` (e.g. 0.2 + 0.1 = 0.3 pJ for INT8 → INT32 and
+    /// 3.7 + 0.9 = 4.6 pJ for FP32 in Horowitz's 45 nm table).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] when the table cannot price an operation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::MacArithmetic;
+    /// use arithsim::cost::CostTable;
+    ///
+    /// let t = CostTable::horowitz_45nm();
+    /// assert!((MacArithmetic::INT8.mac_energy_pj(&t)?.lo - 0.3).abs() < 1e-12);
+    /// assert!((MacArithmetic::FP32.mac_energy_pj(&t)?.lo - 4.6).abs() < 1e-12);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn mac_energy_pj(&self, table: &CostTable) -> Result<Span> {
+        self.mac_ops()
+            .into_iter()
+            .map(|op| table.price(op).map(|p| p.energy_pj))
+            .sum()
+    }
+
+    /// Area of one MAC unit from `table` in µm² (`None` when a row has no area).
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::mac_energy_pj`].
+    pub fn mac_area_um2(&self, table: &CostTable) -> Result<Option<f64>> {
+        let mut total = Some(0.0);
+        for op in self.mac_ops() {
+            let a = table.price(op)?.area_um2;
+            total = total.zip(a).map(|(t, a)| t + a);
+        }
+        Ok(total)
     }
 }
 
@@ -299,6 +338,26 @@ impl MacArray {
     /// Peak TOPS of the whole chip (`arrays_per_chip` arrays; 73.7 for FSD).
     pub fn chip_peak_tops(&self) -> f64 {
         self.peak_tops() * self.arrays_per_chip as f64
+    }
+
+    /// Energy of one MAC of this array from `table` (see [`MacArithmetic::mac_energy_pj`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`MacArithmetic::mac_energy_pj`].
+    pub fn mac_energy_pj(&self, table: &CostTable) -> Result<Span> {
+        self.arithmetic.mac_energy_pj(table)
+    }
+
+    /// TOPS/W of the MACs alone (no memory): `2 / E_MAC[pJ]`, the ceiling that data movement
+    /// only lowers (6.7 for INT8 MACs in the 45 nm table).
+    ///
+    /// # Errors
+    ///
+    /// As [`MacArithmetic::mac_energy_pj`].
+    pub fn compute_tops_per_watt(&self, table: &CostTable) -> Result<Span> {
+        let e = self.mac_energy_pj(table)?;
+        Ok(Span::range(2.0 / e.hi, 2.0 / e.lo))
     }
 
     /// DRAM bytes per clock cycle.

@@ -27,8 +27,9 @@
 //! - Idle (padding) MACs are clock-gated: energy counts only the real MACs.
 
 use super::array::{Dataflow, MacArray};
+use super::energy::EnergyBreakdown;
 use super::workload::{Layer, LayerKind, Network};
-use crate::cost::{MemLevel, OpKind, Tally};
+use crate::cost::{CostTable, MemLevel, OpKind, Tally};
 use crate::datapath::GemmShape;
 use crate::{Error, Result};
 
@@ -72,7 +73,8 @@ pub struct LayerMapping {
     pub dram_read_bytes: u64,
     /// Bytes written to DRAM.
     pub dram_write_bytes: u64,
-    /// The operations: MACs (as multiply + add), SRAM and DRAM accesses in 64-bit words.
+    /// The operations: MACs (see [`MacArithmetic::mac_ops`](super::MacArithmetic::mac_ops)),
+    /// SRAM and DRAM accesses in 64-bit words.
     pub tally: Tally,
 }
 
@@ -93,6 +95,15 @@ impl LayerMapping {
     /// Achieved tera-operations per second (2 per MAC).
     pub fn achieved_tops(&self, array: &MacArray) -> f64 {
         2.0 * self.macs as f64 / self.seconds(array) / 1e12
+    }
+
+    /// Energy from `table` (see [`EnergyBreakdown::from_table`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`EnergyBreakdown::from_table`].
+    pub fn energy(&self, table: &CostTable) -> Result<EnergyBreakdown> {
+        EnergyBreakdown::from_table(&self.tally, table)
     }
 
     /// All SRAM bytes read.
@@ -141,6 +152,15 @@ impl NetworkMapping {
     /// Achieved tera-operations per second (2 per MAC).
     pub fn achieved_tops(&self, array: &MacArray) -> f64 {
         2.0 * self.macs() as f64 / self.seconds(array) / 1e12
+    }
+
+    /// Energy per inference from `table` (see [`EnergyBreakdown::from_table`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`EnergyBreakdown::from_table`].
+    pub fn energy(&self, table: &CostTable) -> Result<EnergyBreakdown> {
+        EnergyBreakdown::from_table(&self.tally, table)
     }
 
     /// Total SRAM bytes read.
@@ -375,7 +395,8 @@ fn weight_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
     }
 }
 
-/// Fills in the tally: each MAC as its multiply and add, memory in 64-bit words.
+/// Fills in the tally: each MAC as [`MacArithmetic::mac_ops`](super::MacArithmetic::mac_ops),
+/// memory in 64-bit words.
 fn with_tally(array: &MacArray, mut m: LayerMapping) -> LayerMapping {
     let mut t = Tally::new();
     for op in array.arithmetic.mac_ops() {
