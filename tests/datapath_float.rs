@@ -328,7 +328,7 @@ fn conv2d_add_relu_and_error_metrics() {
     let st = ErrorStats::compare(
         &out.to_f64(ar.acc),
         &refs,
-        OutputGrid::Float(FloatKind::FP32),
+        OutputGrid::Float(FloatFormat::FP32),
     )
     .unwrap();
     assert_eq!(st.max_abs, worst);
@@ -398,4 +398,41 @@ fn float_errors_name_the_problem() {
         e.to_string(),
         "value 0x100000000 is out of range 0x0..=0xffffffff for FP32 bit pattern bias[0]"
     );
+}
+
+/// Every pair of 8-bit operands at once: a 256 × 1 by 1 × 256 GEMM is the table of products
+/// `+0 + a·b`, checked against the f64 product rounded once by the `half` crate / `as f32`.
+#[test]
+fn exhaustive_fp8_products_into_fp32_and_fp16() {
+    let all: Vec<u64> = (0..256).collect();
+    let s = GemmShape::new(256, 256, 1).unwrap();
+    for ar in [
+        FloatArith::FP8_E4M3_FP32,
+        FloatArith::FP8_E5M2_FP32,
+        FloatArith::FP8_E4M3_FP16,
+        FloatArith::FP8_E5M2_FP16,
+    ] {
+        let out = FloatDatapath::new(ar)
+            .unwrap()
+            .gemm(s, &all, &all, Bias::None)
+            .unwrap();
+        for i in 0..256 {
+            for j in 0..256 {
+                let p = ar.mul.bits_to_f64(i as u64) * ar.mul.bits_to_f64(j as u64);
+                let got = out.bits[i * 256 + j];
+                if p.is_nan() {
+                    assert!(ar.acc.is_nan(got), "{ar} {i:#x}*{j:#x}");
+                    continue;
+                }
+                // +0 + (-0) = +0 under round to nearest even.
+                let p = if p == 0.0 { 0.0 } else { p };
+                let want = if ar.acc == FloatFormat::FP32 {
+                    (p as f32).to_bits() as u64
+                } else {
+                    half::f16::from_f64(p).to_bits() as u64
+                };
+                assert_eq!(got, want, "{ar} {i:#x}*{j:#x} = {p}");
+            }
+        }
+    }
 }

@@ -635,3 +635,81 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
         "value 200 is out of range -128..=127 for raw Q1.7 a[1]"
     );
 }
+
+/// Every pair of INT8 and UINT8 operands: a 256 × 1 by 1 × 256 GEMM is the product table.
+#[test]
+fn exhaustive_8bit_products() {
+    let s = GemmShape::new(256, 256, 1).unwrap();
+    let i8s: Vec<i8> = (i8::MIN..=i8::MAX).collect();
+    let out = IntDatapath::new(IntArith::INT8_INT32)
+        .unwrap()
+        .gemm(s, &i8s, &i8s, Bias::None)
+        .unwrap();
+    for (i, &x) in i8s.iter().enumerate() {
+        for (j, &y) in i8s.iter().enumerate() {
+            assert_eq!(out.values[i * 256 + j], x as i64 * y as i64);
+        }
+    }
+    let u8s: Vec<u8> = (0..=255).collect();
+    // 8-bit unsigned accumulator wraps the 16-bit product.
+    let arith = IntArith::new(8, 8, false, Overflow::Wrapping).unwrap();
+    let out = IntDatapath::new(arith)
+        .unwrap()
+        .gemm(s, &u8s, &u8s, Bias::None)
+        .unwrap();
+    for (i, &x) in u8s.iter().enumerate() {
+        for (j, &y) in u8s.iter().enumerate() {
+            assert_eq!(out.values[i * 256 + j], x.wrapping_mul(y) as i64);
+        }
+    }
+}
+
+#[test]
+fn fixed_point_gemv_add_relu() {
+    use arithsim::datapath::{FixedArith, FixedDatapath};
+    use arithsim::fixed::FixedFormat;
+    use arithsim::round::RoundingMode;
+    let q44 = FixedFormat::q(4, 4).unwrap();
+    let q88 = FixedFormat::q(8, 8).unwrap();
+    // Q4.4 x Q4.4 -> Q8.8: exact products (8 fraction bits), so raw integer arithmetic.
+    let sat = FixedDatapath::new(FixedArith::new(
+        q44,
+        q88,
+        RoundingMode::NearestEven,
+        Overflow::Saturating,
+    ))
+    .unwrap();
+    let a: Vec<i64> = data_i8(4 * 6, 51).into_iter().map(i64::from).collect();
+    let x: Vec<i64> = data_i8(6, 52).into_iter().map(i64::from).collect();
+    let y = sat.gemv(4, 6, &a, &x, &[]).unwrap();
+    for i in 0..4 {
+        let mut acc: i128 = 0;
+        for k in 0..6 {
+            acc = (acc + a[i * 6 + k] as i128 * x[k] as i128).clamp(-32768, 32767);
+        }
+        assert_eq!(y.values[i] as i128, acc);
+    }
+    let r = sat.add(&[30000, -30000, 5], &[30000, -30000, -6]).unwrap();
+    assert_eq!((r.values, r.overflows), (vec![32767, -32768, -1], 2));
+    assert_eq!(r.tally.count(OpKind::IntAdd { bits: 16 }), 3);
+    let wrap = FixedDatapath::new(FixedArith::new(
+        q44,
+        q88,
+        RoundingMode::NearestEven,
+        Overflow::Wrapping,
+    ))
+    .unwrap();
+    assert_eq!(
+        wrap.add(&[30000], &[30000]).unwrap().values,
+        [(60000i64 - 65536)]
+    );
+    assert_eq!(wrap.relu(&[-3, 0, 9]).unwrap().values, [0, 0, 9]);
+    assert_eq!(
+        wrap.add(&[1 << 20], &[0]).unwrap_err().to_string(),
+        "value 1048576 is out of range -32768..=32767 for raw Q8.8 a[0]"
+    );
+    assert_eq!(
+        wrap.relu(&[]).unwrap_err().to_string(),
+        "shape error: relu input is empty"
+    );
+}

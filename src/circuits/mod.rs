@@ -7,3 +7,5 @@
 //! [`Builder`](crate::gates::Builder), for composing larger circuits.
 
 pub mod adders;
+pub mod mac;
+pub mod multipliers;

@@ -1,6 +1,6 @@
 //! Numerical error of a kernel's output against an f64 reference.
 
-use crate::cost::FloatKind;
+use crate::float::FloatFormat;
 use crate::{Error, Result};
 
 use super::shape::check_len;
@@ -9,8 +9,9 @@ use super::shape::check_len;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum OutputGrid {
     /// A binary floating-point format: one ULP at `x` is `2^(max(⌊log2|x|⌋, emin) − man_bits)`
-    /// with `emin = 2 − 2^(exp_bits−1)` (the subnormal spacing below the normal range).
-    Float(FloatKind),
+    /// with `emin` the format's smallest normal exponent `1 − bias` (so the subnormal spacing
+    /// below the normal range).
+    Float(FloatFormat),
     /// A uniform grid (integers: 1; fixed point: `2^-frac_bits`; quantized: the scale).
     Uniform {
         /// Spacing of the grid, finite and positive.
@@ -24,14 +25,14 @@ impl OutputGrid {
     pub fn ulp(&self, x: f64) -> f64 {
         match *self {
             OutputGrid::Uniform { step } => step,
-            OutputGrid::Float(k) => {
-                let emin = 2 - (1i32 << (k.exp_bits - 1));
+            OutputGrid::Float(f) => {
+                let emin = f.min_exponent();
                 let e = if x == 0.0 || !x.is_finite() {
                     emin
                 } else {
                     exponent(x).max(emin)
                 };
-                2f64.powi(e - k.man_bits as i32)
+                2f64.powi(e - f.man_bits() as i32)
             }
         }
     }
@@ -158,7 +159,7 @@ mod tests {
 
     #[test]
     fn float_ulp_matches_native_spacing() {
-        let fp32 = OutputGrid::Float(FloatKind::FP32);
+        let fp32 = OutputGrid::Float(FloatFormat::FP32);
         for x in [
             1.0f32,
             1.5,
@@ -171,9 +172,13 @@ mod tests {
             let next = f32::from_bits(x.abs().to_bits() + 1);
             assert_eq!(fp32.ulp(x as f64), (next - x.abs()) as f64, "{x}");
         }
-        let fp16 = OutputGrid::Float(FloatKind::FP16);
+        let fp16 = OutputGrid::Float(FloatFormat::FP16);
         assert_eq!(fp16.ulp(1.0), 2f64.powi(-10));
         assert_eq!(fp16.ulp(0.0), 2f64.powi(-24));
         assert_eq!(fp16.ulp(1e-6), 2f64.powi(-24));
+        // FNUZ E4M3 has bias 8: smallest normal 2^-7, subnormal spacing 2^-10.
+        let fnuz = OutputGrid::Float(FloatFormat::FP8_E4M3FNUZ);
+        assert_eq!(fnuz.ulp(0.0), 2f64.powi(-10));
+        assert_eq!(fnuz.ulp(1.0), 2f64.powi(-3));
     }
 }

@@ -184,6 +184,108 @@ impl FixedDatapath {
         })
     }
 
+    /// `y = bias + A · x` on raw values, `A` `M × K` row-major (a GEMM with `N = 1`).
+    ///
+    /// # Errors
+    ///
+    /// As [`FixedDatapath::gemm`]; `bias` is empty or has `M` raw accumulator values.
+    pub fn gemv(
+        &self,
+        m: usize,
+        k: usize,
+        a: &[i64],
+        x: &[i64],
+        bias: &[i64],
+    ) -> Result<FixedOutput> {
+        let bias = if bias.is_empty() {
+            Bias::None
+        } else {
+            Bias::PerRow(bias)
+        };
+        self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
+    }
+
+    /// Elementwise `a + b` of raw accumulator values, wrapped or saturated.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] for different lengths or empty inputs, [`Error::OutOfRange`] for raw
+    /// values outside the accumulator format.
+    pub fn add(&self, a: &[i64], b: &[i64]) -> Result<FixedOutput> {
+        check_len("add operand b", b.len(), a.len(), "the length of a")?;
+        if a.is_empty() {
+            return Err(Error::Shape("add operands are empty".into()));
+        }
+        let fa = to_fixed(self.arith.acc, "a", a)?;
+        let fb = to_fixed(self.arith.acc, "b", b)?;
+        let mut overflows = 0;
+        let mut values = Vec::with_capacity(a.len());
+        for (x, y) in fa.into_iter().zip(fb) {
+            let (w, o) = x.overflowing_add(y)?;
+            overflows += o as u64;
+            let v = if o && self.arith.overflow == Overflow::Saturating {
+                x.saturating_add(y)?
+            } else {
+                w
+            };
+            values.push(v.raw() as i64);
+        }
+        let mut tally = Tally::new();
+        tally.add(
+            OpKind::IntAdd {
+                bits: self.arith.acc.width(),
+            },
+            a.len() as u64,
+        );
+        self.count_elementwise(&mut tally, a.len() as u64, 2);
+        Ok(FixedOutput {
+            values,
+            tally,
+            overflows,
+        })
+    }
+
+    /// Elementwise `max(x, 0)` of raw accumulator values (a sign-bit mux: only memory
+    /// traffic is counted).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] for an empty input, [`Error::OutOfRange`] for raw values outside the
+    /// accumulator format.
+    pub fn relu(&self, x: &[i64]) -> Result<FixedOutput> {
+        if x.is_empty() {
+            return Err(Error::Shape("relu input is empty".into()));
+        }
+        to_fixed(self.arith.acc, "x", x)?;
+        let mut tally = Tally::new();
+        self.count_elementwise(&mut tally, x.len() as u64, 1);
+        Ok(FixedOutput {
+            values: x.iter().map(|&v| v.max(0)).collect(),
+            tally,
+            overflows: 0,
+        })
+    }
+
+    fn count_elementwise(&self, tally: &mut Tally, len: u64, inputs: u64) {
+        if let Some(mem) = &self.memory {
+            let bits = self.arith.acc.width();
+            tally.add(
+                OpKind::MemRead {
+                    level: mem.backing,
+                    bits,
+                },
+                len * inputs,
+            );
+            tally.add(
+                OpKind::MemWrite {
+                    level: mem.backing,
+                    bits,
+                },
+                len,
+            );
+        }
+    }
+
     /// The dot product of raw operand vectors.
     ///
     /// # Errors

@@ -11,10 +11,13 @@ use crate::cost::{OpKind, Tally};
 
 use super::bias::Bias;
 use super::conv::conv2d_by_groups;
+use super::gate_engine::{Engine, activity_energy_pj, add_activity, build_mac, gemm_gate_level};
 use super::int_arith::{IntArith, Overflow};
 use super::memory::MemoryModel;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
+use crate::circuits::mac::Mac;
+use crate::gates::{Activity, CellLibrary};
 
 /// An integer operand type: any primitive integer that widens losslessly to `i64`.
 pub trait IntOperand: Copy + Into<i64> + Default {}
@@ -27,8 +30,12 @@ pub struct IntOutput {
     pub values: Vec<i64>,
     /// Exactly the operations performed, counted from the shape.
     pub tally: Tally,
-    /// How many additions saturated (always 0 for wrapping accumulators).
+    /// How many additions saturated (always 0 for wrapping accumulators; counted by the
+    /// word-level twin when the gate-level engine runs).
     pub saturations: u64,
+    /// Switching activity of the MAC netlist over the whole kernel (gate-level engine only):
+    /// toggles per wire and the number of clock transitions, for data-dependent energy.
+    pub activity: Option<Activity>,
 }
 
 /// An integer datapath: arithmetic, accumulation order and optional memory model.
@@ -52,6 +59,7 @@ pub struct IntDatapath {
     arith: IntArith,
     order: AccumulationOrder,
     memory: Option<MemoryModel>,
+    engine: Engine,
 }
 
 impl IntDatapath {
@@ -66,7 +74,65 @@ impl IntDatapath {
             arith,
             order: AccumulationOrder::Sequential,
             memory: None,
+            engine: Engine::WordLevel,
         })
+    }
+
+    /// The same datapath on another engine.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) when the gate-level engine cannot run
+    /// this configuration (see [`Engine::GateLevel`]).
+    pub fn with_engine(mut self, engine: Engine) -> Result<Self> {
+        if engine == Engine::GateLevel {
+            build_mac(&self.arith, self.order, false)?;
+        }
+        self.engine = engine;
+        Ok(self)
+    }
+
+    /// The engine.
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Data-dependent dynamic energy, in pJ, of the MAC netlist over a kernel run on the
+    /// gate-level engine: each recorded output toggle of a cell costs its internal energy plus
+    /// `½·C·V²` of the load it drives, from the cell library `lib` (e.g.
+    /// [`CellLibrary::nangate45`]). Leakage is not included.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when `output` has no
+    /// activity (it was not computed on the gate-level engine), and as
+    /// [`IntDatapath::with_engine`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::datapath::{Bias, Engine, GemmShape, IntArith, IntDatapath};
+    /// use arithsim::gates::CellLibrary;
+    ///
+    /// let dp = IntDatapath::new(IntArith::INT8_INT32)?.with_engine(Engine::GateLevel)?;
+    /// let s = GemmShape::new(4, 4, 8)?;
+    /// let a: Vec<i8> = (0..32).map(|i| (i * 37 % 251) as i8).collect();
+    /// let out = dp.gemm(s, &a, &a, Bias::None)?;
+    /// let pj = dp.gate_energy_pj(&out, &CellLibrary::nangate45())?;
+    /// assert!(pj > 0.0);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn gate_energy_pj(&self, output: &IntOutput, lib: &CellLibrary) -> Result<f64> {
+        let act = output.activity.as_ref().ok_or_else(|| {
+            crate::Error::param(
+                "output",
+                "without activity",
+                "run the kernel on the gate-level engine to record switching activity",
+            )
+        })?;
+        let mac = build_mac(&self.arith, AccumulationOrder::Sequential, false)?;
+        Ok(activity_energy_pj(&mac, act, lib))
     }
 
     /// The same datapath with another accumulation order.
@@ -129,19 +195,22 @@ impl IntDatapath {
         self.arith.check_operands("a", a)?;
         self.arith.check_operands("b", b)?;
         self.arith.check_acc("bias", bias.values())?;
-        let mut values = vec![0i64; shape.m * shape.n];
-        let saturations = self.gemm_into(shape, a, b, bias, &mut values);
         let mut tally = Tally::new();
-        self.count_reduction(&mut tally, shape.m as u64 * shape.n as u64, shape.k);
         if let Some(mem) = &self.memory {
             let (ob, ab) = (self.arith.acc_bits, self.arith.mul_bits);
             mem.gemm_traffic(shape, ab, ab, ob, bias.values().len())?
                 .add_to(mem, &mut tally, 1);
         }
+        let mut values = vec![0i64; shape.m * shape.n];
+        let mac = self.gate_mac(bias.values().is_empty())?;
+        let (saturations, activity) =
+            self.run_gemm(mac.as_ref(), shape, a, b, bias, &mut values)?;
+        self.count_reduction(&mut tally, shape.m as u64 * shape.n as u64, shape.k);
         Ok(IntOutput {
             values,
             tally,
             saturations,
+            activity,
         })
     }
 
@@ -199,8 +268,17 @@ impl IntDatapath {
         self.arith.check_operands("input", input)?;
         self.arith.check_operands("weight", weight)?;
         let (groups, g_shape) = shape.gemm_view();
-        let (mg, k) = (g_shape.m, g_shape.k);
+        let mut tally = Tally::new();
+        if let Some(mem) = &self.memory {
+            let bits = self.arith.mul_bits;
+            let per_group_bias = if bias.is_some() { g_shape.m } else { 0 };
+            mem.gemm_traffic(g_shape, bits, bits, self.arith.acc_bits, per_group_bias)?
+                .add_to(mem, &mut tally, groups as u64);
+        }
+        let mac = self.gate_mac(bias.is_none())?;
         let mut saturations = 0;
+        let mut activity: Option<Activity> = None;
+        let mut failed = None;
         let values = conv2d_by_groups(
             shape,
             input,
@@ -208,22 +286,25 @@ impl IntDatapath {
             bias,
             T::default(),
             0i64,
-            |s, w, x, b, c| {
-                saturations += self.gemm_into(s, w, x, b, c);
+            |s, w, x, b, c| match self.run_gemm(mac.as_ref(), s, w, x, b, c) {
+                Ok((sat, act)) => {
+                    saturations += sat;
+                    if let Some(act) = act {
+                        add_activity(activity.get_or_insert_with(Activity::default), &act);
+                    }
+                }
+                Err(e) => failed = Some(e),
             },
         );
-        let mut tally = Tally::new();
-        self.count_reduction(&mut tally, shape.output_len() as u64, k);
-        if let Some(mem) = &self.memory {
-            let bits = self.arith.mul_bits;
-            let per_group_bias = if bias.is_some() { mg } else { 0 };
-            mem.gemm_traffic(g_shape, bits, bits, self.arith.acc_bits, per_group_bias)?
-                .add_to(mem, &mut tally, groups as u64);
+        if let Some(e) = failed {
+            return Err(e);
         }
+        self.count_reduction(&mut tally, shape.output_len() as u64, g_shape.k);
         Ok(IntOutput {
             values,
             tally,
             saturations,
+            activity,
         })
     }
 
@@ -262,6 +343,7 @@ impl IntDatapath {
             values,
             tally,
             saturations,
+            activity: None,
         })
     }
 
@@ -285,6 +367,7 @@ impl IntDatapath {
             values: x.iter().map(|&v| v.max(0)).collect(),
             tally,
             saturations: 0,
+            activity: None,
         })
     }
 
@@ -327,6 +410,39 @@ impl IntDatapath {
                     },
                     outputs * self.order.adds(k),
                 );
+            }
+        }
+    }
+
+    /// The MAC circuit when the engine is gate-level.
+    fn gate_mac(&self, no_bias: bool) -> Result<Option<Mac>> {
+        match self.engine {
+            Engine::WordLevel => Ok(None),
+            Engine::GateLevel => build_mac(&self.arith, self.order, !no_bias).map(Some),
+        }
+    }
+
+    /// A validated GEMM on the configured engine: saturation count and activity.
+    fn run_gemm<T: IntOperand>(
+        &self,
+        mac: Option<&Mac>,
+        s: GemmShape,
+        a: &[T],
+        b: &[T],
+        bias: Bias<'_>,
+        out: &mut [i64],
+    ) -> Result<(u64, Option<Activity>)> {
+        match mac {
+            None => Ok((self.gemm_into(s, a, b, bias, out), None)),
+            Some(mac) => {
+                let act = gemm_gate_level(mac, &self.arith, s, a, b, bias, out)?;
+                let saturations = if self.arith.overflow == Overflow::Saturating {
+                    let mut twin = vec![0i64; out.len()];
+                    self.gemm_into(s, a, b, bias, &mut twin)
+                } else {
+                    0
+                };
+                Ok((saturations, Some(act)))
             }
         }
     }

@@ -356,9 +356,9 @@ mod tests {
         }
         let orig = m;
         transpose64(&mut m);
-        for i in 0..64 {
-            for j in 0..64 {
-                assert_eq!(m[i] >> j & 1, orig[j] >> i & 1, "bit ({i},{j})");
+        for (i, row) in m.iter().enumerate() {
+            for (j, col) in orig.iter().enumerate() {
+                assert_eq!(row >> j & 1, col >> i & 1, "bit ({i},{j})");
             }
         }
     }

@@ -34,6 +34,7 @@ mod batch;
 mod builder;
 mod cells;
 mod netlist;
+mod program;
 mod sim;
 mod stats;
 mod timing;

@@ -21,7 +21,8 @@
 
 use bitvec::prelude::{BitSlice, Lsb0};
 
-use super::netlist::{Netlist, Node, Op, Wire};
+use super::netlist::{Netlist, Op, Wire};
+use super::program::{self, Instr};
 use crate::{Error, Result};
 
 /// Largest number of words per wire per batch.
@@ -102,6 +103,10 @@ pub struct Simulator<'n> {
     has_prev: bool,
     prev_step: Vec<u64>,
     steps: u64,
+    fused: bool,
+    full: Vec<Instr>,
+    fast: Vec<Instr>,
+    fast_computed: Vec<bool>,
 }
 
 impl<'n> Simulator<'n> {
@@ -130,7 +135,12 @@ impl<'n> Simulator<'n> {
             has_prev: false,
             prev_step: Vec::new(),
             steps: 0,
+            fused: true,
+            full: program::compile(net, false).0,
+            fast: Vec::new(),
+            fast_computed: Vec::new(),
         };
+        (sim.fast, sim.fast_computed) = program::compile(net, true);
         sim.reset();
         Ok(sim)
     }
@@ -151,6 +161,23 @@ impl<'n> Simulator<'n> {
     #[must_use]
     pub fn netlist(&self) -> &'n Netlist {
         self.net
+    }
+
+    /// Chooses whether recorded half and full adders are evaluated as fused two-output
+    /// operations (on by default; it is used only while toggle counting is off). Fused cells'
+    /// internal wires are not computed, so [`Simulator::wire_words`] refuses them; turn
+    /// fusion off to read them.
+    pub fn set_fused(&mut self, on: bool) {
+        self.fused = on;
+    }
+
+    /// Whether wire `i` is computed by the program in use.
+    fn computed(&self, i: usize) -> bool {
+        !self.uses_fused() || self.fast_computed[i]
+    }
+
+    fn uses_fused(&self) -> bool {
+        self.fused && self.activity.is_none()
     }
 
     /// Turns toggle counting on (clearing the counts) or off. Off by default; when off the
@@ -232,9 +259,15 @@ impl<'n> Simulator<'n> {
     /// The current words of any wire.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] if `w` is from another netlist.
+    /// [`Error::InvalidParameter`] if `w` is from another netlist; [`Error::Unsupported`] for
+    /// a wire inside a fused cell (see [`Simulator::set_fused`]).
     pub fn wire_words(&self, w: Wire) -> Result<&[u64]> {
         let i = self.net.check_wire(w)?.index();
+        if !self.computed(i) {
+            return Err(Error::Unsupported(format!(
+                "wire {i} is inside a fused cell and is not computed; call set_fused(false) to read it"
+            )));
+        }
         Ok(&self.values[i * self.words..(i + 1) * self.words])
     }
 
@@ -264,7 +297,12 @@ impl<'n> Simulator<'n> {
             let q = r.q.index();
             self.values[q * w..(q + 1) * w].copy_from_slice(&self.state[k * w..(k + 1) * w]);
         }
-        eval_nodes(&self.net.nodes, &mut self.values, w);
+        let prog = if self.uses_fused() {
+            &self.fast
+        } else {
+            &self.full
+        };
+        program::run(prog, &mut self.values, w);
     }
 
     /// Adds the toggles of the first `n_words` words (the last one masked by `last_mask`,
@@ -330,50 +368,5 @@ impl<'n> Simulator<'n> {
             self.state[k * w..(k + 1) * w].copy_from_slice(&self.values[d * w..(d + 1) * w]);
         }
         self.steps += 1;
-    }
-}
-
-/// The inner loop: every gate, in order, one bitwise op per word.
-///
-/// `values[i * w..][..w]` holds wire `i`. Gates only read lower-numbered wires, so splitting
-/// the buffer at the gate's own wire gives its inputs (below) and its output (above) without
-/// copying.
-pub(crate) fn eval_nodes(nodes: &[Node], values: &mut [u64], w: usize) {
-    for (i, n) in nodes.iter().enumerate() {
-        if !n.op.is_gate() {
-            continue;
-        }
-        let (lo, hi) = values.split_at_mut(i * w);
-        let out = &mut hi[..w];
-        let a = &lo[n.a as usize * w..][..w];
-        macro_rules! bin {
-            ($f:expr) => {{
-                let b = &lo[n.b as usize * w..][..w];
-                for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
-                    *o = $f(x, y);
-                }
-            }};
-        }
-        match n.op {
-            Op::Not => {
-                for (o, &x) in out.iter_mut().zip(a) {
-                    *o = !x;
-                }
-            }
-            Op::And => bin!(|x: u64, y: u64| x & y),
-            Op::Or => bin!(|x: u64, y: u64| x | y),
-            Op::Xor => bin!(|x: u64, y: u64| x ^ y),
-            Op::Nand => bin!(|x: u64, y: u64| !(x & y)),
-            Op::Nor => bin!(|x: u64, y: u64| !(x | y)),
-            Op::Xnor => bin!(|x: u64, y: u64| !(x ^ y)),
-            Op::Mux => {
-                let b = &lo[n.b as usize * w..][..w];
-                let s = &lo[n.c as usize * w..][..w];
-                for (((o, &x), &y), &s) in out.iter_mut().zip(a).zip(b).zip(s) {
-                    *o = (x & !s) | (y & s);
-                }
-            }
-            Op::Const0 | Op::Const1 | Op::Input | Op::RegQ => {}
-        }
     }
 }

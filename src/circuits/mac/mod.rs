@@ -1,0 +1,287 @@
+//! Integer multiply-accumulate units and k-wide dot-product units at gate level.
+//!
+//! A [`MacSpec`] fixes the operand width, accumulator width, signedness, multiplier
+//! architecture, adder, overflow behaviour (wrapping or saturating) and structure:
+//!
+//! * [`MacStructure::Separate`]: each product is finished by its own multiplier (with its
+//!   final adder), then the products and the accumulator are added;
+//! * [`MacStructure::Fused`]: the accumulator is one more row of the partial-product matrix,
+//!   so a single tree and a single carry-propagate adder do everything.
+//!
+//! With `lanes = k > 1` it is a dot-product unit (`acc += Σ a_i b_i`, as in a MAC array).
+//! The accumulator is a register stepped once per clock; [`Mac::accumulate`] runs operand
+//! streams through the netlist, [`MacSpec::reference`] is the word-level twin.
+//!
+//! Presets: [`int8_mac`] (INT8 × INT8 → INT32, the FSD NPU's MAC), [`int4_mac`]
+//! (INT4 × INT4 → INT16), [`int16_mac`] (INT16 × INT16 → INT48).
+//!
+//! # Examples
+//!
+//! ```
+//! use arithsim::circuits::mac::{int8_mac, Mac};
+//!
+//! let mac = Mac::new(int8_mac())?;
+//! // acc = 100·100 + (-3)·7 + (-128)·(-128)
+//! let a = [100u64, (-3i8) as u8 as u64, 0x80];
+//! let b = [100u64, 7, 0x80];
+//! let acc = mac.accumulate(&a, &b)?;
+//! assert_eq!(acc, vec![10_000, 9_979, 26_363]);
+//! # Ok::<(), arithsim::Error>(())
+//! ```
+
+mod build;
+mod run;
+
+pub use build::build_mac_step;
+pub use run::{Mac, MacRun};
+
+use crate::circuits::adders::AdderKind;
+use crate::circuits::multipliers::{
+    MAX_MULTIPLIER_WIDTH, PartialProducts, Reduction, Signedness, check_signedness,
+};
+use crate::{Error, Result};
+
+/// Most products a dot-product unit sums per cycle.
+pub const MAX_LANES: u32 = 64;
+
+/// What happens when the accumulator overflows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Overflow {
+    /// Keep the low bits (two's-complement wrap-around).
+    Wrapping,
+    /// Clamp to the accumulator's largest or smallest value.
+    Saturating,
+}
+
+/// Where the accumulation happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MacStructure {
+    /// Multiplier(s) with their own final adders, then an accumulate adder.
+    Separate,
+    /// Accumulator merged into the partial-product tree: one tree, one final adder.
+    Fused,
+}
+
+/// A MAC or dot-product unit: `acc <- acc + Σ_{i<lanes} a_i · b_i` every clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MacSpec {
+    /// Operand width (both operands), `1..=64`.
+    pub width: u32,
+    /// Accumulator width, at least the product width `2 · width`, at most 128 (less the
+    /// guard bits a saturating unit needs: `1 + bits(lanes)`).
+    pub acc_width: u32,
+    /// Operand and accumulator signedness.
+    pub signedness: Signedness,
+    /// Partial-product generation.
+    pub partial_products: PartialProducts,
+    /// Partial-product reduction.
+    pub reduction: Reduction,
+    /// Carry-propagate adder (multipliers' and accumulator's).
+    pub adder: AdderKind,
+    /// Wrapping or saturating accumulation.
+    pub overflow: Overflow,
+    /// Separate or fused accumulation.
+    pub structure: MacStructure,
+    /// Products summed per cycle (`1` for a MAC, `k` for a k-wide dot-product unit).
+    pub lanes: u32,
+}
+
+/// The FSD NPU's MAC: INT8 × INT8 → INT32, signed, wrapping; Dadda tree on Baugh-Wooley
+/// partial products, Brent-Kung adder, separate accumulate adder.
+#[must_use]
+pub fn int8_mac() -> MacSpec {
+    MacSpec::new(8, 32, Signedness::Signed)
+}
+
+/// INT4 × INT4 → INT16, signed, wrapping (otherwise as [`int8_mac`]).
+#[must_use]
+pub fn int4_mac() -> MacSpec {
+    MacSpec::new(4, 16, Signedness::Signed)
+}
+
+/// INT16 × INT16 → INT48, signed, wrapping (otherwise as [`int8_mac`]).
+#[must_use]
+pub fn int16_mac() -> MacSpec {
+    MacSpec::new(16, 48, Signedness::Signed)
+}
+
+/// A k-wide dot-product unit built like `mac` (fused: all products and the accumulator in
+/// one tree).
+#[must_use]
+pub fn dot_product_unit(k: u32, mac: MacSpec) -> MacSpec {
+    MacSpec {
+        lanes: k,
+        structure: MacStructure::Fused,
+        ..mac
+    }
+}
+
+impl MacSpec {
+    /// A wrapping, separate MAC with a Dadda tree (Baugh-Wooley for signed, AND array for
+    /// unsigned) and a Brent-Kung adder.
+    #[must_use]
+    pub fn new(width: u32, acc_width: u32, signedness: Signedness) -> Self {
+        MacSpec {
+            width,
+            acc_width,
+            signedness,
+            partial_products: match signedness {
+                Signedness::Unsigned => PartialProducts::AndArray,
+                Signedness::Signed => PartialProducts::BaughWooley,
+            },
+            reduction: Reduction::Dadda,
+            adder: AdderKind::BrentKung,
+            overflow: Overflow::Wrapping,
+            structure: MacStructure::Separate,
+            lanes: 1,
+        }
+    }
+
+    /// The same with another structure.
+    #[must_use]
+    pub fn with_structure(mut self, s: MacStructure) -> Self {
+        self.structure = s;
+        self
+    }
+
+    /// The same with another overflow behaviour.
+    #[must_use]
+    pub fn with_overflow(mut self, o: Overflow) -> Self {
+        self.overflow = o;
+        self
+    }
+
+    /// The same with another multiplier architecture.
+    #[must_use]
+    pub fn with_multiplier(mut self, pp: PartialProducts, reduction: Reduction) -> Self {
+        self.partial_products = pp;
+        self.reduction = reduction;
+        self
+    }
+
+    /// The same with another adder.
+    #[must_use]
+    pub fn with_adder(mut self, adder: AdderKind) -> Self {
+        self.adder = adder;
+        self
+    }
+
+    /// Product width `2 · width`.
+    #[must_use]
+    pub fn product_width(&self) -> u32 {
+        2 * self.width
+    }
+
+    /// Guard bits above the accumulator in the internal sum: `1 + bits(lanes)` when
+    /// saturating (so the exact sum fits before clamping), 0 when wrapping.
+    #[must_use]
+    pub fn guard_bits(&self) -> u32 {
+        match self.overflow {
+            Overflow::Wrapping => 0,
+            Overflow::Saturating => 1 + (32 - self.lanes.leading_zeros()),
+        }
+    }
+
+    /// A short name, such as "int8x8->32 signed wrapping fused dadda/baugh-wooley/brent-kung".
+    #[must_use]
+    pub fn name(&self) -> String {
+        let s = match self.signedness {
+            Signedness::Unsigned => "unsigned",
+            Signedness::Signed => "signed",
+        };
+        let o = match self.overflow {
+            Overflow::Wrapping => "wrapping",
+            Overflow::Saturating => "saturating",
+        };
+        let st = match self.structure {
+            MacStructure::Separate => "separate",
+            MacStructure::Fused => "fused",
+        };
+        let k = if self.lanes > 1 {
+            format!("dot{} ", self.lanes)
+        } else {
+            String::new()
+        };
+        format!(
+            "{k}int{w}x{w}->{acc} {s} {o} {st} {}/{}/{}",
+            self.reduction.name(),
+            self.partial_products.name(),
+            self.adder.name(),
+            w = self.width,
+            acc = self.acc_width
+        )
+    }
+
+    /// Checks the parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidWidth`] for an operand width outside `1..=64`, lanes outside `1..=64`
+    /// or an accumulator wider than 128 bits (less the guard bits);
+    /// [`Error::InvalidParameter`] for an accumulator narrower than the product, a
+    /// partial-product generator of the other signedness, or a bad adder block size.
+    pub fn validate(&self) -> Result<()> {
+        Error::check_width("mac operand", self.width, 1, MAX_MULTIPLIER_WIDTH)?;
+        Error::check_width("dot-product lanes", self.lanes, 1, MAX_LANES)?;
+        if self.acc_width < self.product_width() {
+            return Err(Error::param(
+                "accumulator width",
+                self.acc_width,
+                format!(
+                    "must be at least the product width {} of {}-bit operands",
+                    self.product_width(),
+                    self.width
+                ),
+            ));
+        }
+        Error::check_width(
+            "accumulator",
+            self.acc_width,
+            self.product_width(),
+            128 - self.guard_bits(),
+        )?;
+        check_signedness(self.partial_products, self.signedness)?;
+        self.adder.validate()
+    }
+
+    /// The word-level twin of one clock: the next accumulator (as a bit pattern of
+    /// `acc_width` bits) from `acc` and the lanes' operands (bit patterns of `width` bits).
+    /// Assumes a spec that passed [`MacSpec::validate`].
+    #[must_use]
+    pub fn reference(&self, acc: u128, a: &[u64], b: &[u64]) -> u128 {
+        let signed = self.signedness == Signedness::Signed;
+        let value = |v: u128, w: u32| -> i128 {
+            if signed && w < 128 && (v >> (w - 1)) & 1 == 1 {
+                (v as i128) - (1i128 << w)
+            } else {
+                v as i128
+            }
+        };
+        let mask = |w: u32| if w == 128 { !0u128 } else { (1u128 << w) - 1 };
+        let wm = mask(self.width);
+        let mut sum = value(acc & mask(self.acc_width), self.acc_width);
+        for (&x, &y) in a.iter().zip(b) {
+            let p = value(u128::from(x) & wm, self.width) * value(u128::from(y) & wm, self.width);
+            sum = sum.wrapping_add(p);
+        }
+        let aw = self.acc_width;
+        let r = match self.overflow {
+            Overflow::Wrapping => sum,
+            Overflow::Saturating => {
+                let (lo, hi) = if signed {
+                    (-(1i128 << (aw - 1)), (1i128 << (aw - 1)) - 1)
+                } else {
+                    (
+                        0,
+                        if aw == 128 {
+                            i128::MAX
+                        } else {
+                            (1i128 << aw) - 1
+                        },
+                    )
+                };
+                sum.clamp(lo, hi)
+            }
+        };
+        (r as u128) & mask(aw)
+    }
+}

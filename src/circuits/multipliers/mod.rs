@@ -1,0 +1,123 @@
+//! Gate-level multipliers: partial-product generation, reduction and a final adder.
+//!
+//! A multiplier is three choices ([`MultiplierSpec`]):
+//!
+//! | stage | options |
+//! |---|---|
+//! | partial products ([`PartialProducts`]) | AND array (unsigned), Baugh-Wooley (signed), radix-4 Booth (either) |
+//! | reduction ([`Reduction`]) | array (row by row), Wallace tree, Dadda tree |
+//! | final adder ([`AdderKind`](crate::circuits::adders::AdderKind)) | any of the crate's adders |
+//!
+//! plus the product width ([`ProductWidth`]): full `n + m` bits or the low half. Trees are
+//! built stage by stage (a stage's carries feed the next stage), so their depth grows with
+//! the number of stages (4 / 6 / 8 for 8 / 16 / 32 bits), not with the width. No cell computes
+//! a carry beyond the product's top bit.
+//!
+//! Generated netlists have inputs `a` (`n` bits), `b` (`m` bits) and output `product`.
+//! [`plan`] holds the pure column-height planning (Dadda's 2, 3, 4, 6, 9, ... sequence and
+//! Wallace's greedy stages); [`booth_digits`] the Booth recoding table.
+//!
+//! # Examples
+//!
+//! ```
+//! use arithsim::circuits::adders::AdderKind;
+//! use arithsim::circuits::multipliers::{dadda_multiplier, Signedness};
+//! use arithsim::gates::CellKind;
+//!
+//! let net = dadda_multiplier(8, 8, Signedness::Signed, AdderKind::KoggeStone)?;
+//! let out = net.eval_u64(&[("a", &[0x80, 0x7F]), ("b", &[0x80, 0xFF])])?;
+//! assert_eq!(out.get("product")?, &[16384, 0xFF81]); // -128·-128, 127·-1
+//! let unsigned = dadda_multiplier(8, 8, Signedness::Unsigned, AdderKind::RippleCarry)?.stats();
+//! assert_eq!(unsigned.cell_count(CellKind::FullAdder), 35 + 13); // tree + final adder
+//! # Ok::<(), arithsim::Error>(())
+//! ```
+
+mod baugh_wooley;
+mod booth;
+mod build;
+pub(crate) mod logic;
+mod matrix;
+mod netlogic;
+pub mod plan;
+mod reduce;
+
+pub use booth::{booth_digit, booth_digits, booth_rows};
+pub use build::{
+    MAX_MULTIPLIER_WIDTH, MultiplierOutput, MultiplierSpec, array_multiplier, booth_multiplier,
+    build_multiplier, dadda_multiplier, wallace_multiplier,
+};
+pub(crate) use build::{add_partial_products, check_signedness};
+pub(crate) use logic::{Bit, Logic};
+pub(crate) use matrix::PpMatrix;
+pub(crate) use netlogic::{NetLogic, bits};
+pub(crate) use reduce::{final_add, reduce};
+
+/// Whether operands are unsigned or two's-complement signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Signedness {
+    /// Unsigned binary.
+    Unsigned,
+    /// Two's complement.
+    Signed,
+}
+
+/// How the partial products are generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartialProducts {
+    /// `a_i & b_j` for every pair: unsigned only.
+    AndArray,
+    /// Baugh-Wooley: the AND array with complemented sign-cross terms and a constant: signed only.
+    BaughWooley,
+    /// Radix-4 modified Booth recoding of `b`, with the sign-extension trick: either signedness.
+    Booth4,
+}
+
+impl PartialProducts {
+    /// Every generator.
+    pub const ALL: [PartialProducts; 3] = [Self::AndArray, Self::BaughWooley, Self::Booth4];
+
+    /// A short name.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::AndArray => "and-array",
+            Self::BaughWooley => "baugh-wooley",
+            Self::Booth4 => "booth4",
+        }
+    }
+}
+
+/// How the partial-product bits are summed to two rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reduction {
+    /// Row by row into a carry-save pair: depth grows linearly with the rows.
+    Array,
+    /// Wallace tree: greedy 3:2 and 2:2 counters in every stage.
+    Wallace,
+    /// Dadda tree: as few counters as possible per stage, heights 2, 3, 4, 6, 9, ...
+    Dadda,
+}
+
+impl Reduction {
+    /// Every reduction.
+    pub const ALL: [Reduction; 3] = [Self::Array, Self::Wallace, Self::Dadda];
+
+    /// A short name.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Array => "array",
+            Self::Wallace => "wallace",
+            Self::Dadda => "dadda",
+        }
+    }
+}
+
+/// Which product bits a multiplier computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProductWidth {
+    /// All `n + m` bits.
+    Full,
+    /// The low `max(n, m)` bits (a wrapping multiply; identical for both signednesses).
+    Low,
+}

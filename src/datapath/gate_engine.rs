@@ -1,0 +1,146 @@
+//! The gate-level engine: integer GEMMs run through a MAC circuit's netlist, 64 outputs at a
+//! time in the bit-parallel simulator, which also records switching activity.
+
+use crate::circuits::mac::{Mac, MacSpec, Overflow as MacOverflow};
+use crate::circuits::multipliers::Signedness;
+use crate::gates::{Activity, CellLibrary};
+use crate::{Error, Result};
+
+use super::bias::Bias;
+use super::int_arith::{IntArith, Overflow};
+use super::order::AccumulationOrder;
+use super::shape::GemmShape;
+
+/// Which engine computes an integer datapath's values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Engine {
+    /// Plain machine words (the default; fast).
+    #[default]
+    WordLevel,
+    /// The MAC circuit of [`crate::circuits::mac`] (Dadda tree on Baugh-Wooley or AND-array
+    /// partial products, Brent-Kung adders), simulated gate by gate, 64 outputs in parallel:
+    /// the same bits, plus switching activity. Supports sequential accumulation with
+    /// `acc_bits >= 2·mul_bits`, and a bias only when wrapping.
+    GateLevel,
+}
+
+/// The MAC circuit of an integer configuration.
+pub(crate) fn build_mac(arith: &IntArith, order: AccumulationOrder, has_bias: bool) -> Result<Mac> {
+    if order != AccumulationOrder::Sequential {
+        return Err(Error::Unsupported(format!(
+            "the gate-level engine accumulates sequentially (one MAC unit per output), not in \
+             {order} order"
+        )));
+    }
+    if arith.acc_bits < 2 * arith.mul_bits {
+        return Err(Error::Unsupported(format!(
+            "the gate-level engine needs an accumulator of at least 2*mul_bits = {} bits to hold \
+             the product, got {}",
+            2 * arith.mul_bits,
+            arith.acc_bits
+        )));
+    }
+    if has_bias && arith.overflow == Overflow::Saturating {
+        return Err(Error::Unsupported(
+            "the gate-level MAC starts from zero; a bias with a saturating accumulator is not \
+             supported there"
+                .into(),
+        ));
+    }
+    let signedness = if arith.signed {
+        Signedness::Signed
+    } else {
+        Signedness::Unsigned
+    };
+    let overflow = match arith.overflow {
+        Overflow::Wrapping => MacOverflow::Wrapping,
+        Overflow::Saturating => MacOverflow::Saturating,
+    };
+    Mac::new(MacSpec::new(arith.mul_bits, arith.acc_bits, signedness).with_overflow(overflow))
+}
+
+/// Runs a validated GEMM through `mac`, 64 outputs per simulator run of `K` clocks; adds the
+/// (wrapping) bias afterwards. Returns the saturation-free values and the summed activity.
+pub(crate) fn gemm_gate_level<T: Copy + Into<i64>>(
+    mac: &Mac,
+    arith: &IntArith,
+    s: GemmShape,
+    a: &[T],
+    b: &[T],
+    bias: Bias<'_>,
+    out: &mut [i64],
+) -> Result<Activity> {
+    let op_mask = if arith.mul_bits == 64 {
+        u64::MAX
+    } else {
+        (1u64 << arith.mul_bits) - 1
+    };
+    let outputs = s.m * s.n;
+    let mut total = Activity::default();
+    let mut start = 0;
+    while start < outputs {
+        let streams = (outputs - start).min(64);
+        let mut av = Vec::with_capacity(s.k);
+        let mut bv = Vec::with_capacity(s.k);
+        for kk in 0..s.k {
+            let (mut at, mut bt) = (Vec::with_capacity(streams), Vec::with_capacity(streams));
+            for o in start..start + streams {
+                let (i, j) = (o / s.n, o % s.n);
+                at.push((a[i * s.k + kk].into() as u64) & op_mask);
+                bt.push((b[kk * s.n + j].into() as u64) & op_mask);
+            }
+            av.push(at);
+            bv.push(bt);
+        }
+        let run = mac.run(&av, &bv, true)?;
+        let last = run.acc.last().expect("k >= 1 clocks");
+        for (st, &v) in last.iter().enumerate() {
+            let o = start + st;
+            let (i, j) = (o / s.n, o % s.n);
+            let raw = arith.wrap(v as i64);
+            out[o] = match bias.at(s.n, i, j) {
+                Some(bv) => arith.wrap(raw.wrapping_add(bv)),
+                None => raw,
+            };
+        }
+        if let Some(act) = run.activity {
+            add_activity(&mut total, &act);
+        }
+        start += streams;
+    }
+    Ok(total)
+}
+
+/// Adds `more`'s toggles and transitions into `total` (same netlist).
+pub(crate) fn add_activity(total: &mut Activity, more: &Activity) {
+    if total.toggles.len() < more.toggles.len() {
+        total.toggles.resize(more.toggles.len(), 0);
+    }
+    for (t, x) in total.toggles.iter_mut().zip(&more.toggles) {
+        *t += x;
+    }
+    total.transitions += more.transitions;
+}
+
+/// Dynamic energy in pJ of the switching `activity` recorded in `mac`'s netlist: every output
+/// toggle of a cell instance costs its internal energy plus `½·C·V²` of the load it drives
+/// (the formula of [`crate::cost::gate_cost_with`], applied to a recorded activity).
+pub(crate) fn activity_energy_pj(mac: &Mac, activity: &Activity, lib: &CellLibrary) -> f64 {
+    let net = mac.netlist();
+    let toggles = |w: u32| activity.toggles.get(w as usize).copied().unwrap_or(0) as f64;
+    let internal_fj: f64 = net
+        .instances()
+        .iter()
+        .map(|x| {
+            let e = lib.cell(x.cell).internal_energy_fj;
+            x.outputs.iter().map(|&o| e * toggles(o)).sum::<f64>()
+        })
+        .sum();
+    let switching_fj: f64 = net
+        .wire_loads_ff(lib)
+        .iter()
+        .enumerate()
+        .map(|(w, &c)| toggles(w as u32) * lib.switching_energy_fj(c))
+        .sum();
+    (internal_fj + switching_fj) / 1000.0
+}
