@@ -205,8 +205,9 @@ impl CostTable {
     /// area_unit = "um2"
     /// "#, "mine.toml")?;
     /// assert_eq!(t.row(OpKind::IntAdd { bits: 8 }).unwrap().area_um2, Some(36.0));
-    /// let e = CostTable::from_toml_str("[[row]]\noperation = \"8-bit int divide\"", "x.toml")
-    ///     .unwrap_err();
+    /// let bad = "[[row]]\noperation = \"8-bit int divide\"\nenergy = 1\nenergy_unit = \"pJ\"\n\
+    ///            node_nm = 45\nvoltage_v = 0.9\nsource = \"s\"\n";
+    /// let e = CostTable::from_toml_str(bad, "x.toml").unwrap_err();
     /// assert!(e.to_string().starts_with("x.toml:2: field \"operation\": unknown operation"));
     /// # Ok::<(), arithsim::Error>(())
     /// ```

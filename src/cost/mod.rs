@@ -17,6 +17,7 @@ mod horowitz;
 mod io;
 mod op;
 mod price;
+pub mod report;
 mod scaling;
 mod span;
 mod table;

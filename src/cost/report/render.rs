@@ -1,0 +1,247 @@
+//! Rendering a [`Report`] as text, Markdown, CSV and JSON.
+
+use std::fmt::Write as _;
+
+use super::{Cell, Grid, Report};
+use crate::cost::sig;
+
+/// Text and Markdown form of a cell: 3 significant digits, ranges as "lo–hi".
+fn short(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => s.clone(),
+        Cell::Num(v) => sig(*v),
+        Cell::Span(s) => s.to_string(),
+        Cell::Empty => String::new(),
+    }
+}
+
+/// CSV form of a cell: full precision, ranges as "lo..hi".
+fn full(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => s.clone(),
+        Cell::Num(v) => format!("{v:?}"),
+        Cell::Span(s) if s.is_exact() => format!("{:?}", s.lo),
+        Cell::Span(s) => format!("{:?}..{:?}", s.lo, s.hi),
+        Cell::Empty => String::new(),
+    }
+}
+
+fn is_numeric(c: &Cell) -> bool {
+    matches!(c, Cell::Num(_) | Cell::Span(_))
+}
+
+/// Wraps `s` at `width` columns.
+fn wrap(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for w in s.split_whitespace() {
+        if line > 0 && line + 1 + w.chars().count() > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(w);
+        line += w.chars().count();
+    }
+    out
+}
+
+fn text_grid(g: &Grid, out: &mut String) {
+    let cells: Vec<Vec<String>> = g
+        .rows
+        .iter()
+        .map(|r| r.iter().map(short).collect())
+        .collect();
+    let n = g.columns.len();
+    let width: Vec<usize> = (0..n)
+        .map(|i| {
+            cells
+                .iter()
+                .filter_map(|r| r.get(i))
+                .chain(std::iter::once(&g.columns[i]))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Numbers right-aligned, text left-aligned; a long last text column is not padded.
+    let numeric: Vec<bool> = (0..n)
+        .map(|i| g.rows.iter().any(|r| r.get(i).is_some_and(is_numeric)))
+        .collect();
+    let line = |vals: &[String], out: &mut String| {
+        let mut l = String::new();
+        for (i, v) in vals.iter().enumerate() {
+            let pad = width[i].saturating_sub(v.chars().count());
+            if i > 0 {
+                l.push_str("  ");
+            }
+            if numeric[i] {
+                l.push_str(&" ".repeat(pad));
+                l.push_str(v);
+            } else {
+                l.push_str(v);
+                l.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(&g.columns, out);
+    let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
+    line(&rule, out);
+    for r in &cells {
+        line(r, out);
+    }
+}
+
+pub(super) fn text(r: &Report) -> String {
+    let mut out = format!("{}\n{}\n", r.title, "=".repeat(r.title.chars().count()));
+    for s in &r.sections {
+        let _ = write!(
+            out,
+            "\n{}\n{}\n",
+            s.title,
+            "-".repeat(s.title.chars().count())
+        );
+        for n in &s.notes {
+            out.push_str(&wrap(n, 100));
+            out.push('\n');
+        }
+        out.push('\n');
+        text_grid(&s.grid, &mut out);
+        for c in &s.charts {
+            let _ = writeln!(out, "chart: {}", c.file);
+        }
+    }
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+pub(super) fn markdown(r: &Report) -> String {
+    let mut out = format!("# {}\n", r.title);
+    for s in &r.sections {
+        let _ = write!(out, "\n## {}\n\n", s.title);
+        for n in &s.notes {
+            let _ = write!(out, "{}\n\n", md_escape(n));
+        }
+        let g = &s.grid;
+        let _ = writeln!(
+            out,
+            "| {} |",
+            g.columns
+                .iter()
+                .map(|c| md_escape(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        let align: Vec<&str> = (0..g.columns.len())
+            .map(|i| {
+                if g.rows.iter().any(|r| r.get(i).is_some_and(is_numeric)) {
+                    "---:"
+                } else {
+                    "---"
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "|{}|", align.join("|"));
+        for row in &g.rows {
+            let cells: Vec<String> = row.iter().map(|c| md_escape(&short(c))).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        for c in &s.charts {
+            let _ = write!(out, "\n![{}]({})\n", md_escape(&c.title), c.file);
+        }
+    }
+    out
+}
+
+/// Long form: one line per cell, `section,row,column,value`.
+pub(super) fn csv(r: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["section", "row", "column", "value"]);
+    for s in &r.sections {
+        for (i, row) in s.grid.rows.iter().enumerate() {
+            for (col, cell) in s.grid.columns.iter().zip(row) {
+                let _ = w.write_record([s.id, &(i + 1).to_string(), col.as_str(), &full(cell)]);
+            }
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A JSON string literal.
+fn js(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(o, "\\u{:04x}", c as u32);
+            }
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// A JSON number (finite) or null.
+fn jn(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:?}")
+    } else {
+        "null".into()
+    }
+}
+
+fn json_cell(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => js(s),
+        Cell::Num(v) => jn(*v),
+        Cell::Span(s) if s.is_exact() => jn(s.lo),
+        Cell::Span(s) => format!("{{\"low\":{},\"high\":{}}}", jn(s.lo), jn(s.hi)),
+        Cell::Empty => "null".into(),
+    }
+}
+
+/// `{"title", "sections": [{"id", "title", "notes", "columns", "rows", "charts"}]}`; a range
+/// is `{"low", "high"}`, a missing figure `null`.
+pub(super) fn json(r: &Report) -> String {
+    let list = |items: Vec<String>| format!("[{}]", items.join(","));
+    let sections: Vec<String> = r
+        .sections
+        .iter()
+        .map(|s| {
+            let rows = s
+                .grid
+                .rows
+                .iter()
+                .map(|row| list(row.iter().map(json_cell).collect()))
+                .collect();
+            format!(
+                "{{\"id\":{},\"title\":{},\"notes\":{},\"columns\":{},\"rows\":{},\"charts\":{}}}",
+                js(s.id),
+                js(&s.title),
+                list(s.notes.iter().map(|n| js(n)).collect()),
+                list(s.grid.columns.iter().map(|c| js(c)).collect()),
+                list(rows),
+                list(s.charts.iter().map(|c| js(&c.file)).collect()),
+            )
+        })
+        .collect();
+    format!(
+        "{{\"title\":{},\"sections\":[\n{}\n]}}\n",
+        js(&r.title),
+        sections.join(",\n")
+    )
+}

@@ -1,0 +1,688 @@
+//! The five sections of the report, each computed from the table at run time.
+
+use super::{Bar, Cell, Chart, Grid, Report, ReportInputs, Section};
+use crate::Result;
+use crate::cost::{
+    CostTable, Estimate, Flavor, FloatKind, GateCost, MemLevel, OpKind, Span, Tally, sig,
+};
+
+/// One gate-level circuit for section 4: its name, the table operation it implements, and
+/// its gate-derived cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GateRow {
+    /// The circuit ("8-bit ripple-carry adder").
+    pub circuit: String,
+    /// The table operation it is compared with.
+    pub op: OpKind,
+    /// Its gate-derived cost.
+    pub cost: GateCost,
+}
+
+/// One comparison of section 2: a cheaper and a costlier operation (or unit), priced by the
+/// table, and the ratios costlier / cheaper.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// "8-bit int mult vs FP32 mult".
+    pub label: String,
+    /// The cheaper side's name.
+    pub cheap: String,
+    /// The costlier side's name.
+    pub costly: String,
+    /// Cheaper side's energy per operation, pJ.
+    pub cheap_energy_pj: Span,
+    /// Costlier side's energy per operation, pJ.
+    pub costly_energy_pj: Span,
+    /// `costly / cheap` energy.
+    pub energy_ratio: Span,
+    /// Cheaper side's area, µm² (when the table has areas for all its parts).
+    pub cheap_area_um2: Option<f64>,
+    /// Costlier side's area, µm².
+    pub costly_area_um2: Option<f64>,
+    /// `costly / cheap` area.
+    pub area_ratio: Option<f64>,
+    /// Whether a derivation rule supplied some price.
+    pub derived: bool,
+}
+
+/// A MAC-array accelerator for section 5.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FsdParams {
+    /// MAC array rows.
+    pub rows: u32,
+    /// MAC array columns.
+    pub cols: u32,
+    /// Clock, GHz.
+    pub clock_ghz: f64,
+    /// NPUs per chip.
+    pub npus: u32,
+    /// Operations counted per MAC (multiply and add: 2).
+    pub ops_per_mac: u32,
+}
+
+impl FsdParams {
+    /// Tesla FSD (Hot Chips 2019): 96 × 96 INT8 MACs at 2 GHz, two NPUs per chip.
+    pub const TESLA_FSD: Self = Self {
+        rows: 96,
+        cols: 96,
+        clock_ghz: 2.0,
+        npus: 2,
+        ops_per_mac: 2,
+    };
+}
+
+/// One MAC type in the FSD array.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FsdRow {
+    /// "INT8 MAC (8-bit mult + 32-bit add)".
+    pub mac: String,
+    /// Energy per MAC, pJ.
+    pub energy_per_mac_pj: Span,
+    /// Power of one NPU's array at full rate, W.
+    pub power_per_npu_w: Span,
+    /// Power of all NPUs, W.
+    pub power_chip_w: Span,
+    /// Energy efficiency, TOPS/W.
+    pub tops_per_w: Span,
+    /// Power relative to the INT8 array of the same table.
+    pub vs_int8: Span,
+    /// Area of one NPU's MAC array, mm² (arithmetic units only).
+    pub array_area_mm2: Option<f64>,
+    /// The table it was priced with ("Horowitz ... (45 nm, 0.9 V)" or a scaled copy).
+    pub table: String,
+}
+
+/// Section 5's figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FsdFigures {
+    /// The parameters.
+    pub params: FsdParams,
+    /// MACs per NPU.
+    pub macs_per_npu: u64,
+    /// Peak TOPS per NPU: macs × ops/MAC × clock.
+    pub tops_per_npu: f64,
+    /// Peak TOPS for the chip.
+    pub tops_chip: f64,
+    /// INT8, FP16 and FP32 arrays at the table's node, then (when the table can be scaled)
+    /// the same at 14 nm, labelled scaled.
+    pub rows: Vec<FsdRow>,
+}
+
+fn one(ops: &[OpKind]) -> Tally {
+    ops.iter().map(|&o| (o, 1)).collect()
+}
+
+const INT8_MAC: [OpKind; 2] = [OpKind::IntMul { bits: 8 }, OpKind::IntAdd { bits: 32 }];
+
+fn fp_mac(f: FloatKind) -> [OpKind; 2] {
+    [OpKind::FpMul { format: f }, OpKind::FpAdd { format: f }]
+}
+
+/// Prices a tally completely (energy) and its area, if every part has one.
+fn priced(table: &CostTable, t: &Tally) -> Result<(Estimate, Option<f64>)> {
+    let e = table.estimate(t).complete()?;
+    let area = e
+        .lines
+        .iter()
+        .map(|l| l.price.area_um2.map(|a| a * l.count as f64))
+        .sum::<Option<f64>>();
+    Ok((e, area))
+}
+
+fn compare(
+    table: &CostTable,
+    label: &str,
+    (cheap, a): (&str, &[OpKind]),
+    (costly, b): (&str, &[OpKind]),
+) -> Result<Comparison> {
+    let (ea, aa) = priced(table, &one(a))?;
+    let (eb, ab) = priced(table, &one(b))?;
+    Ok(Comparison {
+        label: label.to_string(),
+        cheap: cheap.to_string(),
+        costly: costly.to_string(),
+        cheap_energy_pj: ea.energy_pj,
+        costly_energy_pj: eb.energy_pj,
+        energy_ratio: eb.energy_ratio(&ea),
+        cheap_area_um2: aa,
+        costly_area_um2: ab,
+        area_ratio: aa.zip(ab).map(|(x, y)| y / x),
+        derived: ea.uses_derived() || eb.uses_derived(),
+    })
+}
+
+pub(super) fn build(table: &CostTable, inputs: &ReportInputs) -> Result<Report> {
+    let comparisons = comparisons(table)?;
+    let fsd = fsd(table, inputs.fsd)?;
+    let sections = vec![
+        table_section(table),
+        comparison_section(&comparisons),
+        memory_section(table)?,
+        gate_section(table, inputs)?,
+        fsd_section(table, &fsd),
+    ];
+    Ok(Report {
+        title: format!("Arithmetic cost report: {}", table.name()),
+        sections,
+        comparisons,
+        fsd,
+    })
+}
+
+fn table_section(table: &CostTable) -> Section {
+    let mut sources: Vec<&str> = Vec::new();
+    for r in table.rows() {
+        if !sources.contains(&r.source.as_str()) {
+            sources.push(&r.source);
+        }
+    }
+    let mut notes = vec![format!("Table: {}.", table.name())];
+    notes.extend(sources.iter().map(|s| format!("Source: {s}.")));
+    if table.rows().iter().any(|r| r.scaled.is_some()) {
+        notes.push("Rows marked [scaled ...] were moved to another node by the stated factors; they are not published figures.".into());
+    }
+    let grid = Grid {
+        columns: [
+            "operation",
+            "energy (pJ)",
+            "area (µm²)",
+            "node (nm)",
+            "voltage (V)",
+            "source",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: table
+            .rows()
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.op.to_string()),
+                    Cell::Span(r.energy_pj),
+                    Cell::opt(r.area_um2),
+                    Cell::Num(r.node_nm),
+                    Cell::Num(r.voltage_v),
+                    Cell::text(&r.source),
+                ]
+            })
+            .collect(),
+    };
+    let energy = Chart {
+        file: "table-energy.svg".into(),
+        title: format!("Energy per operation — {}", table.name()),
+        axis: "energy per operation (pJ, log scale)".into(),
+        bars: table
+            .rows()
+            .iter()
+            .map(|r| Bar {
+                label: r.op.to_string(),
+                value: r.energy_pj,
+            })
+            .collect(),
+    };
+    let area = Chart {
+        file: "table-area.svg".into(),
+        title: format!("Area per unit — {}", table.name()),
+        axis: "area (µm², log scale)".into(),
+        bars: table
+            .rows()
+            .iter()
+            .filter_map(|r| {
+                r.area_um2.map(|a| Bar {
+                    label: r.op.to_string(),
+                    value: Span::exact(a),
+                })
+            })
+            .collect(),
+    };
+    let mut charts = vec![energy];
+    if !area.bars.is_empty() {
+        charts.push(area);
+    }
+    Section {
+        id: "table",
+        title: "1. The cost table".into(),
+        notes,
+        grid,
+        charts,
+    }
+}
+
+fn comparisons(table: &CostTable) -> Result<Vec<Comparison>> {
+    let (fp16, fp32) = (FloatKind::FP16, FloatKind::FP32);
+    let m8 = [OpKind::IntMul { bits: 8 }];
+    let a8 = [OpKind::IntAdd { bits: 8 }];
+    let a32 = [OpKind::IntAdd { bits: 32 }];
+    let fm16 = [OpKind::FpMul { format: fp16 }];
+    let fm32 = [OpKind::FpMul { format: fp32 }];
+    let fa16 = [OpKind::FpAdd { format: fp16 }];
+    let fa32 = [OpKind::FpAdd { format: fp32 }];
+    let mac8: &[OpKind] = &INT8_MAC;
+    let mac16 = fp_mac(fp16);
+    let mac32 = fp_mac(fp32);
+    let int8_mac = "INT8 MAC (8-bit mult + 32-bit add)";
+    let fp16_mac = "FP16 MAC (FP16 mult + add)";
+    let fp32_mac = "FP32 MAC (FP32 mult + add)";
+    Ok(vec![
+        compare(
+            table,
+            "8-bit int mult vs FP32 mult",
+            ("8-bit int mult", &m8),
+            ("FP32 mult", &fm32),
+        )?,
+        compare(
+            table,
+            "8-bit int add vs FP32 add",
+            ("8-bit int add", &a8),
+            ("FP32 add", &fa32),
+        )?,
+        compare(
+            table,
+            "32-bit int add vs FP32 add",
+            ("32-bit int add", &a32),
+            ("FP32 add", &fa32),
+        )?,
+        compare(
+            table,
+            "FP16 mult vs FP32 mult",
+            ("FP16 mult", &fm16),
+            ("FP32 mult", &fm32),
+        )?,
+        compare(
+            table,
+            "FP16 add vs FP32 add",
+            ("FP16 add", &fa16),
+            ("FP32 add", &fa32),
+        )?,
+        compare(
+            table,
+            "INT8 MAC vs FP16 MAC",
+            (int8_mac, mac8),
+            (fp16_mac, &mac16),
+        )?,
+        compare(
+            table,
+            "INT8 MAC vs FP32 MAC",
+            (int8_mac, mac8),
+            (fp32_mac, &mac32),
+        )?,
+        compare(
+            table,
+            "FP16 MAC vs FP32 MAC",
+            (fp16_mac, &mac16),
+            (fp32_mac, &mac32),
+        )?,
+    ])
+}
+
+fn comparison_section(cs: &[Comparison]) -> Section {
+    let columns = [
+        "comparison",
+        "cheaper",
+        "energy (pJ)",
+        "costlier",
+        "energy (pJ)",
+        "energy ratio (x)",
+        "area (µm²)",
+        "area (µm²)",
+        "area ratio (x)",
+        "prices",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = cs
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::text(&c.label),
+                Cell::text(&c.cheap),
+                Cell::Span(c.cheap_energy_pj),
+                Cell::text(&c.costly),
+                Cell::Span(c.costly_energy_pj),
+                Cell::Span(c.energy_ratio),
+                Cell::opt(c.cheap_area_um2),
+                Cell::opt(c.costly_area_um2),
+                Cell::opt(c.area_ratio),
+                Cell::text(if c.derived {
+                    "some derived"
+                } else {
+                    "table rows"
+                }),
+            ]
+        })
+        .collect();
+    let mut notes = vec![
+        "Each ratio is costlier / cheaper, computed now from the table in section 1 (not typed in). \
+         A MAC is priced as its multiply plus its add; the INT8 MAC accumulates in 32 bits."
+            .to_string(),
+    ];
+    if let Some(c) = cs.iter().find(|c| c.label == "INT8 MAC vs FP32 MAC") {
+        let area = c
+            .area_ratio
+            .map_or(String::new(), |a| format!(" and {}x less area", sig(a)));
+        notes.push(format!(
+            "Headline: an INT8 MAC costs {} pJ against {} pJ for an FP32 MAC: {}x less energy{area}.",
+            c.cheap_energy_pj, c.costly_energy_pj, c.energy_ratio
+        ));
+    }
+    if cs.iter().any(|c| c.derived) {
+        notes.push("\"some derived\": the table lacks a row and a documented derivation rule supplied it (see docs/cost-model.md).".into());
+    }
+    Section {
+        id: "comparisons",
+        title: "2. Integer against floating point".into(),
+        notes,
+        grid: Grid { columns, rows },
+        charts: vec![Chart {
+            file: "comparisons-energy.svg".into(),
+            title: "Energy ratio, costlier / cheaper".into(),
+            axis: "energy ratio (x, log scale)".into(),
+            bars: cs
+                .iter()
+                .map(|c| Bar {
+                    label: c.label.clone(),
+                    value: c.energy_ratio,
+                })
+                .collect(),
+        }],
+    }
+}
+
+/// Memory rows first (DRAM, then SRAM from largest, then the rest), then the two compute
+/// references.
+fn memory_section(table: &CostTable) -> Result<Section> {
+    let mut mem: Vec<_> = table
+        .rows()
+        .iter()
+        .filter(|r| matches!(r.op, OpKind::MemRead { .. } | OpKind::MemWrite { .. }))
+        .collect();
+    let rank = |op: &OpKind| match op {
+        OpKind::MemRead { level, .. } | OpKind::MemWrite { level, .. } => match level {
+            MemLevel::Dram => (0, 0),
+            MemLevel::Sram { bytes } => (1, u64::MAX - bytes),
+            MemLevel::RegisterFile => (2, 0),
+        },
+        _ => (3, 0),
+    };
+    mem.sort_by_key(|r| rank(&r.op));
+    let (add8, _) = priced(table, &one(&[OpKind::IntAdd { bits: 8 }]))?;
+    let (mac, _) = priced(table, &one(&INT8_MAC))?;
+    let mut rows = Vec::new();
+    let mut bars = Vec::new();
+    let mut line = |name: String, e: Span| {
+        rows.push(vec![
+            Cell::text(&name),
+            Cell::Span(e),
+            Cell::Span(e.ratio(add8.energy_pj)),
+            Cell::Span(e.ratio(mac.energy_pj)),
+        ]);
+        bars.push(Bar {
+            label: name,
+            value: e,
+        });
+    };
+    for r in &mem {
+        line(r.op.to_string(), r.energy_pj);
+    }
+    line("8-bit int add".into(), add8.energy_pj);
+    line("INT8 MAC (8-bit mult + 32-bit add)".into(), mac.energy_pj);
+    let mut notes = vec![
+        "Moving a 64-bit word costs more than computing with it: each access below is priced \
+         against one 8-bit add and one INT8 MAC from the same table."
+            .to_string(),
+    ];
+    if mem.is_empty() {
+        notes.push("The table has no memory rows.".into());
+    }
+    if mem.iter().any(|r| !r.energy_pj.is_exact()) {
+        notes.push("A range (the DRAM read) gives a range of ratios.".into());
+    }
+    Ok(Section {
+        id: "memory",
+        title: "3. Memory against compute".into(),
+        notes,
+        grid: Grid {
+            columns: [
+                "access / operation",
+                "energy (pJ)",
+                "x one 8-bit add",
+                "x one INT8 MAC",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        },
+        charts: vec![Chart {
+            file: "memory.svg".into(),
+            title: "Memory access against compute".into(),
+            axis: "energy (pJ, log scale)".into(),
+            bars,
+        }],
+    })
+}
+
+fn gate_section(table: &CostTable, inputs: &ReportInputs) -> Result<Section> {
+    let mut rows = Vec::new();
+    let mut bars = Vec::new();
+    let mut volts = None;
+    for g in &inputs.gate_rows {
+        let p = table.price(g.op)?;
+        volts = Some(p.voltage_v);
+        let e_lib = g.cost.energy_pj();
+        let e_at = g.cost.energy_pj_at(p.voltage_v);
+        let ratio = Span::exact(e_at).ratio(p.energy_pj);
+        rows.push(vec![
+            Cell::text(&g.circuit),
+            Cell::text(g.op.to_string()),
+            Cell::Num(g.cost.instances as f64),
+            Cell::Num(g.cost.area_um2),
+            Cell::opt(p.area_um2),
+            Cell::opt(p.area_um2.map(|a| g.cost.area_um2 / a)),
+            Cell::Num(e_lib),
+            Cell::Num(e_at),
+            Cell::Span(p.energy_pj),
+            Cell::Span(ratio),
+            Cell::Num(g.cost.delay_ns),
+            Cell::text(if p.is_derived() { "derived" } else { "table" }),
+        ]);
+        bars.push(Bar {
+            label: g.circuit.clone(),
+            value: ratio,
+        });
+    }
+    let lib_v = inputs
+        .gate_rows
+        .first()
+        .map_or(1.1, |g| g.cost.library_voltage_v);
+    let v = volts.unwrap_or(0.9);
+    let mut notes = vec![format!(
+        "Gate-derived: area is the sum of the cells; energy per operation is simulated switching \
+         activity times (cell internal energy + ½·C·V² of the fan-out load), at the cell \
+         library's {lib_v} V, and scaled by ({v}/{lib_v})² to the table's {v} V. Every gate/table \
+         energy ratio uses the {v} V figure; the area ratio needs no voltage."
+    )];
+    notes.extend(inputs.gate_notes.iter().cloned());
+    if inputs.gate_rows.is_empty() {
+        notes.push("No gate-level circuits were given.".into());
+    }
+    let columns = [
+        "circuit".to_string(),
+        "table operation".into(),
+        "cells".into(),
+        "area gates (µm²)".into(),
+        "area table (µm²)".into(),
+        "area gates/table".into(),
+        format!("energy gates @{lib_v} V (pJ)"),
+        format!("energy gates @{v} V (pJ)"),
+        "energy table (pJ)".into(),
+        format!("energy gates/table @{v} V"),
+        "delay (ns)".into(),
+        "table price".into(),
+    ];
+    let mut charts = Vec::new();
+    if !bars.is_empty() {
+        charts.push(Chart {
+            file: "gates.svg".into(),
+            title: format!("Gate-derived energy / table energy (at {v} V)"),
+            axis: "ratio (x, log scale)".into(),
+            bars,
+        });
+    }
+    Ok(Section {
+        id: "gates",
+        title: "4. Gate level against the table".into(),
+        notes,
+        grid: Grid {
+            columns: columns.to_vec(),
+            rows,
+        },
+        charts,
+    })
+}
+
+fn fsd(table: &CostTable, p: FsdParams) -> Result<FsdFigures> {
+    let macs = u64::from(p.rows) * u64::from(p.cols);
+    let hz = p.clock_ghz * 1e9;
+    let tops = macs as f64 * f64::from(p.ops_per_mac) * hz / 1e12;
+    let mut rows = Vec::new();
+    let mut add_rows = |t: &CostTable| -> Result<()> {
+        let units: [(&str, Vec<OpKind>); 3] = [
+            ("INT8 MAC (8-bit mult + 32-bit add)", INT8_MAC.to_vec()),
+            ("FP16 MAC", fp_mac(FloatKind::FP16).to_vec()),
+            ("FP32 MAC", fp_mac(FloatKind::FP32).to_vec()),
+        ];
+        let mut int8_power = None;
+        for (name, ops) in units {
+            let (e, area) = priced(t, &one(&ops))?;
+            let power = e.energy_pj * (macs as f64 * hz * 1e-12);
+            let base = *int8_power.get_or_insert(power);
+            rows.push(FsdRow {
+                mac: name.to_string(),
+                energy_per_mac_pj: e.energy_pj,
+                power_per_npu_w: power,
+                power_chip_w: power * f64::from(p.npus),
+                tops_per_w: Span::exact(tops).ratio(power),
+                vs_int8: power.ratio(base),
+                array_area_mm2: area.map(|a| a * macs as f64 * 1e-6),
+                table: t.name().to_string(),
+            });
+        }
+        Ok(())
+    };
+    add_rows(table)?;
+    // The FSD chip is 14 nm: the same arrays scaled, labelled, when the table's node allows.
+    if let Ok(t14) = table.scaled(FSD_NODE_NM, FSD_VOLTAGE_V, Flavor::HighPerformance) {
+        add_rows(&t14)?;
+    }
+    Ok(FsdFigures {
+        params: p,
+        macs_per_npu: macs,
+        tops_per_npu: tops,
+        tops_chip: tops * f64::from(p.npus),
+        rows,
+    })
+}
+
+/// The FSD chip's node (Samsung 14 nm).
+const FSD_NODE_NM: f64 = 14.0;
+/// Assumed supply for the 14 nm estimate (the node's is not published with the chip).
+const FSD_VOLTAGE_V: f64 = 0.8;
+
+fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
+    let p = f.params;
+    let mut notes = vec![
+        format!(
+            "{} x {} = {} MACs per NPU at {} GHz, counted as {} operations per MAC: {} x {} x {} GHz \
+             = {} TOPS per NPU, {} TOPS for the chip's {} NPUs.",
+            p.rows,
+            p.cols,
+            f.macs_per_npu,
+            p.clock_ghz,
+            p.ops_per_mac,
+            f.macs_per_npu,
+            p.ops_per_mac,
+            p.clock_ghz,
+            sig_tops(f.tops_per_npu),
+            sig_tops(f.tops_chip),
+            p.npus
+        ),
+        format!(
+            "Power is the MAC array alone at full rate (no memory, no control): MACs x clock x \
+             energy per MAC, with the energy from the table \"{}\".",
+            table.name()
+        ),
+        "Source: Tesla FSD computer, Hot Chips 2019 (96 x 96 INT8 multipliers, 32-bit accumulators, 2 GHz, two NPUs).".into(),
+    ];
+    if f.rows.len() > 3 {
+        notes.push(format!(
+            "Rows marked \"scaled\" move the same table to {FSD_NODE_NM} nm at an assumed \
+             {FSD_VOLTAGE_V} V with Stillmaker & Baas (2017) factors for high-performance devices: \
+             an estimate of the chip's node, not a published figure."
+        ));
+    } else {
+        notes.push(format!(
+            "No {FSD_NODE_NM} nm estimate: the table's node or voltage is outside the scaling model."
+        ));
+    }
+    let columns = [
+        "MAC array",
+        "priced with",
+        "energy/MAC (pJ)",
+        "power per NPU (W)",
+        "power, all NPUs (W)",
+        "TOPS/W",
+        "power vs INT8 (x)",
+        "array area per NPU (mm²)",
+    ]
+    .map(String::from)
+    .to_vec();
+    let label = |r: &FsdRow| {
+        if r.table == table.name() {
+            r.mac.clone()
+        } else {
+            format!("{} (scaled to {FSD_NODE_NM} nm)", r.mac)
+        }
+    };
+    let rows = f
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(label(r)),
+                Cell::text(&r.table),
+                Cell::Span(r.energy_per_mac_pj),
+                Cell::Span(r.power_per_npu_w),
+                Cell::Span(r.power_chip_w),
+                Cell::Span(r.tops_per_w),
+                Cell::Span(r.vs_int8),
+                Cell::opt(r.array_area_mm2),
+            ]
+        })
+        .collect();
+    Section {
+        id: "fsd",
+        title: "5. Tesla FSD NPU: why INT8".into(),
+        notes,
+        grid: Grid { columns, rows },
+        charts: vec![Chart {
+            file: "fsd-power.svg".into(),
+            title: format!(
+                "{}x{} MAC array at {} GHz: power per NPU",
+                p.rows, p.cols, p.clock_ghz
+            ),
+            axis: "power (W, log scale)".into(),
+            bars: f
+                .rows
+                .iter()
+                .map(|r| Bar {
+                    label: label(r),
+                    value: r.power_per_npu_w,
+                })
+                .collect(),
+        }],
+    }
+}
+
+/// TOPS with 2 decimals where that is how they are quoted (36.86, 73.73).
+fn sig_tops(t: f64) -> String {
+    format!("{t:.2}")
+}
