@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
 use arithsim::cost::{CostRow, CostTable, FloatKind, NumKind, OpKind, Tally};
 use arithsim::datapath::{Bias, ErrorStats, FloatArith, FloatDatapath, GemmShape, OutputGrid};
-use arithsim::float::{FloatEnv, FloatFormat};
+use arithsim::float::FloatEnv;
 use arithsim::quant::{
     FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, Requantization,
     Symmetry, WeightParams, quantized_gemm,
@@ -114,7 +114,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let mut results = Vec::new();
-    let fp = |f: FloatFormat| OutputGrid::Float(FloatKind::new(f.exp_bits(), f.man_bits()));
 
     // Floating point: operands rounded to the format (RNE), exact products, FP32 accumulation.
     for (name, arith, mac) in [
@@ -138,7 +137,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let dp = FloatDatapath::new(arith)?;
         let out = dp.gemm(shape, &cast(&w), &cast(&x), Bias::None)?;
-        let stats = ErrorStats::compare(&out.to_f64(arith.acc), &reference, fp(arith.acc))?;
+        let stats = ErrorStats::compare(
+            &out.to_f64(arith.acc),
+            &reference,
+            OutputGrid::Float(arith.acc),
+        )?;
         results.push(Result_ {
             name: name.into(),
             stats,
