@@ -170,6 +170,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Picks one part of an energy breakdown, in pJ.
+type Part = fn(&EnergyBreakdown) -> f64;
+
 /// Stacked bars of energy per frame (midpoints): compute, SRAM, DRAM.
 fn chart(path: &std::path::Path, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
     let root = SVGBackend::new(path, (760, 480)).into_drawing_area();
@@ -206,7 +209,7 @@ fn chart(path: &std::path::Path, rows: &[Row]) -> Result<(), Box<dyn std::error:
         })
         .y_desc("mJ per frame (midpoint)")
         .draw()?;
-    let parts: [(&str, RGBColor, fn(&EnergyBreakdown) -> f64); 3] = [
+    let parts: [(&str, RGBColor, Part); 3] = [
         ("compute (MACs)", RGBColor(66, 133, 244), |e| {
             e.compute_pj.mid()
         }),

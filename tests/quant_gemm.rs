@@ -219,11 +219,11 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
         let (cg, og) = (cin / groups, cout / groups);
         let zx = p.input.zero_point();
         for b in 0..batch {
-            for o in 0..cout {
+            for (o, &bias_o) in bias.iter().enumerate() {
                 let g = o / og;
                 for oy in 0..oh {
                     for ox in 0..ow {
-                        let mut acc = bias[o];
+                        let mut acc = bias_o;
                         for c in 0..cg {
                             for ky in 0..kh {
                                 for kx in 0..kw {
