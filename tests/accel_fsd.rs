@@ -94,6 +94,20 @@ fn fsd_preset_peak_figures() {
         npu.arithmetic.mac_area_um2(&t).unwrap(),
         Some(282.0 + 137.0)
     );
+    // The datapath's configurations map onto the array's MACs.
+    use arithsim::datapath::{FloatArith, IntArith};
+    assert_eq!(
+        MacArithmetic::from(IntArith::INT8_INT32),
+        MacArithmetic::INT8
+    );
+    assert_eq!(
+        MacArithmetic::from(FloatArith::FP16_FP32),
+        MacArithmetic::FP16
+    );
+    assert_eq!(
+        MacArithmetic::from(FloatArith::FP32_FP32),
+        MacArithmetic::FP32
+    );
     // Peak ops count MACs, not bits: the same for every arithmetic on the same array.
     assert_eq!(fp16.peak_tops(), npu.peak_tops());
 }
@@ -105,7 +119,7 @@ fn pkc(g: GemmShape) -> (u64, u64, u64) {
 
 /// Reference: walk the tiles one by one (output stationary) and add up steps and reads.
 fn reference_os(a: &MacArray, g: GemmShape) -> (u64, u64, u64) {
-    let b = a.arithmetic.operand_bytes();
+    let b = a.arithmetic.operand_bits() as u64; // bits per operand; ports in bytes
     let (pm, pk, pn) = pkc(g);
     let (mut cycles, mut act, mut wgt) = (0, 0, 0);
     let mut m0 = 0;
@@ -116,13 +130,13 @@ fn reference_os(a: &MacArray, g: GemmShape) -> (u64, u64, u64) {
             let nt = (pn - n0).min(a.cols as u64);
             // Cycles to deliver one step's operands, as a rational: max over the ports.
             let step_num = [
-                (mt * b, a.act_bytes_per_cycle as u64),
-                (nt * b, a.weight_bytes_per_cycle as u64),
+                (mt * b, 8 * a.act_bytes_per_cycle as u64),
+                (nt * b, 8 * a.weight_bytes_per_cycle as u64),
             ];
-            // k steps: ceil(k · max(1, bytes/port)).
+            // k steps: ceil(k · max(1, bits/port bits)).
             let mut best = pk; // at least one cycle per step
-            for (bytes, port) in step_num {
-                best = best.max((pk * bytes).div_ceil(port));
+            for (bits, port) in step_num {
+                best = best.max((pk * bits).div_ceil(port));
             }
             cycles += best;
             act += pk * mt * b;
@@ -131,12 +145,12 @@ fn reference_os(a: &MacArray, g: GemmShape) -> (u64, u64, u64) {
         }
         m0 += mt;
     }
-    (cycles, act, wgt)
+    (cycles, act.div_ceil(8), wgt.div_ceil(8))
 }
 
 /// Reference for weight stationary: tile over K and N.
 fn reference_ws(a: &MacArray, g: GemmShape) -> (u64, u64, u64, u64) {
-    let b = a.arithmetic.operand_bytes();
+    let b = a.arithmetic.operand_bits() as u64; // bits per operand; ports in bytes
     let (pm, pk, pn) = pkc(g);
     let acc = (a.arithmetic.acc_bits() as u64).div_ceil(8);
     let (mut cycles, mut act, mut wgt, mut psum) = (0, 0, 0, 0);
@@ -146,8 +160,8 @@ fn reference_ws(a: &MacArray, g: GemmShape) -> (u64, u64, u64, u64) {
         let mut n0 = 0;
         while n0 < pn {
             let nt = (pn - n0).min(a.cols as u64);
-            let load = (kt * nt * b).div_ceil(a.weight_bytes_per_cycle as u64);
-            let stream = pm.max((pm * kt * b).div_ceil(a.act_bytes_per_cycle as u64));
+            let load = (kt * nt * b).div_ceil(8 * a.weight_bytes_per_cycle as u64);
+            let stream = pm.max((pm * kt * b).div_ceil(8 * a.act_bytes_per_cycle as u64));
             cycles += load + stream + kt + nt - 2;
             act += pm * kt * b;
             wgt += kt * nt * b;
@@ -158,7 +172,7 @@ fn reference_ws(a: &MacArray, g: GemmShape) -> (u64, u64, u64, u64) {
         }
         k0 += kt;
     }
-    (cycles, act, wgt, psum)
+    (cycles, act.div_ceil(8), wgt.div_ceil(8), psum)
 }
 
 fn arrays() -> Vec<MacArray> {
@@ -236,6 +250,17 @@ fn wider_operands_are_limited_by_the_read_ports() {
     assert_eq!(m16.compute_cycles * 2, int8.compute_cycles * 3);
     assert_eq!(m32.compute_cycles, int8.compute_cycles * 3);
     assert_eq!(m32.bound, Bound::SramBandwidth);
+    // Sub-byte operands are packed: INT4 moves half the bytes of INT8.
+    let int4 = fsd_npu()
+        .with_arithmetic(MacArithmetic::Int {
+            mul_bits: 4,
+            acc_bits: 32,
+        })
+        .unwrap();
+    let m4 = map_gemm(&int4, g).unwrap();
+    assert_eq!(2 * m4.sram_read_bytes(), int8.sram_read_bytes());
+    assert_eq!(2 * m4.dram_read_bytes, int8.dram_read_bytes);
+    assert_eq!(m4.compute_cycles, int8.compute_cycles);
 }
 
 #[test]

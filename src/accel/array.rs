@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::cost::{CostTable, FloatKind, OpKind, Span};
+use crate::datapath::{FloatArith, IntArith};
 use crate::{Error, Result};
 
 /// What one MAC of the array computes.
@@ -84,7 +85,8 @@ impl MacArithmetic {
         }
     }
 
-    /// Bytes one operand occupies in memory (rounded up to whole bytes).
+    /// Bytes one operand occupies on its own (rounded up to whole bytes; the mapping packs
+    /// sub-byte operands and counts traffic in bits).
     pub fn operand_bytes(&self) -> u64 {
         self.operand_bits().div_ceil(8) as u64
     }
@@ -149,6 +151,28 @@ impl MacArithmetic {
             total = total.zip(a).map(|(t, a)| t + a);
         }
         Ok(total)
+    }
+}
+
+impl From<IntArith> for MacArithmetic {
+    /// The MAC of an integer datapath configuration (signedness and overflow behaviour do not
+    /// change the model's cost).
+    fn from(a: IntArith) -> Self {
+        MacArithmetic::Int {
+            mul_bits: a.mul_bits,
+            acc_bits: a.acc_bits,
+        }
+    }
+}
+
+impl From<FloatArith> for MacArithmetic {
+    /// The MAC of a floating-point datapath configuration: multiply in its operand format,
+    /// add in its accumulator format.
+    fn from(a: FloatArith) -> Self {
+        MacArithmetic::Float {
+            mul: a.mul_kind(),
+            acc: a.acc_kind(),
+        }
     }
 }
 

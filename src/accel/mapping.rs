@@ -18,6 +18,7 @@
 //!   loaded through the weight port (not overlapped), then the `P` activation vectors stream
 //!   through plus a fill/drain of `k_t + c_t − 2` cycles. When `K > rows`, partial sums are
 //!   written to and read back from SRAM at accumulator width.
+//! - Operands of fewer than 8 bits are packed: traffic and port time are in bits / 8.
 //! - **Outputs** are written back to SRAM once, in the operand format (requantized or
 //!   rounded by the post-processing unit).
 //! - **DRAM**: every layer's weights are fetched once per inference (per batch); activations
@@ -208,14 +209,15 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         k: s.k as u64,
         n: s.m as u64,
     };
-    let ab = array.arithmetic.operand_bytes();
+    let bits = array.arithmetic.operand_bits() as u64;
+    let bytes = |elems: u64| (elems * bits).div_ceil(8);
     let m = match array.dataflow {
         Dataflow::OutputStationary => output_stationary(array, g),
         Dataflow::WeightStationary => weight_stationary(array, g),
     };
-    let out_bytes = layer.output_elems() * ab;
-    let weight_bytes = layer.weight_elems() * ab;
-    let in_bytes = layer.input_elems() * ab;
+    let out_bytes = bytes(layer.output_elems());
+    let weight_bytes = bytes(layer.weight_elems());
+    let in_bytes = bytes(layer.input_elems());
     let spill = in_bytes + out_bytes + weight_bytes > array.sram_bytes;
     let dram_read = weight_bytes + if spill { in_bytes } else { 0 };
     let dram_write = if spill { out_bytes } else { 0 };
@@ -237,8 +239,8 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         dram_cycles,
         cycles,
         bound,
-        sram_act_read_bytes: groups * m.act_reads * ab,
-        sram_weight_read_bytes: groups * m.weight_reads * ab,
+        sram_act_read_bytes: bytes(groups * m.act_reads),
+        sram_weight_read_bytes: bytes(groups * m.weight_reads),
         sram_psum_read_bytes: groups * m.psum_bytes,
         sram_write_bytes: out_bytes + groups * m.psum_bytes,
         dram_read_bytes: dram_read,
@@ -329,14 +331,15 @@ fn splits(len: u64, tile: u64) -> [(u64, u64); 2] {
     [(tile, len / tile), (len % tile, u64::from(len % tile != 0))]
 }
 
-/// Cycles per step when `elems` operands of `bytes` each must come through a `port`.
-fn port_cycles(elems: u64, bytes: u64, port: u32) -> f64 {
-    (elems * bytes) as f64 / port as f64
+/// Cycles per step when `elems` operands of `bits` each must come through a `port` of
+/// `port` bytes per cycle (sub-byte operands are packed).
+fn port_cycles(elems: u64, bits: u64, port: u32) -> f64 {
+    (elems * bits) as f64 / (8 * port as u64) as f64
 }
 
 fn output_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
     let (r, c) = (array.rows as u64, array.cols as u64);
-    let ab = array.arithmetic.operand_bytes();
+    let ab = array.arithmetic.operand_bits() as u64;
     let mut cycles = 0u64;
     let mut port_bound = false;
     for (m_t, m_count) in splits(g.m, r) {
@@ -366,7 +369,7 @@ fn output_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
 
 fn weight_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
     let (r, c) = (array.rows as u64, array.cols as u64);
-    let ab = array.arithmetic.operand_bytes();
+    let ab = array.arithmetic.operand_bits() as u64;
     let acc_bytes = array.arithmetic.acc_bits().div_ceil(8) as u64;
     let mut cycles = 0u64;
     let mut port_bound = false;
