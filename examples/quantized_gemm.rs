@@ -7,7 +7,9 @@
 //! its error is measured against an f64 reference of the unquantized layer. Energy per
 //! inference is the same layer mapped onto the FSD NPU model with that arithmetic (MACs,
 //! SRAM and DRAM from the Horowitz 45 nm table, midpoint of the DRAM range), plus the
-//! INT8 requantization.
+//! INT8 requantization. Two OCP MX rows (MXFP8 E4M3, MXFP4 E2M1: exact block dot products,
+//! FP32 sum over blocks) are added for comparison; their E8M0 scales (one byte per 32
+//! elements) are not in the traffic.
 //!
 //! Run: `cargo run --release --example quantized_gemm [output-dir]` (default
 //! `target/reports`); writes `quantized_gemm_tradeoff.svg` there.
@@ -17,10 +19,10 @@ use std::path::PathBuf;
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
 use arithsim::cost::{CostRow, CostTable, FloatKind, NumKind, OpKind, Tally};
 use arithsim::datapath::{Bias, ErrorStats, FloatArith, FloatDatapath, GemmShape, OutputGrid};
-use arithsim::float::FloatEnv;
+use arithsim::float::{FloatEnv, FloatFormat};
 use arithsim::quant::{
-    FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, Requantization,
-    Symmetry, WeightParams, quantized_gemm,
+    FusedActivation, IntType, MxBlock, MxElement, PerChannelParams, QuantLayerParams, QuantParams,
+    Requantization, Symmetry, WeightParams, mx_quantize, quantized_gemm,
 };
 use arithsim::round::RoundingMode;
 use plotters::prelude::*;
@@ -213,6 +215,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
     }
 
+    // OCP MX: W rows and X columns in blocks of 32 along K; each block pair's dot product is
+    // exact and rounded once to FP32, and the 32 block results are summed in FP32 (RNE).
+    let xt: Vec<f32> = (0..N * K).map(|i| x[(i % K) * N + i / K]).collect(); // X^T, N x K
+    for (name, element, kind) in [
+        ("MXFP8 E4M3", MxElement::Fp8E4M3, FloatKind::FP8_E4M3),
+        ("MXFP4 E2M1", MxElement::Fp4E2M1, FloatKind::FP4_E2M1),
+    ] {
+        let wb: Vec<Vec<MxBlock>> = w
+            .chunks(K)
+            .map(|row| mx_quantize(row, element))
+            .collect::<Result<_, _>>()?;
+        let xb: Vec<Vec<MxBlock>> = xt
+            .chunks(K)
+            .map(|col| mx_quantize(col, element))
+            .collect::<Result<_, _>>()?;
+        let env = FloatEnv::new(RoundingMode::NearestEven);
+        let f32f = FloatFormat::FP32;
+        let mut out = vec![0.0f64; M * N];
+        for (i, wr) in wb.iter().enumerate() {
+            for (j, xc) in xb.iter().enumerate() {
+                let mut acc = 0u64; // +0.0 in FP32
+                for (a, b) in wr.iter().zip(xc) {
+                    let d = a.dot(b, f32f, &env)?.value;
+                    acc = f32f.add(acc, d, &env).value;
+                }
+                out[i * N + j] = f32f.bits_to_f64(acc);
+            }
+        }
+        let stats = ErrorStats::compare(&out, &reference, OutputGrid::Float(f32f))?;
+        let mac = MacArithmetic::Float {
+            mul: kind,
+            acc: FloatKind::FP32,
+        };
+        results.push(Result_ {
+            name: name.into(),
+            stats,
+            energy_uj: energy(mac, &Tally::new())?,
+        });
+    }
+
     println!(
         "One layer: {M} outputs x {K} inputs, {N} vectors ({} MACs); error vs the f64 reference\n",
         shape.macs()
@@ -267,7 +309,8 @@ fn chart(path: &std::path::Path, rs: &[Result_]) -> Result<(), Box<dyn std::erro
     let offset = |name: &str| match name {
         "INT8 per-tensor" => (-112, -4),
         "INT8 per-channel" => (8, -16),
-        n if n.starts_with("FP8") => (8, 4),
+        n if n.starts_with("FP8") => (10, -12),
+        n if n.starts_with("MXFP8") => (10, 2),
         _ => (8, -4),
     };
     chart.draw_series(rs.iter().map(|r| {
