@@ -498,3 +498,22 @@ fn errors_have_clear_messages() {
         assert_eq!(e.to_string(), msg);
     }
 }
+
+#[test]
+fn stochastic_quantization_is_reproducible_and_unbiased() {
+    // x / scale = 2.25: rounds up to 3 exactly when the 8 random bits are below 0.25 · 256.
+    let p = QuantParams::new(0.5, 0, IntType::Int8).unwrap();
+    let ups = (0..256u64)
+        .filter(|&random| {
+            let (q, _) = p.quantize(1.125, RoundingMode::Stochastic { random, bits: 8 });
+            assert!(q == 2 || q == 3);
+            q == 3
+        })
+        .count();
+    assert_eq!(ups, 64);
+    let mode = RoundingMode::Stochastic {
+        random: 12345,
+        bits: 16,
+    };
+    assert_eq!(p.quantize(-7.3, mode), p.quantize(-7.3, mode));
+}

@@ -39,7 +39,8 @@ pub fn saturating_rounding_doubling_high_mul(a: i32, b: i32) -> i32 {
     }
     let product = a as i128 * b as i128;
     let (v, _) = round_shift_signed(product, 31, RoundingMode::NearestTowardPositive);
-    // |a·b| < 2^62 here, so |v| ≤ 2^31 − ... fits: the only out-of-range case was excluded.
+    // Only (−2^31)·(−2^31) gives 2^31, which does not fit; it was handled above. Every other
+    // |a·b| ≤ 2^62 − 2^31, so the rounded quotient is within i32.
     v as i32
 }
 
@@ -172,8 +173,8 @@ impl QuantizedMultiplier {
         })
     }
 
-    /// TFLite's `QuantizeMultiplierSmallerThanOneExp` domain check plus [`Self::from_real`]:
-    /// the real multiplier `S_in · S_w / S_out` of a layer.
+    /// The requantization multiplier of a layer, `S_in · S_w / S_out` (computed in `f64`, as
+    /// TFLite does in double), through [`Self::from_real`].
     ///
     /// # Errors
     ///
