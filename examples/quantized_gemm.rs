@@ -154,11 +154,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // INT8: asymmetric per-tensor activations, symmetric narrow weights, int8 output
     // calibrated on the reference range; TFLite's double-rounding requantization.
     let xq = QuantParams::from_data(&x, IntType::Int8, Symmetry::Asymmetric)?;
-    let x8: Vec<i8> = xq
-        .quantize_slice(&x, RoundingMode::NearestEven)
-        .into_iter()
-        .map(|v| v as i8)
-        .collect();
+    let x8 = xq.quantize_i8(&x, RoundingMode::NearestEven)?;
     let oq = QuantParams::from_min_max(rmin, rmax, IntType::Int8, Symmetry::Asymmetric)?;
     for (name, weights) in [
         (
@@ -179,13 +175,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             )?),
         ),
     ] {
-        let w8: Vec<i8> = match &weights {
-            WeightParams::PerTensor(p) => p.quantize_slice(&w, RoundingMode::NearestEven),
-            WeightParams::PerChannel(pc) => pc.quantize(&w, RoundingMode::NearestEven)?,
-        }
-        .into_iter()
-        .map(|v| v as i8)
-        .collect();
+        let w8 = match &weights {
+            WeightParams::PerTensor(p) => p.quantize_i8(&w, RoundingMode::NearestEven)?,
+            WeightParams::PerChannel(pc) => pc.quantize_i8(&w, RoundingMode::NearestEven)?,
+        };
         let params = QuantLayerParams {
             input: xq,
             weights,

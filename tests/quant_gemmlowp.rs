@@ -493,6 +493,13 @@ fn errors_have_clear_messages() {
             .unwrap_err(),
             "shape error: per-channel parameters mix int8 and uint8",
         ),
+        (
+            QuantParams::new(1.0, 0, IntType::UInt8)
+                .unwrap()
+                .quantize_i8(&[1.0], RoundingMode::NearestEven)
+                .unwrap_err(),
+            "unsupported: uint8 values in i8 storage (signed types only)",
+        ),
     ];
     for (e, msg) in cases {
         assert_eq!(e.to_string(), msg);

@@ -304,6 +304,29 @@ impl QuantParams {
             .collect()
     }
 
+    /// Quantizes a slice into `i8` storage, for the int8 kernels.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] when the type is unsigned (its values do not fit `i8`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::quant::{IntType, QuantParams};
+    /// use arithsim::round::RoundingMode;
+    ///
+    /// let p = QuantParams::new(0.5, 0, IntType::Int8Narrow).unwrap();
+    /// assert_eq!(p.quantize_i8(&[1.0, -100.0], RoundingMode::NearestEven).unwrap(), [2, -127]);
+    /// ```
+    pub fn quantize_i8(&self, data: &[f32], mode: RoundingMode) -> Result<Vec<i8>> {
+        i8_storage(self.int_type)?;
+        Ok(data
+            .iter()
+            .map(|&x| self.quantize(x as f64, mode).0 as i8)
+            .collect())
+    }
+
     /// Dequantizes a slice.
     pub fn dequantize_slice(&self, q: &[i32]) -> Vec<f64> {
         q.iter().map(|&v| self.dequantize(v)).collect()
@@ -407,6 +430,20 @@ impl PerChannelParams {
             .collect())
     }
 
+    /// [`Self::quantize`] into `i8` storage, for the int8 kernels.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::quantize`]; [`Error::Unsupported`] for an unsigned type.
+    pub fn quantize_i8(&self, data: &[f32], mode: RoundingMode) -> Result<Vec<i8>> {
+        i8_storage(self.channels[0].int_type)?;
+        Ok(self
+            .quantize(data, mode)?
+            .into_iter()
+            .map(|v| v as i8)
+            .collect())
+    }
+
     /// Dequantizes row-major `[channels][len/channels]` data.
     ///
     /// # Errors
@@ -418,6 +455,17 @@ impl PerChannelParams {
             .zip(&self.channels)
             .flat_map(|(c, p)| p.dequantize_slice(c))
             .collect())
+    }
+}
+
+/// Checks that values of `t` fit `i8` storage.
+fn i8_storage(t: IntType) -> Result<()> {
+    if t.is_signed() {
+        Ok(())
+    } else {
+        Err(Error::Unsupported(format!(
+            "{t} values in i8 storage (signed types only)"
+        )))
     }
 }
 
