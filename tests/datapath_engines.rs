@@ -51,6 +51,28 @@ fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
 }
 
 #[test]
+fn blocked_order_runs_on_a_dot_product_unit() {
+    let s = GemmShape::new(5, 3, 21).unwrap();
+    let a = data_i8(s.m * s.k, 11);
+    let b = data_i8(s.k * s.n, 12);
+    for width in [1, 4, 8] {
+        let word = IntDatapath::new(IntArith::INT8_INT32)
+            .unwrap()
+            .with_order(AccumulationOrder::Blocked { width })
+            .unwrap();
+        let gate = word.with_engine(Engine::GateLevel).unwrap();
+        let (w, g) = (
+            word.gemm(s, &a, &b, Bias::None).unwrap(),
+            gate.gemm(s, &a, &b, Bias::None).unwrap(),
+        );
+        assert_eq!(g.values, w.values, "width {width}");
+        assert_eq!(g.tally, w.tally);
+        let lib = arithsim::gates::CellLibrary::nangate45();
+        assert!(gate.gate_energy_pj(&g, &lib).unwrap() > 0.0);
+    }
+}
+
+#[test]
 fn unsigned_and_saturating_configurations_agree_too() {
     let u = IntArith::new(8, 16, false, Overflow::Wrapping).unwrap();
     let s = GemmShape::new(3, 4, 40).unwrap();
@@ -110,8 +132,25 @@ fn gate_level_limits_are_errors() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "unsupported: the gate-level engine accumulates sequentially (one MAC unit per output), \
-         not in pairwise tree order"
+        "unsupported: the gate-level engine runs sequential order, or blocked order of width \
+         1..=64 with a wrapping accumulator, not pairwise tree order with a wrapping accumulator"
+    );
+    // Energy needs the netlist the output ran on.
+    let seq = dp.with_engine(Engine::GateLevel).unwrap();
+    let blk = dp
+        .with_order(AccumulationOrder::Blocked { width: 4 })
+        .unwrap()
+        .with_engine(Engine::GateLevel)
+        .unwrap();
+    let s4 = GemmShape::new(2, 2, 8).unwrap();
+    let out = blk.gemm(s4, &[1i8; 16], &[2i8; 16], Bias::None).unwrap();
+    let e = seq
+        .gate_energy_pj(&out, &arithsim::gates::CellLibrary::nangate45())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid output activity of another netlist: compute the output with this datapath's \
+         engine and order"
     );
     let narrow = IntDatapath::new(IntArith::new(8, 12, true, Overflow::Wrapping).unwrap()).unwrap();
     let e = narrow.with_engine(Engine::GateLevel).unwrap_err();

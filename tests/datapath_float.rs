@@ -344,6 +344,23 @@ fn conv2d_add_relu_and_error_metrics() {
         }),
         2
     );
+    // FP32 results written back as BF16: one rounding each, against `half`.
+    let wb = dp.convert(&out.bits, FloatFormat::BF16).unwrap();
+    for (&o, &w) in out.bits.iter().zip(&wb.bits) {
+        assert_eq!(
+            w,
+            half::bf16::from_f32(f32::from_bits(o as u32)).to_bits() as u64
+        );
+    }
+    let conv = OpKind::Convert {
+        from: NumKind::Float(FloatKind::FP32),
+        to: NumKind::Float(FloatKind::BF16),
+    };
+    assert_eq!(wb.tally.count(conv), out.bits.len() as u64);
+    assert_eq!(
+        dp.convert(&[], FloatFormat::BF16).unwrap_err().to_string(),
+        "shape error: convert input is empty"
+    );
     let nan = 0x7FC0_0000u64;
     let r = dp.relu(&[neg, one, 0x8000_0000, nan]).unwrap();
     assert_eq!(r.bits, [0, one, 0, nan]);
@@ -433,6 +450,62 @@ fn exhaustive_fp8_products_into_fp32_and_fp16() {
                 };
                 assert_eq!(got, want, "{ar} {i:#x}*{j:#x} = {p}");
             }
+        }
+    }
+}
+
+#[test]
+fn float_memory_traffic_uses_format_widths() {
+    use arithsim::cost::MemLevel;
+    use arithsim::datapath::{MemoryModel, Tile, memory_bytes};
+    let sram = MemLevel::Sram { bytes: 1 << 20 };
+    let mem = MemoryModel::new(MemLevel::Dram, sram, Tile { m: 8, n: 8, k: 16 }).unwrap();
+    let dp = FloatDatapath::new(FloatArith::FP16_FP32)
+        .unwrap()
+        .with_memory(mem)
+        .unwrap();
+    let s = GemmShape::new(16, 24, 16).unwrap();
+    let a = data_small(FloatFormat::FP16, s.m * s.k, 1);
+    let b = data_small(FloatFormat::FP16, s.k * s.n, 2);
+    let out = dp.gemm(s, &a, &b, Bias::None).unwrap();
+    let levels = memory_bytes(&out.tally);
+    assert_eq!(levels.len(), 2);
+    let (sr, dr) = (levels[0], levels[1]);
+    assert_eq!((sr.level, dr.level), (sram, MemLevel::Dram));
+    // A: 16*16 FP16 read ceil(24/8) = 3 times; B: 16*24 FP16 read ceil(16/8) = 2 times.
+    assert_eq!(dr.read_bytes, (16 * 16 * 3 + 16 * 24 * 2) * 2);
+    assert_eq!(dr.write_bytes, 16 * 24 * 4);
+    assert_eq!(sr.read_bytes, 2 * (16 * 24 * 16) * 2);
+    assert_eq!(sr.write_bytes, dr.read_bytes);
+}
+
+mod random_shapes {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Random shapes, raw bit patterns (NaN, infinities and subnormals come up), every
+        /// preset, both product modes, every order and the IEEE rounding modes.
+        #[test]
+        fn gemm_matches_reference(
+            c in 0usize..8, exact: bool, order_pick in 0usize..3, width in 1usize..6,
+            mode in prop::sample::select(RoundingMode::IEEE.to_vec()),
+            m in 1usize..4, n in 1usize..4, k in 1usize..20, seed: u64, specials: bool,
+        ) {
+            let product = if exact { ProductRounding::ExactProduct } else { ProductRounding::RoundToMulFormat };
+            let ar = CONFIGS[c].with_product(product).with_env(FloatEnv::new(mode));
+            let order = [AccumulationOrder::Sequential, AccumulationOrder::Pairwise,
+                         AccumulationOrder::Blocked { width }][order_pick];
+            let s = GemmShape::new(m, n, k).unwrap();
+            let a = data(ar.mul, m * k, seed, specials);
+            let b = data(ar.mul, k * n, seed ^ 0xABCD, specials);
+            let dp = FloatDatapath::new(ar).unwrap().with_order(order).unwrap();
+            let got = dp.gemm(s, &a, &b, Bias::None).unwrap();
+            let (want, flags) = reference(&ar, order, s, &a, &b);
+            prop_assert_eq!(got.bits, want);
+            prop_assert_eq!(got.flags, flags);
         }
     }
 }

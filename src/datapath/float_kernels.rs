@@ -284,6 +284,73 @@ impl FloatDatapath {
         })
     }
 
+    /// Elementwise conversion of accumulate-format values to format `to` under the
+    /// datapath's environment (e.g. FP32 accumulators written back as FP16), one conversion
+    /// counted per element.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`](crate::Error::Shape) for an empty input,
+    /// [`Error::OutOfRange`](crate::Error::OutOfRange) for patterns wider than the accumulate
+    /// format.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::datapath::{FloatArith, FloatDatapath};
+    /// use arithsim::float::FloatFormat;
+    /// use arithsim::round::Flags;
+    ///
+    /// let dp = FloatDatapath::new(FloatArith::FP16_FP32)?;
+    /// let out = dp.convert(&[1.0009765625f32.to_bits() as u64, 1e6f32.to_bits() as u64],
+    ///                      FloatFormat::FP16)?;
+    /// assert_eq!(out.bits, [0x3C01, 0x7C00]); // 1 + 2^-10 exact; 1e6 overflows to +inf
+    /// assert!(out.flags.contains(Flags::OVERFLOW));
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn convert(&self, x: &[u64], to: FloatFormat) -> Result<FloatOutput> {
+        if x.is_empty() {
+            return Err(crate::Error::Shape("convert input is empty".into()));
+        }
+        let f = self.arith.acc;
+        check_bits(f, "x", x)?;
+        let mut flags = Flags::empty();
+        let bits = x
+            .iter()
+            .map(|&v| {
+                let r = f.convert(v, to, &self.arith.env);
+                flags |= r.flags;
+                r.value
+            })
+            .collect();
+        let mut tally = Tally::new();
+        tally.add(
+            OpKind::Convert {
+                from: NumKind::Float(kind(f)),
+                to: NumKind::Float(kind(to)),
+            },
+            x.len() as u64,
+        );
+        if let Some(mem) = &self.memory {
+            let n = x.len() as u64;
+            tally.add(
+                OpKind::MemRead {
+                    level: mem.backing,
+                    bits: f.width(),
+                },
+                n,
+            );
+            tally.add(
+                OpKind::MemWrite {
+                    level: mem.backing,
+                    bits: to.width(),
+                },
+                n,
+            );
+        }
+        Ok(FloatOutput { bits, tally, flags })
+    }
+
     fn count_elementwise(&self, tally: &mut Tally, len: u64, inputs: u64) {
         if let Some(mem) = &self.memory {
             let bits = self.arith.acc.width();

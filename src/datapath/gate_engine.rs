@@ -1,7 +1,7 @@
 //! The gate-level engine: integer GEMMs run through a MAC circuit's netlist, 64 outputs at a
 //! time in the bit-parallel simulator, which also records switching activity.
 
-use crate::circuits::mac::{Mac, MacSpec, Overflow as MacOverflow};
+use crate::circuits::mac::{MAX_LANES, Mac, MacSpec, Overflow as MacOverflow, dot_product_unit};
 use crate::circuits::multipliers::Signedness;
 use crate::gates::{Activity, CellLibrary};
 use crate::{Error, Result};
@@ -19,19 +19,33 @@ pub enum Engine {
     WordLevel,
     /// The MAC circuit of [`crate::circuits::mac`] (Dadda tree on Baugh-Wooley or AND-array
     /// partial products, Brent-Kung adders), simulated gate by gate, 64 outputs in parallel:
-    /// the same bits, plus switching activity. Supports sequential accumulation with
-    /// `acc_bits >= 2·mul_bits`, and a bias only when wrapping.
+    /// the same bits, plus switching activity. Needs `acc_bits >= 2·mul_bits`; sequential
+    /// order runs on a one-lane MAC, `Blocked { width }` (wrapping, `width <= 64`) on a
+    /// `width`-lane dot-product unit (one fused tree per clock); a bias only when wrapping.
     GateLevel,
 }
 
 /// The MAC circuit of an integer configuration.
 pub(crate) fn build_mac(arith: &IntArith, order: AccumulationOrder, has_bias: bool) -> Result<Mac> {
-    if order != AccumulationOrder::Sequential {
-        return Err(Error::Unsupported(format!(
-            "the gate-level engine accumulates sequentially (one MAC unit per output), not in \
-             {order} order"
-        )));
-    }
+    let lanes = match order {
+        AccumulationOrder::Sequential => 1,
+        AccumulationOrder::Blocked { width }
+            if arith.overflow == Overflow::Wrapping
+                && (1..=MAX_LANES as usize).contains(&width) =>
+        {
+            width as u32
+        }
+        _ => {
+            return Err(Error::Unsupported(format!(
+                "the gate-level engine runs sequential order, or blocked order of width 1..=64 \
+                 with a wrapping accumulator, not {order} order with a {} accumulator",
+                match arith.overflow {
+                    Overflow::Wrapping => "wrapping",
+                    Overflow::Saturating => "saturating",
+                }
+            )));
+        }
+    };
     if arith.acc_bits < 2 * arith.mul_bits {
         return Err(Error::Unsupported(format!(
             "the gate-level engine needs an accumulator of at least 2*mul_bits = {} bits to hold \
@@ -56,11 +70,16 @@ pub(crate) fn build_mac(arith: &IntArith, order: AccumulationOrder, has_bias: bo
         Overflow::Wrapping => MacOverflow::Wrapping,
         Overflow::Saturating => MacOverflow::Saturating,
     };
-    Mac::new(MacSpec::new(arith.mul_bits, arith.acc_bits, signedness).with_overflow(overflow))
+    let spec = MacSpec::new(arith.mul_bits, arith.acc_bits, signedness).with_overflow(overflow);
+    Mac::new(if lanes == 1 {
+        spec
+    } else {
+        dot_product_unit(lanes, spec)
+    })
 }
 
-/// Runs a validated GEMM through `mac`, 64 outputs per simulator run of `K` clocks; adds the
-/// (wrapping) bias afterwards. Returns the saturation-free values and the summed activity.
+/// Runs a validated GEMM through `mac`, 64 outputs per simulator run of `⌈K / lanes⌉` clocks;
+/// adds the (wrapping) bias afterwards. Returns the summed activity.
 pub(crate) fn gemm_gate_level<T: Copy + Into<i64>>(
     mac: &Mac,
     arith: &IntArith,
@@ -76,18 +95,30 @@ pub(crate) fn gemm_gate_level<T: Copy + Into<i64>>(
         (1u64 << arith.mul_bits) - 1
     };
     let outputs = s.m * s.n;
+    let lanes = mac.spec().lanes as usize;
     let mut total = Activity::default();
     let mut start = 0;
     while start < outputs {
         let streams = (outputs - start).min(64);
-        let mut av = Vec::with_capacity(s.k);
-        let mut bv = Vec::with_capacity(s.k);
-        for kk in 0..s.k {
-            let (mut at, mut bt) = (Vec::with_capacity(streams), Vec::with_capacity(streams));
+        // Clock t feeds lane l of stream o with reduction index t·lanes + l (zeros past K:
+        // they add nothing to a wrapping sum).
+        let clocks = s.k.div_ceil(lanes);
+        let mut av = Vec::with_capacity(clocks);
+        let mut bv = Vec::with_capacity(clocks);
+        for t in 0..clocks {
+            let mut at = Vec::with_capacity(streams * lanes);
+            let mut bt = Vec::with_capacity(streams * lanes);
             for o in start..start + streams {
                 let (i, j) = (o / s.n, o % s.n);
-                at.push((a[i * s.k + kk].into() as u64) & op_mask);
-                bt.push((b[kk * s.n + j].into() as u64) & op_mask);
+                for kk in t * lanes..(t + 1) * lanes {
+                    let (x, y) = if kk < s.k {
+                        (a[i * s.k + kk].into(), b[kk * s.n + j].into())
+                    } else {
+                        (0, 0)
+                    };
+                    at.push((x as u64) & op_mask);
+                    bt.push((y as u64) & op_mask);
+                }
             }
             av.push(at);
             bv.push(bt);

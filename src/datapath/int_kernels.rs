@@ -131,7 +131,15 @@ impl IntDatapath {
                 "run the kernel on the gate-level engine to record switching activity",
             )
         })?;
-        let mac = build_mac(&self.arith, AccumulationOrder::Sequential, false)?;
+        // The same netlist the kernel ran on (its wires index the activity).
+        let mac = build_mac(&self.arith, self.order, false)?;
+        if mac.netlist().wire_count() != act.toggles.len() {
+            return Err(crate::Error::param(
+                "output",
+                "activity of another netlist",
+                "compute the output with this datapath's engine and order",
+            ));
+        }
         Ok(activity_energy_pj(&mac, act, lib))
     }
 

@@ -127,6 +127,55 @@ impl Traffic {
     }
 }
 
+/// Bytes read from and written to one memory level, summed from a [`Tally`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LevelBytes {
+    /// The level.
+    pub level: MemLevel,
+    /// Bytes read (Σ count · bits / 8, rounded up).
+    pub read_bytes: u64,
+    /// Bytes written.
+    pub write_bytes: u64,
+}
+
+/// The memory traffic in `tally`, per level, in [`MemLevel`] order (register file, SRAMs by
+/// size, DRAM).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::cost::{MemLevel, OpKind, Tally};
+/// use arithsim::datapath::memory_bytes;
+///
+/// let mut t = Tally::new();
+/// t.add(OpKind::MemRead { level: MemLevel::Dram, bits: 8 }, 1000);
+/// t.add(OpKind::MemWrite { level: MemLevel::Dram, bits: 32 }, 10);
+/// let l = memory_bytes(&t);
+/// assert_eq!((l[0].read_bytes, l[0].write_bytes), (1000, 40));
+/// ```
+#[must_use]
+pub fn memory_bytes(tally: &Tally) -> Vec<LevelBytes> {
+    let mut bits: std::collections::BTreeMap<MemLevel, (u64, u64)> = Default::default();
+    for (op, n) in tally.iter() {
+        match op {
+            OpKind::MemRead { level, bits: b } => {
+                bits.entry(level).or_default().0 += n.saturating_mul(b as u64);
+            }
+            OpKind::MemWrite { level, bits: b } => {
+                bits.entry(level).or_default().1 += n.saturating_mul(b as u64);
+            }
+            _ => {}
+        }
+    }
+    bits.into_iter()
+        .map(|(level, (r, w))| LevelBytes {
+            level,
+            read_bytes: r.div_ceil(8),
+            write_bytes: w.div_ceil(8),
+        })
+        .collect()
+}
+
 impl MemoryModel {
     /// A validated model.
     ///

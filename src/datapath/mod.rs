@@ -40,6 +40,6 @@ pub use float_kernels::{FloatDatapath, FloatOutput};
 pub use gate_engine::Engine;
 pub use int_arith::{IntArith, Overflow};
 pub use int_kernels::{IntDatapath, IntOperand, IntOutput};
-pub use memory::{MemoryModel, Tile, Traffic};
+pub use memory::{LevelBytes, MemoryModel, Tile, Traffic, memory_bytes};
 pub use order::AccumulationOrder;
 pub use shape::{Conv2dShape, GemmShape};

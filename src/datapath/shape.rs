@@ -45,10 +45,13 @@ impl GemmShape {
         Ok(Self { m, n, k })
     }
 
-    /// Multiply-accumulates in the product: `M · N · K`.
+    /// Multiply-accumulates in the product: `M · N · K` (saturating at `u64::MAX` for a
+    /// hand-built shape that [`GemmShape::new`] would reject).
     #[must_use]
     pub fn macs(&self) -> u64 {
-        self.m as u64 * self.n as u64 * self.k as u64
+        (self.m as u64)
+            .saturating_mul(self.n as u64)
+            .saturating_mul(self.k as u64)
     }
 
     /// Checks the operand slices against the shape.
@@ -283,14 +286,29 @@ impl Conv2dShape {
                 x.checked_mul(oh as u64)?.checked_mul(ow as u64)
             })
             .ok_or_else(|| Error::Shape("conv2d has more than 2^64 MACs".into()))?;
+        let fits = |dims: &[usize]| {
+            dims.iter()
+                .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+                .is_some()
+        };
+        if !fits(&[self.batch, self.in_channels, self.in_height, self.in_width])
+            || !fits(&[self.out_channels, self.reduction_len()])
+        {
+            return Err(Error::Shape("conv2d tensor sizes overflow usize".into()));
+        }
         Ok(())
     }
 
-    /// Output height and width.
+    /// Output height and width (0 for a shape that fails [`Conv2dShape::validate`]).
     #[must_use]
     pub fn output_hw(&self) -> (usize, usize) {
+        // Saturating and checked so that a hand-built invalid shape gives 0, not a panic.
         let out = |input: usize, k: usize, s: usize, p: usize, d: usize| {
-            (input + 2 * p - (d * (k - 1) + 1)) / s + 1
+            let span = d.saturating_mul(k.saturating_sub(1)).saturating_add(1);
+            input
+                .saturating_add(p.saturating_mul(2))
+                .checked_sub(span)
+                .map_or(0, |x| x / s.max(1) + 1)
         };
         (
             out(
@@ -332,7 +350,7 @@ impl Conv2dShape {
     /// Length of each output's reduction: `(C/groups)·KH·KW`.
     #[must_use]
     pub fn reduction_len(&self) -> usize {
-        self.in_channels / self.groups * self.kernel_height * self.kernel_width
+        self.in_channels / self.groups.max(1) * self.kernel_height * self.kernel_width
     }
 
     /// Multiply-accumulates, padded taps included: `N·O·OH·OW·(C/groups)·KH·KW`.
@@ -349,7 +367,7 @@ impl Conv2dShape {
         (
             self.groups,
             GemmShape {
-                m: self.out_channels / self.groups,
+                m: self.out_channels / self.groups.max(1),
                 n: self.batch * oh * ow,
                 k: self.reduction_len(),
             },
@@ -425,6 +443,19 @@ pub(crate) fn im2col<T: Copy>(s: &Conv2dShape, input: &[T], g: usize, zero: T) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_built_invalid_shapes_do_not_panic() {
+        let mut s = Conv2dShape::new(1, 4, 7, 9, 2, 3, 3).unwrap();
+        s.stride = (0, 0);
+        s.groups = 0;
+        s.kernel_height = 100;
+        assert_eq!(s.output_hw().0, 0);
+        assert!(s.validate().is_err());
+        let _ = (s.macs(), s.gemm_view(), s.output_len());
+        let e = Conv2dShape::new(usize::MAX / 2, 4, 7, 9, 2, 3, 3).unwrap_err();
+        assert!(e.to_string().starts_with("shape error: conv2d"), "{e}");
+    }
 
     #[test]
     fn output_size_formula() {
