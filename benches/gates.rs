@@ -10,7 +10,7 @@ use arithsim::gates::{BatchOutput, Netlist, Simulator};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Words per wire per batch for the bit-sliced benches.
-const WORDS: usize = 64;
+const WORDS: usize = 128;
 
 fn xorshift(x: &mut u64) -> u64 {
     *x ^= *x << 13;
@@ -43,6 +43,19 @@ fn sliced(c: &mut Criterion) {
                 sim.eval();
                 black_box(
                     sim.wire_words(net.output("cout").unwrap().wires()[0])
+                        .unwrap()[0],
+                );
+            });
+        });
+        let mut unfused = Simulator::new(&net, WORDS).unwrap();
+        unfused.set_fused(false);
+        random_inputs(&net, &mut unfused);
+        g.bench_function("simulator, cells expanded (not fused)", |b| {
+            b.iter(|| {
+                unfused.eval();
+                black_box(
+                    unfused
+                        .wire_words(net.output("cout").unwrap().wires()[0])
                         .unwrap()[0],
                 );
             });

@@ -16,7 +16,7 @@
 //! library's corner voltage is used throughout; [`GateCost::energy_pj_at`] rescales by
 //! `(V / V_lib)²`. Derivation and caveats: `docs/cost-model.md`.
 
-use crate::gates::{CellLibrary, Netlist, Operand, Simulator};
+use crate::gates::{Activity, CellLibrary, Netlist, Operand, Simulator};
 use crate::{Error, Result};
 
 /// Area, energy per operation and delay of one circuit under one cell library.
@@ -107,16 +107,43 @@ pub fn gate_cost_with<T: Operand>(
     let act = sim
         .activity()
         .ok_or_else(|| Error::Unsupported("simulator activity was not recorded".into()))?;
-    let transitions = act.transitions.max(1);
+    gate_cost_from_activity(net, lib, act)
+}
+
+/// Gate-derived cost of `net` from switching activity the caller recorded (for sequential
+/// circuits stepped clock by clock, such as a MAC with its accumulator register).
+///
+/// # Errors
+///
+/// [`Error::Shape`] when the activity has one count per wire of another netlist;
+/// [`Error::InvalidParameter`] when it observed no transition.
+pub fn gate_cost_from_activity(
+    net: &Netlist,
+    lib: &CellLibrary,
+    act: &Activity,
+) -> Result<GateCost> {
+    if act.toggles.len() != net.wire_count() {
+        return Err(Error::Shape(format!(
+            "activity has {} wire counts but the netlist has {} wires",
+            act.toggles.len(),
+            net.wire_count()
+        )));
+    }
+    if act.transitions == 0 {
+        return Err(Error::param(
+            "activity",
+            "0 transitions",
+            "nothing was observed",
+        ));
+    }
+    let transitions = act.transitions;
     let loads = net.wire_loads_ff(lib);
     let instances = net.instances();
-    let mut internal_fj = 0.0;
-    for x in &instances {
-        let e = lib.cell(x.cell).internal_energy_fj;
-        for &o in &x.outputs {
-            internal_fj += e * act.toggles[o as usize] as f64;
-        }
-    }
+    let internal_fj: f64 = instances
+        .iter()
+        .zip(act.instance_toggles(&instances))
+        .map(|(x, t)| lib.cell(x.cell).internal_energy_fj * t as f64)
+        .sum();
     let switching_fj: f64 = act
         .toggles
         .iter()
@@ -241,12 +268,33 @@ mod tests {
         let y = b.not(x[0]);
         b.output("y", &[y]).unwrap();
         let net = b.finish().unwrap();
-        let e = gate_cost_with(&net, &CellLibrary::nangate45(), &[("x", &[0u64; 100][..])])
-            .unwrap_err();
+        let lib = CellLibrary::nangate45();
+        let e = gate_cost_with(&net, &lib, &[("x", &[0u64; 100][..])]).unwrap_err();
         assert_eq!(
             e.to_string(),
             "invalid operand stream length 100: need at least 128 operands (two per lane) to \
              observe transitions"
+        );
+        let none = Activity {
+            toggles: vec![0; net.wire_count()],
+            transitions: 0,
+        };
+        let e = gate_cost_from_activity(&net, &lib, &none).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid activity 0 transitions: nothing was observed"
+        );
+        let wrong = Activity {
+            toggles: vec![0; 1],
+            transitions: 5,
+        };
+        let e = gate_cost_from_activity(&net, &lib, &wrong).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "shape error: activity has 1 wire counts but the netlist has {} wires",
+                net.wire_count()
+            )
         );
     }
 }

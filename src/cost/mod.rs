@@ -24,7 +24,9 @@ mod table;
 mod tally;
 
 pub use estimate::{AreaEstimate, Design, Estimate, EstimateLine};
-pub use gate_cost::{GateCost, SplitMix64, gate_cost_random, gate_cost_with};
+pub use gate_cost::{
+    GateCost, SplitMix64, gate_cost_from_activity, gate_cost_random, gate_cost_with,
+};
 pub use horowitz::HOROWITZ_SOURCE;
 pub use io::TableFormat;
 pub use op::{FloatKind, MemLevel, NumKind, OpKind};

@@ -128,7 +128,7 @@ impl fmt::Display for FloatKind {
 impl FromStr for FloatKind {
     type Err = Error;
 
-    /// Parses a known name ("FP16", "bf16", "FP8 E4M3", "fp8-e5m2") or "E<exp>M<man>".
+    /// Parses a known name ("FP16", "bf16", "FP8 E4M3", "fp8-e5m2") or `E<exp>M<man>`.
     fn from_str(s: &str) -> Result<Self> {
         let norm: String = s
             .trim()

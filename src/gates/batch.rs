@@ -10,6 +10,10 @@ use super::netlist::Netlist;
 use super::sim::Simulator;
 use crate::{Error, Result};
 
+/// Ports of at most this many bits (per 64-bit half) are gathered bit by bit instead of
+/// transposed.
+const NARROW: usize = 4;
+
 /// Transposes a 64×64 bit matrix in place: afterwards bit `j` of `m[i]` is what bit `i` of
 /// `m[j]` was.
 pub fn transpose64(m: &mut [u64; 64]) {
@@ -217,9 +221,22 @@ impl Simulator<'_> {
                         if bits == 0 {
                             break;
                         }
+                        let part = |v: &T| if half == 0 { v.lo() } else { v.hi() };
+                        if bits <= NARROW {
+                            // a few bits: gathering them directly beats a full transpose
+                            for (j, wire) in p.wires[64 * half..64 * half + bits].iter().enumerate()
+                            {
+                                let word = lanes
+                                    .iter()
+                                    .enumerate()
+                                    .fold(0u64, |m, (l, v)| m | ((part(v) >> j & 1) << l));
+                                self.values[wire.index() * w + t] = word;
+                            }
+                            continue;
+                        }
                         m.fill(0);
                         for (slot, v) in m.iter_mut().zip(lanes) {
-                            *slot = if half == 0 { v.lo() } else { v.hi() };
+                            *slot = part(v);
                         }
                         transpose64(&mut m);
                         for (j, wire) in p.wires[64 * half..64 * half + bits].iter().enumerate() {
@@ -243,6 +260,17 @@ impl Simulator<'_> {
                         let bits = p.wires.len().saturating_sub(64 * half).min(64);
                         if bits == 0 {
                             break;
+                        }
+                        if bits <= NARROW {
+                            for (j, wire) in p.wires[64 * half..64 * half + bits].iter().enumerate()
+                            {
+                                let word = self.values[wire.index() * w + t];
+                                let shift = 64 * half + j;
+                                for (l, d) in dst[t * 64..t * 64 + lanes].iter_mut().enumerate() {
+                                    *d |= u128::from(word >> l & 1) << shift;
+                                }
+                            }
+                            continue;
                         }
                         m.fill(0);
                         for (j, wire) in p.wires[64 * half..64 * half + bits].iter().enumerate() {

@@ -40,7 +40,7 @@ static NEXT_OWNER: AtomicU32 = AtomicU32::new(1);
 #[derive(Debug)]
 pub struct Builder {
     owner: u32,
-    nodes: Vec<Node>,
+    pub(super) nodes: Vec<Node>,
     inputs: Vec<Port>,
     outputs: Vec<Port>,
     cells: Vec<CellRecord>,
@@ -138,7 +138,7 @@ impl Builder {
     }
 
     /// Checks `w` belongs here; on failure keeps the first error and returns the 0 wire.
-    fn chk(&mut self, w: Wire) -> u32 {
+    pub(super) fn chk(&mut self, w: Wire) -> u32 {
         if w.owner == self.owner && (w.id as usize) < self.nodes.len() {
             w.id
         } else {
@@ -375,9 +375,13 @@ impl Builder {
         }
     }
 
-    // --- recorded cells --------------------------------------------------------------------
-
-    fn record(&mut self, kind: CellKind, first: u32, inputs: Vec<u32>, outputs: Vec<u32>) {
+    pub(super) fn record(
+        &mut self,
+        kind: CellKind,
+        first: u32,
+        inputs: Vec<u32>,
+        outputs: Vec<u32>,
+    ) {
         let end = self.nodes.len() as u32;
         self.cells.push(CellRecord {
             kind,
@@ -386,95 +390,6 @@ impl Builder {
             inputs,
             outputs,
         });
-    }
-
-    /// Half adder: returns `(sum, carry) = (a ^ b, a & b)`, recorded as a
-    /// [`CellKind::HalfAdder`] unless constant folding removes its gates.
-    pub fn half_adder(&mut self, a: Wire, b: Wire) -> (Wire, Wire) {
-        let first = self.nodes.len() as u32;
-        let s = self.xor(a, b);
-        let c = self.and(a, b);
-        if self.nodes.len() as u32 == first + 2 {
-            self.record(
-                CellKind::HalfAdder,
-                first,
-                vec![a.id, b.id],
-                vec![s.id, c.id],
-            );
-        }
-        (s, c)
-    }
-
-    /// Full adder: returns `(sum, carry)` with `sum = a ^ b ^ ci` and
-    /// `carry = (a & b) | ((a ^ b) & ci)` (2 XOR + 2 AND + 1 OR), recorded as a
-    /// [`CellKind::FullAdder`]. With a constant-0 input it is a half adder; with a constant-1
-    /// input it folds to XNOR and OR gates (no cell).
-    pub fn full_adder(&mut self, a: Wire, b: Wire, ci: Wire) -> (Wire, Wire) {
-        let (s, co, _) = self.full_adder_with_propagate(a, b, ci);
-        (s, co)
-    }
-
-    /// [`Builder::full_adder`] that also returns its internal propagate `a ^ b` (shared by
-    /// carry-skip logic, as in a real skip adder).
-    pub fn full_adder_with_propagate(&mut self, a: Wire, b: Wire, ci: Wire) -> (Wire, Wire, Wire) {
-        let (ia, ib, ic) = (self.chk(a), self.chk(b), self.chk(ci));
-        if ic == 0 {
-            let (s, c) = self.half_adder(a, b);
-            return (s, c, s);
-        }
-        if ia == 0 {
-            let (s, c) = self.half_adder(b, ci);
-            return (s, c, b);
-        }
-        if ib == 0 {
-            let (s, c) = self.half_adder(a, ci);
-            return (s, c, a);
-        }
-        let first = self.nodes.len() as u32;
-        let p = self.xor(a, b);
-        let s = self.xor(p, ci);
-        let g = self.and(a, b);
-        let t = self.and(p, ci);
-        let co = self.or(g, t);
-        if self.nodes.len() as u32 == first + 5 {
-            self.record(
-                CellKind::FullAdder,
-                first,
-                vec![ia, ib, ic],
-                vec![s.id, co.id],
-            );
-        }
-        (s, co, p)
-    }
-
-    /// Parallel-prefix black cell: `(G, P) = (gh | (ph & gl), ph & pl)`.
-    pub fn prefix_black(&mut self, gh: Wire, ph: Wire, gl: Wire, pl: Wire) -> (Wire, Wire) {
-        let first = self.nodes.len() as u32;
-        let t = self.and(ph, gl);
-        let g = self.or(gh, t);
-        let p = self.and(ph, pl);
-        if self.nodes.len() as u32 == first + 3 {
-            let ins = vec![gh.id, ph.id, gl.id, pl.id];
-            self.record(CellKind::PrefixBlack, first, ins, vec![g.id, p.id]);
-        }
-        (g, p)
-    }
-
-    /// Parallel-prefix gray cell: `G = gh | (ph & gl)` (used where the group reaches bit 0,
-    /// so its propagate is never needed).
-    pub fn prefix_gray(&mut self, gh: Wire, ph: Wire, gl: Wire) -> Wire {
-        let first = self.nodes.len() as u32;
-        let t = self.and(ph, gl);
-        let g = self.or(gh, t);
-        if self.nodes.len() as u32 == first + 2 {
-            self.record(
-                CellKind::PrefixGray,
-                first,
-                vec![gh.id, ph.id, gl.id],
-                vec![g.id],
-            );
-        }
-        g
     }
 
     // --- labels ----------------------------------------------------------------------------

@@ -33,6 +33,7 @@
 mod batch;
 mod builder;
 mod cells;
+mod composite;
 mod netlist;
 mod program;
 mod sim;

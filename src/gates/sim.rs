@@ -55,6 +55,16 @@ impl Activity {
         }
     }
 
+    /// Output toggles of each library-cell instance (see [`Netlist::instances`]): the sum
+    /// over the instance's output wires, for energy = toggles × (internal energy + ½·C·V²).
+    #[must_use]
+    pub fn instance_toggles(&self, instances: &[super::timing::Instance]) -> Vec<u64> {
+        instances
+            .iter()
+            .map(|x| x.outputs.iter().map(|&o| self.toggles[o as usize]).sum())
+            .collect()
+    }
+
     /// Toggles of each recorded cell of `net` (the sum over the cell's output wires),
     /// in the order of [`Netlist::cells`].
     #[must_use]

@@ -148,6 +148,38 @@ impl Netlist {
         d
     }
 
+    /// The largest number of recorded cells of the given kinds on any path (for example the
+    /// number of prefix levels a carry crosses, with `[PrefixBlack, PrefixGray]`).
+    #[must_use]
+    pub fn cell_depth(&self, kinds: &[CellKind]) -> u32 {
+        let mut d = vec![0u32; self.nodes.len()];
+        let mut cells = self
+            .cells
+            .iter()
+            .filter(|c| kinds.contains(&c.kind))
+            .peekable();
+        let mut i = 0;
+        while i < self.nodes.len() {
+            if let Some(c) = cells.peek()
+                && c.first as usize == i
+            {
+                let v = 1 + c.inputs.iter().map(|&x| d[x as usize]).max().unwrap_or(0);
+                d[c.first as usize..c.end as usize].fill(v);
+                i = c.end as usize;
+                cells.next();
+                continue;
+            }
+            d[i] = self.nodes[i]
+                .inputs()
+                .iter()
+                .map(|&x| d[x as usize])
+                .max()
+                .unwrap_or(0);
+            i += 1;
+        }
+        self.sinks().map(|w| d[w.index()]).max().unwrap_or(0)
+    }
+
     /// The wires where paths end: output port bits and register `D` inputs.
     pub(crate) fn sinks(&self) -> impl Iterator<Item = Wire> + '_ {
         self.outputs

@@ -7,7 +7,13 @@
 //! AND tree per product term and a balanced OR tree over the terms. The groups' `(G, P)`
 //! are the items of the next level, until one group remains, whose unit takes the adder's
 //! carry-in. So carries reach every bit through `ceil(log_block N)` levels of units, not a
-//! ripple of blocks.
+//! ripple of blocks. A constant-0 carry-in drops the `c_0` product terms.
+//!
+//! Gate count (two-input gates, `T(k) = k(k-1)/2`): a unit's group `(G, P)` costs
+//! `T(k) + 2(k - 1)`; its internal carries cost `sum_{i=1}^{k-1} (T(i) + 2i)` with a live
+//! carry-in (`T(i) + i - 1` with carry-in 0); the top unit's carry-out costs `T(k) + 2k`
+//! (`T(k) + k - 1`). Add `2N` for the bits' `g`, `p` and `N` sum XORs (`N - 1` without
+//! carry-in). `tests/adder_structure.rs` checks this recurrence against the netlists.
 
 use crate::gates::{Builder, Wire};
 
@@ -37,9 +43,11 @@ fn unit_carries(b: &mut Builder, g: &[Wire], p: &[Wire], c0: Wire) -> Vec<Wire> 
                     b.and_all(&f)
                 })
                 .collect();
-            let mut f = p[..i].to_vec();
-            f.push(c0);
-            terms.push(b.and_all(&f));
+            if b.const_value(c0) != Some(false) {
+                let mut f = p[..i].to_vec();
+                f.push(c0);
+                terms.push(b.and_all(&f));
+            }
             b.or_all(&terms)
         })
         .collect()
@@ -59,9 +67,11 @@ fn carries(b: &mut Builder, g: &[Wire], p: &[Wire], cin: Wire, block: usize) -> 
                 b.and_all(&f)
             })
             .collect();
-        let mut f = p.to_vec();
-        f.push(cin);
-        terms.push(b.and_all(&f));
+        if b.const_value(cin) != Some(false) {
+            let mut f = p.to_vec();
+            f.push(cin);
+            terms.push(b.and_all(&f));
+        }
         c.push(b.or_all(&terms));
         return c;
     }

@@ -4,7 +4,7 @@ use crate::gates::{Builder, Wire};
 
 /// A chain of full adders. Without carry-in (constant 0) bit 0 folds to a half adder, so the
 /// adder has `5N - 3` gates and depth `2N - 1`; with carry-in, `5N` gates and depth `2N + 1`
-/// (sum N-1 at `2N`, carry-out at `2N + 1`... measured in the tests).
+/// (the carry-out; the top sum bit is at `2N`).
 pub(super) fn build_ripple(
     b: &mut Builder,
     x: &[Wire],
@@ -46,6 +46,11 @@ pub(super) fn build_carry_skip(
             rc = ci;
         }
         b.pop_label();
+        if b.const_value(c).is_some() {
+            // a constant carry-in (the first block without carry-in): nothing to bypass
+            c = rc;
+            continue;
+        }
         b.push_label("skip");
         let p = b.and_all(&props);
         let skip = b.and(p, c);

@@ -106,7 +106,7 @@ pub(super) fn text(r: &Report) -> String {
             "-".repeat(s.title.chars().count())
         );
         for n in &s.notes {
-            out.push_str(&wrap(n, 100));
+            out.push_str(&wrap(n, 110));
             out.push('\n');
         }
         out.push('\n');

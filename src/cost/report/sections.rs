@@ -73,7 +73,7 @@ impl FsdParams {
 /// One MAC type in the FSD array.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FsdRow {
-    /// "INT8 MAC (8-bit mult + 32-bit add)".
+    /// "INT8 MAC", "FP16 MAC", "FP32 MAC".
     pub mac: String,
     /// Energy per MAC, pJ.
     pub energy_per_mac_pj: Span,
@@ -89,6 +89,9 @@ pub struct FsdRow {
     pub array_area_mm2: Option<f64>,
     /// The table it was priced with ("Horowitz ... (45 nm, 0.9 V)" or a scaled copy).
     pub table: String,
+    /// Node and voltage, and whether they are the table's or scaled ("45 nm, 0.9 V (table)",
+    /// "14 nm, 0.8 V (scaled)").
+    pub technology: String,
 }
 
 /// Section 5's figures.
@@ -176,7 +179,12 @@ fn table_section(table: &CostTable) -> Section {
         }
     }
     let mut notes = vec![format!("Table: {}.", table.name())];
-    notes.extend(sources.iter().map(|s| format!("Source: {s}.")));
+    notes.extend(
+        sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("[{}] {s}", i + 1)),
+    );
     if table.rows().iter().any(|r| r.scaled.is_some()) {
         notes.push("Rows marked [scaled ...] were moved to another node by the stated factors; they are not published figures.".into());
     }
@@ -201,7 +209,13 @@ fn table_section(table: &CostTable) -> Section {
                     Cell::opt(r.area_um2),
                     Cell::Num(r.node_nm),
                     Cell::Num(r.voltage_v),
-                    Cell::text(&r.source),
+                    Cell::text(format!(
+                        "[{}]",
+                        sources
+                            .iter()
+                            .position(|s| *s == r.source)
+                            .map_or(0, |i| i + 1)
+                    )),
                 ]
             })
             .collect(),
@@ -544,9 +558,9 @@ fn fsd(table: &CostTable, p: FsdParams) -> Result<FsdFigures> {
     let hz = p.clock_ghz * 1e9;
     let tops = macs as f64 * f64::from(p.ops_per_mac) * hz / 1e12;
     let mut rows = Vec::new();
-    let mut add_rows = |t: &CostTable| -> Result<()> {
+    let mut add_rows = |t: &CostTable, technology: String| -> Result<()> {
         let units: [(&str, Vec<OpKind>); 3] = [
-            ("INT8 MAC (8-bit mult + 32-bit add)", INT8_MAC.to_vec()),
+            ("INT8 MAC", INT8_MAC.to_vec()),
             ("FP16 MAC", fp_mac(FloatKind::FP16).to_vec()),
             ("FP32 MAC", fp_mac(FloatKind::FP32).to_vec()),
         ];
@@ -564,14 +578,22 @@ fn fsd(table: &CostTable, p: FsdParams) -> Result<FsdFigures> {
                 vs_int8: power.ratio(base),
                 array_area_mm2: area.map(|a| a * macs as f64 * 1e-6),
                 table: t.name().to_string(),
+                technology: technology.clone(),
             });
         }
         Ok(())
     };
-    add_rows(table)?;
+    let here = match table.price(INT8_MAC[0]) {
+        Ok(p) => format!("{} nm, {} V (table)", p.node_nm, p.voltage_v),
+        Err(_) => "table".to_string(),
+    };
+    add_rows(table, here)?;
     // The FSD chip is 14 nm: the same arrays scaled, labelled, when the table's node allows.
     if let Ok(t14) = table.scaled(FSD_NODE_NM, FSD_VOLTAGE_V, Flavor::HighPerformance) {
-        add_rows(&t14)?;
+        add_rows(
+            &t14,
+            format!("{FSD_NODE_NM} nm, {FSD_VOLTAGE_V} V (scaled)"),
+        )?;
     }
     Ok(FsdFigures {
         params: p,
@@ -607,7 +629,8 @@ fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
         ),
         format!(
             "Power is the MAC array alone at full rate (no memory, no control): MACs x clock x \
-             energy per MAC, with the energy from the table \"{}\".",
+             energy per MAC, with the energy from the table \"{}\". An INT8 MAC is an 8-bit \
+             mult + a 32-bit add; an FP16 or FP32 MAC is a mult + an add of that format.",
             table.name()
         ),
         "Source: Tesla FSD computer, Hot Chips 2019 (96 x 96 INT8 multipliers, 32-bit accumulators, 2 GHz, two NPUs).".into(),
@@ -625,7 +648,7 @@ fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
     }
     let columns = [
         "MAC array",
-        "priced with",
+        "technology",
         "energy/MAC (pJ)",
         "power per NPU (W)",
         "power, all NPUs (W)",
@@ -639,7 +662,7 @@ fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
         if r.table == table.name() {
             r.mac.clone()
         } else {
-            format!("{} (scaled to {FSD_NODE_NM} nm)", r.mac)
+            format!("{}, {FSD_NODE_NM} nm (scaled)", r.mac)
         }
     };
     let rows = f
@@ -648,7 +671,7 @@ fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
         .map(|r| {
             vec![
                 Cell::text(label(r)),
-                Cell::text(&r.table),
+                Cell::text(&r.technology),
                 Cell::Span(r.energy_per_mac_pj),
                 Cell::Span(r.power_per_npu_w),
                 Cell::Span(r.power_chip_w),

@@ -1,0 +1,74 @@
+//! The classic adder area-delay trade-off table: for N = 8, 16, 32, 64, every adder's gates,
+//! recorded cells, depth in unit gate delays, path delay and area under the NanGate 45 nm
+//! library, and the mean number of wire toggles per addition on random operands.
+//!
+//! Run: `cargo run --release --example adders`. Add `markdown` for a Markdown table.
+
+use arithsim::circuits::adders::{AdderKind, adder};
+use arithsim::gates::{BatchOutput, CellLibrary, Simulator};
+
+fn main() -> Result<(), arithsim::Error> {
+    let markdown = std::env::args().any(|a| a == "markdown");
+    let lib = CellLibrary::nangate45();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let vectors = 64 * 256;
+    if markdown {
+        println!("| N | adder | gates | cells | depth | delay (ns) | area (µm²) | toggles/add |");
+        println!("|---:|---|---:|---:|---:|---:|---:|---:|");
+    }
+    for n in [8u32, 16, 32, 64] {
+        let mask = if n == 64 { u64::MAX } else { (1 << n) - 1 };
+        let a: Vec<u64> = (0..vectors).map(|_| next() & mask).collect();
+        let b: Vec<u64> = (0..vectors).map(|_| next() & mask).collect();
+        let c: Vec<u64> = (0..vectors).map(|_| next() & 1).collect();
+        if !markdown {
+            println!("\nN = {n}");
+            println!(
+                "{:<18} {:>6} {:>6} {:>6} {:>10} {:>11} {:>12}",
+                "adder", "gates", "cells", "depth", "delay ns", "area um^2", "toggles/add"
+            );
+        }
+        for kind in AdderKind::ALL {
+            let net = adder(kind, n)?;
+            let s = net.stats();
+            let mut sim = Simulator::new(&net, 64)?;
+            sim.set_activity(true);
+            let mut out = BatchOutput::default();
+            sim.run(&[("a", &a), ("b", &b), ("cin", &c)], &mut out)?;
+            // the circuit must be right before its figures mean anything
+            for i in 0..vectors {
+                let want = u128::from(a[i]) + u128::from(b[i]) + u128::from(c[i]);
+                assert_eq!(out.get("sum")?[i], want & u128::from(mask));
+                assert_eq!(out.get("cout")?[i], want >> n);
+            }
+            let act = sim.activity().expect("activity is on");
+            let row = (
+                kind.name(),
+                s.gates,
+                s.total_cells(),
+                s.depth,
+                net.timing(&lib).delay_ns,
+                net.area_um2(&lib),
+                act.mean_per_transition(),
+            );
+            if markdown {
+                println!(
+                    "| {n} | {} | {} | {} | {} | {:.3} | {:.1} | {:.1} |",
+                    row.0, row.1, row.2, row.3, row.4, row.5, row.6
+                );
+            } else {
+                println!(
+                    "{:<18} {:>6} {:>6} {:>6} {:>10.3} {:>11.1} {:>12.1}",
+                    row.0, row.1, row.2, row.3, row.4, row.5, row.6
+                );
+            }
+        }
+    }
+    Ok(())
+}
