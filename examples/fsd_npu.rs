@@ -1,0 +1,247 @@
+//! ResNet-50 v1.5 (224 × 224, batch 1) on the Tesla FSD NPU model: MACs, cycles,
+//! utilization, frames per second, energy per frame (compute vs SRAM vs DRAM) and TOPS/W,
+//! for INT8 (the real chip) against FP16 and FP32 MACs on the same array.
+//!
+//! Energy comes from the embedded Horowitz 45 nm table; the DRAM read is a 1.3–2.6 nJ range,
+//! so energy and TOPS/W print as ranges and the chart draws midpoints.
+//!
+//! Run: `cargo run --release --example fsd_npu [output-dir]` (default `target/reports`);
+//! writes `fsd_npu_energy.svg` there.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use arithsim::accel::{
+    Dataflow, EnergyBreakdown, MacArithmetic, MacArray, Network, NetworkMapping, fsd_npu,
+    map_network,
+};
+use arithsim::cost::{CostTable, Span};
+use plotters::prelude::*;
+
+struct Row {
+    label: String,
+    array: MacArray,
+    mapping: NetworkMapping,
+    energy: EnergyBreakdown,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out_dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/reports"));
+    std::fs::create_dir_all(&out_dir)?;
+    let table = CostTable::horowitz_45nm();
+    let net = Network::resnet50_v1_5(1)?;
+    let npu = fsd_npu();
+
+    println!("{} on {}", net.name, npu.name);
+    println!(
+        "  {} x {} MACs at {} GHz: peak {:.2} TOPS per NPU, {:.1} TOPS per chip ({} NPUs)",
+        npu.rows,
+        npu.cols,
+        npu.clock_hz / 1e9,
+        npu.peak_tops(),
+        npu.chip_peak_tops(),
+        npu.arrays_per_chip
+    );
+    println!(
+        "  SRAM {} MiB ({} B activations + {} B weights per cycle), DRAM {:.1} GB/s",
+        npu.sram_bytes >> 20,
+        npu.act_bytes_per_cycle,
+        npu.weight_bytes_per_cycle,
+        npu.dram_bytes_per_s / 1e9
+    );
+    println!(
+        "  {} layers, {} MACs per frame, {:.1} M weights\n",
+        net.layers.len(),
+        net.macs(),
+        net.weight_elems() as f64 / 1e6
+    );
+
+    let t0 = Instant::now();
+    let mut rows = Vec::new();
+    for (label, arith) in [
+        ("INT8", MacArithmetic::INT8),
+        ("FP16", MacArithmetic::FP16),
+        ("FP32", MacArithmetic::FP32),
+    ] {
+        let array = npu.with_arithmetic(arith)?;
+        let mapping = map_network(&array, &net)?;
+        let energy = mapping.energy(&table)?;
+        rows.push(Row {
+            label: format!("{label} ({arith})"),
+            array,
+            mapping,
+            energy,
+        });
+    }
+    let map_time = t0.elapsed() / 3;
+
+    println!(
+        "{:<22} {:>10} {:>6} {:>8} {:>7} {:>16} {:>9} {:>9} {:>9} {:>13}",
+        "arithmetic",
+        "cycles",
+        "util",
+        "frames/s",
+        "TOPS",
+        "energy/frame mJ",
+        "compute",
+        "SRAM",
+        "DRAM",
+        "TOPS/W"
+    );
+    for r in &rows {
+        let (m, a, e) = (&r.mapping, &r.array, &r.energy);
+        let mj = |s: Span| format!("{:.2}", s.mid() / 1e9);
+        let total = e.total_pj();
+        let tw = e.tops_per_watt(m.macs());
+        println!(
+            "{:<22} {:>10} {:>5.1}% {:>8.0} {:>7.2} {:>16} {:>9} {:>9} {:>9} {:>13}",
+            r.label,
+            m.cycles(),
+            100.0 * m.utilization(a),
+            m.inferences_per_s(a),
+            m.achieved_tops(a),
+            format!("{:.2}-{:.2}", total.lo / 1e9, total.hi / 1e9),
+            mj(e.compute_pj),
+            mj(e.sram_pj),
+            mj(e.dram_pj),
+            format!("{:.2}-{:.2}", tw.lo, tw.hi),
+        );
+    }
+    let int8 = &rows[0];
+    println!(
+        "\nMAC energy (45 nm table): INT8 {:.2} pJ, FP16->FP32 {:.2} pJ, FP32 {:.2} pJ; \
+         FP32/INT8 energy per frame: {:.1}x",
+        rows[0].array.mac_energy_pj(&table)?.lo,
+        rows[1].array.mac_energy_pj(&table)?.lo,
+        rows[2].array.mac_energy_pj(&table)?.lo,
+        rows[2].energy.total_pj().mid() / int8.energy.total_pj().mid()
+    );
+    println!(
+        "INT8: memory is {:.0}% of the energy per frame (midpoint); compute-only ceiling {:.1} TOPS/W",
+        100.0 * int8.energy.memory_fraction(),
+        int8.array.compute_tops_per_watt(&table)?.lo
+    );
+
+    // Where the INT8 cycles go: the slowest layers and what bounds them.
+    println!("\nINT8, the ten longest layers:");
+    println!(
+        "{:<22} {:>12} {:>9} {:>6} {:>14}",
+        "layer", "MACs", "cycles", "util", "bound"
+    );
+    let mut layers: Vec<_> = int8.mapping.layers.iter().collect();
+    layers.sort_by_key(|l| std::cmp::Reverse(l.cycles));
+    for l in layers.iter().take(10) {
+        println!(
+            "{:<22} {:>12} {:>9} {:>5.1}% {:>14}",
+            l.name,
+            l.macs,
+            l.cycles,
+            100.0 * l.utilization(&int8.array),
+            format!("{:?}", l.bound)
+        );
+    }
+
+    // Dataflow comparison and the small network.
+    let ws = npu.with_dataflow(Dataflow::WeightStationary);
+    let mws = map_network(&ws, &net)?;
+    println!(
+        "\nSame INT8 array, weight stationary: {} cycles ({:.0} frames/s, {:.1}% utilization)",
+        mws.cycles(),
+        mws.inferences_per_s(&ws),
+        100.0 * mws.utilization(&ws)
+    );
+    let lenet = Network::lenet5(1)?;
+    let ml = map_network(&npu, &lenet)?;
+    println!(
+        "{}: {} MACs, {} cycles, {:.2}% utilization (tiny layers leave the array idle)",
+        lenet.name,
+        lenet.macs(),
+        ml.cycles(),
+        100.0 * ml.utilization(&npu)
+    );
+    println!("\nmapping ResNet-50 onto the model took {map_time:?} per arithmetic");
+
+    let path = out_dir.join("fsd_npu_energy.svg");
+    chart(&path, &rows)?;
+    println!("chart: {}", path.display());
+    Ok(())
+}
+
+/// Picks one part of an energy breakdown, in pJ.
+type Part = fn(&EnergyBreakdown) -> f64;
+
+/// Stacked bars of energy per frame (midpoints): compute, SRAM, DRAM.
+fn chart(path: &std::path::Path, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+    let root = SVGBackend::new(path, (760, 480)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let max = rows
+        .iter()
+        .map(|r| r.energy.total_pj().mid() / 1e9)
+        .fold(0.0, f64::max)
+        * 1.15;
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| r.label.split(' ').next().unwrap_or("").to_string())
+        .collect();
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "ResNet-50 v1.5 on the FSD NPU model: energy per frame (45 nm)",
+            ("sans-serif", 18),
+        )
+        .margin(15)
+        .x_label_area_size(35)
+        .y_label_area_size(55)
+        .build_cartesian_2d(0.0..rows.len() as f64, 0.0..max)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(rows.len() * 2 + 1)
+        .x_label_formatter(&|x| {
+            let i = x.floor() as usize;
+            if (x - i as f64 - 0.5).abs() < 1e-9 && i < labels.len() {
+                labels[i].clone()
+            } else {
+                String::new()
+            }
+        })
+        .y_desc("mJ per frame (midpoint)")
+        .draw()?;
+    let parts: [(&str, RGBColor, Part); 3] = [
+        ("compute (MACs)", RGBColor(66, 133, 244), |e| {
+            e.compute_pj.mid()
+        }),
+        ("SRAM", RGBColor(251, 188, 5), |e| e.sram_pj.mid()),
+        ("DRAM", RGBColor(234, 67, 53), |e| e.dram_pj.mid()),
+    ];
+    let mut base = vec![0.0; rows.len()];
+    for (name, color, get) in parts {
+        let bars: Vec<_> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let h = get(&r.energy) / 1e9;
+                let rect = Rectangle::new(
+                    [(i as f64 + 0.2, base[i]), (i as f64 + 0.8, base[i] + h)],
+                    color.filled(),
+                );
+                base[i] += h;
+                rect
+            })
+            .collect();
+        chart
+            .draw_series(bars)?
+            .label(name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.8))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}

@@ -1,0 +1,402 @@
+//! The MAC-array accelerator description and the Tesla FSD NPU preset.
+
+use std::fmt;
+
+use crate::cost::{CostTable, FloatKind, OpKind, Span};
+use crate::datapath::{FloatArith, IntArith};
+use crate::{Error, Result};
+
+/// What one MAC of the array computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MacArithmetic {
+    /// `mul_bits × mul_bits` integer product added into an `acc_bits` accumulator.
+    Int {
+        /// Operand width.
+        mul_bits: u32,
+        /// Accumulator width.
+        acc_bits: u32,
+    },
+    /// A floating-point product in `mul` added into an `acc` accumulator (FP16 × FP16 → FP32
+    /// as tensor cores do).
+    Float {
+        /// Operand (multiply) format.
+        mul: FloatKind,
+        /// Accumulator format.
+        acc: FloatKind,
+    },
+}
+
+impl MacArithmetic {
+    /// INT8 × INT8 → INT32.
+    pub const INT8: MacArithmetic = MacArithmetic::Int {
+        mul_bits: 8,
+        acc_bits: 32,
+    };
+    /// FP16 × FP16 → FP32 accumulate.
+    pub const FP16: MacArithmetic = MacArithmetic::Float {
+        mul: FloatKind::FP16,
+        acc: FloatKind::FP32,
+    };
+    /// BF16 × BF16 → FP32 accumulate.
+    pub const BF16: MacArithmetic = MacArithmetic::Float {
+        mul: FloatKind::BF16,
+        acc: FloatKind::FP32,
+    };
+    /// FP32 × FP32 → FP32.
+    pub const FP32: MacArithmetic = MacArithmetic::Float {
+        mul: FloatKind::FP32,
+        acc: FloatKind::FP32,
+    };
+
+    /// Checks that the array model supports this arithmetic.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] for integer operands outside 1..=32 bits or an accumulator
+    /// narrower than the operands or wider than 64 bits; for float formats wider than 64 bits
+    /// or an accumulator narrower than the operands.
+    pub fn validate(&self) -> Result<()> {
+        match *self {
+            MacArithmetic::Int { mul_bits, acc_bits } => {
+                if !(1..=32).contains(&mul_bits) || acc_bits < mul_bits || acc_bits > 64 {
+                    return Err(Error::Unsupported(format!(
+                        "integer MAC with {mul_bits}-bit operands and {acc_bits}-bit \
+                         accumulator (operands 1..=32 bits, accumulator operand width..=64)"
+                    )));
+                }
+            }
+            MacArithmetic::Float { mul, acc } => {
+                if mul.width() > 64 || acc.width() > 64 || acc.width() < mul.width() {
+                    return Err(Error::Unsupported(format!(
+                        "float MAC {mul} x {mul} -> {acc} (formats up to 64 bits, accumulator \
+                         at least as wide as the operands)"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Operand width in bits.
+    pub fn operand_bits(&self) -> u32 {
+        match *self {
+            MacArithmetic::Int { mul_bits, .. } => mul_bits,
+            MacArithmetic::Float { mul, .. } => mul.width(),
+        }
+    }
+
+    /// Bytes one operand occupies on its own (rounded up to whole bytes; the mapping packs
+    /// sub-byte operands and counts traffic in bits).
+    pub fn operand_bytes(&self) -> u64 {
+        self.operand_bits().div_ceil(8) as u64
+    }
+
+    /// Accumulator width in bits.
+    pub fn acc_bits(&self) -> u32 {
+        match *self {
+            MacArithmetic::Int { acc_bits, .. } => acc_bits,
+            MacArithmetic::Float { acc, .. } => acc.width(),
+        }
+    }
+
+    /// The operations one MAC is counted as: an integer MAC is one
+    /// [`OpKind::IntMac`] (as the datapath counts it; Horowitz prices it as the multiply plus
+    /// the accumulator-width add); a float MAC is a multiply in the operand format plus an add
+    /// in the accumulator format.
+    pub fn mac_ops(&self) -> Vec<OpKind> {
+        match *self {
+            MacArithmetic::Int { mul_bits, acc_bits } => {
+                vec![OpKind::IntMac { mul_bits, acc_bits }]
+            }
+            MacArithmetic::Float { mul, acc } => {
+                vec![OpKind::FpMul { format: mul }, OpKind::FpAdd { format: acc }]
+            }
+        }
+    }
+
+    /// Energy of one MAC from `table` (e.g. 0.2 + 0.1 = 0.3 pJ for INT8 → INT32 and
+    /// 3.7 + 0.9 = 4.6 pJ for FP32 in Horowitz's 45 nm table).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] when the table cannot price an operation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::MacArithmetic;
+    /// use arithsim::cost::CostTable;
+    ///
+    /// let t = CostTable::horowitz_45nm();
+    /// assert!((MacArithmetic::INT8.mac_energy_pj(&t)?.lo - 0.3).abs() < 1e-12);
+    /// assert!((MacArithmetic::FP32.mac_energy_pj(&t)?.lo - 4.6).abs() < 1e-12);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn mac_energy_pj(&self, table: &CostTable) -> Result<Span> {
+        self.mac_ops()
+            .into_iter()
+            .map(|op| table.price(op).map(|p| p.energy_pj))
+            .sum()
+    }
+
+    /// Area of one MAC unit from `table` in µm² (`None` when a row has no area).
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::mac_energy_pj`].
+    pub fn mac_area_um2(&self, table: &CostTable) -> Result<Option<f64>> {
+        let mut total = Some(0.0);
+        for op in self.mac_ops() {
+            let a = table.price(op)?.area_um2;
+            total = total.zip(a).map(|(t, a)| t + a);
+        }
+        Ok(total)
+    }
+}
+
+impl From<IntArith> for MacArithmetic {
+    /// The MAC of an integer datapath configuration (signedness and overflow behaviour do not
+    /// change the model's cost).
+    fn from(a: IntArith) -> Self {
+        MacArithmetic::Int {
+            mul_bits: a.mul_bits,
+            acc_bits: a.acc_bits,
+        }
+    }
+}
+
+impl From<FloatArith> for MacArithmetic {
+    /// The MAC of a floating-point datapath configuration: multiply in its operand format,
+    /// add in its accumulator format.
+    fn from(a: FloatArith) -> Self {
+        MacArithmetic::Float {
+            mul: a.mul_kind(),
+            acc: a.acc_kind(),
+        }
+    }
+}
+
+impl fmt::Display for MacArithmetic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            MacArithmetic::Int { mul_bits, acc_bits } => {
+                write!(f, "INT{mul_bits} -> INT{acc_bits}")
+            }
+            MacArithmetic::Float { mul, acc } if mul == acc => write!(f, "{mul}"),
+            MacArithmetic::Float { mul, acc } => write!(f, "{mul} -> {acc}"),
+        }
+    }
+}
+
+/// How operands move through the array.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Dataflow {
+    /// Each MAC owns one output and accumulates the whole reduction in place; every cycle
+    /// one activation per row and one weight per column are broadcast (an outer product).
+    /// The Tesla FSD NPU works this way.
+    #[default]
+    OutputStationary,
+    /// Each MAC holds one weight; activation vectors stream through and partial sums flow
+    /// down the columns (a TPU-style systolic array). Reductions longer than the rows are
+    /// split, and partial sums go through SRAM.
+    WeightStationary,
+}
+
+impl fmt::Display for Dataflow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dataflow::OutputStationary => "output stationary",
+            Dataflow::WeightStationary => "weight stationary",
+        })
+    }
+}
+
+/// A MAC-array accelerator: `rows × cols` MACs, their arithmetic, clock, on-chip SRAM and its
+/// read ports, DRAM bandwidth, and dataflow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MacArray {
+    /// A name for reports.
+    pub name: String,
+    /// Rows of MACs (output pixels in output-stationary mode; reduction in weight-stationary).
+    pub rows: u32,
+    /// Columns of MACs (output channels).
+    pub cols: u32,
+    /// What each MAC computes.
+    pub arithmetic: MacArithmetic,
+    /// Clock frequency in Hz.
+    pub clock_hz: f64,
+    /// On-chip SRAM capacity in bytes.
+    pub sram_bytes: u64,
+    /// Size of one SRAM bank in bytes: what a read is priced as (reading a big SRAM costs
+    /// what reading one of its banks costs).
+    pub sram_bank_bytes: u64,
+    /// Activation bytes the SRAM delivers per cycle.
+    pub act_bytes_per_cycle: u32,
+    /// Weight bytes the SRAM delivers per cycle.
+    pub weight_bytes_per_cycle: u32,
+    /// Off-chip DRAM bandwidth in bytes per second.
+    pub dram_bytes_per_s: f64,
+    /// How operands move.
+    pub dataflow: Dataflow,
+    /// How many of these arrays the chip has (for chip-level peak figures).
+    pub arrays_per_chip: u32,
+}
+
+/// LPDDR4-4266 on a 128-bit bus: 4266 MT/s × 16 bytes = 68.256 GB/s.
+pub const LPDDR4_4266_X128_BYTES_PER_S: f64 = 4266e6 * 16.0;
+
+/// The Tesla FSD NPU (Hot Chips 2019): 96 × 96 INT8 MACs with 32-bit accumulators at 2 GHz,
+/// 32 MiB of SRAM delivering 256 bytes of activations and 128 bytes of weights per cycle,
+/// LPDDR4-4266 (128-bit, 68 GB/s) behind it, output-stationary, two NPUs per chip.
+///
+/// The SRAM is priced per 1 MiB bank (the largest size in Horowitz's table).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::accel::fsd_npu;
+///
+/// let npu = fsd_npu();
+/// assert_eq!(npu.peak_ops_per_s(), 96.0 * 96.0 * 2.0 * 2e9);
+/// assert!((npu.peak_tops() - 36.864).abs() < 1e-9);
+/// assert!((npu.chip_peak_tops() - 73.728).abs() < 1e-9);
+/// ```
+pub fn fsd_npu() -> MacArray {
+    MacArray {
+        name: "Tesla FSD NPU".into(),
+        rows: 96,
+        cols: 96,
+        arithmetic: MacArithmetic::INT8,
+        clock_hz: 2e9,
+        sram_bytes: 32 << 20,
+        sram_bank_bytes: 1 << 20,
+        act_bytes_per_cycle: 256,
+        weight_bytes_per_cycle: 128,
+        dram_bytes_per_s: LPDDR4_4266_X128_BYTES_PER_S,
+        dataflow: Dataflow::OutputStationary,
+        arrays_per_chip: 2,
+    }
+}
+
+impl MacArray {
+    /// The same array with another arithmetic (FP16 or FP32 MACs for comparison): SRAM ports,
+    /// clock and size unchanged, so wider operands take more cycles to deliver.
+    ///
+    /// # Errors
+    ///
+    /// As [`MacArithmetic::validate`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::{fsd_npu, MacArithmetic};
+    ///
+    /// let fp16 = fsd_npu().with_arithmetic(MacArithmetic::FP16).unwrap();
+    /// assert_eq!(fp16.arithmetic.operand_bytes(), 2);
+    /// ```
+    pub fn with_arithmetic(&self, arithmetic: MacArithmetic) -> Result<MacArray> {
+        arithmetic.validate()?;
+        let mut a = self.clone();
+        a.name = format!("{} ({arithmetic})", self.name);
+        a.arithmetic = arithmetic;
+        Ok(a)
+    }
+
+    /// The same array with another dataflow.
+    pub fn with_dataflow(&self, dataflow: Dataflow) -> MacArray {
+        let mut a = self.clone();
+        a.dataflow = dataflow;
+        a
+    }
+
+    /// Checks every parameter.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] for a zero size, clock, SRAM, bank or port width, or a
+    /// non-finite or non-positive clock or bandwidth; [`Error::Unsupported`] as
+    /// [`MacArithmetic::validate`].
+    pub fn validate(&self) -> Result<()> {
+        for (name, v) in [
+            ("rows", self.rows as u64),
+            ("cols", self.cols as u64),
+            ("sram bytes", self.sram_bytes),
+            ("sram bank bytes", self.sram_bank_bytes),
+            (
+                "activation bytes per cycle",
+                self.act_bytes_per_cycle as u64,
+            ),
+            ("weight bytes per cycle", self.weight_bytes_per_cycle as u64),
+            ("arrays per chip", self.arrays_per_chip as u64),
+        ] {
+            if v == 0 {
+                return Err(Error::param(name, v, "must be positive"));
+            }
+        }
+        for (name, v) in [
+            ("clock", self.clock_hz),
+            ("dram bandwidth", self.dram_bytes_per_s),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::param(name, v, "must be finite and positive"));
+            }
+        }
+        self.arithmetic.validate()
+    }
+
+    /// Number of MACs.
+    pub fn macs(&self) -> u64 {
+        self.rows as u64 * self.cols as u64
+    }
+
+    /// Peak operations per second of one array, counting a MAC as 2 operations.
+    pub fn peak_ops_per_s(&self) -> f64 {
+        2.0 * self.macs() as f64 * self.clock_hz
+    }
+
+    /// Peak tera-operations per second of one array (36.86 for the FSD NPU).
+    pub fn peak_tops(&self) -> f64 {
+        self.peak_ops_per_s() / 1e12
+    }
+
+    /// Peak TOPS of the whole chip (`arrays_per_chip` arrays; 73.7 for FSD).
+    pub fn chip_peak_tops(&self) -> f64 {
+        self.peak_tops() * self.arrays_per_chip as f64
+    }
+
+    /// Energy of one MAC of this array from `table` (see [`MacArithmetic::mac_energy_pj`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`MacArithmetic::mac_energy_pj`].
+    pub fn mac_energy_pj(&self, table: &CostTable) -> Result<Span> {
+        self.arithmetic.mac_energy_pj(table)
+    }
+
+    /// TOPS/W of the MACs alone (no memory): `2 / E_MAC[pJ]`, the ceiling that data movement
+    /// only lowers (6.7 for INT8 MACs in the 45 nm table).
+    ///
+    /// # Errors
+    ///
+    /// As [`MacArithmetic::mac_energy_pj`].
+    pub fn compute_tops_per_watt(&self, table: &CostTable) -> Result<Span> {
+        let e = self.mac_energy_pj(table)?;
+        Ok(Span::range(2.0 / e.hi, 2.0 / e.lo))
+    }
+
+    /// DRAM bytes per clock cycle.
+    pub fn dram_bytes_per_cycle(&self) -> f64 {
+        self.dram_bytes_per_s / self.clock_hz
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lpddr4_bandwidth_is_about_68_gb_per_s() {
+        assert_eq!(LPDDR4_4266_X128_BYTES_PER_S, 68_256_000_000.0);
+        assert!(fsd_npu().validate().is_ok());
+    }
+}

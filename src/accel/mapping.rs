@@ -1,0 +1,442 @@
+//! Mapping a GEMM (or a convolution's GEMM view) onto a [`MacArray`]: cycles, utilization,
+//! on-chip and off-chip traffic, and a [`Tally`] of what it did.
+//!
+//! # The model
+//!
+//! Closed-form, per layer (no simulation, so all of ResNet-50 maps in microseconds):
+//!
+//! A GEMM is seen in the array's orientation: `P` output pixels (activation vectors, the
+//! datapath's `N`), `K` the reduction, `C` output channels (the datapath's `M`).
+//!
+//! - **Output stationary**: the `P × C` output is cut into `rows × cols` tiles; a tile takes
+//!   `K` steps, each broadcasting `p_t` activations and `c_t` weights (an outer product). A
+//!   step takes `max(1, p_t·bytes / act_port, c_t·bytes / weight_port)` cycles, so operands
+//!   wider than the read ports slow the array down. Draining accumulators is assumed to
+//!   overlap the next tile (double-buffered accumulators). SRAM reads: `K·P·⌈C/cols⌉`
+//!   activations and `K·C·⌈P/rows⌉` weights.
+//! - **Weight stationary**: the `K × C` weights are cut into `rows × cols` tiles; each is
+//!   loaded through the weight port (not overlapped), then the `P` activation vectors stream
+//!   through plus a fill/drain of `k_t + c_t − 2` cycles. When `K > rows`, partial sums are
+//!   written to and read back from SRAM at accumulator width.
+//! - Operands of fewer than 8 bits are packed: traffic and port time are in bits / 8.
+//! - **Outputs** are written back to SRAM once, in the operand format (requantized or
+//!   rounded by the post-processing unit).
+//! - **DRAM**: every layer's weights are fetched once per inference (per batch); activations
+//!   stay on chip unless the layer's input, output and weights together exceed the SRAM, in
+//!   which case the input is read from and the output written to DRAM once. DRAM transfers
+//!   overlap compute (prefetching), so a layer takes `max(compute, DRAM)` cycles.
+//! - Idle (padding) MACs are clock-gated: energy counts only the real MACs.
+
+use super::array::{Dataflow, MacArray};
+use super::energy::EnergyBreakdown;
+use super::workload::{Layer, LayerKind, Network};
+use crate::cost::{CostTable, MemLevel, OpKind, Tally};
+use crate::datapath::GemmShape;
+use crate::{Error, Result};
+
+/// What limits a layer's speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bound {
+    /// The MACs are busy (possibly with padded tiles).
+    Compute,
+    /// The SRAM read ports cannot deliver operands as fast as the MACs consume them.
+    SramBandwidth,
+    /// DRAM transfers take longer than the computation.
+    Dram,
+}
+
+/// One layer mapped onto an array.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerMapping {
+    /// The layer's name.
+    pub name: String,
+    /// Multiply-accumulates performed.
+    pub macs: u64,
+    /// Array tiles (passes), over all groups.
+    pub tiles: u64,
+    /// Cycles the array needs for the arithmetic and its SRAM traffic.
+    pub compute_cycles: u64,
+    /// Cycles the DRAM transfers need.
+    pub dram_cycles: u64,
+    /// The layer's cycles: `max(compute, DRAM)`.
+    pub cycles: u64,
+    /// What sets `cycles`.
+    pub bound: Bound,
+    /// Activation bytes read from SRAM.
+    pub sram_act_read_bytes: u64,
+    /// Weight bytes read from SRAM.
+    pub sram_weight_read_bytes: u64,
+    /// Partial-sum bytes read from SRAM (weight stationary with `K > rows`).
+    pub sram_psum_read_bytes: u64,
+    /// Bytes written to SRAM (outputs and partial sums).
+    pub sram_write_bytes: u64,
+    /// Bytes read from DRAM.
+    pub dram_read_bytes: u64,
+    /// Bytes written to DRAM.
+    pub dram_write_bytes: u64,
+    /// The operations: MACs (see [`MacArithmetic::mac_ops`](super::MacArithmetic::mac_ops)),
+    /// SRAM and DRAM accesses in 64-bit words.
+    pub tally: Tally,
+}
+
+impl LayerMapping {
+    /// Fraction of MAC-cycles doing useful work: `macs / (cycles · rows · cols)`.
+    pub fn utilization(&self, array: &MacArray) -> f64 {
+        if self.cycles == 0 {
+            return 0.0;
+        }
+        self.macs as f64 / (self.cycles as f64 * array.macs() as f64)
+    }
+
+    /// Time in seconds.
+    pub fn seconds(&self, array: &MacArray) -> f64 {
+        self.cycles as f64 / array.clock_hz
+    }
+
+    /// Achieved tera-operations per second (2 per MAC).
+    pub fn achieved_tops(&self, array: &MacArray) -> f64 {
+        2.0 * self.macs as f64 / self.seconds(array) / 1e12
+    }
+
+    /// Energy from `table` (see [`EnergyBreakdown::from_table`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`EnergyBreakdown::from_table`].
+    pub fn energy(&self, table: &CostTable) -> Result<EnergyBreakdown> {
+        EnergyBreakdown::from_table(&self.tally, table)
+    }
+
+    /// All SRAM bytes read.
+    pub fn sram_read_bytes(&self) -> u64 {
+        self.sram_act_read_bytes + self.sram_weight_read_bytes + self.sram_psum_read_bytes
+    }
+}
+
+/// A whole network mapped onto an array.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkMapping {
+    /// The network's name.
+    pub network: String,
+    /// Per-layer results, in order.
+    pub layers: Vec<LayerMapping>,
+    /// The sum of the layers' tallies.
+    pub tally: Tally,
+}
+
+impl NetworkMapping {
+    /// Total MACs.
+    pub fn macs(&self) -> u64 {
+        self.layers.iter().map(|l| l.macs).sum()
+    }
+
+    /// Total cycles (layers run one after another).
+    pub fn cycles(&self) -> u64 {
+        self.layers.iter().map(|l| l.cycles).sum()
+    }
+
+    /// Seconds per inference.
+    pub fn seconds(&self, array: &MacArray) -> f64 {
+        self.cycles() as f64 / array.clock_hz
+    }
+
+    /// Inferences (frames, for batch 1) per second on one array.
+    pub fn inferences_per_s(&self, array: &MacArray) -> f64 {
+        1.0 / self.seconds(array)
+    }
+
+    /// Overall MAC utilization.
+    pub fn utilization(&self, array: &MacArray) -> f64 {
+        self.macs() as f64 / (self.cycles() as f64 * array.macs() as f64)
+    }
+
+    /// Achieved tera-operations per second (2 per MAC).
+    pub fn achieved_tops(&self, array: &MacArray) -> f64 {
+        2.0 * self.macs() as f64 / self.seconds(array) / 1e12
+    }
+
+    /// Energy per inference from `table` (see [`EnergyBreakdown::from_table`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`EnergyBreakdown::from_table`].
+    pub fn energy(&self, table: &CostTable) -> Result<EnergyBreakdown> {
+        EnergyBreakdown::from_table(&self.tally, table)
+    }
+
+    /// Total SRAM bytes read.
+    pub fn sram_read_bytes(&self) -> u64 {
+        self.layers.iter().map(LayerMapping::sram_read_bytes).sum()
+    }
+
+    /// Total DRAM bytes moved (read and written).
+    pub fn dram_bytes(&self) -> u64 {
+        self.layers
+            .iter()
+            .map(|l| l.dram_read_bytes + l.dram_write_bytes)
+            .sum()
+    }
+}
+
+/// Maps one layer.
+///
+/// # Errors
+///
+/// [`Error::Shape`] for an invalid layer shape; [`Error::InvalidParameter`] or
+/// [`Error::Unsupported`] for an invalid array (see [`MacArray::validate`]).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::accel::{fsd_npu, map_layer, Network};
+///
+/// let npu = fsd_npu();
+/// let net = Network::resnet50_v1_5(1).unwrap();
+/// let conv1 = map_layer(&npu, &net.layers[0]).unwrap();
+/// // 112·112 = 12544 output pixels, 64 channels: 131 x 1 tiles of 147 steps each.
+/// assert_eq!(conv1.tiles, 131);
+/// assert_eq!(conv1.compute_cycles, 131 * 147);
+/// ```
+pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
+    array.validate()?;
+    layer.validate()?;
+    let (groups, s) = layer.gemm_view();
+    let groups = groups as u64;
+    // Array orientation: rows take output pixels (the datapath's N), columns output
+    // channels (its M).
+    let g = Pixels {
+        m: s.n as u64,
+        k: s.k as u64,
+        n: s.m as u64,
+    };
+    let bits = array.arithmetic.operand_bits() as u64;
+    let bytes = |elems: u64| (elems * bits).div_ceil(8);
+    let m = match array.dataflow {
+        Dataflow::OutputStationary => output_stationary(array, g),
+        Dataflow::WeightStationary => weight_stationary(array, g),
+    };
+    let out_bytes = bytes(layer.output_elems());
+    let weight_bytes = bytes(layer.weight_elems());
+    let in_bytes = bytes(layer.input_elems());
+    let spill = in_bytes + out_bytes + weight_bytes > array.sram_bytes;
+    let dram_read = weight_bytes + if spill { in_bytes } else { 0 };
+    let dram_write = if spill { out_bytes } else { 0 };
+    let dram_cycles =
+        ((dram_read + dram_write) as f64 / array.dram_bytes_per_cycle()).ceil() as u64;
+    let compute_cycles = groups * m.cycles;
+    let (cycles, bound) = if dram_cycles > compute_cycles {
+        (dram_cycles, Bound::Dram)
+    } else if m.port_bound {
+        (compute_cycles, Bound::SramBandwidth)
+    } else {
+        (compute_cycles, Bound::Compute)
+    };
+    let mapping = LayerMapping {
+        name: layer.name.clone(),
+        macs: layer.macs(),
+        tiles: groups * m.tiles,
+        compute_cycles,
+        dram_cycles,
+        cycles,
+        bound,
+        sram_act_read_bytes: bytes(groups * m.act_reads),
+        sram_weight_read_bytes: bytes(groups * m.weight_reads),
+        sram_psum_read_bytes: groups * m.psum_bytes,
+        sram_write_bytes: out_bytes + groups * m.psum_bytes,
+        dram_read_bytes: dram_read,
+        dram_write_bytes: dram_write,
+        tally: Tally::new(),
+    };
+    Ok(with_tally(array, mapping))
+}
+
+/// Maps a bare GEMM in the datapath's convention: `A` (`M × K`) the weights, `B` (`K × N`)
+/// the activations, so `M` outputs per activation vector and `N` vectors.
+///
+/// # Errors
+///
+/// As [`map_layer`].
+pub fn map_gemm(array: &MacArray, gemm: GemmShape) -> Result<LayerMapping> {
+    let layer = Layer {
+        name: format!("gemm {}x{}x{}", gemm.m, gemm.n, gemm.k),
+        kind: LayerKind::FullyConnected {
+            batch: gemm.n,
+            inputs: gemm.k,
+            outputs: gemm.m,
+        },
+    };
+    map_layer(array, &layer)
+}
+
+/// Maps every layer of a network, in order.
+///
+/// # Errors
+///
+/// As [`map_layer`], for the first layer that fails; [`Error::Shape`] for an empty network.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::accel::{fsd_npu, map_network, Network};
+///
+/// let npu = fsd_npu();
+/// let m = map_network(&npu, &Network::resnet50_v1_5(1).unwrap()).unwrap();
+/// assert_eq!(m.macs(), 4_089_184_256);
+/// assert!(m.utilization(&npu) > 0.4 && m.utilization(&npu) <= 1.0);
+/// ```
+pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping> {
+    if network.layers.is_empty() {
+        return Err(Error::Shape(format!(
+            "network {} has no layers",
+            network.name
+        )));
+    }
+    let layers = network
+        .layers
+        .iter()
+        .map(|l| map_layer(array, l))
+        .collect::<Result<Vec<_>>>()?;
+    let mut tally = Tally::new();
+    for l in &layers {
+        tally.merge(&l.tally);
+    }
+    Ok(NetworkMapping {
+        network: network.name.clone(),
+        layers,
+        tally,
+    })
+}
+
+/// A GEMM in the array's orientation: `m` output pixels (rows), `k` reduction, `n` output
+/// channels (columns).
+#[derive(Clone, Copy)]
+struct Pixels {
+    m: u64,
+    k: u64,
+    n: u64,
+}
+
+/// One group's GEMM on the array: element counts of traffic, cycles, tiles.
+struct GemmMapping {
+    tiles: u64,
+    cycles: u64,
+    act_reads: u64,
+    weight_reads: u64,
+    psum_bytes: u64,
+    port_bound: bool,
+}
+
+/// Splits `len` into full tiles of `tile` and one remainder: `[(size, count); 2]`.
+fn splits(len: u64, tile: u64) -> [(u64, u64); 2] {
+    [(tile, len / tile), (len % tile, u64::from(len % tile != 0))]
+}
+
+/// Cycles per step when `elems` operands of `bits` each must come through a `port` of
+/// `port` bytes per cycle (sub-byte operands are packed).
+fn port_cycles(elems: u64, bits: u64, port: u32) -> f64 {
+    (elems * bits) as f64 / (8 * port as u64) as f64
+}
+
+fn output_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
+    let (r, c) = (array.rows as u64, array.cols as u64);
+    let ab = array.arithmetic.operand_bits() as u64;
+    let mut cycles = 0u64;
+    let mut port_bound = false;
+    for (m_t, m_count) in splits(g.m, r) {
+        for (n_t, n_count) in splits(g.n, c) {
+            let count = m_count * n_count;
+            if count == 0 {
+                continue;
+            }
+            let act = port_cycles(m_t, ab, array.act_bytes_per_cycle);
+            let wgt = port_cycles(n_t, ab, array.weight_bytes_per_cycle);
+            let per_step = act.max(wgt).max(1.0);
+            port_bound |= per_step > 1.0;
+            cycles += count * (g.k as f64 * per_step).ceil() as u64;
+        }
+    }
+    let tm = g.m.div_ceil(r);
+    let tn = g.n.div_ceil(c);
+    GemmMapping {
+        tiles: tm * tn,
+        cycles,
+        act_reads: g.k * g.m * tn,
+        weight_reads: g.k * g.n * tm,
+        psum_bytes: 0,
+        port_bound,
+    }
+}
+
+fn weight_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
+    let (r, c) = (array.rows as u64, array.cols as u64);
+    let ab = array.arithmetic.operand_bits() as u64;
+    let acc_bytes = array.arithmetic.acc_bits().div_ceil(8) as u64;
+    let mut cycles = 0u64;
+    let mut port_bound = false;
+    for (k_t, k_count) in splits(g.k, r) {
+        for (n_t, n_count) in splits(g.n, c) {
+            let count = k_count * n_count;
+            if count == 0 {
+                continue;
+            }
+            let load = port_cycles(k_t * n_t, ab, array.weight_bytes_per_cycle).ceil() as u64;
+            let per_row = port_cycles(k_t, ab, array.act_bytes_per_cycle).max(1.0);
+            port_bound |= per_row > 1.0;
+            let stream = (g.m as f64 * per_row).ceil() as u64 + k_t + n_t - 2;
+            cycles += count * (load + stream);
+        }
+    }
+    let tk = g.k.div_ceil(r);
+    let tn = g.n.div_ceil(c);
+    GemmMapping {
+        tiles: tk * tn,
+        cycles,
+        act_reads: g.m * g.k * tn,
+        weight_reads: g.k * g.n,
+        psum_bytes: (tk - 1) * g.m * g.n * acc_bytes,
+        port_bound,
+    }
+}
+
+/// Fills in the tally: each MAC as [`MacArithmetic::mac_ops`](super::MacArithmetic::mac_ops),
+/// memory in 64-bit words.
+fn with_tally(array: &MacArray, mut m: LayerMapping) -> LayerMapping {
+    let mut t = Tally::new();
+    for op in array.arithmetic.mac_ops() {
+        t.add(op, m.macs);
+    }
+    let sram = MemLevel::Sram {
+        bytes: array.sram_bank_bytes,
+    };
+    let words = |bytes: u64| bytes.div_ceil(8);
+    t.add(
+        OpKind::MemRead {
+            level: sram,
+            bits: 64,
+        },
+        words(m.sram_read_bytes()),
+    );
+    t.add(
+        OpKind::MemWrite {
+            level: sram,
+            bits: 64,
+        },
+        words(m.sram_write_bytes),
+    );
+    t.add(
+        OpKind::MemRead {
+            level: MemLevel::Dram,
+            bits: 64,
+        },
+        words(m.dram_read_bytes),
+    );
+    t.add(
+        OpKind::MemWrite {
+            level: MemLevel::Dram,
+            bits: 64,
+        },
+        words(m.dram_write_bytes),
+    );
+    m.tally = t;
+    m
+}

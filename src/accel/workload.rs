@@ -1,0 +1,275 @@
+//! Workload shapes (no weights): layers and built-in networks.
+//!
+//! Shapes are the datapath's ([`GemmShape`], [`Conv2dShape`]), with its GEMM convention:
+//! `C[M × N] = A[M × K] · B[K × N]` with `A` the weights (`M` output channels), `B` the
+//! activations (`N` output pixels × batch) and `K` the reduction. A convolution is mapped
+//! through its implicit-GEMM view ([`Conv2dShape::gemm_view`]): per group `M = Cout/groups`,
+//! `K = (Cin/groups)·KH·KW`, `N = batch·OH·OW`.
+
+use crate::datapath::{Conv2dShape, GemmShape};
+use crate::{Error, Result};
+
+/// One layer of a network.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LayerKind {
+    /// A convolution.
+    Conv2d(Conv2dShape),
+    /// A fully connected layer: `batch` vectors of `inputs` values to `outputs` values
+    /// (a GEMM with `M = outputs`, `K = inputs`, `N = batch`).
+    FullyConnected {
+        /// Vectors (images).
+        batch: usize,
+        /// Input features.
+        inputs: usize,
+        /// Output features.
+        outputs: usize,
+    },
+}
+
+/// A named layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layer {
+    /// Its name ("conv1", "layer2.0.conv2", "fc").
+    pub name: String,
+    /// What it computes.
+    pub kind: LayerKind,
+}
+
+impl Layer {
+    /// How many independent GEMMs (groups) and the shape of each.
+    pub fn gemm_view(&self) -> (usize, GemmShape) {
+        match &self.kind {
+            LayerKind::Conv2d(c) => c.gemm_view(),
+            LayerKind::FullyConnected {
+                batch,
+                inputs,
+                outputs,
+            } => (
+                1,
+                GemmShape {
+                    m: *outputs,
+                    n: *batch,
+                    k: *inputs,
+                },
+            ),
+        }
+    }
+
+    /// Multiply-accumulates.
+    pub fn macs(&self) -> u64 {
+        let (g, s) = self.gemm_view();
+        g as u64 * s.macs()
+    }
+
+    /// Weight elements (biases not counted).
+    pub fn weight_elems(&self) -> u64 {
+        let (g, s) = self.gemm_view();
+        (g * s.m * s.k) as u64
+    }
+
+    /// Input activation elements (before im2col).
+    pub fn input_elems(&self) -> u64 {
+        match &self.kind {
+            LayerKind::Conv2d(c) => c.input_len() as u64,
+            LayerKind::FullyConnected { batch, inputs, .. } => (batch * inputs) as u64,
+        }
+    }
+
+    /// Output activation elements.
+    pub fn output_elems(&self) -> u64 {
+        let (g, s) = self.gemm_view();
+        (g * s.m * s.n) as u64
+    }
+
+    /// Checks the layer's shape.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] as [`Conv2dShape::validate`], or a zero fully connected dimension.
+    pub fn validate(&self) -> Result<()> {
+        match &self.kind {
+            LayerKind::Conv2d(c) => c.validate(),
+            LayerKind::FullyConnected {
+                batch,
+                inputs,
+                outputs,
+            } => GemmShape::new(*outputs, *batch, *inputs).map(|_| ()),
+        }
+    }
+}
+
+/// A network as an ordered list of layers with MACs (pooling, activations and additions are
+/// not counted: they are a rounding error next to the convolutions).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Network {
+    /// Its name.
+    pub name: String,
+    /// Its layers in execution order.
+    pub layers: Vec<Layer>,
+}
+
+impl Network {
+    /// Total multiply-accumulates.
+    pub fn macs(&self) -> u64 {
+        self.layers.iter().map(Layer::macs).sum()
+    }
+
+    /// Total weight elements.
+    pub fn weight_elems(&self) -> u64 {
+        self.layers.iter().map(Layer::weight_elems).sum()
+    }
+
+    /// ResNet-50 v1.5 (torchvision's `resnet50`) at 224 × 224: the stride of each stage's
+    /// first bottleneck sits on its 3 × 3 convolution. 4,089,184,256 MACs per image,
+    /// 2,048,000 of them in the final fully connected layer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when `batch` is 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::Network;
+    ///
+    /// assert_eq!(Network::resnet50_v1_5(1).unwrap().macs(), 4_089_184_256);
+    /// ```
+    pub fn resnet50_v1_5(batch: usize) -> Result<Network> {
+        resnet50(batch, true)
+    }
+
+    /// The original ResNet-50 v1 (He et al. 2015): the stride sits on the first 1 × 1
+    /// convolution of a downsampling bottleneck. 3,857,973,248 MACs per image.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when `batch` is 0.
+    pub fn resnet50_v1(batch: usize) -> Result<Network> {
+        resnet50(batch, false)
+    }
+
+    /// LeNet-5 on 32 × 32 × 1 (LeCun et al. 1998, dense C3): 416,520 MACs per image.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when `batch` is 0.
+    pub fn lenet5(batch: usize) -> Result<Network> {
+        let conv = |name: &str, cin, size, cout| -> Result<Layer> {
+            let c = Conv2dShape::new(batch, cin, size, size, cout, 5, 5)?;
+            Ok(Layer {
+                name: name.into(),
+                kind: LayerKind::Conv2d(c),
+            })
+        };
+        let fc = |name: &str, inputs, outputs| Layer {
+            name: name.into(),
+            kind: LayerKind::FullyConnected {
+                batch,
+                inputs,
+                outputs,
+            },
+        };
+        let net = Network {
+            name: "LeNet-5".into(),
+            layers: vec![
+                conv("c1", 1, 32, 6)?,
+                conv("c3", 6, 14, 16)?,
+                fc("c5", 400, 120),
+                fc("f6", 120, 84),
+                fc("output", 84, 10),
+            ],
+        };
+        net.validate()?;
+        Ok(net)
+    }
+
+    /// Checks every layer.
+    ///
+    /// # Errors
+    ///
+    /// The first layer's [`Layer::validate`] error, prefixed with its name.
+    pub fn validate(&self) -> Result<()> {
+        for l in &self.layers {
+            l.validate()
+                .map_err(|e| Error::Shape(format!("layer {}: {e}", l.name)))?;
+        }
+        Ok(())
+    }
+}
+
+/// ResNet-50 at 224 × 224; `v1_5` puts a downsampling block's stride on its 3 × 3 conv.
+fn resnet50(batch: usize, v1_5: bool) -> Result<Network> {
+    let mut layers = Vec::new();
+    let mut push = |name: String, cin, size, cout, k, stride, pad| -> Result<()> {
+        let c = Conv2dShape::new(batch, cin, size, size, cout, k, k)?
+            .with_stride(stride, stride)?
+            .with_padding(pad, pad)?;
+        layers.push(Layer {
+            name,
+            kind: LayerKind::Conv2d(c),
+        });
+        Ok(())
+    };
+    push("conv1".into(), 3, 224, 64, 7, 2, 3)?;
+    // After the 3x3/2 max pool: 56 x 56 x 64.
+    let mut size = 56;
+    let mut cin = 64;
+    for (stage, (width, blocks, stride)) in [
+        (64usize, 3u32, 1usize),
+        (128, 4, 2),
+        (256, 6, 2),
+        (512, 3, 2),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let cout = width * 4;
+        for b in 0..blocks {
+            let s = if b == 0 { stride } else { 1 };
+            let (s1, s3) = if v1_5 { (1, s) } else { (s, 1) };
+            let p = format!("layer{}.{b}", stage + 1);
+            push(format!("{p}.conv1"), cin, size, width, 1, s1, 0)?;
+            let mid = size / s1;
+            push(format!("{p}.conv2"), width, mid, width, 3, s3, 1)?;
+            let out = mid / s3;
+            push(format!("{p}.conv3"), width, out, cout, 1, 1, 0)?;
+            if b == 0 {
+                push(format!("{p}.downsample"), cin, size, cout, 1, s, 0)?;
+            }
+            cin = cout;
+            size = out;
+        }
+    }
+    layers.push(Layer {
+        name: "fc".into(),
+        kind: LayerKind::FullyConnected {
+            batch,
+            inputs: 2048,
+            outputs: 1000,
+        },
+    });
+    let net = Network {
+        name: if v1_5 {
+            "ResNet-50 v1.5".into()
+        } else {
+            "ResNet-50 v1".into()
+        },
+        layers,
+    };
+    net.validate()?;
+    Ok(net)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resnet50_layer_count_and_fc() {
+        let n = Network::resnet50_v1_5(1).unwrap();
+        // conv1 + 16 bottlenecks x 3 + 4 downsamples + fc.
+        assert_eq!(n.layers.len(), 1 + 48 + 4 + 1);
+        assert_eq!(n.layers.last().unwrap().macs(), 2_048_000);
+        assert_eq!(n.weight_elems(), 25_502_912); // 25.5 M weights (no biases, no BN)
+    }
+}
