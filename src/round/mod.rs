@@ -84,7 +84,7 @@ impl Rounded {
 /// assert_eq!(round(false, 5, d, RoundingMode::TowardZero).value, 5);
 /// assert_eq!(round(true, 5, d, RoundingMode::TowardNegative).value, 6); // -5.75 -> -6
 /// ```
-#[inline]
+#[inline(always)]
 pub fn round(negative: bool, kept: u128, discarded: Discarded, mode: RoundingMode) -> Rounded {
     // Branch-free where the data decides (bitwise `&`/`|` on bools, not `&&`/`||`): the
     // guard/sticky pattern of real data is unpredictable, and float ops spend most of their
@@ -105,22 +105,27 @@ pub fn round(negative: bool, kept: u128, discarded: Discarded, mode: RoundingMod
             // Round to odd: truncate, then force the last bit to 1 when anything was lost.
             // Incrementing an even `kept` by one is the same as setting its last bit.
             RoundingMode::ToOdd => kept & 1 == 0,
-            RoundingMode::Stochastic { random, bits } => {
-                let k = bits.clamp(1, 64);
-                let threshold = discarded.top_bits(k);
-                let r = if k == 64 {
-                    random
-                } else {
-                    random & ((1u64 << k) - 1)
-                };
-                r < threshold
-            }
+            RoundingMode::Stochastic { random, bits } => stochastic_up(discarded, random, bits),
         };
     Rounded {
         value: kept.wrapping_add(up as u128),
         incremented: up,
         inexact,
     }
+}
+
+/// The stochastic decision of [`round`], out of line so that the inlined deterministic
+/// modes stay short.
+#[inline(never)]
+fn stochastic_up(discarded: Discarded, random: u64, bits: u32) -> bool {
+    let k = bits.clamp(1, 64);
+    let threshold = discarded.top_bits(k);
+    let r = if k == 64 {
+        random
+    } else {
+        random & ((1u64 << k) - 1)
+    };
+    r < threshold
 }
 
 /// Rounds `magnitude / 2^shift` to an integer: [`round`] with the low `shift` bits of
