@@ -86,27 +86,29 @@ impl Rounded {
 /// ```
 #[inline(always)]
 pub fn round(negative: bool, kept: u128, discarded: Discarded, mode: RoundingMode) -> Rounded {
-    // Branch-free where the data decides (bitwise `&`/`|` on bools, not `&&`/`||`): the
-    // guard/sticky pattern of real data is unpredictable, and float ops spend most of their
-    // time here otherwise.
+    // Branch-free where the data decides: the guard/sticky pattern of real data is
+    // unpredictable, and float ops spend most of their time here otherwise. The sticky bit
+    // is folded into bit 0 of `top` (HALF has bit 0 clear, so `t > HALF` is "above half",
+    // `t == HALF` is an exact tie, and `t != 0` is "inexact"): one compare per mode.
     const HALF: u64 = 1 << 63;
-    let (top, sticky) = (discarded.top, discarded.sticky);
-    let inexact = (top != 0) | sticky;
-    let above_half = (top > HALF) | ((top == HALF) & sticky);
-    let tie = (top == HALF) & !sticky;
-    let up = inexact
-        & match mode {
-            RoundingMode::NearestEven => above_half | (tie & (kept & 1 == 1)),
-            RoundingMode::NearestAway => top >= HALF,
-            RoundingMode::NearestTowardPositive => above_half | (tie & !negative),
-            RoundingMode::TowardZero => false,
-            RoundingMode::TowardPositive => !negative,
-            RoundingMode::TowardNegative => negative,
-            // Round to odd: truncate, then force the last bit to 1 when anything was lost.
-            // Incrementing an even `kept` by one is the same as setting its last bit.
-            RoundingMode::ToOdd => kept & 1 == 0,
-            RoundingMode::Stochastic { random, bits } => stochastic_up(discarded, random, bits),
-        };
+    let t = discarded.top | discarded.sticky as u64;
+    let inexact = t != 0;
+    let odd = (kept & 1) as u64;
+    let up = match mode {
+        // Above half, or a tie with an odd `kept`.
+        RoundingMode::NearestEven => t > HALF - odd,
+        RoundingMode::NearestAway => t >= HALF,
+        RoundingMode::NearestTowardPositive => t > HALF - !negative as u64,
+        RoundingMode::TowardZero => false,
+        RoundingMode::TowardPositive => inexact & !negative,
+        RoundingMode::TowardNegative => inexact & negative,
+        // Round to odd: truncate, then force the last bit to 1 when anything was lost.
+        // Incrementing an even `kept` by one is the same as setting its last bit.
+        RoundingMode::ToOdd => inexact & (odd == 0),
+        RoundingMode::Stochastic { random, bits } => {
+            inexact & stochastic_up(discarded, random, bits)
+        }
+    };
     Rounded {
         value: kept.wrapping_add(up as u128),
         incremented: up,
