@@ -1,7 +1,7 @@
 //! Addition and subtraction.
 
 use super::env::FloatEnv;
-use super::format::FloatFormat;
+use super::format::{FloatFormat, Specials};
 use super::status::StatusAnd;
 use crate::round::RoundingMode;
 
@@ -39,45 +39,56 @@ impl FloatFormat {
     fn add_signed(self, a: u64, b: u64, negate_b: bool, env: &FloatEnv) -> StatusAnd<u64> {
         let a = a & self.mask();
         let b = b & self.mask();
-        if self.is_nan_or_infinity(a) || self.is_nan_or_infinity(b) {
+        let ma = self.magnitude(a);
+        let mb = self.magnitude(b);
+        // Order by magnitude (the encoding is monotone in it): the larger decides whether a
+        // special operand is present (NaN and infinity patterns lie above every finite one,
+        // except FNUZ's NaN, which sits where −0 would be).
+        let swap = ma < mb;
+        let big = if swap { mb } else { ma };
+        let small = if swap { ma } else { mb };
+        if (big > self.max_finite_bits())
+            | (self.specials() == Specials::Fnuz && (a == self.sign_bit()) | (b == self.sign_bit()))
+        {
             return self.add_special(a, b, negate_b, env);
         }
         let sa = self.is_sign_negative(a);
         let sb = self.is_sign_negative(b) ^ negate_b;
-        let (mut siga, ea) = self.finite_parts(a);
-        let (mut sigb, eb) = self.finite_parts(b);
+        let s_big = if swap { sb } else { sa };
+        // Biased exponent fields (the magnitudes have no sign bit to mask off); a subnormal
+        // has no hidden bit and the exponent of biased 1.
+        let m = self.man_bits();
+        let (eb, es) = (big >> m, small >> m);
+        let hidden = self.man_mask() + 1;
+        let mut sig_big = (big & self.man_mask()) | if eb != 0 { hidden } else { 0 };
+        let mut sig_small = (small & self.man_mask()) | if es != 0 { hidden } else { 0 };
         if env.denormals_are_zero {
-            if self.exp_field(a) == 0 {
-                siga = 0;
+            // A flushed operand is a subnormal, so it still orders below any normal one.
+            if eb == 0 {
+                sig_big = 0;
             }
-            if self.exp_field(b) == 0 {
-                sigb = 0;
+            if es == 0 {
+                sig_small = 0;
             }
         }
-        // Order by magnitude (the encoding is monotone in it), then align the smaller.
-        // (Under denormals-are-zero a flushed operand is a subnormal, so it still orders
-        // below any normal one, and two zeros were handled above.)
-        let swap = self.magnitude(a) < self.magnitude(b);
-        let sig_big = if swap { sigb } else { siga };
-        let sig_small = if swap { siga } else { sigb };
-        let e_big = if swap { eb } else { ea };
-        let e_small = if swap { ea } else { eb };
-        let s_big = if swap { sb } else { sa };
+        let (eb, es) = (eb.max(1), es.max(1));
         // The larger significand's top bit goes to bit 61 (room for the carry), leaving
         // 61 − m ≥ 9 guard bits: the smaller operand loses bits to the sticky bit only when
         // it lies that far below, where a difference cancels at most one bit.
-        let guard = 61 - self.man_bits();
-        let d = ((e_big - e_small) as u32).min(63);
-        let big = sig_big << guard;
+        let guard = 61 - m;
+        let d = (eb - es).min(63) as u32;
+        let big_v = sig_big << guard;
         let full = sig_small << guard;
-        // full < 2^62, so a shift by 63 already clears it: no branch on the distance.
-        let small = full >> d;
-        let sticky = full & ((1u64 << d) - 1) != 0;
-        let e0 = e_big - guard as i32;
+        // full < 2^62, so a shift by 63 already clears it and shifting back loses nothing
+        // but the discarded bits: no branch on the distance.
+        let small_v = full >> d;
+        let sticky = small_v << d != full;
+        // The unbiased exponent of big_v's last bit: (eb − bias − m) − guard.
+        let e0 = eb as i32 - self.bias() - 61;
         // Subtraction with bits lost: the exact difference is one unit less plus a fraction.
         let subtract = sa != sb;
-        let t = small + (sticky & subtract) as u64;
-        let sum = if subtract { big - t } else { big + t };
+        let t = small_v + (sticky & subtract) as u64;
+        let sum = if subtract { big_v - t } else { big_v + t };
         if sum == 0 && !sticky {
             // A zero sum is exact: (±0) + (±0) keeps the common sign; otherwise (x − x, or
             // zeros of opposite signs) it is +0, or −0 toward −∞.

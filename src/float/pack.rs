@@ -70,21 +70,38 @@ impl FloatFormat {
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
         let m = self.man_bits();
-        let nbits = 64 - sig.leading_zeros();
-        let e_msb = exponent as i64 + nbits as i64 - 1;
-        if sig != 0 && e_msb >= self.min_exponent() as i64 {
+        let nbits = 64 - sig.leading_zeros() as i64;
+        // (biased exponent − 1) of the leading one: one unsigned compare finds the normal
+        // range (a negative value wraps to a huge one).
+        let k = exponent as i64 + nbits + self.bias() as i64 - 2;
+        if (sig != 0) & (k as u64 <= self.exp_field_max()) {
             // Normal range: keep `precision` bits from the leading one down.
-            let r = Self::round_bits(negative, sig, nbits as i64 - (m as i64 + 1), sticky, env);
+            let r = Self::round_bits(negative, sig, nbits - (m as i64 + 1), sticky, env);
             // (biased exponent − 1) << m plus the significand with its hidden bit: the carry
             // of a rounding into the next binade lands in the exponent by itself.
-            let k = e_msb + self.bias() as i64 - 1;
-            if k <= self.exp_field_max() as i64 {
-                let mag = ((k as u64) << m) + r.value as u64;
-                if mag <= self.max_finite_bits() {
-                    let sign = if negative { self.sign_bit() } else { 0 };
-                    return StatusAnd::new(sign | mag, r.flags());
-                }
+            let mag = ((k as u64) << m) + r.value as u64;
+            if mag <= self.max_finite_bits() {
+                let sign = if negative { self.sign_bit() } else { 0 };
+                return StatusAnd::new(sign | mag, r.flags());
             }
+            return self.overflow(negative, env);
+        }
+        self.round_pack_outside(negative, sig, exponent, sticky, env)
+    }
+
+    /// [`FloatFormat::round_pack_u64`] outside the normal range: zero, tiny or overflowing.
+    #[cold]
+    #[inline(never)]
+    fn round_pack_outside(
+        self,
+        negative: bool,
+        sig: u64,
+        exponent: i32,
+        sticky: bool,
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        let e_msb = exponent as i64 + (64 - sig.leading_zeros()) as i64 - 1;
+        if sig != 0 && e_msb >= self.min_exponent() as i64 {
             return self.overflow(negative, env);
         }
         if sig == 0 && !sticky {

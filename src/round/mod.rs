@@ -84,43 +84,50 @@ impl Rounded {
 /// assert_eq!(round(false, 5, d, RoundingMode::TowardZero).value, 5);
 /// assert_eq!(round(true, 5, d, RoundingMode::TowardNegative).value, 6); // -5.75 -> -6
 /// ```
-#[inline]
+#[inline(always)]
 pub fn round(negative: bool, kept: u128, discarded: Discarded, mode: RoundingMode) -> Rounded {
-    // Branch-free where the data decides (bitwise `&`/`|` on bools, not `&&`/`||`): the
-    // guard/sticky pattern of real data is unpredictable, and float ops spend most of their
-    // time here otherwise.
+    // Branch-free where the data decides: the guard/sticky pattern of real data is
+    // unpredictable, and float ops spend most of their time here otherwise. The sticky bit
+    // is folded into bit 0 of `top` (HALF has bit 0 clear, so `t > HALF` is "above half",
+    // `t == HALF` is an exact tie, and `t != 0` is "inexact"): one compare per mode.
     const HALF: u64 = 1 << 63;
-    let (top, sticky) = (discarded.top, discarded.sticky);
-    let inexact = (top != 0) | sticky;
-    let above_half = (top > HALF) | ((top == HALF) & sticky);
-    let tie = (top == HALF) & !sticky;
-    let up = inexact
-        & match mode {
-            RoundingMode::NearestEven => above_half | (tie & (kept & 1 == 1)),
-            RoundingMode::NearestAway => top >= HALF,
-            RoundingMode::NearestTowardPositive => above_half | (tie & !negative),
-            RoundingMode::TowardZero => false,
-            RoundingMode::TowardPositive => !negative,
-            RoundingMode::TowardNegative => negative,
-            // Round to odd: truncate, then force the last bit to 1 when anything was lost.
-            // Incrementing an even `kept` by one is the same as setting its last bit.
-            RoundingMode::ToOdd => kept & 1 == 0,
-            RoundingMode::Stochastic { random, bits } => {
-                let k = bits.clamp(1, 64);
-                let threshold = discarded.top_bits(k);
-                let r = if k == 64 {
-                    random
-                } else {
-                    random & ((1u64 << k) - 1)
-                };
-                r < threshold
-            }
-        };
+    let t = discarded.top | discarded.sticky as u64;
+    let inexact = t != 0;
+    let odd = (kept & 1) as u64;
+    let up = match mode {
+        // Above half, or a tie with an odd `kept`.
+        RoundingMode::NearestEven => t > HALF - odd,
+        RoundingMode::NearestAway => t >= HALF,
+        RoundingMode::NearestTowardPositive => t > HALF - !negative as u64,
+        RoundingMode::TowardZero => false,
+        RoundingMode::TowardPositive => inexact & !negative,
+        RoundingMode::TowardNegative => inexact & negative,
+        // Round to odd: truncate, then force the last bit to 1 when anything was lost.
+        // Incrementing an even `kept` by one is the same as setting its last bit.
+        RoundingMode::ToOdd => inexact & (odd == 0),
+        RoundingMode::Stochastic { random, bits } => {
+            inexact & stochastic_up(discarded, random, bits)
+        }
+    };
     Rounded {
         value: kept.wrapping_add(up as u128),
         incremented: up,
         inexact,
     }
+}
+
+/// The stochastic decision of [`round`], out of line so that the inlined deterministic
+/// modes stay short.
+#[inline(never)]
+fn stochastic_up(discarded: Discarded, random: u64, bits: u32) -> bool {
+    let k = bits.clamp(1, 64);
+    let threshold = discarded.top_bits(k);
+    let r = if k == 64 {
+        random
+    } else {
+        random & ((1u64 << k) - 1)
+    };
+    r < threshold
 }
 
 /// Rounds `magnitude / 2^shift` to an integer: [`round`] with the low `shift` bits of
