@@ -16,6 +16,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use arithsim::accel::fsd_npu;
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
 use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
@@ -138,10 +139,11 @@ fn run(o: &Options) -> arithsim::Result<()> {
         None => CostTable::horowitz_45nm(),
     };
     let (gate_rows, gate_notes) = gate_rows()?;
+    // Section 5 takes the accelerator from the `accel` layer's FSD preset: one source.
     let inputs = ReportInputs {
         gate_rows,
         gate_notes,
-        ..ReportInputs::default()
+        fsd: fsd_npu().report_params(),
     };
     let report = Report::build(&table, &inputs)?;
     print!("{}", report.render(o.format));

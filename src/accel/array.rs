@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::cost::report::FsdParams;
 use crate::cost::{CostTable, FloatKind, OpKind, Span};
 use crate::datapath::{FloatArith, IntArith};
 use crate::{Error, Result};
@@ -357,6 +358,28 @@ impl MacArray {
     /// Peak tera-operations per second of one array (36.86 for the FSD NPU).
     pub fn peak_tops(&self) -> f64 {
         self.peak_ops_per_s() / 1e12
+    }
+
+    /// The parameters the cost report's accelerator section needs (array size, clock, arrays
+    /// per chip), so `examples/cost_report.rs` takes its FSD figures from [`fsd_npu`]: one
+    /// source. (`cost` sits below `accel` and cannot call this itself.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::fsd_npu;
+    /// use arithsim::cost::report::FsdParams;
+    ///
+    /// assert_eq!(fsd_npu().report_params(), FsdParams::TESLA_FSD);
+    /// ```
+    pub fn report_params(&self) -> FsdParams {
+        FsdParams {
+            rows: self.rows,
+            cols: self.cols,
+            clock_ghz: self.clock_hz / 1e9,
+            npus: self.arrays_per_chip,
+            ops_per_mac: 2,
+        }
     }
 
     /// Peak TOPS of the whole chip (`arrays_per_chip` arrays; 73.7 for FSD).

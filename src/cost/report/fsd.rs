@@ -1,8 +1,9 @@
 //! Section 5: the Tesla FSD NPU's MAC array — peak TOPS, and power and area at the table's
 //! MAC energies (INT8, FP16, FP32), then the same scaled to the chip's 14 nm, labelled.
 //!
-//! A small model of its own for now; the accelerator layer's FSD preset is meant to become
-//! the single source of these figures.
+//! `cost` sits below `accel`, so the figures come in as plain [`FsdParams`]; the cost report
+//! example fills them from `accel::fsd_npu().report_params()`, and a doctest there keeps
+//! [`FsdParams::TESLA_FSD`] (the default for callers of this layer alone) equal to the preset.
 
 use super::sections::{INT8_MAC, fp_mac, one, priced};
 use super::{Bar, Cell, Chart, Grid, Section};
