@@ -153,25 +153,13 @@ pub(crate) fn add_activity(total: &mut Activity, more: &Activity) {
     total.transitions += more.transitions;
 }
 
-/// Dynamic energy in pJ of the switching `activity` recorded in `mac`'s netlist: every output
-/// toggle of a cell instance costs its internal energy plus `½·C·V²` of the load it drives
-/// (the formula of [`crate::cost::gate_cost_with`], applied to a recorded activity).
-pub(crate) fn activity_energy_pj(mac: &Mac, activity: &Activity, lib: &CellLibrary) -> f64 {
-    let net = mac.netlist();
-    let toggles = |w: u32| activity.toggles.get(w as usize).copied().unwrap_or(0) as f64;
-    let internal_fj: f64 = net
-        .instances()
-        .iter()
-        .map(|x| {
-            let e = lib.cell(x.cell).internal_energy_fj;
-            x.outputs.iter().map(|&o| e * toggles(o)).sum::<f64>()
-        })
-        .sum();
-    let switching_fj: f64 = net
-        .wire_loads_ff(lib)
-        .iter()
-        .enumerate()
-        .map(|(w, &c)| toggles(w as u32) * lib.switching_energy_fj(c))
-        .sum();
-    (internal_fj + switching_fj) / 1000.0
+/// Dynamic energy in pJ of the switching `activity` recorded in `mac`'s netlist: the cost
+/// layer's per-operation figure ([`crate::cost::gate_cost_from_activity`]: every output toggle
+/// costs the cell's internal energy plus `½·C·V²` of its load) times the transitions observed.
+pub(crate) fn activity_energy_pj(mac: &Mac, activity: &Activity, lib: &CellLibrary) -> Result<f64> {
+    if activity.transitions == 0 {
+        return Ok(0.0);
+    }
+    let cost = crate::cost::gate_cost_from_activity(mac.netlist(), lib, activity)?;
+    Ok(cost.energy_pj() * cost.transitions as f64)
 }

@@ -140,7 +140,7 @@ impl IntDatapath {
                 "compute the output with this datapath's engine and order",
             ));
         }
-        Ok(activity_energy_pj(&mac, act, lib))
+        activity_energy_pj(&mac, act, lib)
     }
 
     /// The same datapath with another accumulation order.
