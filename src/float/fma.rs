@@ -36,7 +36,7 @@ impl FloatFormat {
         let a = a & self.mask();
         let b = b & self.mask();
         let c = c & self.mask();
-        if self.is_nan_or_infinity(a) || self.is_nan_or_infinity(b) || self.is_nan_or_infinity(c) {
+        if self.any_nan_or_infinity([a, b, c]) {
             return self.fma_special(a, b, c, env);
         }
         let sp = self.is_sign_negative(a) ^ self.is_sign_negative(b);
@@ -44,8 +44,15 @@ impl FloatFormat {
         let (siga, ea) = self.operand_parts(a, env);
         let (sigb, eb) = self.operand_parts(b, env);
         let (sigc, ec) = self.operand_parts(c, env);
-        let prod = siga as u128 * sigb as u128;
         let ep = ea + eb;
+        if self.precision() <= 29 {
+            // The product has at most 58 bits: stay in u64 (FP32, TF32, FP16, BF16, FP8...).
+            let prod = siga * sigb;
+            if (prod != 0) & (sigc != 0) {
+                return self.fma_u64(prod, ep, sp, sigc, ec, sc, env);
+            }
+        }
+        let prod = siga as u128 * sigb as u128;
         if prod == 0 {
             if sigc == 0 {
                 let neg = if sp == sc {
@@ -59,9 +66,6 @@ impl FloatFormat {
         }
         if sigc == 0 {
             return self.round_pack(sp, prod, ep, false, env);
-        }
-        if self.precision() <= 29 {
-            return self.fma_u64(prod as u64, ep, sp, sigc, ec, sc, env);
         }
         let len_p = 128 - prod.leading_zeros() as i32;
         let len_c = 64 - sigc.leading_zeros() as i32;
@@ -102,9 +106,11 @@ impl FloatFormat {
     }
 
     /// The sum of a non-zero product of at most 58 bits (precision ≤ 29) and a non-zero
-    /// addend in a 64-bit window, the larger with its leading one at bit 61. The smaller
-    /// loses bits (to the sticky bit) only when its leading one is below bit 57, so the
-    /// result keeps its leading one at bit 60 or 61: far more than precision + 2 bits.
+    /// addend in a 64-bit window, both with their leading one at bit 61 before the smaller
+    /// is shifted right. A product of at most 58 bits then has its low 4 bits clear, so the
+    /// smaller loses bits (to the sticky bit) only when shifted by 5 or more, below the
+    /// larger's leading one by so much that the result keeps its leading one at bit 60 or
+    /// 61: far more than precision + 2 bits.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn fma_u64(
@@ -117,25 +123,23 @@ impl FloatFormat {
         sc: bool,
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
-        const TOP64: i32 = 61;
-        let len_p = 64 - prod.leading_zeros() as i32;
-        let len_c = 64 - sigc.leading_zeros() as i32;
-        let swap = ep + len_p < ec + len_c;
-        let big = if swap { sigc } else { prod };
-        let small = if swap { prod } else { sigc };
-        let (e_big, e_small) = if swap { (ec, ep) } else { (ep, ec) };
+        // Both normalized with their leading one at bit 61, then the smaller shifted right
+        // by the distance between the leading ones: branch-free, sticky by shifting back.
+        let lz_p = prod.leading_zeros() as i32;
+        let lz_c = sigc.leading_zeros() as i32;
+        let norm_p = prod << (lz_p - 2);
+        let norm_c = sigc << (lz_c - 2);
+        // Exponents of the leading ones, less 61.
+        let top_p = ep + 2 - lz_p;
+        let top_c = ec + 2 - lz_c;
+        let swap = top_p < top_c;
+        let big_v = if swap { norm_c } else { norm_p };
+        let small = if swap { norm_p } else { norm_c };
         let (s_big, s_small) = if swap { (sc, sp) } else { (sp, sc) };
-        let len_big = if swap { len_c } else { len_p };
-        let up = TOP64 - (len_big - 1);
-        let big_v = big << up;
-        let e0 = e_big - up;
-        let shift = e_small - e0;
-        let (small_v, sticky) = if shift >= 0 {
-            (small << shift, false)
-        } else {
-            let s = (-shift).min(63) as u32;
-            (small >> s, small & ((1u64 << s) - 1) != 0)
-        };
+        let e0 = if swap { top_c } else { top_p };
+        let d = (top_p - top_c).unsigned_abs().min(63);
+        let small_v = small >> d;
+        let sticky = small_v << d != small;
         if s_big == s_small {
             return self.round_pack_u64(s_big, big_v + small_v, e0, sticky, env);
         }
