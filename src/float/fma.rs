@@ -47,9 +47,12 @@ impl FloatFormat {
         let ep = ea + eb;
         if self.precision() <= 29 {
             // The product has at most 58 bits: stay in u64 (FP32, TF32, FP16, BF16, FP8...).
-            let prod = siga * sigb;
-            if (prod != 0) & (sigc != 0) {
-                return self.fma_u64(prod, ep, sp, sigc, ec, sc, env);
+            if siga.min(sigb).min(sigc) > self.man_mask() {
+                // All three normal: each has its leading one at bit m.
+                return self.fma_u64(siga * sigb, ep, sp, sigc, ec, sc, env);
+            }
+            if (siga != 0) & (sigb != 0) & (sigc != 0) {
+                return self.fma_u64_subnormal(sp, (siga, ea), (sigb, eb), (sigc, ec), sc, env);
             }
         }
         let prod = siga as u128 * sigb as u128;
@@ -105,12 +108,35 @@ impl FloatFormat {
         self.round_pack(neg, diff, e0, sticky, env)
     }
 
-    /// The sum of a non-zero product of at most 58 bits (precision ≤ 29) and a non-zero
-    /// addend in a 64-bit window, both with their leading one at bit 61 before the smaller
-    /// is shifted right. A product of at most 58 bits then has its low 4 bits clear, so the
-    /// smaller loses bits (to the sticky bit) only when shifted by 5 or more, below the
-    /// larger's leading one by so much that the result keeps its leading one at bit 60 or
-    /// 61: far more than precision + 2 bits.
+    /// [`FloatFormat::fma_u64`] with subnormal (non-zero) operands: normalized first, so
+    /// that each significand has its leading one at bit m.
+    #[cold]
+    #[inline(never)]
+    fn fma_u64_subnormal(
+        self,
+        sp: bool,
+        a: (u64, i32),
+        b: (u64, i32),
+        c: (u64, i32),
+        sc: bool,
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        let lead = (self.man_mask() + 1).leading_zeros();
+        let norm = |(sig, e): (u64, i32)| {
+            let s = sig.leading_zeros() - lead;
+            (sig << s, e - s as i32)
+        };
+        let ((siga, ea), (sigb, eb), (sigc, ec)) = (norm(a), norm(b), norm(c));
+        self.fma_u64(siga * sigb, ea + eb, sp, sigc, ec, sc, env)
+    }
+
+    /// The sum of a non-zero product of two significands normalized to their bit m
+    /// (precision ≤ 29, so at most 58 bits) and a normalized addend, in a 64-bit window:
+    /// the product's bit 2m + 1 and the addend's bit m at bit 61 before the smaller is
+    /// shifted right. The product then has its low 60 − 2m ≥ 4 bits clear and the addend
+    /// far more, so the smaller loses bits (to the sticky bit) only when shifted by 5 or
+    /// more, below the larger (≥ 2^60) by so much that the result keeps its leading one at
+    /// bit 59 or above: far more than precision + 2 bits.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn fma_u64(
@@ -123,21 +149,22 @@ impl FloatFormat {
         sc: bool,
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
-        // Both normalized with their leading one at bit 61, then the smaller shifted right
-        // by the distance between the leading ones: branch-free, sticky by shifting back.
-        let lz_p = prod.leading_zeros() as i32;
-        let lz_c = sigc.leading_zeros() as i32;
-        let norm_p = prod << (lz_p - 2);
-        let norm_c = sigc << (lz_c - 2);
-        // Exponents of the leading ones, less 61.
-        let top_p = ep + 2 - lz_p;
-        let top_c = ec + 2 - lz_c;
-        let swap = top_p < top_c;
+        // The product's bit 2m + 1 and the addend's leading one (bit m) both go to bit 61,
+        // by shifts that depend on the format only (off the data's critical path); the
+        // smaller is then shifted right by the distance between the two windows,
+        // branch-free, with the sticky bit found by shifting back.
+        let m = self.man_bits() as i32;
+        let norm_p = prod << (60 - 2 * m);
+        let norm_c = sigc << (61 - m);
+        // Exponents of bit 0 of the two windows.
+        let e_p = ep - (60 - 2 * m);
+        let e_c = ec - (61 - m);
+        let swap = e_p < e_c;
         let big_v = if swap { norm_c } else { norm_p };
         let small = if swap { norm_p } else { norm_c };
         let (s_big, s_small) = if swap { (sc, sp) } else { (sp, sc) };
-        let e0 = if swap { top_c } else { top_p };
-        let d = (top_p - top_c).unsigned_abs().min(63);
+        let e0 = if swap { e_c } else { e_p };
+        let d = (e_p - e_c).unsigned_abs().min(63);
         let small_v = small >> d;
         let sticky = small_v << d != small;
         if s_big == s_small {
