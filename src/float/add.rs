@@ -88,7 +88,10 @@ impl FloatFormat {
         // Subtraction with bits lost: the exact difference is one unit less plus a fraction.
         let subtract = sa != sb;
         let t = small_v + (sticky & subtract) as u64;
-        let sum = if subtract { big_v - t } else { big_v + t };
+        // big_v ± t without a branch on the signs (random signs mispredict half the time):
+        // under `subtract`, t ^ !0 − !0 = −t.
+        let neg_mask = 0u64.wrapping_sub(subtract as u64);
+        let sum = big_v.wrapping_add((t ^ neg_mask).wrapping_sub(neg_mask));
         if sum == 0 && !sticky {
             // A zero sum is exact: (±0) + (±0) keeps the common sign; otherwise (x − x, or
             // zeros of opposite signs) it is +0, or −0 toward −∞.
