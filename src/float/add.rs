@@ -76,7 +76,10 @@ impl FloatFormat {
         // 61 − m ≥ 9 guard bits: the smaller operand loses bits to the sticky bit only when
         // it lies that far below, where a difference cancels at most one bit.
         let guard = 61 - m;
-        let d = (eb - es).min(63) as u32;
+        // min(eb − es, 63) without a branch (random exponents exceed 63 apart half the time).
+        let dd = eb - es;
+        let over = ((63u64.wrapping_sub(dd) as i64) >> 63) as u64;
+        let d = ((dd | over) & 63) as u32;
         let big_v = sig_big << guard;
         let full = sig_small << guard;
         // full < 2^62, so a shift by 63 already clears it and shifting back loses nothing
