@@ -76,7 +76,10 @@ impl FloatFormat {
         // 61 − m ≥ 9 guard bits: the smaller operand loses bits to the sticky bit only when
         // it lies that far below, where a difference cancels at most one bit.
         let guard = 61 - m;
-        let d = (eb - es).min(63) as u32;
+        // min(eb − es, 63) without a branch (random exponents exceed 63 apart half the time).
+        let dd = eb - es;
+        let over = ((63u64.wrapping_sub(dd) as i64) >> 63) as u64;
+        let d = ((dd | over) & 63) as u32;
         let big_v = sig_big << guard;
         let full = sig_small << guard;
         // full < 2^62, so a shift by 63 already clears it and shifting back loses nothing
@@ -88,7 +91,10 @@ impl FloatFormat {
         // Subtraction with bits lost: the exact difference is one unit less plus a fraction.
         let subtract = sa != sb;
         let t = small_v + (sticky & subtract) as u64;
-        let sum = if subtract { big_v - t } else { big_v + t };
+        // big_v ± t without a branch on the signs (random signs mispredict half the time):
+        // under `subtract`, t ^ !0 − !0 = −t.
+        let neg_mask = 0u64.wrapping_sub(subtract as u64);
+        let sum = big_v.wrapping_add((t ^ neg_mask).wrapping_sub(neg_mask));
         if sum == 0 && !sticky {
             // A zero sum is exact: (±0) + (±0) keeps the common sign; otherwise (x − x, or
             // zeros of opposite signs) it is +0, or −0 toward −∞.

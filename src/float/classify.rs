@@ -201,13 +201,29 @@ impl FloatFormat {
     /// value = significand × 2^exponent. Only valid for finite patterns.
     #[inline(always)]
     pub(crate) const fn finite_parts(self, bits: u64) -> (u64, i32) {
-        // Branch-free: a subnormal has no hidden bit and the exponent of biased 1.
+        // Branch-free: a subnormal has no hidden bit and the exponent of biased 1. The
+        // hidden bit is `man_mask + 1`, so one variable shift (the exponent field) is all.
         let e = self.exp_field(bits);
-        let normal = (e != 0) as u64;
+        let hidden = if e != 0 { self.man_mask() + 1 } else { 0 };
+        let e = if e != 0 { e } else { 1 };
         (
-            self.man_field(bits) | normal << self.man_bits(),
-            (e + 1 - normal) as i32 - self.bias() - self.man_bits() as i32,
+            self.man_field(bits) | hidden,
+            e as i32 - (self.bias() + self.man_bits() as i32),
         )
+    }
+
+    /// Some operand in `ops` is a NaN or an infinity: one compare on the largest magnitude
+    /// (NaN and infinity patterns lie above every finite one), plus FNUZ's NaN, which sits
+    /// where −0 would be. The hot paths test this once before any unpacking.
+    #[inline(always)]
+    pub(crate) fn any_nan_or_infinity<const N: usize>(self, ops: [u64; N]) -> bool {
+        let mut max = 0;
+        for x in ops {
+            max = max.max(self.magnitude(x));
+        }
+        max > self.max_finite_bits()
+            || (matches!(self.specials(), Specials::Fnuz)
+                && ops.iter().any(|&x| x & self.mask() == self.sign_bit()))
     }
 
     /// Takes `bits` apart (bits above the format's width are ignored).

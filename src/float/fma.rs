@@ -36,7 +36,7 @@ impl FloatFormat {
         let a = a & self.mask();
         let b = b & self.mask();
         let c = c & self.mask();
-        if self.is_nan_or_infinity(a) || self.is_nan_or_infinity(b) || self.is_nan_or_infinity(c) {
+        if self.any_nan_or_infinity([a, b, c]) {
             return self.fma_special(a, b, c, env);
         }
         let sp = self.is_sign_negative(a) ^ self.is_sign_negative(b);
@@ -44,8 +44,18 @@ impl FloatFormat {
         let (siga, ea) = self.operand_parts(a, env);
         let (sigb, eb) = self.operand_parts(b, env);
         let (sigc, ec) = self.operand_parts(c, env);
-        let prod = siga as u128 * sigb as u128;
         let ep = ea + eb;
+        if self.precision() <= 29 {
+            // The product has at most 58 bits: stay in u64 (FP32, TF32, FP16, BF16, FP8...).
+            if siga.min(sigb).min(sigc) > self.man_mask() {
+                // All three normal: each has its leading one at bit m.
+                return self.fma_u64(siga * sigb, ep, sp, sigc, ec, sc, env);
+            }
+            if (siga != 0) & (sigb != 0) & (sigc != 0) {
+                return self.fma_u64_subnormal(sp, (siga, ea), (sigb, eb), (sigc, ec), sc, env);
+            }
+        }
+        let prod = siga as u128 * sigb as u128;
         if prod == 0 {
             if sigc == 0 {
                 let neg = if sp == sc {
@@ -59,9 +69,6 @@ impl FloatFormat {
         }
         if sigc == 0 {
             return self.round_pack(sp, prod, ep, false, env);
-        }
-        if self.precision() <= 29 {
-            return self.fma_u64(prod as u64, ep, sp, sigc, ec, sc, env);
         }
         let len_p = 128 - prod.leading_zeros() as i32;
         let len_c = 64 - sigc.leading_zeros() as i32;
@@ -101,10 +108,35 @@ impl FloatFormat {
         self.round_pack(neg, diff, e0, sticky, env)
     }
 
-    /// The sum of a non-zero product of at most 58 bits (precision ≤ 29) and a non-zero
-    /// addend in a 64-bit window, the larger with its leading one at bit 61. The smaller
-    /// loses bits (to the sticky bit) only when its leading one is below bit 57, so the
-    /// result keeps its leading one at bit 60 or 61: far more than precision + 2 bits.
+    /// [`FloatFormat::fma_u64`] with subnormal (non-zero) operands: normalized first, so
+    /// that each significand has its leading one at bit m.
+    #[cold]
+    #[inline(never)]
+    fn fma_u64_subnormal(
+        self,
+        sp: bool,
+        a: (u64, i32),
+        b: (u64, i32),
+        c: (u64, i32),
+        sc: bool,
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        let lead = (self.man_mask() + 1).leading_zeros();
+        let norm = |(sig, e): (u64, i32)| {
+            let s = sig.leading_zeros() - lead;
+            (sig << s, e - s as i32)
+        };
+        let ((siga, ea), (sigb, eb), (sigc, ec)) = (norm(a), norm(b), norm(c));
+        self.fma_u64(siga * sigb, ea + eb, sp, sigc, ec, sc, env)
+    }
+
+    /// The sum of a non-zero product of two significands normalized to their bit m
+    /// (precision ≤ 29, so at most 58 bits) and a normalized addend, in a 64-bit window:
+    /// the product's bit 2m + 1 and the addend's bit m at bit 61 before the smaller is
+    /// shifted right. The product then has its low 60 − 2m ≥ 4 bits clear and the addend
+    /// far more, so the smaller loses bits (to the sticky bit) only when shifted by 5 or
+    /// more, below the larger (≥ 2^60) by so much that the result keeps its leading one at
+    /// bit 59 or above: far more than precision + 2 bits.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn fma_u64(
@@ -117,25 +149,24 @@ impl FloatFormat {
         sc: bool,
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
-        const TOP64: i32 = 61;
-        let len_p = 64 - prod.leading_zeros() as i32;
-        let len_c = 64 - sigc.leading_zeros() as i32;
-        let swap = ep + len_p < ec + len_c;
-        let big = if swap { sigc } else { prod };
-        let small = if swap { prod } else { sigc };
-        let (e_big, e_small) = if swap { (ec, ep) } else { (ep, ec) };
+        // The product's bit 2m + 1 and the addend's leading one (bit m) both go to bit 61,
+        // by shifts that depend on the format only (off the data's critical path); the
+        // smaller is then shifted right by the distance between the two windows,
+        // branch-free, with the sticky bit found by shifting back.
+        let m = self.man_bits() as i32;
+        let norm_p = prod << (60 - 2 * m);
+        let norm_c = sigc << (61 - m);
+        // Exponents of bit 0 of the two windows.
+        let e_p = ep - (60 - 2 * m);
+        let e_c = ec - (61 - m);
+        let swap = e_p < e_c;
+        let big_v = if swap { norm_c } else { norm_p };
+        let small = if swap { norm_p } else { norm_c };
         let (s_big, s_small) = if swap { (sc, sp) } else { (sp, sc) };
-        let len_big = if swap { len_c } else { len_p };
-        let up = TOP64 - (len_big - 1);
-        let big_v = big << up;
-        let e0 = e_big - up;
-        let shift = e_small - e0;
-        let (small_v, sticky) = if shift >= 0 {
-            (small << shift, false)
-        } else {
-            let s = (-shift).min(63) as u32;
-            (small >> s, small & ((1u64 << s) - 1) != 0)
-        };
+        let e0 = if swap { e_c } else { e_p };
+        let d = (e_p - e_c).unsigned_abs().min(63);
+        let small_v = small >> d;
+        let sticky = small_v << d != small;
         if s_big == s_small {
             return self.round_pack_u64(s_big, big_v + small_v, e0, sticky, env);
         }

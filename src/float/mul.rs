@@ -25,7 +25,7 @@ impl FloatFormat {
     pub fn mul(self, a: u64, b: u64, env: &FloatEnv) -> StatusAnd<u64> {
         let a = a & self.mask();
         let b = b & self.mask();
-        if self.is_nan_or_infinity(a) || self.is_nan_or_infinity(b) {
+        if self.any_nan_or_infinity([a, b]) {
             return self.mul_special(a, b, env);
         }
         let negative = self.is_sign_negative(a) ^ self.is_sign_negative(b);
@@ -45,7 +45,8 @@ impl FloatFormat {
     #[inline]
     pub(crate) fn operand_parts(self, bits: u64, env: &FloatEnv) -> (u64, i32) {
         let (sig, e) = self.finite_parts(bits);
-        if env.denormals_are_zero && self.exp_field(bits) == 0 {
+        // A subnormal is the significand without its hidden bit.
+        if env.denormals_are_zero && sig <= self.man_mask() {
             (0, e)
         } else {
             (sig, e)

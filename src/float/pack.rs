@@ -81,7 +81,8 @@ impl FloatFormat {
             // of a rounding into the next binade lands in the exponent by itself.
             let mag = ((k as u64) << m) + r.value as u64;
             if mag <= self.max_finite_bits() {
-                let sign = if negative { self.sign_bit() } else { 0 };
+                // Branch-free: the sign of random data is unpredictable.
+                let sign = self.sign_bit() & 0u64.wrapping_sub(negative as u64);
                 return StatusAnd::new(sign | mag, r.flags());
             }
             return self.overflow(negative, env);
