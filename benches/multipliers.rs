@@ -21,7 +21,7 @@ fn xorshift(x: &mut u64) -> u64 {
 /// Exhaustive 8 × 8 check of a Dadda multiplier: all 65,536 products as 1,024 words of
 /// pre-packed bit-sliced operands, evaluated and compared with the expected product words.
 fn exhaustive_8x8(c: &mut Criterion) {
-    const WORDS: usize = 64;
+    const WORDS: usize = 1024;
     let net = dadda_multiplier(8, 8, Signedness::Unsigned, AdderKind::KoggeStone).unwrap();
     let mut sim = Simulator::new(&net, WORDS).unwrap();
     // Vector v = 64 t + l: a = v & 255, b = v >> 8.
