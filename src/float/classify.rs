@@ -263,11 +263,17 @@ impl FloatFormat {
     /// ±0 in this format (FNUZ has only +0).
     #[inline]
     pub const fn zero_bits(self, negative: bool) -> u64 {
-        if negative && self.specials().has_negative_zero() {
-            self.sign_bit()
-        } else {
-            0
-        }
+        // Branch-free: the sign of random data is unpredictable.
+        self.sign_bit() & 0u64.wrapping_sub((negative & self.specials().has_negative_zero()) as u64)
+    }
+
+    /// The sign bit if `negative`, else 0, without a branch: the sign of a result is
+    /// data-dependent (about half mispredicted on random operands), so the select is a mask,
+    /// also on the out-of-line paths (overflow, subnormal). A mask rather than
+    /// `std::hint::select_unpredictable` keeps `rust-version` at 1.85.
+    #[inline(always)]
+    pub(crate) const fn sign_bits(self, negative: bool) -> u64 {
+        self.sign_bit() & 0u64.wrapping_sub(negative as u64)
     }
 }
 

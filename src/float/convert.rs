@@ -46,7 +46,7 @@ impl FloatFormat {
     #[cold]
     fn convert_special(self, bits: u64, to: FloatFormat, env: &FloatEnv) -> StatusAnd<u64> {
         let negative = self.is_sign_negative(bits);
-        let sign = if negative { to.sign_bit() } else { 0 };
+        let sign = to.sign_bits(negative);
         if self.is_nan(bits) {
             let flags = if self.is_signaling(bits) {
                 Flags::INVALID

@@ -65,7 +65,7 @@ impl FloatFormat {
     pub(crate) fn infinity_or_substitute(self, negative: bool, env: &FloatEnv) -> u64 {
         use super::env::OverflowPolicy;
         use super::format::Specials;
-        let sign = if negative { self.sign_bit() } else { 0 };
+        let sign = self.sign_bits(negative);
         match (self.specials(), env.overflow) {
             (Specials::Ieee, _) => sign | self.infinity_bits().unwrap_or(0),
             (Specials::FiniteOnly, _) | (_, OverflowPolicy::Saturate) => {

@@ -81,9 +81,7 @@ impl FloatFormat {
             // of a rounding into the next binade lands in the exponent by itself.
             let mag = ((k as u64) << m) + r.value as u64;
             if mag <= self.max_finite_bits() {
-                // Branch-free: the sign of random data is unpredictable.
-                let sign = self.sign_bit() & 0u64.wrapping_sub(negative as u64);
-                return StatusAnd::new(sign | mag, r.flags());
+                return StatusAnd::new(self.sign_bits(negative) | mag, r.flags());
             }
             return self.overflow(negative, env);
         }
@@ -199,7 +197,7 @@ impl FloatFormat {
         if mag == 0 {
             return StatusAnd::new(self.zero_bits(negative), flags);
         }
-        let sign = if negative { self.sign_bit() } else { 0 };
+        let sign = self.sign_bits(negative);
         StatusAnd::new(sign | mag, flags)
     }
 
@@ -217,7 +215,7 @@ impl FloatFormat {
             RoundingMode::TowardPositive => !negative,
             RoundingMode::TowardNegative => negative,
         };
-        let sign = if negative { self.sign_bit() } else { 0 };
+        let sign = self.sign_bits(negative);
         let flags = Flags::OVERFLOW | Flags::INEXACT;
         let value = if !to_infinity {
             sign | self.max_finite_bits()
