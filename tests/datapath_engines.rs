@@ -1,25 +1,11 @@
 //! The word-level and gate-level engines give the same bits for the same kernel, and the
 //! gate-level one reports switching activity that depends on the data.
 
+mod support;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, Engine, GemmShape, IntArith, IntDatapath, Overflow,
 };
-
-fn data_i8(n: usize, seed: u64) -> Vec<i8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|i| match i % 13 {
-            0 => i8::MIN,
-            6 => i8::MAX,
-            _ => {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as i8
-            }
-        })
-        .collect()
-}
+use support::data_i8;
 
 #[test]
 fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
