@@ -24,13 +24,13 @@ impl FloatFormat {
     /// assert_eq!(f.sub(one, one, &down).value, 0x8000_0000);
     /// # let _ = tiny;
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn add(self, a: u64, b: u64, env: &FloatEnv) -> StatusAnd<u64> {
         self.add_signed(a, b, false, env)
     }
 
     /// `a − b`, rounded once under `env`.
-    #[inline]
+    #[inline(always)]
     pub fn sub(self, a: u64, b: u64, env: &FloatEnv) -> StatusAnd<u64> {
         self.add_signed(a, b, true, env)
     }
@@ -52,6 +52,9 @@ impl FloatFormat {
         {
             return self.add_special(a, b, negate_b, env);
         }
+        if env.denormals_are_zero {
+            return self.add_daz(a, b, negate_b, env);
+        }
         let sa = self.is_sign_negative(a);
         let sb = self.is_sign_negative(b) ^ negate_b;
         let s_big = if swap { sb } else { sa };
@@ -60,34 +63,25 @@ impl FloatFormat {
         let m = self.man_bits();
         let (eb, es) = (big >> m, small >> m);
         let hidden = self.man_mask() + 1;
-        let mut sig_big = (big & self.man_mask()) | if eb != 0 { hidden } else { 0 };
-        let mut sig_small = (small & self.man_mask()) | if es != 0 { hidden } else { 0 };
-        if env.denormals_are_zero {
-            // A flushed operand is a subnormal, so it still orders below any normal one.
-            if eb == 0 {
-                sig_big = 0;
-            }
-            if es == 0 {
-                sig_small = 0;
-            }
-        }
+        let sig_big = (big & self.man_mask()) | if eb != 0 { hidden } else { 0 };
+        let sig_small = (small & self.man_mask()) | if es != 0 { hidden } else { 0 };
         let (eb, es) = (eb.max(1), es.max(1));
-        // The larger significand's top bit goes to bit 61 (room for the carry), leaving
-        // 61 − m ≥ 9 guard bits: the smaller operand loses bits to the sticky bit only when
+        // The larger significand's leading one goes to bit 62 (room for the carry), leaving
+        // 62 − m ≥ 10 guard bits: the smaller operand loses bits to the sticky bit only when
         // it lies that far below, where a difference cancels at most one bit.
-        let guard = 61 - m;
+        let guard = 62 - m;
         // min(eb − es, 63) without a branch (random exponents exceed 63 apart half the time).
         let dd = eb - es;
         let over = ((63u64.wrapping_sub(dd) as i64) >> 63) as u64;
         let d = ((dd | over) & 63) as u32;
         let big_v = sig_big << guard;
         let full = sig_small << guard;
-        // full < 2^62, so a shift by 63 already clears it and shifting back loses nothing
+        // full < 2^63, so a shift by 63 already clears it and shifting back loses nothing
         // but the discarded bits: no branch on the distance.
         let small_v = full >> d;
         let sticky = small_v << d != full;
-        // The unbiased exponent of big_v's last bit: (eb − bias − m) − guard.
-        let e0 = eb as i32 - self.bias() - 61;
+        // The unbiased exponent of big_v's bit 0: (eb − bias − m) − guard.
+        let e0 = eb as i32 - self.bias() - 62;
         // Subtraction with bits lost: the exact difference is one unit less plus a fraction.
         let subtract = sa != sb;
         let t = small_v + (sticky & subtract) as u64;
@@ -95,8 +89,9 @@ impl FloatFormat {
         // under `subtract`, t ^ !0 − !0 = −t.
         let neg_mask = 0u64.wrapping_sub(subtract as u64);
         let sum = big_v.wrapping_add((t ^ neg_mask).wrapping_sub(neg_mask));
-        if sum == 0 && !sticky {
-            // A zero sum is exact: (±0) + (±0) keeps the common sign; otherwise (x − x, or
+        if sum == 0 {
+            // Exact (bits are lost only when the operands lie ≥ 10 binades apart, where
+            // nothing cancels): (±0) + (±0) keeps the common sign; otherwise (x − x, or
             // zeros of opposite signs) it is +0, or −0 toward −∞.
             let neg = if subtract {
                 env.rounding == RoundingMode::TowardNegative
@@ -105,7 +100,23 @@ impl FloatFormat {
             };
             return StatusAnd::exact(self.zero_bits(neg));
         }
-        self.round_pack_u64(s_big, sum, e0, sticky, env)
+        // The sum's leading one is at bit 63 (a carry), 62 or 61, or lower after
+        // cancellation; normalizing it to bit 63 is one shift.
+        let lz = sum.leading_zeros();
+        self.round_pack_normalized(s_big, sum << lz, e0 - lz as i32, sticky, env)
+    }
+
+    /// [`FloatFormat::add_signed`] under denormals-are-zero: subnormal operands become zeros
+    /// of their sign, then the sum is taken as usual.
+    #[cold]
+    #[inline(never)]
+    fn add_daz(self, a: u64, b: u64, negate_b: bool, env: &FloatEnv) -> StatusAnd<u64> {
+        let (a, b) = (self.daz(a, env), self.daz(b, env));
+        let env = FloatEnv {
+            denormals_are_zero: false,
+            ..*env
+        };
+        self.add_signed(a, b, negate_b, &env)
     }
 
     #[cold]

@@ -1,5 +1,6 @@
 //! Reading a bit pattern: field access, special-value tests, unpacking and IEEE `class`.
 
+use super::env::FloatEnv;
 use super::format::{FloatFormat, Specials};
 
 /// The ten IEEE 754 classes of a value (`class(x)` of 754-2019 §5.7.2).
@@ -265,6 +266,27 @@ impl FloatFormat {
     pub const fn zero_bits(self, negative: bool) -> u64 {
         // Branch-free: the sign of random data is unpredictable.
         self.sign_bit() & 0u64.wrapping_sub((negative & self.specials().has_negative_zero()) as u64)
+    }
+
+    /// The magnitude `mag` (a pattern with its sign bit clear) is a normal number: one
+    /// subtraction and one unsigned compare, so the arithmetic fast paths test all their
+    /// operands at once and leave zeros, subnormals, infinities and NaNs (FNUZ's sits at
+    /// magnitude 0) to their general paths.
+    #[inline(always)]
+    pub(crate) const fn is_normal_magnitude(self, mag: u64) -> bool {
+        let min_normal = self.man_mask() + 1;
+        mag.wrapping_sub(min_normal) <= self.max_finite_bits() - min_normal
+    }
+
+    /// An operand with denormals-are-zero applied: a subnormal becomes the zero of its sign
+    /// (+0 in formats without −0); everything else, NaNs included, is returned unchanged.
+    #[inline]
+    pub(crate) fn daz(self, bits: u64, env: &FloatEnv) -> u64 {
+        if env.denormals_are_zero && self.is_subnormal(bits) {
+            self.zero_bits(self.is_sign_negative(bits))
+        } else {
+            bits
+        }
     }
 
     /// The sign bit if `negative`, else 0, without a branch: the sign of a result is

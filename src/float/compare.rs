@@ -8,16 +8,6 @@ use super::status::StatusAnd;
 use crate::round::Flags;
 
 impl FloatFormat {
-    /// A finite-or-infinite operand with denormals-are-zero applied (subnormal → signed zero).
-    #[inline]
-    fn daz(self, bits: u64, env: &FloatEnv) -> u64 {
-        if env.denormals_are_zero && self.is_subnormal(bits) {
-            self.zero_bits(self.is_sign_negative(bits))
-        } else {
-            bits
-        }
-    }
-
     /// Signed ordering key of a non-NaN value: ±0 map to 0, the encoding is monotone in the
     /// magnitude.
     #[inline]

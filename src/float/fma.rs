@@ -31,11 +31,41 @@ impl FloatFormat {
     /// let r = f.fma(x, x, m1, &env);
     /// assert_eq!(r.value, (f32::EPSILON * f32::EPSILON).to_bits() as u64);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn fma(self, a: u64, b: u64, c: u64, env: &FloatEnv) -> StatusAnd<u64> {
         let a = a & self.mask();
         let b = b & self.mask();
         let c = c & self.mask();
+        let (ma, mb, mc) = (self.magnitude(a), self.magnitude(b), self.magnitude(c));
+        if (self.precision() <= 29)
+            & self.is_normal_magnitude(ma)
+            & self.is_normal_magnitude(mb)
+            & self.is_normal_magnitude(mc)
+        {
+            // All three normal, product within u64 (FP32, TF32, FP16, BF16, FP8...): each
+            // significand has its leading one at bit m, the product at most 58 bits.
+            let m = self.man_bits();
+            let hidden = self.man_mask() + 1;
+            let unbias = self.bias() + m as i32;
+            let sig = |x: u64| self.man_field(x) | hidden;
+            let exp = |mag: u64| (mag >> m) as i32 - unbias;
+            return self.fma_u64(
+                sig(a) * sig(b),
+                exp(ma) + exp(mb),
+                self.is_sign_negative(a ^ b),
+                sig(c),
+                exp(mc),
+                self.is_sign_negative(c),
+                env,
+            );
+        }
+        self.fma_general(a, b, c, env)
+    }
+
+    /// [`FloatFormat::fma`] with a special, zero or subnormal operand, or a precision
+    /// above 29 bits.
+    #[inline(never)]
+    fn fma_general(self, a: u64, b: u64, c: u64, env: &FloatEnv) -> StatusAnd<u64> {
         if self.any_nan_or_infinity([a, b, c]) {
             return self.fma_special(a, b, c, env);
         }
@@ -45,15 +75,8 @@ impl FloatFormat {
         let (sigb, eb) = self.operand_parts(b, env);
         let (sigc, ec) = self.operand_parts(c, env);
         let ep = ea + eb;
-        if self.precision() <= 29 {
-            // The product has at most 58 bits: stay in u64 (FP32, TF32, FP16, BF16, FP8...).
-            if siga.min(sigb).min(sigc) > self.man_mask() {
-                // All three normal: each has its leading one at bit m.
-                return self.fma_u64(siga * sigb, ep, sp, sigc, ec, sc, env);
-            }
-            if (siga != 0) & (sigb != 0) & (sigc != 0) {
-                return self.fma_u64_subnormal(sp, (siga, ea), (sigb, eb), (sigc, ec), sc, env);
-            }
+        if self.precision() <= 29 && (siga != 0) & (sigb != 0) & (sigc != 0) {
+            return self.fma_u64_subnormal(sp, (siga, ea), (sigb, eb), (sigc, ec), sc, env);
         }
         let prod = siga as u128 * sigb as u128;
         if prod == 0 {

@@ -21,21 +21,47 @@ impl FloatFormat {
     /// assert_eq!(f.bits_to_f64(r.value), 384.0);
     /// assert_eq!(r.flags, Flags::INEXACT);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn mul(self, a: u64, b: u64, env: &FloatEnv) -> StatusAnd<u64> {
         let a = a & self.mask();
         let b = b & self.mask();
+        let (ma, mb) = (self.magnitude(a), self.magnitude(b));
+        if (self.precision() <= 32) & self.is_normal_magnitude(ma) & self.is_normal_magnitude(mb) {
+            // Both normal, product within u64 (FP32, TF32, FP16, BF16, FP8...): each
+            // significand's leading one goes to bit 31 by a shift that depends on the
+            // format only, so the product's leading one is at bit 63 or 62 and normalizing
+            // it takes one bit test, no leading-zero count.
+            let negative = self.is_sign_negative(a ^ b);
+            let m = self.man_bits();
+            let s = 31 - m;
+            let hidden = self.man_mask() + 1;
+            let siga = (self.man_field(a) | hidden) << s;
+            let sigb = (self.man_field(b) | hidden) << s;
+            let prod = siga * sigb;
+            let lz = (prod >> 63) as u32 ^ 1;
+            // value = prod × 2^((ea − bias − m − s) + (eb − bias − m − s))
+            let scale = 2 * (self.bias() + 31);
+            let exponent = ((ma >> m) + (mb >> m)) as i32 - scale - lz as i32;
+            return self.round_pack_normalized(negative, prod << lz, exponent, false, env);
+        }
+        self.mul_general(a, b, env)
+    }
+
+    /// [`FloatFormat::mul`] with a special, zero or subnormal operand, or a precision
+    /// above 32 bits.
+    #[inline(never)]
+    fn mul_general(self, a: u64, b: u64, env: &FloatEnv) -> StatusAnd<u64> {
         if self.any_nan_or_infinity([a, b]) {
             return self.mul_special(a, b, env);
         }
-        let negative = self.is_sign_negative(a) ^ self.is_sign_negative(b);
+        let negative = self.is_sign_negative(a ^ b);
         let (siga, ea) = self.operand_parts(a, env);
         let (sigb, eb) = self.operand_parts(b, env);
         if siga == 0 || sigb == 0 {
             return StatusAnd::exact(self.zero_bits(negative));
         }
         if self.precision() <= 31 {
-            // The product has at most 62 bits: stay in u64 (FP32, TF32, FP16, BF16, FP8...).
+            // The product has at most 62 bits: stay in u64.
             return self.round_pack_u64(negative, siga * sigb, ea + eb, false, env);
         }
         self.round_pack(negative, siga as u128 * sigb as u128, ea + eb, false, env)

@@ -58,8 +58,8 @@ impl FloatFormat {
         )
     }
 
-    /// [`FloatFormat::round_pack`] for a significand below 2^63, all in `u64`: a fast path
-    /// for results in the normal range, then the tiny (subnormal) path.
+    /// [`FloatFormat::round_pack`] for a significand below 2^63, all in `u64`: normalizes
+    /// it (leading one to bit 63) and goes to [`FloatFormat::round_pack_normalized`].
     #[inline(always)]
     pub(crate) fn round_pack_u64(
         self,
@@ -69,14 +69,51 @@ impl FloatFormat {
         sticky: bool,
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
+        if sig == 0 {
+            return self.round_pack_outside(negative, sig, exponent, sticky, env);
+        }
+        let lz = sig.leading_zeros();
+        self.round_pack_normalized(
+            negative,
+            sig << lz,
+            exponent.saturating_sub(lz as i32),
+            sticky,
+            env,
+        )
+    }
+
+    /// The rounding step on a normalized significand: the exact value is
+    /// `(−1)^negative × (sig + ε) × 2^exponent` with `sig`'s leading one at bit 63 and `ε`
+    /// as in [`FloatFormat::round_pack`].
+    ///
+    /// With the leading one at a fixed place, the kept bits and the discarded fraction are
+    /// two shifts by format constants, so a result in the normal range costs one compare
+    /// for the range, one [`crate::round::round`] and one compare for overflow. Operations
+    /// that know where their leading one is (add, mul, fma) come here without counting
+    /// leading zeros.
+    #[inline(always)]
+    pub(crate) fn round_pack_normalized(
+        self,
+        negative: bool,
+        sig: u64,
+        exponent: i32,
+        sticky: bool,
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        debug_assert!(sig >> 63 == 1, "significand not normalized: {sig:#x}");
         let m = self.man_bits();
-        let nbits = 64 - sig.leading_zeros() as i64;
         // (biased exponent − 1) of the leading one: one unsigned compare finds the normal
         // range (a negative value wraps to a huge one).
-        let k = exponent as i64 + nbits + self.bias() as i64 - 2;
-        if (sig != 0) & (k as u64 <= self.exp_field_max()) {
-            // Normal range: keep `precision` bits from the leading one down.
-            let r = Self::round_bits(negative, sig, nbits - (m as i64 + 1), sticky, env);
+        let k = exponent as i64 + 63 + self.bias() as i64 - 1;
+        if k as u64 <= self.exp_field_max() {
+            // Keep `precision` bits from bit 63 down; the rest is the discarded fraction,
+            // already left-aligned after shifting the kept bits out (m + 1 ≤ 53).
+            let kept = sig >> (63 - m);
+            let discarded = Discarded {
+                top: sig << (m + 1),
+                sticky,
+            };
+            let r = round(negative, kept as u128, discarded, env.rounding);
             // (biased exponent − 1) << m plus the significand with its hidden bit: the carry
             // of a rounding into the next binade lands in the exponent by itself.
             let mag = ((k as u64) << m) + r.value as u64;
