@@ -1,6 +1,7 @@
 //! Addition and subtraction.
 
 use super::env::FloatEnv;
+use super::format::FormatCode;
 use super::format::{FloatFormat, Specials};
 use super::status::StatusAnd;
 use crate::round::RoundingMode;
@@ -50,10 +51,10 @@ impl FloatFormat {
         if (big > self.max_finite_bits())
             | (self.specials() == Specials::Fnuz && (a == self.sign_bit()) | (b == self.sign_bit()))
         {
-            return self.add_special(a, b, negate_b, env);
+            return Self::add_special(self.code(), a, b, negate_b, env);
         }
         if env.denormals_are_zero {
-            return self.add_daz(a, b, negate_b, env);
+            return Self::add_daz(self.code(), a, b, negate_b, env);
         }
         let sa = self.is_sign_negative(a);
         let sb = self.is_sign_negative(b) ^ negate_b;
@@ -110,29 +111,37 @@ impl FloatFormat {
     /// of their sign, then the sum is taken as usual.
     #[cold]
     #[inline(never)]
-    fn add_daz(self, a: u64, b: u64, negate_b: bool, env: &FloatEnv) -> StatusAnd<u64> {
-        let (a, b) = (self.daz(a, env), self.daz(b, env));
+    fn add_daz(code: FormatCode, a: u64, b: u64, negate_b: bool, env: &FloatEnv) -> StatusAnd<u64> {
+        let this = code.format();
+        let (a, b) = (this.daz(a, env), this.daz(b, env));
         let env = FloatEnv {
             denormals_are_zero: false,
             ..*env
         };
-        self.add_signed(a, b, negate_b, &env)
+        this.add_signed(a, b, negate_b, &env)
     }
 
     #[cold]
     #[inline(never)]
-    fn add_special(self, a: u64, b: u64, negate_b: bool, env: &FloatEnv) -> StatusAnd<u64> {
-        if self.is_nan(a) || self.is_nan(b) {
-            return self.propagate_nan(&[a, b], env);
+    fn add_special(
+        code: FormatCode,
+        a: u64,
+        b: u64,
+        negate_b: bool,
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        let this = code.format();
+        if this.is_nan(a) || this.is_nan(b) {
+            return this.propagate_nan(&[a, b], env);
         }
-        let sb = self.is_sign_negative(b) ^ negate_b;
-        match (self.is_infinite(a), self.is_infinite(b)) {
-            (true, true) if self.is_sign_negative(a) != sb => self.invalid(env),
+        let sb = this.is_sign_negative(b) ^ negate_b;
+        match (this.is_infinite(a), this.is_infinite(b)) {
+            (true, true) if this.is_sign_negative(a) != sb => this.invalid(env),
             (true, _) => StatusAnd::exact(a),
             _ => StatusAnd::exact(if sb {
-                b | self.sign_bit()
+                b | this.sign_bit()
             } else {
-                b & !self.sign_bit()
+                b & !this.sign_bit()
             }),
         }
     }

@@ -2,6 +2,7 @@
 
 use super::env::FloatEnv;
 use super::format::FloatFormat;
+use super::format::FormatCode;
 use super::status::StatusAnd;
 use crate::round::{Flags, RoundingMode};
 
@@ -59,24 +60,25 @@ impl FloatFormat {
                 env,
             );
         }
-        self.fma_general(a, b, c, env)
+        Self::fma_general(self.code(), a, b, c, env)
     }
 
     /// [`FloatFormat::fma`] with a special, zero or subnormal operand, or a precision
     /// above 29 bits.
     #[inline(never)]
-    fn fma_general(self, a: u64, b: u64, c: u64, env: &FloatEnv) -> StatusAnd<u64> {
-        if self.any_nan_or_infinity([a, b, c]) {
-            return self.fma_special(a, b, c, env);
+    fn fma_general(code: FormatCode, a: u64, b: u64, c: u64, env: &FloatEnv) -> StatusAnd<u64> {
+        let this = code.format();
+        if this.any_nan_or_infinity([a, b, c]) {
+            return this.fma_special(a, b, c, env);
         }
-        let sp = self.is_sign_negative(a) ^ self.is_sign_negative(b);
-        let sc = self.is_sign_negative(c);
-        let (siga, ea) = self.operand_parts(a, env);
-        let (sigb, eb) = self.operand_parts(b, env);
-        let (sigc, ec) = self.operand_parts(c, env);
+        let sp = this.is_sign_negative(a) ^ this.is_sign_negative(b);
+        let sc = this.is_sign_negative(c);
+        let (siga, ea) = this.operand_parts(a, env);
+        let (sigb, eb) = this.operand_parts(b, env);
+        let (sigc, ec) = this.operand_parts(c, env);
         let ep = ea + eb;
-        if self.precision() <= 29 && (siga != 0) & (sigb != 0) & (sigc != 0) {
-            return self.fma_u64_subnormal(sp, (siga, ea), (sigb, eb), (sigc, ec), sc, env);
+        if this.precision() <= 29 && (siga != 0) & (sigb != 0) & (sigc != 0) {
+            return this.fma_u64_subnormal(sp, (siga, ea), (sigb, eb), (sigc, ec), sc, env);
         }
         let prod = siga as u128 * sigb as u128;
         if prod == 0 {
@@ -86,12 +88,12 @@ impl FloatFormat {
                 } else {
                     env.rounding == RoundingMode::TowardNegative
                 };
-                return StatusAnd::exact(self.zero_bits(neg));
+                return StatusAnd::exact(this.zero_bits(neg));
             }
-            return self.round_pack_u64(sc, sigc, ec, false, env);
+            return this.round_pack_u64(sc, sigc, ec, false, env);
         }
         if sigc == 0 {
-            return self.round_pack(sp, prod, ep, false, env);
+            return this.round_pack(sp, prod, ep, false, env);
         }
         let len_p = 128 - prod.leading_zeros() as i32;
         let len_c = 64 - sigc.leading_zeros() as i32;
@@ -117,7 +119,7 @@ impl FloatFormat {
             (small >> s, small & ((1u128 << s) - 1) != 0)
         };
         if s_big == s_small {
-            return self.round_pack(s_big, big_v + small_v, e0, sticky, env);
+            return this.round_pack(s_big, big_v + small_v, e0, sticky, env);
         }
         let (diff, neg) = if big_v >= small_v {
             (big_v - small_v - sticky as u128, s_big)
@@ -126,9 +128,9 @@ impl FloatFormat {
         };
         if diff == 0 && !sticky {
             let neg = env.rounding == RoundingMode::TowardNegative;
-            return StatusAnd::exact(self.zero_bits(neg));
+            return StatusAnd::exact(this.zero_bits(neg));
         }
-        self.round_pack(neg, diff, e0, sticky, env)
+        this.round_pack(neg, diff, e0, sticky, env)
     }
 
     /// [`FloatFormat::fma_u64`] with subnormal (non-zero) operands: normalized first, so

@@ -80,6 +80,45 @@ pub struct FloatFormat {
     man_mask: u64,
     /// [`FloatFormat::exp_field_max`].
     exp_max: u64,
+    /// [`FloatFormat::code`]: the four defining parameters in one word.
+    code: FormatCode,
+}
+
+/// A format folded into one word (widths, bias and specials), for the calls from the
+/// arithmetic fast paths into their out-of-line paths (overflow, tiny results, special
+/// operands). Passing the 64-byte [`FloatFormat`] by value there made the compiler keep a
+/// fresh stack copy of it for every operation, on the fast path too; one word travels in a
+/// register and the cold path rebuilds the format from it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct FormatCode(u64);
+
+impl FormatCode {
+    const fn new(exp_bits: u32, man_bits: u32, bias: i32, specials: Specials) -> FormatCode {
+        let s = match specials {
+            Specials::Ieee => 0,
+            Specials::NanAllOnes => 1,
+            Specials::Fnuz => 2,
+            Specials::FiniteOnly => 3,
+        };
+        FormatCode(exp_bits as u64 | (man_bits as u64) << 8 | s << 16 | (bias as u32 as u64) << 32)
+    }
+
+    /// The format this code was made from.
+    #[inline]
+    pub(crate) const fn format(self) -> FloatFormat {
+        let specials = match (self.0 >> 16) & 3 {
+            0 => Specials::Ieee,
+            1 => Specials::NanAllOnes,
+            2 => Specials::Fnuz,
+            _ => Specials::FiniteOnly,
+        };
+        FloatFormat::raw(
+            (self.0 & 0xFF) as u32,
+            ((self.0 >> 8) & 0xFF) as u32,
+            (self.0 >> 32) as u32 as i32,
+            specials,
+        )
+    }
 }
 
 /// The smallest and largest exponent field widths.
@@ -158,7 +197,14 @@ impl FloatFormat {
             sign: 1 << (exp_bits + man_bits),
             man_mask,
             exp_max,
+            code: FormatCode::new(exp_bits, man_bits, bias, specials),
         }
+    }
+
+    /// This format as one word, for out-of-line paths (see [`FormatCode`]).
+    #[inline(always)]
+    pub(crate) const fn code(self) -> FormatCode {
+        self.code
     }
 
     /// An IEEE-style format (infinities, NaNs, bias 2^(e−1) − 1) with `exp_bits` exponent and
@@ -419,6 +465,28 @@ impl fmt::Debug for FloatFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_code_rebuilds_every_format() {
+        let specials = [
+            Specials::Ieee,
+            Specials::NanAllOnes,
+            Specials::Fnuz,
+            Specials::FiniteOnly,
+        ];
+        for e in EXP_BITS_RANGE.0..=EXP_BITS_RANGE.1 {
+            for m in MAN_BITS_RANGE.0..=MAN_BITS_RANGE.1 {
+                for s in specials {
+                    let f = FloatFormat::with_specials(FloatFormat::new(e, m).unwrap(), s).unwrap();
+                    let top = f.max_normal_biased_exponent() as i32;
+                    for bias in [1, f.bias(), top] {
+                        let g = FloatFormat::with_bias(e, m, bias, s).unwrap();
+                        assert_eq!(g.code().format(), g, "{g:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// 2^k as an f64 built from its bits, independent of the code under test.
     fn pow2(k: i32) -> f64 {

@@ -2,6 +2,7 @@
 
 use super::env::FloatEnv;
 use super::format::FloatFormat;
+use super::format::FormatCode;
 use super::status::StatusAnd;
 
 impl FloatFormat {
@@ -44,27 +45,28 @@ impl FloatFormat {
             let exponent = ((ma >> m) + (mb >> m)) as i32 - scale - lz as i32;
             return self.round_pack_normalized(negative, prod << lz, exponent, false, env);
         }
-        self.mul_general(a, b, env)
+        Self::mul_general(self.code(), a, b, env)
     }
 
     /// [`FloatFormat::mul`] with a special, zero or subnormal operand, or a precision
     /// above 32 bits.
     #[inline(never)]
-    fn mul_general(self, a: u64, b: u64, env: &FloatEnv) -> StatusAnd<u64> {
-        if self.any_nan_or_infinity([a, b]) {
-            return self.mul_special(a, b, env);
+    fn mul_general(code: FormatCode, a: u64, b: u64, env: &FloatEnv) -> StatusAnd<u64> {
+        let this = code.format();
+        if this.any_nan_or_infinity([a, b]) {
+            return this.mul_special(a, b, env);
         }
-        let negative = self.is_sign_negative(a ^ b);
-        let (siga, ea) = self.operand_parts(a, env);
-        let (sigb, eb) = self.operand_parts(b, env);
+        let negative = this.is_sign_negative(a ^ b);
+        let (siga, ea) = this.operand_parts(a, env);
+        let (sigb, eb) = this.operand_parts(b, env);
         if siga == 0 || sigb == 0 {
-            return StatusAnd::exact(self.zero_bits(negative));
+            return StatusAnd::exact(this.zero_bits(negative));
         }
-        if self.precision() <= 31 {
+        if this.precision() <= 31 {
             // The product has at most 62 bits: stay in u64.
-            return self.round_pack_u64(negative, siga * sigb, ea + eb, false, env);
+            return this.round_pack_u64(negative, siga * sigb, ea + eb, false, env);
         }
-        self.round_pack(negative, siga as u128 * sigb as u128, ea + eb, false, env)
+        this.round_pack(negative, siga as u128 * sigb as u128, ea + eb, false, env)
     }
 
     /// Significand and exponent of a finite operand, with denormals-are-zero applied.

@@ -1,6 +1,7 @@
 //! The normalize-and-round step every arithmetic operation ends in.
 
 use super::env::{FloatEnv, OverflowPolicy, Tininess};
+use super::format::FormatCode;
 use super::format::{FloatFormat, Specials};
 use super::status::StatusAnd;
 use crate::round::{Discarded, Flags, RoundingMode, round};
@@ -70,7 +71,7 @@ impl FloatFormat {
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
         if sig == 0 {
-            return self.round_pack_outside(negative, sig, exponent, sticky, env);
+            return Self::round_pack_outside(self.code(), negative, sig, exponent, sticky, env);
         }
         let lz = sig.leading_zeros();
         self.round_pack_normalized(
@@ -120,30 +121,31 @@ impl FloatFormat {
             if mag <= self.max_finite_bits() {
                 return StatusAnd::new(self.sign_bits(negative) | mag, r.flags());
             }
-            return self.overflow(negative, env);
+            return Self::overflow(self.code(), negative, env);
         }
-        self.round_pack_outside(negative, sig, exponent, sticky, env)
+        Self::round_pack_outside(self.code(), negative, sig, exponent, sticky, env)
     }
 
     /// [`FloatFormat::round_pack_u64`] outside the normal range: zero, tiny or overflowing.
     #[cold]
     #[inline(never)]
     fn round_pack_outside(
-        self,
+        code: FormatCode,
         negative: bool,
         sig: u64,
         exponent: i32,
         sticky: bool,
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
+        let this = code.format();
         let e_msb = exponent as i64 + (64 - sig.leading_zeros()) as i64 - 1;
-        if sig != 0 && e_msb >= self.min_exponent() as i64 {
-            return self.overflow(negative, env);
+        if sig != 0 && e_msb >= this.min_exponent() as i64 {
+            return Self::overflow(code, negative, env);
         }
         if sig == 0 && !sticky {
-            return StatusAnd::exact(self.zero_bits(negative));
+            return StatusAnd::exact(this.zero_bits(negative));
         }
-        self.round_pack_tiny(negative, sig, exponent, e_msb, sticky, env)
+        this.round_pack_tiny(negative, sig, exponent, e_msb, sticky, env)
     }
 
     /// Rounds `sig (+ sticky)` after dropping its low `shift` bits (none if `shift <= 0`;
@@ -242,7 +244,8 @@ impl FloatFormat {
     /// saturation in formats without infinity.
     #[cold]
     #[inline(never)]
-    fn overflow(self, negative: bool, env: &FloatEnv) -> StatusAnd<u64> {
+    fn overflow(code: FormatCode, negative: bool, env: &FloatEnv) -> StatusAnd<u64> {
+        let this = code.format();
         let to_infinity = match env.rounding {
             RoundingMode::NearestEven
             | RoundingMode::NearestAway
@@ -252,18 +255,18 @@ impl FloatFormat {
             RoundingMode::TowardPositive => !negative,
             RoundingMode::TowardNegative => negative,
         };
-        let sign = self.sign_bits(negative);
+        let sign = this.sign_bits(negative);
         let flags = Flags::OVERFLOW | Flags::INEXACT;
         let value = if !to_infinity {
-            sign | self.max_finite_bits()
+            sign | this.max_finite_bits()
         } else {
-            match (self.specials(), env.overflow) {
-                (Specials::Ieee, _) => sign | self.infinity_bits().unwrap_or(0),
+            match (this.specials(), env.overflow) {
+                (Specials::Ieee, _) => sign | this.infinity_bits().unwrap_or(0),
                 (Specials::FiniteOnly, _) | (_, OverflowPolicy::Saturate) => {
-                    sign | self.max_finite_bits()
+                    sign | this.max_finite_bits()
                 }
-                (Specials::NanAllOnes, OverflowPolicy::Nan) => sign | (self.sign_bit() - 1),
-                (Specials::Fnuz, OverflowPolicy::Nan) => self.sign_bit(),
+                (Specials::NanAllOnes, OverflowPolicy::Nan) => sign | (this.sign_bit() - 1),
+                (Specials::Fnuz, OverflowPolicy::Nan) => this.sign_bit(),
             }
         };
         StatusAnd::new(value, flags)
