@@ -56,17 +56,18 @@ impl FloatFormat {
         if env.denormals_are_zero {
             return Self::add_daz(self.code(), a, b, negate_b, env);
         }
-        let sa = self.is_sign_negative(a);
-        let sb = self.is_sign_negative(b) ^ negate_b;
-        let s_big = if swap { sb } else { sa };
-        // Biased exponent fields (the magnitudes have no sign bit to mask off); a subnormal
-        // has no hidden bit and the exponent of biased 1.
+        // Signs as bit patterns: b's sign as it enters the sum, the sign of the larger
+        // operand (the sign of a non-zero result) and whether magnitudes subtract.
+        let b_in = b ^ self.sign_bits(negate_b);
+        let sign_big = (if swap { b_in } else { a }) & self.sign_bit();
+        let subtract = (a ^ b_in) & self.sign_bit() != 0;
+        // Significands with the hidden bit, from the biased exponents: a subnormal (field 0)
+        // has no hidden bit and the exponent of biased 1, so with e = max(field, 1),
+        // magnitude − ((e − 1) << m) is the significand in both cases.
         let m = self.man_bits();
-        let (eb, es) = (big >> m, small >> m);
-        let hidden = self.man_mask() + 1;
-        let sig_big = (big & self.man_mask()) | if eb != 0 { hidden } else { 0 };
-        let sig_small = (small & self.man_mask()) | if es != 0 { hidden } else { 0 };
-        let (eb, es) = (eb.max(1), es.max(1));
+        let (eb, es) = ((big >> m).max(1), (small >> m).max(1));
+        let sig_big = big - ((eb - 1) << m);
+        let sig_small = small - ((es - 1) << m);
         // The larger significand's leading one goes to bit 62 (room for the carry), leaving
         // 62 − m ≥ 10 guard bits: the smaller operand loses bits to the sticky bit only when
         // it lies that far below, where a difference cancels at most one bit.
@@ -84,7 +85,6 @@ impl FloatFormat {
         // The unbiased exponent of big_v's bit 0: (eb − bias − m) − guard.
         let e0 = eb as i32 - self.bias() - 62;
         // Subtraction with bits lost: the exact difference is one unit less plus a fraction.
-        let subtract = sa != sb;
         let t = small_v + (sticky & subtract) as u64;
         // big_v ± t without a branch on the signs (random signs mispredict half the time):
         // under `subtract`, t ^ !0 − !0 = −t.
@@ -97,14 +97,14 @@ impl FloatFormat {
             let neg = if subtract {
                 env.rounding == RoundingMode::TowardNegative
             } else {
-                sa
+                self.is_sign_negative(a)
             };
             return StatusAnd::exact(self.zero_bits(neg));
         }
         // The sum's leading one is at bit 63 (a carry), 62 or 61, or lower after
         // cancellation; normalizing it to bit 63 is one shift.
         let lz = sum.leading_zeros();
-        self.round_pack_normalized(s_big, sum << lz, e0 - lz as i32, sticky, env)
+        self.round_pack_normalized(sign_big, sum << lz, e0 - lz as i32, sticky, env)
     }
 
     /// [`FloatFormat::add_signed`] under denormals-are-zero: subnormal operands become zeros

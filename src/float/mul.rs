@@ -32,7 +32,7 @@ impl FloatFormat {
             // significand's leading one goes to bit 31 by a shift that depends on the
             // format only, so the product's leading one is at bit 63 or 62 and normalizing
             // it takes one bit test, no leading-zero count.
-            let negative = self.is_sign_negative(a ^ b);
+            let sign = (a ^ b) & self.sign_bit();
             let m = self.man_bits();
             let s = 31 - m;
             let hidden = self.man_mask() + 1;
@@ -43,7 +43,7 @@ impl FloatFormat {
             // value = prod × 2^((ea − bias − m − s) + (eb − bias − m − s))
             let scale = 2 * (self.bias() + 31);
             let exponent = ((ma >> m) + (mb >> m)) as i32 - scale - lz as i32;
-            return self.round_pack_normalized(negative, prod << lz, exponent, false, env);
+            return self.round_pack_normalized(sign, prod << lz, exponent, false, env);
         }
         Self::mul_general(self.code(), a, b, env)
     }

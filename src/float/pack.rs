@@ -75,7 +75,7 @@ impl FloatFormat {
         }
         let lz = sig.leading_zeros();
         self.round_pack_normalized(
-            negative,
+            self.sign_bits(negative),
             sig << lz,
             exponent.saturating_sub(lz as i32),
             sticky,
@@ -85,7 +85,8 @@ impl FloatFormat {
 
     /// The rounding step on a normalized significand: the exact value is
     /// `(−1)^negative × (sig + ε) × 2^exponent` with `sig`'s leading one at bit 63 and `ε`
-    /// as in [`FloatFormat::round_pack`].
+    /// as in [`FloatFormat::round_pack`]; `sign` is the result's sign bit in place (0 or
+    /// [`FloatFormat::sign_bit`]), as the operations have it.
     ///
     /// With the leading one at a fixed place, the kept bits and the discarded fraction are
     /// two shifts by format constants, so a result in the normal range costs one compare
@@ -95,13 +96,14 @@ impl FloatFormat {
     #[inline(always)]
     pub(crate) fn round_pack_normalized(
         self,
-        negative: bool,
+        sign: u64,
         sig: u64,
         exponent: i32,
         sticky: bool,
         env: &FloatEnv,
     ) -> StatusAnd<u64> {
         debug_assert!(sig >> 63 == 1, "significand not normalized: {sig:#x}");
+        let negative = sign != 0;
         let m = self.man_bits();
         // (biased exponent − 1) of the leading one: one unsigned compare finds the normal
         // range (a negative value wraps to a huge one).
@@ -119,7 +121,7 @@ impl FloatFormat {
             // of a rounding into the next binade lands in the exponent by itself.
             let mag = ((k as u64) << m) + r.value as u64;
             if mag <= self.max_finite_bits() {
-                return StatusAnd::new(self.sign_bits(negative) | mag, r.flags());
+                return StatusAnd::new(sign | mag, r.flags());
             }
             return Self::overflow(self.code(), negative, env);
         }
