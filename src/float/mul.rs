@@ -87,23 +87,6 @@ impl FloatFormat {
         self.is_finite(bits) && self.operand_parts(bits, env).0 == 0
     }
 
-    /// The value that stands for ±∞: ±∞ where the format has it, else NaN or ±largest
-    /// finite by [`crate::float::OverflowPolicy`] (always the latter without NaN).
-    #[inline]
-    pub(crate) fn infinity_or_substitute(self, negative: bool, env: &FloatEnv) -> u64 {
-        use super::env::OverflowPolicy;
-        use super::format::Specials;
-        let sign = self.sign_bits(negative);
-        match (self.specials(), env.overflow) {
-            (Specials::Ieee, _) => sign | self.infinity_bits().unwrap_or(0),
-            (Specials::FiniteOnly, _) | (_, OverflowPolicy::Saturate) => {
-                sign | self.max_finite_bits()
-            }
-            (Specials::NanAllOnes, OverflowPolicy::Nan) => sign | (self.sign_bit() - 1),
-            (Specials::Fnuz, OverflowPolicy::Nan) => self.sign_bit(),
-        }
-    }
-
     #[cold]
     #[inline(never)]
     fn mul_special(self, a: u64, b: u64, env: &FloatEnv) -> StatusAnd<u64> {

@@ -123,7 +123,7 @@ impl FloatFormat {
             if mag <= self.max_finite_bits() {
                 return StatusAnd::new(sign | mag, r.flags());
             }
-            return Self::overflow(self.code(), negative, env);
+            return Self::overflow_cold(self.code(), negative, env);
         }
         Self::round_pack_outside(self.code(), negative, sig, exponent, sticky, env)
     }
@@ -142,7 +142,7 @@ impl FloatFormat {
         let this = code.format();
         let e_msb = exponent as i64 + (64 - sig.leading_zeros()) as i64 - 1;
         if sig != 0 && e_msb >= this.min_exponent() as i64 {
-            return Self::overflow(code, negative, env);
+            return this.overflow(negative, env);
         }
         if sig == 0 && !sticky {
             return StatusAnd::exact(this.zero_bits(negative));
@@ -242,12 +242,32 @@ impl FloatFormat {
         StatusAnd::new(sign | mag, flags)
     }
 
-    /// The result of an overflow: ±∞ or ±largest finite by rounding direction, with NaN or
-    /// saturation in formats without infinity.
+    /// The value that stands for ±∞: ±∞ where the format has it, else NaN or ±largest
+    /// finite by [`crate::float::OverflowPolicy`] (always the latter without NaN).
+    #[inline]
+    pub(crate) fn infinity_or_substitute(self, negative: bool, env: &FloatEnv) -> u64 {
+        let sign = self.sign_bits(negative);
+        match (self.specials(), env.overflow) {
+            (Specials::Ieee, _) => sign | self.infinity_bits().unwrap_or(0),
+            (Specials::FiniteOnly, _) | (_, OverflowPolicy::Saturate) => {
+                sign | self.max_finite_bits()
+            }
+            (Specials::NanAllOnes, OverflowPolicy::Nan) => sign | (self.sign_bit() - 1),
+            (Specials::Fnuz, OverflowPolicy::Nan) => self.sign_bit(),
+        }
+    }
+
+    /// [`FloatFormat::overflow`] out of line, for the fast path.
     #[cold]
     #[inline(never)]
-    fn overflow(code: FormatCode, negative: bool, env: &FloatEnv) -> StatusAnd<u64> {
-        let this = code.format();
+    fn overflow_cold(code: FormatCode, negative: bool, env: &FloatEnv) -> StatusAnd<u64> {
+        code.format().overflow(negative, env)
+    }
+
+    /// The result of an overflow: ±∞ or ±largest finite by rounding direction, with NaN or
+    /// saturation in formats without infinity.
+    #[inline]
+    fn overflow(self, negative: bool, env: &FloatEnv) -> StatusAnd<u64> {
         let to_infinity = match env.rounding {
             RoundingMode::NearestEven
             | RoundingMode::NearestAway
@@ -257,20 +277,11 @@ impl FloatFormat {
             RoundingMode::TowardPositive => !negative,
             RoundingMode::TowardNegative => negative,
         };
-        let sign = this.sign_bits(negative);
-        let flags = Flags::OVERFLOW | Flags::INEXACT;
-        let value = if !to_infinity {
-            sign | this.max_finite_bits()
+        let value = if to_infinity {
+            self.infinity_or_substitute(negative, env)
         } else {
-            match (this.specials(), env.overflow) {
-                (Specials::Ieee, _) => sign | this.infinity_bits().unwrap_or(0),
-                (Specials::FiniteOnly, _) | (_, OverflowPolicy::Saturate) => {
-                    sign | this.max_finite_bits()
-                }
-                (Specials::NanAllOnes, OverflowPolicy::Nan) => sign | (this.sign_bit() - 1),
-                (Specials::Fnuz, OverflowPolicy::Nan) => this.sign_bit(),
-            }
+            self.sign_bits(negative) | self.max_finite_bits()
         };
-        StatusAnd::new(value, flags)
+        StatusAnd::new(value, Flags::OVERFLOW | Flags::INEXACT)
     }
 }
