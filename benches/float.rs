@@ -1,14 +1,30 @@
-//! Soft-float speed: arithsim (through `FloatFormat` as a runtime value, black-boxed so
-//! nothing is specialized at compile time) against native `f32` and, with the
-//! `softfloat-oracle` feature, Berkeley SoftFloat 3e through softfloat-wrapper, in the same
-//! criterion group and run. Each iteration processes a batch of 1024 operand sets; criterion
-//! reports time per batch and elements per second, so ns/op = batch time / 1024.
+//! Soft-float speed: arithsim through `FloatFormat` as a runtime value (black-boxed, so nothing
+//! is specialized at compile time) and through the typed values (`F32`, `F16`, `Bf16`), beside
+//! native `f32` and, with the `softfloat-oracle` feature, Berkeley SoftFloat 3e through
+//! softfloat-wrapper, in one criterion group per operation and operand kind.
 //!
-//! `cargo bench --bench float --features softfloat-oracle`
+//! Each iteration is a batch of 1024 operations on fixed operand streams (`random` bit
+//! patterns, or `normal` values with exponents within ±10 of the bias); criterion reports the
+//! time per batch, so ns/op = batch time / 1024.
+//!
+//! Measurement is interleaved: a criterion sample of one contender runs every contender of the
+//! group batch by batch, in rotating order, and reports its own batches' time to criterion.
+//! The bench also keeps every contender's time in every sample and prints, per group, the
+//! median ratio of each contender to SoftFloat within the same samples ("paired medians").
+//! Fast and slow spells of a shared virtual machine last seconds, so criterion's own medians,
+//! taken one contender after the other, moved ratios by ±30 % between runs on the project's
+//! 2-core machine; the paired ratios compare batches run microseconds apart. A group takes
+//! its contenders' time together, times the number of contenders.
+//!
+//! `cargo bench --bench float --features softfloat-oracle` (`-- 'fp32_(add|mul|fma)/'` for
+//! the three operations of the speed goal; the paired ratios are the lines ending the
+//! groups' output).
 
+use std::cell::RefCell;
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
-use arithsim::float::{F32, FloatEnv, FloatFormat};
+use arithsim::float::{Bf16, F16, F32, FloatEnv, FloatFormat};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const BATCH: usize = 1024;
@@ -42,6 +58,66 @@ fn operands(f: FloatFormat, normal: bool, seed: u64) -> Vec<u64> {
         .collect()
 }
 
+/// A contender: its name and one batch of operations.
+type Contender<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+
+/// Benchmarks the contenders `make` builds, interleaved (see the module documentation), and
+/// prints each contender's time over SoftFloat's (or over the last contender's without it):
+/// the median, over every criterion sample of every contender, of the ratio of the two
+/// contenders' times within that sample, so both sides of each ratio ran side by side.
+fn interleaved<'a>(c: &mut Criterion, group: &str, make: impl Fn() -> Vec<Contender<'a>>) {
+    let mut g = c.benchmark_group(group);
+    g.throughput(Throughput::Elements(BATCH as u64));
+    let names: Vec<&str> = make().iter().map(|(name, _)| *name).collect();
+    let n = names.len();
+    // Per criterion sample: every contender's time in it.
+    let samples = RefCell::new(Vec::<Vec<Duration>>::new());
+    for (me, name) in names.iter().enumerate() {
+        let mut contenders = make();
+        g.bench_function(*name, |bench| {
+            bench.iter_custom(|iters| {
+                let mut times = vec![Duration::ZERO; n];
+                for i in 0..iters as usize {
+                    for j in 0..n {
+                        let who = (i + j) % n;
+                        let start = Instant::now();
+                        (contenders[who].1)();
+                        times[who] += start.elapsed();
+                    }
+                }
+                let mine = times[me];
+                samples.borrow_mut().push(times);
+                mine
+            })
+        });
+    }
+    g.finish();
+    let base = names
+        .iter()
+        .position(|&w| w == "softfloat")
+        .unwrap_or(n - 1);
+    let samples = samples.into_inner();
+    if samples.is_empty() {
+        return; // filtered out on the command line
+    }
+    let ratios: Vec<String> = (0..n)
+        .filter(|&k| k != base)
+        .map(|k| {
+            let mut r: Vec<f64> = samples
+                .iter()
+                .map(|t| t[k].as_secs_f64() / t[base].as_secs_f64())
+                .collect();
+            r.sort_by(f64::total_cmp);
+            format!("{}/{} {:.2}", names[k], names[base], r[r.len() / 2])
+        })
+        .collect();
+    println!(
+        "{group}: paired medians over {} samples: {}",
+        samples.len(),
+        ratios.join(", ")
+    );
+}
+
 #[cfg(all(
     feature = "softfloat-oracle",
     target_arch = "x86_64",
@@ -52,294 +128,180 @@ mod sf {
     pub const RNE: RoundingMode = RoundingMode::TiesToEven;
 }
 
+/// Operand streams of one format and kind, as bit patterns and widened to `f32`.
+struct Data {
+    bits: [Vec<u64>; 3],
+    native: [Vec<f32>; 3],
+}
+
+impl Data {
+    fn new(format: FloatFormat, normal: bool) -> Data {
+        let env = FloatEnv::default();
+        let bits = [1, 2, 3].map(|seed| operands(format, normal, seed));
+        let native = [0, 1, 2].map(|k| {
+            bits[k]
+                .iter()
+                .map(|&x| format.to_f32(x, &env).value)
+                .collect()
+        });
+        Data { bits, native }
+    }
+
+    /// The three streams converted to another type.
+    fn map<T>(&self, f: impl Fn(u64) -> T) -> [Vec<T>; 3] {
+        [0, 1, 2].map(|k| self.bits[k].iter().map(|&x| f(x)).collect())
+    }
+}
+
+/// One group for one operation: `$x, $y, $z` name the operands in each contender's
+/// expression (native `f32`; arithsim through `$f`, a black-boxed runtime format, with the
+/// default environment `$env`; the typed value `$T`; SoftFloat's `$S` where given). The
+/// expressions are pasted into each batch loop, so every contender is compiled inline.
+macro_rules! bench_op {
+    (
+        $c:expr, $group:expr, $format:expr, $data:expr,
+        |$x:ident, $y:ident, $z:ident|
+        native: $native:expr,
+        arithsim($f:ident, $env:ident): $arith:expr,
+        typed $T:ty: $typed:expr,
+        softfloat $( $S:ty: $soft:expr )?
+    ) => {{
+        let data: &Data = $data;
+        let env = FloatEnv::default();
+        let typed: [Vec<$T>; 3] = data.map(|x| <$T>::from_bits(x as _));
+        $(
+            #[cfg(all(feature = "softfloat-oracle", target_arch = "x86_64", target_os = "linux"))]
+            let soft: [Vec<$S>; 3] = {
+                use sf::Float;
+                data.map(|x| <$S>::from_bits(x as _))
+            };
+        )?
+        let make = || {
+            let (bits, native, typed, env) = (&data.bits, &data.native, &typed, &env);
+            let format = black_box($format);
+            #[allow(unused_mut)]
+            let mut v: Vec<Contender> = vec![
+                (
+                    "native_f32",
+                    Box::new(move || {
+                        for i in 0..BATCH {
+                            let ($x, $y, $z) = (native[0][i], native[1][i], native[2][i]);
+                            black_box($native);
+                        }
+                    }),
+                ),
+                (
+                    "arithsim",
+                    Box::new(move || {
+                        let ($f, $env) = (format, env);
+                        for i in 0..BATCH {
+                            let ($x, $y, $z) = (bits[0][i], bits[1][i], bits[2][i]);
+                            black_box($arith);
+                        }
+                    }),
+                ),
+                (
+                    "arithsim_typed",
+                    Box::new(move || {
+                        for i in 0..BATCH {
+                            let ($x, $y, $z) = (typed[0][i], typed[1][i], typed[2][i]);
+                            black_box($typed);
+                        }
+                    }),
+                ),
+            ];
+            $(
+                #[cfg(all(feature = "softfloat-oracle", target_arch = "x86_64", target_os = "linux"))]
+                {
+                    use sf::Float;
+                    let soft = &soft;
+                    v.push((
+                        "softfloat",
+                        Box::new(move || {
+                            for i in 0..BATCH {
+                                let ($x, $y, $z) = (&soft[0][i], &soft[1][i], &soft[2][i]);
+                                black_box($soft);
+                            }
+                        }),
+                    ));
+                }
+            )?
+            v
+        };
+        interleaved($c, &$group, make);
+    }};
+}
+
 fn fp32(c: &mut Criterion) {
-    let env = FloatEnv::default();
     for normal in [false, true] {
         let kind = if normal { "normal" } else { "random" };
-        let f = FloatFormat::FP32;
-        let (a, b, d) = (
-            operands(f, normal, 1),
-            operands(f, normal, 2),
-            operands(f, normal, 3),
-        );
-        let na: Vec<f32> = a.iter().map(|&x| f32::from_bits(x as u32)).collect();
-        let nb: Vec<f32> = b.iter().map(|&x| f32::from_bits(x as u32)).collect();
-        let nd: Vec<f32> = d.iter().map(|&x| f32::from_bits(x as u32)).collect();
-        macro_rules! group {
-            ($name:expr, $native:expr, $arith:expr, $soft:expr) => {{
-                let mut g = c.benchmark_group(format!("{}/{}", $name, kind));
-                g.throughput(Throughput::Elements(BATCH as u64));
-                g.bench_function("native_f32", |bench| {
-                    bench.iter(|| {
-                        for i in 0..BATCH {
-                            black_box($native(black_box(na[i]), nb[i], nd[i]));
-                        }
-                    })
-                });
-                #[cfg(all(
-                    feature = "softfloat-oracle",
-                    target_arch = "x86_64",
-                    target_os = "linux"
-                ))]
-                {
-                    use sf::*;
-                    let sa: Vec<F32> = a.iter().map(|&x| F32::from_bits(x as u32)).collect();
-                    let sb: Vec<F32> = b.iter().map(|&x| F32::from_bits(x as u32)).collect();
-                    let sd: Vec<F32> = d.iter().map(|&x| F32::from_bits(x as u32)).collect();
-                    g.bench_function("softfloat", |bench| {
-                        bench.iter(|| {
-                            for i in 0..BATCH {
-                                black_box($soft(&sa[i], &sb[i], &sd[i]));
-                            }
-                        })
-                    });
-                }
-                g.bench_function("arithsim", |bench| {
-                    let fmt = black_box(f);
-                    bench.iter(|| {
-                        for i in 0..BATCH {
-                            black_box($arith(fmt, black_box(a[i]), b[i], d[i], &env).value);
-                        }
-                    })
-                });
-                g.finish();
-            }};
-        }
-        group!(
-            "fp32_add",
-            |x: f32, y: f32, _z: f32| x + y,
-            |f: FloatFormat, x, y, _z, e: &FloatEnv| f.add(x, y, e),
-            |x: &sf::F32, y: &sf::F32, _z: &sf::F32| x.add(y, sf::RNE)
-        );
-        group!(
-            "fp32_mul",
-            |x: f32, y: f32, _z: f32| x * y,
-            |f: FloatFormat, x, y, _z, e: &FloatEnv| f.mul(x, y, e),
-            |x: &sf::F32, y: &sf::F32, _z: &sf::F32| x.mul(y, sf::RNE)
-        );
-        group!(
-            "fp32_fma",
-            |x: f32, y: f32, z: f32| x.mul_add(y, z),
-            |f: FloatFormat, x, y, z, e: &FloatEnv| f.fma(x, y, z, e),
-            |x: &sf::F32, y: &sf::F32, z: &sf::F32| x.fused_mul_add(y, z, sf::RNE)
-        );
-        group!(
-            "fp32_div",
-            |x: f32, y: f32, _z: f32| x / y,
-            |f: FloatFormat, x, y, _z, e: &FloatEnv| f.div(x, y, e),
-            |x: &sf::F32, y: &sf::F32, _z: &sf::F32| x.div(y, sf::RNE)
-        );
-        group!(
-            "fp32_sqrt",
-            |x: f32, _y: f32, _z: f32| x.abs().sqrt(),
-            |f: FloatFormat, x, _y, _z, e: &FloatEnv| f.sqrt(f.abs(x), e),
-            |x: &sf::F32, _y: &sf::F32, _z: &sf::F32| x.abs().sqrt(sf::RNE)
-        );
+        let data = &Data::new(FloatFormat::FP32, normal);
+        let fp32 = FloatFormat::FP32;
+        bench_op!(c, format!("fp32_add/{kind}"), fp32, data, |x, y, _z|
+            native: x + y,
+            arithsim(f, e): f.add(x, y, e).value,
+            typed F32: x + y,
+            softfloat sf::F32: x.add(y, sf::RNE));
+        bench_op!(c, format!("fp32_mul/{kind}"), fp32, data, |x, y, _z|
+            native: x * y,
+            arithsim(f, e): f.mul(x, y, e).value,
+            typed F32: x * y,
+            softfloat sf::F32: x.mul(y, sf::RNE));
+        bench_op!(c, format!("fp32_fma/{kind}"), fp32, data, |x, y, z|
+            native: x.mul_add(y, z),
+            arithsim(f, e): f.fma(x, y, z, e).value,
+            typed F32: x.mul_add(y, z),
+            softfloat sf::F32: x.fused_mul_add(y, z, sf::RNE));
+        bench_op!(c, format!("fp32_div/{kind}"), fp32, data, |x, y, _z|
+            native: x / y,
+            arithsim(f, e): f.div(x, y, e).value,
+            typed F32: x / y,
+            softfloat sf::F32: x.div(y, sf::RNE));
+        bench_op!(c, format!("fp32_sqrt/{kind}"), fp32, data, |x, _y, _z|
+            native: x.abs().sqrt(),
+            arithsim(f, e): f.sqrt(f.abs(x), e).value,
+            typed F32: x.abs().sqrt(),
+            softfloat sf::F32: x.abs().sqrt(sf::RNE));
     }
 }
 
+/// FP16 and BF16 add and mul (SoftFloat has no rounding BF16: its BF16 truncates an f32).
 fn half_formats(c: &mut Criterion) {
-    let env = FloatEnv::default();
-    for (name, f) in [("fp16", FloatFormat::FP16), ("bf16", FloatFormat::BF16)] {
-        for normal in [false, true] {
-            let kind = if normal { "normal" } else { "random" };
-            let (a, b) = (operands(f, normal, 4), operands(f, normal, 5));
-            let to32 = |x: u64| f.to_f32(x, &env).value;
-            let (na, nb): (Vec<f32>, Vec<f32>) = (
-                a.iter().map(|&x| to32(x)).collect(),
-                b.iter().map(|&x| to32(x)).collect(),
-            );
-            for op in ["add", "mul"] {
-                let mut g = c.benchmark_group(format!("{name}_{op}/{kind}"));
-                g.throughput(Throughput::Elements(BATCH as u64));
-                g.bench_function("native_f32", |bench| {
-                    bench.iter(|| {
-                        for i in 0..BATCH {
-                            let (x, y) = (black_box(na[i]), nb[i]);
-                            black_box(if op == "add" { x + y } else { x * y });
-                        }
-                    })
-                });
-                #[cfg(all(
-                    feature = "softfloat-oracle",
-                    target_arch = "x86_64",
-                    target_os = "linux"
-                ))]
-                if name == "fp16" {
-                    use sf::*;
-                    let sa: Vec<F16> = a.iter().map(|&x| F16::from_bits(x as u16)).collect();
-                    let sb: Vec<F16> = b.iter().map(|&x| F16::from_bits(x as u16)).collect();
-                    g.bench_function("softfloat", |bench| {
-                        bench.iter(|| {
-                            for i in 0..BATCH {
-                                black_box(if op == "add" {
-                                    sa[i].add(sb[i], RNE)
-                                } else {
-                                    sa[i].mul(sb[i], RNE)
-                                });
-                            }
-                        })
-                    });
-                }
-                g.bench_function("arithsim", |bench| {
-                    let fmt = black_box(f);
-                    bench.iter(|| {
-                        for i in 0..BATCH {
-                            let (x, y) = (black_box(a[i]), b[i]);
-                            black_box(
-                                if op == "add" {
-                                    fmt.add(x, y, &env)
-                                } else {
-                                    fmt.mul(x, y, &env)
-                                }
-                                .value,
-                            );
-                        }
-                    })
-                });
-                g.finish();
-            }
-        }
+    for normal in [false, true] {
+        let kind = if normal { "normal" } else { "random" };
+        let data = &Data::new(FloatFormat::FP16, normal);
+        let fp16 = FloatFormat::FP16;
+        bench_op!(c, format!("fp16_add/{kind}"), fp16, data, |x, y, _z|
+            native: x + y,
+            arithsim(f, e): f.add(x, y, e).value,
+            typed F16: x + y,
+            softfloat sf::F16: x.add(y, sf::RNE));
+        bench_op!(c, format!("fp16_mul/{kind}"), fp16, data, |x, y, _z|
+            native: x * y,
+            arithsim(f, e): f.mul(x, y, e).value,
+            typed F16: x * y,
+            softfloat sf::F16: x.mul(y, sf::RNE));
+        let data = &Data::new(FloatFormat::BF16, normal);
+        let bf16 = FloatFormat::BF16;
+        bench_op!(c, format!("bf16_add/{kind}"), bf16, data, |x, y, _z|
+            native: x + y,
+            arithsim(f, e): f.add(x, y, e).value,
+            typed Bf16: x + y,
+            softfloat);
+        bench_op!(c, format!("bf16_mul/{kind}"), bf16, data, |x, y, _z|
+            native: x * y,
+            arithsim(f, e): f.mul(x, y, e).value,
+            typed Bf16: x * y,
+            softfloat);
     }
-}
-
-// --- typed values (float-typed): F32 operators beside the runtime format ---
-
-/// Normal-range FP32 operands (biased exponents 64..=190) from a fixed xorshift stream.
-fn normal_f32(n: usize, seed: u64) -> Vec<f32> {
-    let mut x = seed;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let exp = 64 + (x >> 40) as u32 % 127;
-            f32::from_bits((x as u32 & 0x807F_FFFF) | exp << 23)
-        })
-        .collect()
-}
-
-/// Typed `F32` against native `f32` and the runtime-format API on the same operands, so the
-/// figures are ratios: add, mul, fma (one rounding), 1024 operations per iteration.
-fn typed_f32(c: &mut Criterion) {
-    const N: usize = 1024;
-    let (a, b, d) = (normal_f32(N, 1), normal_f32(N, 2), normal_f32(N, 3));
-    let (ta, tb, td): (Vec<F32>, Vec<F32>, Vec<F32>) = (
-        a.iter().map(|&x| F32::from_f32(x)).collect(),
-        b.iter().map(|&x| F32::from_f32(x)).collect(),
-        d.iter().map(|&x| F32::from_f32(x)).collect(),
-    );
-    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits() as u64).collect::<Vec<u64>>();
-    let (ra, rb, rd) = (bits(&a), bits(&b), bits(&d));
-    let f = FloatFormat::FP32;
-    let env = FloatEnv::default();
-
-    let mut g = c.benchmark_group("fp32_typed");
-    g.throughput(Throughput::Elements(N as u64));
-    macro_rules! run {
-        ($name:expr, $i:ident, $e:expr) => {
-            g.bench_function($name, |bench| {
-                bench.iter(|| {
-                    let mut acc = 0u64;
-                    for $i in 0..N {
-                        acc ^= $e;
-                    }
-                    acc
-                })
-            });
-        };
-    }
-    run!(
-        "add/native_f32",
-        i,
-        (black_box(a[i]) + black_box(b[i])).to_bits() as u64
-    );
-    run!(
-        "add/typed_F32",
-        i,
-        (black_box(ta[i]) + black_box(tb[i])).to_bits() as u64
-    );
-    run!(
-        "add/runtime_FP32",
-        i,
-        f.add(black_box(ra[i]), black_box(rb[i]), &env).value
-    );
-    run!(
-        "mul/native_f32",
-        i,
-        (black_box(a[i]) * black_box(b[i])).to_bits() as u64
-    );
-    run!(
-        "mul/typed_F32",
-        i,
-        (black_box(ta[i]) * black_box(tb[i])).to_bits() as u64
-    );
-    run!(
-        "mul/runtime_FP32",
-        i,
-        f.mul(black_box(ra[i]), black_box(rb[i]), &env).value
-    );
-    run!(
-        "fma/native_f32",
-        i,
-        black_box(a[i])
-            .mul_add(black_box(b[i]), black_box(d[i]))
-            .to_bits() as u64
-    );
-    run!(
-        "fma/typed_F32",
-        i,
-        black_box(ta[i])
-            .mul_add(black_box(tb[i]), black_box(td[i]))
-            .to_bits() as u64
-    );
-    run!(
-        "fma/runtime_FP32",
-        i,
-        f.fma(black_box(ra[i]), black_box(rb[i]), black_box(rd[i]), &env)
-            .value
-    );
-    #[cfg(all(
-        feature = "softfloat-oracle",
-        target_arch = "x86_64",
-        target_os = "linux"
-    ))]
-    {
-        use softfloat_wrapper::{F32 as Sf32, Float, RoundingMode as SfMode};
-        let sf = |v: &[f32]| {
-            v.iter()
-                .map(|x| Sf32::from_bits(x.to_bits()))
-                .collect::<Vec<_>>()
-        };
-        let (sa, sb, sd) = (sf(&a), sf(&b), sf(&d));
-        let m = SfMode::TiesToEven;
-        run!(
-            "add/softfloat",
-            i,
-            black_box(sa[i]).add(black_box(sb[i]), m).to_bits() as u64
-        );
-        run!(
-            "mul/softfloat",
-            i,
-            black_box(sa[i]).mul(black_box(sb[i]), m).to_bits() as u64
-        );
-        run!(
-            "fma/softfloat",
-            i,
-            black_box(sa[i])
-                .fused_mul_add(black_box(sb[i]), black_box(sd[i]), m)
-                .to_bits() as u64
-        );
-    }
-    g.finish();
 }
 
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(20)
-        .warm_up_time(std::time::Duration::from_millis(300))
-        .measurement_time(std::time::Duration::from_millis(1500));
-    targets = fp32, half_formats, typed_f32
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(1500));
+    targets = fp32, half_formats
 }
 criterion_main!(benches);
