@@ -137,6 +137,54 @@ fn flush_to_zero_and_denormals_are_zero_all_sums_and_products() {
     }
 }
 
+/// The same two switches for fused multiply-add, over every triple of the 6-bit formats
+/// (the fast path takes only normal operands, so subnormal and zero operands and tiny results
+/// all go through the general path these switches act on).
+#[test]
+fn flush_to_zero_and_denormals_are_zero_all_fma_triples() {
+    for f in [FloatFormat::FP6_E2M3, FloatFormat::FP6_E3M2] {
+        let r = Ref::<i128>::new(f);
+        let n = 1u64 << f.width();
+        let daz = |x: u64| {
+            if is_subnormal_nonzero(f, x) {
+                x & f.sign_bit()
+            } else {
+                x
+            }
+        };
+        for mode in MODES {
+            let ftz = FloatEnv::new(mode).with_flush_to_zero(true);
+            let dz = FloatEnv::new(mode).with_denormals_are_zero(true);
+            for a in 0..n {
+                for b in 0..n {
+                    for c in 0..n {
+                        let (bits, flags) = r.round(r.fma(a, b, c, mode), mode);
+                        let got = f.fma(a, b, c, &ftz);
+                        let want =
+                            if flags.contains(Flags::UNDERFLOW) || is_subnormal_nonzero(f, bits) {
+                                (bits & f.sign_bit(), Flags::UNDERFLOW | Flags::INEXACT)
+                            } else {
+                                (bits, flags)
+                            };
+                        assert_eq!(
+                            (got.value, got.flags),
+                            want,
+                            "ftz {f} fma {a:#x} {b:#x} {c:#x} {mode:?}"
+                        );
+                        let want = r.round(r.fma(daz(a), daz(b), daz(c), mode), mode);
+                        let got = f.fma(a, b, c, &dz);
+                        assert_eq!(
+                            (got.value, got.flags),
+                            want,
+                            "daz {f} fma {a:#x} {b:#x} {c:#x} {mode:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn riscv_policy_returns_the_canonical_nan() {
     let env = FloatEnv::default().with_nan(NanPolicy::RiscV);
