@@ -29,6 +29,37 @@ fn is_subnormal_nonzero(f: FloatFormat, bits: u64) -> bool {
     f.exp_field(bits) == 0 && f.man_field(bits) != 0
 }
 
+/// The zero of a sign (+0 in FNUZ formats, which have no −0).
+fn signed_zero(f: FloatFormat, negative: bool) -> u64 {
+    if negative && f.specials() != Specials::Fnuz {
+        f.sign_bit()
+    } else {
+        0
+    }
+}
+
+/// An operand as denormals-are-zero reads it: a subnormal becomes the zero of its sign.
+fn daz_operand(f: FloatFormat, x: u64) -> u64 {
+    if is_subnormal_nonzero(f, x) {
+        signed_zero(f, f.is_sign_negative(x))
+    } else {
+        x
+    }
+}
+
+/// What flush-to-zero makes of a correctly rounded result: a tiny one (underflow, or a
+/// subnormal result) becomes the zero of its sign with underflow and inexact.
+fn ftz_result(f: FloatFormat, (bits, flags): (u64, Flags)) -> (u64, Flags) {
+    if flags.contains(Flags::UNDERFLOW) || is_subnormal_nonzero(f, bits) {
+        (
+            signed_zero(f, f.is_sign_negative(bits)),
+            Flags::UNDERFLOW | Flags::INEXACT,
+        )
+    } else {
+        (bits, flags)
+    }
+}
+
 /// Tininess before rounding: underflow iff inexact and the exact value is below 2^emin.
 #[test]
 fn tininess_before_rounding_all_products() {
@@ -69,20 +100,7 @@ fn flush_to_zero_and_denormals_are_zero_all_sums_and_products() {
     for f in formats() {
         let r = Ref::<i128>::new(f);
         let n = 1u64 << f.width();
-        let zero = |neg: bool| {
-            if neg && f.specials() != Specials::Fnuz {
-                f.sign_bit()
-            } else {
-                0
-            }
-        };
-        let daz = |x: u64| {
-            if is_subnormal_nonzero(f, x) {
-                zero(f.is_sign_negative(x))
-            } else {
-                x
-            }
-        };
+        let daz = |x: u64| daz_operand(f, x);
         for mode in MODES {
             let ftz = FloatEnv::new(mode).with_flush_to_zero(true);
             let dz = FloatEnv::new(mode).with_denormals_are_zero(true);
@@ -98,15 +116,7 @@ fn flush_to_zero_and_denormals_are_zero_all_sums_and_products() {
                         } else {
                             f.mul(a, b, &ftz)
                         };
-                        let want =
-                            if flags.contains(Flags::UNDERFLOW) || is_subnormal_nonzero(f, bits) {
-                                (
-                                    zero(f.is_sign_negative(bits)),
-                                    Flags::UNDERFLOW | Flags::INEXACT,
-                                )
-                            } else {
-                                (bits, flags)
-                            };
+                        let want = ftz_result(f, (bits, flags));
                         assert_eq!(
                             (got.value, got.flags),
                             want,
@@ -145,27 +155,15 @@ fn flush_to_zero_and_denormals_are_zero_all_fma_triples() {
     for f in [FloatFormat::FP6_E2M3, FloatFormat::FP6_E3M2] {
         let r = Ref::<i128>::new(f);
         let n = 1u64 << f.width();
-        let daz = |x: u64| {
-            if is_subnormal_nonzero(f, x) {
-                x & f.sign_bit()
-            } else {
-                x
-            }
-        };
+        let daz = |x: u64| daz_operand(f, x);
         for mode in MODES {
             let ftz = FloatEnv::new(mode).with_flush_to_zero(true);
             let dz = FloatEnv::new(mode).with_denormals_are_zero(true);
             for a in 0..n {
                 for b in 0..n {
                     for c in 0..n {
-                        let (bits, flags) = r.round(r.fma(a, b, c, mode), mode);
+                        let want = ftz_result(f, r.round(r.fma(a, b, c, mode), mode));
                         let got = f.fma(a, b, c, &ftz);
-                        let want =
-                            if flags.contains(Flags::UNDERFLOW) || is_subnormal_nonzero(f, bits) {
-                                (bits & f.sign_bit(), Flags::UNDERFLOW | Flags::INEXACT)
-                            } else {
-                                (bits, flags)
-                            };
                         assert_eq!(
                             (got.value, got.flags),
                             want,
