@@ -232,21 +232,28 @@ macro_rules! bench_op {
     }};
 }
 
+/// The add and mul groups of one format (`$S`: SoftFloat's type, where it has one).
+macro_rules! add_mul {
+    ($c:expr, $label:expr, $kind:expr, $format:expr, $data:expr, $T:ty $(, $S:ty)?) => {
+        bench_op!($c, format!("{}_add/{}", $label, $kind), $format, $data, |x, y, _z|
+            native: x + y,
+            arithsim(f, e): f.add(x, y, e).value,
+            typed $T: x + y,
+            softfloat $( $S: x.add(y, sf::RNE) )?);
+        bench_op!($c, format!("{}_mul/{}", $label, $kind), $format, $data, |x, y, _z|
+            native: x * y,
+            arithsim(f, e): f.mul(x, y, e).value,
+            typed $T: x * y,
+            softfloat $( $S: x.mul(y, sf::RNE) )?);
+    };
+}
+
 fn fp32(c: &mut Criterion) {
     for normal in [false, true] {
         let kind = if normal { "normal" } else { "random" };
         let data = &Data::new(FloatFormat::FP32, normal);
         let fp32 = FloatFormat::FP32;
-        bench_op!(c, format!("fp32_add/{kind}"), fp32, data, |x, y, _z|
-            native: x + y,
-            arithsim(f, e): f.add(x, y, e).value,
-            typed F32: x + y,
-            softfloat sf::F32: x.add(y, sf::RNE));
-        bench_op!(c, format!("fp32_mul/{kind}"), fp32, data, |x, y, _z|
-            native: x * y,
-            arithsim(f, e): f.mul(x, y, e).value,
-            typed F32: x * y,
-            softfloat sf::F32: x.mul(y, sf::RNE));
+        add_mul!(c, "fp32", kind, fp32, data, F32, sf::F32);
         bench_op!(c, format!("fp32_fma/{kind}"), fp32, data, |x, y, z|
             native: x.mul_add(y, z),
             arithsim(f, e): f.fma(x, y, z, e).value,
@@ -270,29 +277,9 @@ fn half_formats(c: &mut Criterion) {
     for normal in [false, true] {
         let kind = if normal { "normal" } else { "random" };
         let data = &Data::new(FloatFormat::FP16, normal);
-        let fp16 = FloatFormat::FP16;
-        bench_op!(c, format!("fp16_add/{kind}"), fp16, data, |x, y, _z|
-            native: x + y,
-            arithsim(f, e): f.add(x, y, e).value,
-            typed F16: x + y,
-            softfloat sf::F16: x.add(y, sf::RNE));
-        bench_op!(c, format!("fp16_mul/{kind}"), fp16, data, |x, y, _z|
-            native: x * y,
-            arithsim(f, e): f.mul(x, y, e).value,
-            typed F16: x * y,
-            softfloat sf::F16: x.mul(y, sf::RNE));
+        add_mul!(c, "fp16", kind, FloatFormat::FP16, data, F16, sf::F16);
         let data = &Data::new(FloatFormat::BF16, normal);
-        let bf16 = FloatFormat::BF16;
-        bench_op!(c, format!("bf16_add/{kind}"), bf16, data, |x, y, _z|
-            native: x + y,
-            arithsim(f, e): f.add(x, y, e).value,
-            typed Bf16: x + y,
-            softfloat);
-        bench_op!(c, format!("bf16_mul/{kind}"), bf16, data, |x, y, _z|
-            native: x * y,
-            arithsim(f, e): f.mul(x, y, e).value,
-            typed Bf16: x * y,
-            softfloat);
+        add_mul!(c, "bf16", kind, FloatFormat::BF16, data, Bf16);
     }
 }
 
