@@ -111,7 +111,7 @@ impl FloatFormat {
             let odd = (e - (m + 5)) & 1;
             let s = m + 5 + odd;
             let n = sig << s;
-            let root = n.isqrt();
+            let root = super::isqrt::isqrt(n);
             let rem = n - root * root;
             let lz = 61 - m - odd;
             return self.round_pack_normalized(0, root << lz, (e - s) / 2 - lz, rem != 0, env);
@@ -146,7 +146,7 @@ impl FloatFormat {
         if s + len <= 64 {
             // Fits a u64 (precision ≤ 30).
             let n = sig << s;
-            let root = n.isqrt();
+            let root = super::isqrt::isqrt(n);
             let rem = n - root * root;
             return this.round_pack_u64(false, root, (e - s) / 2, rem != 0, env);
         }

@@ -30,6 +30,7 @@ mod env;
 mod fma;
 mod format;
 mod int;
+mod isqrt;
 mod mul;
 mod nan;
 mod pack;
