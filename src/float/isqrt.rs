@@ -46,7 +46,7 @@ pub(crate) fn isqrt(n: u64) -> u64 {
     // Within one unit now: make it exact.
     let d = x.wrapping_sub(r.wrapping_mul(r)) as i64;
     let too_big = d < 0;
-    let too_small = !too_big & (d >= 2 * r as i64 + 1);
+    let too_small = !too_big & (d > 2 * r as i64); // (r + 1)² ≤ x
     r = r + too_small as u64 - too_big as u64;
     r >> j
 }
