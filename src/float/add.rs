@@ -1,8 +1,7 @@
 //! Addition and subtraction.
 
 use super::env::FloatEnv;
-use super::format::FormatCode;
-use super::format::{FloatFormat, Specials};
+use super::format::{FloatFormat, FormatCode, Specials};
 use super::status::StatusAnd;
 use crate::round::RoundingMode;
 

@@ -1,8 +1,7 @@
 //! Fused multiply-add with a single rounding.
 
 use super::env::FloatEnv;
-use super::format::FloatFormat;
-use super::format::FormatCode;
+use super::format::{FloatFormat, FormatCode};
 use super::status::StatusAnd;
 use crate::round::{Flags, RoundingMode};
 

@@ -1,8 +1,7 @@
 //! Multiplication.
 
 use super::env::FloatEnv;
-use super::format::FloatFormat;
-use super::format::FormatCode;
+use super::format::{FloatFormat, FormatCode};
 use super::status::StatusAnd;
 
 impl FloatFormat {

@@ -1,8 +1,7 @@
 //! The normalize-and-round step every arithmetic operation ends in.
 
 use super::env::{FloatEnv, OverflowPolicy, Tininess};
-use super::format::FormatCode;
-use super::format::{FloatFormat, Specials};
+use super::format::{FloatFormat, FormatCode, Specials};
 use super::status::StatusAnd;
 use crate::round::{Discarded, Flags, RoundingMode, round};
 
