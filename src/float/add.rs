@@ -47,9 +47,11 @@ impl FloatFormat {
         let swap = ma < mb;
         let big = if swap { mb } else { ma };
         let small = if swap { ma } else { mb };
-        if (big > self.max_finite_bits())
-            | (self.specials() == Specials::Fnuz && (a == self.sign_bit()) | (b == self.sign_bit()))
-        {
+        if big > self.max_finite_bits() {
+            return Self::add_special(self.code(), a, b, negate_b, env);
+        }
+        // FNUZ's NaN: one compare of the format on the way for every other format.
+        if self.specials() == Specials::Fnuz && (a == self.sign_bit()) | (b == self.sign_bit()) {
             return Self::add_special(self.code(), a, b, negate_b, env);
         }
         if env.denormals_are_zero {

@@ -94,7 +94,33 @@ pub fn round(negative: bool, kept: u128, discarded: Discarded, mode: RoundingMod
     let t = discarded.top | discarded.sticky as u64;
     let inexact = t != 0;
     let odd = (kept & 1) as u64;
-    let up = match mode {
+    // The default mode first, as one predictable compare, rather than an indirect jump
+    // through the match's table on every operation.
+    let up = if mode == RoundingMode::NearestEven {
+        t > HALF - odd
+    } else {
+        round_up_other(negative, t, odd, discarded, mode)
+    };
+    Rounded {
+        value: kept.wrapping_add(up as u128),
+        incremented: up,
+        inexact,
+    }
+}
+
+/// [`round`]'s decision in the modes other than ties-to-even (`t`: the discarded fraction
+/// with the sticky bit folded into bit 0; `odd`: the last kept bit).
+#[inline(always)]
+fn round_up_other(
+    negative: bool,
+    t: u64,
+    odd: u64,
+    discarded: Discarded,
+    mode: RoundingMode,
+) -> bool {
+    const HALF: u64 = 1 << 63;
+    let inexact = t != 0;
+    match mode {
         // Above half, or a tie with an odd `kept`.
         RoundingMode::NearestEven => t > HALF - odd,
         RoundingMode::NearestAway => t >= HALF,
@@ -108,11 +134,6 @@ pub fn round(negative: bool, kept: u128, discarded: Discarded, mode: RoundingMod
         RoundingMode::Stochastic { random, bits } => {
             inexact & stochastic_up(discarded, random, bits)
         }
-    };
-    Rounded {
-        value: kept.wrapping_add(up as u128),
-        incremented: up,
-        inexact,
     }
 }
 
