@@ -89,9 +89,10 @@ impl FloatFormat {
     ///
     /// With the leading one at a fixed place, the kept bits and the discarded fraction are
     /// two shifts by format constants, so a result in the normal range costs one compare
-    /// for the range, one [`crate::round::round`] and one compare for overflow. Operations
-    /// that know where their leading one is (add, mul, fma) come here without counting
-    /// leading zeros.
+    /// for the range, one [`crate::round::round`] and one compare for overflow. mul, div and
+    /// sqrt know their result's leading one to within a bit and come here with a bit test;
+    /// add counts leading zeros once (its sum may cancel); everything else comes through
+    /// [`FloatFormat::round_pack_u64`].
     #[inline(always)]
     pub(crate) fn round_pack_normalized(
         self,
