@@ -283,12 +283,105 @@ fn half_formats(c: &mut Criterion) {
     }
 }
 
+/// FP32 → FP16 and FP16 → FP32 conversion (round to nearest even): the `half` crate, SoftFloat,
+/// arithsim's runtime `convert` and the typed `F16::from_f32` / `F16::to_f32`.
+fn conversions(c: &mut Criterion) {
+    use half::f16;
+    for normal in [false, true] {
+        let kind = if normal { "normal" } else { "random" };
+        let env = FloatEnv::default();
+        for (from, to) in [
+            (FloatFormat::FP32, FloatFormat::FP16),
+            (FloatFormat::FP16, FloatFormat::FP32),
+        ] {
+            let narrowing = from == FloatFormat::FP32;
+            let bits = operands(from, normal, 4);
+            let floats: Vec<f32> = bits.iter().map(|&x| from.to_f32(x, &env).value).collect();
+            let halves: Vec<f16> = bits.iter().map(|&x| f16::from_bits(x as u16)).collect();
+            let typed: Vec<F16> = halves.iter().map(|h| F16::from_bits(h.to_bits())).collect();
+            let make = || {
+                let (bits, floats, halves, typed, env) = (&bits, &floats, &halves, &typed, &env);
+                let (fmt_from, fmt_to) = (black_box(from), black_box(to));
+                let mut v: Vec<Contender> = vec![
+                    (
+                        "half_crate",
+                        Box::new(move || {
+                            for i in 0..BATCH {
+                                if narrowing {
+                                    black_box(f16::from_f32(floats[i]));
+                                } else {
+                                    black_box(halves[i].to_f32());
+                                }
+                            }
+                        }),
+                    ),
+                    (
+                        "arithsim",
+                        Box::new(move || {
+                            for &x in bits {
+                                black_box(fmt_from.convert(x, fmt_to, env).value);
+                            }
+                        }),
+                    ),
+                    (
+                        "arithsim_typed",
+                        Box::new(move || {
+                            for i in 0..BATCH {
+                                if narrowing {
+                                    black_box(F16::from_f32(floats[i]));
+                                } else {
+                                    black_box(typed[i].to_f32());
+                                }
+                            }
+                        }),
+                    ),
+                ];
+                #[cfg(all(
+                    feature = "softfloat-oracle",
+                    target_arch = "x86_64",
+                    target_os = "linux"
+                ))]
+                {
+                    use sf::Float;
+                    let sf32: Vec<sf::F32> = floats
+                        .iter()
+                        .map(|x| sf::F32::from_bits(x.to_bits()))
+                        .collect();
+                    let sf16: Vec<sf::F16> = halves
+                        .iter()
+                        .map(|h| sf::F16::from_bits(h.to_bits()))
+                        .collect();
+                    v.push((
+                        "softfloat",
+                        Box::new(move || {
+                            for i in 0..BATCH {
+                                if narrowing {
+                                    black_box(sf32[i].to_f16(sf::RNE));
+                                } else {
+                                    black_box(sf16[i].to_f32(sf::RNE));
+                                }
+                            }
+                        }),
+                    ));
+                }
+                v
+            };
+            let name = if narrowing {
+                "fp32_to_fp16"
+            } else {
+                "fp16_to_fp32"
+            };
+            interleaved(c, &format!("{name}/{kind}"), make);
+        }
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_millis(1500));
-    targets = fp32, half_formats
+    targets = fp32, half_formats, conversions
 }
 criterion_main!(benches);

@@ -1,7 +1,7 @@
 //! Conversions between formats and to/from native `f32`/`f64` bit patterns.
 
 use super::env::{FloatEnv, NanPolicy, OverflowPolicy};
-use super::format::{FloatFormat, Specials};
+use super::format::{FloatFormat, FormatCode, Specials};
 use super::status::StatusAnd;
 use crate::round::Flags;
 
@@ -29,15 +29,37 @@ impl FloatFormat {
     /// let sat = env.with_overflow(OverflowPolicy::Saturate);
     /// assert_eq!(FloatFormat::FP32.convert(x, FloatFormat::FP8_E4M3, &sat).value, 0x7E);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn convert(self, bits: u64, to: FloatFormat, env: &FloatEnv) -> StatusAnd<u64> {
         let bits = bits & self.mask();
-        let negative = self.is_sign_negative(bits);
-        if self.is_nan_or_infinity(bits) {
-            return self.convert_special(bits, to, env);
+        let mag = self.magnitude(bits);
+        if self.is_normal_magnitude(mag) {
+            // A normal value: its significand's leading one (bit m) goes to bit 63 and the
+            // target rounds it, value = sig × 2^(e − bias − m − (63 − m)).
+            let m = self.man_bits();
+            let sig = (self.man_field(bits) | (self.man_mask() + 1)) << (63 - m);
+            let exponent = (mag >> m) as i32 - self.bias() - 63;
+            let sign = to.sign_bits(self.is_sign_negative(bits));
+            return to.round_pack_normalized(sign, sig, exponent, false, env);
         }
-        let (mut sig, exp) = self.finite_parts(bits);
-        if env.denormals_are_zero && self.exp_field(bits) == 0 {
+        Self::convert_general(self.code(), bits, to.code(), env)
+    }
+
+    /// [`FloatFormat::convert`] of a zero, subnormal, infinite or NaN value.
+    #[inline(never)]
+    fn convert_general(
+        from: FormatCode,
+        bits: u64,
+        to: FormatCode,
+        env: &FloatEnv,
+    ) -> StatusAnd<u64> {
+        let (this, to) = (from.format(), to.format());
+        let negative = this.is_sign_negative(bits);
+        if this.is_nan_or_infinity(bits) {
+            return this.convert_special(bits, to, env);
+        }
+        let (mut sig, exp) = this.finite_parts(bits);
+        if env.denormals_are_zero && this.exp_field(bits) == 0 {
             sig = 0;
         }
         to.round_pack(negative, sig as u128, exp, false, env)
