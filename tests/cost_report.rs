@@ -1,7 +1,9 @@
 //! The cost report: every ratio follows the loaded table; FSD figures; renderers; charts are
 //! well-formed SVG with one bar per row; output-folder errors.
 
-use arithsim::cost::report::{BAR_FILL, Cell, Format, GateRow, Report, ReportInputs, render_svg};
+use arithsim::cost::report::{
+    BAR_FILL, Cell, Format, GateRow, MacRow, Report, ReportInputs, render_svg,
+};
 use arithsim::cost::{CostTable, FloatKind, GateCost, OpKind, Span};
 
 fn close(a: f64, b: f64) -> bool {
@@ -200,6 +202,70 @@ fn gate_section_compares_at_the_table_voltage() {
     assert!(s.notes.iter().any(|n| n.contains("scaled by (0.9/1.1)²")));
     assert!(s.notes.iter().any(|n| n == "a note"));
     assert_eq!(s.charts[0].bars.len(), 2);
+}
+
+/// Section 4b: whole MAC units, every ratio divided by the first row, at the table's voltage;
+/// placed between section 4 and the FSD section, with two well-formed charts.
+#[test]
+fn mac_section_gives_ratios_to_the_first_row() {
+    let t = CostTable::horowitz_45nm();
+    let row = |unit: &str, area: f64, e: f64, nn: Option<f64>| MacRow {
+        unit: unit.into(),
+        random: fake_gate_cost(area, e),
+        nn: nn.map(|x| fake_gate_cost(area, x)),
+    };
+    let inputs = ReportInputs {
+        mac_rows: vec![
+            row("INT8 MAC (INT32 acc)", 400.0, 0.5, Some(0.2)),
+            row("FP32 MAC (FP32 acc)", 10_000.0, 8.0, Some(2.0)),
+            row("FP16 MAC (FP32 acc)", 4_000.0, 3.0, None),
+        ],
+        mac_notes: vec!["mac note".into()],
+        ..ReportInputs::default()
+    };
+    let r = Report::build(&t, &inputs).unwrap();
+    let ids: Vec<&str> = r.sections.iter().map(|s| s.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "table",
+            "comparisons",
+            "memory",
+            "gates",
+            "gate-macs",
+            "fsd"
+        ]
+    );
+    let s = r.section("gate-macs").unwrap();
+    assert_eq!(s.grid.rows.len(), 3);
+    assert_eq!(s.grid.columns[3], "area / INT8 MAC (INT32 acc)");
+    let k = (0.9f64 / 1.1).powi(2);
+    let fp32 = &s.grid.rows[1];
+    assert_eq!(fp32[3], Cell::Num(25.0));
+    assert_eq!(fp32[4], Cell::Num(8.0));
+    assert_eq!(fp32[5], Cell::Num(8.0 * k));
+    assert!(matches!(fp32[6], Cell::Num(x) if close(x, 16.0)));
+    assert!(matches!(fp32[8], Cell::Num(x) if close(x, 10.0)));
+    assert_eq!(s.grid.rows[0][3], Cell::Num(1.0));
+    assert_eq!(s.grid.rows[2][7], Cell::Empty);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("unoptimized textbook netlists"))
+    );
+    assert!(s.notes.iter().any(|n| n == "mac note"));
+    assert_eq!(s.charts.len(), 2);
+    for c in &s.charts {
+        assert_eq!(c.bars.len(), 3);
+        check_xml(&render_svg(c).unwrap()).unwrap();
+    }
+    assert!(
+        r.render(Format::Markdown)
+            .contains("## 4b. MAC units from gates")
+    );
+    // No rows: no section 4b.
+    let r = Report::build(&t, &ReportInputs::default()).unwrap();
+    assert!(r.section("gate-macs").is_none());
 }
 
 /// A minimal XML well-formedness check: balanced, properly nested tags; quoted attributes;

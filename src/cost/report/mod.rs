@@ -11,6 +11,9 @@
 //!    `cost` does not build circuits itself);
 //! 5. the Tesla FSD NPU headline (TOPS, power and area of the MAC array).
 //!
+//! When [`ReportInputs::mac_rows`] are given, a section 4b follows section 4: whole MAC units
+//! from gate-level circuits (INT8 against FP8, FP16, BF16, FP32), as ratios to the first row.
+//!
 //! # Examples
 //!
 //! ```
@@ -27,6 +30,7 @@
 
 mod chart;
 mod fsd;
+mod macs;
 mod render;
 mod sections;
 
@@ -34,6 +38,7 @@ use std::path::{Path, PathBuf};
 
 pub use chart::{BAR_FILL, render_svg};
 pub use fsd::{FsdFigures, FsdParams, FsdRow};
+pub use macs::MacRow;
 pub use sections::{Comparison, GateRow};
 
 use super::{CostTable, Span};
@@ -101,7 +106,7 @@ pub struct Chart {
 /// One section of the report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Section {
-    /// Short id (`table`, `comparisons`, `memory`, `gates`, `fsd`).
+    /// Short id (`table`, `comparisons`, `memory`, `gates`, `gate-macs`, `fsd`).
     pub id: &'static str,
     /// Title, numbered.
     pub title: String,
@@ -122,6 +127,11 @@ pub struct ReportInputs {
     pub gate_notes: Vec<String>,
     /// The accelerator for section 5.
     pub fsd: FsdParams,
+    /// Whole MAC units from gate-level circuits for section 4b, the baseline (the INT8 MAC)
+    /// first; empty: no section 4b.
+    pub mac_rows: Vec<MacRow>,
+    /// Notes for section 4b (which circuits, which operand streams).
+    pub mac_notes: Vec<String>,
 }
 
 impl Default for ReportInputs {
@@ -130,6 +140,8 @@ impl Default for ReportInputs {
             gate_rows: Vec::new(),
             gate_notes: Vec::new(),
             fsd: FsdParams::TESLA_FSD,
+            mac_rows: Vec::new(),
+            mac_notes: Vec::new(),
         }
     }
 }
@@ -139,7 +151,7 @@ impl Default for ReportInputs {
 pub struct Report {
     /// Title.
     pub title: String,
-    /// The five sections in order.
+    /// The sections in order (five, and 4b when MAC rows were given).
     pub sections: Vec<Section>,
     /// Section 2's comparisons.
     pub comparisons: Vec<Comparison>,

@@ -88,13 +88,14 @@ fn compare(
 pub(super) fn build(table: &CostTable, inputs: &ReportInputs) -> Result<Report> {
     let comparisons = comparisons(table)?;
     let fsd = super::fsd::fsd(table, inputs.fsd)?;
-    let sections = vec![
+    let mut sections = vec![
         table_section(table),
         comparison_section(&comparisons),
         memory_section(table)?,
         gate_section(table, inputs)?,
-        super::fsd::fsd_section(table, &fsd),
     ];
+    sections.extend(super::macs::mac_section(table, inputs)?);
+    sections.push(super::fsd::fsd_section(table, &fsd));
     Ok(Report {
         title: format!("Arithmetic cost report: {}", table.name()),
         sections,
