@@ -163,6 +163,69 @@ pub fn gate_cost_from_activity(
     })
 }
 
+/// Gate-derived cost of a clocked (sequential) netlist, such as a MAC with its accumulator
+/// register: `inputs` gives, per input port (by name), clock `t`'s operands at `[t]`, one per
+/// machine (up to 64 machines, one per lane, each an independent copy of the circuit from its
+/// reset state); ports not named are held at 0. Toggles compare each clock with the previous
+/// one ([`Simulator::step`]), so energy per operation is per machine per clock.
+///
+/// # Errors
+///
+/// [`Error::InvalidParameter`] for fewer than 2 clocks or ports with different clock counts;
+/// [`Error::Shape`] for more than 64 operands in a clock; as [`Simulator::step_with`]
+/// otherwise (unknown ports, operands wider than their port, machines that differ in number).
+pub fn gate_cost_clocked(
+    net: &Netlist,
+    lib: &CellLibrary,
+    inputs: &[(&str, &[Vec<u64>])],
+) -> Result<GateCost> {
+    let clocks = inputs.first().map_or(0, |i| i.1.len());
+    if clocks < 2 {
+        return Err(Error::param(
+            "clocks",
+            clocks,
+            "need at least 2 clocks to observe transitions",
+        ));
+    }
+    if let Some((name, v)) = inputs.iter().find(|(_, v)| v.len() != clocks) {
+        return Err(Error::param(
+            "clocks",
+            v.len(),
+            format!(
+                "port {name:?} has {} clocks but the first port has {clocks}",
+                v.len()
+            ),
+        ));
+    }
+    for (name, _) in inputs {
+        net.input(name)?;
+    }
+    let machines = inputs.first().map_or(0, |i| i.1[0].len());
+    let zeros = vec![0u64; machines];
+    let mut sim = Simulator::new(net, 1)?;
+    sim.set_activity(true);
+    let mut out = crate::gates::BatchOutput::default();
+    for t in 0..clocks {
+        let step: Vec<(&str, &[u64])> = net
+            .inputs()
+            .iter()
+            .map(|p| {
+                let v = inputs
+                    .iter()
+                    .find(|(n, _)| *n == p.name())
+                    .map_or(zeros.as_slice(), |(_, v)| v[t].as_slice());
+                (p.name(), v)
+            })
+            .collect();
+        sim.step_with(&step, &mut out)?;
+        out.clear();
+    }
+    let act = sim
+        .activity()
+        .ok_or_else(|| Error::Unsupported("simulator activity was not recorded".into()))?;
+    gate_cost_from_activity(net, lib, act)
+}
+
 /// Gate-derived cost of `net` on `ops` uniformly random operands per input port (every bit
 /// of every port independent and equiprobable; ports up to 128 bits), from `seed`.
 ///

@@ -11,6 +11,7 @@
 //!
 //! The model and every rule are written down in `docs/cost-model.md`.
 
+mod breakdown;
 mod estimate;
 mod gate_cost;
 mod horowitz;
@@ -24,9 +25,11 @@ mod span;
 mod table;
 mod tally;
 
+pub use breakdown::{LabelCost, label_breakdown};
 pub use estimate::{AreaEstimate, Design, Estimate, EstimateLine};
 pub use gate_cost::{
-    GateCost, SplitMix64, gate_cost_from_activity, gate_cost_random, gate_cost_with,
+    GateCost, SplitMix64, gate_cost_clocked, gate_cost_from_activity, gate_cost_random,
+    gate_cost_with,
 };
 pub use horowitz::HOROWITZ_SOURCE;
 pub use io::TableFormat;
