@@ -1,5 +1,5 @@
 //! Circuit generators on the [`gates`](crate::gates) netlist: adders and carry chains,
-//! multipliers, MAC units.
+//! multipliers, MAC units, floating-point units.
 //!
 //! Every generator comes in two forms: a plain function returning a finished
 //! [`Netlist`](crate::gates::Netlist) with named ports (`kogge_stone_adder(32)`), and a
@@ -7,5 +7,6 @@
 //! [`Builder`](crate::gates::Builder), for composing larger circuits.
 
 pub mod adders;
+pub mod fp;
 pub mod mac;
 pub mod multipliers;

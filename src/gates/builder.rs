@@ -11,6 +11,11 @@ pub const MAX_PORT_WIDTH: u32 = 128;
 
 static NEXT_OWNER: AtomicU32 = AtomicU32::new(1);
 
+/// A fresh netlist id (for builders and for netlists derived from others).
+pub(super) fn next_owner() -> u32 {
+    NEXT_OWNER.fetch_add(1, Ordering::Relaxed)
+}
+
 /// Builds a [`Netlist`] gate by gate.
 ///
 /// A gate can only read wires that already exist, so the node list is topologically ordered
@@ -62,7 +67,7 @@ impl Builder {
     /// An empty builder holding only the two constant wires.
     #[must_use]
     pub fn new() -> Self {
-        let owner = NEXT_OWNER.fetch_add(1, Ordering::Relaxed);
+        let owner = next_owner();
         let c = |op| Node {
             op,
             a: 0,

@@ -45,6 +45,7 @@ mod netlist;
 mod program;
 mod sim;
 mod stats;
+mod sweep;
 mod timing;
 
 pub use batch::{BatchOutput, Operand, transpose64};
