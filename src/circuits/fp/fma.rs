@@ -23,17 +23,135 @@
 //! then below the result's guard bit, becomes the sticky bit. A zero product always takes
 //! the clamped position, so a lone addend is never cut.
 
+use super::multiplier::significand_spec;
 use super::product_parts::{
-    Operand, SpecialResult, Unrounded, mux_bus, shift_right_sticky, signed_width, special_result,
-    sum_bus, unpack,
+    Operand, Unrounded, mux_bus, signed_width, special_result, sum_bus, unpack,
 };
-use super::FpUnitConfig;
+use super::{
+    FpResult, FpUnitConfig, ModeWires, SpecialCase, build_shift_right_sticky, check_format,
+};
 use crate::circuits::adders::build_incrementer;
-use crate::circuits::multipliers::{Bit, NetLogic, PpMatrix, add_partial_products, bits, final_add, reduce};
-use crate::circuits::multipliers::Signedness;
+use crate::circuits::multipliers::{
+    Bit, NetLogic, PpMatrix, Signedness, add_partial_products, bits, final_add, reduce,
+};
 use crate::float::FloatFormat;
-use crate::gates::{Builder, Wire};
+use crate::gates::{Builder, Netlist, Wire};
 use crate::{Error, Result};
+
+/// A finished fused multiply-add: `y = a × b + c` rounded once, with `a`, `b` in the
+/// product format `mul` and `c`, `y` in the accumulator format `acc` (the same format for
+/// a plain FMA). Bit-exact, values and flags, with converting `a` and `b` to `acc` (exact,
+/// see below) and then [`FloatFormat::fma`] under [`FpUnitConfig::env`]; the flags include
+/// invalid for a signalling NaN `a` or `b`, as the conversion raises it.
+///
+/// Every value of `mul` must convert exactly to `acc`: at least as many mantissa bits, the
+/// whole range (largest finite and smallest subnormal) and the specials (∞, NaN, −0). So
+/// FP16 and BF16 → FP32, FP8 E4M3/E5M2 → FP16/FP32 are exact, and BF16 → FP16 is refused.
+///
+/// Ports: inputs `a`, `b` (`mul.width()` bits), `c` (`acc.width()` bits) and, for
+/// [`RoundingControl::Input`](super::RoundingControl::Input), `rm` (3 bits); outputs `y`
+/// (`acc.width()` bits) and the flags `invalid`, `overflow`, `underflow`, `inexact`.
+///
+/// # Errors
+/// [`Error::InvalidWidth`] naming `fma product format` or `fma accumulator format` for a
+/// format wider than 32 bits; [`Error::InvalidParameter`] naming `acc` when `mul` does not
+/// convert exactly to `acc`; the errors of [`FpUnitConfig::validate`].
+///
+/// # Examples
+///
+/// An FP16 × FP16 + FP32 → FP32 FMA: the product of two FP16 values is exact in the sum.
+///
+/// ```
+/// use arithsim::circuits::fp::{fp_fma, FpUnitConfig};
+/// use arithsim::float::FloatFormat;
+///
+/// let net = fp_fma(FloatFormat::FP16, FloatFormat::FP32, &FpUnitConfig::default())?;
+/// let (a, b) = (0x3C01u64, 0x3C01u64); // 1 + 2^-10, squared = 1 + 2^-9 + 2^-20
+/// let c = (-1.0f32).to_bits() as u64;
+/// let out = net.eval_u64(&[("a", &[a]), ("b", &[b]), ("c", &[c])])?;
+/// let want = (2f32.powi(-9) + 2f32.powi(-20)).to_bits();
+/// assert_eq!(out.get("y")?[0], u128::from(want));
+/// assert_eq!(out.get("inexact")?[0], 0);
+/// assert!(fp_fma(FloatFormat::BF16, FloatFormat::FP16, &FpUnitConfig::default()).is_err());
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn fp_fma(mul: FloatFormat, acc: FloatFormat, cfg: &FpUnitConfig) -> Result<Netlist> {
+    check_fma(mul, acc, cfg)?;
+    let mut b = Builder::new();
+    let a = b.input("a", mul.width())?;
+    let x = b.input("b", mul.width())?;
+    let c = b.input("c", acc.width())?;
+    let mode = ModeWires::build(&mut b, cfg.rounding)?;
+    let r = build_fp_fma(&mut b, mul, acc, cfg, &mode, &a, &x, &c)?;
+    r.output(&mut b)?;
+    Ok(b.finish()?.sweep())
+}
+
+/// Checks formats and config of an FMA.
+pub(crate) fn check_fma(mul: FloatFormat, acc: FloatFormat, cfg: &FpUnitConfig) -> Result<()> {
+    check_format("fma product format", mul)?;
+    check_format("fma accumulator format", acc)?;
+    check_mixed(mul, acc)?;
+    cfg.validate()
+}
+
+/// Adds the FMA to `b` under label `fp fma`: `a × b + c` (`a`, `b` in `mul`, `c` in `acc`),
+/// rounded once into `acc` by `mode`.
+///
+/// Structure (sub-labels, see the [module docs](self) for the window): `unpack` ×3;
+/// `exponent` (three small carry-save sums: the window exponent with the product in place,
+/// with the addend at the clamp position, and their difference, the shift amount `s`);
+/// `align` (the addend's significand shifted right by `s` with a sticky OR of what falls
+/// off, [`build_shift_right_sticky`]; the product operand cleared when the addend is
+/// clamped); `partial products` and `addend` rows in **one** reduction tree (`reduction`)
+/// and one `W`-bit adder (`sum`) — the product is never finished on its own; `negate`
+/// (the magnitude of a negative difference, an incrementer); `special` (NaN by policy,
+/// 0 × ∞ and ∞ − ∞ invalid, ∞ results); then the shared round-and-pack back end.
+///
+/// # Errors
+/// As [`fp_fma`]; [`Error::Shape`] if an operand bus has the wrong width.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{build_fp_fma, FpUnitConfig, ModeWires, RoundingControl};
+/// use arithsim::float::FloatFormat;
+/// use arithsim::gates::Builder;
+/// use arithsim::round::RoundingMode;
+///
+/// let f = FloatFormat::BF16;
+/// let cfg = FpUnitConfig::default().with_rounding(RoundingControl::Fixed(RoundingMode::TowardNegative));
+/// let mut b = Builder::new();
+/// let a = b.input("a", 16)?;
+/// let x = b.input("b", 16)?;
+/// let c = b.input("c", 16)?;
+/// let mode = ModeWires::build(&mut b, cfg.rounding)?;
+/// let r = build_fp_fma(&mut b, f, f, &cfg, &mode, &a, &x, &c)?;
+/// b.output("y", &r.bits)?;
+/// let net = b.finish()?;
+/// // 1.5 × 2 − 3 = 0 exactly: −0 when rounding toward −∞.
+/// let out = net.eval_u64(&[("a", &[0x3FC0]), ("b", &[0x4000]), ("c", &[0xC040])])?;
+/// assert_eq!(out.get("y")?[0], 0x8000);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn build_fp_fma(
+    b: &mut Builder,
+    mul: FloatFormat,
+    acc: FloatFormat,
+    cfg: &FpUnitConfig,
+    mode: &ModeWires,
+    a: &[Wire],
+    x: &[Wire],
+    c: &[Wire],
+) -> Result<FpResult> {
+    check_fma(mul, acc, cfg)?;
+    b.push_label("fp fma");
+    let r = build_fma_unrounded(b, mul, acc, cfg, a, x, c, mode.rdn)
+        .and_then(|(u, s)| u.round_pack(b, acc, cfg, mode, s));
+    b.pop_label();
+    r
+}
 
 /// Window geometry of a mixed FMA.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,8 +216,9 @@ pub(crate) fn check_mixed(mul: FloatFormat, acc: FloatFormat) -> Result<()> {
     }
 }
 
-/// `x × y + z` before rounding: `x`, `y` unpacked in `mul`, `z` in `acc`; `rtn` says the
+/// `x × y + z` before rounding: `x`, `y` unpacked in `mul`, `z` in `acc`; `rdn` says the
 /// rounding mode is toward −∞ (for the sign of an exact zero sum).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_fma_core(
     b: &mut Builder,
     mul: FloatFormat,
@@ -108,18 +227,23 @@ pub(crate) fn build_fma_core(
     x: &Operand,
     y: &Operand,
     z: &Operand,
-    rtn: Wire,
-) -> Result<(Unrounded, SpecialResult)> {
-    let win = Window::new(mul, acc);
-    let Window { pm, pa, l, kmax, w } = win;
-    // Exponents of the window's bit 0: EwP (product in place), EwC (addend at Kmax).
-    let cp = -2 * i64::from(mul.bias() + mul.man_bits() as i32) - l as i64;
-    let cc = -i64::from(acc.bias() + acc.man_bits() as i32) - kmax as i64;
-    let (em, ea) = (
-        (1i64 << mul.exp_bits()) - 1,
-        (1i64 << acc.exp_bits()) - 1,
-    );
-    let lo = (cp).min(cc).min(cp - cc - ea);
+    rdn: Wire,
+) -> Result<(Unrounded, SpecialCase)> {
+    let Window { l, kmax, w, .. } = Window::new(mul, acc);
+    if w > 128 {
+        return Err(Error::param(
+            "fma formats",
+            format!("{mul:?} x {acc:?}"),
+            format!("the {w}-bit sum window exceeds the 128 columns a product tree has"),
+        ));
+    }
+    // Exponents (back-end form: biased in `acc`, of sum bit W − 3, the bit below the top of
+    // the W − 1 bits passed on) with the product in place (EwP) or the addend at Kmax (EwC).
+    let top = i64::from(acc.bias()) + w as i64 - 3;
+    let cp = -2 * i64::from(mul.bias() + mul.man_bits() as i32) - l as i64 + top;
+    let cc = -i64::from(acc.bias() + acc.man_bits() as i32) - kmax as i64 + top;
+    let (em, ea) = ((1i64 << mul.exp_bits()) - 1, (1i64 << acc.exp_bits()) - 1);
+    let lo = cp.min(cc).min(cp - cc - ea);
     let hi = (2 * em + cp).max(ea + cc).max(2 * em + cp - cc);
     let ew = signed_width(lo, hi);
     let (ewp, ewc, s) = b.with_label("exponent", |b| -> Result<_> {
@@ -135,28 +259,36 @@ pub(crate) fn build_fma_core(
         )?;
         Ok((ewp, ewc, s))
     })?;
-    let pzero = b.or(x.zero, y.zero);
-    let s_neg = s[ew - 1];
-    let clamp = b.or(s_neg, pzero);
-    let exp = b.with_label("exponent", |b| mux_bus(b, clamp, &ewp, &ewc));
-    // Product clamped away: it becomes the sticky bit (it is non-zero: pzero is clear).
-    let npz = b.not(pzero);
-    let p_sticky = b.and(s_neg, npz);
-    let (aligned, c_sticky) = b.with_label("align", |b| {
-        let keep = b.not(clamp);
-        let amount: Vec<Wire> = s[..ew - 1].iter().map(|&v| b.and(v, keep)).collect();
-        let mut field = vec![b.zero(); kmax];
-        field.extend_from_slice(&z.sig);
-        shift_right_sticky(b, &field, &amount)
+    let (clamp, s_neg, p_sticky) = b.with_label("align", |b| {
+        let pzero = b.or(x.zero, y.zero);
+        let s_neg = s[ew - 1];
+        let clamp = b.or(s_neg, pzero);
+        // Product clamped away: it becomes the sticky bit (non-zero, as pzero is clear).
+        let npz = b.not(pzero);
+        (clamp, s_neg, b.and(s_neg, npz))
     });
-    debug_assert_eq!(aligned.len(), w - 1);
-    let sp = b.xor(x.sign, y.sign);
-    let sub = b.xor(sp, z.sign);
-    // One tree: partial products of x × y at column L, the (inverted) addend, the carry in.
-    let xs: Vec<Wire> = {
+    let exp = b.with_label("exponent", |b| mux_bus(b, clamp, &ewp, &ewc));
+    let keep: Vec<Wire> = b.with_label("align", |b| {
+        let keep = b.not(clamp);
+        s[..ew - 1].iter().map(|&v| b.and(v, keep)).collect()
+    });
+    let mut field = vec![b.zero(); kmax];
+    field.extend_from_slice(&z.sig);
+    b.push_label("align");
+    let shifted = build_shift_right_sticky(b, &field, &keep);
+    b.pop_label();
+    let (aligned, c_sticky) = shifted?;
+    let (sp, sub) = b.with_label("sign", |b| {
+        let sp = b.xor(x.sign, y.sign);
+        let sub = b.xor(sp, z.sign);
+        (sp, sub)
+    });
+    let xs: Vec<Wire> = b.with_label("align", |b| {
         let keep = b.not(s_neg);
-        b.with_label("align", |b| x.sig.iter().map(|&v| b.and(v, keep)).collect())
-    };
+        x.sig.iter().map(|&v| b.and(v, keep)).collect()
+    });
+    // One tree: partial products of x × y at column L, the (inverted) addend, the carry in.
+    let spec = significand_spec(mul.precision(), cfg);
     let sum = {
         let mut lg = NetLogic::new(b, cfg.adder);
         let mut mat: PpMatrix<Wire> = PpMatrix::new(w);
@@ -166,14 +298,17 @@ pub(crate) fn build_fma_core(
         add_partial_products(
             &mut lg,
             &mut mat,
-            cfg.multiplier.partial_products,
+            spec.partial_products,
             Signedness::Unsigned,
             &xa,
             &bits(&y.sig),
         );
         lg.b.pop_label();
         lg.b.push_label("addend");
-        let mut row: Vec<Bit<Wire>> = aligned.iter().map(|&v| Bit::Wire(lg.b.xor(v, sub))).collect();
+        let mut row: Vec<Bit<Wire>> = aligned
+            .iter()
+            .map(|&v| Bit::Wire(lg.b.xor(v, sub)))
+            .collect();
         row.push(Bit::Wire(sub));
         mat.add_row(0, &row);
         let nst = lg.b.not(c_sticky);
@@ -181,7 +316,7 @@ pub(crate) fn build_fma_core(
         mat.add_bit(0, Bit::Wire(cin));
         lg.b.pop_label();
         lg.b.push_label("reduction");
-        let red = reduce(&mut lg, &mat, cfg.multiplier.reduction);
+        let red = reduce(&mut lg, &mat, spec.reduction);
         lg.b.pop_label();
         lg.b.push_label("sum");
         let s = final_add(&mut lg, &red.columns);
@@ -190,42 +325,35 @@ pub(crate) fn build_fma_core(
         lg.finish()?;
         out
     };
-    let _ = (pm, pa);
     // A negative difference: magnitude ~X + 1, or ~X when the clamped product was a sticky
     // bit (|V| = Ca − ε = (Ca − 1) + (1 − ε)).
-    let neg = b.and(sub, sum[w - 1]);
-    let (mag, sign, sticky) = {
-        b.push_label("negate");
-        let flipped: Vec<Wire> = sum.iter().map(|&v| b.xor(v, neg)).collect();
-        let nps = b.not(p_sticky);
-        let inc = b.and(neg, nps);
-        let r = build_incrementer(b, cfg.adder, &flipped, inc);
-        b.pop_label();
-        let (mag, _) = r?;
-        b.push_label("sign");
+    let neg = b.with_label("negate", |b| b.and(sub, sum[w - 1]));
+    b.push_label("negate");
+    let flipped: Vec<Wire> = sum[..w - 1].iter().map(|&v| b.xor(v, neg)).collect();
+    let nps = b.not(p_sticky);
+    let inc = b.and(neg, nps);
+    let r = build_incrementer(b, cfg.adder, &flipped, inc);
+    b.pop_label();
+    let (mag, _) = r?;
+    let (sign, zero_sign, sticky) = b.with_label("sign", |b| {
         let sticky = b.or(p_sticky, c_sticky);
-        let nz = b.or_all(&mag);
-        let any = b.or(nz, sticky);
-        let s_nz = b.xor(sp, neg);
-        let s_zero = b.mux(sub, sp, rtn);
-        let sign = b.mux(any, s_zero, s_nz);
-        b.pop_label();
-        (mag, sign, sticky)
-    };
-    let mag = mag[..w - 1].to_vec();
+        let sign = b.xor(sp, neg);
+        // Exact zero: the common sign of like-signed zeros, else +0 (−0 toward −∞).
+        let zero_sign = b.mux(sub, sp, rdn);
+        (sign, zero_sign, sticky)
+    });
     // Specials.
-    let zero_times_inf = b.with_label("special", |b| {
+    let (zero_times_inf, conflict, inf, inf_sign) = b.with_label("special", |b| {
         let p = b.and(x.inf, y.zero);
         let q = b.and(y.inf, x.zero);
-        b.or(p, q)
-    });
-    let p_inf = b.or(x.inf, y.inf);
-    let conflict = {
+        let zero_times_inf = b.or(p, q);
+        let p_inf = b.or(x.inf, y.inf);
         let both = b.and(p_inf, z.inf);
-        b.and(both, sub)
-    };
-    let inf = b.or(p_inf, z.inf);
-    let inf_sign = b.mux(p_inf, z.sign, sp);
+        let conflict = b.and(both, sub);
+        let inf = b.or(p_inf, z.inf);
+        let inf_sign = b.mux(p_inf, z.sign, sp);
+        (zero_times_inf, conflict, inf, inf_sign)
+    });
     let special = special_result(
         b,
         &[(x, mul), (y, mul), (z, acc)],
@@ -239,6 +367,7 @@ pub(crate) fn build_fma_core(
     Ok((
         Unrounded {
             sign,
+            zero_sign: Some(zero_sign),
             exp,
             sig: mag,
             sticky,
@@ -248,6 +377,7 @@ pub(crate) fn build_fma_core(
 }
 
 /// Unpacks `a`, `b` (in `mul`) and `c` (in `acc`) and builds `a × b + c` before rounding.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_fma_unrounded(
     b: &mut Builder,
     mul: FloatFormat,
@@ -256,165 +386,10 @@ pub(crate) fn build_fma_unrounded(
     a: &[Wire],
     x: &[Wire],
     c: &[Wire],
-    rtn: Wire,
-) -> Result<(Unrounded, SpecialResult)> {
-    let oa = unpack(b, mul, a, cfg.flush_subnormals);
-    let ob = unpack(b, mul, x, cfg.flush_subnormals);
-    let oc = unpack(b, acc, c, cfg.flush_subnormals);
-    build_fma_core(b, mul, acc, cfg, &oa, &ob, &oc, rtn)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::float::FloatEnv;
-    use crate::gates::{BatchOutput, Simulator};
-    use crate::round::{Flags, RoundingMode};
-
-    const MODES: [RoundingMode; 6] = [
-        RoundingMode::NearestEven,
-        RoundingMode::NearestAway,
-        RoundingMode::TowardZero,
-        RoundingMode::TowardPositive,
-        RoundingMode::TowardNegative,
-        RoundingMode::ToOdd,
-    ];
-
-    fn core_net(mul: FloatFormat, acc: FloatFormat, cfg: &FpUnitConfig) -> crate::gates::Netlist {
-        let mut b = Builder::new();
-        let a = b.input("a", mul.width()).unwrap();
-        let x = b.input("b", mul.width()).unwrap();
-        let c = b.input("c", acc.width()).unwrap();
-        let rtn = b.input_bit("rtn").unwrap();
-        let (u, s) = build_fma_unrounded(&mut b, mul, acc, cfg, &a, &x, &c, rtn).unwrap();
-        b.output("sign", &[u.sign]).unwrap();
-        b.output("exp", &u.exp).unwrap();
-        b.output("sig", &u.sig).unwrap();
-        b.output("sticky", &[u.sticky]).unwrap();
-        b.output("nan", &[s.nan]).unwrap();
-        b.output("nan_value", &s.nan_value).unwrap();
-        b.output("inf", &[s.inf]).unwrap();
-        b.output("inf_sign", &[s.inf_sign]).unwrap();
-        b.output("invalid", &[s.invalid]).unwrap();
-        b.finish().unwrap()
-    }
-
-    fn reference(mul: FloatFormat, acc: FloatFormat, a: u64, b: u64, c: u64, env: &FloatEnv) -> (u64, Flags) {
-        let ca = mul.convert(a, acc, env);
-        let cb = mul.convert(b, acc, env);
-        let r = acc.fma(ca.value, cb.value, c, env);
-        (r.value, r.flags | ca.flags | cb.flags)
-    }
-
-    /// Checks the core on the given triples in every mode: rounding its intermediate with
-    /// the soft float's round_pack must give the soft float's fma.
-    fn check(mul: FloatFormat, acc: FloatFormat, cfg: &FpUnitConfig, triples: &[(u64, u64, u64)]) {
-        let net = core_net(mul, acc, cfg);
-        let mut sim = Simulator::new(&net, 16).unwrap();
-        let a: Vec<u64> = triples.iter().map(|t| t.0).collect();
-        let bb: Vec<u64> = triples.iter().map(|t| t.1).collect();
-        let c: Vec<u64> = triples.iter().map(|t| t.2).collect();
-        for rtn in [0u64, 1] {
-            let r = vec![rtn; triples.len()];
-            let mut out = BatchOutput::default();
-            sim.run(&[("a", &a), ("b", &bb), ("c", &c), ("rtn", &r)], &mut out).unwrap();
-            let ew = net.output("exp").unwrap().width() as u32;
-            for (i, &(x, y, z)) in triples.iter().enumerate() {
-                let g = |n: &str| out.get(n).unwrap()[i];
-                for mode in MODES {
-                    if (mode == RoundingMode::TowardNegative) != (rtn == 1) {
-                        continue;
-                    }
-                    let mut env = cfg.env(mode);
-                    let (want, wf) = reference(mul, acc, x, y, z, &env);
-                    let got = if g("nan") == 1 {
-                        (g("nan_value") as u64, if g("invalid") == 1 { Flags::INVALID } else { Flags::empty() })
-                    } else if g("inf") == 1 {
-                        (acc.sign_bits(g("inf_sign") == 1) | acc.infinity_bits().unwrap(), Flags::empty())
-                    } else {
-                        let e = ((g("exp") as i64) << (64 - ew)) >> (64 - ew);
-                        env.tininess = crate::float::Tininess::AfterRounding;
-                        let r = acc.round_pack(g("sign") == 1, g("sig"), e as i32, g("sticky") == 1, &env);
-                        (r.value, r.flags)
-                    };
-                    assert_eq!(
-                        got,
-                        (want, wf),
-                        "{mul:?}x{acc:?} {mode:?} a={x:#x} b={y:#x} c={z:#x} sig={:#x} exp={} st={}",
-                        g("sig"),
-                        ((g("exp") as i64) << (64 - ew)) >> (64 - ew),
-                        g("sticky")
-                    );
-                }
-            }
-        }
-    }
-
-    fn all_triples(mul: FloatFormat, acc: FloatFormat) -> Vec<(u64, u64, u64)> {
-        let (nm, na) = (1u64 << mul.width(), 1u64 << acc.width());
-        let mut v = Vec::new();
-        for a in 0..nm {
-            for b in 0..nm {
-                for c in 0..na {
-                    v.push((a, b, c));
-                }
-            }
-        }
-        v
-    }
-
-    #[test]
-    fn fp4_all_triples() {
-        for daz in [false, true] {
-            let cfg = FpUnitConfig::default().with_flush_subnormals(daz);
-            check(FloatFormat::FP4_E2M1, FloatFormat::FP4_E2M1, &cfg, &all_triples(FloatFormat::FP4_E2M1, FloatFormat::FP4_E2M1));
-        }
-    }
-
-    #[test]
-    fn small_ieee_all_triples() {
-        let f = FloatFormat::new(3, 2).unwrap();
-        let g = FloatFormat::new(4, 3).unwrap();
-        for daz in [false, true] {
-            let cfg = FpUnitConfig::default().with_flush_subnormals(daz);
-            check(f, f, &cfg, &all_triples(f, f));
-            check(f, g, &cfg, &all_triples(f, g));
-        }
-    }
-
-    #[test]
-    fn fp8_sample() {
-        let mut s = 0x1234_5678_9abc_def1u64;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        };
-        for (m, a) in [
-            (FloatFormat::FP8_E4M3, FloatFormat::FP16),
-            (FloatFormat::FP8_E5M2, FloatFormat::FP16),
-            (FloatFormat::FP8_E4M3, FloatFormat::FP32),
-            (FloatFormat::FP16, FloatFormat::FP32),
-            (FloatFormat::BF16, FloatFormat::FP32),
-            (FloatFormat::FP32, FloatFormat::FP32),
-            (FloatFormat::FP8_E4M3FNUZ, FloatFormat::FP8_E4M3FNUZ),
-        ] {
-            let t: Vec<(u64, u64, u64)> = (0..20000)
-                .map(|_| {
-                    let (x, y, z) = (next() & m.mask(), next() & m.mask(), next() & a.mask());
-                    // Bring c near the product often, for cancellation.
-                    let z = if next() % 3 == 0 {
-                        let p = m.mul(x, y, &FloatEnv::default()).value;
-                        let p = m.convert(p, a, &FloatEnv::default()).value;
-                        (p ^ a.sign_bit()) ^ (next() & 7)
-                    } else {
-                        z
-                    };
-                    (x, y, z & a.mask())
-                })
-                .collect();
-            check(m, a, &FpUnitConfig::default(), &t);
-        }
-    }
+    rdn: Wire,
+) -> Result<(Unrounded, SpecialCase)> {
+    let oa = unpack(b, mul, a, cfg.flush_subnormals)?;
+    let ob = unpack(b, mul, x, cfg.flush_subnormals)?;
+    let oc = unpack(b, acc, c, cfg.flush_subnormals)?;
+    build_fma_core(b, mul, acc, cfg, &oa, &ob, &oc, rdn)
 }

@@ -2,22 +2,27 @@
 //! the round-and-pack back end ([`Unrounded`]), signed exponent sums, the right shifter
 //! with a sticky bit, and the special results of a product (NaN, infinity, invalid).
 
+use super::{
+    FpResult, FpUnitConfig, ModeWires, RoundPackInput, SpecialCase, build_nan_select,
+    build_round_pack, build_unpack, default_nan_bits,
+};
+use crate::Result;
 use crate::circuits::adders::AdderKind;
 use crate::circuits::multipliers::{Bit, NetLogic, PpMatrix, Reduction, bits, final_add, reduce};
 use crate::float::{FloatFormat, NanPolicy, Specials};
 use crate::gates::{Builder, Wire};
-use crate::Result;
 
-/// An exact intermediate before the one rounding: the value is
-/// `(-1)^sign × (sig + ε) × 2^exp`, with `ε` in (0, 1) when `sticky` and 0 otherwise — the
-/// gate-level twin of the arguments of [`FloatFormat::round_pack`]. `sig` may have any
-/// number of leading zeros; when `sig` is 0 and `sticky` is 0 the result is the zero of
-/// sign `sign`.
+/// An exact intermediate before the one rounding, in the form the shared back end
+/// ([`build_round_pack`]) takes: the value is `(-1)^sign × (sig + ε) × 2^(exp − bias −
+/// (sig.len() − 2))`, with `ε` in (0, 1) when `sticky` and 0 otherwise. `sig` may have any
+/// number of leading zeros.
 #[derive(Clone, Debug)]
 pub(crate) struct Unrounded {
-    /// Sign of the result (already the IEEE sign of an exact zero).
+    /// Sign of a non-zero result.
     pub(crate) sign: Wire,
-    /// Exponent of `sig` bit 0, two's complement, least significant first.
+    /// Sign of an exactly zero result (`None`: `sign`).
+    pub(crate) zero_sign: Option<Wire>,
+    /// Biased exponent (result format) of `sig` bit `len − 2`, two's complement.
     pub(crate) exp: Vec<Wire>,
     /// Significand, least significant first.
     pub(crate) sig: Vec<Wire>,
@@ -25,19 +30,26 @@ pub(crate) struct Unrounded {
     pub(crate) sticky: Wire,
 }
 
-/// A result that bypasses rounding: a NaN or an infinity, and the invalid flag.
-#[derive(Clone, Debug)]
-pub(crate) struct SpecialResult {
-    /// The result is a NaN (propagated or the default one).
-    pub(crate) nan: Wire,
-    /// Its pattern (already quieted), in the result format.
-    pub(crate) nan_value: Vec<Wire>,
-    /// The result is an infinity (and not a NaN).
-    pub(crate) inf: Wire,
-    /// The infinity's sign.
-    pub(crate) inf_sign: Wire,
-    /// The invalid flag (set only with a special result).
-    pub(crate) invalid: Wire,
+impl Unrounded {
+    /// Rounds and packs into `format` with the shared back end, `special` overriding.
+    pub(crate) fn round_pack(
+        &self,
+        b: &mut Builder,
+        format: FloatFormat,
+        cfg: &FpUnitConfig,
+        mode: &ModeWires,
+        special: SpecialCase,
+    ) -> Result<FpResult> {
+        let input = RoundPackInput {
+            sign: self.sign,
+            zero_sign: self.zero_sign,
+            exp: &self.exp,
+            sig: &self.sig,
+            sticky: self.sticky,
+            special: Some(special),
+        };
+        build_round_pack(b, format, cfg, mode, &input)
+    }
 }
 
 /// A floating-point operand taken apart (the fields every product unit needs).
@@ -58,64 +70,20 @@ pub(crate) struct Operand {
     pub(crate) bits: Vec<Wire>,
 }
 
-/// Takes `x` (a pattern of `f`) apart; `daz` reads subnormals as zeros.
-pub(crate) fn unpack(b: &mut Builder, f: FloatFormat, x: &[Wire], daz: bool) -> Operand {
-    b.with_label("unpack", |b| {
-        let m = f.man_bits() as usize;
-        let e = f.exp_bits() as usize;
-        let man = &x[..m];
-        let ef = &x[m..m + e];
-        let sign = x[m + e];
-        let exp_nz = b.or_all(ef);
-        let exp_ones = b.and_all(ef);
-        let man_nz = b.or_all(man);
-        let (inf, nan, snan) = match f.specials() {
-            Specials::Ieee => {
-                let nman = b.not(man_nz);
-                let inf = b.and(exp_ones, nman);
-                let nan = b.and(exp_ones, man_nz);
-                let q = b.not(man[m - 1]);
-                let snan = b.and(nan, q);
-                (inf, nan, snan)
-            }
-            Specials::NanAllOnes => {
-                let man_ones = b.and_all(man);
-                let nan = b.and(exp_ones, man_ones);
-                (b.zero(), nan, b.zero())
-            }
-            Specials::Fnuz => {
-                let any = b.or(exp_nz, man_nz);
-                let none = b.not(any);
-                let nan = b.and(sign, none);
-                (b.zero(), nan, b.zero())
-            }
-            Specials::FiniteOnly => (b.zero(), b.zero(), b.zero()),
-        };
-        let mut sig: Vec<Wire> = if daz {
-            man.iter().map(|&w| b.and(w, exp_nz)).collect()
-        } else {
-            man.to_vec()
-        };
-        sig.push(exp_nz);
-        let zero = {
-            let nz = if daz { exp_nz } else { b.or(exp_nz, man_nz) };
-            let z = b.not(nz);
-            let not_nan = b.not(nan);
-            b.and(z, not_nan)
-        };
-        let mut exp = ef.to_vec();
-        let sub = b.not(exp_nz);
-        exp[0] = b.or(ef[0], sub);
-        Operand {
-            sign,
-            exp,
-            sig,
-            zero,
-            inf,
-            nan,
-            snan,
-            bits: x.to_vec(),
-        }
+/// Takes `x` (a pattern of `f`) apart with the shared [`build_unpack`]; `daz` reads
+/// subnormals as zeros. The sign is the raw sign bit: the soft float keeps it for a flushed
+/// FNUZ subnormal too (it matters once the product is converted to a format with −0).
+pub(crate) fn unpack(b: &mut Builder, f: FloatFormat, x: &[Wire], daz: bool) -> Result<Operand> {
+    let u = build_unpack(b, f, x, daz)?;
+    Ok(Operand {
+        sign: x[x.len() - 1],
+        exp: u.exp,
+        sig: u.sig,
+        zero: u.is_zero,
+        inf: u.is_inf,
+        nan: u.is_nan,
+        snan: u.is_snan,
+        bits: x.to_vec(),
     })
 }
 
@@ -161,39 +129,6 @@ pub(crate) fn sum_bus(
     Ok(w)
 }
 
-/// Logical right shift of `x` by the unsigned `amount` (any width), with the OR of every
-/// bit shifted out: a barrel shifter, one mux level per amount bit (levels of `2^j >= len`
-/// clear everything and fold into one "too far" select).
-pub(crate) fn shift_right_sticky(b: &mut Builder, x: &[Wire], amount: &[Wire]) -> (Vec<Wire>, Wire) {
-    let n = x.len();
-    let mut v = x.to_vec();
-    let mut sticky = b.zero();
-    let levels = (usize::BITS - (n.max(1) - 1).leading_zeros()) as usize; // ceil(log2 n)
-    let levels = levels.max(usize::from(n == 1));
-    for (j, &s) in amount.iter().enumerate().take(levels) {
-        let d = 1usize << j;
-        let lost = b.or_all(&v[..d.min(n)]);
-        let st = b.and(s, lost);
-        sticky = b.or(sticky, st);
-        let zero = b.zero();
-        v = (0..n)
-            .map(|i| {
-                let hi = if i + d < n { v[i + d] } else { zero };
-                b.mux(s, v[i], hi)
-            })
-            .collect();
-    }
-    if amount.len() > levels {
-        let far = b.or_all(&amount[levels..]);
-        let rest = b.or_all(&v);
-        let st = b.and(far, rest);
-        sticky = b.or(sticky, st);
-        let keep = b.not(far);
-        v = v.iter().map(|&w| b.and(w, keep)).collect();
-    }
-    (v, sticky)
-}
-
 /// A constant bus of `width` bits.
 pub(crate) fn const_bus(b: &Builder, value: u64, width: usize) -> Vec<Wire> {
     (0..width)
@@ -209,7 +144,12 @@ pub(crate) fn mux_bus(b: &mut Builder, s: Wire, x: &[Wire], y: &[Wire]) -> Vec<W
 /// The NaN `op` (a NaN of `from`) becomes in `to` under the x86 policy, quieted: the
 /// pattern [`FloatFormat::convert`] then [`FloatFormat::quiet`] give (IEEE to IEEE keeps the
 /// sign and the top of the payload; other NaNs keep their sign).
-pub(crate) fn quiet_nan_in(b: &mut Builder, op: &Operand, from: FloatFormat, to: FloatFormat) -> Vec<Wire> {
+pub(crate) fn quiet_nan_in(
+    b: &mut Builder,
+    op: &Operand,
+    from: FloatFormat,
+    to: FloatFormat,
+) -> Vec<Wire> {
     let (tm, te) = (to.man_bits() as usize, to.exp_bits() as usize);
     let sign = op.sign;
     let one = b.one();
@@ -244,9 +184,10 @@ pub(crate) fn quiet_nan_in(b: &mut Builder, op: &Operand, from: FloatFormat, to:
     }
 }
 
-/// The special result of `Σ` products: `ops` are the operands in argument order with their
-/// formats (NaN propagation picks the first NaN); `zero_times_inf` and `inf_conflict`
-/// (∞ − ∞) are the invalid operations; `inf`/`inf_sign` an infinite exact result.
+/// The special result of a product or an FMA in format `to`: `ops` are the operands in
+/// argument order with their formats (a NaN result under the x86 policy is the first NaN
+/// operand, converted to `to` and quieted); `zero_times_inf` and `inf_conflict` (∞ − ∞)
+/// are the invalid operations; `inf`/`inf_sign` an infinite exact result.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn special_result(
     b: &mut Builder,
@@ -257,7 +198,7 @@ pub(crate) fn special_result(
     inf_conflict: Wire,
     inf: Wire,
     inf_sign: Wire,
-) -> SpecialResult {
+) -> SpecialCase {
     b.with_label("special", |b| {
         let nans: Vec<Wire> = ops.iter().map(|(o, _)| o.nan).collect();
         let snans: Vec<Wire> = ops.iter().map(|(o, _)| o.snan).collect();
@@ -268,27 +209,41 @@ pub(crate) fn special_result(
         let bad = b.or(zero_times_inf, conflict);
         let invalid = b.or(any_snan, bad);
         let nan = b.or(any_nan, bad);
-        let w = to.width() as usize;
-        let default = const_bus(b, to.default_nan(nan_policy), w);
-        let nan_value = match nan_policy {
-            NanPolicy::RiscV => default,
-            NanPolicy::X86 => {
-                // First NaN operand, else the default NaN (an invalid operation).
-                let mut v = default;
-                for (o, f) in ops.iter().rev() {
-                    let q = quiet_nan_in(b, o, *f, to);
-                    v = mux_bus(b, o.nan, &v, &q);
+        let default = default_nan_bits(b, to, nan_policy);
+        let converted: Vec<Vec<Wire>> = ops
+            .iter()
+            .map(|(o, f)| {
+                if *f == to {
+                    o.bits.clone()
+                } else {
+                    quiet_nan_in(b, o, *f, to)
                 }
-                v
-            }
-        };
+            })
+            .collect();
+        let sel: Vec<(Wire, &[Wire])> = ops
+            .iter()
+            .zip(&converted)
+            .map(|((o, _), v)| (o.nan, v.as_slice()))
+            .collect();
+        let propagated = build_nan_select(b, to, nan_policy, &sel);
+        let nan_value = mux_bus(b, any_nan, &default, &propagated);
         let no_nan = b.not(nan);
         let inf = b.and(inf, no_nan);
-        SpecialResult {
-            nan,
-            nan_value,
-            inf,
-            inf_sign,
+        let w = to.width() as usize;
+        let inf_bits: Vec<Wire> = match to.infinity_bits() {
+            Some(v) => {
+                let mut x = const_bus(b, v, w - 1);
+                x.push(inf_sign);
+                x
+            }
+            // No infinity in `to`: no operand can be infinite either (see check_mixed).
+            None => const_bus(b, 0, w),
+        };
+        let bits = mux_bus(b, inf, &nan_value, &inf_bits);
+        let active = b.or(nan, inf);
+        SpecialCase {
+            active,
+            bits,
             invalid,
         }
     })
