@@ -74,9 +74,12 @@ mod adder;
 mod align;
 mod config;
 mod convert;
+mod fma;
 mod lzc;
+mod multiplier;
 mod normalize;
 mod pack;
+mod product_parts;
 mod round;
 mod unpack;
 
@@ -86,7 +89,9 @@ pub use config::{
     FpUnitConfig, MAX_FP_UNIT_WIDTH, RoundingControl, SignificandMultiplier, check_format,
 };
 pub use convert::{build_fp_converter, fp_converter};
+pub use fma::{build_fp_fma, fp_fma};
 pub use lzc::build_lzc;
+pub use multiplier::{build_fp_multiplier, fp_multiplier};
 pub use normalize::{Normalized, build_normalize, build_shift_left};
 pub use pack::{
     FpFlags, FpResult, RoundPackInput, SpecialCase, build_nan_select, build_round_pack,
