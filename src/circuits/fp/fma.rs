@@ -267,7 +267,14 @@ pub(crate) fn build_fma_core(
         let npz = b.not(pzero);
         (clamp, s_neg, b.and(s_neg, npz))
     });
-    let exp = b.with_label("exponent", |b| mux_bus(b, clamp, &ewp, &ewc));
+    let mut exp = b.with_label("exponent", |b| mux_bus(b, clamp, &ewp, &ewc));
+    // Effective exponents are at least 1: when neither window exponent can be negative
+    // (FP16/BF16/FP8 products in FP32, FP8 in FP16), the sign wire is the constant 0 and
+    // the back end builds no denormalizing shifter (its left shift, limited by the
+    // exponent, still makes tiny results subnormal).
+    if (2 + cp).min(1 + cc) >= 0 {
+        exp[ew - 1] = b.zero();
+    }
     let keep: Vec<Wire> = b.with_label("align", |b| {
         let keep = b.not(clamp);
         s[..ew - 1].iter().map(|&v| b.and(v, keep)).collect()

@@ -1,0 +1,421 @@
+//! The gate-level FMA (mixed formats) and the mixed-precision MACs against the soft float:
+//! reference = convert `a`, `b` to the accumulator format (exact; checked below for every
+//! preset) then `acc.fma(a', b', c)` under `cfg.env(mode)`, values and all four flags (the
+//! conversions' invalid for a signalling NaN included).
+//!
+//! Coverage:
+//! * FP4 E2M1, FP6 E3M2, FP6 E2M3 and a 6-bit IEEE format (E3M2 with ∞/NaN): **all
+//!   triples**, every `rm` code, each config (default, FTZ/DAZ, RISC-V NaNs, saturating);
+//! * FP8 E4M3 and E5M2 × FP8 + FP16 and + FP32 (the MAC presets' FMA): **all 2^24 triples**
+//!   once each, every triple in one rounding mode (the `rm` code cycles with the triple
+//!   index, so each mode sees a seventh of them), default config; plus a seeded sample
+//!   of 2^16 triples per FTZ/RISC-V/saturating config;
+//! * proptest for FP16, BF16, FP32 FMAs and the FP16/BF16 + FP32 MACs, specials always
+//!   included (zeros, subnormals, ∞, NaNs, max finite, overflow, exact cancellation);
+//! * MAC step sequences (every preset, every mode) against a soft-float accumulation loop;
+//! * bad input.
+//!
+//! The MAC's step is [`build_fp_mac_step`] = the FMA with the register as addend, so the
+//! all-triples FMA checks are the MAC's datapath; the sequences check the register wiring.
+
+mod fp_mulfma_common;
+
+use arithsim::Error;
+use arithsim::circuits::fp::{
+    FP_MAC_PRESETS, FpMac, FpMacSpec, FpUnitConfig, RoundingControl, fp_fma, fp_mac,
+};
+use arithsim::float::FloatFormat;
+use arithsim::round::{Flags, RoundingMode};
+use fp_mulfma_common::{MODES, Rng, compare, configs, fma_ref, run, specials};
+use proptest::prelude::*;
+
+fn all_triples(mul: FloatFormat, acc: FloatFormat) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
+    let (nm, na) = (1u64 << mul.width(), 1u64 << acc.width());
+    let n = nm * nm * na;
+    (
+        (0..n).map(|i| i / (nm * na)).collect(),
+        (0..n).map(|i| i / na % nm).collect(),
+        (0..n).map(|i| i % na).collect(),
+    )
+}
+
+fn check(
+    mul: FloatFormat,
+    acc: FloatFormat,
+    cfg: FpUnitConfig,
+    a: &[u64],
+    b: &[u64],
+    c: &[u64],
+    rm: &[u64],
+) -> usize {
+    let cfg = cfg.with_rounding(RoundingControl::Input);
+    let net = fp_fma(mul, acc, &cfg).unwrap();
+    let out = run(&net, &[("a", a), ("b", b), ("c", c), ("rm", rm)]);
+    compare(
+        &out,
+        |i| {
+            fma_ref(
+                mul,
+                acc,
+                a[i],
+                b[i],
+                c[i],
+                &cfg.env(RoundingControl::mode_of_code(rm[i])),
+            )
+        },
+        |i| {
+            format!(
+                "{mul:?}x{acc:?} {cfg:?} rm={} a={:#x} b={:#x} c={:#x}",
+                rm[i], a[i], b[i], c[i]
+            )
+        },
+    )
+}
+
+#[test]
+fn small_formats_all_triples_every_mode() {
+    let e3m2 = FloatFormat::new(3, 2).unwrap();
+    for f in [
+        FloatFormat::FP4_E2M1,
+        FloatFormat::FP6_E3M2,
+        FloatFormat::FP6_E2M3,
+        e3m2,
+    ] {
+        let (a0, b0, c0) = all_triples(f, f);
+        let n = a0.len();
+        for cfg in configs() {
+            // Every triple in every rm code (codes 0..=7) for FP4; FP6 formats: every
+            // triple in 4 codes (each code on half of the triples, all 8 covered).
+            let reps = if f.width() <= 4 { 8 } else { 4 };
+            let idx = |i: usize| i % n;
+            let a: Vec<u64> = (0..reps * n).map(|i| a0[idx(i)]).collect();
+            let b: Vec<u64> = (0..reps * n).map(|i| b0[idx(i)]).collect();
+            let c: Vec<u64> = (0..reps * n).map(|i| c0[idx(i)]).collect();
+            let rm: Vec<u64> = (0..reps * n)
+                .map(|i| {
+                    if reps == 8 {
+                        (i / n) as u64
+                    } else {
+                        ((i / n) * 2 + (i % n) % 2) as u64
+                    }
+                })
+                .collect();
+            check(f, f, cfg, &a, &b, &c, &rm);
+        }
+    }
+}
+
+/// Streams `n` vectors from `vector(i) -> (a, b, c, rm)` through the FMA in chunks of 2^16,
+/// comparing each with the reference; returns the count.
+fn stream_check(
+    mul: FloatFormat,
+    acc: FloatFormat,
+    n: u64,
+    vector: impl Fn(u64) -> (u64, u64, u64, u64),
+) -> usize {
+    let cfg = FpUnitConfig::default().with_rounding(RoundingControl::Input);
+    let net = fp_fma(mul, acc, &cfg).unwrap();
+    let mut sim = arithsim::gates::Simulator::new(&net, 64).unwrap();
+    let mut out = arithsim::gates::BatchOutput::default();
+    let chunk = 1u64 << 16;
+    let mut checked = 0;
+    let (mut a, mut b, mut c, mut rm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for base in (0..n).step_by(chunk as usize) {
+        a.clear();
+        b.clear();
+        c.clear();
+        rm.clear();
+        for i in base..(base + chunk).min(n) {
+            let (x, y, z, r) = vector(i);
+            a.push(x);
+            b.push(y);
+            c.push(z);
+            rm.push(r);
+        }
+        out.clear();
+        sim.run(&[("a", &a), ("b", &b), ("c", &c), ("rm", &rm)], &mut out)
+            .unwrap();
+        checked += compare(
+            &out,
+            |i| {
+                fma_ref(
+                    mul,
+                    acc,
+                    a[i],
+                    b[i],
+                    c[i],
+                    &cfg.env(RoundingControl::mode_of_code(rm[i])),
+                )
+            },
+            |i| {
+                format!(
+                    "{mul:?}+{acc:?} rm={} a={:#x} b={:#x} c={:#x}",
+                    rm[i], a[i], b[i], c[i]
+                )
+            },
+        );
+    }
+    checked
+}
+
+/// FP8 × FP8 + FP8 (E4M3 and E5M2): all 2^24 triples, each in one rounding mode (the `rm`
+/// code cycles with the triple index: every mode on a seventh of the triples).
+#[test]
+fn fp8_same_format_all_triples() {
+    for f in [FloatFormat::FP8_E4M3, FloatFormat::FP8_E5M2] {
+        let n = stream_check(f, f, 1 << 24, |i| {
+            (i >> 16, (i >> 8) & 0xFF, i & 0xFF, (i + (i >> 8)) % 7)
+        });
+        assert_eq!(n, 1 << 24);
+    }
+}
+
+/// The FP8 MAC presets' FMA (E4M3/E5M2 × FP8 + FP16/FP32): every (a, b) pair with 256
+/// addends each, 2^24 triples per preset: 32 addends at and around −a·b (exact
+/// cancellation and its neighbours, in ulps of the accumulator) and 224 spread over the
+/// accumulator's patterns (FP16: over all pairs, every pattern appears 224 times; FP32:
+/// every exponent, random significands). Every triple in one mode, cycling. Seeded
+/// 2^16-triple samples for FTZ/DAZ, RISC-V NaNs and saturating overflow.
+#[test]
+fn fp8_mixed_pairs_times_addends() {
+    for (mul, acc) in [
+        (FloatFormat::FP8_E4M3, FloatFormat::FP16),
+        (FloatFormat::FP8_E5M2, FloatFormat::FP16),
+        (FloatFormat::FP8_E4M3, FloatFormat::FP32),
+        (FloatFormat::FP8_E5M2, FloatFormat::FP32),
+    ] {
+        let env = FpUnitConfig::default().env(RoundingMode::NearestEven);
+        let mask = acc.mask();
+        let n = stream_check(mul, acc, 1 << 24, |i| {
+            let (x, y, k) = (i >> 16, (i >> 8) & 0xFF, i & 0xFF);
+            let z = if k < 32 {
+                let p = fma_ref(mul, acc, x, y, 0, &env).0;
+                (p ^ acc.sign_bit()).wrapping_add(k).wrapping_sub(16) & mask
+            } else {
+                let h = (i >> 8).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    ^ k.wrapping_mul(0xD1B5_4A32_D192_ED03);
+                let h = h ^ (h >> 29);
+                if acc.width() == 16 {
+                    ((i >> 8) * 224 + k - 32) & 0xFFFF ^ (h & 0x8000)
+                } else {
+                    h & mask
+                }
+            };
+            (x, y, z, (i + (i >> 8)) % 7)
+        });
+        assert_eq!(n, 1 << 24);
+        let mut rng = Rng(0xFEED ^ u64::from(acc.width()) ^ mul.exp_bits() as u64);
+        let n = 1 << 16;
+        let a: Vec<u64> = (0..n).map(|_| rng.next() & 0xFF).collect();
+        let b: Vec<u64> = (0..n).map(|_| rng.next() & 0xFF).collect();
+        let c: Vec<u64> = (0..n).map(|_| rng.next() & acc.mask()).collect();
+        let rm: Vec<u64> = (0..n).map(|_| rng.next() % 8).collect();
+        for cfg in configs().into_iter().skip(1) {
+            check(mul, acc, cfg, &a, &b, &c, &rm);
+        }
+    }
+}
+
+/// The conversions the mixed reference relies on are exact for every preset: every
+/// finite value converts without a flag and back to itself.
+#[test]
+fn preset_conversions_are_exact() {
+    for (name, preset) in FP_MAC_PRESETS {
+        let s = preset();
+        let env = s.cfg.env(RoundingMode::NearestEven);
+        for x in 0..(1u64 << s.mul.width()) {
+            if s.mul.is_nan(x) {
+                continue;
+            }
+            let y = s.mul.convert(x, s.acc, &env);
+            assert_eq!(y.flags, Flags::empty(), "{name} {x:#x}");
+            let back = s.acc.convert(y.value, s.mul, &env);
+            assert_eq!(
+                (back.value, back.flags),
+                (x, Flags::empty()),
+                "{name} {x:#x}"
+            );
+        }
+    }
+}
+
+/// Operands for the wide-format tests: random patterns, specials, subnormals, values near
+/// the overflow threshold.
+fn pick(f: FloatFormat, rng: &mut Rng) -> u64 {
+    let sp = specials(f);
+    let x = rng.next();
+    let e_max = (1u64 << f.exp_bits()) - 1;
+    match rng.next() % 8 {
+        0 | 1 => sp[(rng.next() % sp.len() as u64) as usize],
+        2 => x & (f.man_mask() | f.sign_bit()),
+        3 => (x & (f.man_mask() | f.sign_bit())) | ((e_max - 1 - rng.next() % 3) << f.man_bits()),
+        // short significands, so that products are often exact
+        4 => {
+            (x & (f.sign_bit() | (f.man_mask() & !(f.man_mask() >> 3))))
+                | ((rng.next() % e_max) << f.man_bits())
+        }
+        _ => x & f.mask(),
+    }
+}
+
+fn wide_case(mul: FloatFormat, acc: FloatFormat, seed: u64) {
+    let mut rng = Rng(seed | 1);
+    let (mut a, mut b, mut c, mut rm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let env = FpUnitConfig::default().env(RoundingMode::NearestEven);
+    for _ in 0..768 {
+        let (x, y) = (pick(mul, &mut rng), pick(mul, &mut rng));
+        let z = match rng.next() % 4 {
+            // exact cancellation a*b = -c (when the product is exact in acc), or near it
+            0 => {
+                let p = fma_ref(mul, acc, x, y, 0, &env).0;
+                (p ^ acc.sign_bit())
+                    .wrapping_add(rng.next() % 3)
+                    .wrapping_sub(1)
+                    & acc.mask()
+            }
+            _ => pick(acc, &mut rng),
+        };
+        a.push(x);
+        b.push(y);
+        c.push(z);
+        rm.push(rng.next() % 8);
+    }
+    // every special against every special
+    let (sm, sa) = (specials(mul), specials(acc));
+    for &x in &sm {
+        for &y in &sm {
+            for &z in sa.iter().step_by(3) {
+                a.push(x);
+                b.push(y);
+                c.push(z);
+                rm.push(rng.next() % 8);
+            }
+        }
+    }
+    for cfg in configs() {
+        check(mul, acc, cfg, &a, &b, &c, &rm);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn wide_fmas_against_soft_float(fmt in 0usize..5, seed in any::<u64>()) {
+        let (mul, acc) = [
+            (FloatFormat::FP16, FloatFormat::FP16),
+            (FloatFormat::BF16, FloatFormat::BF16),
+            (FloatFormat::FP32, FloatFormat::FP32),
+            (FloatFormat::FP16, FloatFormat::FP32),
+            (FloatFormat::BF16, FloatFormat::FP32),
+        ][fmt];
+        wide_case(mul, acc, seed);
+    }
+}
+
+/// Every preset, every mode (on the `rm` port), FTZ on and off: 128 streams × 24 clocks
+/// against a soft-float accumulation loop, values and per-clock flags.
+#[test]
+fn mac_sequences_match_a_soft_float_loop() {
+    for (name, preset) in FP_MAC_PRESETS {
+        for daz in [false, true] {
+            let cfg = FpUnitConfig::default()
+                .with_rounding(RoundingControl::Input)
+                .with_flush_subnormals(daz);
+            let spec = preset().with_config(cfg);
+            let mac = FpMac::new(spec).unwrap();
+            let mut rng = Rng(0xACC ^ name.len() as u64);
+            let (streams, clocks) = (128, 24);
+            let draw = |rng: &mut Rng| -> Vec<Vec<u64>> {
+                (0..clocks)
+                    .map(|_| {
+                        (0..streams)
+                            .map(|_| {
+                                if rng.next() % 16 == 0 {
+                                    pick(spec.mul, rng)
+                                } else {
+                                    rng.next() & spec.mul.mask() & !(spec.mul.sign_bit() >> 1)
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect()
+            };
+            let a = draw(&mut rng);
+            let b = draw(&mut rng);
+            for mode in MODES {
+                let r = mac.run(&a, &b, mode, false).unwrap();
+                for s in 0..streams {
+                    let mut acc = 0u64;
+                    for t in 0..clocks {
+                        let want = spec.reference(acc, a[t][s], b[t][s], mode);
+                        assert_eq!(
+                            (r.acc[t][s], r.flags[t][s]),
+                            (want.value, want.flags),
+                            "{name} daz={daz} {mode:?} stream {s} clock {t}"
+                        );
+                        acc = want.value;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn mac_accumulate_and_netlist() {
+    let mac = FpMac::new(arithsim::circuits::fp::bf16_fp32_mac()).unwrap();
+    // 1 + 2 + ... + 10 of x*1 with BF16 x: exact in FP32.
+    let a: Vec<u64> = (1..=10)
+        .map(|i| (i as f32).to_bits() as u64 >> 16)
+        .collect();
+    let b = vec![0x3F80u64; 10];
+    let acc = mac.accumulate(&a, &b).unwrap();
+    assert_eq!(f32::from_bits(acc[9] as u32), 55.0);
+    let net = fp_mac(
+        FloatFormat::BF16,
+        FloatFormat::FP32,
+        &FpUnitConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(net.registers().len(), 32);
+    assert_eq!(net.gate_count(), mac.netlist().gate_count());
+}
+
+#[test]
+fn bad_input_is_an_error_naming_the_parameter() {
+    let cfg = FpUnitConfig::default();
+    for (mul, acc) in [
+        (FloatFormat::BF16, FloatFormat::FP16),         // range
+        (FloatFormat::FP16, FloatFormat::BF16),         // mantissa
+        (FloatFormat::FP8_E5M2, FloatFormat::FP8_E4M3), // range and infinity
+        (FloatFormat::FP32, FloatFormat::FP16),
+    ] {
+        match fp_fma(mul, acc, &cfg) {
+            Err(Error::InvalidParameter { name, .. }) => assert_eq!(name, "acc", "{mul:?} {acc:?}"),
+            other => panic!("{mul:?} {acc:?}: {other:?}"),
+        }
+        assert!(FpMac::new(FpMacSpec::new(mul, acc)).is_err());
+    }
+    match fp_fma(FloatFormat::FP16, FloatFormat::FP64, &cfg) {
+        Err(Error::InvalidWidth { what, .. }) => assert_eq!(what, "fma accumulator format"),
+        other => panic!("{other:?}"),
+    }
+    match fp_fma(FloatFormat::FP64, FloatFormat::FP64, &cfg) {
+        Err(Error::InvalidWidth { what, .. }) => assert_eq!(what, "fma product format"),
+        other => panic!("{other:?}"),
+    }
+    let mac = FpMac::new(arithsim::circuits::fp::fp8_e4m3_fp16_mac()).unwrap();
+    match mac.run(&[vec![0]], &[vec![0]], RoundingMode::TowardZero, false) {
+        Err(Error::InvalidParameter { name, .. }) => assert_eq!(name, "mode"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        mac.run(&[vec![0, 1]], &[vec![0]], RoundingMode::NearestEven, false),
+        Err(Error::Shape(_))
+    ));
+    assert!(matches!(
+        mac.accumulate(&[0x1FF], &[0]),
+        Err(Error::OutOfRange { .. })
+    ));
+}
