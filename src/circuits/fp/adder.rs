@@ -195,6 +195,7 @@ fn adder(
         exp: &exp,
         sig: &sum,
         sticky: b.zero(),
+        normalized: false,
         special: Some(special),
     };
     build_round_pack(b, format, cfg, mode, &input)

@@ -125,12 +125,16 @@ fn converter(
         Ok(s)
     })?;
     let special = b.with_label("specials", |b| special_result(b, from, to, cfg, &u, a));
+    // The raw sign: a flushed FNUZ subnormal converts to a zero of its own sign (unpack
+    // clears it, as FNUZ's own zero is +0).
     let input = RoundPackInput {
-        sign: u.sign,
+        sign: a[from.width() as usize - 1],
         zero_sign: None,
         exp: &exp,
         sig: &u.sig,
         sticky: b.zero(),
+        // With denormals-are-zero the significand is 1.x or 0.
+        normalized: cfg.flush_subnormals,
         special: Some(special),
     };
     debug_assert_eq!(u.sig.len(), fm + 1);

@@ -87,7 +87,7 @@ pub use config::{
 };
 pub use convert::{build_fp_converter, fp_converter};
 pub use lzc::build_lzc;
-pub use normalize::{Normalized, build_normalize, build_shift_left};
+pub use normalize::{Normalized, build_normalize, build_normalize_unbounded, build_shift_left};
 pub use pack::{
     FpFlags, FpResult, RoundPackInput, SpecialCase, build_nan_select, build_round_pack,
     default_nan_bits, quiet_nan_bits,

@@ -2,7 +2,7 @@
 //! overflow / underflow / special results and raise the IEEE flags. Every FP unit ends here.
 
 use super::config::FpUnitConfig;
-use super::normalize::build_normalize;
+use super::normalize::{build_normalize, build_normalize_unbounded};
 use super::round::ModeWires;
 use crate::circuits::adders::{build_adder, build_less_than};
 use crate::float::{FloatFormat, NanPolicy, OverflowPolicy, Specials};
@@ -79,6 +79,10 @@ pub struct RoundPackInput<'a> {
     pub sig: &'a [Wire],
     /// Sticky bit below `sig`.
     pub sticky: Wire,
+    /// The caller promises that `sig` is 0 or has its leading one in its top two bits (a
+    /// product of normal significands, an operand of a unit with denormals-are-zero): the
+    /// normalization then looks at two bits and shifts by at most one place.
+    pub normalized: bool,
     /// A special result overriding everything, or `None`.
     pub special: Option<SpecialCase>,
 }
@@ -123,7 +127,7 @@ pub struct RoundPackInput<'a> {
 /// let exp = b.input("exp", 7)?; // two's complement
 /// let mode = ModeWires::build(&mut b, arithsim::circuits::fp::RoundingControl::Input)?;
 /// let zero = b.zero();
-/// let input = RoundPackInput { sign: zero, zero_sign: None, exp: &exp, sig: &sig, sticky: zero, special: None };
+/// let input = RoundPackInput { sign: zero, zero_sign: None, exp: &exp, sig: &sig, sticky: zero, normalized: false, special: None };
 /// let r = build_round_pack(&mut b, f, &cfg, &mode, &input)?;
 /// r.output(&mut b)?;
 /// let net = b.finish()?;
@@ -196,7 +200,15 @@ fn round_pack(
         sig = padded;
     }
     let w = sig.len();
-    let n = build_normalize(b, &sig, input.exp, cfg.adder)?;
+    let ftz = cfg.flush_subnormals;
+    // Flush-to-zero units normalize at an unbounded exponent (k may go negative) and flush
+    // whatever rounds below the normal range; IEEE units stop the shift at the subnormal
+    // exponent.
+    let n = if ftz {
+        build_normalize_unbounded(b, &sig, input.exp, cfg.adder, input.normalized)?
+    } else {
+        build_normalize(b, &sig, input.exp, cfg.adder, input.normalized)?
+    };
     let sticky_in = b.or(input.sticky, n.sticky);
     let xs = &n.sig;
     // --- round: p kept bits from the top, guard below, sticky below that.
@@ -213,33 +225,55 @@ fn round_pack(
             a[0] = b.or(a[0], rd.force_odd);
         }
         a.extend_from_slice(&n.k);
-        a.push(b.zero());
+        // One more bit: a carry (k unsigned) or the sign extension (k signed).
+        let top = if ftz { n.k[n.k.len() - 1] } else { b.zero() };
+        a.push(top);
         let mut addend = vec![b.zero(); a.len()];
         addend[m] = kept[m];
         let (mag, _) = build_adder(b, cfg.adder, &a, &addend, rd.increment)?;
         Ok((mag, rd, kept[m]))
     })?;
-    // --- tininess after rounding: subnormal, and rounding at one more bit of precision
-    // (unbounded exponent) does not carry up to the smallest normal.
     let nonzero = {
         let nz = b.not(n.zero);
         b.or(nz, sticky_in)
     };
+    // --- tininess after rounding.
     let tiny = b.with_label("tininess", |b| {
-        let ones = b.and_all(&xs[w - p - 1..w - 1]);
-        let guard2 = xs[w - p - 2];
-        let low2 = b.or_all(&xs[..w - p - 2]);
-        let sticky2 = b.or(low2, sticky_in);
-        let inc2 = mode.increment(b, sign, xs[w - p - 1], guard2, sticky2);
-        let carries = b.and(ones, inc2);
-        let normal = b.or(hidden, carries);
-        let sub = b.not(normal);
-        b.and(sub, nonzero)
+        if ftz {
+            // Unbounded exponent: tiny when the rounded exponent field is below 1 (or the
+            // significand is zero, which the select step turns into a zero).
+            let field = &mag[m..mag.len() - 1];
+            let any = b.or_all(field);
+            let none = b.not(any);
+            let t = b.or(none, mag[mag.len() - 1]);
+            b.or(t, n.zero)
+        } else {
+            // Subnormal, and rounding at one more bit of precision (unbounded exponent)
+            // does not carry up to the smallest normal.
+            let ones = b.and_all(&xs[w - p - 1..w - 1]);
+            let guard2 = xs[w - p - 2];
+            let low2 = b.or_all(&xs[..w - p - 2]);
+            let sticky2 = b.or(low2, sticky_in);
+            let inc2 = mode.increment(b, sign, xs[w - p - 1], guard2, sticky2);
+            let carries = b.and(ones, inc2);
+            let normal = b.or(hidden, carries);
+            let sub = b.not(normal);
+            b.and(sub, nonzero)
+        }
     });
     // --- overflow: rounded magnitude above the largest finite pattern.
     let (ovf, ovf_bits) = b.with_label("overflow", |b| -> Result<_> {
-        let maxf = constant_bits(b, format.max_finite_bits(), mag.len());
-        let ovf = build_less_than(b, &maxf, &mag, false)?;
+        let ovf = if ftz {
+            // Signed magnitude: overflow needs a non-negative one.
+            let low = &mag[..mag.len() - 1];
+            let maxf = constant_bits(b, format.max_finite_bits(), low.len());
+            let gt = build_less_than(b, &maxf, low, false)?;
+            let pos = b.not(mag[mag.len() - 1]);
+            b.and(gt, pos)
+        } else {
+            let maxf = constant_bits(b, format.max_finite_bits(), mag.len());
+            build_less_than(b, &maxf, &mag, false)?
+        };
         let to_inf = mode.overflow_to_infinity(b, sign);
         let sub = infinity_substitute(format, cfg.overflow);
         let sat = format.max_finite_bits();
@@ -261,7 +295,12 @@ fn round_pack(
         Ok((ovf, bits))
     })?;
     Ok(b.with_label("select", |b| {
-        let flush = if cfg.flush_subnormals { tiny } else { b.zero() };
+        // FTZ: every tiny result becomes a zero (kill); a non-zero one raises flags (flush).
+        let (kill, flush) = if ftz {
+            (tiny, b.and(tiny, nonzero))
+        } else {
+            (b.zero(), b.zero())
+        };
         let body = &mag[..width - 1];
         // Sign of the finite result: an exact zero takes zero_sign; FNUZ has no −0.
         let exact_zero = {
@@ -272,13 +311,13 @@ fn round_pack(
             Some(z) => b.mux(exact_zero, sign, z),
             None => sign,
         };
-        let nflush = b.not(flush);
+        let nkill = b.not(kill);
         if format.specials() == Specials::Fnuz {
             let any = b.or_all(body);
-            let live = b.and(any, nflush);
+            let live = b.and(any, nkill);
             s = b.and(s, live);
         }
-        let mut y: Vec<Wire> = body.iter().map(|&v| b.and(v, nflush)).collect();
+        let mut y: Vec<Wire> = body.iter().map(|&v| b.and(v, nkill)).collect();
         y.push(s);
         let y: Vec<Wire> = y
             .iter()
@@ -300,11 +339,7 @@ fn round_pack(
         let overflow = b.and(ovf, live);
         let nov = b.not(ovf);
         let finite = b.and(live, nov);
-        let uf_raw = if cfg.flush_subnormals {
-            tiny
-        } else {
-            b.and(tiny, rd.inexact)
-        };
+        let uf_raw = if ftz { flush } else { b.and(tiny, rd.inexact) };
         let underflow = b.and(uf_raw, finite);
         let ix_raw = b.or_all(&[ovf, flush, rd.inexact]);
         let inexact = b.and(ix_raw, live);
