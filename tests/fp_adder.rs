@@ -220,3 +220,60 @@ mod props {
         }
     }
 }
+
+#[test]
+fn bad_input_names_the_parameter() {
+    let cfg = FpUnitConfig::default();
+    let e = fp_adder(FloatFormat::FP64, &cfg).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "fp adder format width 64 is out of range 4..=32"
+    );
+    let sr = cfg.with_rounding(RoundingControl::Fixed(RoundingMode::Stochastic {
+        random: 5,
+        bits: 8,
+    }));
+    let e = fp_adder(FloatFormat::FP16, &sr).unwrap_err();
+    assert!(
+        matches!(e, arithsim::Error::Unsupported(ref s) if s.starts_with("rounding")),
+        "{e}"
+    );
+    let bad = cfg.with_adder(arithsim::circuits::adders::AdderKind::CarryLookahead { block: 1 });
+    assert!(matches!(
+        fp_adder(FloatFormat::FP16, &bad).unwrap_err(),
+        arithsim::Error::InvalidParameter {
+            name: "block size",
+            ..
+        }
+    ));
+    // Operands of different widths in the build form.
+    let mut b = arithsim::gates::Builder::new();
+    let x = b.input("x", 16).unwrap();
+    let y = b.input("y", 15).unwrap();
+    let s = b.input_bit("s").unwrap();
+    let mode = arithsim::circuits::fp::ModeWires::fixed(&b, RoundingMode::NearestEven).unwrap();
+    let e =
+        arithsim::circuits::fp::build_fp_adder(&mut b, FloatFormat::FP16, &cfg, &mode, &x, &y, s);
+    assert!(matches!(e.unwrap_err(), arithsim::Error::Shape(_)));
+}
+
+/// Every architecture of carry-propagate adder gives the same (exact) unit.
+#[test]
+fn every_adder_kind_is_exact_on_fp8() {
+    let f = FloatFormat::FP8_E5M2;
+    for kind in arithsim::circuits::adders::AdderKind::ALL {
+        let cfg = FpUnitConfig::default()
+            .with_adder(kind)
+            .with_rounding(RoundingControl::Input);
+        assert_eq!(
+            check_all_pairs(
+                f,
+                "E5M2",
+                &cfg,
+                &[RoundingMode::NearestEven, RoundingMode::TowardNegative]
+            ),
+            0,
+            "{kind:?}"
+        );
+    }
+}

@@ -198,3 +198,30 @@ mod props {
         }
     }
 }
+
+#[test]
+fn bad_input_names_the_parameter() {
+    let cfg = FpUnitConfig::default();
+    let e = fp_converter(FloatFormat::FP64, FloatFormat::FP16, &cfg).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "converter source format width 64 is out of range 4..=32"
+    );
+    let e = fp_converter(FloatFormat::FP16, FloatFormat::FP64, &cfg).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "converter target format width 64 is out of range 4..=32"
+    );
+    let mut b = arithsim::gates::Builder::new();
+    let x = b.input("x", 8).unwrap();
+    let mode = arithsim::circuits::fp::ModeWires::fixed(&b, RoundingMode::NearestEven).unwrap();
+    let e = arithsim::circuits::fp::build_fp_converter(
+        &mut b,
+        FloatFormat::FP16,
+        FloatFormat::FP8_E4M3,
+        &cfg,
+        &mode,
+        &x,
+    );
+    assert!(matches!(e.unwrap_err(), arithsim::Error::Shape(_)));
+}

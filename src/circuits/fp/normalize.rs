@@ -77,7 +77,9 @@ pub struct Normalized {
     /// `k` = biased exponent of the top bit − 1 (non-negative, unsigned): the exponent field
     /// minus one of a normal result, 0 for a subnormal or zero one.
     pub k: Vec<Wire>,
-    /// The significand is zero (before any right shift; the sticky bit may still be set).
+    /// The significand is zero: with `normalized`, the input `sig`; otherwise what is left
+    /// after the denormalizing shift (whose bits are then all in `sticky`). Either way
+    /// `zero & !sticky` is an exact zero and `!zero | sticky` a non-zero value.
     pub zero: Wire,
 }
 

@@ -268,7 +268,9 @@ fn round_pack(
             let low = &mag[..mag.len() - 1];
             let maxf = constant_bits(b, format.max_finite_bits(), low.len());
             let gt = build_less_than(b, &maxf, low, false)?;
-            let pos = b.not(mag[mag.len() - 1]);
+            // A zero significand leaves k meaningless: it is never an overflow.
+            let sign_or_zero = b.or(mag[mag.len() - 1], n.zero);
+            let pos = b.not(sign_or_zero);
             b.and(gt, pos)
         } else {
             let maxf = constant_bits(b, format.max_finite_bits(), mag.len());
