@@ -37,53 +37,6 @@ pub fn configs() -> Vec<FpUnitConfig> {
     v
 }
 
-/// Flags from the four output ports of vector `i`.
-pub fn flags_at(out: &arithsim::gates::BatchOutput, i: usize) -> Flags {
-    let mut f = Flags::empty();
-    for (name, flag) in [
-        ("invalid", Flags::INVALID),
-        ("overflow", Flags::OVERFLOW),
-        ("underflow", Flags::UNDERFLOW),
-        ("inexact", Flags::INEXACT),
-    ] {
-        if out.get(name).unwrap()[i] == 1 {
-            f |= flag;
-        }
-    }
-    f
-}
-
-/// Runs `net` on `inputs` (port name, one value per vector) and compares `y` and the flags
-/// with `expect(i)`; returns the number of mismatches, printing the first few with `what`.
-pub fn compare(
-    net: &Netlist,
-    inputs: &[(&str, &[u64])],
-    expect: impl Fn(usize) -> (u64, Flags),
-    what: &dyn Fn(usize) -> String,
-) -> usize {
-    let out = net.eval_u64(inputs).unwrap();
-    let y = out.get("y").unwrap();
-    let mut bad = 0;
-    for i in 0..y.len() {
-        let (v, f) = expect(i);
-        let got = (y[i] as u64, flags_at(&out, i));
-        if got != (v, f) {
-            if bad < 5 {
-                eprintln!(
-                    "{}: gates {:#x} {:?}, soft float {:#x} {:?}",
-                    what(i),
-                    got.0,
-                    got.1,
-                    v,
-                    f
-                );
-            }
-            bad += 1;
-        }
-    }
-    bad
-}
-
 /// The rm code of each deterministic mode.
 pub fn rm_codes() -> Vec<(RoundingMode, u64)> {
     RoundingMode::DETERMINISTIC
@@ -141,7 +94,7 @@ pub fn run_sliced(
                 .map(|&w| sim.wire_words(w).unwrap()[t])
                 .collect();
             transpose64(&mut m);
-            for l in 0..64 {
+            for (l, &value) in m.iter().enumerate() {
                 if start + 64 * t + l >= n {
                     break;
                 }
@@ -151,7 +104,7 @@ pub fn run_sliced(
                         f |= bit;
                     }
                 }
-                out.push((m[l], f));
+                out.push((value, f));
             }
         }
         start += 64 * words;

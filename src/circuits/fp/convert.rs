@@ -166,10 +166,13 @@ fn special_result(
             let mut v = with_sign(b, to.infinity_bits().unwrap_or(0) | to.quiet_bit(), sign);
             if from.specials() == Specials::Ieee {
                 // The payload's top bits, aligned at the top of the target mantissa.
-                for i in 0..tm {
-                    let j = i as i64 + from.man_bits() as i64 - tm as i64;
-                    if j >= 0 && (j as usize) < from.man_bits() as usize && i != tm - 1 {
-                        v[i] = a[j as usize];
+                let fm = from.man_bits() as usize;
+                for (i, bit) in v.iter_mut().enumerate().take(tm - 1) {
+                    // Target bit i carries source bit i + fm − tm (when it exists).
+                    if let Some(j) = (i + fm).checked_sub(tm) {
+                        if j < fm {
+                            *bit = a[j];
+                        }
                     }
                 }
             }
