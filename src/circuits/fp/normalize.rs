@@ -116,11 +116,11 @@ pub struct Normalized {
 /// let sig = b.input("sig", 8)?;
 /// let exp = b.input("exp", 5)?;
 /// let n = build_normalize(&mut b, &sig, &exp, AdderKind::RippleCarry, false)?;
-/// b.output("sig", &n.sig)?;
+/// b.output("y", &n.sig)?;
 /// b.output("k", &n.k)?;
 /// let out = b.finish()?.eval_u64(&[("sig", &[0b0001_0110, 0b0001_0110]), ("exp", &[10, 2])])?;
 /// // 3 leading zeros: shifted fully (k = 10 - 3 = 7), or limited by the exponent (k = 0).
-/// assert_eq!(out.get("sig")?, &[0b1011_0000, 0b0101_1000]);
+/// assert_eq!(out.get("y")?, &[0b1011_0000, 0b0101_1000]);
 /// assert_eq!(out.get("k")?, &[7, 0]);
 /// # Ok::<(), arithsim::Error>(())
 /// ```
@@ -188,10 +188,10 @@ fn leading_zeros(b: &mut Builder, x: &[Wire], normalized: bool) -> Result<(Vec<W
 /// let sig = b.input("sig", 8)?;
 /// let exp = b.input("exp", 5)?;
 /// let n = build_normalize_unbounded(&mut b, &sig, &exp, AdderKind::RippleCarry, false)?;
-/// b.output("sig", &n.sig)?;
+/// b.output("y", &n.sig)?;
 /// b.output("k", &n.k)?;
 /// let out = b.finish()?.eval_u64(&[("sig", &[0b0001_0110]), ("exp", &[2])])?;
-/// assert_eq!(out.get("sig")?, &[0b1011_0000]);
+/// assert_eq!(out.get("y")?, &[0b1011_0000]);
 /// assert_eq!(out.get("k")?[0] as i64 - (1 << n.k.len()), -1); // 2 − 3, two's complement
 /// # Ok::<(), arithsim::Error>(())
 /// ```
