@@ -195,7 +195,6 @@ fn adder(
         exp: &exp,
         sig: &sum,
         sticky: b.zero(),
-        normalized: false,
         special: Some(special),
     };
     build_round_pack(b, format, cfg, mode, &input)

@@ -2,7 +2,8 @@
 
 use super::config::{FpUnitConfig, check_format};
 use super::pack::{
-    FpResult, RoundPackInput, SpecialCase, build_round_pack, constant_bits, default_nan_bits,
+    FpResult, RoundPackInput, SpecialCase, build_round_pack, build_round_pack_normalized,
+    constant_bits, default_nan_bits,
 };
 use super::round::ModeWires;
 use super::unpack::build_unpack;
@@ -133,12 +134,15 @@ fn converter(
         exp: &exp,
         sig: &u.sig,
         sticky: b.zero(),
-        // With denormals-are-zero the significand is 1.x or 0.
-        normalized: cfg.flush_subnormals,
         special: Some(special),
     };
     debug_assert_eq!(u.sig.len(), fm + 1);
-    build_round_pack(b, to, cfg, mode, &input)
+    if cfg.flush_subnormals {
+        // With denormals-are-zero the significand is 1.x or 0.
+        build_round_pack_normalized(b, to, cfg, mode, &input)
+    } else {
+        build_round_pack(b, to, cfg, mode, &input)
+    }
 }
 
 /// NaN and ∞ sources, as [`FloatFormat::convert`] treats them.

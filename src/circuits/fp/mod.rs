@@ -90,7 +90,7 @@ pub use lzc::build_lzc;
 pub use normalize::{Normalized, build_normalize, build_normalize_unbounded, build_shift_left};
 pub use pack::{
     FpFlags, FpResult, RoundPackInput, SpecialCase, build_nan_select, build_round_pack,
-    default_nan_bits, quiet_nan_bits,
+    build_round_pack_normalized, default_nan_bits, quiet_nan_bits,
 };
 pub use round::{ModeWires, RoundDecision};
 pub use unpack::{UnpackedOperand, build_unpack};

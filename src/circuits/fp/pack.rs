@@ -79,10 +79,6 @@ pub struct RoundPackInput<'a> {
     pub sig: &'a [Wire],
     /// Sticky bit below `sig`.
     pub sticky: Wire,
-    /// The caller promises that `sig` is 0 or has its leading one in its top two bits (a
-    /// product of normal significands, an operand of a unit with denormals-are-zero): the
-    /// normalization then looks at two bits and shifts by at most one place.
-    pub normalized: bool,
     /// A special result overriding everything, or `None`.
     pub special: Option<SpecialCase>,
 }
@@ -127,7 +123,7 @@ pub struct RoundPackInput<'a> {
 /// let exp = b.input("exp", 7)?; // two's complement
 /// let mode = ModeWires::build(&mut b, arithsim::circuits::fp::RoundingControl::Input)?;
 /// let zero = b.zero();
-/// let input = RoundPackInput { sign: zero, zero_sign: None, exp: &exp, sig: &sig, sticky: zero, normalized: false, special: None };
+/// let input = RoundPackInput { sign: zero, zero_sign: None, exp: &exp, sig: &sig, sticky: zero, special: None };
 /// let r = build_round_pack(&mut b, f, &cfg, &mode, &input)?;
 /// r.output(&mut b)?;
 /// let net = b.finish()?;
@@ -147,6 +143,68 @@ pub fn build_round_pack(
     cfg: &FpUnitConfig,
     mode: &ModeWires,
     input: &RoundPackInput<'_>,
+) -> Result<FpResult> {
+    round_pack_checked(b, format, cfg, mode, input, false)
+}
+
+/// [`build_round_pack`] for a significand the caller knows to be 0 or to have its leading
+/// one in its top two bits (a product of normal significands, an operand of a unit with
+/// denormals-are-zero): the normalization then looks at those two bits only and shifts by
+/// at most one place, instead of a full leading-zero count and barrel shift. Outside that
+/// promise the result is wrong.
+///
+/// # Errors
+/// As [`build_round_pack`].
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{build_round_pack, build_round_pack_normalized, FpUnitConfig, ModeWires, RoundPackInput};
+/// use arithsim::float::FloatFormat;
+/// use arithsim::gates::Builder;
+/// use arithsim::round::RoundingMode;
+///
+/// // Square of a 4-bit significand (a product in [1, 4)) rounded into FP8 E4M3.
+/// let build = |normalized: bool| -> arithsim::Result<_> {
+///     let mut b = Builder::new();
+///     let sig = b.input("sig", 8)?;
+///     let exp = b.input("exp", 6)?;
+///     let mode = ModeWires::fixed(&b, RoundingMode::NearestEven)?;
+///     let zero = b.zero();
+///     let input = RoundPackInput { sign: zero, zero_sign: None, exp: &exp, sig: &sig, sticky: zero, special: None };
+///     let cfg = FpUnitConfig::default();
+///     let r = if normalized {
+///         build_round_pack_normalized(&mut b, FloatFormat::FP8_E4M3, &cfg, &mode, &input)?
+///     } else {
+///         build_round_pack(&mut b, FloatFormat::FP8_E4M3, &cfg, &mode, &input)?
+///     };
+///     r.output(&mut b)?;
+///     b.finish()
+/// };
+/// let (full, short) = (build(false)?, build(true)?);
+/// assert!(short.gate_count() < full.gate_count());
+/// let x = [("sig", &[0b1010_0100u64][..]), ("exp", &[7])]; // 2.5625 × 2^0
+/// assert_eq!(full.eval_u64(&x)?.get("y")?, short.eval_u64(&x)?.get("y")?);
+/// assert_eq!(short.eval_u64(&x)?.get("y")?[0], 0x42); // 2.5
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn build_round_pack_normalized(
+    b: &mut Builder,
+    format: FloatFormat,
+    cfg: &FpUnitConfig,
+    mode: &ModeWires,
+    input: &RoundPackInput<'_>,
+) -> Result<FpResult> {
+    round_pack_checked(b, format, cfg, mode, input, true)
+}
+
+fn round_pack_checked(
+    b: &mut Builder,
+    format: FloatFormat,
+    cfg: &FpUnitConfig,
+    mode: &ModeWires,
+    input: &RoundPackInput<'_>,
+    normalized: bool,
 ) -> Result<FpResult> {
     super::config::check_format("round-pack format", format)?;
     cfg.adder.validate()?;
@@ -168,7 +226,7 @@ pub fn build_round_pack(
         b.check_wires(&[sp.active, sp.invalid])?;
     }
     b.push_label("round-pack");
-    let r = round_pack(b, format, cfg, mode, input);
+    let r = round_pack(b, format, cfg, mode, input, normalized);
     b.pop_label();
     r
 }
@@ -186,6 +244,7 @@ fn round_pack(
     cfg: &FpUnitConfig,
     mode: &ModeWires,
     input: &RoundPackInput<'_>,
+    normalized: bool,
 ) -> Result<FpResult> {
     let m = format.man_bits() as usize;
     let e = format.exp_bits() as usize;
@@ -205,9 +264,9 @@ fn round_pack(
     // whatever rounds below the normal range; IEEE units stop the shift at the subnormal
     // exponent.
     let n = if ftz {
-        build_normalize_unbounded(b, &sig, input.exp, cfg.adder, input.normalized)?
+        build_normalize_unbounded(b, &sig, input.exp, cfg.adder, normalized)?
     } else {
-        build_normalize(b, &sig, input.exp, cfg.adder, input.normalized)?
+        build_normalize(b, &sig, input.exp, cfg.adder, normalized)?
     };
     let sticky_in = b.or(input.sticky, n.sticky);
     let xs = &n.sig;
