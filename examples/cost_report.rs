@@ -18,12 +18,15 @@ use std::process::ExitCode;
 
 use arithsim::accel::fsd_npu;
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
+use arithsim::circuits::fp::FpUnitConfig;
 use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
-use arithsim::cost::report::{Format, GateRow, Report, ReportInputs};
+use arithsim::cost::report::{Format, GateRow, MacRow, Report, ReportInputs};
 use arithsim::cost::{
-    CostTable, GateCost, OpKind, SplitMix64, gate_cost_from_activity, gate_cost_random,
+    CostTable, FloatKind, FpUnit, GateCost, OpKind, SplitMix64, fp_unit_figures,
+    gate_cost_from_activity, gate_cost_random, mac_comparison,
 };
+use arithsim::float::FloatFormat;
 use arithsim::gates::CellLibrary;
 
 const USAGE: &str =
@@ -90,6 +93,24 @@ fn gate_rows() -> arithsim::Result<(Vec<GateRow>, Vec<String>)> {
             });
         }
     }
+    // The gate-level FP units beside the table's FP16 and FP32 add and mult rows.
+    let cfg = FpUnitConfig::default();
+    for (f, kind) in [
+        (FloatFormat::FP16, FloatKind::FP16),
+        (FloatFormat::FP32, FloatKind::FP32),
+    ] {
+        for (unit, op) in [
+            (FpUnit::Adder(f), OpKind::FpAdd { format: kind }),
+            (FpUnit::Multiplier(f), OpKind::FpMul { format: kind }),
+        ] {
+            let fig = fp_unit_figures(unit, &cfg, &lib, STREAM, SEED)?;
+            rows.push(GateRow {
+                circuit: format!("{} (gate-level, nearest-even)", fig.unit),
+                op,
+                cost: fig.random,
+            });
+        }
+    }
     rows.push(GateRow {
         circuit: "INT8 MAC, 32-bit acc (Dadda, Baugh-Wooley, Brent-Kung)".into(),
         op: OpKind::IntMac {
@@ -109,7 +130,36 @@ fn gate_rows() -> arithsim::Result<(Vec<GateRow>, Vec<String>)> {
         "The table has no MAC row: its INT8 MAC is priced as 8-bit mult + 32-bit add (the rule \
          \"MAC = mult + add\"). The MAC's register is counted in area and in the energy of its output toggles, but not its clock pin."
             .into(),
+        format!(
+            "FP units: arithsim::circuits::fp with the default configuration (round to nearest \
+             even fixed at build time, IEEE subnormals, flags, Brent-Kung adders, AND-array + \
+             Dadda significand multiplier), on {STREAM} pairs of uniformly random finite \
+             operands (NaNs and infinities excluded; seed {SEED})."
+        ),
     ];
+    Ok((rows, notes))
+}
+
+/// Section 4b: the INT8 MAC against the floating-point MACs, all from gate-level circuits.
+fn mac_rows() -> arithsim::Result<(Vec<MacRow>, Vec<String>)> {
+    let lib = CellLibrary::nangate45();
+    let rows = mac_comparison(&FpUnitConfig::default(), &lib, MAC_CLOCKS, SEED)?
+        .into_iter()
+        .map(|f| MacRow {
+            unit: f.unit,
+            random: f.random,
+            nn: Some(f.nn),
+        })
+        .collect();
+    let notes = vec![format!(
+        "Each MAC runs 64 independent streams of {MAC_CLOCKS} clocks from a zero accumulator \
+         (seed {SEED}). Random: uniformly random operands (for floats, every finite encoding \
+         equally likely). NN-like: small magnitudes, mostly one exponent (floats: ±[0.125, 0.25) \
+         with probability 3/4, else 2^-7..2^-2; INT8: [-16, 16) with probability 3/4, else \
+         [-64, 64)). The floating-point MACs keep the product exact and round once into the \
+         accumulator (nearest even); their accumulator register is counted in area and output \
+         toggles, not its clock pin."
+    )];
     Ok((rows, notes))
 }
 
@@ -139,11 +189,14 @@ fn run(o: &Options) -> arithsim::Result<()> {
         None => CostTable::horowitz_45nm(),
     };
     let (gate_rows, gate_notes) = gate_rows()?;
+    let (mac_rows, mac_notes) = mac_rows()?;
     // Section 5 takes the accelerator from the `accel` layer's FSD preset: one source.
     let inputs = ReportInputs {
         gate_rows,
         gate_notes,
         fsd: fsd_npu().report_params(),
+        mac_rows,
+        mac_notes,
     };
     let report = Report::build(&table, &inputs)?;
     print!("{}", report.render(o.format));

@@ -24,6 +24,7 @@ mod conv;
 mod error_metrics;
 mod fixed_kernels;
 mod float_arith;
+mod float_gate_engine;
 mod float_kernels;
 mod gate_engine;
 mod int_arith;
