@@ -7,7 +7,7 @@
 
 use arithsim::circuits::fp::{FpUnitConfig, RoundingControl};
 use arithsim::cost::{
-    FpUnit, GateCost, OperandMix, fp_unit_figures, label_breakdown, mac_comparison,
+    FpUnit, GateCost, LabelCost, OperandMix, fp_unit_figures, label_breakdown, mac_comparison,
 };
 use arithsim::float::FloatFormat;
 use arithsim::gates::CellLibrary;
@@ -29,7 +29,10 @@ fn main() -> arithsim::Result<()> {
         lib.voltage_v()
     );
     println!(
-        "{:<20} {:>6} {:>6} {:>7} {:>6} {:>10} {:>10} {:>13} {:>13}",
+        "(* energy per operation at {TABLE_V} V, scaled from the library's voltage by (V/V_lib)²)"
+    );
+    println!(
+        "{:<42} {:>6} {:>6} {:>7} {:>6} {:>10} {:>10} {:>13} {:>13}",
         "unit",
         "gates",
         "cells",
@@ -46,14 +49,29 @@ fn main() -> arithsim::Result<()> {
         FpUnit::Adder(FloatFormat::FP32),
         FpUnit::Multiplier(FloatFormat::FP32),
     ];
-    println!(
-        "(* energy per operation at {TABLE_V} V, scaled from the library's voltage by (V/V_lib)²)"
-    );
-    let mut figures = Vec::new();
-    for unit in units {
+    let mut all = Vec::new();
+    for f in [
+        FloatFormat::FP8_E4M3,
+        FloatFormat::FP8_E5M2,
+        FloatFormat::FP16,
+        FloatFormat::BF16,
+        FloatFormat::FP32,
+    ] {
+        all.extend([
+            FpUnit::Adder(f),
+            FpUnit::Multiplier(f),
+            FpUnit::Fma { mul: f, acc: f },
+        ]);
+    }
+    for (mul, acc) in arithsim::cost::MAC_COMPARISON {
+        if mul != acc {
+            all.push(FpUnit::Fma { mul, acc });
+        }
+    }
+    for unit in all {
         let f = fp_unit_figures(unit, &cfg, &lib, OPS, SEED)?;
         println!(
-            "{:<20} {:>6} {:>6} {:>7} {:>6} {:>10.3} {:>10.0} {:>13.3} {:>13.3}",
+            "{:<42} {:>6} {:>6} {:>7} {:>6} {:>10.3} {:>10.0} {:>13.3} {:>13.3}",
             f.unit,
             f.gates,
             f.cells,
@@ -64,32 +82,61 @@ fn main() -> arithsim::Result<()> {
             f.random.energy_pj_at(TABLE_V),
             f.nn.energy_pj_at(TABLE_V),
         );
-        figures.push((unit, f));
     }
-    for (unit, f) in &figures {
+    let macs = [
+        FpUnit::Mac {
+            mul: FloatFormat::FP16,
+            acc: FloatFormat::FP32,
+        },
+        FpUnit::Mac {
+            mul: FloatFormat::FP8_E4M3,
+            acc: FloatFormat::FP32,
+        },
+    ];
+    for unit in units.iter().chain(&macs) {
         let net = unit.build(&cfg)?;
+        let (area, delay) = (net.area_um2(&lib), net.timing(&lib).delay_ns);
         println!(
-            "\n{}: where the area and the critical path go ({:.0} µm², {:.3} ns)",
-            f.unit, f.random.area_um2, f.random.delay_ns
+            "\n{}: where the area and the critical path go ({area:.0} µm², {delay:.3} ns)",
+            unit.name()
         );
         println!(
-            "  {:<32} {:>6} {:>10} {:>7} {:>10} {:>7}",
+            "  {:<40} {:>6} {:>10} {:>7} {:>10} {:>7}",
             "part", "cells", "area (µm²)", "area %", "delay (ns)", "delay %"
         );
-        for p in label_breakdown(&net, &lib, 2) {
+        let line = |p: &LabelCost, indent: &str| {
+            let name = if p.label.is_empty() {
+                "(unlabelled: ports, registers)".to_string()
+            } else {
+                format!("{indent}{}", p.label)
+            };
             println!(
-                "  {:<32} {:>6} {:>10.1} {:>6.1}% {:>10.3} {:>6.1}%",
-                if p.label.is_empty() {
-                    "(unlabelled)"
-                } else {
-                    &p.label
-                },
+                "  {name:<40} {:>6} {:>10.1} {:>6.1}% {:>10.3} {:>6.1}%",
                 p.cells,
                 p.area_um2,
-                100.0 * p.area_um2 / f.random.area_um2,
+                100.0 * p.area_um2 / area,
                 p.critical_path_ns,
-                100.0 * p.critical_path_ns / f.random.delay_ns.max(f64::MIN_POSITIVE),
+                100.0 * p.critical_path_ns / delay.max(f64::MIN_POSITIVE),
             );
+        };
+        // the shared round-and-pack back end, one level further down
+        // a MAC's unit sits one level further down, under "fp mac"
+        let depth = if matches!(unit, FpUnit::Mac { .. }) {
+            3
+        } else {
+            2
+        };
+        let inner = label_breakdown(&net, &lib, depth + 1);
+        for p in label_breakdown(&net, &lib, depth) {
+            line(&p, "");
+            if p.label.ends_with("/round-pack") {
+                for q in inner
+                    .iter()
+                    .filter(|q| q.label.starts_with(&format!("{}/", p.label)))
+                {
+                    line(q, "  ");
+                }
+            }
         }
     }
 

@@ -164,18 +164,21 @@ pub fn format_name(f: FloatFormat) -> String {
 }
 
 impl FpUnit {
-    /// An explicit name: "FP16 adder", "FP16×FP16+FP32 FMA", "FP8 E4M3 MAC (FP32 acc)".
+    /// An explicit name: "FP16 adder", "FP16 FMA (FP32 addend and result)", "FP8 E4M3 MAC
+    /// (FP32 acc)".
     #[must_use]
     pub fn name(&self) -> String {
         match *self {
             FpUnit::Adder(f) => format!("{} adder", format_name(f)),
             FpUnit::Multiplier(f) => format!("{} multiplier", format_name(f)),
             FpUnit::Fma { mul, acc } if mul == acc => format!("{} FMA", format_name(mul)),
-            FpUnit::Fma { mul, acc } => format!(
-                "{m}×{m}+{a} FMA ({a} result)",
-                m = format_name(mul),
-                a = format_name(acc)
-            ),
+            FpUnit::Fma { mul, acc } => {
+                format!(
+                    "{} FMA ({} addend and result)",
+                    format_name(mul),
+                    format_name(acc)
+                )
+            }
             FpUnit::Mac { mul, acc } => {
                 format!("{} MAC ({} acc)", format_name(mul), format_name(acc))
             }
