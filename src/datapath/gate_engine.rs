@@ -11,7 +11,9 @@ use super::int_arith::{IntArith, Overflow};
 use super::order::AccumulationOrder;
 use super::shape::GemmShape;
 
-/// Which engine computes an integer datapath's values.
+/// Which engine computes a datapath's values (integer: [`IntDatapath`](super::IntDatapath);
+/// floating point: [`FloatDatapath`](super::FloatDatapath), see
+/// [`FloatDatapath::with_engine`](super::FloatDatapath::with_engine)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Engine {
     /// Plain machine words (the default; fast).
@@ -22,6 +24,8 @@ pub enum Engine {
     /// the same bits, plus switching activity. Needs `acc_bits >= 2·mul_bits`; sequential
     /// order runs on a one-lane MAC, `Blocked { width }` (wrapping, `width <= 64`) on a
     /// `width`-lane dot-product unit (one fused tree per clock); a bias only when wrapping.
+    /// Floating point: the fused multiply-add of [`crate::circuits::fp`], one lane per output,
+    /// sequential order with exact products.
     GateLevel,
 }
 
