@@ -22,7 +22,7 @@ mod fp_mulfma_common;
 
 use arithsim::Error;
 use arithsim::circuits::fp::{
-    FP_MAC_PRESETS, FpMac, FpMacSpec, FpUnitConfig, RoundingControl, fp_fma, fp_mac,
+    FpMac, FpMacSpec, FpUnitConfig, RoundingControl, fp_fma, fp_mac, fp_mac_presets,
 };
 use arithsim::float::FloatFormat;
 use arithsim::round::{Flags, RoundingMode};
@@ -220,8 +220,7 @@ fn fp8_mixed_pairs_times_addends() {
 /// finite value converts without a flag and back to itself.
 #[test]
 fn preset_conversions_are_exact() {
-    for (name, preset) in FP_MAC_PRESETS {
-        let s = preset();
+    for (name, s) in fp_mac_presets() {
         let env = s.cfg.env(RoundingMode::NearestEven);
         for x in 0..(1u64 << s.mul.width()) {
             if s.mul.is_nan(x) {
@@ -317,12 +316,12 @@ proptest! {
 /// against a soft-float accumulation loop, values and per-clock flags.
 #[test]
 fn mac_sequences_match_a_soft_float_loop() {
-    for (name, preset) in FP_MAC_PRESETS {
+    for (name, preset) in fp_mac_presets() {
         for daz in [false, true] {
             let cfg = FpUnitConfig::default()
                 .with_rounding(RoundingControl::Input)
                 .with_flush_subnormals(daz);
-            let spec = preset().with_config(cfg);
+            let spec = preset.with_config(cfg);
             let mac = FpMac::new(spec).unwrap();
             let mut rng = Rng(0xACC ^ name.len() as u64);
             let (streams, clocks) = (128, 24);

@@ -1,27 +1,7 @@
 //! Fused multiply-add `a × b + c` with one rounding, mixed formats: `a`, `b` in the product
 //! format, `c` and the result in the accumulator format.
 //!
-//! # Datapath
-//!
-//! ```text
-//!  a ─unpack─┐                       c ─unpack─┐
-//!  b ─unpack─┴─ partial products      │         exponents → shift amount s, clamp
-//!              (at column L)          └─ align: c placed at column Kmax, shifted right
-//!                    │                          by s with a sticky OR of what falls off
-//!                    └──── one reduction tree + one W-bit adder ────┘ (c inverted when
-//!                                          │                         signs differ)
-//!                            negate if negative (incrementer), zero sign
-//!                                          │
-//!                          shared round-and-pack back end (one rounding)
-//! ```
-//!
-//! The window is `W = 2·pa + 2·pm + 3` bits (`pm`, `pa` the two precisions): the product
-//! sits at columns `L = pa + 1` up, the addend may sit anywhere from column 0 to
-//! `Kmax = L + 2·pm + 1`. An addend further right loses bits only into the sticky bit (the
-//! product, at least `2^L`, is then more than 4 times larger, so the result keeps a guard
-//! bit above the lost ones); an addend further left is clamped at `Kmax` and the product,
-//! then below the result's guard bit, becomes the sticky bit. A zero product always takes
-//! the clamped position, so a lone addend is never cut.
+//! The datapath and its window are described at [`build_fp_fma`](super::build_fp_fma).
 
 use super::multiplier::significand_spec;
 use super::product_parts::{
@@ -98,7 +78,7 @@ pub(crate) fn check_fma(mul: FloatFormat, acc: FloatFormat, cfg: &FpUnitConfig) 
 /// Adds the FMA to `b` under label `fp fma`: `a × b + c` (`a`, `b` in `mul`, `c` in `acc`),
 /// rounded once into `acc` by `mode`.
 ///
-/// Structure (sub-labels, see the [module docs](self) for the window): `unpack` ×3;
+/// Structure (sub-labels; the window is explained below): `unpack` ×3;
 /// `exponent` (three small carry-save sums: the window exponent with the product in place,
 /// with the addend at the clamp position, and their difference, the shift amount `s`);
 /// `align` (the addend's significand shifted right by `s` with a sticky OR of what falls
@@ -107,6 +87,28 @@ pub(crate) fn check_fma(mul: FloatFormat, acc: FloatFormat, cfg: &FpUnitConfig) 
 /// and one `W`-bit adder (`sum`) — the product is never finished on its own; `negate`
 /// (the magnitude of a negative difference, an incrementer); `special` (NaN by policy,
 /// 0 × ∞ and ∞ − ∞ invalid, ∞ results); then the shared round-and-pack back end.
+///
+/// Datapath:
+///
+/// ```text
+///  a ─unpack─┐                       c ─unpack─┐
+///  b ─unpack─┴─ partial products      │         exponents → shift amount s, clamp
+///              (at column L)          └─ align: c placed at column Kmax, shifted right
+///                    │                          by s with a sticky OR of what falls off
+///                    └──── one reduction tree + one W-bit adder ────┘ (c inverted when
+///                                          │                         signs differ)
+///                            negate if negative (incrementer), zero sign
+///                                          │
+///                          shared round-and-pack back end (one rounding)
+/// ```
+///
+/// The window is `W = 2·pa + 2·pm + 3` bits (`pm`, `pa` the two precisions): the product
+/// sits at columns `L = pa + 1` up, the addend may sit anywhere from column 0 to
+/// `Kmax = L + 2·pm + 1`. An addend further right loses bits only into the sticky bit (the
+/// product, at least `2^L`, is then more than 4 times larger, so the result keeps a guard
+/// bit above the lost ones); an addend further left is clamped at `Kmax` and the product,
+/// then below the result's guard bit, becomes the sticky bit. A zero product always takes
+/// the clamped position, so a lone addend is never cut.
 ///
 /// # Errors
 /// As [`fp_fma`]; [`Error::Shape`] if an operand bus has the wrong width.
