@@ -36,7 +36,7 @@ use crate::{Error, Result};
 /// let net = fp_adder(FloatFormat::FP16, &FpUnitConfig::default())?;
 /// let (a, b) = (0x3E00, 0x4080); // 1.5, 2.25
 /// let out = net.eval_u64(&[("a", &[a, a]), ("b", &[b, b]), ("sub", &[0, 1])])?;
-/// assert_eq!(out.get("y")?, &[0x4480, 0xBA00]); // 3.75, −0.75
+/// assert_eq!(out.get("y")?, &[0x4380, 0xBA00]); // 3.75, −0.75
 /// assert_eq!(out.get("inexact")?, &[0, 0]);
 /// # Ok::<(), arithsim::Error>(())
 /// ```

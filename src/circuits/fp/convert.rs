@@ -2,7 +2,8 @@
 
 use super::config::{FpUnitConfig, check_format};
 use super::pack::{
-    FpResult, RoundPackInput, SpecialCase, build_round_pack, constant_bits, default_nan_bits,
+    FpResult, RoundPackInput, SpecialCase, build_round_pack, build_round_pack_normalized,
+    constant_bits, default_nan_bits,
 };
 use super::round::ModeWires;
 use super::unpack::build_unpack;
@@ -125,8 +126,10 @@ fn converter(
         Ok(s)
     })?;
     let special = b.with_label("specials", |b| special_result(b, from, to, cfg, &u, a));
+    // The raw sign: a flushed FNUZ subnormal converts to a zero of its own sign (unpack
+    // clears it, as FNUZ's own zero is +0).
     let input = RoundPackInput {
-        sign: u.sign,
+        sign: a[from.width() as usize - 1],
         zero_sign: None,
         exp: &exp,
         sig: &u.sig,
@@ -134,7 +137,12 @@ fn converter(
         special: Some(special),
     };
     debug_assert_eq!(u.sig.len(), fm + 1);
-    build_round_pack(b, to, cfg, mode, &input)
+    if cfg.flush_subnormals {
+        // With denormals-are-zero the significand is 1.x or 0.
+        build_round_pack_normalized(b, to, cfg, mode, &input)
+    } else {
+        build_round_pack(b, to, cfg, mode, &input)
+    }
 }
 
 /// NaN and ∞ sources, as [`FloatFormat::convert`] treats them.
@@ -162,10 +170,13 @@ fn special_result(
             let mut v = with_sign(b, to.infinity_bits().unwrap_or(0) | to.quiet_bit(), sign);
             if from.specials() == Specials::Ieee {
                 // The payload's top bits, aligned at the top of the target mantissa.
-                for i in 0..tm {
-                    let j = i as i64 + from.man_bits() as i64 - tm as i64;
-                    if j >= 0 && (j as usize) < from.man_bits() as usize && i != tm - 1 {
-                        v[i] = a[j as usize];
+                let fm = from.man_bits() as usize;
+                for (i, bit) in v.iter_mut().enumerate().take(tm - 1) {
+                    // Target bit i carries source bit i + fm − tm (when it exists).
+                    if let Some(j) = (i + fm).checked_sub(tm) {
+                        if j < fm {
+                            *bit = a[j];
+                        }
                     }
                 }
             }

@@ -107,3 +107,7 @@ pub use pack::{
 };
 pub use round::{ModeWires, RoundDecision};
 pub use unpack::{UnpackedOperand, build_unpack};
+
+// Added after the first published API; kept apart so that merges stay line-local.
+pub use normalize::build_normalize_unbounded;
+pub use pack::build_round_pack_normalized;

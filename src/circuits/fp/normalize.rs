@@ -77,7 +77,9 @@ pub struct Normalized {
     /// `k` = biased exponent of the top bit − 1 (non-negative, unsigned): the exponent field
     /// minus one of a normal result, 0 for a subnormal or zero one.
     pub k: Vec<Wire>,
-    /// The significand is zero (before any right shift; the sticky bit may still be set).
+    /// The significand is zero: with `normalized`, the input `sig`; otherwise what is left
+    /// after the denormalizing shift (whose bits are then all in `sticky`). Either way
+    /// `zero & !sticky` is an exact zero and `!zero | sticky` a non-zero value.
     pub zero: Wire,
 }
 
@@ -92,9 +94,15 @@ pub struct Normalized {
 ///   shift, so a result below the normal range stays subnormal), with
 ///   `k = exp − shift` computed by one subtractor of architecture `adder`.
 ///
+/// With `normalized`, the caller promises that `sig` is 0 or has its leading one in its top
+/// two bits (a product of normal significands, a sum without cancellation, any operand of
+/// a unit with denormals-are-zero): the leading-zero counter looks at those two bits only
+/// and the left shifter has one stage.
+///
 /// # Errors
 /// [`Error::InvalidWidth`](crate::Error::InvalidWidth) for an empty or over-256-bit `sig`,
-/// an `exp` outside 2..=32 bits; [`Error::InvalidParameter`](crate::Error::InvalidParameter)
+/// an `exp` outside 2..=32 bits, a `normalized` `sig` of 1 bit;
+/// [`Error::InvalidParameter`](crate::Error::InvalidParameter)
 /// for a wire of another netlist or a bad adder.
 ///
 /// # Examples
@@ -107,12 +115,12 @@ pub struct Normalized {
 /// let mut b = Builder::new();
 /// let sig = b.input("sig", 8)?;
 /// let exp = b.input("exp", 5)?;
-/// let n = build_normalize(&mut b, &sig, &exp, AdderKind::RippleCarry)?;
-/// b.output("sig", &n.sig)?;
+/// let n = build_normalize(&mut b, &sig, &exp, AdderKind::RippleCarry, false)?;
+/// b.output("y", &n.sig)?;
 /// b.output("k", &n.k)?;
 /// let out = b.finish()?.eval_u64(&[("sig", &[0b0001_0110, 0b0001_0110]), ("exp", &[10, 2])])?;
 /// // 3 leading zeros: shifted fully (k = 10 - 3 = 7), or limited by the exponent (k = 0).
-/// assert_eq!(out.get("sig")?, &[0b1011_0000, 0b0101_1000]);
+/// assert_eq!(out.get("y")?, &[0b1011_0000, 0b0101_1000]);
 /// assert_eq!(out.get("k")?, &[7, 0]);
 /// # Ok::<(), arithsim::Error>(())
 /// ```
@@ -121,18 +129,119 @@ pub fn build_normalize(
     sig: &[Wire],
     exp: &[Wire],
     adder: AdderKind,
+    normalized: bool,
 ) -> Result<Normalized> {
-    check_bus(b, "normalizer", sig)?;
-    crate::Error::check_width("normalizer exponent", exp.len() as u32, 2, 32)?;
-    b.check_wires(exp)?;
-    adder.validate()?;
+    check_normalize_args(b, sig, exp, adder, normalized)?;
     b.push_label("normalize");
-    let r = normalize(b, sig, exp, adder);
+    let r = normalize(b, sig, exp, adder, normalized);
     b.pop_label();
     r
 }
 
-fn normalize(b: &mut Builder, sig: &[Wire], exp: &[Wire], adder: AdderKind) -> Result<Normalized> {
+fn check_normalize_args(
+    b: &Builder,
+    sig: &[Wire],
+    exp: &[Wire],
+    adder: AdderKind,
+    normalized: bool,
+) -> Result<()> {
+    check_bus(b, "normalizer", sig)?;
+    crate::Error::check_width("normalizer exponent", exp.len() as u32, 2, 32)?;
+    if normalized && sig.len() < 2 {
+        return Err(crate::Error::width("normalizer", 1, 2, 256));
+    }
+    b.check_wires(exp)?;
+    adder.validate()
+}
+
+/// Leading zeros of `x` and its all-zero flag; with `normalized` (the caller promises the
+/// leading one is in the top two bits, or `x` is 0) only the top two bits are looked at.
+fn leading_zeros(b: &mut Builder, x: &[Wire], normalized: bool) -> Result<(Vec<Wire>, Wire)> {
+    if normalized {
+        let w = x.len();
+        let lz = b.not(x[w - 1]);
+        let n2 = b.not(x[w - 2]);
+        let zero = b.and(lz, n2);
+        Ok((vec![lz], zero))
+    } else {
+        build_lzc(b, x)
+    }
+}
+
+/// [`build_normalize`] for flush-to-zero units, where the exponent range is unbounded below:
+/// no denormalizing right shift and no limit on the left shift (shift by the full
+/// leading-zero count); `k` comes back as a two's complement bus (one bit wider than needed
+/// for `exp − lz`) that is negative or zero for results below the normal range, which
+/// flush-to-zero then replaces by zero. Gates go under label `normalize`.
+///
+/// # Errors
+/// As [`build_normalize`].
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::adders::AdderKind;
+/// use arithsim::circuits::fp::build_normalize_unbounded;
+/// use arithsim::gates::Builder;
+///
+/// let mut b = Builder::new();
+/// let sig = b.input("sig", 8)?;
+/// let exp = b.input("exp", 5)?;
+/// let n = build_normalize_unbounded(&mut b, &sig, &exp, AdderKind::RippleCarry, false)?;
+/// b.output("y", &n.sig)?;
+/// b.output("k", &n.k)?;
+/// let out = b.finish()?.eval_u64(&[("sig", &[0b0001_0110]), ("exp", &[2])])?;
+/// assert_eq!(out.get("y")?, &[0b1011_0000]);
+/// assert_eq!(out.get("k")?[0] as i64 - (1 << n.k.len()), -1); // 2 − 3, two's complement
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn build_normalize_unbounded(
+    b: &mut Builder,
+    sig: &[Wire],
+    exp: &[Wire],
+    adder: AdderKind,
+    normalized: bool,
+) -> Result<Normalized> {
+    check_normalize_args(b, sig, exp, adder, normalized)?;
+    b.push_label("normalize");
+    let r = normalize_unbounded(b, sig, exp, adder, normalized);
+    b.pop_label();
+    r
+}
+
+fn normalize_unbounded(
+    b: &mut Builder,
+    sig: &[Wire],
+    exp: &[Wire],
+    adder: AdderKind,
+    normalized: bool,
+) -> Result<Normalized> {
+    let (lz, zero) = leading_zeros(b, sig, normalized)?;
+    let shifted = build_shift_left(b, sig, &lz)?;
+    // k = exp − lz in two's complement, exp sign-extended, lz zero-extended.
+    let n = exp.len().max(lz.len() + 1) + 1;
+    let mut ea = exp.to_vec();
+    ea.resize(n, exp[exp.len() - 1]);
+    let mut lb = lz.clone();
+    lb.resize(n, b.zero());
+    let nl: Vec<Wire> = lb.iter().map(|&v| b.not(v)).collect();
+    let one = b.one();
+    let (k, _) = b.with_label("exponent adjust", |b| build_adder(b, adder, &ea, &nl, one))?;
+    Ok(Normalized {
+        sig: shifted,
+        sticky: b.zero(),
+        k,
+        zero,
+    })
+}
+
+fn normalize(
+    b: &mut Builder,
+    sig: &[Wire],
+    exp: &[Wire],
+    adder: AdderKind,
+    normalized: bool,
+) -> Result<Normalized> {
     let w = sig.len();
     let ew = exp.len();
     let neg = exp[ew - 1];
@@ -162,7 +271,21 @@ fn normalize(b: &mut Builder, sig: &[Wire], exp: &[Wire], adder: AdderKind) -> R
         let e: Vec<Wire> = exp[..ew - 1].iter().map(|&v| b.and(v, npos)).collect();
         (y, s1, e)
     };
-    let (lz, zero) = build_lzc(b, &x)?;
+    let (lz, zero) = if normalized {
+        // The promise holds for `sig`; after a right shift the leading one of `x` may be
+        // lower, but then the shift is limited to 0 anyway. Zero is judged on `sig`.
+        let nx = b.not(x[w - 1]);
+        let ns = if x[w - 1] == sig[w - 1] {
+            nx
+        } else {
+            b.not(sig[w - 1])
+        };
+        let n2 = b.not(sig[w - 2]);
+        let zero = b.and(ns, n2);
+        (vec![nx], zero)
+    } else {
+        build_lzc(b, &x)?
+    };
     // t = exp_c − lz, both non-negative: one subtractor, sign on top.
     let n = exp_c.len().max(lz.len()) + 1;
     let ext = |b: &Builder, v: &[Wire]| -> Vec<Wire> {

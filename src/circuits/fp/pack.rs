@@ -2,7 +2,7 @@
 //! overflow / underflow / special results and raise the IEEE flags. Every FP unit ends here.
 
 use super::config::FpUnitConfig;
-use super::normalize::build_normalize;
+use super::normalize::{build_normalize, build_normalize_unbounded};
 use super::round::ModeWires;
 use crate::circuits::adders::{build_adder, build_less_than};
 use crate::float::{FloatFormat, NanPolicy, OverflowPolicy, Specials};
@@ -144,6 +144,68 @@ pub fn build_round_pack(
     mode: &ModeWires,
     input: &RoundPackInput<'_>,
 ) -> Result<FpResult> {
+    round_pack_checked(b, format, cfg, mode, input, false)
+}
+
+/// [`build_round_pack`] for a significand the caller knows to be 0 or to have its leading
+/// one in its top two bits (a product of normal significands, an operand of a unit with
+/// denormals-are-zero): the normalization then looks at those two bits only and shifts by
+/// at most one place, instead of a full leading-zero count and barrel shift. Outside that
+/// promise the result is wrong.
+///
+/// # Errors
+/// As [`build_round_pack`].
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{build_round_pack, build_round_pack_normalized, FpUnitConfig, ModeWires, RoundPackInput};
+/// use arithsim::float::FloatFormat;
+/// use arithsim::gates::Builder;
+/// use arithsim::round::RoundingMode;
+///
+/// // Square of a 4-bit significand (a product in [1, 4)) rounded into FP8 E4M3.
+/// let build = |normalized: bool| -> arithsim::Result<_> {
+///     let mut b = Builder::new();
+///     let sig = b.input("sig", 8)?;
+///     let exp = b.input("exp", 6)?;
+///     let mode = ModeWires::fixed(&b, RoundingMode::NearestEven)?;
+///     let zero = b.zero();
+///     let input = RoundPackInput { sign: zero, zero_sign: None, exp: &exp, sig: &sig, sticky: zero, special: None };
+///     let cfg = FpUnitConfig::default();
+///     let r = if normalized {
+///         build_round_pack_normalized(&mut b, FloatFormat::FP8_E4M3, &cfg, &mode, &input)?
+///     } else {
+///         build_round_pack(&mut b, FloatFormat::FP8_E4M3, &cfg, &mode, &input)?
+///     };
+///     r.output(&mut b)?;
+///     b.finish()
+/// };
+/// let (full, short) = (build(false)?, build(true)?);
+/// assert!(short.gate_count() < full.gate_count());
+/// let x = [("sig", &[0b1010_0100u64][..]), ("exp", &[7])]; // 2.5625 × 2^0
+/// assert_eq!(full.eval_u64(&x)?.get("y")?, short.eval_u64(&x)?.get("y")?);
+/// assert_eq!(short.eval_u64(&x)?.get("y")?[0], 0x42); // 2.5
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn build_round_pack_normalized(
+    b: &mut Builder,
+    format: FloatFormat,
+    cfg: &FpUnitConfig,
+    mode: &ModeWires,
+    input: &RoundPackInput<'_>,
+) -> Result<FpResult> {
+    round_pack_checked(b, format, cfg, mode, input, true)
+}
+
+fn round_pack_checked(
+    b: &mut Builder,
+    format: FloatFormat,
+    cfg: &FpUnitConfig,
+    mode: &ModeWires,
+    input: &RoundPackInput<'_>,
+    normalized: bool,
+) -> Result<FpResult> {
     super::config::check_format("round-pack format", format)?;
     cfg.adder.validate()?;
     b.check_wires(&[input.sign, input.sticky])?;
@@ -164,7 +226,7 @@ pub fn build_round_pack(
         b.check_wires(&[sp.active, sp.invalid])?;
     }
     b.push_label("round-pack");
-    let r = round_pack(b, format, cfg, mode, input);
+    let r = round_pack(b, format, cfg, mode, input, normalized);
     b.pop_label();
     r
 }
@@ -182,6 +244,7 @@ fn round_pack(
     cfg: &FpUnitConfig,
     mode: &ModeWires,
     input: &RoundPackInput<'_>,
+    normalized: bool,
 ) -> Result<FpResult> {
     let m = format.man_bits() as usize;
     let e = format.exp_bits() as usize;
@@ -196,7 +259,15 @@ fn round_pack(
         sig = padded;
     }
     let w = sig.len();
-    let n = build_normalize(b, &sig, input.exp, cfg.adder)?;
+    let ftz = cfg.flush_subnormals;
+    // Flush-to-zero units normalize at an unbounded exponent (k may go negative) and flush
+    // whatever rounds below the normal range; IEEE units stop the shift at the subnormal
+    // exponent.
+    let n = if ftz {
+        build_normalize_unbounded(b, &sig, input.exp, cfg.adder, normalized)?
+    } else {
+        build_normalize(b, &sig, input.exp, cfg.adder, normalized)?
+    };
     let sticky_in = b.or(input.sticky, n.sticky);
     let xs = &n.sig;
     // --- round: p kept bits from the top, guard below, sticky below that.
@@ -213,33 +284,57 @@ fn round_pack(
             a[0] = b.or(a[0], rd.force_odd);
         }
         a.extend_from_slice(&n.k);
-        a.push(b.zero());
+        // One more bit: a carry (k unsigned) or the sign extension (k signed).
+        let top = if ftz { n.k[n.k.len() - 1] } else { b.zero() };
+        a.push(top);
         let mut addend = vec![b.zero(); a.len()];
         addend[m] = kept[m];
         let (mag, _) = build_adder(b, cfg.adder, &a, &addend, rd.increment)?;
         Ok((mag, rd, kept[m]))
     })?;
-    // --- tininess after rounding: subnormal, and rounding at one more bit of precision
-    // (unbounded exponent) does not carry up to the smallest normal.
     let nonzero = {
         let nz = b.not(n.zero);
         b.or(nz, sticky_in)
     };
+    // --- tininess after rounding.
     let tiny = b.with_label("tininess", |b| {
-        let ones = b.and_all(&xs[w - p - 1..w - 1]);
-        let guard2 = xs[w - p - 2];
-        let low2 = b.or_all(&xs[..w - p - 2]);
-        let sticky2 = b.or(low2, sticky_in);
-        let inc2 = mode.increment(b, sign, xs[w - p - 1], guard2, sticky2);
-        let carries = b.and(ones, inc2);
-        let normal = b.or(hidden, carries);
-        let sub = b.not(normal);
-        b.and(sub, nonzero)
+        if ftz {
+            // Unbounded exponent: tiny when the rounded exponent field is below 1 (or the
+            // significand is zero, which the select step turns into a zero).
+            let field = &mag[m..mag.len() - 1];
+            let any = b.or_all(field);
+            let none = b.not(any);
+            let t = b.or(none, mag[mag.len() - 1]);
+            b.or(t, n.zero)
+        } else {
+            // Subnormal, and rounding at one more bit of precision (unbounded exponent)
+            // does not carry up to the smallest normal.
+            let ones = b.and_all(&xs[w - p - 1..w - 1]);
+            let guard2 = xs[w - p - 2];
+            let low2 = b.or_all(&xs[..w - p - 2]);
+            let sticky2 = b.or(low2, sticky_in);
+            let inc2 = mode.increment(b, sign, xs[w - p - 1], guard2, sticky2);
+            let carries = b.and(ones, inc2);
+            let normal = b.or(hidden, carries);
+            let sub = b.not(normal);
+            b.and(sub, nonzero)
+        }
     });
     // --- overflow: rounded magnitude above the largest finite pattern.
     let (ovf, ovf_bits) = b.with_label("overflow", |b| -> Result<_> {
-        let maxf = constant_bits(b, format.max_finite_bits(), mag.len());
-        let ovf = build_less_than(b, &maxf, &mag, false)?;
+        let ovf = if ftz {
+            // Signed magnitude: overflow needs a non-negative one.
+            let low = &mag[..mag.len() - 1];
+            let maxf = constant_bits(b, format.max_finite_bits(), low.len());
+            let gt = build_less_than(b, &maxf, low, false)?;
+            // A zero significand leaves k meaningless: it is never an overflow.
+            let sign_or_zero = b.or(mag[mag.len() - 1], n.zero);
+            let pos = b.not(sign_or_zero);
+            b.and(gt, pos)
+        } else {
+            let maxf = constant_bits(b, format.max_finite_bits(), mag.len());
+            build_less_than(b, &maxf, &mag, false)?
+        };
         let to_inf = mode.overflow_to_infinity(b, sign);
         let sub = infinity_substitute(format, cfg.overflow);
         let sat = format.max_finite_bits();
@@ -261,7 +356,12 @@ fn round_pack(
         Ok((ovf, bits))
     })?;
     Ok(b.with_label("select", |b| {
-        let flush = if cfg.flush_subnormals { tiny } else { b.zero() };
+        // FTZ: every tiny result becomes a zero (kill); a non-zero one raises flags (flush).
+        let (kill, flush) = if ftz {
+            (tiny, b.and(tiny, nonzero))
+        } else {
+            (b.zero(), b.zero())
+        };
         let body = &mag[..width - 1];
         // Sign of the finite result: an exact zero takes zero_sign; FNUZ has no −0.
         let exact_zero = {
@@ -272,13 +372,13 @@ fn round_pack(
             Some(z) => b.mux(exact_zero, sign, z),
             None => sign,
         };
-        let nflush = b.not(flush);
+        let nkill = b.not(kill);
         if format.specials() == Specials::Fnuz {
             let any = b.or_all(body);
-            let live = b.and(any, nflush);
+            let live = b.and(any, nkill);
             s = b.and(s, live);
         }
-        let mut y: Vec<Wire> = body.iter().map(|&v| b.and(v, nflush)).collect();
+        let mut y: Vec<Wire> = body.iter().map(|&v| b.and(v, nkill)).collect();
         y.push(s);
         let y: Vec<Wire> = y
             .iter()
@@ -300,11 +400,7 @@ fn round_pack(
         let overflow = b.and(ovf, live);
         let nov = b.not(ovf);
         let finite = b.and(live, nov);
-        let uf_raw = if cfg.flush_subnormals {
-            tiny
-        } else {
-            b.and(tiny, rd.inexact)
-        };
+        let uf_raw = if ftz { flush } else { b.and(tiny, rd.inexact) };
         let underflow = b.and(uf_raw, finite);
         let ix_raw = b.or_all(&[ovf, flush, rd.inexact]);
         let inexact = b.and(ix_raw, live);
