@@ -150,7 +150,7 @@ pub fn build_fp_fma(
     check_fma(mul, acc, cfg)?;
     b.push_label("fp fma");
     let r = build_fma_unrounded(b, mul, acc, cfg, a, x, c, mode.rdn)
-        .and_then(|(u, s)| u.round_pack(b, acc, cfg, mode, s));
+        .and_then(|(u, s)| u.round_pack(b, acc, cfg, mode, s, false));
     b.pop_label();
     r
 }

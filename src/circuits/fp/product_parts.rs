@@ -4,7 +4,7 @@
 
 use super::{
     FpResult, FpUnitConfig, ModeWires, RoundPackInput, SpecialCase, build_nan_select,
-    build_round_pack, build_unpack, default_nan_bits,
+    build_round_pack, build_round_pack_normalized, build_unpack, default_nan_bits,
 };
 use crate::Result;
 use crate::circuits::adders::AdderKind;
@@ -31,7 +31,9 @@ pub(crate) struct Unrounded {
 }
 
 impl Unrounded {
-    /// Rounds and packs into `format` with the shared back end, `special` overriding.
+    /// Rounds and packs into `format` with the shared back end, `special` overriding;
+    /// `normalized` promises that `sig` is 0 or has its leading one in its top two bits
+    /// (the back end then shifts by at most one place).
     pub(crate) fn round_pack(
         &self,
         b: &mut Builder,
@@ -39,6 +41,7 @@ impl Unrounded {
         cfg: &FpUnitConfig,
         mode: &ModeWires,
         special: SpecialCase,
+        normalized: bool,
     ) -> Result<FpResult> {
         let input = RoundPackInput {
             sign: self.sign,
@@ -48,7 +51,11 @@ impl Unrounded {
             sticky: self.sticky,
             special: Some(special),
         };
-        build_round_pack(b, format, cfg, mode, &input)
+        if normalized {
+            build_round_pack_normalized(b, format, cfg, mode, &input)
+        } else {
+            build_round_pack(b, format, cfg, mode, &input)
+        }
     }
 }
 
