@@ -465,3 +465,38 @@ fn fma_architectures_agree() {
     }
     assert_ne!(counts[0], counts[1]);
 }
+
+/// Formats beyond the presets, on seeded samples in every config: FNUZ products into
+/// FP16/FP32 (FNUZ's NaN and its +0-only zero converted), FNUZ and FP6 into themselves,
+/// TF32 into FP32, E4M3 into BF16.
+#[test]
+fn other_format_pairs_sampled() {
+    for (mul, acc) in [
+        (FloatFormat::FP8_E4M3FNUZ, FloatFormat::FP16),
+        (FloatFormat::FP8_E5M2FNUZ, FloatFormat::FP32),
+        (FloatFormat::FP8_E4M3FNUZ, FloatFormat::FP8_E4M3FNUZ),
+        (FloatFormat::FP8_E5M2FNUZ, FloatFormat::FP8_E5M2FNUZ),
+        (FloatFormat::FP6_E2M3, FloatFormat::FP8_E4M3),
+        (FloatFormat::TF32, FloatFormat::FP32),
+        (FloatFormat::FP8_E4M3, FloatFormat::BF16),
+    ] {
+        let mut rng = Rng(0x5EED ^ u64::from(mul.width() * 64 + acc.width()));
+        let env = FpUnitConfig::default().env(RoundingMode::NearestEven);
+        let (mut a, mut b, mut c, mut rm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..8192 {
+            let (x, y) = (pick(mul, &mut rng), pick(mul, &mut rng));
+            let z = if rng.next() % 4 == 0 {
+                fma_ref(mul, acc, x, y, 0, &env).0 ^ acc.sign_bit()
+            } else {
+                pick(acc, &mut rng)
+            };
+            a.push(x);
+            b.push(y);
+            c.push(z & acc.mask());
+            rm.push(rng.next() % 8);
+        }
+        for cfg in configs() {
+            check(mul, acc, cfg, &a, &b, &c, &rm);
+        }
+    }
+}
