@@ -372,19 +372,25 @@ fn round_pack(
             Some(z) => b.mux(exact_zero, sign, z),
             None => sign,
         };
-        let nkill = b.not(kill);
         if format.specials() == Specials::Fnuz {
+            let nkill = b.not(kill);
             let any = b.or_all(body);
             let live = b.and(any, nkill);
             s = b.and(s, live);
         }
-        let mut y: Vec<Wire> = body.iter().map(|&v| b.and(v, nkill)).collect();
-        y.push(s);
-        let y: Vec<Wire> = y
+        // Overflow and kill both replace the body: one mux per bit selects the overflow
+        // pattern (mostly constants) or, for kill, zero.
+        let sel = b.or(ovf, kill);
+        let mut y: Vec<Wire> = body
             .iter()
             .zip(&ovf_bits)
-            .map(|(&f, &o)| b.mux(ovf, f, o))
+            .map(|(&f, &o)| {
+                let o = if ftz { b.and(ovf, o) } else { o };
+                b.mux(sel, f, o)
+            })
             .collect();
+        let y_sign = b.mux(ovf, s, ovf_bits[width - 1]);
+        y.push(y_sign);
         let (y, active, sp_invalid) = match &input.special {
             Some(sp) => {
                 let y = y
