@@ -500,3 +500,66 @@ fn other_format_pairs_sampled() {
         }
     }
 }
+
+/// Every format shape up to 6 bits, every specials convention and a few biases: the
+/// multiplier on all pairs and the FMA on all triples (width ≤ 5) or all pairs × 64
+/// addends (6 bits), the `rm` code cycling, FTZ on and off.
+#[test]
+fn every_small_format_shape() {
+    use arithsim::circuits::fp::fp_multiplier;
+    use arithsim::float::Specials;
+    for w in 4..=6u32 {
+        for e in 2..w - 1 {
+            let m = w - 1 - e;
+            for sp in [
+                Specials::Ieee,
+                Specials::NanAllOnes,
+                Specials::Fnuz,
+                Specials::FiniteOnly,
+            ] {
+                let base = FloatFormat::new(e, m).unwrap();
+                for bias in [base.bias(), 1] {
+                    let Ok(f) = FloatFormat::with_bias(e, m, bias, sp) else {
+                        continue;
+                    };
+                    for daz in [false, true] {
+                        let cfg = FpUnitConfig::default()
+                            .with_flush_subnormals(daz)
+                            .with_rounding(RoundingControl::Input);
+                        let n = 1u64 << w;
+                        let a: Vec<u64> = (0..n * n).map(|i| i / n).collect();
+                        let b: Vec<u64> = (0..n * n).map(|i| i % n).collect();
+                        let rm: Vec<u64> = (0..n * n).map(|i| i % 7).collect();
+                        let net = fp_multiplier(f, &cfg).unwrap();
+                        let out = run(&net, &[("a", &a), ("b", &b), ("rm", &rm)]);
+                        compare(
+                            &out,
+                            |i| {
+                                let r = f.mul(
+                                    a[i],
+                                    b[i],
+                                    &cfg.env(RoundingControl::mode_of_code(rm[i])),
+                                );
+                                (r.value, r.flags)
+                            },
+                            |i| format!("mul {f:?} daz={daz} rm={} {:#x} {:#x}", rm[i], a[i], b[i]),
+                        );
+                        let step = if w <= 5 { 1 } else { n / 64 };
+                        let t: Vec<(u64, u64, u64)> = (0..n * n)
+                            .flat_map(|ab| {
+                                (0..n)
+                                    .step_by(step as usize)
+                                    .map(move |c| (ab / n, ab % n, (c + ab) % n))
+                            })
+                            .collect();
+                        let a: Vec<u64> = t.iter().map(|x| x.0).collect();
+                        let b: Vec<u64> = t.iter().map(|x| x.1).collect();
+                        let c: Vec<u64> = t.iter().map(|x| x.2).collect();
+                        let rm: Vec<u64> = (0..t.len() as u64).map(|i| i % 7).collect();
+                        check(f, f, cfg, &a, &b, &c, &rm);
+                    }
+                }
+            }
+        }
+    }
+}

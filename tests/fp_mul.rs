@@ -236,18 +236,33 @@ fn bad_input_is_an_error_naming_the_parameter() {
 #[test]
 fn structure() {
     use arithsim::circuits::fp::fp_fma;
-    for f in [FloatFormat::FP8_E4M3, FloatFormat::FP16, FloatFormat::BF16, FloatFormat::FP32] {
+    for f in [
+        FloatFormat::FP8_E4M3,
+        FloatFormat::FP16,
+        FloatFormat::BF16,
+        FloatFormat::FP32,
+    ] {
         let p = u64::from(f.precision());
         let cfg = FpUnitConfig::default();
         let s = fp_multiplier(f, &cfg).unwrap().stats();
-        let pp = s.label("fp mul/significand product/partial products").unwrap();
+        let pp = s
+            .label("fp mul/significand product/partial products")
+            .unwrap();
         assert_eq!(pp.gates, p * p, "{f:?}");
-        let rm = fp_multiplier(f, &cfg.with_rounding(RoundingControl::Input)).unwrap().stats();
+        let rm = fp_multiplier(f, &cfg.with_rounding(RoundingControl::Input))
+            .unwrap()
+            .stats();
         assert!(rm.gates > s.gates, "{f:?}");
-        let ftz = fp_multiplier(f, &cfg.with_flush_subnormals(true)).unwrap().stats();
+        let ftz = fp_multiplier(f, &cfg.with_flush_subnormals(true))
+            .unwrap()
+            .stats();
         assert!(ftz.gates < s.gates && ftz.depth < s.depth, "{f:?}");
         let fma = fp_fma(f, FloatFormat::FP32, &cfg).unwrap().stats();
-        assert_eq!(fma.label("fp fma/partial products").unwrap().gates, p * p, "{f:?}");
+        assert_eq!(
+            fma.label("fp fma/partial products").unwrap().gates,
+            p * p,
+            "{f:?}"
+        );
         assert!(fma.gates > s.gates);
     }
 }
