@@ -6,12 +6,19 @@
 //! Coverage:
 //! * FP4 E2M1, FP6 E3M2, FP6 E2M3 and a 6-bit IEEE format (E3M2 with ∞/NaN): **all
 //!   triples**, every `rm` code, each config (default, FTZ/DAZ, RISC-V NaNs, saturating);
-//! * FP8 E4M3 and E5M2 × FP8 + FP16 and + FP32 (the MAC presets' FMA): **all 2^24 triples**
-//!   once each, every triple in one rounding mode (the `rm` code cycles with the triple
-//!   index, so each mode sees a seventh of them), default config; plus a seeded sample
-//!   of 2^16 triples per FTZ/RISC-V/saturating config;
+//! * FP8 × FP8 + FP8 (E4M3, E5M2): **all 2^24 triples**, each in one rounding mode (the
+//!   `rm` code cycles with the triple index, so each mode sees a seventh of them);
+//! * FP8 E4M3 and E5M2 × FP8 + FP16 and + FP32 (the MAC presets' FMA; all triples would be
+//!   2^32 / 2^48): **all 2^16 (a, b) pairs × 256 addends** (2^24 per preset: 32 at and
+//!   around −a·b, 224 spread over the accumulator's patterns), mode cycling, default
+//!   config; plus a seeded sample of 2^16 triples per FTZ/RISC-V/saturating config;
 //! * proptest for FP16, BF16, FP32 FMAs and the FP16/BF16 + FP32 MACs, specials always
 //!   included (zeros, subnormals, ∞, NaNs, max finite, overflow, exact cancellation);
+//! * every format shape of 4–6 bits (all four specials conventions, two biases): the FMA on
+//!   all triples up to 5 bits, all pairs × 64 addends at 6 bits (and the multiplier on all
+//!   pairs);
+//! * FNUZ / TF32 / FP6 / BF16-accumulator format pairs, seeded samples in every config;
+//! * four product-tree architectures give the same FMA results;
 //! * MAC step sequences (every preset, every mode) against a soft-float accumulation loop;
 //! * bad input.
 //!

@@ -2,7 +2,8 @@
 //! exhaustive over every operand pair of every format of 8 bits or less, in every rounding
 //! mode (fixed at build time, and on the `rm` port), FTZ/DAZ on and off, both NaN policies,
 //! both overflow policies; proptest for FP16, BF16 and FP32 with specials always included;
-//! two significand-multiplier architectures; bad input.
+//! four significand-multiplier architectures; structure (p² AND gates, fixed mode and FTZ
+//! smaller); bad input.
 
 mod fp_mulfma_common;
 
