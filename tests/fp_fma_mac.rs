@@ -386,6 +386,16 @@ fn mac_accumulate_and_netlist() {
     .unwrap();
     assert_eq!(net.registers().len(), 32);
     assert_eq!(net.gate_count(), mac.netlist().gate_count());
+    // Switching activity over a run: counted from the second clock on, every stream a lane.
+    let a: Vec<Vec<u64>> = (0..8).map(|t| vec![0x3F80 + t, 0x4000 + 3 * t]).collect();
+    let b: Vec<Vec<u64>> = (0..8).map(|t| vec![0x3F80 + 5 * t, 0xBF80]).collect();
+    let run = mac.run(&a, &b, RoundingMode::NearestEven, true).unwrap();
+    let act = run.activity.unwrap();
+    assert_eq!(act.transitions, 7 * 64);
+    assert!(act.total() > 0);
+    let quiet = mac.run(&a, &b, RoundingMode::NearestEven, false).unwrap();
+    assert!(quiet.activity.is_none());
+    assert_eq!(quiet.acc, run.acc);
 }
 
 #[test]
