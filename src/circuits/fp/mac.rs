@@ -86,12 +86,15 @@ impl FpMacSpec {
         check_fma(self.mul, self.acc, &self.cfg)
     }
 
-    /// A short name such as "FP16xFP16+FP32".
+    /// A short name such as "FP16xFP16+FP32" or "E4M3xE4M3+FP16" (the names of
+    /// [`fp_mac_presets`]).
     #[must_use]
     pub fn name(&self) -> String {
         let n = |f: FloatFormat| {
-            f.preset_name()
-                .map_or_else(|| format!("{f:?}"), str::to_string)
+            f.preset_name().map_or_else(
+                || format!("{f:?}"),
+                |p| p.trim_start_matches("FP8 ").to_string(),
+            )
         };
         format!("{m}x{m}+{}", n(self.acc), m = n(self.mul))
     }
