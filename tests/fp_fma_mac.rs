@@ -18,7 +18,7 @@
 //!   all triples up to 5 bits, all pairs × 64 addends at 6 bits (and the multiplier on all
 //!   pairs);
 //! * FNUZ / TF32 / FP6 / BF16-accumulator format pairs, seeded samples in every config;
-//! * four product-tree architectures give the same FMA results;
+//! * four product-tree architectures and all ten adder architectures give the same results;
 //! * MAC step sequences (every preset, every mode) against a soft-float accumulation loop;
 //! * bad input.
 //!
@@ -579,5 +579,40 @@ fn every_small_format_shape() {
                 }
             }
         }
+    }
+}
+
+/// Every adder architecture inside the units (exponent sums, the FMA's wide adder and
+/// incrementer, the multiplier's final adder, the back end): the same results on all
+/// E3M2 FMA triples and all E4M3 products.
+#[test]
+fn adder_architectures_agree() {
+    use arithsim::circuits::adders::AdderKind;
+    use arithsim::circuits::fp::fp_multiplier;
+    let e3m2 = FloatFormat::new(3, 2).unwrap();
+    let (a, b, c) = all_triples(e3m2, e3m2);
+    let rm: Vec<u64> = (0..a.len()).map(|i| (i % 7) as u64).collect();
+    let f = FloatFormat::FP8_E4M3;
+    let pa: Vec<u64> = (0..1u64 << 16).map(|i| i >> 8).collect();
+    let pb: Vec<u64> = (0..1u64 << 16).map(|i| i & 0xFF).collect();
+    let prm: Vec<u64> = (0..1u64 << 16).map(|i| i % 7).collect();
+    for adder in AdderKind::ALL {
+        let cfg = FpUnitConfig::default().with_adder(adder);
+        check(e3m2, e3m2, cfg, &a, &b, &c, &rm);
+        let cfg = cfg.with_rounding(RoundingControl::Input);
+        let net = fp_multiplier(f, &cfg).unwrap();
+        let out = run(&net, &[("a", &pa), ("b", &pb), ("rm", &prm)]);
+        compare(
+            &out,
+            |i| {
+                let r = f.mul(
+                    pa[i],
+                    pb[i],
+                    &cfg.env(RoundingControl::mode_of_code(prm[i])),
+                );
+                (r.value, r.flags)
+            },
+            |i| format!("{adder:?} {:#x} × {:#x}", pa[i], pb[i]),
+        );
     }
 }
