@@ -98,3 +98,5 @@ pub use unpack::{UnpackedOperand, build_unpack};
 // Added after the first published API; kept apart so that merges stay line-local.
 pub use normalize::build_normalize_unbounded;
 pub use pack::build_round_pack_normalized;
+mod near_far;
+pub use near_far::{build_fp_adder_near_far, fp_adder_near_far};
