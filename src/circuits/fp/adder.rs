@@ -70,6 +70,34 @@ pub fn fp_adder(format: FloatFormat, cfg: &FpUnitConfig) -> Result<Netlist> {
 ///
 /// # Errors
 /// As [`fp_adder`]; [`Error::Shape`] if `a` or `b` is not `format.width()` wide.
+///
+/// # Examples
+///
+/// A BF16 adder inside a larger circuit, its mode fixed to toward-zero, with only the sum
+/// and the inexact flag as outputs:
+///
+/// ```
+/// use arithsim::circuits::fp::{build_fp_adder, FpUnitConfig, ModeWires};
+/// use arithsim::float::FloatFormat;
+/// use arithsim::gates::Builder;
+/// use arithsim::round::RoundingMode;
+///
+/// let f = FloatFormat::BF16;
+/// let cfg = FpUnitConfig::default();
+/// let mut b = Builder::new();
+/// let x = b.input("x", 16)?;
+/// let y = b.input("y", 16)?;
+/// let mode = ModeWires::fixed(&b, RoundingMode::TowardZero)?;
+/// let zero = b.zero();
+/// let r = build_fp_adder(&mut b, f, &cfg, &mode, &x, &y, zero)?;
+/// b.output("sum", &r.bits)?;
+/// b.output("inexact", &[r.flags.inexact])?;
+/// let net = b.finish()?;
+/// let (one, tiny) = (0x3F80u64, 0x3B80u64); // 1.0 and 2^-8 (below BF16's last place at 1.0)
+/// let out = net.eval_u64(&[("x", &[one]), ("y", &[tiny])])?;
+/// assert_eq!((out.get("sum")?[0], out.get("inexact")?[0]), (0x3F80, 1));
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 pub fn build_fp_adder(
     b: &mut Builder,
     format: FloatFormat,

@@ -7,6 +7,7 @@
 //! | unit | ports | equals |
 //! |---|---|---|
 //! | [`fp_adder`] | `a`, `b`, `sub` [, `rm`] → `y` + flags | `format.add` / `format.sub` |
+//! | [`fp_adder_near_far`] | as [`fp_adder`] | the same, as a near/far two-path design |
 //! | [`fp_converter`] | `a` [, `rm`] → `y` + flags | `from.convert(a, to, env)` |
 //!
 //! Flags are the one-bit outputs `invalid`, `overflow`, `underflow` (tininess after

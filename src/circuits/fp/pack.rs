@@ -490,6 +490,25 @@ pub fn quiet_nan_bits(b: &Builder, format: FloatFormat, nan: &[Wire]) -> Vec<Wir
 /// The NaN result of an operation whose operands include a NaN: under [`NanPolicy::X86`] the
 /// first NaN operand (in `ops` order) quieted, under [`NanPolicy::RiscV`] the canonical NaN.
 /// `ops` are `(is_nan, bits)` pairs. Gates go under label `nan select`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{build_nan_select, build_unpack};
+/// use arithsim::float::{FloatFormat, NanPolicy};
+/// use arithsim::gates::Builder;
+///
+/// let f = FloatFormat::FP16;
+/// let mut b = Builder::new();
+/// let x = b.input("x", 16)?;
+/// let y = b.input("y", 16)?;
+/// let (ux, uy) = (build_unpack(&mut b, f, &x, false)?, build_unpack(&mut b, f, &y, false)?);
+/// let nan = build_nan_select(&mut b, f, NanPolicy::X86, &[(ux.is_nan, &x), (uy.is_nan, &y)]);
+/// b.output("nan", &nan)?;
+/// let out = b.finish()?.eval_u64(&[("x", &[0x3C00]), ("y", &[0xFC01])])?;
+/// assert_eq!(out.get("nan")?[0], 0xFE01); // y's signalling NaN, quieted
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[must_use]
 pub fn build_nan_select(
     b: &mut Builder,
