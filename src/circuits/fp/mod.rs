@@ -7,6 +7,7 @@
 //! | unit | ports | equals |
 //! |---|---|---|
 //! | [`fp_adder`] | `a`, `b`, `sub` [, `rm`] → `y` + flags | `format.add` / `format.sub` |
+//! | [`fp_adder_near_far`] | as [`fp_adder`] | the same, as a near/far two-path design |
 //! | [`fp_converter`] | `a` [, `rm`] → `y` + flags | `from.convert(a, to, env)` |
 //! | [`fp_multiplier`] | `a`, `b` [, `rm`] → `y` + flags | `format.mul` |
 //! | [`fp_fma`] | `a`, `b` (product format), `c` [, `rm`] → `y` (accumulator format) + flags | `acc.fma(convert(a), convert(b), c)` |
@@ -111,3 +112,5 @@ pub use unpack::{UnpackedOperand, build_unpack};
 // Added after the first published API; kept apart so that merges stay line-local.
 pub use normalize::build_normalize_unbounded;
 pub use pack::build_round_pack_normalized;
+mod near_far;
+pub use near_far::{build_fp_adder_near_far, fp_adder_near_far};
