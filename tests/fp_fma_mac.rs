@@ -6,12 +6,19 @@
 //! Coverage:
 //! * FP4 E2M1, FP6 E3M2, FP6 E2M3 and a 6-bit IEEE format (E3M2 with ∞/NaN): **all
 //!   triples**, every `rm` code, each config (default, FTZ/DAZ, RISC-V NaNs, saturating);
-//! * FP8 E4M3 and E5M2 × FP8 + FP16 and + FP32 (the MAC presets' FMA): **all 2^24 triples**
-//!   once each, every triple in one rounding mode (the `rm` code cycles with the triple
-//!   index, so each mode sees a seventh of them), default config; plus a seeded sample
-//!   of 2^16 triples per FTZ/RISC-V/saturating config;
+//! * FP8 × FP8 + FP8 (E4M3, E5M2): **all 2^24 triples**, each in one rounding mode (the
+//!   `rm` code cycles with the triple index, so each mode sees a seventh of them);
+//! * FP8 E4M3 and E5M2 × FP8 + FP16 and + FP32 (the MAC presets' FMA; all triples would be
+//!   2^32 / 2^48): **all 2^16 (a, b) pairs × 256 addends** (2^24 per preset: 32 at and
+//!   around −a·b, 224 spread over the accumulator's patterns), mode cycling, default
+//!   config; plus a seeded sample of 2^16 triples per FTZ/RISC-V/saturating config;
 //! * proptest for FP16, BF16, FP32 FMAs and the FP16/BF16 + FP32 MACs, specials always
 //!   included (zeros, subnormals, ∞, NaNs, max finite, overflow, exact cancellation);
+//! * every format shape of 4–6 bits (all four specials conventions, two biases): the FMA on
+//!   all triples up to 5 bits, all pairs × 64 addends at 6 bits (and the multiplier on all
+//!   pairs);
+//! * FNUZ / TF32 / FP6 / BF16-accumulator format pairs, seeded samples in every config;
+//! * four product-tree architectures and all ten adder architectures give the same results;
 //! * MAC step sequences (every preset, every mode) against a soft-float accumulation loop;
 //! * bad input.
 //!
@@ -22,7 +29,7 @@ mod fp_mulfma_common;
 
 use arithsim::Error;
 use arithsim::circuits::fp::{
-    FP_MAC_PRESETS, FpMac, FpMacSpec, FpUnitConfig, RoundingControl, fp_fma, fp_mac,
+    FpMac, FpMacSpec, FpUnitConfig, RoundingControl, fp_fma, fp_mac, fp_mac_presets,
 };
 use arithsim::float::FloatFormat;
 use arithsim::round::{Flags, RoundingMode};
@@ -220,8 +227,8 @@ fn fp8_mixed_pairs_times_addends() {
 /// finite value converts without a flag and back to itself.
 #[test]
 fn preset_conversions_are_exact() {
-    for (name, preset) in FP_MAC_PRESETS {
-        let s = preset();
+    for (name, s) in fp_mac_presets() {
+        assert_eq!(s.name(), name);
         let env = s.cfg.env(RoundingMode::NearestEven);
         for x in 0..(1u64 << s.mul.width()) {
             if s.mul.is_nan(x) {
@@ -317,12 +324,12 @@ proptest! {
 /// against a soft-float accumulation loop, values and per-clock flags.
 #[test]
 fn mac_sequences_match_a_soft_float_loop() {
-    for (name, preset) in FP_MAC_PRESETS {
+    for (name, preset) in fp_mac_presets() {
         for daz in [false, true] {
             let cfg = FpUnitConfig::default()
                 .with_rounding(RoundingControl::Input)
                 .with_flush_subnormals(daz);
-            let spec = preset().with_config(cfg);
+            let spec = preset.with_config(cfg);
             let mac = FpMac::new(spec).unwrap();
             let mut rng = Rng(0xACC ^ name.len() as u64);
             let (streams, clocks) = (128, 24);
@@ -380,6 +387,16 @@ fn mac_accumulate_and_netlist() {
     .unwrap();
     assert_eq!(net.registers().len(), 32);
     assert_eq!(net.gate_count(), mac.netlist().gate_count());
+    // Switching activity over a run: counted from the second clock on, every stream a lane.
+    let a: Vec<Vec<u64>> = (0..8).map(|t| vec![0x3F80 + t, 0x4000 + 3 * t]).collect();
+    let b: Vec<Vec<u64>> = (0..8).map(|t| vec![0x3F80 + 5 * t, 0xBF80]).collect();
+    let run = mac.run(&a, &b, RoundingMode::NearestEven, true).unwrap();
+    let act = run.activity.unwrap();
+    assert_eq!(act.transitions, 7 * 64);
+    assert!(act.total() > 0);
+    let quiet = mac.run(&a, &b, RoundingMode::NearestEven, false).unwrap();
+    assert!(quiet.activity.is_none());
+    assert_eq!(quiet.acc, run.acc);
 }
 
 #[test]
@@ -418,4 +435,184 @@ fn bad_input_is_an_error_naming_the_parameter() {
         mac.accumulate(&[0x1FF], &[0]),
         Err(Error::OutOfRange { .. })
     ));
+}
+
+/// The FMA's product tree takes every significand-multiplier architecture: the same results
+/// (all FP4 and 6-bit IEEE triples; a seeded FP16 × FP16 + FP32 sample with cancellation),
+/// different gate counts.
+#[test]
+fn fma_architectures_agree() {
+    use arithsim::circuits::fp::SignificandMultiplier;
+    use arithsim::circuits::multipliers::{PartialProducts, Reduction};
+    let e3m2 = FloatFormat::new(3, 2).unwrap();
+    let mut counts = Vec::new();
+    for (pp, red) in [
+        (PartialProducts::Booth4, Reduction::Wallace),
+        (PartialProducts::AndArray, Reduction::Array),
+        (PartialProducts::AndArray, Reduction::Compressor42),
+        (PartialProducts::Booth4, Reduction::Dadda),
+    ] {
+        let m = SignificandMultiplier {
+            partial_products: pp,
+            reduction: red,
+        };
+        let cfg = FpUnitConfig::default().with_multiplier(m);
+        for f in [FloatFormat::FP4_E2M1, e3m2] {
+            let (a, b, c) = all_triples(f, f);
+            let rm: Vec<u64> = (0..a.len()).map(|i| (i % 7) as u64).collect();
+            check(f, f, cfg, &a, &b, &c, &rm);
+        }
+        let (mul, acc) = (FloatFormat::FP16, FloatFormat::FP32);
+        let mut rng = Rng(0xA4C ^ pp as u64);
+        let env = cfg.env(RoundingMode::NearestEven);
+        let (mut a, mut b, mut c, mut rm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..4096 {
+            let (x, y) = (pick(mul, &mut rng), pick(mul, &mut rng));
+            let z = if rng.next() % 3 == 0 {
+                fma_ref(mul, acc, x, y, 0, &env).0 ^ acc.sign_bit()
+            } else {
+                pick(acc, &mut rng)
+            };
+            a.push(x);
+            b.push(y);
+            c.push(z);
+            rm.push(rng.next() % 8);
+        }
+        check(mul, acc, cfg, &a, &b, &c, &rm);
+        counts.push(fp_fma(mul, acc, &cfg).unwrap().gate_count());
+    }
+    assert_ne!(counts[0], counts[1]);
+}
+
+/// Formats beyond the presets, on seeded samples in every config: FNUZ products into
+/// FP16/FP32 (FNUZ's NaN and its +0-only zero converted), FNUZ and FP6 into themselves,
+/// TF32 into FP32, E4M3 into BF16.
+#[test]
+fn other_format_pairs_sampled() {
+    for (mul, acc) in [
+        (FloatFormat::FP8_E4M3FNUZ, FloatFormat::FP16),
+        (FloatFormat::FP8_E5M2FNUZ, FloatFormat::FP32),
+        (FloatFormat::FP8_E4M3FNUZ, FloatFormat::FP8_E4M3FNUZ),
+        (FloatFormat::FP8_E5M2FNUZ, FloatFormat::FP8_E5M2FNUZ),
+        (FloatFormat::FP6_E2M3, FloatFormat::FP8_E4M3),
+        (FloatFormat::TF32, FloatFormat::FP32),
+        (FloatFormat::FP8_E4M3, FloatFormat::BF16),
+    ] {
+        let mut rng = Rng(0x5EED ^ u64::from(mul.width() * 64 + acc.width()));
+        let env = FpUnitConfig::default().env(RoundingMode::NearestEven);
+        let (mut a, mut b, mut c, mut rm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..8192 {
+            let (x, y) = (pick(mul, &mut rng), pick(mul, &mut rng));
+            let z = if rng.next() % 4 == 0 {
+                fma_ref(mul, acc, x, y, 0, &env).0 ^ acc.sign_bit()
+            } else {
+                pick(acc, &mut rng)
+            };
+            a.push(x);
+            b.push(y);
+            c.push(z & acc.mask());
+            rm.push(rng.next() % 8);
+        }
+        for cfg in configs() {
+            check(mul, acc, cfg, &a, &b, &c, &rm);
+        }
+    }
+}
+
+/// Every format shape up to 6 bits, every specials convention and a few biases: the
+/// multiplier on all pairs and the FMA on all triples (width ≤ 5) or all pairs × 64
+/// addends (6 bits), the `rm` code cycling, FTZ on and off.
+#[test]
+fn every_small_format_shape() {
+    use arithsim::circuits::fp::fp_multiplier;
+    use arithsim::float::Specials;
+    for w in 4..=6u32 {
+        for e in 2..w - 1 {
+            let m = w - 1 - e;
+            for sp in [
+                Specials::Ieee,
+                Specials::NanAllOnes,
+                Specials::Fnuz,
+                Specials::FiniteOnly,
+            ] {
+                let base = FloatFormat::new(e, m).unwrap();
+                for bias in [base.bias(), 1] {
+                    let Ok(f) = FloatFormat::with_bias(e, m, bias, sp) else {
+                        continue;
+                    };
+                    for daz in [false, true] {
+                        let cfg = FpUnitConfig::default()
+                            .with_flush_subnormals(daz)
+                            .with_rounding(RoundingControl::Input);
+                        let n = 1u64 << w;
+                        let a: Vec<u64> = (0..n * n).map(|i| i / n).collect();
+                        let b: Vec<u64> = (0..n * n).map(|i| i % n).collect();
+                        let rm: Vec<u64> = (0..n * n).map(|i| i % 7).collect();
+                        let net = fp_multiplier(f, &cfg).unwrap();
+                        let out = run(&net, &[("a", &a), ("b", &b), ("rm", &rm)]);
+                        compare(
+                            &out,
+                            |i| {
+                                let r = f.mul(
+                                    a[i],
+                                    b[i],
+                                    &cfg.env(RoundingControl::mode_of_code(rm[i])),
+                                );
+                                (r.value, r.flags)
+                            },
+                            |i| format!("mul {f:?} daz={daz} rm={} {:#x} {:#x}", rm[i], a[i], b[i]),
+                        );
+                        let step = if w <= 5 { 1 } else { n / 64 };
+                        let t: Vec<(u64, u64, u64)> = (0..n * n)
+                            .flat_map(|ab| {
+                                (0..n)
+                                    .step_by(step as usize)
+                                    .map(move |c| (ab / n, ab % n, (c + ab) % n))
+                            })
+                            .collect();
+                        let a: Vec<u64> = t.iter().map(|x| x.0).collect();
+                        let b: Vec<u64> = t.iter().map(|x| x.1).collect();
+                        let c: Vec<u64> = t.iter().map(|x| x.2).collect();
+                        let rm: Vec<u64> = (0..t.len() as u64).map(|i| i % 7).collect();
+                        check(f, f, cfg, &a, &b, &c, &rm);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every adder architecture inside the units (exponent sums, the FMA's wide adder and
+/// incrementer, the multiplier's final adder, the back end): the same results on all
+/// E3M2 FMA triples and all E4M3 products.
+#[test]
+fn adder_architectures_agree() {
+    use arithsim::circuits::adders::AdderKind;
+    use arithsim::circuits::fp::fp_multiplier;
+    let e3m2 = FloatFormat::new(3, 2).unwrap();
+    let (a, b, c) = all_triples(e3m2, e3m2);
+    let rm: Vec<u64> = (0..a.len()).map(|i| (i % 7) as u64).collect();
+    let f = FloatFormat::FP8_E4M3;
+    let pa: Vec<u64> = (0..1u64 << 16).map(|i| i >> 8).collect();
+    let pb: Vec<u64> = (0..1u64 << 16).map(|i| i & 0xFF).collect();
+    let prm: Vec<u64> = (0..1u64 << 16).map(|i| i % 7).collect();
+    for adder in AdderKind::ALL {
+        let cfg = FpUnitConfig::default().with_adder(adder);
+        check(e3m2, e3m2, cfg, &a, &b, &c, &rm);
+        let cfg = cfg.with_rounding(RoundingControl::Input);
+        let net = fp_multiplier(f, &cfg).unwrap();
+        let out = run(&net, &[("a", &pa), ("b", &pb), ("rm", &prm)]);
+        compare(
+            &out,
+            |i| {
+                let r = f.mul(
+                    pa[i],
+                    pb[i],
+                    &cfg.env(RoundingControl::mode_of_code(prm[i])),
+                );
+                (r.value, r.flags)
+            },
+            |i| format!("{adder:?} {:#x} × {:#x}", pa[i], pb[i]),
+        );
+    }
 }

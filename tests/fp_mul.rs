@@ -2,7 +2,8 @@
 //! exhaustive over every operand pair of every format of 8 bits or less, in every rounding
 //! mode (fixed at build time, and on the `rm` port), FTZ/DAZ on and off, both NaN policies,
 //! both overflow policies; proptest for FP16, BF16 and FP32 with specials always included;
-//! two significand-multiplier architectures; bad input.
+//! four significand-multiplier architectures; structure (p² AND gates, fixed mode and FTZ
+//! smaller); bad input.
 
 mod fp_mulfma_common;
 
@@ -227,4 +228,42 @@ fn bad_input_is_an_error_naming_the_parameter() {
         ),
         Err(Error::Unsupported(_))
     ));
+}
+
+/// Structure where a closed form exists: the AND array of a `p`-bit significand product
+/// has `p²` AND gates (in the multiplier and inside the FMA's single tree); a fixed
+/// mode folds the mode logic away (fewer gates than the `rm` port); FTZ/DAZ removes the
+/// subnormal normalization (fewer gates and less depth).
+#[test]
+fn structure() {
+    use arithsim::circuits::fp::fp_fma;
+    for f in [
+        FloatFormat::FP8_E4M3,
+        FloatFormat::FP16,
+        FloatFormat::BF16,
+        FloatFormat::FP32,
+    ] {
+        let p = u64::from(f.precision());
+        let cfg = FpUnitConfig::default();
+        let s = fp_multiplier(f, &cfg).unwrap().stats();
+        let pp = s
+            .label("fp mul/significand product/partial products")
+            .unwrap();
+        assert_eq!(pp.gates, p * p, "{f:?}");
+        let rm = fp_multiplier(f, &cfg.with_rounding(RoundingControl::Input))
+            .unwrap()
+            .stats();
+        assert!(rm.gates > s.gates, "{f:?}");
+        let ftz = fp_multiplier(f, &cfg.with_flush_subnormals(true))
+            .unwrap()
+            .stats();
+        assert!(ftz.gates < s.gates && ftz.depth < s.depth, "{f:?}");
+        let fma = fp_fma(f, FloatFormat::FP32, &cfg).unwrap().stats();
+        assert_eq!(
+            fma.label("fp fma/partial products").unwrap().gates,
+            p * p,
+            "{f:?}"
+        );
+        assert!(fma.gates > s.gates);
+    }
 }

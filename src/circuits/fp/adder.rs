@@ -70,6 +70,34 @@ pub fn fp_adder(format: FloatFormat, cfg: &FpUnitConfig) -> Result<Netlist> {
 ///
 /// # Errors
 /// As [`fp_adder`]; [`Error::Shape`] if `a` or `b` is not `format.width()` wide.
+///
+/// # Examples
+///
+/// A BF16 adder inside a larger circuit, its mode fixed to toward-zero, with only the sum
+/// and the inexact flag as outputs:
+///
+/// ```
+/// use arithsim::circuits::fp::{build_fp_adder, FpUnitConfig, ModeWires};
+/// use arithsim::float::FloatFormat;
+/// use arithsim::gates::Builder;
+/// use arithsim::round::RoundingMode;
+///
+/// let f = FloatFormat::BF16;
+/// let cfg = FpUnitConfig::default();
+/// let mut b = Builder::new();
+/// let x = b.input("x", 16)?;
+/// let y = b.input("y", 16)?;
+/// let mode = ModeWires::fixed(&b, RoundingMode::TowardZero)?;
+/// let zero = b.zero();
+/// let r = build_fp_adder(&mut b, f, &cfg, &mode, &x, &y, zero)?;
+/// b.output("sum", &r.bits)?;
+/// b.output("inexact", &[r.flags.inexact])?;
+/// let net = b.finish()?;
+/// let (one, tiny) = (0x3F80u64, 0x3B80u64); // 1.0 and 2^-8 (below BF16's last place at 1.0)
+/// let out = net.eval_u64(&[("x", &[one]), ("y", &[tiny])])?;
+/// assert_eq!((out.get("sum")?[0], out.get("inexact")?[0]), (0x3F80, 1));
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 pub fn build_fp_adder(
     b: &mut Builder,
     format: FloatFormat,
@@ -95,7 +123,22 @@ pub fn build_fp_adder(
     r
 }
 
-fn adder(
+/// What the two adder designs share: operands unpacked and ordered by magnitude, the
+/// exponent difference, the effective operation, the special results and the exact-zero
+/// sign.
+pub(super) struct Front {
+    pub(super) big_exp: Vec<Wire>,
+    pub(super) big_sig: Vec<Wire>,
+    pub(super) small_sig: Vec<Wire>,
+    pub(super) big_sign: Wire,
+    /// `big_exp − small_exp` (non-negative, `exp_bits` wide).
+    pub(super) d: Vec<Wire>,
+    pub(super) effective_sub: Wire,
+    pub(super) special: SpecialCase,
+    pub(super) zero_sign: Wire,
+}
+
+pub(super) fn front(
     b: &mut Builder,
     format: FloatFormat,
     cfg: &FpUnitConfig,
@@ -103,17 +146,14 @@ fn adder(
     a: &[Wire],
     x: &[Wire],
     sub: Wire,
-) -> Result<FpResult> {
-    let m = format.man_bits() as usize;
-    let e = format.exp_bits() as usize;
-    let p = m + 1;
-    let width = e + m + 1;
+) -> Result<Front> {
+    let width = format.width() as usize;
     let daz = cfg.flush_subnormals;
     let ua = build_unpack(b, format, a, daz)?;
     let ub = build_unpack(b, format, x, daz)?;
     let sb = b.xor(ub.sign, sub);
     let sa = ua.sign;
-    let (swap, big_exp, big_sig, small_exp, small_sig, big_sign) =
+    let (big_exp, big_sig, small_exp, small_sig, big_sign) =
         b.with_label("swap", |b| -> Result<_> {
             let swap = build_less_than(b, &ua.mag, &ub.mag, false)?;
             let pick = |b: &mut Builder, u: &[Wire], v: &[Wire]| -> (Vec<Wire>, Vec<Wire>) {
@@ -125,31 +165,14 @@ fn adder(
             let (be, se) = pick(b, &ua.exp, &ub.exp);
             let (bs, ss) = pick(b, &ua.sig, &ub.sig);
             let sign = b.mux(swap, sa, sb);
-            Ok((swap, be, bs, se, ss, sign))
+            Ok((be, bs, se, ss, sign))
         })?;
-    let _ = swap;
     let d = b.with_label("exponent difference", |b| -> Result<_> {
         let ns: Vec<Wire> = small_exp.iter().map(|&v| b.not(v)).collect();
         let one = b.one();
         Ok(build_adder(b, cfg.adder, &big_exp, &ns, one)?.0)
     })?;
-    // Smaller significand with guard and round bits, aligned.
-    let mut small = vec![b.zero(); 2];
-    small.extend_from_slice(&small_sig);
-    let (aligned, sticky) = build_shift_right_sticky(b, &small, &d)?;
-    // Sum layout (p + 4 bits): sticky, round, guard, significand, carry.
     let effective_sub = b.xor(sa, sb);
-    let sum = b.with_label("significand add", |b| -> Result<_> {
-        let zero = b.zero();
-        let mut big = vec![zero; 3];
-        big.extend_from_slice(&big_sig);
-        big.push(zero);
-        let mut sm = vec![sticky];
-        sm.extend_from_slice(&aligned);
-        sm.push(zero);
-        Ok(build_add_sub(b, cfg.adder, &big, &sm, effective_sub)?.0)
-    })?;
-    debug_assert_eq!(sum.len(), p + 4);
     let special = b.with_label("specials", |b| {
         let nan_any = b.or(ua.is_nan, ub.is_nan);
         let nan = build_nan_select(b, format, cfg.nan, &[(ua.is_nan, a), (ub.is_nan, x)]);
@@ -187,15 +210,54 @@ fn adder(
     });
     // Exact zero: (±0) + (±0) of one sign keeps it; otherwise +0, or −0 toward −∞.
     let zero_sign = b.mux(effective_sub, sa, mode.rdn);
-    let mut exp = big_exp;
+    Ok(Front {
+        big_exp,
+        big_sig,
+        small_sig,
+        big_sign,
+        d,
+        effective_sub,
+        special,
+        zero_sign,
+    })
+}
+
+fn adder(
+    b: &mut Builder,
+    format: FloatFormat,
+    cfg: &FpUnitConfig,
+    mode: &ModeWires,
+    a: &[Wire],
+    x: &[Wire],
+    sub: Wire,
+) -> Result<FpResult> {
+    let p = format.man_bits() as usize + 1;
+    let f = front(b, format, cfg, mode, a, x, sub)?;
+    // Smaller significand with guard and round bits, aligned.
+    let mut small = vec![b.zero(); 2];
+    small.extend_from_slice(&f.small_sig);
+    let (aligned, sticky) = build_shift_right_sticky(b, &small, &f.d)?;
+    // Sum layout (p + 4 bits): sticky, round, guard, significand, carry.
+    let sum = b.with_label("significand add", |b| -> Result<_> {
+        let zero = b.zero();
+        let mut big = vec![zero; 3];
+        big.extend_from_slice(&f.big_sig);
+        big.push(zero);
+        let mut sm = vec![sticky];
+        sm.extend_from_slice(&aligned);
+        sm.push(zero);
+        Ok(build_add_sub(b, cfg.adder, &big, &sm, f.effective_sub)?.0)
+    })?;
+    debug_assert_eq!(sum.len(), p + 4);
+    let mut exp = f.big_exp;
     exp.push(b.zero());
     let input = RoundPackInput {
-        sign: big_sign,
-        zero_sign: Some(zero_sign),
+        sign: f.big_sign,
+        zero_sign: Some(f.zero_sign),
         exp: &exp,
         sig: &sum,
         sticky: b.zero(),
-        special: Some(special),
+        special: Some(f.special),
     };
     build_round_pack(b, format, cfg, mode, &input)
 }

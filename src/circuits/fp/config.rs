@@ -147,6 +147,23 @@ impl Default for FpUnitConfig {
 impl FpUnitConfig {
     /// The soft-float environment a unit built with this config matches when its rounding
     /// mode is `mode` (the fixed mode, or the mode selected on the `rm` port).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::fp::{fp_adder, FpUnitConfig};
+    /// use arithsim::float::FloatFormat;
+    /// use arithsim::round::RoundingMode;
+    ///
+    /// let cfg = FpUnitConfig::default().with_flush_subnormals(true);
+    /// let f = FloatFormat::FP8_E4M3;
+    /// let net = fp_adder(f, &cfg)?;
+    /// let (a, b) = (0x01u64, 0x08u64); // a subnormal (read as 0) and the smallest normal
+    /// let out = net.eval_u64(&[("a", &[a]), ("b", &[b]), ("sub", &[0])])?;
+    /// let soft = f.add(a, b, &cfg.env(RoundingMode::NearestEven));
+    /// assert_eq!((out.get("y")?[0], soft.value), (0x08, 0x08));
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
     #[must_use]
     pub fn env(&self, mode: RoundingMode) -> FloatEnv {
         FloatEnv {
@@ -232,6 +249,17 @@ impl FpUnitConfig {
 ///
 /// # Errors
 /// [`Error::InvalidWidth`] naming `what` for a format wider than 32 bits.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::check_format;
+/// use arithsim::float::FloatFormat;
+///
+/// assert!(check_format("fp adder format", FloatFormat::FP32).is_ok());
+/// let e = check_format("fp adder format", FloatFormat::FP64).unwrap_err();
+/// assert_eq!(e.to_string(), "fp adder format width 64 is out of range 4..=32");
+/// ```
 pub fn check_format(what: &'static str, format: FloatFormat) -> Result<()> {
     Error::check_width(what, format.width(), 4, MAX_FP_UNIT_WIDTH).map(|_| ())
 }

@@ -65,6 +65,33 @@ pub fn fp_converter(from: FloatFormat, to: FloatFormat, cfg: &FpUnitConfig) -> R
 ///
 /// # Errors
 /// As [`fp_converter`]; [`Error::Shape`] if `a` is not `from.width()` wide.
+///
+/// # Examples
+///
+/// FP16 to FP8 E5M2 with the mode on an `rm` port:
+///
+/// ```
+/// use arithsim::circuits::fp::{build_fp_converter, FpUnitConfig, ModeWires, RoundingControl};
+/// use arithsim::float::FloatFormat;
+/// use arithsim::gates::Builder;
+/// use arithsim::round::RoundingMode;
+///
+/// let cfg = FpUnitConfig::default();
+/// let mut b = Builder::new();
+/// let a = b.input("a", 16)?;
+/// let mode = ModeWires::build(&mut b, RoundingControl::Input)?;
+/// let r = build_fp_converter(&mut b, FloatFormat::FP16, FloatFormat::FP8_E5M2, &cfg, &mode, &a)?;
+/// r.output(&mut b)?;
+/// let net = b.finish()?;
+/// let code = |m| RoundingControl::code(m).unwrap();
+/// // 1.375 (0x3D80) lies between 1.25 and 1.5 in E5M2.
+/// let out = net.eval_u64(&[
+///     ("a", &[0x3D80, 0x3D80]),
+///     ("rm", &[code(RoundingMode::TowardZero), code(RoundingMode::TowardPositive)]),
+/// ])?;
+/// assert_eq!(out.get("y")?, &[0x3D, 0x3E]);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 pub fn build_fp_converter(
     b: &mut Builder,
     from: FloatFormat,

@@ -4,7 +4,7 @@
 //!
 //! Presets: [`fp16_fp32_mac`] (FP16 × FP16 + FP32 → FP32), [`bf16_fp32_mac`],
 //! [`fp8_e4m3_fp32_mac`], [`fp8_e5m2_fp32_mac`], [`fp8_e4m3_fp16_mac`],
-//! [`fp8_e5m2_fp16_mac`]; [`FP_MAC_PRESETS`] lists them with names.
+//! [`fp8_e5m2_fp16_mac`]; [`fp_mac_presets`] lists them with names.
 //!
 //! # Examples
 //!
@@ -31,6 +31,24 @@ use crate::round::{Flags, RoundingMode};
 use crate::{Error, Result};
 
 /// A floating-point MAC: product format, accumulator format and how the unit is built.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{FpMacSpec, FpUnitConfig, RoundingControl};
+/// use arithsim::float::FloatFormat;
+/// use arithsim::round::RoundingMode;
+///
+/// let spec = FpMacSpec::new(FloatFormat::FP16, FloatFormat::FP32)
+///     .with_config(FpUnitConfig::default().with_rounding(RoundingControl::Input));
+/// assert!(spec.validate().is_ok());
+/// assert_eq!(spec.name(), "FP16xFP16+FP32");
+/// // One clock at word level: 0 + 1.5 × 1.5 = 2.25.
+/// let r = spec.reference(0, 0x3E00, 0x3E00, RoundingMode::TowardZero);
+/// assert_eq!(f32::from_bits(r.value as u32), 2.25);
+/// // BF16 does not fit in FP16: the accumulator is refused.
+/// assert!(FpMacSpec::new(FloatFormat::BF16, FloatFormat::FP16).validate().is_err());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FpMacSpec {
     /// Format of the operands `a` and `b`.
@@ -68,19 +86,21 @@ impl FpMacSpec {
         check_fma(self.mul, self.acc, &self.cfg)
     }
 
-    /// A short name such as "FP16xFP16+FP32".
+    /// A short name such as "FP16xFP16+FP32" or "E4M3xE4M3+FP16" (the names of
+    /// [`fp_mac_presets`]).
     #[must_use]
     pub fn name(&self) -> String {
         let n = |f: FloatFormat| {
-            f.preset_name()
-                .map_or_else(|| format!("{f:?}"), str::to_string)
+            f.preset_name().map_or_else(
+                || format!("{f:?}"),
+                |p| p.trim_start_matches("FP8 ").to_string(),
+            )
         };
         format!("{m}x{m}+{}", n(self.acc), m = n(self.mul))
     }
 
     /// The word-level twin of one clock: `acc.fma(convert(a), convert(b), acc)` under
     /// `cfg.env(mode)`, with the conversions' flags (invalid for a signalling NaN operand).
-    #[must_use]
     pub fn reference(&self, acc: u64, a: u64, b: u64, mode: RoundingMode) -> StatusAnd<u64> {
         let env = self.cfg.env(mode);
         let ca = self.mul.convert(a, self.acc, &env);
@@ -91,50 +111,147 @@ impl FpMacSpec {
 }
 
 /// FP16 × FP16 + FP32 → FP32 (tensor cores' mixed precision).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{fp16_fp32_mac, FpMac};
+/// use arithsim::float::FloatFormat;
+///
+/// let spec = fp16_fp32_mac();
+/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP16, FloatFormat::FP32));
+/// // 1.0 × 1.0 (pattern 0x3C00) accumulated twice: 1, then 2.
+/// let acc = FpMac::new(spec)?.accumulate(&[0x3C00, 0x3C00], &[0x3C00, 0x3C00])?;
+/// assert_eq!(acc[0], 0x3F80_0000);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[must_use]
 pub fn fp16_fp32_mac() -> FpMacSpec {
     FpMacSpec::new(FloatFormat::FP16, FloatFormat::FP32)
 }
 
 /// BF16 × BF16 + FP32 → FP32.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{bf16_fp32_mac, FpMac};
+/// use arithsim::float::FloatFormat;
+///
+/// let spec = bf16_fp32_mac();
+/// assert_eq!((spec.mul, spec.acc), (FloatFormat::BF16, FloatFormat::FP32));
+/// // 1.0 × 1.0 (pattern 0x3F80) accumulated twice: 1, then 2.
+/// let acc = FpMac::new(spec)?.accumulate(&[0x3F80, 0x3F80], &[0x3F80, 0x3F80])?;
+/// assert_eq!(acc[0], 0x3F80_0000);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[must_use]
 pub fn bf16_fp32_mac() -> FpMacSpec {
     FpMacSpec::new(FloatFormat::BF16, FloatFormat::FP32)
 }
 
 /// FP8 E4M3 × FP8 E4M3 + FP32 → FP32.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{fp8_e4m3_fp32_mac, FpMac};
+/// use arithsim::float::FloatFormat;
+///
+/// let spec = fp8_e4m3_fp32_mac();
+/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP8_E4M3, FloatFormat::FP32));
+/// // 1.0 × 1.0 (pattern 0x38) accumulated twice: 1, then 2.
+/// let acc = FpMac::new(spec)?.accumulate(&[0x38, 0x38], &[0x38, 0x38])?;
+/// assert_eq!(acc[0], 0x3F80_0000);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[must_use]
 pub fn fp8_e4m3_fp32_mac() -> FpMacSpec {
     FpMacSpec::new(FloatFormat::FP8_E4M3, FloatFormat::FP32)
 }
 
 /// FP8 E5M2 × FP8 E5M2 + FP32 → FP32.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{fp8_e5m2_fp32_mac, FpMac};
+/// use arithsim::float::FloatFormat;
+///
+/// let spec = fp8_e5m2_fp32_mac();
+/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP8_E5M2, FloatFormat::FP32));
+/// // 1.0 × 1.0 (pattern 0x3C) accumulated twice: 1, then 2.
+/// let acc = FpMac::new(spec)?.accumulate(&[0x3C, 0x3C], &[0x3C, 0x3C])?;
+/// assert_eq!(acc[0], 0x3F80_0000);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[must_use]
 pub fn fp8_e5m2_fp32_mac() -> FpMacSpec {
     FpMacSpec::new(FloatFormat::FP8_E5M2, FloatFormat::FP32)
 }
 
 /// FP8 E4M3 × FP8 E4M3 + FP16 → FP16.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{fp8_e4m3_fp16_mac, FpMac};
+/// use arithsim::float::FloatFormat;
+///
+/// let spec = fp8_e4m3_fp16_mac();
+/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP8_E4M3, FloatFormat::FP16));
+/// // 1.0 × 1.0 (pattern 0x38) accumulated twice: 1, then 2.
+/// let acc = FpMac::new(spec)?.accumulate(&[0x38, 0x38], &[0x38, 0x38])?;
+/// assert_eq!(acc[0], 0x3C00);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[must_use]
 pub fn fp8_e4m3_fp16_mac() -> FpMacSpec {
     FpMacSpec::new(FloatFormat::FP8_E4M3, FloatFormat::FP16)
 }
 
 /// FP8 E5M2 × FP8 E5M2 + FP16 → FP16.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{fp8_e5m2_fp16_mac, FpMac};
+/// use arithsim::float::FloatFormat;
+///
+/// let spec = fp8_e5m2_fp16_mac();
+/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP8_E5M2, FloatFormat::FP16));
+/// // 1.0 × 1.0 (pattern 0x3C) accumulated twice: 1, then 2.
+/// let acc = FpMac::new(spec)?.accumulate(&[0x3C, 0x3C], &[0x3C, 0x3C])?;
+/// assert_eq!(acc[0], 0x3C00);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[must_use]
 pub fn fp8_e5m2_fp16_mac() -> FpMacSpec {
     FpMacSpec::new(FloatFormat::FP8_E5M2, FloatFormat::FP16)
 }
 
-/// Every preset with its name.
-pub const FP_MAC_PRESETS: [(&str, fn() -> FpMacSpec); 6] = [
-    ("FP16xFP16+FP32", fp16_fp32_mac),
-    ("BF16xBF16+FP32", bf16_fp32_mac),
-    ("E4M3xE4M3+FP32", fp8_e4m3_fp32_mac),
-    ("E5M2xE5M2+FP32", fp8_e5m2_fp32_mac),
-    ("E4M3xE4M3+FP16", fp8_e4m3_fp16_mac),
-    ("E5M2xE5M2+FP16", fp8_e5m2_fp16_mac),
-];
+/// Every preset with its name, in the order of the module docs.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::fp_mac_presets;
+///
+/// let names: Vec<&str> = fp_mac_presets().iter().map(|(n, _)| *n).collect();
+/// assert_eq!(names[0], "FP16xFP16+FP32");
+/// assert!(fp_mac_presets().iter().all(|(_, s)| s.validate().is_ok()));
+/// ```
+#[must_use]
+pub fn fp_mac_presets() -> [(&'static str, FpMacSpec); 6] {
+    [
+        ("FP16xFP16+FP32", fp16_fp32_mac()),
+        ("BF16xBF16+FP32", bf16_fp32_mac()),
+        ("E4M3xE4M3+FP32", fp8_e4m3_fp32_mac()),
+        ("E5M2xE5M2+FP32", fp8_e5m2_fp32_mac()),
+        ("E4M3xE4M3+FP16", fp8_e4m3_fp16_mac()),
+        ("E5M2xE5M2+FP16", fp8_e5m2_fp16_mac()),
+    ]
+}
 
 /// The sequential MAC netlist: inputs `a`, `b` (`mul.width()` bits) [and `rm`], a register
 /// `acc` of `acc.width()` flip-flops (reset to +0), outputs `acc` (the register's next value:
@@ -157,7 +274,7 @@ pub const FP_MAC_PRESETS: [(&str, fn() -> FpMacSpec); 6] = [
 /// let mut out = BatchOutput::default();
 /// for _ in 0..3 {
 ///     // 1.5 × 1.5 = 2.25 per clock (E4M3 1.5 = 0x3C)
-///     sim.step_with(&[("a", &[0x3C]), ("b", &[0x3C])], &mut out)?;
+///     sim.step_with(&[("a", &[0x3Cu64]), ("b", &[0x3Cu64])], &mut out)?;
 /// }
 /// assert_eq!(out.get("acc")?, &[0x4080, 0x4480, 0x46C0]); // 2.25, 4.5, 6.75 in FP16
 /// # Ok::<(), arithsim::Error>(())
@@ -209,6 +326,31 @@ pub fn build_fp_mac_step(
 }
 
 /// A MAC unit: its spec and its sequential netlist (see [`fp_mac`] for the ports).
+///
+/// # Examples
+///
+/// Two streams, three clocks each, toward zero on a unit with an `rm` port:
+///
+/// ```
+/// use arithsim::circuits::fp::{fp8_e5m2_fp16_mac, FpMac, FpUnitConfig, RoundingControl};
+/// use arithsim::round::RoundingMode;
+///
+/// let cfg = FpUnitConfig::default().with_rounding(RoundingControl::Input);
+/// let mac = FpMac::new(fp8_e5m2_fp16_mac().with_config(cfg))?;
+/// assert_eq!(mac.spec().acc.width(), 16);
+/// assert_eq!(mac.netlist().registers().len(), 16);
+/// // E5M2 0x3C = 1.0, 0x40 = 2.0, 0x44 = 4.0
+/// let a = vec![vec![0x3C, 0x40], vec![0x40, 0x40], vec![0x44, 0x40]];
+/// let b = vec![vec![0x3C, 0x44], vec![0x40, 0x44], vec![0x44, 0x44]];
+/// let run = mac.run(&a, &b, RoundingMode::TowardZero, false)?;
+/// assert_eq!(run.acc[2], vec![0x4D40, 0x4E00]); // 1 + 4 + 16 = 21; 8 + 8 + 8 = 24
+/// let mut acc = 0;
+/// for t in 0..3 {
+///     acc = mac.reference(acc, a[t][1], b[t][1], RoundingMode::TowardZero).value;
+/// }
+/// assert_eq!(acc, run.acc[2][1]);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct FpMac {
     spec: FpMacSpec,
@@ -264,7 +406,6 @@ impl FpMac {
     }
 
     /// The word-level twin of one clock ([`FpMacSpec::reference`]).
-    #[must_use]
     pub fn reference(&self, acc: u64, a: u64, b: u64, mode: RoundingMode) -> StatusAnd<u64> {
         self.spec.reference(acc, a, b, mode)
     }

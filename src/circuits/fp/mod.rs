@@ -7,7 +7,11 @@
 //! | unit | ports | equals |
 //! |---|---|---|
 //! | [`fp_adder`] | `a`, `b`, `sub` [, `rm`] → `y` + flags | `format.add` / `format.sub` |
+//! | [`fp_adder_near_far`] | as [`fp_adder`] | the same, as a near/far two-path design |
 //! | [`fp_converter`] | `a` [, `rm`] → `y` + flags | `from.convert(a, to, env)` |
+//! | [`fp_multiplier`] | `a`, `b` [, `rm`] → `y` + flags | `format.mul` |
+//! | [`fp_fma`] | `a`, `b` (product format), `c` [, `rm`] → `y` (accumulator format) + flags | `acc.fma(convert(a), convert(b), c)` |
+//! | [`fp_mac`], [`FpMac`] | `a`, `b` [, `rm`], register `acc` → `acc` + flags per clock | the FMA with the register as `c` |
 //!
 //! Flags are the one-bit outputs `invalid`, `overflow`, `underflow` (tininess after
 //! rounding) and `inexact`. The rounding mode is fixed when the unit is built (the mode logic
@@ -93,7 +97,7 @@ pub use convert::{build_fp_converter, fp_converter};
 pub use fma::{build_fp_fma, fp_fma};
 pub use lzc::build_lzc;
 pub use mac::{
-    FP_MAC_PRESETS, FpMac, FpMacRun, FpMacSpec, bf16_fp32_mac, build_fp_mac_step, fp_mac,
+    FpMac, FpMacRun, FpMacSpec, bf16_fp32_mac, build_fp_mac_step, fp_mac, fp_mac_presets,
     fp8_e4m3_fp16_mac, fp8_e4m3_fp32_mac, fp8_e5m2_fp16_mac, fp8_e5m2_fp32_mac, fp16_fp32_mac,
 };
 pub use multiplier::{build_fp_multiplier, fp_multiplier};
@@ -108,3 +112,5 @@ pub use unpack::{UnpackedOperand, build_unpack};
 // Added after the first published API; kept apart so that merges stay line-local.
 pub use normalize::build_normalize_unbounded;
 pub use pack::build_round_pack_normalized;
+mod near_far;
+pub use near_far::{build_fp_adder_near_far, fp_adder_near_far};

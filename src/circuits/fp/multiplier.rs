@@ -67,7 +67,10 @@ pub fn fp_multiplier(format: FloatFormat, cfg: &FpUnitConfig) -> Result<Netlist>
 /// product bit `2p − 2`); `sign` (one XOR); `special` (NaN propagation by policy, 0 × ∞
 /// invalid, ∞ results); then the shared [`build_round_pack`](super::build_round_pack)
 /// normalizes the product (one bit for normal operands, more for subnormal ones, a right
-/// shift for products below the subnormal range), rounds once and packs.
+/// shift for products below the subnormal range; with
+/// [`FpUnitConfig::flush_subnormals`] the product of two significands is 0 or in
+/// `[1, 4)`, so [`build_round_pack_normalized`](super::build_round_pack_normalized) shifts
+/// by at most one place), rounds once and packs.
 ///
 /// # Errors
 /// As [`fp_multiplier`]; [`Error::Shape`](crate::Error::Shape) if `a` or `b` is not
@@ -105,7 +108,9 @@ pub fn build_fp_multiplier(
     cfg.validate()?;
     b.push_label("fp mul");
     let r = build_mul_unrounded(b, format, cfg, a, x)
-        .and_then(|(u, s)| u.round_pack(b, format, cfg, mode, s));
+        // With denormals-are-zero the product of two significands is 0 or in [1, 4): the
+        // back end's normalization is a one-place shift.
+        .and_then(|(u, s)| u.round_pack(b, format, cfg, mode, s, cfg.flush_subnormals));
     b.pop_label();
     r
 }

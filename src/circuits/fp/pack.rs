@@ -2,7 +2,7 @@
 //! overflow / underflow / special results and raise the IEEE flags. Every FP unit ends here.
 
 use super::config::FpUnitConfig;
-use super::normalize::{build_normalize, build_normalize_unbounded};
+use super::normalize::{Normalized, build_normalize, build_normalize_unbounded};
 use super::round::ModeWires;
 use crate::circuits::adders::{build_adder, build_less_than};
 use crate::float::{FloatFormat, NanPolicy, OverflowPolicy, Specials};
@@ -144,7 +144,7 @@ pub fn build_round_pack(
     mode: &ModeWires,
     input: &RoundPackInput<'_>,
 ) -> Result<FpResult> {
-    round_pack_checked(b, format, cfg, mode, input, false)
+    round_pack_checked(b, format, cfg, mode, input, false, None)
 }
 
 /// [`build_round_pack`] for a significand the caller knows to be 0 or to have its leading
@@ -195,7 +195,34 @@ pub fn build_round_pack_normalized(
     mode: &ModeWires,
     input: &RoundPackInput<'_>,
 ) -> Result<FpResult> {
-    round_pack_checked(b, format, cfg, mode, input, true)
+    round_pack_checked(b, format, cfg, mode, input, true, None)
+}
+
+/// The back end after its normalization step, for a caller that normalized already (a
+/// two-path adder muxing two normalized paths): `n` as [`build_normalize`] (or, with
+/// flush-to-zero, [`build_normalize_unbounded`]) returns it, at least `precision + 2` bits
+/// wide. `input.exp` and `input.sig` are not read.
+pub(super) fn build_round_pack_from_normalized(
+    b: &mut Builder,
+    format: FloatFormat,
+    cfg: &FpUnitConfig,
+    mode: &ModeWires,
+    input: &RoundPackInput<'_>,
+    n: Normalized,
+) -> Result<FpResult> {
+    let p = format.man_bits() as usize + 1;
+    if n.sig.len() < p + 2 {
+        return Err(Error::width(
+            "normalized significand",
+            n.sig.len() as u32,
+            p as u32 + 2,
+            256,
+        ));
+    }
+    b.check_wires(&n.sig)?;
+    b.check_wires(&n.k)?;
+    b.check_wires(&[n.sticky, n.zero])?;
+    round_pack_checked(b, format, cfg, mode, input, true, Some(n))
 }
 
 fn round_pack_checked(
@@ -205,6 +232,7 @@ fn round_pack_checked(
     mode: &ModeWires,
     input: &RoundPackInput<'_>,
     normalized: bool,
+    pre: Option<Normalized>,
 ) -> Result<FpResult> {
     super::config::check_format("round-pack format", format)?;
     cfg.adder.validate()?;
@@ -226,7 +254,7 @@ fn round_pack_checked(
         b.check_wires(&[sp.active, sp.invalid])?;
     }
     b.push_label("round-pack");
-    let r = round_pack(b, format, cfg, mode, input, normalized);
+    let r = round_pack(b, format, cfg, mode, input, normalized, pre);
     b.pop_label();
     r
 }
@@ -245,30 +273,38 @@ fn round_pack(
     mode: &ModeWires,
     input: &RoundPackInput<'_>,
     normalized: bool,
+    pre: Option<Normalized>,
 ) -> Result<FpResult> {
     let m = format.man_bits() as usize;
     let e = format.exp_bits() as usize;
     let p = m + 1;
     let width = e + m + 1;
     let sign = input.sign;
-    // Pad below to p + 2 bits (kept bits, guard, and the guard of the tininess check).
-    let mut sig = input.sig.to_vec();
-    if sig.len() < p + 2 {
-        let mut padded = vec![b.zero(); p + 2 - sig.len()];
-        padded.extend_from_slice(&sig);
-        sig = padded;
-    }
-    let w = sig.len();
     let ftz = cfg.flush_subnormals;
-    // Flush-to-zero units normalize at an unbounded exponent (k may go negative) and flush
-    // whatever rounds below the normal range; IEEE units stop the shift at the subnormal
-    // exponent.
-    let n = if ftz {
-        build_normalize_unbounded(b, &sig, input.exp, cfg.adder, normalized)?
-    } else {
-        build_normalize(b, &sig, input.exp, cfg.adder, normalized)?
+    let n = match pre {
+        Some(n) => n,
+        None => {
+            // Pad below to p + 2 bits (kept bits, guard, and the guard of the tininess
+            // check).
+            let mut sig = input.sig.to_vec();
+            if sig.len() < p + 2 {
+                let mut padded = vec![b.zero(); p + 2 - sig.len()];
+                padded.extend_from_slice(&sig);
+                sig = padded;
+            }
+            // Flush-to-zero units normalize at an unbounded exponent (k may go negative)
+            // and flush whatever rounds below the normal range; IEEE units stop the shift
+            // at the subnormal exponent.
+            if ftz {
+                build_normalize_unbounded(b, &sig, input.exp, cfg.adder, normalized)?
+            } else {
+                build_normalize(b, &sig, input.exp, cfg.adder, normalized)?
+            }
+        }
     };
+    let w = n.sig.len();
     let sticky_in = b.or(input.sticky, n.sticky);
+    let zero = n.zero;
     let xs = &n.sig;
     // --- round: p kept bits from the top, guard below, sticky below that.
     let (mag, rd, hidden) = b.with_label("round", |b| -> Result<_> {
@@ -293,7 +329,7 @@ fn round_pack(
         Ok((mag, rd, kept[m]))
     })?;
     let nonzero = {
-        let nz = b.not(n.zero);
+        let nz = b.not(zero);
         b.or(nz, sticky_in)
     };
     // --- tininess after rounding.
@@ -305,7 +341,7 @@ fn round_pack(
             let any = b.or_all(field);
             let none = b.not(any);
             let t = b.or(none, mag[mag.len() - 1]);
-            b.or(t, n.zero)
+            b.or(t, zero)
         } else {
             // Subnormal, and rounding at one more bit of precision (unbounded exponent)
             // does not carry up to the smallest normal.
@@ -328,7 +364,7 @@ fn round_pack(
             let maxf = constant_bits(b, format.max_finite_bits(), low.len());
             let gt = build_less_than(b, &maxf, low, false)?;
             // A zero significand leaves k meaningless: it is never an overflow.
-            let sign_or_zero = b.or(mag[mag.len() - 1], n.zero);
+            let sign_or_zero = b.or(mag[mag.len() - 1], zero);
             let pos = b.not(sign_or_zero);
             b.and(gt, pos)
         } else {
@@ -366,25 +402,31 @@ fn round_pack(
         // Sign of the finite result: an exact zero takes zero_sign; FNUZ has no −0.
         let exact_zero = {
             let ns = b.not(sticky_in);
-            b.and(n.zero, ns)
+            b.and(zero, ns)
         };
         let mut s = match input.zero_sign {
             Some(z) => b.mux(exact_zero, sign, z),
             None => sign,
         };
-        let nkill = b.not(kill);
         if format.specials() == Specials::Fnuz {
+            let nkill = b.not(kill);
             let any = b.or_all(body);
             let live = b.and(any, nkill);
             s = b.and(s, live);
         }
-        let mut y: Vec<Wire> = body.iter().map(|&v| b.and(v, nkill)).collect();
-        y.push(s);
-        let y: Vec<Wire> = y
+        // Overflow and kill both replace the body: one mux per bit selects the overflow
+        // pattern (mostly constants) or, for kill, zero.
+        let sel = b.or(ovf, kill);
+        let mut y: Vec<Wire> = body
             .iter()
             .zip(&ovf_bits)
-            .map(|(&f, &o)| b.mux(ovf, f, o))
+            .map(|(&f, &o)| {
+                let o = if ftz { b.and(ovf, o) } else { o };
+                b.mux(sel, f, o)
+            })
             .collect();
+        let y_sign = b.mux(ovf, s, ovf_bits[width - 1]);
+        y.push(y_sign);
         let (y, active, sp_invalid) = match &input.special {
             Some(sp) => {
                 let y = y
@@ -448,6 +490,25 @@ pub fn quiet_nan_bits(b: &Builder, format: FloatFormat, nan: &[Wire]) -> Vec<Wir
 /// The NaN result of an operation whose operands include a NaN: under [`NanPolicy::X86`] the
 /// first NaN operand (in `ops` order) quieted, under [`NanPolicy::RiscV`] the canonical NaN.
 /// `ops` are `(is_nan, bits)` pairs. Gates go under label `nan select`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::fp::{build_nan_select, build_unpack};
+/// use arithsim::float::{FloatFormat, NanPolicy};
+/// use arithsim::gates::Builder;
+///
+/// let f = FloatFormat::FP16;
+/// let mut b = Builder::new();
+/// let x = b.input("x", 16)?;
+/// let y = b.input("y", 16)?;
+/// let (ux, uy) = (build_unpack(&mut b, f, &x, false)?, build_unpack(&mut b, f, &y, false)?);
+/// let nan = build_nan_select(&mut b, f, NanPolicy::X86, &[(ux.is_nan, &x), (uy.is_nan, &y)]);
+/// b.output("nan", &nan)?;
+/// let out = b.finish()?.eval_u64(&[("x", &[0x3C00]), ("y", &[0xFC01])])?;
+/// assert_eq!(out.get("nan")?[0], 0xFE01); // y's signalling NaN, quieted
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[must_use]
 pub fn build_nan_select(
     b: &mut Builder,

@@ -1,10 +1,12 @@
 //! Pieces the multiplier, the FMA and the MACs share: the exact intermediate they hand to
-//! the round-and-pack back end ([`Unrounded`]), signed exponent sums, the right shifter
-//! with a sticky bit, and the special results of a product (NaN, infinity, invalid).
+//! the round-and-pack back end ([`Unrounded`]), unpacked operands with their raw sign,
+//! signed exponent sums, and the special results of a product (NaN by policy, converted
+//! to the result format; infinity; invalid).
 
+use super::pack::constant_bits;
 use super::{
     FpResult, FpUnitConfig, ModeWires, RoundPackInput, SpecialCase, build_nan_select,
-    build_round_pack, build_unpack, default_nan_bits,
+    build_round_pack, build_round_pack_normalized, build_unpack, default_nan_bits,
 };
 use crate::Result;
 use crate::circuits::adders::AdderKind;
@@ -31,7 +33,9 @@ pub(crate) struct Unrounded {
 }
 
 impl Unrounded {
-    /// Rounds and packs into `format` with the shared back end, `special` overriding.
+    /// Rounds and packs into `format` with the shared back end, `special` overriding;
+    /// `normalized` promises that `sig` is 0 or has its leading one in its top two bits
+    /// (the back end then shifts by at most one place).
     pub(crate) fn round_pack(
         &self,
         b: &mut Builder,
@@ -39,6 +43,7 @@ impl Unrounded {
         cfg: &FpUnitConfig,
         mode: &ModeWires,
         special: SpecialCase,
+        normalized: bool,
     ) -> Result<FpResult> {
         let input = RoundPackInput {
             sign: self.sign,
@@ -48,7 +53,11 @@ impl Unrounded {
             sticky: self.sticky,
             special: Some(special),
         };
-        build_round_pack(b, format, cfg, mode, &input)
+        if normalized {
+            build_round_pack_normalized(b, format, cfg, mode, &input)
+        } else {
+            build_round_pack(b, format, cfg, mode, &input)
+        }
     }
 }
 
@@ -129,13 +138,6 @@ pub(crate) fn sum_bus(
     Ok(w)
 }
 
-/// A constant bus of `width` bits.
-pub(crate) fn const_bus(b: &Builder, value: u64, width: usize) -> Vec<Wire> {
-    (0..width)
-        .map(|i| b.constant(i < 64 && (value >> i) & 1 == 1))
-        .collect()
-}
-
 /// `s ? y : x` bit by bit.
 pub(crate) fn mux_bus(b: &mut Builder, s: Wire, x: &[Wire], y: &[Wire]) -> Vec<Wire> {
     x.iter().zip(y).map(|(&p, &q)| b.mux(s, p, q)).collect()
@@ -179,7 +181,7 @@ pub(crate) fn quiet_nan_in(
             v
         }
         Specials::Fnuz | Specials::FiniteOnly => {
-            const_bus(b, to.default_nan(NanPolicy::X86), to.width() as usize)
+            constant_bits(b, to.default_nan(NanPolicy::X86), to.width() as usize)
         }
     }
 }
@@ -232,12 +234,12 @@ pub(crate) fn special_result(
         let w = to.width() as usize;
         let inf_bits: Vec<Wire> = match to.infinity_bits() {
             Some(v) => {
-                let mut x = const_bus(b, v, w - 1);
+                let mut x = constant_bits(b, v, w - 1);
                 x.push(inf_sign);
                 x
             }
             // No infinity in `to`: no operand can be infinite either (see check_mixed).
-            None => const_bus(b, 0, w),
+            None => constant_bits(b, 0, w),
         };
         let bits = mux_bus(b, inf, &nan_value, &inf_bits);
         let active = b.or(nan, inf);

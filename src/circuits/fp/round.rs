@@ -135,6 +135,24 @@ impl ModeWires {
     /// | nearest toward +∞ | `G & (S | !sign)` |
     /// | toward zero, to odd | 0 (to odd sets `L` when `G | S`) |
     /// | toward +∞ / −∞ | `(G | S)` when the sign is + / − |
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::fp::ModeWires;
+    /// use arithsim::gates::Builder;
+    /// use arithsim::round::RoundingMode;
+    ///
+    /// let mut b = Builder::new();
+    /// let x = b.input("lgs", 3)?; // last kept bit, guard, sticky
+    /// let neg = b.zero();
+    /// let m = ModeWires::fixed(&b, RoundingMode::NearestEven)?;
+    /// let d = m.decide(&mut b, neg, x[0], x[1], x[2]);
+    /// b.output("inc", &[d.increment])?;
+    /// let out = b.finish()?.eval_u64(&[("lgs", &[0b010, 0b011, 0b110])])?;
+    /// assert_eq!(out.get("inc")?, &[0, 1, 1]); // tie to even stays, tie from odd and above half go up
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
     pub fn decide(
         &self,
         b: &mut Builder,
