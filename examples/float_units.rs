@@ -5,7 +5,7 @@
 //!
 //! Run: `cargo run --release --example float_units`
 
-use arithsim::circuits::fp::{FpUnitConfig, RoundingControl};
+use arithsim::circuits::fp::{FpUnitConfig, RoundingControl, fp_adder, fp_adder_near_far};
 use arithsim::cost::{
     FpUnit, GateCost, LabelCost, OperandMix, fp_unit_figures, label_breakdown, mac_comparison,
 };
@@ -164,6 +164,20 @@ fn main() -> arithsim::Result<()> {
                 100.0 * (d / d0 - 1.0),
             );
         }
+    }
+
+    for f in [FloatFormat::FP16, FloatFormat::FP32] {
+        let single = fp_adder(f, &cfg)?;
+        let two = fp_adder_near_far(f, &cfg)?;
+        let (a0, d0) = (single.area_um2(&lib), single.timing(&lib).delay_ns);
+        let (a, d) = (two.area_um2(&lib), two.timing(&lib).delay_ns);
+        println!(
+            "  {:<20} {:<36} area {a:>7.0} µm² ({:+.1}%), delay {d:.3} ns ({:+.1}%)",
+            FpUnit::Adder(f).name(),
+            "near/far two-path adder",
+            100.0 * (a / a0 - 1.0),
+            100.0 * (d / d0 - 1.0),
+        );
     }
 
     println!(
