@@ -1,13 +1,21 @@
 //! Costs: operation kinds, tallies, cost tables, estimates and reports.
 //!
 //! - [`OpKind`] names an operation with the widths or format that set its cost;
-//!   [`FloatKind`], [`NumKind`] and [`MemLevel`] are the plain descriptors it uses (`cost`
-//!   does not depend on `float` or `fixed`; the datapath maps its formats onto these).
+//!   [`FloatKind`], [`NumKind`] and [`MemLevel`] are the plain descriptors it uses (the
+//!   tables and tallies do not depend on `float` or `fixed`; the datapath maps its formats
+//!   onto these).
 //! - [`Tally`] counts operations by kind. Pricing a tally with a table is a separate step.
 //! - [`CostTable`] holds published rows ([`CostTable::horowitz_45nm`] is the embedded
 //!   default); [`CostTable::price`] prices any kind, deriving missing widths and formats by
 //!   documented [`Rule`]s and saying so; [`CostTable::scaled`] moves a table to another
 //!   node and voltage as an explicit, labelled step.
+//!
+//! - Gate-derived costs: [`gate_cost_with`], [`gate_cost_random`], [`gate_cost_clocked`]
+//!   (registers stepped clock by clock) and [`gate_cost_from_activity`] price any netlist
+//!   from its cells and switching; [`label_breakdown`] says where its area and critical path
+//!   go; [`fp_unit_figures`] and [`mac_comparison`] build the floating-point units of
+//!   [`circuits::fp`](crate::circuits::fp) (and the INT8 MAC) and give their structure and
+//!   cost on random and NN-like operands ([`OperandMix`]).
 //!
 //! The model and every rule are written down in `docs/cost-model.md`.
 

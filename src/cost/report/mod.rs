@@ -7,8 +7,9 @@
 //! 2. the comparisons (8-bit int vs FP32 mult and add, 32-bit int vs FP32 add, FP16 vs FP32,
 //!    whole MACs), each ratio computed from the table;
 //! 3. memory against compute;
-//! 4. gate-derived costs of integer units beside the table (given as [`GateRow`]s, because
-//!    `cost` does not build circuits itself);
+//! 4. gate-derived costs of circuits beside the table (given as [`GateRow`]s, so the caller
+//!    chooses the circuits and operand streams; `cost_report` gives integer adders,
+//!    multipliers, the INT8 MAC and the FP16/FP32 adders and multipliers);
 //! 5. the Tesla FSD NPU headline (TOPS, power and area of the MAC array).
 //!
 //! When [`ReportInputs::mac_rows`] are given, a section 4b follows section 4: whole MAC units
