@@ -320,3 +320,35 @@ fn near_far_adder_matches_soft_float() {
     }
     assert_eq!(bad, 0);
 }
+
+/// Formats off the presets (other splits, biases, conventions; up to (11, 20)): all pairs
+/// of the 8-bit ones, random and special pairs of the wider ones, every mode.
+#[test]
+fn odd_formats_match_soft_float() {
+    let mut bad = 0;
+    for (i, f) in odd_formats().into_iter().enumerate() {
+        let v = values_of(f, 512, 5 + i as u64);
+        let pairs: Vec<(u64, u64)> = if f.width() <= 8 {
+            v.iter()
+                .flat_map(|&x| v.iter().map(move |&y| (x, y)))
+                .collect()
+        } else {
+            let r = patterns(f.width(), 2048, 3 + i as u64);
+            let mut p: Vec<(u64, u64)> = v
+                .iter()
+                .zip(v.iter().rev())
+                .map(|(&x, &y)| (x, y))
+                .collect();
+            p.extend(r.chunks(2).map(|c| (c[0], c[1])));
+            p
+        };
+        for ftz in [false, true] {
+            let cfg = FpUnitConfig::default()
+                .with_rounding(RoundingControl::Input)
+                .with_flush_subnormals(ftz);
+            let net = fp_adder(f, &cfg).unwrap();
+            bad += check_pairs(f, &net, &cfg, &pairs, &RoundingMode::DETERMINISTIC);
+        }
+    }
+    assert_eq!(bad, 0);
+}

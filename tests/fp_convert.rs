@@ -225,3 +225,27 @@ fn bad_input_names_the_parameter() {
     );
     assert!(matches!(e.unwrap_err(), arithsim::Error::Shape(_)));
 }
+
+/// Conversions among formats off the presets and to/from FP32, FP16 and E4M3.
+#[test]
+fn odd_formats_match_soft_float() {
+    let mut fs = odd_formats();
+    fs.extend([FloatFormat::FP32, FloatFormat::FP16, FloatFormat::FP8_E4M3]);
+    let mut bad = 0;
+    for (i, &from) in fs.iter().enumerate() {
+        let values = values_of(from, 1024, 40 + i as u64);
+        for &to in &fs {
+            if from == to && from.width() > 16 {
+                continue;
+            }
+            for ftz in [false, true] {
+                let cfg = FpUnitConfig::default()
+                    .with_rounding(RoundingControl::Input)
+                    .with_flush_subnormals(ftz);
+                let net = fp_converter(from, to, &cfg).unwrap();
+                bad += check_values(from, to, &net, &cfg, &values, &RoundingMode::DETERMINISTIC);
+            }
+        }
+    }
+    assert_eq!(bad, 0);
+}

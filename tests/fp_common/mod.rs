@@ -188,3 +188,30 @@ pub fn patterns(width: u32, n: usize, seed: u64) -> Vec<u64> {
         })
         .collect()
 }
+
+/// Formats off the presets: other field splits, biases and conventions, and wide formats
+/// with unusual splits (sampled, not exhaustive, by the tests).
+pub fn odd_formats() -> Vec<FloatFormat> {
+    use arithsim::float::Specials;
+    vec![
+        FloatFormat::new(4, 3).unwrap(),
+        FloatFormat::new(2, 5).unwrap(),
+        FloatFormat::with_bias(3, 3, 1, Specials::NanAllOnes).unwrap(),
+        FloatFormat::with_bias(4, 2, 12, Specials::Fnuz).unwrap(),
+        FloatFormat::with_bias(3, 4, 6, Specials::FiniteOnly).unwrap(),
+        FloatFormat::new(11, 20).unwrap(),
+        FloatFormat::new(6, 9).unwrap(),
+        FloatFormat::TF32,
+    ]
+}
+
+/// All patterns of a format up to 8 bits, else `n` random ones plus its special values.
+pub fn values_of(f: FloatFormat, n: usize, seed: u64) -> Vec<u64> {
+    if f.width() <= 8 {
+        (0..1u64 << f.width()).collect()
+    } else {
+        let mut v = special_values(f);
+        v.extend(patterns(f.width(), n, seed));
+        v
+    }
+}
