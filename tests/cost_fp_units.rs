@@ -184,8 +184,10 @@ fn int8_mac_beats_every_floating_point_mac() {
         [
             INT8_MAC_NAME,
             "FP8 E4M3 MAC (FP16 acc)",
+            "FP8 E5M2 MAC (FP16 acc)",
             "FP8 E4M3 MAC (FP32 acc)",
             "FP8 E5M2 MAC (FP32 acc)",
+            "FP16 MAC (FP16 acc)",
             "BF16 MAC (FP32 acc)",
             "FP16 MAC (FP32 acc)",
             "FP32 MAC (FP32 acc)",
@@ -223,7 +225,8 @@ fn int8_mac_beats_every_floating_point_mac() {
     assert_eq!(by(INT8_MAC_NAME).registers, 32);
     assert_eq!(by("FP8 E4M3 MAC (FP16 acc)").registers, 16);
     assert_eq!(by("FP32 MAC (FP32 acc)").registers, 32);
-    // an FP16 accumulator is cheaper than an FP32 one for the same FP8 products
+    // an FP16 accumulator is cheaper than an FP32 one for the same products
+    assert!(by("FP16 MAC (FP16 acc)").random.area_um2 < by("FP16 MAC (FP32 acc)").random.area_um2);
     assert!(
         by("FP8 E4M3 MAC (FP16 acc)").random.area_um2
             < by("FP8 E4M3 MAC (FP32 acc)").random.area_um2

@@ -368,11 +368,14 @@ pub fn int_mac_figures(
 }
 
 /// The floating-point MACs of the INT8-against-floating-point comparison, as
-/// `(multiply format, accumulator format)`, cheapest expected first.
-pub const MAC_COMPARISON: [(FloatFormat, FloatFormat); 6] = [
+/// `(multiply format, accumulator format)`: every mixed-precision preset of
+/// [`circuits::fp`](crate::circuits::fp), the FP16 MAC with an FP16 accumulator, and FP32.
+pub const MAC_COMPARISON: [(FloatFormat, FloatFormat); 8] = [
     (FloatFormat::FP8_E4M3, FloatFormat::FP16),
+    (FloatFormat::FP8_E5M2, FloatFormat::FP16),
     (FloatFormat::FP8_E4M3, FloatFormat::FP32),
     (FloatFormat::FP8_E5M2, FloatFormat::FP32),
+    (FloatFormat::FP16, FloatFormat::FP16),
     (FloatFormat::BF16, FloatFormat::FP32),
     (FloatFormat::FP16, FloatFormat::FP32),
     (FloatFormat::FP32, FloatFormat::FP32),
