@@ -79,6 +79,25 @@ fn every_preset_gives_the_word_level_bits_and_flags() {
     }
 }
 
+/// More outputs than one simulator batch holds (1024): the second batch starts from fresh
+/// machines and its bits, flags and activity still match.
+#[test]
+fn outputs_beyond_one_batch() {
+    let arith = FloatArith::FP8_E4M3_FP16;
+    let s = GemmShape::new(33, 33, 3).unwrap(); // 1089 outputs
+    let a = data(arith.mul, s.m * s.k, 91);
+    let b = data(arith.mul, s.k * s.n, 92);
+    let bias = nn(arith.acc, s.m * s.n, 93);
+    check_gemm(arith, s, &a, &b, Bias::Full(&bias));
+    let gate = FloatDatapath::new(arith)
+        .unwrap()
+        .with_engine(Engine::GateLevel)
+        .unwrap();
+    let out = gate.gemm(s, &a, &b, Bias::Full(&bias)).unwrap();
+    // two batches of 16 words, 3 counted steps each (the idle step is the reference)
+    assert_eq!(out.activity.unwrap().transitions, 2 * 3 * 64 * 16);
+}
+
 #[test]
 fn rounding_modes_and_flush_to_zero_follow_the_environment() {
     let s = GemmShape::new(3, 5, 12).unwrap();
@@ -115,7 +134,7 @@ fn dot_gemv_and_conv2d_match_and_energy_depends_on_data() {
     let g = gate.dot(&x, &y).unwrap();
     assert_eq!(g.bits, word.dot(&x, &y).unwrap().bits);
     let e_nn = gate.gate_energy_pj(&g, &lib).unwrap();
-    // the same dot on zeros toggles nothing after the first step; on random patterns more
+    // the same dot on zeros never leaves the idle state: no toggles, no energy
     let zeros = vec![0u64; 40];
     let g0 = gate.dot(&zeros, &zeros).unwrap();
     assert_eq!(gate.gate_energy_pj(&g0, &lib).unwrap(), 0.0);
