@@ -154,7 +154,8 @@ fn mac_rows() -> arithsim::Result<(Vec<MacRow>, Vec<String>)> {
     let notes = vec![format!(
         "Each MAC runs 64 independent streams of {MAC_CLOCKS} clocks from a zero accumulator \
          (seed {SEED}). Random: uniformly random operands (for floats, every finite encoding \
-         equally likely). NN-like: small magnitudes, mostly one exponent (floats: ±[0.125, 0.25) \
+         whose products cannot overflow the accumulator in {MAC_CLOCKS} clocks equally \
+         likely). NN-like: small magnitudes, mostly one exponent (floats: ±[0.125, 0.25) \
          with probability 3/4, else 2^-7..2^-2; INT8: [-16, 16) with probability 3/4, else \
          [-64, 64)). The floating-point MACs keep the product exact and round once into the \
          accumulator (nearest even); their accumulator register is counted in area and output \

@@ -21,8 +21,9 @@ use super::gate_cost::{GateCost, SplitMix64, gate_cost_clocked, gate_cost_with};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OperandMix {
     /// Uniformly random finite encodings (every finite bit pattern equally likely, both signs;
-    /// NaNs and infinities excluded, since one would freeze an accumulator). For integers:
-    /// uniformly random bit patterns.
+    /// NaNs and infinities excluded, since one would freeze an accumulator; for a MAC, only
+    /// encodings whose products cannot overflow its accumulator). For integers: uniformly
+    /// random bit patterns.
     Random,
     /// Neural-network-like: small magnitudes with mostly one exponent. Floats: random sign
     /// and fraction; the exponent is 2^-3 (values in ±[0.125, 0.25)) with probability 3/4,
@@ -75,6 +76,37 @@ fn float_stream(
         };
         if format.is_finite(bits) {
             out.push(bits);
+        }
+    }
+    out
+}
+
+/// `n` operands of `mul` for a MAC accumulating `clocks` products in `acc`. Random operands
+/// are uniformly random finite encodings whose exponent is at most `(e_max(acc) − log2
+/// clocks) / 2`, so that no sum of products overflows the accumulator: with unrestricted
+/// encodings an FP32 (or FP16, BF16 → FP32, E5M2 → FP16) accumulator overflows within a few
+/// clocks and then holds ±∞ or NaN for most of the run (about 90 % of the clocks), which
+/// would measure a frozen datapath. Neural-network-like operands are drawn as usual.
+fn mac_stream(
+    mul: FloatFormat,
+    acc: FloatFormat,
+    mix: OperandMix,
+    n: usize,
+    clocks: usize,
+    rng: &mut SplitMix64,
+) -> Vec<u64> {
+    if mix == OperandMix::NeuralNet {
+        return float_stream(mul, mix, n, 0, rng);
+    }
+    let headroom = clocks.max(1).next_power_of_two().trailing_zeros() as i32;
+    let e_max = acc.max_finite_f64().log2().floor() as i32;
+    let limit = i64::from((e_max - headroom) / 2 + mul.bias());
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let x = float_stream(mul, mix, 1, 0, rng)[0];
+        let field = (x >> mul.man_bits()) & mul.exp_field_max();
+        if field as i64 <= limit {
+            out.push(x);
         }
     }
     out
@@ -277,11 +309,11 @@ pub fn fp_unit_figures(
     for mix in OperandMix::ALL {
         let mut rng = SplitMix64::new(seed);
         let cost = match unit {
-            FpUnit::Mac { mul, .. } => {
+            FpUnit::Mac { mul, acc } => {
                 let clocks = ops / 64;
                 let mut draw = || -> Vec<Vec<u64>> {
                     (0..clocks)
-                        .map(|_| float_stream(mul, mix, 64, 0, &mut rng))
+                        .map(|_| mac_stream(mul, acc, mix, 64, clocks, &mut rng))
                         .collect()
                 };
                 let (a, b) = (draw(), draw());
