@@ -54,8 +54,23 @@ pub fn compare(
     what: impl Fn(usize) -> String,
 ) -> usize {
     let y = out.get("y").unwrap();
-    for i in 0..y.len() {
-        let got = (y[i] as u64, flags_of(out, i));
+    let flags: Vec<(&[u128], Flags)> = [
+        ("invalid", Flags::INVALID),
+        ("overflow", Flags::OVERFLOW),
+        ("underflow", Flags::UNDERFLOW),
+        ("inexact", Flags::INEXACT),
+    ]
+    .iter()
+    .map(|&(n, f)| (out.get(n).unwrap(), f))
+    .collect();
+    for (i, &v) in y.iter().enumerate() {
+        let mut fl = Flags::empty();
+        for &(bits, f) in &flags {
+            if bits[i] == 1 {
+                fl |= f;
+            }
+        }
+        let got = (v as u64, fl);
         let w = want(i);
         assert_eq!(got, w, "{}", what(i));
     }
