@@ -259,6 +259,12 @@ fn mac_section_gives_ratios_to_the_first_row() {
         assert_eq!(c.bars.len(), 3);
         check_xml(&render_svg(c).unwrap()).unwrap();
     }
+    // bars: absolute area and energy (the baseline's bar stays visible on a log axis), the
+    // ratio in the label
+    assert_eq!(s.charts[0].bars[1].label, "FP32 MAC (FP32 acc) (25x)");
+    assert_eq!(s.charts[0].bars[1].value, Span::exact(10_000.0));
+    assert_eq!(s.charts[1].bars[1].label, "FP32 MAC (FP32 acc) (16x)");
+    assert_eq!(s.charts[1].bars[0].value, Span::exact(0.5 * k));
     assert!(
         r.render(Format::Markdown)
             .contains("## 4b. MAC units from gates")
