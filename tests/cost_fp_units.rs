@@ -9,6 +9,7 @@ use arithsim::circuits::multipliers::{Signedness, dadda_multiplier};
 use arithsim::cost::{
     FpUnit, INT8_MAC_NAME, OperandMix, SplitMix64, UnitFigures, float_operands, fp_unit_figures,
     gate_cost_clocked, gate_cost_from_activity, int_operands, label_breakdown, mac_comparison,
+    mac_operands,
 };
 use arithsim::float::FloatFormat;
 use arithsim::gates::CellLibrary;
@@ -234,4 +235,59 @@ fn int8_mac_beats_every_floating_point_mac() {
     // the FP32 MAC costs several INT8 MACs (textbook netlists: about 13x area here)
     let r = by("FP32 MAC (FP32 acc)").random.area_um2 / by(INT8_MAC_NAME).random.area_um2;
     assert!(r > 5.0 && r < 40.0, "{r}");
+}
+
+/// The MACs' random streams keep every accumulator finite for the whole run (unrestricted
+/// encodings overflow FP32, FP16 -> FP16, BF16 -> FP32 and E5M2 -> FP16 accumulators within a
+/// few clocks), checked with the soft float's fused step; unrestricted FP32 operands do not.
+#[test]
+fn mac_random_streams_never_overflow_the_accumulator() {
+    use arithsim::cost::MAC_COMPARISON;
+    use arithsim::float::FloatEnv;
+    let env = FloatEnv::default();
+    let run = |mul: FloatFormat, acc: FloatFormat, a: &[Vec<u64>], b: &[Vec<u64>]| -> usize {
+        let mut accs = [0u64; 64];
+        let mut bad = 0;
+        for (at, bt) in a.iter().zip(b) {
+            for (s, c) in accs.iter_mut().enumerate() {
+                let wa = mul.convert(at[s], acc, &env).value;
+                let wb = mul.convert(bt[s], acc, &env).value;
+                *c = acc.fma(wa, wb, *c, &env).value;
+                bad += usize::from(!acc.is_finite(*c));
+            }
+        }
+        bad
+    };
+    for (mul, acc) in MAC_COMPARISON {
+        let mut rng = SplitMix64::new(2014);
+        let mut draw = || -> Vec<Vec<u64>> {
+            (0..64)
+                .map(|_| mac_operands(mul, acc, OperandMix::Random, 64, 64, &mut rng))
+                .collect()
+        };
+        let (a, b) = (draw(), draw());
+        assert_eq!(run(mul, acc, &a, &b), 0, "{mul:?} -> {acc:?}");
+        // still random over a wide range: both signs, magnitudes over many binades
+        let v: Vec<f64> = a
+            .concat()
+            .iter()
+            .map(|&x| mul.bits_to_f64(x).abs())
+            .collect();
+        let (lo, hi) = v
+            .iter()
+            .fold((f64::MAX, 0f64), |(l, h), &x| (l.min(x), h.max(x)));
+        assert!(hi / lo.max(f64::MIN_POSITIVE) > 1e3, "{mul:?}");
+    }
+    let f = FloatFormat::FP32;
+    let mut rng = SplitMix64::new(2014);
+    let mut draw = || -> Vec<Vec<u64>> {
+        (0..64)
+            .map(|_| float_operands(f, OperandMix::Random, 64, &mut rng))
+            .collect()
+    };
+    let (a, b) = (draw(), draw());
+    assert!(
+        run(f, f, &a, &b) > 64 * 64 / 2,
+        "unrestricted FP32 operands overflow"
+    );
 }

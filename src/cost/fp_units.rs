@@ -81,12 +81,26 @@ fn float_stream(
     out
 }
 
-/// `n` operands of `mul` for a MAC accumulating `clocks` products in `acc`. Random operands
+/// `n` operands of `mul` for a MAC accumulating `clocks` products in `acc` (the streams of
+/// [`fp_unit_figures`] for [`FpUnit::Mac`]). Random operands
 /// are uniformly random finite encodings whose exponent is at most `(e_max(acc) − log2
 /// clocks) / 2`, so that no sum of products overflows the accumulator: with unrestricted
 /// encodings an FP32 (or FP16, BF16 → FP32, E5M2 → FP16) accumulator overflows within a few
 /// clocks and then holds ±∞ or NaN for most of the run (about 90 % of the clocks), which
-/// would measure a frozen datapath. Neural-network-like operands are drawn as usual.
+/// would measure a frozen datapath. Neural-network-like operands are drawn as
+/// [`float_operands`] draws them.
+#[must_use]
+pub fn mac_operands(
+    mul: FloatFormat,
+    acc: FloatFormat,
+    mix: OperandMix,
+    n: usize,
+    clocks: usize,
+    rng: &mut SplitMix64,
+) -> Vec<u64> {
+    mac_stream(mul, acc, mix, n, clocks, rng)
+}
+
 fn mac_stream(
     mul: FloatFormat,
     acc: FloatFormat,

@@ -38,7 +38,7 @@ pub use breakdown::{LabelCost, label_breakdown};
 pub use estimate::{AreaEstimate, Design, Estimate, EstimateLine};
 pub use fp_units::{
     FpUnit, INT8_MAC_NAME, MAC_COMPARISON, OperandMix, UnitFigures, float_operands, format_name,
-    fp_unit_figures, int_mac_figures, int_operands, mac_comparison,
+    fp_unit_figures, int_mac_figures, int_operands, mac_comparison, mac_operands,
 };
 pub use gate_cost::{
     GateCost, SplitMix64, gate_cost_clocked, gate_cost_from_activity, gate_cost_random,
