@@ -17,8 +17,109 @@ use crate::{Error, Result};
 
 use super::bias::Bias;
 use super::float_arith::{FloatArith, ProductRounding, name};
+use super::float_kernels::{FloatDatapath, FloatOutput};
+use super::gate_engine::Engine;
 use super::order::AccumulationOrder;
 use super::shape::GemmShape;
+
+impl FloatDatapath {
+    /// The same datapath on another engine. [`Engine::GateLevel`] runs the dot, GEMV, GEMM
+    /// and conv2d kernels through the gate-level fused multiply-add of
+    /// [`circuits::fp`](crate::circuits::fp) (`fp_fma(mul, acc)`, built for the datapath's
+    /// environment), one lane per output and one clock per reduction index: the same bits
+    /// and flags as the word-level engine, plus switching activity. Elementwise kernels stay
+    /// word-level.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) when the gate-level engine cannot run
+    /// this configuration: products rounded to the multiply format, an order other than
+    /// sequential, tininess before rounding, flush-to-zero without denormals-are-zero (or the
+    /// reverse), or a format pair the FMA generator does not build.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::datapath::{Engine, FloatArith, FloatDatapath};
+    /// use arithsim::gates::CellLibrary;
+    ///
+    /// let word = FloatDatapath::new(FloatArith::FP8_E4M3_FP16)?;
+    /// let gate = word.with_engine(Engine::GateLevel)?;
+    /// // FP8 E4M3: 1.5 = 0x3C, 2.0 = 0x40, -0.25 = 0xA8
+    /// let (a, b) = ([0x3C, 0xA8], [0x40, 0x40]);
+    /// let out = gate.dot(&a, &b)?;
+    /// assert_eq!(out.bits, word.dot(&a, &b)?.bits); // 2.5 in FP16: 0x4100
+    /// assert_eq!(out.bits, [0x4100]);
+    /// assert!(gate.gate_energy_pj(&out, &CellLibrary::nangate45())? > 0.0);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn with_engine(mut self, engine: Engine) -> Result<Self> {
+        if engine == Engine::GateLevel {
+            build_fma(&self.arith, self.order)?;
+        }
+        self.engine = engine;
+        Ok(self)
+    }
+
+    /// The engine.
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Data-dependent dynamic energy, in pJ, of the FMA netlist over a kernel run on the
+    /// gate-level engine: each recorded output toggle of a cell costs its internal energy
+    /// plus `½·C·V²` of the load it drives, from the cell library `lib`, at the library's
+    /// voltage. Leakage is not included.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when `output` has no
+    /// activity (it was not computed on the gate-level engine) or activity of another
+    /// netlist, and as [`FloatDatapath::with_engine`].
+    pub fn gate_energy_pj(&self, output: &FloatOutput, lib: &CellLibrary) -> Result<f64> {
+        let act = output.activity.as_ref().ok_or_else(|| {
+            crate::Error::param(
+                "output",
+                "without activity",
+                "run a GEMM-shaped kernel on the gate-level engine to record switching activity",
+            )
+        })?;
+        let net = build_fma(&self.arith, self.order)?;
+        if net.wire_count() != act.toggles.len() {
+            return Err(crate::Error::param(
+                "output",
+                "activity of another netlist",
+                "compute the output with this datapath's arithmetic, engine and order",
+            ));
+        }
+        netlist_energy_pj(&net, act, lib)
+    }
+
+    /// The FMA circuit when the engine is gate-level.
+    pub(super) fn gate_fma(&self) -> Result<Option<Netlist>> {
+        match self.engine {
+            Engine::WordLevel => Ok(None),
+            Engine::GateLevel => build_fma(&self.arith, self.order).map(Some),
+        }
+    }
+
+    /// A validated GEMM on the configured engine: flags, and activity on the gate-level one.
+    pub(super) fn run_gemm(
+        &self,
+        fma: Option<&Netlist>,
+        s: GemmShape,
+        a: &[u64],
+        b: &[u64],
+        bias: Bias<'_, u64>,
+        out: &mut [u64],
+    ) -> Result<(Flags, Option<Activity>)> {
+        match fma {
+            None => Ok((self.gemm_into(s, a, b, bias, out), None)),
+            Some(net) => gemm_fma_gate_level(net, s, a, b, bias, out).map(|(f, a)| (f, Some(a))),
+        }
+    }
+}
 
 /// Most words per wire per simulator batch (so at most 1024 outputs advance together).
 const MAX_WORDS: usize = 16;

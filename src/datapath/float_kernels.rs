@@ -11,13 +11,13 @@
 use crate::Result;
 use crate::cost::{NumKind, OpKind, Tally};
 use crate::float::FloatFormat;
-use crate::gates::{Activity, CellLibrary, Netlist};
+use crate::gates::Activity;
 use crate::round::{Flags, RoundingMode};
 
 use super::bias::Bias;
 use super::conv::conv2d_by_groups;
 use super::float_arith::{FloatArith, ProductRounding, kind, name};
-use super::float_gate_engine::{build_fma, gemm_fma_gate_level, netlist_energy_pj};
+use super::float_gate_engine::build_fma;
 use super::gate_engine::{Engine, add_activity};
 use super::memory::MemoryModel;
 use super::order::AccumulationOrder;
@@ -67,10 +67,10 @@ impl FloatOutput {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FloatDatapath {
-    arith: FloatArith,
-    order: AccumulationOrder,
+    pub(super) arith: FloatArith,
+    pub(super) order: AccumulationOrder,
     memory: Option<MemoryModel>,
-    engine: Engine,
+    pub(super) engine: Engine,
 }
 
 impl FloatDatapath {
@@ -87,103 +87,6 @@ impl FloatDatapath {
             memory: None,
             engine: Engine::WordLevel,
         })
-    }
-
-    /// The same datapath on another engine. [`Engine::GateLevel`] runs the dot, GEMV, GEMM
-    /// and conv2d kernels through the gate-level fused multiply-add of
-    /// [`circuits::fp`](crate::circuits::fp) (`fp_fma(mul, acc)`, built for the datapath's
-    /// environment), one lane per output and one clock per reduction index: the same bits
-    /// and flags as the word-level engine, plus switching activity. Elementwise kernels stay
-    /// word-level.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Unsupported`](crate::Error::Unsupported) when the gate-level engine cannot run
-    /// this configuration: products rounded to the multiply format, an order other than
-    /// sequential, tininess before rounding, flush-to-zero without denormals-are-zero (or the
-    /// reverse), or a format pair the FMA generator does not build.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use arithsim::datapath::{Engine, FloatArith, FloatDatapath};
-    /// use arithsim::gates::CellLibrary;
-    ///
-    /// let word = FloatDatapath::new(FloatArith::FP8_E4M3_FP16)?;
-    /// let gate = word.with_engine(Engine::GateLevel)?;
-    /// // FP8 E4M3: 1.5 = 0x3C, 2.0 = 0x40, -0.25 = 0xA8
-    /// let (a, b) = ([0x3C, 0xA8], [0x40, 0x40]);
-    /// let out = gate.dot(&a, &b)?;
-    /// assert_eq!(out.bits, word.dot(&a, &b)?.bits); // 2.5 in FP16: 0x4100
-    /// assert_eq!(out.bits, [0x4100]);
-    /// assert!(gate.gate_energy_pj(&out, &CellLibrary::nangate45())? > 0.0);
-    /// # Ok::<(), arithsim::Error>(())
-    /// ```
-    pub fn with_engine(mut self, engine: Engine) -> Result<Self> {
-        if engine == Engine::GateLevel {
-            build_fma(&self.arith, self.order)?;
-        }
-        self.engine = engine;
-        Ok(self)
-    }
-
-    /// The engine.
-    #[must_use]
-    pub fn engine(&self) -> Engine {
-        self.engine
-    }
-
-    /// Data-dependent dynamic energy, in pJ, of the FMA netlist over a kernel run on the
-    /// gate-level engine: each recorded output toggle of a cell costs its internal energy
-    /// plus `½·C·V²` of the load it drives, from the cell library `lib`, at the library's
-    /// voltage. Leakage is not included.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when `output` has no
-    /// activity (it was not computed on the gate-level engine) or activity of another
-    /// netlist, and as [`FloatDatapath::with_engine`].
-    pub fn gate_energy_pj(&self, output: &FloatOutput, lib: &CellLibrary) -> Result<f64> {
-        let act = output.activity.as_ref().ok_or_else(|| {
-            crate::Error::param(
-                "output",
-                "without activity",
-                "run a GEMM-shaped kernel on the gate-level engine to record switching activity",
-            )
-        })?;
-        let net = build_fma(&self.arith, self.order)?;
-        if net.wire_count() != act.toggles.len() {
-            return Err(crate::Error::param(
-                "output",
-                "activity of another netlist",
-                "compute the output with this datapath's arithmetic, engine and order",
-            ));
-        }
-        netlist_energy_pj(&net, act, lib)
-    }
-
-    /// The FMA circuit when the engine is gate-level.
-    fn gate_fma(&self) -> Result<Option<Netlist>> {
-        match self.engine {
-            Engine::WordLevel => Ok(None),
-            Engine::GateLevel => build_fma(&self.arith, self.order).map(Some),
-        }
-    }
-
-    /// A validated GEMM on the configured engine: flags, and activity on the gate-level one.
-    fn run_gemm(
-        &self,
-        fma: Option<&Netlist>,
-        s: GemmShape,
-        a: &[u64],
-        b: &[u64],
-        bias: Bias<'_, u64>,
-        out: &mut [u64],
-    ) -> Result<(Flags, Option<Activity>)> {
-        match fma {
-            None => Ok((self.gemm_into(s, a, b, bias, out), None)),
-            Some(net) => gemm_fma_gate_level(net, s, a, b, bias, out).map(|(f, a)| (f, Some(a))),
-        }
     }
 
     /// The same datapath with another accumulation order.
@@ -558,7 +461,7 @@ impl FloatDatapath {
     }
 
     /// The arithmetic of a validated GEMM into `out`; returns the flags raised.
-    fn gemm_into(
+    pub(super) fn gemm_into(
         &self,
         s: GemmShape,
         a: &[u64],
