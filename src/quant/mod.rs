@@ -14,11 +14,15 @@
 //! - Quantized GEMM and conv2d ([`quantized_gemm`], [`quantized_conv2d`]) as TFLite's int8
 //!   kernels compute them, through the counted INT8 [datapath](crate::datapath).
 //!
+//! - Magnitude pruning ([`prune_unstructured`], [`prune_global`], [`prune_rows`],
+//!   [`prune_n_m`]) returning the mask and the pruned tensor ([`Pruned`]).
+//!
 //! Every rounding goes through [`crate::round`].
 
 mod affine;
 mod fixed_point;
 mod mx;
+mod prune;
 mod qgemm;
 
 pub use affine::{IntType, PerChannelParams, QuantParams, Symmetry};
@@ -27,6 +31,7 @@ pub use fixed_point::{
     saturating_rounding_doubling_high_mul,
 };
 pub use mx::{E8M0_NAN, MX_BLOCK_SIZE, MxBlock, MxElement, mx_dequantize, mx_quantize};
+pub use prune::{Pruned, apply_mask, prune_global, prune_n_m, prune_rows, prune_unstructured};
 pub use qgemm::{
     FusedActivation, QuantLayerParams, QuantOutput, WeightParams, quantized_conv2d, quantized_gemm,
 };
