@@ -22,16 +22,20 @@
 //! ```
 
 mod array;
+mod elementwise;
 mod energy;
 mod mapping;
 mod transformer;
+mod transformer_workload;
 mod workload;
 
 pub use array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray, fsd_npu};
+pub use elementwise::ElementwiseOp;
 pub use energy::EnergyBreakdown;
 pub use mapping::{Bound, LayerMapping, NetworkMapping, map_gemm, map_layer, map_network};
 pub use transformer::{
     FfnKind, LinearWeight, NormKind, ParamCounts, PositionKind, StackKind, Transformer,
     TransformerSpec,
 };
+pub use transformer_workload::PublishedDistillation;
 pub use workload::{Layer, LayerKind, Network};
