@@ -336,13 +336,13 @@ struct GemmMapping {
 }
 
 /// Splits `len` into full tiles of `tile` and one remainder: `[(size, count); 2]`.
-fn splits(len: u64, tile: u64) -> [(u64, u64); 2] {
+pub(super) fn splits(len: u64, tile: u64) -> [(u64, u64); 2] {
     [(tile, len / tile), (len % tile, u64::from(len % tile != 0))]
 }
 
 /// Cycles per step when `elems` operands of `bits` each must come through a `port` of
 /// `port` bytes per cycle (sub-byte operands are packed).
-fn port_cycles(elems: u64, bits: u64, port: u32) -> f64 {
+pub(super) fn port_cycles(elems: u64, bits: u64, port: u32) -> f64 {
     (elems * bits) as f64 / (8 * port as u64) as f64
 }
 
@@ -439,7 +439,7 @@ fn map_elementwise(array: &MacArray, layer: &Layer, op: ElementwiseOp, elems: u6
 
 /// Fills in the tally: each MAC as [`MacArithmetic::mac_ops`](super::MacArithmetic::mac_ops),
 /// memory in 64-bit words.
-fn with_tally(array: &MacArray, mut m: LayerMapping) -> LayerMapping {
+pub(super) fn with_tally(array: &MacArray, mut m: LayerMapping) -> LayerMapping {
     let mut t = Tally::new();
     for op in array.arithmetic.mac_ops() {
         t.add(op, m.macs);

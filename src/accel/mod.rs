@@ -25,6 +25,7 @@ mod array;
 mod elementwise;
 mod energy;
 mod mapping;
+mod sparse;
 mod transformer;
 mod transformer_workload;
 mod workload;
@@ -33,6 +34,10 @@ pub use array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray,
 pub use elementwise::ElementwiseOp;
 pub use energy::EnergyBreakdown;
 pub use mapping::{Bound, LayerMapping, NetworkMapping, map_gemm, map_layer, map_network};
+pub use sparse::{
+    LoadBalance, SparseLayerMapping, SparseMode, SparseNetworkMapping, map_layer_sparse,
+    map_network_sparse,
+};
 pub use transformer::{
     FfnKind, LinearWeight, NormKind, ParamCounts, PositionKind, StackKind, Transformer,
     TransformerSpec,
