@@ -22,6 +22,7 @@
 //! ```
 
 mod array;
+mod distill;
 mod elementwise;
 mod energy;
 mod mapping;
@@ -31,6 +32,7 @@ mod transformer_workload;
 mod workload;
 
 pub use array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray, fsd_npu};
+pub use distill::{Distillation, ModelCost, price_distillation, price_model};
 pub use elementwise::ElementwiseOp;
 pub use energy::EnergyBreakdown;
 pub use mapping::{Bound, LayerMapping, NetworkMapping, map_gemm, map_layer, map_network};
