@@ -237,3 +237,66 @@ fn tree_orders_are_refused() {
             .is_err()
     );
 }
+
+#[test]
+fn pruning_keeps_the_largest_and_exact_counts() {
+    use arithsim::quant::{prune_global, prune_rows};
+    let a = data_i8(6 * 40, 77);
+    let b = data_i8(3 * 40, 78);
+    let mag = |v: i8| (v as i32).abs();
+    // Unstructured: round(0.3 · 240) = 72 kept, each at least as large as any dropped.
+    let p = prune_unstructured(&a, 0.3).unwrap();
+    assert_eq!(p.mask.iter().filter(|&&k| k).count(), 72);
+    let kept_min = a
+        .iter()
+        .zip(&p.mask)
+        .filter(|p| *p.1)
+        .map(|p| mag(*p.0))
+        .min();
+    let drop_max = a
+        .iter()
+        .zip(&p.mask)
+        .filter(|p| !*p.1)
+        .map(|p| mag(*p.0))
+        .max();
+    assert!(kept_min >= drop_max);
+    // Global: one threshold over both tensors, round(0.25 · 360) = 90 kept in total.
+    let g = prune_global(&[&a[..], &b[..]], 0.25).unwrap();
+    let kept: usize = g
+        .iter()
+        .map(|p| p.mask.iter().filter(|&&k| k).count())
+        .sum();
+    assert_eq!(kept, 90);
+    let all: Vec<(i8, bool)> = a
+        .iter()
+        .zip(&g[0].mask)
+        .chain(b.iter().zip(&g[1].mask))
+        .map(|(&v, &k)| (v, k))
+        .collect();
+    let kept_min = all.iter().filter(|p| p.1).map(|p| mag(p.0)).min();
+    let drop_max = all.iter().filter(|p| !p.1).map(|p| mag(p.0)).max();
+    assert!(kept_min >= drop_max);
+    // N:M: exactly n per group in the mask, so the 2:4 encoder accepts it.
+    let p = prune_n_m(&a, 6, 40, 2, 4).unwrap();
+    for grp in p.mask.chunks(4) {
+        assert_eq!(grp.iter().filter(|&&k| k).count(), 2);
+    }
+    assert!(SparseMatrix::from_dense(Layout::NM { n: 2, m: 4 }, 6, 40, &p.values).is_ok());
+    // Rows: round(0.5 · 6) = 3 whole rows, the ones of largest L2 norm.
+    let p = prune_rows(&a, 6, 40, 0.5).unwrap();
+    let norm = |r: &[i8]| r.iter().map(|&v| (v as i64).pow(2)).sum::<i64>();
+    let kept: Vec<bool> = p.mask.chunks(40).map(|r| r[0]).collect();
+    assert_eq!(kept.iter().filter(|&&k| k).count(), 3);
+    for (r, row) in p.mask.chunks(40).enumerate() {
+        assert!(row.iter().all(|&k| k == kept[r]));
+    }
+    let kn = (0..6)
+        .filter(|&r| kept[r])
+        .map(|r| norm(&a[r * 40..(r + 1) * 40]))
+        .min();
+    let dn = (0..6)
+        .filter(|&r| !kept[r])
+        .map(|r| norm(&a[r * 40..(r + 1) * 40]))
+        .max();
+    assert!(kn >= dn);
+}
