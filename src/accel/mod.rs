@@ -22,14 +22,20 @@
 //! ```
 
 mod array;
+mod decode;
 mod energy;
+mod finetune;
 mod mapping;
+mod model_memory;
 mod transformer;
 mod workload;
 
 pub use array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray, fsd_npu};
+pub use decode::DecodeCost;
 pub use energy::EnergyBreakdown;
+pub use finetune::{ActivationModel, FinetuneMemory, LoraConfig};
 pub use mapping::{Bound, LayerMapping, NetworkMapping, map_gemm, map_layer, map_network};
+pub use model_memory::{GB, WeightMemory};
 pub use transformer::{
     FfnKind, LinearWeight, NormKind, ParamCounts, PositionKind, StackKind, Transformer,
     TransformerSpec,
