@@ -22,20 +22,26 @@
 //! ```
 
 mod array;
+mod decode;
 mod distill;
 mod elementwise;
 mod energy;
+mod finetune;
 mod mapping;
+mod model_memory;
 mod sparse;
 mod transformer;
 mod transformer_workload;
 mod workload;
 
 pub use array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray, fsd_npu};
+pub use decode::DecodeCost;
 pub use distill::{Distillation, ModelCost, price_distillation, price_model};
 pub use elementwise::ElementwiseOp;
 pub use energy::EnergyBreakdown;
+pub use finetune::{ActivationModel, FinetuneMemory, LoraConfig};
 pub use mapping::{Bound, LayerMapping, NetworkMapping, map_gemm, map_layer, map_network};
+pub use model_memory::{GB, WeightMemory};
 pub use sparse::{
     LoadBalance, SparseLayerMapping, SparseMode, SparseNetworkMapping, map_layer_sparse,
     map_network_sparse,
