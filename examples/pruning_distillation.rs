@@ -16,33 +16,25 @@ use arithsim::accel::{
     Layer, LayerKind, LoadBalance, Network, PublishedDistillation, SparseMode, Transformer,
     fsd_npu, map_gemm, map_layer_sparse, map_network, map_network_sparse, price_distillation,
 };
-use arithsim::cost::report::{Bar, Cell, Chart, Format, Grid, Report, ReportInputs, Section};
+use arithsim::cost::report::{
+    Bar, Cell, Chart, Format, Grid, Section, render_sections, write_sections,
+};
 use arithsim::cost::{CostTable, Span};
 use arithsim::datapath::sparse::{Layout, SparseMatrix, ZeroHandling, storage_bytes};
 use arithsim::datapath::{Bias, Engine, GemmShape, IntArith, IntDatapath, OutputGrid};
 use arithsim::gates::CellLibrary;
-use arithsim::quant::{Pruned, prune_n_m, prune_rows, prune_unstructured};
+use arithsim::quant::{Pruned, normal_tensor, prune_n_m, prune_rows, prune_unstructured};
 
-/// xorshift64*, then Box-Muller: reproducible normal samples.
+/// Reproducible INT8 values of a normal distribution with `sigma` LSBs (the crate's
+/// synthetic test tensors), clamped to ±127; `seed` advances per call.
 struct Rng(u64);
 impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-    /// INT8 values of a normal distribution with `sigma` LSBs, clamped to ±127.
     fn int8(&mut self, n: usize, sigma: f64) -> Vec<i8> {
-        (0..n)
-            .map(|_| (self.normal() * sigma).round().clamp(-127.0, 127.0) as i8)
+        self.0 += 1;
+        normal_tensor(n, sigma, self.0)
+            .expect("valid size and sigma")
+            .into_iter()
+            .map(|v| v.round().clamp(-127.0, 127.0) as i8)
             .collect()
     }
 }
@@ -84,7 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let format: Format = args.next().as_deref().unwrap_or("text").parse()?;
     let table = CostTable::horowitz_45nm();
     let npu = fsd_npu();
-    let mut rng = Rng(0x5eed_2024_0bad_cafe);
+    let mut rng = Rng(2024);
 
     let mut sections = vec![gemm_section(&mut rng, &table)?];
     sections.push(gating_section(&mut rng)?);
@@ -94,16 +86,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     sections.push(distillation_section(&npu, &table)?);
 
     // The cost report's renderers and chart writer, with this report's sections.
-    let mut report = Report::build(&table, &ReportInputs::default())?;
-    report.title = format!(
+    let title = format!(
         "Pruning, sparsity and distillation on the {} model ({})",
         npu.name,
         table.name()
     );
-    report.sections = sections;
-    report.comparisons.clear();
-    print!("{}", report.render(format));
-    let written = report.write(&out_dir, format)?;
+    print!("{}", render_sections(&title, &sections, format));
+    let written = write_sections(&title, &sections, &out_dir, format)?;
     println!("\nwrote {} files to {}", written.len(), out_dir.display());
     Ok(())
 }

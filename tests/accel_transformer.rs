@@ -121,3 +121,29 @@ fn distillation_priced_against_published_figures() {
     );
     assert!(t.student.weight_bytes == t.student.params); // INT8: one byte each
 }
+
+#[test]
+fn bert_with_two_four_weights() {
+    use arithsim::accel::{SparseMode, map_network_sparse};
+    let npu = fsd_npu();
+    let net = Transformer::bert_base().sequence_network(128, 1).unwrap();
+    let dense = map_network(&npu, &net).unwrap();
+    let s = map_network_sparse(&npu, &net, SparseMode::NM { n: 2, m: 4 }).unwrap();
+    // Every weight layer's reduction (768 or 3072) is a multiple of 4: all of them halve;
+    // the attention matmuls (activations only) and element-wise layers stay as they were.
+    assert!(s.dense_weight_layers().is_empty());
+    let attention: u64 = net
+        .layers
+        .iter()
+        .filter(|l| matches!(l.kind, LayerKind::MatMul { .. }))
+        .map(|l| l.macs())
+        .sum();
+    assert_eq!(attention, 12 * 2 * 128 * 128 * 768);
+    assert_eq!(s.mapping.macs(), attention + (dense.macs() - attention) / 2);
+    for (a, b) in s.mapping.layers.iter().zip(&dense.layers) {
+        if a.name.ends_with("softmax") || a.name.ends_with("scores") {
+            assert_eq!(a, b);
+        }
+    }
+    assert!(s.mapping.cycles() < dense.cycles());
+}
