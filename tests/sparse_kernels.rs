@@ -300,3 +300,33 @@ fn pruning_keeps_the_largest_and_exact_counts() {
         .max();
     assert!(kn >= dn);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any shape, density and seed: the sparse kernel (skip and gate) equals the dense kernel
+    /// on the pruned matrix, with a saturating 16-bit accumulator that does saturate.
+    #[test]
+    fn sparse_equals_dense_on_random_shapes(
+        m in 1usize..9, n in 1usize..9, groups in 1usize..6, seed in 0u64..1000,
+        density in 0.05f64..1.0, nm in proptest::bool::ANY,
+    ) {
+        let k = 4 * groups;
+        let a = data_i8(m * k, seed);
+        let b = data_i8(k * n, seed + 1);
+        let (layout, p) = if nm {
+            (Layout::NM { n: 2, m: 4 }, prune_n_m(&a, m, k, 2, 4).unwrap())
+        } else {
+            (Layout::Csr, prune_unstructured(&a, density).unwrap())
+        };
+        let s = SparseMatrix::from_dense(layout, m, k, &p.values).unwrap();
+        for arith in [IntArith::INT8_INT32, IntArith::new(8, 16, true, Overflow::Saturating).unwrap()] {
+            let dp = IntDatapath::new(arith).unwrap();
+            let want = dp.gemm(GemmShape::new(m, n, k).unwrap(), &p.values, &b, Bias::None).unwrap();
+            for zeros in [ZeroHandling::Skip, ZeroHandling::Gate] {
+                let got = dp.sparse_gemm(&s, &b, n, Bias::None, zeros).unwrap();
+                proptest::prop_assert_eq!(&got.output.values, &want.values);
+                proptest::prop_assert_eq!(got.output.saturations, want.saturations);
+            }
+        }
+    }
+}
