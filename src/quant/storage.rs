@@ -403,6 +403,26 @@ mod tests {
         }
     }
 
+    /// FP16 and BF16 round trips against the `half` crate, INT4 and NF4 against their own
+    /// objects: `round_trip` adds nothing of its own.
+    #[test]
+    fn round_trips_match_independent_references() {
+        let w = student_t_tensor(64 * 128, 3, 1.0, 4).unwrap();
+        let fp16 = WeightFormat::Fp16.round_trip(&w, 64, 128).unwrap();
+        let bf16 = WeightFormat::Bf16.round_trip(&w, 64, 128).unwrap();
+        for (i, &x) in w.iter().enumerate() {
+            assert_eq!(fp16[i], half::f16::from_f32(x).to_f64(), "{x}");
+            assert_eq!(bf16[i], half::bf16::from_f32(x).to_f64(), "{x}");
+        }
+        let stats = WeightFormat::Bf16.error(&w, 64, 128).unwrap();
+        let max = w
+            .iter()
+            .zip(&bf16)
+            .map(|(&x, &y)| (f64::from(x) - y).abs())
+            .fold(0.0, f64::max);
+        assert_eq!(stats.max_abs, max);
+    }
+
     #[test]
     fn bad_shapes_are_errors() {
         assert!(matches!(
