@@ -46,7 +46,7 @@ impl DecodeCost {
     /// MACs per byte read from DRAM: the arithmetic intensity.
     #[must_use]
     pub fn macs_per_byte(&self) -> f64 {
-        self.macs as f64 / (self.weight_bytes + self.kv_bytes) as f64
+        self.macs as f64 / (self.weight_bytes as f64 + self.kv_bytes as f64)
     }
 
     /// Energy per generated token, pJ (the step's energy over the batch).
@@ -57,7 +57,8 @@ impl DecodeCost {
 }
 
 impl Transformer {
-    /// MACs of one decode step of one sequence with `context` cached tokens.
+    /// MACs of one decode step of one sequence with `context` cached tokens (saturating at
+    /// `u64::MAX`).
     #[must_use]
     pub fn decode_macs(&self, context: u64) -> u64 {
         let s = self.spec();
@@ -66,7 +67,9 @@ impl Transformer {
         } else {
             0
         };
-        self.block_linear_weights() + head + 2 * s.layers as u64 * s.hidden as u64 * context
+        (2 * s.layers as u64 * s.hidden as u64)
+            .saturating_mul(context)
+            .saturating_add(self.block_linear_weights() + head)
     }
 
     /// Costs one decode step (see the module docs for the model).
@@ -117,13 +120,15 @@ impl Transformer {
         } else {
             0
         };
-        let rows = batch * s.hidden as u64;
-        let weight_bits = mem.quantized_bits.total()
-            + (p.total() - mem.quantized_params - p.embeddings + tied_head + rows) * other_bits;
+        let rows = batch.saturating_mul(s.hidden as u64);
+        let weight_bits = (p.total() - mem.quantized_params - p.embeddings + tied_head)
+            .saturating_add(rows)
+            .saturating_mul(other_bits)
+            .saturating_add(mem.quantized_bits.total());
         let weight_bytes = weight_bits.div_ceil(8);
         let kv_bytes = self.kv_cache_bytes(context, batch, bits_per_kv);
-        let macs = batch * self.decode_macs(context);
-        let words = (weight_bytes + kv_bytes).div_ceil(8);
+        let macs = batch.saturating_mul(self.decode_macs(context));
+        let words = weight_bytes.saturating_add(kv_bytes).div_ceil(8);
         let mut tally = Tally::new();
         let (mul, add) = if format == WeightFormat::Fp32 {
             (FloatKind::FP32, FloatKind::FP32)
@@ -184,6 +189,23 @@ mod tests {
         assert_eq!(b8.macs, 8 * c.macs);
         assert!(b8.energy_per_token_pj().mid() < c.energy_per_token_pj().mid());
         assert!(b8.macs_per_byte() > 4.0 * c.macs_per_byte());
+    }
+
+    /// Absurd context and batch saturate instead of overflowing.
+    #[test]
+    fn huge_inputs_saturate() {
+        let m = Transformer::llama_7b();
+        let t = CostTable::horowitz_45nm();
+        let c = m
+            .decode_cost(WeightFormat::NF4, u64::MAX, u64::MAX, 16, &t)
+            .unwrap();
+        assert_eq!(c.macs, u64::MAX);
+        assert_eq!(c.kv_bytes, u64::MAX / 8 + 1);
+        let act = crate::accel::ActivationModel {
+            seq: u64::MAX,
+            batch: u64::MAX,
+        };
+        assert_eq!(m.checkpointed_activation_bytes(act), u64::MAX);
     }
 
     #[test]

@@ -170,24 +170,36 @@ impl Transformer {
         Ok(per_layer * self.spec().layers as u64)
     }
 
-    /// Activation bytes with gradient checkpointing (see the module docs).
+    /// Activation bytes with gradient checkpointing (see the module docs); saturates at
+    /// `u64::MAX`.
     #[must_use]
     pub fn checkpointed_activation_bytes(&self, act: ActivationModel) -> u64 {
         let s = self.spec();
         let (h, f, a, l) = (
-            s.hidden as u64,
-            s.ffn as u64,
-            s.heads as u64,
-            s.layers as u64,
+            s.hidden as u128,
+            s.ffn as u128,
+            s.heads as u128,
+            s.layers as u128,
         );
-        let sb = act.seq * act.batch;
-        let attention = 11 * sb * h + 5 * a * act.seq * sb;
-        let norms = 4 * sb * h;
-        let ffn = match s.ffn_kind {
-            FfnKind::Plain => 2 * sb * h + 4 * sb * f + sb * h,
-            FfnKind::Gated => 2 * sb * h + 8 * sb * f,
+        let m = |x: u128, y: u128| x.checked_mul(y);
+        let bytes = || -> Option<u128> {
+            let seq = u128::from(act.seq);
+            let sb = m(seq, u128::from(act.batch))?;
+            let (sbh, sbf) = (m(sb, h)?, m(sb, f)?);
+            let attention = m(11, sbh)?.checked_add(m(m(5 * a, seq)?, sb)?)?;
+            let norms = m(4, sbh)?;
+            let ffn = match s.ffn_kind {
+                FfnKind::Plain => m(3, sbh)?.checked_add(m(4, sbf)?)?,
+                FfnKind::Gated => m(2, sbh)?.checked_add(m(8, sbf)?)?,
+            };
+            m(2 * l, sbh)?
+                .checked_add(attention)?
+                .checked_add(norms)?
+                .checked_add(ffn)
         };
-        2 * l * sb * h + attention + norms + ffn
+        bytes()
+            .and_then(|t| u64::try_from(t).ok())
+            .unwrap_or(u64::MAX)
     }
 
     /// Full fine-tuning in 16 bits with Adam: 12 bytes per parameter plus activations.
@@ -195,10 +207,10 @@ impl Transformer {
     pub fn full_finetune_memory(&self, act: ActivationModel) -> FinetuneMemory {
         let n = self.params().total();
         FinetuneMemory {
-            weights: 2 * n,
+            weights: n.saturating_mul(2),
             adapters: 0,
-            gradients: 2 * n,
-            optimizer: 8 * n,
+            gradients: n.saturating_mul(2),
+            optimizer: n.saturating_mul(8),
             activations: self.checkpointed_activation_bytes(act),
         }
     }
@@ -234,9 +246,9 @@ impl Transformer {
         let w: WeightMemory = self.weight_memory(base)?;
         Ok(FinetuneMemory {
             weights: w.total_bytes(),
-            adapters: 2 * p,
-            gradients: 2 * p,
-            optimizer: 8 * p,
+            adapters: p.saturating_mul(2),
+            gradients: p.saturating_mul(2),
+            optimizer: p.saturating_mul(8),
             activations: self.checkpointed_activation_bytes(act),
         })
     }

@@ -11,8 +11,8 @@
 //! decimal (1 GB = 10⁹ bytes), as GPU and phone memory sizes are quoted in the QLoRA paper.
 
 use super::transformer::Transformer;
-use crate::Result;
 use crate::quant::{StorageBits, WeightFormat};
+use crate::{Error, Result};
 
 /// Bytes in a (decimal) gigabyte.
 pub const GB: f64 = 1e9;
@@ -64,7 +64,8 @@ impl Transformer {
     /// # Errors
     ///
     /// As [`WeightFormat::matrix_bits`]: a group that does not divide a matrix's input
-    /// channels, a zero block size.
+    /// channels, a zero block size; [`Error::OutOfRange`] when the bit count does not fit
+    /// in `u64`.
     ///
     /// # Examples
     ///
@@ -81,28 +82,49 @@ impl Transformer {
     pub fn weight_memory(&self, format: WeightFormat) -> Result<WeightMemory> {
         let layers = self.spec().layers as u64;
         let mut bits = StorageBits::default();
+        let too_big = || Error::OutOfRange {
+            value: format!("the bits of {}", self.name()),
+            min: "0".into(),
+            max: u64::MAX.to_string(),
+            what: "a u64 bit count".into(),
+        };
+        let add = |acc: &mut u64, b: u64| -> Result<()> {
+            *acc = b
+                .checked_mul(layers)
+                .and_then(|x| acc.checked_add(x))
+                .ok_or_else(too_big)?;
+            Ok(())
+        };
         for w in self.linear_weights() {
             let b = format.matrix_bits(w.d_out, w.d_in)?;
-            bits.codes += b.codes * layers;
-            bits.scales += b.scales * layers;
-            bits.zeros += b.zeros * layers;
-            bits.second_level += b.second_level * layers;
+            add(&mut bits.codes, b.codes)?;
+            add(&mut bits.scales, b.scales)?;
+            add(&mut bits.zeros, b.zeros)?;
+            add(&mut bits.second_level, b.second_level)?;
         }
+        let other = self.params().total() - self.block_linear_weights();
+        let each = if format == WeightFormat::Fp32 { 32 } else { 16 };
+        other
+            .checked_mul(each)
+            .and_then(|o| o.checked_add(bits.total()))
+            .ok_or_else(too_big)?;
         let quantized = self.block_linear_weights();
         Ok(WeightMemory {
             format,
             quantized_params: quantized,
             quantized_bits: bits,
-            other_params: self.params().total() - quantized,
-            other_bits_each: if format == WeightFormat::Fp32 { 32 } else { 16 },
+            other_params: other,
+            other_bits_each: each,
         })
     }
 
     /// Bytes of the KV cache for `tokens` positions of `batch` sequences at
-    /// `bits_per_elem` bits per element (16 for an FP16 cache).
+    /// `bits_per_elem` bits per element (16 for an FP16 cache). Saturates at `u64::MAX`.
     #[must_use]
     pub fn kv_cache_bytes(&self, tokens: u64, batch: u64, bits_per_elem: u64) -> u64 {
-        (self.kv_cache_elems(tokens, batch) * bits_per_elem).div_ceil(8)
+        self.kv_cache_elems(tokens, batch)
+            .saturating_mul(bits_per_elem)
+            .div_ceil(8)
     }
 }
 

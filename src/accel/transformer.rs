@@ -407,10 +407,13 @@ impl Transformer {
 
     /// Elements of the KV cache for `tokens` positions of `batch` sequences:
     /// `2 · layers · kv_dim · tokens · batch` (K and V of every block). An encoder keeps no
-    /// cache across steps but the formula still gives the K and V it computes.
+    /// cache across steps but the formula still gives the K and V it computes. Saturates
+    /// at `u64::MAX` rather than overflowing.
     #[must_use]
     pub fn kv_cache_elems(&self, tokens: u64, batch: u64) -> u64 {
-        2 * self.spec.layers as u64 * self.kv_dim() as u64 * tokens * batch
+        (2 * self.spec.layers as u64 * self.kv_dim() as u64)
+            .saturating_mul(tokens)
+            .saturating_mul(batch)
     }
 
     /// A LLaMA-family decoder (RMSNorm, gated SiLU FFN, rotary positions, no biases,

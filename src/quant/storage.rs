@@ -14,6 +14,10 @@ use crate::float::{FloatEnv, FloatFormat};
 use crate::round::RoundingMode;
 use crate::{Error, Result};
 
+/// Largest matrix [`WeightFormat::matrix_bits`] counts (2^56 elements), so every bit
+/// count fits in `u64` (at most 32 bits per element plus scales).
+const MAX_ELEMS: u64 = 1 << 56;
+
 /// Bits of a stored tensor by what they hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StorageBits {
@@ -136,8 +140,9 @@ impl WeightFormat {
     ///
     /// # Errors
     ///
-    /// [`Error::Shape`] for an empty matrix; [`Error::InvalidParameter`] for a zero block or
-    /// group, or a group that does not divide `cols`.
+    /// [`Error::Shape`] for an empty matrix or one above 2^56 elements;
+    /// [`Error::InvalidParameter`] for a zero block or group, or a group that does not
+    /// divide `cols`.
     ///
     /// # Examples
     ///
@@ -152,8 +157,12 @@ impl WeightFormat {
     pub fn matrix_bits(self, rows: usize, cols: usize) -> Result<StorageBits> {
         let n = (rows as u64)
             .checked_mul(cols as u64)
-            .filter(|&n| n > 0)
-            .ok_or_else(|| Error::Shape(format!("a {rows} × {cols} weight matrix")))?;
+            .filter(|&n| n > 0 && n <= MAX_ELEMS)
+            .ok_or_else(|| {
+                Error::Shape(format!(
+                    "a {rows} × {cols} weight matrix: need 1 to 2^56 elements"
+                ))
+            })?;
         let (r, c) = (rows as u64, cols as u64);
         let plain = |bits: u64| StorageBits {
             codes: bits * n,
@@ -392,6 +401,26 @@ mod tests {
             assert!((nf4.sqnr_db - nf4dq.sqnr_db).abs() < 0.5);
             assert_eq!(e(WeightFormat::Fp32).max_abs, 0.0);
         }
+    }
+
+    /// FP16 and BF16 round trips against the `half` crate, INT4 and NF4 against their own
+    /// objects: `round_trip` adds nothing of its own.
+    #[test]
+    fn round_trips_match_independent_references() {
+        let w = student_t_tensor(64 * 128, 3, 1.0, 4).unwrap();
+        let fp16 = WeightFormat::Fp16.round_trip(&w, 64, 128).unwrap();
+        let bf16 = WeightFormat::Bf16.round_trip(&w, 64, 128).unwrap();
+        for (i, &x) in w.iter().enumerate() {
+            assert_eq!(fp16[i], half::f16::from_f32(x).to_f64(), "{x}");
+            assert_eq!(bf16[i], half::bf16::from_f32(x).to_f64(), "{x}");
+        }
+        let stats = WeightFormat::Bf16.error(&w, 64, 128).unwrap();
+        let max = w
+            .iter()
+            .zip(&bf16)
+            .map(|(&x, &y)| (f64::from(x) - y).abs())
+            .fold(0.0, f64::max);
+        assert_eq!(stats.max_abs, max);
     }
 
     #[test]
