@@ -330,3 +330,37 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn encoded_arrays_give_the_counted_bytes_and_decode() {
+    for (rows, cols, seed) in [(3usize, 8usize, 1u64), (20, 300, 2), (300, 4, 3)] {
+        let a = data_i8(rows * cols, seed);
+        for layout in LAYOUTS {
+            let p = match layout {
+                Layout::NM { n, m } => prune_n_m(&a, rows, cols, n, m).unwrap().values,
+                _ => prune_unstructured(&a, 0.2).unwrap().values,
+            };
+            let s = SparseMatrix::from_dense(layout, rows, cols, &p).unwrap();
+            let e = s.encode();
+            assert_eq!(e.to_dense(), p, "{layout} {rows}x{cols}");
+            for bits in [8, 16, 32] {
+                assert_eq!(
+                    e.bytes(bits),
+                    s.storage(bits).unwrap(),
+                    "{layout} {rows}x{cols}"
+                );
+            }
+        }
+    }
+    // 300 columns: u16 column indices; 300 rows: u16 row indices for CSC.
+    let a = prune_unstructured(&data_i8(300 * 4, 9), 0.5)
+        .unwrap()
+        .values;
+    let csc = SparseMatrix::from_dense(Layout::Csc, 300, 4, &a)
+        .unwrap()
+        .encode();
+    assert_eq!(
+        (csc.index_bits, csc.pointer_bits, csc.pointers.len()),
+        (16, 16, 5)
+    );
+}
