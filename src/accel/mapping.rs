@@ -26,11 +26,17 @@
 //!   which case the input is read from and the output written to DRAM once. DRAM transfers
 //!   overlap compute (prefetching), so a layer takes `max(compute, DRAM)` cycles.
 //! - Idle (padding) MACs are clock-gated: energy counts only the real MACs.
+//! - **Element-wise layers** (softmax, norms, activations, residual adds) run on a vector
+//!   unit of `cols` lanes, one operation per lane per cycle, after the layer that feeds them
+//!   (not overlapped); their operations are priced in FP32 (see [`ElementwiseOp`]).
+//! - A [`LayerKind::MatMul`] (attention) maps like a GEMM with its `A` operand through the
+//!   weight port; it has no weights to fetch from DRAM.
 
 use super::array::{Dataflow, MacArray};
+use super::elementwise::ElementwiseOp;
 use super::energy::EnergyBreakdown;
 use super::workload::{Layer, LayerKind, Network};
-use crate::cost::{CostTable, MemLevel, OpKind, Tally};
+use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally};
 use crate::datapath::GemmShape;
 use crate::{Error, Result};
 
@@ -200,6 +206,9 @@ impl NetworkMapping {
 pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     array.validate()?;
     layer.validate()?;
+    if let LayerKind::Elementwise { op, elems } = layer.kind {
+        return Ok(map_elementwise(array, layer, op, elems as u64));
+    }
     let (groups, s) = layer.gemm_view();
     let groups = groups as u64;
     // Array orientation: rows take output pixels (the datapath's N), columns output
@@ -327,13 +336,13 @@ struct GemmMapping {
 }
 
 /// Splits `len` into full tiles of `tile` and one remainder: `[(size, count); 2]`.
-fn splits(len: u64, tile: u64) -> [(u64, u64); 2] {
+pub(super) fn splits(len: u64, tile: u64) -> [(u64, u64); 2] {
     [(tile, len / tile), (len % tile, u64::from(len % tile != 0))]
 }
 
 /// Cycles per step when `elems` operands of `bits` each must come through a `port` of
 /// `port` bytes per cycle (sub-byte operands are packed).
-fn port_cycles(elems: u64, bits: u64, port: u32) -> f64 {
+pub(super) fn port_cycles(elems: u64, bits: u64, port: u32) -> f64 {
     (elems * bits) as f64 / (8 * port as u64) as f64
 }
 
@@ -398,9 +407,39 @@ fn weight_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
     }
 }
 
+/// An element-wise layer on the array's vector unit: `cols` lanes, one operation (an FMA
+/// counts as one) per lane per cycle, operands from and results to SRAM in the operand format,
+/// the operations priced in FP32 (see [`ElementwiseOp`]).
+fn map_elementwise(array: &MacArray, layer: &Layer, op: ElementwiseOp, elems: u64) -> LayerMapping {
+    let bits = array.arithmetic.operand_bits() as u64;
+    let bytes = |e: u64| (e * bits).div_ceil(8);
+    let cycles = (op.ops_per_elem() * elems).div_ceil(array.cols as u64);
+    let m = LayerMapping {
+        name: layer.name.clone(),
+        macs: 0,
+        tiles: 0,
+        compute_cycles: cycles,
+        dram_cycles: 0,
+        cycles,
+        bound: Bound::Compute,
+        sram_act_read_bytes: bytes(layer.input_elems()),
+        sram_weight_read_bytes: 0,
+        sram_psum_read_bytes: 0,
+        sram_write_bytes: bytes(elems),
+        dram_read_bytes: 0,
+        dram_write_bytes: 0,
+        tally: Tally::new(),
+    };
+    let mut m = with_tally(array, m);
+    for (kind, n) in op.ops(elems, FloatKind::FP32) {
+        m.tally.add(kind, n);
+    }
+    m
+}
+
 /// Fills in the tally: each MAC as [`MacArithmetic::mac_ops`](super::MacArithmetic::mac_ops),
 /// memory in 64-bit words.
-fn with_tally(array: &MacArray, mut m: LayerMapping) -> LayerMapping {
+pub(super) fn with_tally(array: &MacArray, mut m: LayerMapping) -> LayerMapping {
     let mut t = Tally::new();
     for op in array.arithmetic.mac_ops() {
         t.add(op, m.macs);

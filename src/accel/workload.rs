@@ -6,6 +6,7 @@
 //! through its implicit-GEMM view ([`Conv2dShape::gemm_view`]): per group `M = Cout/groups`,
 //! `K = (Cin/groups)·KH·KW`, `N = batch·OH·OW`.
 
+use super::elementwise::ElementwiseOp;
 use crate::datapath::{Conv2dShape, GemmShape};
 use crate::{Error, Result};
 
@@ -24,6 +25,28 @@ pub enum LayerKind {
         /// Output features.
         outputs: usize,
     },
+    /// `count` independent products of two activation matrices, `C[M × N] = A[M × K] ·
+    /// B[K × N]` each (attention: per head and sequence, the scores `K·Qᵀ` with `M` keys,
+    /// `N` queries, `K` the head width, and the context `Vᵀ·P` with `M` the head width,
+    /// `K` keys). No weights: both operands are activations.
+    MatMul {
+        /// Independent products (heads × sequences).
+        count: usize,
+        /// Rows of `A` and `C`.
+        m: usize,
+        /// Columns of `B` and `C`.
+        n: usize,
+        /// The reduction.
+        k: usize,
+    },
+    /// Element-wise work on `elems` output elements: no MACs, the operations of
+    /// [`ElementwiseOp::counts`] per element.
+    Elementwise {
+        /// What is computed.
+        op: ElementwiseOp,
+        /// Output elements.
+        elems: usize,
+    },
 }
 
 /// A named layer.
@@ -36,9 +59,19 @@ pub struct Layer {
 }
 
 impl Layer {
-    /// How many independent GEMMs (groups) and the shape of each.
+    /// How many independent GEMMs (groups, heads) and the shape of each; an element-wise
+    /// layer has none (`0` GEMMs of an empty shape).
     pub fn gemm_view(&self) -> (usize, GemmShape) {
         match &self.kind {
+            LayerKind::MatMul { count, m, n, k } => (
+                *count,
+                GemmShape {
+                    m: *m,
+                    n: *n,
+                    k: *k,
+                },
+            ),
+            LayerKind::Elementwise { .. } => (0, GemmShape { m: 0, n: 0, k: 0 }),
             LayerKind::Conv2d(c) => c.gemm_view(),
             LayerKind::FullyConnected {
                 batch,
@@ -61,22 +94,32 @@ impl Layer {
         g as u64 * s.macs()
     }
 
-    /// Weight elements (biases not counted).
+    /// Weight elements (biases not counted; none for a [`LayerKind::MatMul`] or an
+    /// element-wise layer).
     pub fn weight_elems(&self) -> u64 {
+        if let LayerKind::MatMul { .. } = self.kind {
+            return 0;
+        }
         let (g, s) = self.gemm_view();
         (g * s.m * s.k) as u64
     }
 
-    /// Input activation elements (before im2col).
+    /// Input activation elements (before im2col; both operands of a
+    /// [`LayerKind::MatMul`]; every input tensor of an element-wise layer).
     pub fn input_elems(&self) -> u64 {
         match &self.kind {
             LayerKind::Conv2d(c) => c.input_len() as u64,
             LayerKind::FullyConnected { batch, inputs, .. } => (batch * inputs) as u64,
+            LayerKind::MatMul { count, m, n, k } => (count * (m * k + k * n)) as u64,
+            LayerKind::Elementwise { op, elems } => op.inputs() * *elems as u64,
         }
     }
 
     /// Output activation elements.
     pub fn output_elems(&self) -> u64 {
+        if let LayerKind::Elementwise { elems, .. } = self.kind {
+            return elems as u64;
+        }
         let (g, s) = self.gemm_view();
         (g * s.m * s.n) as u64
     }
@@ -85,7 +128,8 @@ impl Layer {
     ///
     /// # Errors
     ///
-    /// [`Error::Shape`] as [`Conv2dShape::validate`], or a zero fully connected dimension.
+    /// [`Error::Shape`] as [`Conv2dShape::validate`], or a zero fully connected, matmul or
+    /// element-wise dimension, or a matmul whose counts overflow.
     pub fn validate(&self) -> Result<()> {
         match &self.kind {
             LayerKind::Conv2d(c) => c.validate(),
@@ -94,12 +138,38 @@ impl Layer {
                 inputs,
                 outputs,
             } => GemmShape::new(*outputs, *batch, *inputs).map(|_| ()),
+            LayerKind::MatMul { count, m, n, k } => {
+                if *count == 0 {
+                    return Err(Error::Shape(
+                        "matmul count is 0; it must be at least 1".into(),
+                    ));
+                }
+                let s = GemmShape::new(*m, *n, *k)?;
+                let operands = m
+                    .checked_mul(*k)
+                    .zip(k.checked_mul(*n))
+                    .and_then(|(a, b)| a.checked_add(b))
+                    .and_then(|x| x.checked_mul(*count));
+                if operands.is_none() || (*count as u64).checked_mul(s.macs()).is_none() {
+                    return Err(Error::Shape(format!(
+                        "{count} matmuls of {m}x{n}x{k} overflow the element or MAC count"
+                    )));
+                }
+                Ok(())
+            }
+            LayerKind::Elementwise { op, elems } => {
+                if *elems == 0 {
+                    return Err(Error::Shape(format!("{op} over 0 elements")));
+                }
+                Ok(())
+            }
         }
     }
 }
 
-/// A network as an ordered list of layers with MACs (pooling, activations and additions are
-/// not counted: they are a rounding error next to the convolutions).
+/// A network as an ordered list of layers with MACs (the CNN presets leave pooling,
+/// activations and additions out: they are a rounding error next to the convolutions; the
+/// transformer workloads list their element-wise work as [`LayerKind::Elementwise`] layers).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Network {
     /// Its name.

@@ -512,8 +512,8 @@ impl IntDatapath {
     }
 }
 
-/// A native word for the wrapping fast path.
-trait Word: Copy + Default {
+/// A native word for the wrapping fast path (shared with the sparse kernels).
+pub(super) trait Word: Copy + Default {
     fn from_i64(x: i64) -> Self;
     fn to_i64(self) -> i64;
     fn mac(self, a: Self, b: Self) -> Self;

@@ -32,6 +32,7 @@ mod int_kernels;
 mod memory;
 mod order;
 mod shape;
+pub mod sparse;
 
 pub use bias::Bias;
 pub use error_metrics::{ErrorStats, OutputGrid};

@@ -230,12 +230,7 @@ impl Report {
     /// The report in `format`.
     #[must_use]
     pub fn render(&self, format: Format) -> String {
-        match format {
-            Format::Text => render::text(self),
-            Format::Markdown => render::markdown(self),
-            Format::Csv => render::csv(self),
-            Format::Json => render::json(self),
-        }
+        render_sections(&self.title, &self.sections, format)
     }
 
     /// Writes `report.md`, `report.<ext>` for `format` (when not Markdown) and every chart
@@ -246,30 +241,60 @@ impl Report {
     /// [`Error::Io`] naming the folder or file that could not be created or written;
     /// [`Error::Unsupported`] if a chart cannot be drawn.
     pub fn write(&self, dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
-        };
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let mut written = Vec::new();
-        let mut put = |name: &str, text: &str| -> Result<()> {
-            let p = dir.join(name);
-            std::fs::write(&p, text).map_err(io(&p))?;
-            written.push(p);
-            Ok(())
-        };
-        put("report.md", &self.render(Format::Markdown))?;
-        if format != Format::Markdown {
-            put(
-                &format!("report.{}", format.extension()),
-                &self.render(format),
-            )?;
-        }
-        for s in &self.sections {
-            for c in &s.charts {
-                put(&c.file, &render_svg(c)?)?;
-            }
-        }
-        Ok(written)
+        write_sections(&self.title, &self.sections, dir, format)
     }
+}
+
+/// Renders any report — a title and its sections — in `format`, with the renderers of
+/// [`Report::render`] (the compression report uses them too).
+#[must_use]
+pub fn render_sections(title: &str, sections: &[Section], format: Format) -> String {
+    match format {
+        Format::Text => render::text(title, sections),
+        Format::Markdown => render::markdown(title, sections),
+        Format::Csv => render::csv(sections),
+        Format::Json => render::json(title, sections),
+    }
+}
+
+/// Writes any report as [`Report::write`] does: `report.md`, `report.<ext>` for `format`
+/// (when not Markdown) and every chart as SVG into `dir`. Returns the paths written.
+///
+/// # Errors
+///
+/// As [`Report::write`].
+pub fn write_sections(
+    title: &str,
+    sections: &[Section],
+    dir: &Path,
+    format: Format,
+) -> Result<Vec<PathBuf>> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let mut written = Vec::new();
+    let mut put = |name: &str, text: &str| -> Result<()> {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(io(&p))?;
+        written.push(p);
+        Ok(())
+    };
+    put(
+        "report.md",
+        &render_sections(title, sections, Format::Markdown),
+    )?;
+    if format != Format::Markdown {
+        put(
+            &format!("report.{}", format.extension()),
+            &render_sections(title, sections, format),
+        )?;
+    }
+    for s in sections {
+        for c in &s.charts {
+            put(&c.file, &render_svg(c)?)?;
+        }
+    }
+    Ok(written)
 }

@@ -1,8 +1,8 @@
-//! Rendering a [`Report`] as text, Markdown, CSV and JSON.
+//! Rendering a report (a title and its [`Section`]s) as text, Markdown, CSV and JSON.
 
 use std::fmt::Write as _;
 
-use super::{Cell, Grid, Report};
+use super::{Cell, Grid, Section};
 use crate::cost::sig;
 
 /// Text and Markdown form of a cell: 3 significant digits, ranges as "lo–hi".
@@ -96,9 +96,9 @@ fn text_grid(g: &Grid, out: &mut String) {
     }
 }
 
-pub(super) fn text(r: &Report) -> String {
-    let mut out = format!("{}\n{}\n", r.title, "=".repeat(r.title.chars().count()));
-    for s in &r.sections {
+pub(super) fn text(title: &str, sections: &[Section]) -> String {
+    let mut out = format!("{}\n{}\n", title, "=".repeat(title.chars().count()));
+    for s in sections {
         let _ = write!(
             out,
             "\n{}\n{}\n",
@@ -122,9 +122,9 @@ fn md_escape(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
-pub(super) fn markdown(r: &Report) -> String {
-    let mut out = format!("# {}\n", r.title);
-    for s in &r.sections {
+pub(super) fn markdown(title: &str, sections: &[Section]) -> String {
+    let mut out = format!("# {}\n", title);
+    for s in sections {
         let _ = write!(out, "\n## {}\n\n", s.title);
         for n in &s.notes {
             let _ = write!(out, "{}\n\n", md_escape(n));
@@ -161,10 +161,10 @@ pub(super) fn markdown(r: &Report) -> String {
 }
 
 /// Long form: one line per cell, `section,row,column,value`.
-pub(super) fn csv(r: &Report) -> String {
+pub(super) fn csv(sections: &[Section]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["section", "row", "column", "value"]);
-    for s in &r.sections {
+    for s in sections {
         for (i, row) in s.grid.rows.iter().enumerate() {
             for (col, cell) in s.grid.columns.iter().zip(row) {
                 let _ = w.write_record([s.id, &(i + 1).to_string(), col.as_str(), &full(cell)]);
@@ -216,10 +216,9 @@ fn json_cell(c: &Cell) -> String {
 
 /// `{"title", "sections": [{"id", "title", "notes", "columns", "rows", "charts"}]}`; a range
 /// is `{"low", "high"}`, a missing figure `null`.
-pub(super) fn json(r: &Report) -> String {
+pub(super) fn json(title: &str, sections: &[Section]) -> String {
     let list = |items: Vec<String>| format!("[{}]", items.join(","));
-    let sections: Vec<String> = r
-        .sections
+    let sections: Vec<String> = sections
         .iter()
         .map(|s| {
             let rows = s
@@ -241,7 +240,7 @@ pub(super) fn json(r: &Report) -> String {
         .collect();
     format!(
         "{{\"title\":{},\"sections\":[\n{}\n]}}\n",
-        js(&r.title),
+        js(title),
         sections.join(",\n")
     )
 }
