@@ -191,13 +191,18 @@ impl<'n> Vcd<'n> {
             ));
         }
         let first = self.time.is_none();
-        let mut lines = String::new();
-        for p in &mut self.probes {
+        // Read every value before changing anything, so a failed sample records nothing.
+        let mut values = Vec::with_capacity(self.probes.len());
+        for p in &self.probes {
             let mut v = String::with_capacity(p.wires.len() + 1);
             for &w in p.wires.iter().rev() {
                 let word = sim.wire_words(w)?[lane / 64];
                 v.push(if (word >> (lane % 64)) & 1 == 1 { '1' } else { '0' });
             }
+            values.push(v);
+        }
+        let mut lines = String::new();
+        for (p, v) in self.probes.iter_mut().zip(values) {
             if p.last.as_deref() != Some(v.as_str()) {
                 if p.wires.len() == 1 {
                     let _ = writeln!(lines, "{v}{}", p.id);
