@@ -12,18 +12,39 @@ use arithsim::gates::hdl::{VerilogOptions, read_verilog};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn multiplier_32x32(c: &mut Criterion) {
-    let spec = MultiplierSpec::new(32, 32, Signedness::Unsigned, Reduction::Dadda, AdderKind::KoggeStone);
+    let spec = MultiplierSpec::new(
+        32,
+        32,
+        Signedness::Unsigned,
+        Reduction::Dadda,
+        AdderKind::KoggeStone,
+    );
     let net = spec.build().unwrap();
     let opts = VerilogOptions::new("dadda32");
     let text = net.to_verilog(&opts).unwrap();
-    let cells_text = net.to_verilog(&opts.clone().with_cell_modules(true)).unwrap();
-    let mut g = c.benchmark_group(format!("dadda 32x32 ({} gates), export and import", net.gate_count()));
+    let cells_text = net
+        .to_verilog(&opts.clone().with_cell_modules(true))
+        .unwrap();
+    let mut g = c.benchmark_group(format!(
+        "dadda 32x32 ({} gates), export and import",
+        net.gate_count()
+    ));
     g.throughput(Throughput::Elements(net.gate_count() as u64));
-    g.bench_function("baseline: build with the generator", |b| b.iter(|| black_box(spec.build().unwrap())));
-    g.bench_function("to_verilog", |b| b.iter(|| black_box(net.to_verilog(&opts).unwrap())));
-    g.bench_function("to_blif", |b| b.iter(|| black_box(net.to_blif("dadda32").unwrap())));
-    g.bench_function("read_verilog (flat)", |b| b.iter(|| black_box(read_verilog(&text).unwrap())));
-    g.bench_function("read_verilog (cell modules)", |b| b.iter(|| black_box(read_verilog(&cells_text).unwrap())));
+    g.bench_function("baseline: build with the generator", |b| {
+        b.iter(|| black_box(spec.build().unwrap()))
+    });
+    g.bench_function("to_verilog", |b| {
+        b.iter(|| black_box(net.to_verilog(&opts).unwrap()))
+    });
+    g.bench_function("to_blif", |b| {
+        b.iter(|| black_box(net.to_blif("dadda32").unwrap()))
+    });
+    g.bench_function("read_verilog (flat)", |b| {
+        b.iter(|| black_box(read_verilog(&text).unwrap()))
+    });
+    g.bench_function("read_verilog (cell modules)", |b| {
+        b.iter(|| black_box(read_verilog(&cells_text).unwrap()))
+    });
     g.bench_function("to_verilog + read_verilog", |b| {
         b.iter(|| black_box(read_verilog(&net.to_verilog(&opts).unwrap()).unwrap()))
     });

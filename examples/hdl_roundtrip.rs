@@ -76,10 +76,16 @@ fn main() -> Result<()> {
             reason: "needs a folder".into(),
         })?);
     }
-    std::fs::create_dir_all(&out).map_err(|e| Error::Io { path: out.clone(), source: e })?;
+    std::fs::create_dir_all(&out).map_err(|e| Error::Io {
+        path: out.clone(),
+        source: e,
+    })?;
     let write = |name: &str, text: &str| -> Result<PathBuf> {
         let p = out.join(name);
-        std::fs::write(&p, text).map_err(|e| Error::Io { path: p.clone(), source: e })?;
+        std::fs::write(&p, text).map_err(|e| Error::Io {
+            path: p.clone(),
+            source: e,
+        })?;
         Ok(p)
     };
 
@@ -89,10 +95,27 @@ fn main() -> Result<()> {
     let flat = dadda.to_verilog(&VerilogOptions::new("dadda8"))?;
     let cells = dadda.to_verilog(&VerilogOptions::new("dadda8").with_cell_modules(true))?;
     let blif = dadda.to_blif("dadda8")?;
-    println!("Dadda 8x8 (Kogge-Stone final adder): {} gates, {} recorded cells, depth {}", s.gates, s.total_cells(), s.depth);
-    println!("  {} ({} lines)", write("dadda8.v", &flat)?.display(), flat.lines().count());
-    println!("  {} ({} lines)", write("dadda8_cells.v", &cells)?.display(), cells.lines().count());
-    println!("  {} ({} lines)", write("dadda8.blif", &blif)?.display(), blif.lines().count());
+    println!(
+        "Dadda 8x8 (Kogge-Stone final adder): {} gates, {} recorded cells, depth {}",
+        s.gates,
+        s.total_cells(),
+        s.depth
+    );
+    println!(
+        "  {} ({} lines)",
+        write("dadda8.v", &flat)?.display(),
+        flat.lines().count()
+    );
+    println!(
+        "  {} ({} lines)",
+        write("dadda8_cells.v", &cells)?.display(),
+        cells.lines().count()
+    );
+    println!(
+        "  {} ({} lines)",
+        write("dadda8.blif", &blif)?.display(),
+        blif.lines().count()
+    );
 
     // 2. A waveform of the INT8 MAC over 16 clocks.
     let mac = Mac::new(int8_mac())?;
@@ -105,17 +128,29 @@ fn main() -> Result<()> {
     vcd.probe("acc_q", &q)?;
     let mut sim = Simulator::new(net, 1)?;
     let mut outs = BatchOutput::default();
-    let (a, b): (Vec<i8>, Vec<i8>) = (0..16i32).map(|t| ((t * 37 - 100) as i8, (77 - t * 19) as i8)).unzip();
+    let (a, b): (Vec<i8>, Vec<i8>) = (0..16i32)
+        .map(|t| ((t * 37 - 100) as i8, (77 - t * 19) as i8))
+        .unzip();
     for t in 0..16 {
         outs.clear();
-        sim.step_with(&[("a", &[a[t] as u8 as u64]), ("b", &[b[t] as u8 as u64])], &mut outs)?;
+        sim.step_with(
+            &[("a", &[a[t] as u8 as u64]), ("b", &[b[t] as u8 as u64])],
+            &mut outs,
+        )?;
         vcd.sample(&sim, 0, 10 * t as u64)?;
     }
     let last = outs.get("acc")?[0] as u32 as i32;
-    let exact: i32 = a.iter().zip(&b).map(|(&x, &y)| i32::from(x) * i32::from(y)).sum();
+    let exact: i32 = a
+        .iter()
+        .zip(&b)
+        .map(|(&x, &y)| i32::from(x) * i32::from(y))
+        .sum();
     assert_eq!(last, exact);
     let path = write("int8_mac.vcd", &vcd.finish(160))?;
-    println!("\nINT8 MAC, 16 clocks at 10 ns: acc = {last} (= sum of a*b); waveform {}", path.display());
+    println!(
+        "\nINT8 MAC, 16 clocks at 10 ns: acc = {last} (= sum of a*b); waveform {}",
+        path.display()
+    );
 
     // 3. Read the Verilog back and compare all 65,536 products.
     let back = read_verilog(&flat)?;
@@ -144,9 +179,14 @@ fn main() -> Result<()> {
         "| multiplier | MAE | WCE | error prob. | MRED | MSE | WCRE | gates | area um^2 | energy pJ/op |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let mut rows: Vec<(String, Netlist)> = vec![("Dadda, Kogge-Stone (crate)".into(), dadda.clone())];
+    let mut rows: Vec<(String, Netlist)> =
+        vec![("Dadda, Kogge-Stone (crate)".into(), dadda.clone())];
     for k in [0usize, 4, 6, 8] {
-        let name = if k == 0 { "column array (exact)".to_string() } else { format!("truncated, columns < {k} dropped") };
+        let name = if k == 0 {
+            "column array (exact)".to_string()
+        } else {
+            format!("truncated, columns < {k} dropped")
+        };
         rows.push((name, truncated_multiplier(k)?));
     }
     for (name, net) in &rows {

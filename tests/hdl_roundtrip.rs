@@ -81,13 +81,20 @@ fn assert_same(net: &Netlist, back: &Netlist, what: &str) {
     let cols = vectors(net, 2048);
     let (x, y) = (eval(net, &cols), eval(back, &cols));
     for p in net.outputs() {
-        assert_eq!(x.get(p.name()).unwrap(), y.get(p.name()).unwrap(), "{what}: output {}", p.name());
+        assert_eq!(
+            x.get(p.name()).unwrap(),
+            y.get(p.name()).unwrap(),
+            "{what}: output {}",
+            p.name()
+        );
     }
 }
 
 /// The text without comment lines (labels and the header's counts are not read back).
 fn code(text: &str) -> Vec<&str> {
-    text.lines().filter(|l| !l.trim_start().starts_with("//")).collect()
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect()
 }
 
 fn cell_name(kind: CellKind) -> &'static str {
@@ -108,7 +115,11 @@ fn round_trip(net: &Netlist, what: &str) {
     let (s, t) = (net.stats(), back.stats());
     assert_eq!(t.gates, s.gates, "{what}: gates");
     assert_eq!(t.by_primitive, s.by_primitive, "{what}: primitives");
-    assert_eq!(t.cell_count(CellKind::Mux2), s.cell_count(CellKind::Mux2), "{what}: muxes");
+    assert_eq!(
+        t.cell_count(CellKind::Mux2),
+        s.cell_count(CellKind::Mux2),
+        "{what}: muxes"
+    );
     // Read back in node order, so the second export is the same text.
     let again = back.to_verilog(&VerilogOptions::new("dut")).unwrap();
     assert!(code(&again) == code(&flat), "{what}: re-export differs");
@@ -123,11 +134,25 @@ fn round_trip(net: &Netlist, what: &str) {
     // Every cell written as an instance is a recorded cell again (a carry-skip adder's
     // full adders share their propagate, so they are written, and read, as gates).
     for kind in CellKind::ALL {
-        let written = cells.matches(&format!("\n  arithsim_{} u", cell_name(kind))).count() as u64;
-        let flat_muxes = if kind == CellKind::Mux2 { s.cell_count(kind) - written } else { 0 };
-        assert_eq!(t.cell_count(kind), written + flat_muxes, "{what} (cells): {kind:?}");
+        let written = cells
+            .matches(&format!("\n  arithsim_{} u", cell_name(kind)))
+            .count() as u64;
+        let flat_muxes = if kind == CellKind::Mux2 {
+            s.cell_count(kind) - written
+        } else {
+            0
+        };
+        assert_eq!(
+            t.cell_count(kind),
+            written + flat_muxes,
+            "{what} (cells): {kind:?}"
+        );
         if !what.starts_with("carry-skip") {
-            assert_eq!(t.cell_count(kind), s.cell_count(kind), "{what} (cells): {kind:?}");
+            assert_eq!(
+                t.cell_count(kind),
+                s.cell_count(kind),
+                "{what} (cells): {kind:?}"
+            );
         }
     }
 }
@@ -154,10 +179,25 @@ fn every_multiplier_architecture_round_trips() {
         }
     }
     // One wide one against native multiplication after the round trip.
-    let spec = MultiplierSpec::new(32, 32, Signedness::Unsigned, Reduction::Dadda, AdderKind::BrentKung);
-    let back = read_verilog(&spec.build().unwrap().to_verilog(&VerilogOptions::new("m32")).unwrap()).unwrap();
+    let spec = MultiplierSpec::new(
+        32,
+        32,
+        Signedness::Unsigned,
+        Reduction::Dadda,
+        AdderKind::BrentKung,
+    );
+    let back = read_verilog(
+        &spec
+            .build()
+            .unwrap()
+            .to_verilog(&VerilogOptions::new("m32"))
+            .unwrap(),
+    )
+    .unwrap();
     let mut s = 7;
-    let (a, b): (Vec<u64>, Vec<u64>) = (0..256).map(|_| (splitmix(&mut s) >> 32, splitmix(&mut s) >> 32)).unzip();
+    let (a, b): (Vec<u64>, Vec<u64>) = (0..256)
+        .map(|_| (splitmix(&mut s) >> 32, splitmix(&mut s) >> 32))
+        .unzip();
     let out = back.eval_u64(&[("a", &a), ("b", &b)]).unwrap();
     for ((&x, &y), &p) in a.iter().zip(&b).zip(out.get("product").unwrap()) {
         assert_eq!(p, u128::from(x) * u128::from(y));
@@ -176,7 +216,10 @@ fn mac_round_trips_over_clocks() {
     assert_eq!(back.registers().len(), 32);
     assert_eq!(back.stats().gates, net.stats().gates);
     assert!(code(&back.to_verilog(&VerilogOptions::new("mac8")).unwrap()) == code(&text));
-    let (mut s1, mut s2) = (Simulator::new(net, 1).unwrap(), Simulator::new(&back, 1).unwrap());
+    let (mut s1, mut s2) = (
+        Simulator::new(net, 1).unwrap(),
+        Simulator::new(&back, 1).unwrap(),
+    );
     let (mut o1, mut o2) = (BatchOutput::default(), BatchOutput::default());
     let mut acc = [0i32; 64];
     let mut seed = 99;
@@ -197,7 +240,13 @@ fn mac_round_trips_over_clocks() {
 
 #[test]
 fn export_is_deterministic_and_blif_is_well_formed() {
-    let spec = MultiplierSpec::new(8, 8, Signedness::Signed, Reduction::Dadda, AdderKind::KoggeStone);
+    let spec = MultiplierSpec::new(
+        8,
+        8,
+        Signedness::Signed,
+        Reduction::Dadda,
+        AdderKind::KoggeStone,
+    );
     let (n1, n2) = (spec.build().unwrap(), spec.build().unwrap());
     let o = VerilogOptions::new("d8");
     assert_eq!(n1.to_verilog(&o).unwrap(), n2.to_verilog(&o).unwrap());
@@ -210,9 +259,19 @@ fn export_is_deterministic_and_blif_is_well_formed() {
     // Each gate's cover has as many rows as its on-set needs: 2 for OR/XOR/NAND/XNOR/mux.
     let rows: u64 = Op::PRIMITIVES
         .iter()
-        .map(|&op| s.primitive_count(op) * if matches!(op, Op::Not | Op::And | Op::Nor) { 1 } else { 2 })
+        .map(|&op| {
+            s.primitive_count(op)
+                * if matches!(op, Op::Not | Op::And | Op::Nor) {
+                    1
+                } else {
+                    2
+                }
+        })
         .sum();
-    let cover_lines = blif.lines().filter(|l| l.ends_with(" 1") && !l.starts_with('.')).count() as u64;
+    let cover_lines = blif
+        .lines()
+        .filter(|l| l.ends_with(" 1") && !l.starts_with('.'))
+        .count() as u64;
     assert_eq!(cover_lines, rows + 16);
     let mac = Mac::new(int8_mac()).unwrap();
     let b = mac.netlist().to_blif("mac").unwrap();
@@ -254,41 +313,135 @@ fn the_subset_reads_published_styles() {
     }
     // Two top-level modules need a name.
     let two = "module a(input x, output y); assign y = x; endmodule\nmodule b(input x, output y); assign y = ~x; endmodule";
-    assert!(matches!(read_verilog(two), Err(Error::Hdl { line: 2, column: 8, .. })));
+    assert!(matches!(
+        read_verilog(two),
+        Err(Error::Hdl {
+            line: 2,
+            column: 8,
+            ..
+        })
+    ));
     let b = read_verilog_module(two, "b").unwrap();
-    assert_eq!(b.eval_u64(&[("x", &[0, 1])]).unwrap().get("y").unwrap(), &[1, 0]);
+    assert_eq!(
+        b.eval_u64(&[("x", &[0, 1])]).unwrap().get("y").unwrap(),
+        &[1, 0]
+    );
     // Verilog width rules: ~ of a narrow operand in a wide context sets the upper bits.
-    let w = read_verilog("module w(input [1:0] a, output [3:0] y); assign y = ~a; endmodule").unwrap();
-    assert_eq!(w.eval_u64(&[("a", &[1])]).unwrap().get("y").unwrap(), &[0b1110]);
+    let w =
+        read_verilog("module w(input [1:0] a, output [3:0] y); assign y = ~a; endmodule").unwrap();
+    assert_eq!(
+        w.eval_u64(&[("a", &[1])]).unwrap().get("y").unwrap(),
+        &[0b1110]
+    );
     // Descending and ascending ranges.
-    let r = read_verilog("module r(input [0:3] a, output [3:0] y); assign y = {a[3], a[2], a[0:1]}; endmodule")
-        .unwrap();
+    let r = read_verilog(
+        "module r(input [0:3] a, output [3:0] y); assign y = {a[3], a[2], a[0:1]}; endmodule",
+    )
+    .unwrap();
     // a[0] is the most significant bit of an ascending range.
-    assert_eq!(r.eval_u64(&[("a", &[0b0001])]).unwrap().get("y").unwrap(), &[0b1000]);
+    assert_eq!(
+        r.eval_u64(&[("a", &[0b0001])]).unwrap().get("y").unwrap(),
+        &[0b1000]
+    );
 }
 
 /// Each error names its line and column.
 #[test]
 fn outside_the_subset_is_an_error_with_its_position() {
     let cases: &[(&str, usize, usize, &str)] = &[
-        ("module m(input a, output y);\n  assign y = a * a;\nendmodule", 2, 16, "operator '*'"),
-        ("module m(input a, output y);\n  assign y = b;\nendmodule", 2, 14, "`b` is not declared"),
-        ("module m(input a, output y);\n  assign y = a;\n  assign y = ~a;\nendmodule", 3, 10, "second driver"),
-        ("module m(input a, output y);\n  wire p, q;\n  assign p = q & a;\n  assign q = p;\n  assign y = q;\nendmodule", 3, 10, "combinational loop"),
-        ("module m(input a, output y);\n  wire u;\n  assign y = u;\nendmodule", 2, 8, "never driven"),
-        ("module m(input [3:0] a, output y);\n  assign y = a[4];\nendmodule", 2, 14, "index 4 is outside"),
-        ("module m(input a, output y);\n  assign y = 2'bx1;\nendmodule", 2, 14, "x and z"),
-        ("module m(input a, output y);\n  foo u (.a(a), .y(y));\nendmodule", 2, 3, "unknown module `foo`"),
-        ("module m #(parameter N = 2) (input a);\nendmodule", 1, 10, "parameters"),
-        ("module m(input a, output y);\n  always @(a) y = a;\nendmodule", 2, 12, "posedge"),
-        ("module m(input a, output y)\n  assign y = a;\nendmodule", 2, 3, "expected ';'"),
-        ("module m(input a, output y);\n  assign y = a;\n", 3, 1, "expected"),
-        ("module m(input signed [3:0] a, output y);\nendmodule", 1, 16, "signed"),
-        ("module m(input a, output y);\n  assign y = a;\nendmodule\n/* open", 4, 1, "unterminated"),
+        (
+            "module m(input a, output y);\n  assign y = a * a;\nendmodule",
+            2,
+            16,
+            "operator '*'",
+        ),
+        (
+            "module m(input a, output y);\n  assign y = b;\nendmodule",
+            2,
+            14,
+            "`b` is not declared",
+        ),
+        (
+            "module m(input a, output y);\n  assign y = a;\n  assign y = ~a;\nendmodule",
+            3,
+            10,
+            "second driver",
+        ),
+        (
+            "module m(input a, output y);\n  wire p, q;\n  assign p = q & a;\n  assign q = p;\n  assign y = q;\nendmodule",
+            3,
+            10,
+            "combinational loop",
+        ),
+        (
+            "module m(input a, output y);\n  wire u;\n  assign y = u;\nendmodule",
+            2,
+            8,
+            "never driven",
+        ),
+        (
+            "module m(input [3:0] a, output y);\n  assign y = a[4];\nendmodule",
+            2,
+            14,
+            "index 4 is outside",
+        ),
+        (
+            "module m(input a, output y);\n  assign y = 2'bx1;\nendmodule",
+            2,
+            14,
+            "x and z",
+        ),
+        (
+            "module m(input a, output y);\n  foo u (.a(a), .y(y));\nendmodule",
+            2,
+            3,
+            "unknown module `foo`",
+        ),
+        (
+            "module m #(parameter N = 2) (input a);\nendmodule",
+            1,
+            10,
+            "parameters",
+        ),
+        (
+            "module m(input a, output y);\n  always @(a) y = a;\nendmodule",
+            2,
+            12,
+            "posedge",
+        ),
+        (
+            "module m(input a, output y)\n  assign y = a;\nendmodule",
+            2,
+            3,
+            "expected ';'",
+        ),
+        (
+            "module m(input a, output y);\n  assign y = a;\n",
+            3,
+            1,
+            "expected",
+        ),
+        (
+            "module m(input signed [3:0] a, output y);\nendmodule",
+            1,
+            16,
+            "signed",
+        ),
+        (
+            "module m(input a, output y);\n  assign y = a;\nendmodule\n/* open",
+            4,
+            1,
+            "unterminated",
+        ),
     ];
     for &(src, line, column, text) in cases {
         match read_verilog(src) {
-            Err(Error::Hdl { line: l, column: c, reason, .. }) => {
+            Err(Error::Hdl {
+                line: l,
+                column: c,
+                reason,
+                ..
+            }) => {
                 assert_eq!((l, c), (line, column), "{src}: {reason}");
                 assert!(reason.contains(text), "{src}: {reason}");
             }

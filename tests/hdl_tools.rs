@@ -52,7 +52,9 @@ fn run(dir: &Path, tool: &str, args: &[&str]) -> String {
         .args(args)
         .current_dir(dir)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {tool} (install it, or test without --features hdl-tools): {e}"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run {tool} (install it, or test without --features hdl-tools): {e}")
+        });
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         out.status.success(),
@@ -82,7 +84,11 @@ fn vectors(net: &Netlist, n: usize, seed: u64) -> Vec<Vec<u128>> {
         let mut shift = 0;
         for (c, &w) in cols.iter_mut().zip(&widths) {
             let r = (u128::from(splitmix(&mut s)) << 64) | u128::from(splitmix(&mut s));
-            c.push(if total <= 17 { (k as u128 >> shift) & mask(w) } else { r & mask(w) });
+            c.push(if total <= 17 {
+                (k as u128 >> shift) & mask(w)
+            } else {
+                r & mask(w)
+            });
             shift += w;
         }
     }
@@ -93,7 +99,13 @@ fn vectors(net: &Netlist, n: usize, seed: u64) -> Vec<Vec<u128>> {
 /// Verilog run on the input columns: one vector per step, and with `clocked` one rising
 /// clock edge after each (outputs are read before the edge, as the crate's `step_with`
 /// reports them). Returns each net's output columns.
-fn iverilog(nets: &[&Netlist], name: &str, cols: &[Vec<u128>], clocked: bool, cells: bool) -> Vec<Vec<Vec<u128>>> {
+fn iverilog(
+    nets: &[&Netlist],
+    name: &str,
+    cols: &[Vec<u128>],
+    clocked: bool,
+    cells: bool,
+) -> Vec<Vec<Vec<u128>>> {
     let dir = Scratch::new(name);
     // The designs, with each cell module defined once.
     let mut design = String::new();
@@ -120,7 +132,12 @@ fn iverilog(nets: &[&Netlist], name: &str, cols: &[Vec<u128>], clocked: bool, ce
     let mut in_conns = Vec::new();
     for (p, col) in net.inputs().iter().zip(cols) {
         let (name, w) = (p.name(), p.width());
-        tb += &format!("  reg [{}:0] mem_{name} [0:{}];\n  reg [{}:0] {name};\n", w - 1, n - 1, w - 1);
+        tb += &format!(
+            "  reg [{}:0] mem_{name} [0:{}];\n  reg [{}:0] {name};\n",
+            w - 1,
+            n - 1,
+            w - 1
+        );
         let hex: String = col.iter().map(|v| format!("{v:x}\n")).collect();
         std::fs::write(dir.path(&format!("{name}.hex")), hex).unwrap();
         in_conns.push(format!(".{name}({name})"));
@@ -149,7 +166,11 @@ fn iverilog(nets: &[&Netlist], name: &str, cols: &[Vec<u128>], clocked: bool, ce
         tb += &format!("      {0} = mem_{0}[i];\n", p.name());
     }
     let fmt: Vec<&str> = shown.iter().map(|_| "%h").collect();
-    tb += &format!("      #1 $fdisplay(f, \"{}\", {});\n", fmt.join(" "), shown.join(", "));
+    tb += &format!(
+        "      #1 $fdisplay(f, \"{}\", {});\n",
+        fmt.join(" "),
+        shown.join(", ")
+    );
     if clocked {
         tb += "      clk = 1'b1; #1 clk = 1'b0;\n";
     }
@@ -161,25 +182,46 @@ fn iverilog(nets: &[&Netlist], name: &str, cols: &[Vec<u128>], clocked: bool, ce
     let mut flat = vec![Vec::with_capacity(n); shown.len()];
     for line in out.lines() {
         for (r, tok) in flat.iter_mut().zip(line.split_whitespace()) {
-            r.push(u128::from_str_radix(tok, 16).unwrap_or_else(|_| panic!("{name}: non-binary value {tok}")));
+            r.push(
+                u128::from_str_radix(tok, 16)
+                    .unwrap_or_else(|_| panic!("{name}: non-binary value {tok}")),
+            );
         }
     }
-    assert_eq!(flat[0].len(), n, "{name}: iverilog printed {} vectors", flat[0].len());
+    assert_eq!(
+        flat[0].len(),
+        n,
+        "{name}: iverilog printed {} vectors",
+        flat[0].len()
+    );
     let mut it = flat.into_iter();
-    nets.iter().map(|net| net.outputs().iter().map(|_| it.next().unwrap()).collect()).collect()
+    nets.iter()
+        .map(|net| net.outputs().iter().map(|_| it.next().unwrap()).collect())
+        .collect()
 }
 
 /// The crate's own outputs for the same columns.
 fn crate_outputs(net: &Netlist, cols: &[Vec<u128>]) -> Vec<Vec<u128>> {
-    let named: Vec<(&str, &[u128])> = net.inputs().iter().zip(cols).map(|(p, c)| (p.name(), c.as_slice())).collect();
+    let named: Vec<(&str, &[u128])> = net
+        .inputs()
+        .iter()
+        .zip(cols)
+        .map(|(p, c)| (p.name(), c.as_slice()))
+        .collect();
     let out = net.eval_u128(&named).unwrap();
-    net.outputs().iter().map(|p| out.get(p.name()).unwrap().to_vec()).collect()
+    net.outputs()
+        .iter()
+        .map(|p| out.get(p.name()).unwrap().to_vec())
+        .collect()
 }
 
 #[test]
 fn iverilog_agrees_on_every_adder_kind() {
     for (width, n) in [(8, 0), (32, 2000)] {
-        let nets: Vec<Netlist> = AdderKind::ALL.iter().map(|&k| adder(k, width).unwrap()).collect();
+        let nets: Vec<Netlist> = AdderKind::ALL
+            .iter()
+            .map(|&k| adder(k, width).unwrap())
+            .collect();
         let refs: Vec<&Netlist> = nets.iter().collect();
         let cols = vectors(&nets[0], n, 1);
         // Cell modules for the 32-bit ones, flat gates for the 8-bit ones.
@@ -192,17 +234,27 @@ fn iverilog_agrees_on_every_adder_kind() {
 
 #[test]
 fn iverilog_agrees_on_every_multiplier_architecture() {
-    for (width, n, adder) in [(8, 0, AdderKind::RippleCarry), (16, 2000, AdderKind::KoggeStone)] {
+    for (width, n, adder) in [
+        (8, 0, AdderKind::RippleCarry),
+        (16, 2000, AdderKind::KoggeStone),
+    ] {
         let mut specs = Vec::new();
         for (pp, s) in ARCHS {
             for r in Reduction::ALL {
-                specs.push(MultiplierSpec::new(width, width, s, r, adder).with_partial_products(pp));
+                specs
+                    .push(MultiplierSpec::new(width, width, s, r, adder).with_partial_products(pp));
             }
         }
         let nets: Vec<Netlist> = specs.iter().map(|s| s.build().unwrap()).collect();
         let refs: Vec<&Netlist> = nets.iter().collect();
         let cols = vectors(&nets[0], n, 2);
-        let got = iverilog(&refs, &format!("multipliers-{width}"), &cols, false, width == 16);
+        let got = iverilog(
+            &refs,
+            &format!("multipliers-{width}"),
+            &cols,
+            false,
+            width == 16,
+        );
         for ((spec, net), g) in specs.iter().zip(&nets).zip(&got) {
             assert_eq!(g, &crate_outputs(net, &cols), "{}", spec.name());
         }
@@ -216,8 +268,12 @@ fn iverilog_agrees_on_the_int8_mac_over_clocks() {
     let mac = Mac::new(int8_mac()).unwrap();
     let net = mac.netlist();
     let mut s = 5;
-    let a: Vec<u128> = (0..3000).map(|_| u128::from(splitmix(&mut s) & 0xFF)).collect();
-    let b: Vec<u128> = (0..3000).map(|_| u128::from(splitmix(&mut s) & 0xFF)).collect();
+    let a: Vec<u128> = (0..3000)
+        .map(|_| u128::from(splitmix(&mut s) & 0xFF))
+        .collect();
+    let b: Vec<u128> = (0..3000)
+        .map(|_| u128::from(splitmix(&mut s) & 0xFF))
+        .collect();
     let got = iverilog(&[net], "mac8", &[a.clone(), b.clone()], true, false).remove(0);
     let a64: Vec<u64> = a.iter().map(|&x| x as u64).collect();
     let b64: Vec<u64> = b.iter().map(|&x| x as u64).collect();
@@ -238,10 +294,39 @@ fn iverilog_agrees_on_the_int8_mac_over_clocks() {
 #[test]
 fn yosys_stat_counts_what_the_crate_counts() {
     let nets: Vec<(String, Netlist)> = vec![
-        ("carry-select".into(), adder(AdderKind::CarrySelect { block: 4 }, 16).unwrap()),
-        ("dadda".into(), MultiplierSpec::new(8, 8, Signedness::Signed, Reduction::Dadda, AdderKind::HanCarlson).build().unwrap()),
-        ("booth".into(), MultiplierSpec::new(8, 8, Signedness::Unsigned, Reduction::Wallace, AdderKind::Sklansky).with_partial_products(PartialProducts::Booth4).build().unwrap()),
-        ("mac".into(), Mac::new(int8_mac()).unwrap().netlist().clone()),
+        (
+            "carry-select".into(),
+            adder(AdderKind::CarrySelect { block: 4 }, 16).unwrap(),
+        ),
+        (
+            "dadda".into(),
+            MultiplierSpec::new(
+                8,
+                8,
+                Signedness::Signed,
+                Reduction::Dadda,
+                AdderKind::HanCarlson,
+            )
+            .build()
+            .unwrap(),
+        ),
+        (
+            "booth".into(),
+            MultiplierSpec::new(
+                8,
+                8,
+                Signedness::Unsigned,
+                Reduction::Wallace,
+                AdderKind::Sklansky,
+            )
+            .with_partial_products(PartialProducts::Booth4)
+            .build()
+            .unwrap(),
+        ),
+        (
+            "mac".into(),
+            Mac::new(int8_mac()).unwrap().netlist().clone(),
+        ),
     ];
     let count = |stat: &str, cell: &str| -> u64 {
         stat.lines()
@@ -253,24 +338,47 @@ fn yosys_stat_counts_what_the_crate_counts() {
     };
     for (name, net) in nets {
         let dir = Scratch::new(&format!("stat-{name}"));
-        std::fs::write(dir.path("dut.v"), net.to_verilog(&VerilogOptions::new("dut")).unwrap()).unwrap();
+        std::fs::write(
+            dir.path("dut.v"),
+            net.to_verilog(&VerilogOptions::new("dut")).unwrap(),
+        )
+        .unwrap();
         std::fs::write(dir.path("dut.blif"), net.to_blif("dut").unwrap()).unwrap();
-        let v = run(&dir.0, "yosys", &["-p", "read_verilog dut.v; hierarchy -top dut; proc; stat"]);
+        let v = run(
+            &dir.0,
+            "yosys",
+            &["-p", "read_verilog dut.v; hierarchy -top dut; proc; stat"],
+        );
         let s = net.stats();
         let p = |op| s.primitive_count(op);
         assert_eq!(count(&v, "$and"), p(Op::And) + p(Op::Nand), "{name}");
         assert_eq!(count(&v, "$or"), p(Op::Or) + p(Op::Nor), "{name}");
-        assert_eq!(count(&v, "$not"), p(Op::Not) + p(Op::Nand) + p(Op::Nor), "{name}");
+        assert_eq!(
+            count(&v, "$not"),
+            p(Op::Not) + p(Op::Nand) + p(Op::Nor),
+            "{name}"
+        );
         assert_eq!(count(&v, "$xor"), p(Op::Xor), "{name}");
         assert_eq!(count(&v, "$xnor"), p(Op::Xnor), "{name}");
         assert_eq!(count(&v, "$mux"), p(Op::Mux), "{name}");
         assert_eq!(count(&v, "$dff"), s.registers, "{name}");
         assert!(s.primitive_count(Op::Mux) > 0 || name != "carry-select");
-        let b = run(&dir.0, "yosys", &["-p", "read_blif -wideports dut.blif; hierarchy -top dut; stat; select -list i:* o:*"]);
+        let b = run(
+            &dir.0,
+            "yosys",
+            &[
+                "-p",
+                "read_blif -wideports dut.blif; hierarchy -top dut; stat; select -list i:* o:*",
+            ],
+        );
         assert_eq!(count(&b, "$lut"), s.gates, "{name} (blif)");
         // -wideports grouped the bit-blasted names back into the netlist's buses.
         for p in net.inputs().iter().chain(net.outputs()) {
-            assert!(b.lines().any(|l| l.trim() == format!("dut/{}", p.name())), "{name}: bus {} in\n{b}", p.name());
+            assert!(
+                b.lines().any(|l| l.trim() == format!("dut/{}", p.name())),
+                "{name}: bus {} in\n{b}",
+                p.name()
+            );
         }
     }
 }
@@ -285,14 +393,30 @@ fn yosys_sat_proves_equivalence_with_behavioural_descriptions() {
         for w in [8u32, 16] {
             let tag = format!("{}_{w}", kind.name().replace(['/', '-'], "_"));
             let net = adder(kind, w).unwrap();
-            std::fs::write(dir.path(&format!("{tag}.v")), net.to_verilog(&VerilogOptions::new(&format!("v_{tag}"))).unwrap()).unwrap();
-            std::fs::write(dir.path(&format!("{tag}.blif")), net.to_blif(&format!("b_{tag}")).unwrap()).unwrap();
+            std::fs::write(
+                dir.path(&format!("{tag}.v")),
+                net.to_verilog(&VerilogOptions::new(&format!("v_{tag}")))
+                    .unwrap(),
+            )
+            .unwrap();
+            std::fs::write(
+                dir.path(&format!("{tag}.blif")),
+                net.to_blif(&format!("b_{tag}")).unwrap(),
+            )
+            .unwrap();
             std::fs::write(
                 dir.path(&format!("ref_{tag}.v")),
                 format!("module ref_{tag} (input [{m}:0] a, input [{m}:0] b, input cin, output [{m}:0] sum, output cout);\n  assign {{cout, sum}} = a + b + cin;\nendmodule\n", m = w - 1),
             )
             .unwrap();
-            for (file, top, reader) in [(format!("{tag}.v"), format!("v_{tag}"), "read_verilog"), (format!("{tag}.blif"), format!("b_{tag}"), "read_blif -wideports")] {
+            for (file, top, reader) in [
+                (format!("{tag}.v"), format!("v_{tag}"), "read_verilog"),
+                (
+                    format!("{tag}.blif"),
+                    format!("b_{tag}"),
+                    "read_blif -wideports",
+                ),
+            ] {
                 script += &format!(
                     "design -reset\n{reader} {file}\nread_verilog ref_{tag}.v\nproc\ntechmap\nmiter -equiv -flatten {top} ref_{tag} miter\nhierarchy -top miter\nsat -verify -prove trigger 0 -show-inputs miter\n"
                 );
@@ -300,20 +424,42 @@ fn yosys_sat_proves_equivalence_with_behavioural_descriptions() {
         }
     }
     std::fs::write(dir.path("adders.ys"), &script).unwrap();
-    let log = run(&dir.0, "yosys", &["-q", "-l", "adders.log", "-s", "adders.ys"]);
+    let log = run(
+        &dir.0,
+        "yosys",
+        &["-q", "-l", "adders.log", "-s", "adders.ys"],
+    );
     let log = log + &std::fs::read_to_string(dir.path("adders.log")).unwrap();
-    assert_eq!(log.matches("SAT proof finished - no model found: SUCCESS!").count(), AdderKind::ALL.len() * 2 * 2, "{log}");
+    assert_eq!(
+        log.matches("SAT proof finished - no model found: SUCCESS!")
+            .count(),
+        AdderKind::ALL.len() * 2 * 2,
+        "{log}"
+    );
 
     // The miter catches a wrong circuit: an adder against a + b + cin + 1.
-    let bad = format!("{}module bad (input [7:0] a, input [7:0] b, input cin, output [7:0] sum, output cout);\n  assign {{cout, sum}} = a + b + cin + 9'd1;\nendmodule\n", "");
+    let bad = format!(
+        "{}module bad (input [7:0] a, input [7:0] b, input cin, output [7:0] sum, output cout);\n  assign {{cout, sum}} = a + b + cin + 9'd1;\nendmodule\n",
+        ""
+    );
     std::fs::write(dir.path("bad.v"), bad).unwrap();
-    std::fs::write(dir.path("rca.v"), adder(AdderKind::RippleCarry, 8).unwrap().to_verilog(&VerilogOptions::new("rca")).unwrap()).unwrap();
+    std::fs::write(
+        dir.path("rca.v"),
+        adder(AdderKind::RippleCarry, 8)
+            .unwrap()
+            .to_verilog(&VerilogOptions::new("rca"))
+            .unwrap(),
+    )
+    .unwrap();
     let out = Command::new("yosys")
         .args(["-q", "-p", "read_verilog rca.v bad.v; proc; miter -equiv -flatten rca bad miter; hierarchy -top miter; sat -verify -prove trigger 0 miter"])
         .current_dir(&dir.0)
         .output()
         .unwrap();
-    assert!(!out.status.success(), "a wrong reference must fail the proof");
+    assert!(
+        !out.status.success(),
+        "a wrong reference must fail the proof"
+    );
 }
 
 /// 8×8 multipliers (all three partial-product generators, both signednesses, all four
@@ -325,24 +471,64 @@ fn yosys_sat_proves_equivalence_with_behavioural_descriptions() {
 #[test]
 fn yosys_and_abc_prove_8x8_multipliers_equal_a_times_b() {
     let dir = Scratch::new("mul-proof");
-    let cases = ARCHS.iter().zip(Reduction::ALL).map(|(&(pp, s), r)| (pp, s, r, false));
-    let bad = std::iter::once((PartialProducts::AndArray, Signedness::Unsigned, Reduction::Dadda, true));
+    let cases = ARCHS
+        .iter()
+        .zip(Reduction::ALL)
+        .map(|(&(pp, s), r)| (pp, s, r, false));
+    let bad = std::iter::once((
+        PartialProducts::AndArray,
+        Signedness::Unsigned,
+        Reduction::Dadda,
+        true,
+    ));
     for (k, (pp, s, r, wrong)) in cases.chain(bad).enumerate() {
         let spec = MultiplierSpec::new(8, 8, s, r, AdderKind::BrentKung).with_partial_products(pp);
         let net = spec.build().unwrap();
-        std::fs::write(dir.path(&format!("m{k}.v")), net.to_verilog(&VerilogOptions::new(&format!("m{k}"))).unwrap()).unwrap();
-        let sign = if s == Signedness::Signed { "signed " } else { "" };
+        std::fs::write(
+            dir.path(&format!("m{k}.v")),
+            net.to_verilog(&VerilogOptions::new(&format!("m{k}")))
+                .unwrap(),
+        )
+        .unwrap();
+        let sign = if s == Signedness::Signed {
+            "signed "
+        } else {
+            ""
+        };
         let flip = if wrong { " ^ 16'd1" } else { "" };
         std::fs::write(
             dir.path(&format!("r{k}.v")),
             format!("module r{k} (input {sign}[7:0] a, input {sign}[7:0] b, output {sign}[15:0] product);\n  assign product = a * b{flip};\nendmodule\n"),
         )
         .unwrap();
-        run(&dir.0, "yosys", &["-q", "-p", &format!(
-            "read_verilog m{k}.v r{k}.v; proc; miter -equiv -flatten m{k} r{k} miter; hierarchy -top miter; flatten; techmap; opt -fast; aigmap; write_aiger -zinit miter{k}.aig"
-        )]);
-        let out = run(&dir.0, "yosys-abc", &["-c", &format!("read miter{k}.aig; strash; collapse; strash; sat")]);
-        let verdict = if wrong { "SATISFIABLE" } else { "UNSATISFIABLE" };
-        assert!(out.lines().any(|l| l.starts_with(verdict)), "{}: {out}", spec.name());
+        run(
+            &dir.0,
+            "yosys",
+            &[
+                "-q",
+                "-p",
+                &format!(
+                    "read_verilog m{k}.v r{k}.v; proc; miter -equiv -flatten m{k} r{k} miter; hierarchy -top miter; flatten; techmap; opt -fast; aigmap; write_aiger -zinit miter{k}.aig"
+                ),
+            ],
+        );
+        let out = run(
+            &dir.0,
+            "yosys-abc",
+            &[
+                "-c",
+                &format!("read miter{k}.aig; strash; collapse; strash; sat"),
+            ],
+        );
+        let verdict = if wrong {
+            "SATISFIABLE"
+        } else {
+            "UNSATISFIABLE"
+        };
+        assert!(
+            out.lines().any(|l| l.starts_with(verdict)),
+            "{}: {out}",
+            spec.name()
+        );
     }
 }

@@ -10,11 +10,14 @@ use arithsim::gates::hdl::Vcd;
 use arithsim::gates::{BatchOutput, Simulator};
 use vcd::{Command, Value};
 
-/// Parses VCD text into: name → width, and name → (time, value) changes.
-fn parse(text: &str) -> (HashMap<String, u32>, HashMap<String, Vec<(u64, u128)>>, u64) {
+/// Each signal's (time, value) changes.
+type Changes = HashMap<String, Vec<(u64, u128)>>;
+
+/// Parses VCD text into: name → width, the changes, and the last time stamp.
+fn parse(text: &str) -> (HashMap<String, u32>, Changes, u64) {
     let mut codes = HashMap::new();
     let mut widths = HashMap::new();
-    let mut changes: HashMap<String, Vec<(u64, u128)>> = HashMap::new();
+    let mut changes: Changes = HashMap::new();
     let mut t = 0;
     let bits = |vals: &mut dyn Iterator<Item = Value>| {
         vals.fold(0u128, |acc, v| {
@@ -34,10 +37,16 @@ fn parse(text: &str) -> (HashMap<String, u32>, HashMap<String, Vec<(u64, u128)>>
             }
             Command::Timestamp(x) => t = x,
             Command::ChangeScalar(code, v) => {
-                changes.entry(codes[&code].clone()).or_default().push((t, bits(&mut std::iter::once(v))));
+                changes
+                    .entry(codes[&code].clone())
+                    .or_default()
+                    .push((t, bits(&mut std::iter::once(v))));
             }
             Command::ChangeVector(code, v) => {
-                changes.entry(codes[&code].clone()).or_default().push((t, bits(&mut v.iter())));
+                changes
+                    .entry(codes[&code].clone())
+                    .or_default()
+                    .push((t, bits(&mut v.iter())));
             }
             _ => {}
         }
@@ -47,7 +56,12 @@ fn parse(text: &str) -> (HashMap<String, u32>, HashMap<String, Vec<(u64, u128)>>
 
 /// The value of a signal at time `t` from its change list.
 fn at(changes: &[(u64, u128)], t: u64) -> u128 {
-    changes.iter().take_while(|c| c.0 <= t).last().expect("a value at t").1
+    changes
+        .iter()
+        .take_while(|c| c.0 <= t)
+        .last()
+        .expect("a value at t")
+        .1
 }
 
 fn splitmix(state: &mut u64) -> u64 {
@@ -79,14 +93,22 @@ fn mac_waveform_over_16_clocks_reads_back() {
         acc = acc.wrapping_add(i32::from(a as u8 as i8) * i32::from(b as u8 as i8));
         expect.push((10 * t, a, b, acc as u32, before as u32));
         out.clear();
-        sim.step_with(&[("a", &[a]), ("b", &[b])], &mut out).unwrap();
+        sim.step_with(&[("a", &[a]), ("b", &[b])], &mut out)
+            .unwrap();
         vcd.sample(&sim, 0, 10 * t).unwrap();
     }
     let text = vcd.finish(160);
-    assert!(text.starts_with("$version arithsim $end\n$timescale 1ns $end\n$scope module int8_mac $end\n"));
+    assert!(
+        text.starts_with(
+            "$version arithsim $end\n$timescale 1ns $end\n$scope module int8_mac $end\n"
+        )
+    );
     let (widths, changes, end) = parse(&text);
     assert_eq!(end, 160);
-    assert_eq!((widths["a"], widths["b"], widths["acc"], widths["acc_q"]), (8, 8, 32, 32));
+    assert_eq!(
+        (widths["a"], widths["b"], widths["acc"], widths["acc_q"]),
+        (8, 8, 32, 32)
+    );
     for &(t, a, b, next, now) in &expect {
         assert_eq!(at(&changes["a"], t), u128::from(a), "a at {t}");
         assert_eq!(at(&changes["b"], t), u128::from(b), "b at {t}");
@@ -111,14 +133,16 @@ fn combinational_waveform_and_internal_wires() {
     vcd.probe("p0", &[inner]).unwrap();
     let mut sim = Simulator::new(&net, 1).unwrap();
     let mut out = BatchOutput::default();
-    sim.step_with(&[("a", &[15u64]), ("b", &[1]), ("cin", &[0])], &mut out).unwrap();
+    sim.step_with(&[("a", &[15u64]), ("b", &[1]), ("cin", &[0])], &mut out)
+        .unwrap();
     // Fused cells' internal wires are not computed until fusion is off.
     assert!(vcd.sample(&sim, 0, 0).is_err());
     sim.set_fused(false);
     let vectors = [(15u64, 1u64), (3, 4), (9, 9), (1, 1)];
     for (t, &(a, b)) in vectors.iter().enumerate() {
         out.clear();
-        sim.step_with(&[("a", &[a]), ("b", &[b]), ("cin", &[0])], &mut out).unwrap();
+        sim.step_with(&[("a", &[a]), ("b", &[b]), ("cin", &[0])], &mut out)
+            .unwrap();
         vcd.sample(&sim, 0, t as u64).unwrap();
     }
     let (_, changes, _) = parse(&vcd.finish(0));

@@ -84,7 +84,11 @@ impl ErrorMetrics {
     ) -> Result<Self> {
         let out_width = net.output(output)?.width() as u32;
         if net.inputs().is_empty() {
-            return Err(Error::param("circuit", "no inputs", "needs at least one input port"));
+            return Err(Error::param(
+                "circuit",
+                "no inputs",
+                "needs at least one input port",
+            ));
         }
         if !net.registers().is_empty() {
             return Err(Error::param(
@@ -104,7 +108,13 @@ impl ErrorMetrics {
                 format!("a circuit with {total} input bits needs at least one sample"),
             ));
         }
-        let mask = |w: usize| if w >= 128 { u128::MAX } else { (1u128 << w) - 1 };
+        let mask = |w: usize| {
+            if w >= 128 {
+                u128::MAX
+            } else {
+                (1u128 << w) - 1
+            }
+        };
         let value = |v: u128| -> i128 {
             match signedness {
                 Signedness::Signed if out_width < 128 && (v >> (out_width - 1)) & 1 == 1 => {

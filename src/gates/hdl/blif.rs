@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::names::{InternalNames, blif_name, input_bits};
-use crate::gates::{Netlist, Op};
 use crate::Result;
+use crate::gates::{Netlist, Op};
 
 /// The single-output cover of a gate, rows of input pattern and output 1 (pins in operand
 /// order; a mux's pins are `a b s`).

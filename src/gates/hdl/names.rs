@@ -6,11 +6,46 @@ use crate::{Error, Result};
 /// Verilog-2005 keywords that cannot be plain identifiers (the ones a port could plausibly be
 /// called; any other reserved word is caught by the tools, not silently mis-read here).
 const KEYWORDS: &[&str] = &[
-    "always", "and", "assign", "begin", "buf", "case", "default", "else", "end", "endcase",
-    "endfunction", "endmodule", "for", "function", "generate", "genvar", "if", "initial",
-    "inout", "input", "integer", "localparam", "module", "nand", "negedge", "nor", "not", "or",
-    "output", "parameter", "posedge", "reg", "signed", "supply0", "supply1", "task", "tri",
-    "wire", "xnor", "xor",
+    "always",
+    "and",
+    "assign",
+    "begin",
+    "buf",
+    "case",
+    "default",
+    "else",
+    "end",
+    "endcase",
+    "endfunction",
+    "endmodule",
+    "for",
+    "function",
+    "generate",
+    "genvar",
+    "if",
+    "initial",
+    "inout",
+    "input",
+    "integer",
+    "localparam",
+    "module",
+    "nand",
+    "negedge",
+    "nor",
+    "not",
+    "or",
+    "output",
+    "parameter",
+    "posedge",
+    "reg",
+    "signed",
+    "supply0",
+    "supply1",
+    "task",
+    "tri",
+    "wire",
+    "xnor",
+    "xor",
 ];
 
 /// Whether `s` is a plain (unescaped) Verilog identifier and not a keyword.
@@ -34,7 +69,11 @@ pub(crate) fn verilog_identifier(what: &'static str, name: &str) -> Result<Strin
     if is_plain_identifier(name) {
         return Ok(name.to_string());
     }
-    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || !c.is_ascii_graphic()) {
+    if name.is_empty()
+        || name
+            .chars()
+            .any(|c| c.is_whitespace() || !c.is_ascii_graphic())
+    {
         return Err(Error::param(
             what,
             format!("{name:?}"),

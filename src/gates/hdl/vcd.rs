@@ -47,7 +47,7 @@ struct Probe {
 ///     vcd.sample(&sim, 0, 10 * t as u64)?;
 /// }
 /// let text = vcd.finish(30);
-/// assert!(text.contains("$var wire 32 \" acc [31:0] $end"));
+/// assert!(text.contains("$var wire 32 # acc [31:0] $end"));
 /// assert!(text.contains("#10\nb00000101 !\n")); // a = 5 at t = 10
 /// assert!(text.ends_with("#30\n"));
 /// # Ok::<(), arithsim::Error>(())
@@ -75,7 +75,11 @@ fn id_code(mut k: usize) -> String {
 }
 
 fn check_name(what: &'static str, name: &str) -> Result<()> {
-    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || !c.is_ascii_graphic()) {
+    if name.is_empty()
+        || name
+            .chars()
+            .any(|c| c.is_whitespace() || !c.is_ascii_graphic())
+    {
         return Err(Error::param(
             what,
             format!("{name:?}"),
@@ -95,9 +99,9 @@ impl<'n> Vcd<'n> {
     pub fn new(net: &'n Netlist, module: &str, timescale: &str) -> Result<Self> {
         check_name("scope name", module)?;
         let unit_ok = ["1", "10", "100"].iter().any(|n| {
-            timescale.strip_prefix(n).is_some_and(|u| {
-                ["s", "ms", "us", "ns", "ps", "fs"].contains(&u)
-            })
+            timescale
+                .strip_prefix(n)
+                .is_some_and(|u| ["s", "ms", "us", "ns", "ps", "fs"].contains(&u))
         });
         if !unit_ok {
             return Err(Error::param(
@@ -121,10 +125,7 @@ impl<'n> Vcd<'n> {
     /// # Errors
     /// [`Error::UnknownPort`] if there is no such port; as [`Vcd::probe`].
     pub fn probe_port(&mut self, name: &str) -> Result<()> {
-        let port = self
-            .net
-            .input(name)
-            .or_else(|_| self.net.output(name))?;
+        let port = self.net.input(name).or_else(|_| self.net.output(name))?;
         let wires = port.wires().to_vec();
         self.probe(name, &wires)
     }
@@ -197,7 +198,11 @@ impl<'n> Vcd<'n> {
             let mut v = String::with_capacity(p.wires.len() + 1);
             for &w in p.wires.iter().rev() {
                 let word = sim.wire_words(w)?[lane / 64];
-                v.push(if (word >> (lane % 64)) & 1 == 1 { '1' } else { '0' });
+                v.push(if (word >> (lane % 64)) & 1 == 1 {
+                    '1'
+                } else {
+                    '0'
+                });
             }
             values.push(v);
         }

@@ -58,23 +58,45 @@ impl VerilogOptions {
 }
 
 /// The cell module for a recorded cell kind: name, input pins, output pins, body assigns.
-pub(crate) fn cell_module(kind: CellKind) -> (&'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]) {
+pub(crate) fn cell_module(
+    kind: CellKind,
+) -> (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+) {
     match kind {
-        CellKind::HalfAdder => ("arithsim_ha", &["a", "b"], &["s", "co"], &["s = a ^ b", "co = a & b"]),
+        CellKind::HalfAdder => (
+            "arithsim_ha",
+            &["a", "b"],
+            &["s", "co"],
+            &["s = a ^ b", "co = a & b"],
+        ),
         CellKind::FullAdder => (
             "arithsim_fa",
             &["a", "b", "ci"],
             &["s", "co"],
             &["s = a ^ b ^ ci", "co = (a & b) | ((a ^ b) & ci)"],
         ),
-        CellKind::Mux2 => ("arithsim_mux2", &["a", "b", "s"], &["z"], &["z = s ? b : a"]),
+        CellKind::Mux2 => (
+            "arithsim_mux2",
+            &["a", "b", "s"],
+            &["z"],
+            &["z = s ? b : a"],
+        ),
         CellKind::PrefixBlack => (
             "arithsim_prefix_black",
             &["gh", "ph", "gl", "pl"],
             &["g", "p"],
             &["g = gh | (ph & gl)", "p = ph & pl"],
         ),
-        CellKind::PrefixGray => ("arithsim_prefix_gray", &["gh", "ph", "gl"], &["g"], &["g = gh | (ph & gl)"]),
+        CellKind::PrefixGray => (
+            "arithsim_prefix_gray",
+            &["gh", "ph", "gl"],
+            &["g"],
+            &["g = gh | (ph & gl)"],
+        ),
     }
 }
 
@@ -298,7 +320,12 @@ impl Netlist {
         for (k, p) in self.outputs().iter().enumerate() {
             let (name, w) = &namer.ports[n_in + k];
             for (j, wire) in p.wires().iter().enumerate() {
-                let _ = writeln!(out, "  assign {} = {};", bit(name, *w, j), namer.wire(wire.id));
+                let _ = writeln!(
+                    out,
+                    "  assign {} = {};",
+                    bit(name, *w, j),
+                    namer.wire(wire.id)
+                );
             }
         }
         if !self.registers().is_empty() {

@@ -108,7 +108,11 @@ pub(crate) fn elaborate(modules: &[Module], top: Option<&str>) -> Result<Netlist
                 t,
                 format!(
                     "the text defines {}",
-                    modules.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+                    modules
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         })?,
@@ -127,11 +131,18 @@ pub(crate) fn elaborate(modules: &[Module], top: Option<&str>) -> Result<Netlist
                 .collect();
             match tops.as_slice() {
                 [one] => *one,
-                [] => return Err(modules[0].pos.error("every module is instantiated by another (a recursive hierarchy)")),
+                [] => {
+                    return Err(modules[0]
+                        .pos
+                        .error("every module is instantiated by another (a recursive hierarchy)"));
+                }
                 [_, second, ..] => {
                     return Err(second.pos.error(format!(
                         "several top-level modules ({}); name one with read_verilog_module",
-                        tops.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+                        tops.iter()
+                            .map(|m| m.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )));
                 }
             }
@@ -164,7 +175,9 @@ impl Elab<'_> {
 
     fn check_budget(&self, pos: Pos) -> Result<()> {
         if self.over_budget {
-            return Err(pos.error(format!("the design needs more than {MAX_NODES} bit-level nodes")));
+            return Err(pos.error(format!(
+                "the design needs more than {MAX_NODES} bit-level nodes"
+            )));
         }
         Ok(())
     }
@@ -190,7 +203,8 @@ impl Elab<'_> {
                 let sig = &mut self.signals[s as usize];
                 let port_and_net = matches!(sig.kind, DeclKind::Input | DeclKind::Output)
                     && matches!(d.kind, DeclKind::Wire | DeclKind::Reg);
-                if !port_and_net || (d.msb, d.lsb) != (sig.msb, sig.lsb) && (d.msb, d.lsb) != (0, 0) {
+                if !port_and_net || (d.msb, d.lsb) != (sig.msb, sig.lsb) && (d.msb, d.lsb) != (0, 0)
+                {
                     return Err(d.pos.error(format!("`{}` is declared twice", d.name)));
                 }
                 if d.kind == DeclKind::Reg {
@@ -207,11 +221,16 @@ impl Elab<'_> {
             if matches!(d.kind, DeclKind::Input | DeclKind::Output)
                 && !m.ports.iter().any(|(n, _)| *n == d.name)
             {
-                return Err(d.pos.error(format!("`{}` is declared as a port but is not in the module's port list", d.name)));
+                return Err(d.pos.error(format!(
+                    "`{}` is declared as a port but is not in the module's port list",
+                    d.name
+                )));
             }
             let width = (d.msb - d.lsb).unsigned_abs() as usize + 1;
             if width > MAX_BITS || self.bits.len() + width > MAX_NODES {
-                return Err(d.pos.error(format!("`{}` is wider than {MAX_BITS} bits", d.name)));
+                return Err(d
+                    .pos
+                    .error(format!("`{}` is wider than {MAX_BITS} bits", d.name)));
             }
             let idx = self.signals.len() as u32;
             let base = self.bits.len() as u32;
@@ -243,12 +262,20 @@ impl Elab<'_> {
         }
         for (n, p) in &m.ports {
             match scope.get(n) {
-                Some(&s) if matches!(self.signals[s as usize].kind, DeclKind::Input | DeclKind::Output) => {}
+                Some(&s)
+                    if matches!(
+                        self.signals[s as usize].kind,
+                        DeclKind::Input | DeclKind::Output
+                    ) => {}
                 _ => return Err(p.error(format!("port `{n}` has no input or output declaration"))),
             }
         }
         // Registers, inputs, initializers.
-        let sigs: Vec<u32> = m.decls.iter().filter_map(|d| scope.get(&d.name).copied()).collect();
+        let sigs: Vec<u32> = m
+            .decls
+            .iter()
+            .filter_map(|d| scope.get(&d.name).copied())
+            .collect();
         let mut seen = Vec::new();
         for s in sigs {
             if seen.contains(&s) {
@@ -296,7 +323,9 @@ impl Elab<'_> {
                 v.resize(width, false);
                 Ok(v)
             }
-            other => Err(other.pos().error("a register initializer must be a constant")),
+            other => Err(other
+                .pos()
+                .error("a register initializer must be a constant")),
         }
     }
 
@@ -341,7 +370,11 @@ impl Elab<'_> {
                 self.assign(scope, &l, rhs, *pos)
             }
             Item::Gate { kind, terms, pos } => {
-                let n_out = if matches!(*kind, "not" | "buf") { terms.len() - 1 } else { 1 };
+                let n_out = if matches!(*kind, "not" | "buf") {
+                    terms.len() - 1
+                } else {
+                    1
+                };
                 let mut ins = Vec::new();
                 for t in &terms[n_out..] {
                     if self.width(scope, t)? != 1 {
@@ -367,7 +400,11 @@ impl Elab<'_> {
                         if ins.len() < 2 {
                             return Err(pos.error(format!("gate `{k}` needs at least two inputs")));
                         }
-                        if matches!(k, "nand" | "nor" | "xnor") { self.not(acc) } else { acc }
+                        if matches!(k, "nand" | "nor" | "xnor") {
+                            self.not(acc)
+                        } else {
+                            acc
+                        }
                     }
                 };
                 for t in &terms[..n_out] {
@@ -379,16 +416,32 @@ impl Elab<'_> {
                 }
                 self.check_budget(*pos)
             }
-            Item::Instance { module, name, conns, pos } => {
-                self.instance(scope, module, name, conns, *pos, path)
-            }
-            Item::Always { clock, clock_pos, assigns } => {
+            Item::Instance {
+                module,
+                name,
+                conns,
+                pos,
+            } => self.instance(scope, module, name, conns, *pos, path),
+            Item::Always {
+                clock,
+                clock_pos,
+                assigns,
+            } => {
                 if !top {
                     return Err(clock_pos.error("registers are supported in the top module only"));
                 }
                 let clk = match scope.get(clock) {
-                    Some(&s) if self.signals[s as usize].kind == DeclKind::Input && self.signals[s as usize].width == 1 => s,
-                    _ => return Err(clock_pos.error(format!("clock `{clock}` must be a one-bit input of the top module"))),
+                    Some(&s)
+                        if self.signals[s as usize].kind == DeclKind::Input
+                            && self.signals[s as usize].width == 1 =>
+                    {
+                        s
+                    }
+                    _ => {
+                        return Err(clock_pos.error(format!(
+                            "clock `{clock}` must be a one-bit input of the top module"
+                        )));
+                    }
                 };
                 match self.clock {
                     Some((c, _)) if c != clk => {
@@ -422,7 +475,15 @@ impl Elab<'_> {
         }
     }
 
-    fn instance(&mut self, scope: &Scope, module: &str, name: &str, conns: &Conns, pos: Pos, path: &str) -> Result<()> {
+    fn instance(
+        &mut self,
+        scope: &Scope,
+        module: &str,
+        name: &str,
+        conns: &Conns,
+        pos: Pos,
+        path: &str,
+    ) -> Result<()> {
         let Some(&sub) = self.modules.get(module) else {
             return Err(pos.error(format!(
                 "unknown module `{module}` (instances of gate primitives and of modules defined in the same text are supported)"
@@ -461,7 +522,11 @@ impl Elab<'_> {
                 }
             }
         }
-        let inner_path = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+        let inner_path = if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
         self.stack.push(module.to_string());
         let sub_scope = self.module(sub, false, &inner_path)?;
         self.stack.pop();
@@ -477,7 +542,9 @@ impl Elab<'_> {
             let conn = pairs.iter().find(|x| x.0 == k);
             if kind == DeclKind::Input {
                 let Some(&(_, Some(e), p)) = conn else {
-                    return Err(pos.error(format!("input `{pname}` of instance `{name}` is not connected")));
+                    return Err(pos.error(format!(
+                        "input `{pname}` of instance `{name}` is not connected"
+                    )));
                 };
                 let w = width.max(self.width(scope, e)?);
                 let v = self.eval(scope, e, w)?;
@@ -519,8 +586,15 @@ impl Elab<'_> {
     /// If `sub` is one of the crate's cell modules (by name and ports) and its body computes
     /// the cell's function, a [`B::Cell`] node over the connected inputs and the cell's output
     /// pin names; otherwise `None` (the instance is flattened gate by gate).
-    fn recognise_cell(&mut self, sub: &Module, scope: &Scope, ins: &[(String, Vec<u32>)]) -> Option<(u32, Vec<String>)> {
-        let kind = CellKind::ALL.into_iter().find(|&k| cell_module(k).0 == sub.name)?;
+    fn recognise_cell(
+        &mut self,
+        sub: &Module,
+        scope: &Scope,
+        ins: &[(String, Vec<u32>)],
+    ) -> Option<(u32, Vec<String>)> {
+        let kind = CellKind::ALL
+            .into_iter()
+            .find(|&k| cell_module(k).0 == sub.name)?;
         let (_, pins_in, pins_out, _) = cell_module(kind);
         let mut names: Vec<&str> = sub.ports.iter().map(|(n, _)| n.as_str()).collect();
         names.sort_unstable();
@@ -530,18 +604,30 @@ impl Elab<'_> {
             return None;
         }
         // Truth table of the body against the cell's function.
-        let in_bits: Vec<u32> = pins_in.iter().map(|p| self.signals[scope[*p] as usize].base).collect();
-        let out_bits: Vec<u32> = pins_out.iter().map(|p| self.signals[scope[*p] as usize].base).collect();
+        let in_bits: Vec<u32> = pins_in
+            .iter()
+            .map(|p| self.signals[scope[*p] as usize].base)
+            .collect();
+        let out_bits: Vec<u32> = pins_out
+            .iter()
+            .map(|p| self.signals[scope[*p] as usize].base)
+            .collect();
         for v in 0u32..1 << pins_in.len() {
             let x = |i: usize| (v >> i) & 1 == 1;
             let expect: Vec<bool> = match kind {
                 CellKind::HalfAdder => vec![x(0) ^ x(1), x(0) & x(1)],
-                CellKind::FullAdder => vec![x(0) ^ x(1) ^ x(2), (x(0) & x(1)) | ((x(0) ^ x(1)) & x(2))],
+                CellKind::FullAdder => {
+                    vec![x(0) ^ x(1) ^ x(2), (x(0) & x(1)) | ((x(0) ^ x(1)) & x(2))]
+                }
                 CellKind::Mux2 => vec![if x(2) { x(1) } else { x(0) }],
                 CellKind::PrefixBlack => vec![x(0) | (x(1) & x(2)), x(1) & x(3)],
                 CellKind::PrefixGray => vec![x(0) | (x(1) & x(2))],
             };
-            let env: Vec<(u32, bool)> = in_bits.iter().enumerate().map(|(i, &b)| (b, x(i))).collect();
+            let env: Vec<(u32, bool)> = in_bits
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| (b, x(i)))
+                .collect();
             for (&ob, &e) in out_bits.iter().zip(&expect) {
                 if self.interpret_bit(ob, &env, 0) != Some(e) {
                     return None;
@@ -582,7 +668,13 @@ impl Elab<'_> {
             B::Nand(x, y) => !(f(x)? & f(y)?),
             B::Nor(x, y) => !(f(x)? | f(y)?),
             B::Xnor(x, y) => !(f(x)? ^ f(y)?),
-            B::Mux(s, a, b) => if f(s)? { f(b)? } else { f(a)? },
+            B::Mux(s, a, b) => {
+                if f(s)? {
+                    f(b)?
+                } else {
+                    f(a)?
+                }
+            }
             B::Cell(_) | B::CellOut(..) => return None,
         })
     }
@@ -607,7 +699,9 @@ impl Elab<'_> {
                 }
                 Ok(out)
             }
-            other => Err(other.pos().error("an assignment target must be a signal, a select or a concatenation of them")),
+            other => Err(other.pos().error(
+                "an assignment target must be a signal, a select or a concatenation of them",
+            )),
         }
     }
 
@@ -628,10 +722,16 @@ impl Elab<'_> {
             Expr::Part(n, hi, lo, p) => {
                 let s = &self.signals[self.signal(scope, n, *p)? as usize];
                 let (Some(a), Some(b)) = (s.position(*hi), s.position(*lo)) else {
-                    return Err(p.error(format!("part [{hi}:{lo}] is outside `{n}` [{}:{}]", s.msb, s.lsb)));
+                    return Err(p.error(format!(
+                        "part [{hi}:{lo}] is outside `{n}` [{}:{}]",
+                        s.msb, s.lsb
+                    )));
                 };
                 if a < b {
-                    return Err(p.error(format!("part [{hi}:{lo}] is reversed against `{n}` [{}:{}]", s.msb, s.lsb)));
+                    return Err(p.error(format!(
+                        "part [{hi}:{lo}] is reversed against `{n}` [{}:{}]",
+                        s.msb, s.lsb
+                    )));
                 }
                 Ok((s.base + b as u32..=s.base + a as u32).collect())
             }
@@ -650,7 +750,9 @@ impl Elab<'_> {
                     if let Expr::Const(l, cp) = p
                         && !l.sized
                     {
-                        return Err(cp.error("unsized constants are not allowed in a concatenation"));
+                        return Err(
+                            cp.error("unsized constants are not allowed in a concatenation")
+                        );
                     }
                     w = w.saturating_add(self.width(scope, p)?);
                 }
@@ -663,7 +765,11 @@ impl Elab<'_> {
             }
             Expr::Binary(op, x, y, _) => {
                 let (a, b) = (self.width(scope, x)?, self.width(scope, y)?);
-                if matches!(*op, "&&" | "||") { 1 } else { a.max(b) }
+                if matches!(*op, "&&" | "||") {
+                    1
+                } else {
+                    a.max(b)
+                }
             }
             Expr::Cond(c, t, f, _) => {
                 self.width(scope, c)?;
@@ -671,7 +777,9 @@ impl Elab<'_> {
             }
         };
         if w > MAX_BITS {
-            return Err(e.pos().error(format!("expression wider than {MAX_BITS} bits")));
+            return Err(e
+                .pos()
+                .error(format!("expression wider than {MAX_BITS} bits")));
         }
         Ok(w)
     }
@@ -760,7 +868,11 @@ impl Elab<'_> {
                 "&&" | "||" => {
                     let a = self.truth(scope, x)?;
                     let b = self.truth(scope, y)?;
-                    vec![self.push(if *op == "&&" { B::And(a, b) } else { B::Or(a, b) })]
+                    vec![self.push(if *op == "&&" {
+                        B::And(a, b)
+                    } else {
+                        B::Or(a, b)
+                    })]
                 }
                 _ => {
                     let a = self.eval(scope, x, width)?;
@@ -780,7 +892,10 @@ impl Elab<'_> {
                 let s = self.truth(scope, c)?;
                 let a = self.eval(scope, t, width)?;
                 let b = self.eval(scope, f, width)?;
-                a.into_iter().zip(b).map(|(t, f)| self.push(B::Mux(s, f, t))).collect()
+                a.into_iter()
+                    .zip(b)
+                    .map(|(t, f)| self.push(B::Mux(s, f, t)))
+                    .collect()
             }
         };
         v.resize(width, 0);
@@ -801,9 +916,13 @@ impl Elab<'_> {
                 continue;
             }
             if sig.width > MAX_PORT_WIDTH as usize {
-                return Err(sig.pos.error(format!("port `{name}` is wider than {MAX_PORT_WIDTH} bits")));
+                return Err(sig
+                    .pos
+                    .error(format!("port `{name}` is wider than {MAX_PORT_WIDTH} bits")));
             }
-            let ws = b.input(name, sig.width as u32).map_err(|e| sig.pos.error(e.to_string()))?;
+            let ws = b
+                .input(name, sig.width as u32)
+                .map_err(|e| sig.pos.error(e.to_string()))?;
             for (i, w) in ws.into_iter().enumerate() {
                 bit_wire[sig.base as usize + i] = Some(w);
             }
@@ -831,7 +950,15 @@ impl Elab<'_> {
         let mut bit_state = vec![0u8; self.bits.len()];
         for &bit in &roots {
             if let Some((Driver::Expr(_), _)) = self.bits[bit as usize].driver {
-                self.build_bit(&mut b, bit, &mut bit_wire, &mut node_wire, &mut cell_out, &mut state, &mut bit_state)?;
+                self.build_bit(
+                    &mut b,
+                    bit,
+                    &mut bit_wire,
+                    &mut node_wire,
+                    &mut cell_out,
+                    &mut state,
+                    &mut bit_state,
+                )?;
             }
         }
         let mut ds = Vec::with_capacity(self.regs.len());
@@ -839,9 +966,20 @@ impl Elab<'_> {
             let Some((d, _)) = self.regs[k].d else {
                 let bit = self.regs[k].bit;
                 let s = &self.signals[self.bits[bit as usize].signal as usize];
-                return Err(s.pos.error(format!("reg `{}` is never assigned in an always block", self.bit_name(bit))));
+                return Err(s.pos.error(format!(
+                    "reg `{}` is never assigned in an always block",
+                    self.bit_name(bit)
+                )));
             };
-            ds.push(self.build_node(&mut b, d, &mut bit_wire, &mut node_wire, &mut cell_out, &mut state, &mut bit_state)?);
+            ds.push(self.build_node(
+                &mut b,
+                d,
+                &mut bit_wire,
+                &mut node_wire,
+                &mut cell_out,
+                &mut state,
+                &mut bit_state,
+            )?);
         }
         for (name, _) in &top.ports {
             let s = scope[name];
@@ -855,7 +993,15 @@ impl Elab<'_> {
             }
             let mut ws = Vec::with_capacity(width);
             for bit in base..base + width as u32 {
-                ws.push(self.build_bit(&mut b, bit, &mut bit_wire, &mut node_wire, &mut cell_out, &mut state, &mut bit_state)?);
+                ws.push(self.build_bit(
+                    &mut b,
+                    bit,
+                    &mut bit_wire,
+                    &mut node_wire,
+                    &mut cell_out,
+                    &mut state,
+                    &mut bit_state,
+                )?);
             }
             b.output(name, &ws).map_err(|e| pos.error(e.to_string()))?;
         }
@@ -881,7 +1027,9 @@ impl Elab<'_> {
         }
         if !matches!(self.bits[bit as usize].driver, Some((Driver::Expr(_), _))) {
             let s = &self.signals[self.bits[bit as usize].signal as usize];
-            return Err(s.pos.error(format!("`{}` is never driven", self.bit_name(bit))));
+            return Err(s
+                .pos
+                .error(format!("`{}` is never driven", self.bit_name(bit))));
         }
         let net = self.push_net_node(bit);
         self.build_node(b, net, bit_wire, node_wire, cell_out, state, bit_state)
@@ -930,7 +1078,9 @@ impl Elab<'_> {
                             match self.bits[bit as usize].driver {
                                 Some((Driver::Expr(d), _)) => {
                                     if bit_state[bit as usize] == 1 {
-                                        let (_, p) = self.bits[bit as usize].driver.unwrap_or((Driver::Input, Pos::default()));
+                                        let (_, p) = self.bits[bit as usize]
+                                            .driver
+                                            .unwrap_or((Driver::Input, Pos::default()));
                                         return Err(p.error(format!(
                                             "combinational loop through `{}`",
                                             self.bit_name(bit)
@@ -956,7 +1106,12 @@ impl Elab<'_> {
                         }
                     }
                     B::Not(x) => vec![x],
-                    B::And(x, y) | B::Or(x, y) | B::Xor(x, y) | B::Nand(x, y) | B::Nor(x, y) | B::Xnor(x, y) => vec![x, y],
+                    B::And(x, y)
+                    | B::Or(x, y)
+                    | B::Xor(x, y)
+                    | B::Nand(x, y)
+                    | B::Nor(x, y)
+                    | B::Xnor(x, y) => vec![x, y],
                     B::Mux(s, x, y) => vec![s, x, y],
                     B::Cell(_) => self.cell_inputs[&n].clone(),
                     B::CellOut(c, _) => vec![c],
@@ -964,15 +1119,19 @@ impl Elab<'_> {
                 for c in children {
                     if node_wire[c as usize].is_none() {
                         if state[c as usize] == 1 {
-                            let bit = stack
-                                .iter()
-                                .rev()
-                                .find_map(|&(m, _)| match self.nodes[m as usize] {
+                            let bit = stack.iter().rev().find_map(|&(m, _)| {
+                                match self.nodes[m as usize] {
                                     B::Net(bit) => Some(bit),
                                     _ => None,
-                                });
+                                }
+                            });
                             let (name, p) = match bit {
-                                Some(bit) => (self.bit_name(bit), self.bits[bit as usize].driver.map_or(Pos::default(), |d| d.1)),
+                                Some(bit) => (
+                                    self.bit_name(bit),
+                                    self.bits[bit as usize]
+                                        .driver
+                                        .map_or(Pos::default(), |d| d.1),
+                                ),
                                 None => ("a net".into(), Pos::default()),
                             };
                             return Err(p.error(format!("combinational loop through `{name}`")));
@@ -1000,21 +1159,54 @@ impl Elab<'_> {
                     bit_state[bit as usize] = 2;
                     r
                 }
-                B::Not(x) => { let x = w(x); b.not(x) }
-                B::And(x, y) => { let (x, y) = (w(x), w(y)); b.and(x, y) }
-                B::Or(x, y) => { let (x, y) = (w(x), w(y)); b.or(x, y) }
-                B::Xor(x, y) => { let (x, y) = (w(x), w(y)); b.xor(x, y) }
-                B::Nand(x, y) => { let (x, y) = (w(x), w(y)); b.nand(x, y) }
-                B::Nor(x, y) => { let (x, y) = (w(x), w(y)); b.nor(x, y) }
-                B::Xnor(x, y) => { let (x, y) = (w(x), w(y)); b.xnor(x, y) }
-                B::Mux(s, x, y) => { let (s, x, y) = (w(s), w(x), w(y)); b.mux(s, x, y) }
+                B::Not(x) => {
+                    let x = w(x);
+                    b.not(x)
+                }
+                B::And(x, y) => {
+                    let (x, y) = (w(x), w(y));
+                    b.and(x, y)
+                }
+                B::Or(x, y) => {
+                    let (x, y) = (w(x), w(y));
+                    b.or(x, y)
+                }
+                B::Xor(x, y) => {
+                    let (x, y) = (w(x), w(y));
+                    b.xor(x, y)
+                }
+                B::Nand(x, y) => {
+                    let (x, y) = (w(x), w(y));
+                    b.nand(x, y)
+                }
+                B::Nor(x, y) => {
+                    let (x, y) = (w(x), w(y));
+                    b.nor(x, y)
+                }
+                B::Xnor(x, y) => {
+                    let (x, y) = (w(x), w(y));
+                    b.xnor(x, y)
+                }
+                B::Mux(s, x, y) => {
+                    let (s, x, y) = (w(s), w(x), w(y));
+                    b.mux(s, x, y)
+                }
                 B::Cell(kind) => {
                     let i: Vec<Wire> = self.cell_inputs[&n].iter().map(|&x| w(x)).collect();
                     let outs = match kind {
-                        CellKind::HalfAdder => { let (s, c) = b.half_adder(i[0], i[1]); vec![s, c] }
-                        CellKind::FullAdder => { let (s, c) = b.full_adder(i[0], i[1], i[2]); vec![s, c] }
+                        CellKind::HalfAdder => {
+                            let (s, c) = b.half_adder(i[0], i[1]);
+                            vec![s, c]
+                        }
+                        CellKind::FullAdder => {
+                            let (s, c) = b.full_adder(i[0], i[1], i[2]);
+                            vec![s, c]
+                        }
                         CellKind::Mux2 => vec![b.mux(i[2], i[0], i[1])],
-                        CellKind::PrefixBlack => { let (g, p) = b.prefix_black(i[0], i[1], i[2], i[3]); vec![g, p] }
+                        CellKind::PrefixBlack => {
+                            let (g, p) = b.prefix_black(i[0], i[1], i[2], i[3]);
+                            vec![g, p]
+                        }
                         CellKind::PrefixGray => vec![b.prefix_gray(i[0], i[1], i[2])],
                     };
                     cell_out.insert(n, outs);

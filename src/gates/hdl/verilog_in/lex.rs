@@ -46,9 +46,9 @@ pub(crate) struct Token {
 }
 
 const SYMBOLS: &[&str] = &[
-    "~^", "^~", "~&", "~|", "&&", "||", "<=", ">=", "==", "!=", "<<", ">>", "(", ")",
-    "[", "]", "{", "}", ";", ",", ":", ".", "#", "@", "=", "?", "~", "!", "&", "|", "^", "+",
-    "-", "*", "/", "%", "<", ">",
+    "~^", "^~", "~&", "~|", "&&", "||", "<=", ">=", "==", "!=", "<<", ">>", "(", ")", "[", "]",
+    "{", "}", ";", ",", ":", ".", "#", "@", "=", "?", "~", "!", "&", "|", "^", "+", "-", "*", "/",
+    "%", "<", ">",
 ];
 
 /// Longest constant width accepted (a wider one is surely a mistake and would only waste
@@ -146,7 +146,10 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>> {
         } else if c == '`' {
             let mut name = String::new();
             lx.bump();
-            while let Some(c) = lx.peek(0).filter(|c| c.is_ascii_alphanumeric() || *c == '_') {
+            while let Some(c) = lx
+                .peek(0)
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            {
                 name.push(c);
                 lx.bump();
             }
@@ -195,7 +198,9 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>> {
                 pos,
             });
         } else {
-            let rest: String = lx.chars[lx.i..(lx.i + 2).min(lx.chars.len())].iter().collect();
+            let rest: String = lx.chars[lx.i..(lx.i + 2).min(lx.chars.len())]
+                .iter()
+                .collect();
             let Some(sym) = SYMBOLS.iter().find(|s| rest.starts_with(**s)) else {
                 return Err(pos.error(format!("unexpected character {c:?}")));
             };
@@ -335,7 +340,9 @@ mod tests {
         }
         assert_eq!(t[1], Tok::Sym("~^"));
         assert_eq!(t[4], Tok::Ident("a.b".into()));
-        assert!(matches!(&t[3], Tok::Number(l) if !l.sized && l.bits[2] && l.bits[3] && l.bits.len() == 32));
+        assert!(
+            matches!(&t[3], Tok::Number(l) if !l.sized && l.bits[2] && l.bits[3] && l.bits.len() == 32)
+        );
     }
 
     #[test]

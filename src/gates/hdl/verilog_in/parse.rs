@@ -93,8 +93,9 @@ impl Parser {
     fn integer(&mut self) -> Result<i64> {
         let t = self.next();
         match t.tok {
-            Tok::Number(l) => literal_value(&l)
-                .ok_or_else(|| t.pos.error("index does not fit a 31-bit integer")),
+            Tok::Number(l) => {
+                literal_value(&l).ok_or_else(|| t.pos.error("index does not fit a 31-bit integer"))
+            }
             other => Err(t.pos.error(format!(
                 "expected a constant index, found {} (only numeric indices are in the subset)",
                 describe(&other)
@@ -310,9 +311,9 @@ impl Parser {
         self.expect_sym("@")?;
         self.expect_sym("(")?;
         if !self.is_kw("posedge") {
-            return Err(self.pos().error(
-                "only `always @(posedge clock)` blocks (D flip-flops) are in the subset",
-            ));
+            return Err(self
+                .pos()
+                .error("only `always @(posedge clock)` blocks (D flip-flops) are in the subset"));
         }
         self.next();
         let (clock, clock_pos) = self.ident("a clock name")?;
@@ -334,9 +335,8 @@ impl Parser {
             }
             let pos = self.pos();
             if matches!(&self.peek().tok, Tok::Ident(k) if super::super::names::is_keyword(k)) {
-                return Err(pos.error(
-                    "only assignments `q <= d;` are in the subset inside an always block",
-                ));
+                return Err(pos
+                    .error("only assignments `q <= d;` are in the subset inside an always block"));
             }
             let lhs = self.primary()?;
             if !self.eat_sym("<=") {
@@ -359,9 +359,7 @@ impl Parser {
 
     fn delay(&mut self) -> Result<()> {
         if self.is_sym("#") {
-            return Err(self
-                .pos()
-                .error("delays are outside the supported subset"));
+            return Err(self.pos().error("delays are outside the supported subset"));
         }
         Ok(())
     }
@@ -498,7 +496,13 @@ impl Parser {
 
     /// Binary operators by Verilog precedence, loosest first.
     fn binary(&mut self, level: usize) -> Result<Expr> {
-        const LEVELS: &[&[&str]] = &[&["||"], &["&&"], &["|", "~|"], &["^", "~^", "^~"], &["&", "~&"]];
+        const LEVELS: &[&[&str]] = &[
+            &["||"],
+            &["&&"],
+            &["|", "~|"],
+            &["^", "~^", "^~"],
+            &["&", "~&"],
+        ];
         if level == LEVELS.len() {
             return self.unary();
         }
@@ -506,7 +510,10 @@ impl Parser {
         loop {
             let t = self.peek().clone();
             let Tok::Sym(s) = t.tok else { break };
-            if ["+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "<<", ">>"].contains(&s)
+            if [
+                "+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "<<", ">>",
+            ]
+            .contains(&s)
                 && level == 0
             {
                 return Err(t.pos.error(format!(
@@ -589,9 +596,7 @@ impl Parser {
                 if self.is_sym("{") {
                     // Replication {n{e}}: n must be a constant.
                     let Expr::Const(l, p) = &first else {
-                        return Err(first
-                            .pos()
-                            .error("a replication count must be a constant"));
+                        return Err(first.pos().error("a replication count must be a constant"));
                     };
                     let n = literal_value(l)
                         .filter(|&n| n > 0 && n <= super::lex::MAX_BITS as i64)
@@ -613,9 +618,10 @@ impl Parser {
                 self.expect_sym("}")?;
                 Ok(Expr::Concat(parts, t.pos))
             }
-            other => Err(t
-                .pos
-                .error(format!("expected an expression, found {}", describe(&other)))),
+            other => Err(t.pos.error(format!(
+                "expected an expression, found {}",
+                describe(&other)
+            ))),
         }
     }
 }
