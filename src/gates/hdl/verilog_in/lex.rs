@@ -55,15 +55,14 @@ const SYMBOLS: &[&str] = &[
 /// memory).
 pub(crate) const MAX_BITS: usize = 1 << 16;
 
-struct Lexer<'s> {
+struct Lexer {
     chars: Vec<char>,
     i: usize,
     line: usize,
     col: usize,
-    src: std::marker::PhantomData<&'s str>,
 }
 
-impl Lexer<'_> {
+impl Lexer {
     fn peek(&self, k: usize) -> Option<char> {
         self.chars.get(self.i + k).copied()
     }
@@ -96,7 +95,6 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>> {
         i: 0,
         line: 1,
         col: 1,
-        src: std::marker::PhantomData,
     };
     let mut out = Vec::new();
     while let Some(c) = lx.peek(0) {
@@ -220,7 +218,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>> {
     Ok(out)
 }
 
-fn digits(lx: &mut Lexer<'_>, ok: impl Fn(char) -> bool) -> String {
+fn digits(lx: &mut Lexer, ok: impl Fn(char) -> bool) -> String {
     let mut s = String::new();
     while let Some(c) = lx.peek(0).filter(|&c| ok(c) || c == '_') {
         if c != '_' {
@@ -232,7 +230,7 @@ fn digits(lx: &mut Lexer<'_>, ok: impl Fn(char) -> bool) -> String {
 }
 
 /// `123`, `8'hFF`, `'b1`, `4'd9` (decimal up to 128 bits; x and z digits are rejected).
-fn number(lx: &mut Lexer<'_>, pos: Pos) -> Result<Literal> {
+fn number(lx: &mut Lexer, pos: Pos) -> Result<Literal> {
     let size = if lx.peek(0) == Some('\'') {
         None
     } else {
