@@ -555,10 +555,10 @@ fn iverilog_vcd_agrees_with_the_crates_vcd() {
                 vcd::Command::Upscope => {
                     stack.pop();
                 }
-                vcd::Command::VarDef(_, _, code, name, _) => {
-                    if scope.is_none_or(|s| stack.last().map(String::as_str) == Some(s)) {
-                        codes.insert(code, name);
-                    }
+                vcd::Command::VarDef(_, _, code, name, _)
+                    if scope.is_none_or(|s| stack.last().map(String::as_str) == Some(s)) =>
+                {
+                    codes.insert(code, name);
                 }
                 vcd::Command::Timestamp(x) => t = x,
                 vcd::Command::ChangeScalar(code, v) => {
