@@ -311,6 +311,20 @@ fn the_subset_reads_published_styles() {
     for ((&x, &y), &p) in a.iter().zip(&b).zip(out.get("O").unwrap()) {
         assert_eq!(p, u128::from(x * y), "{x} * {y}");
     }
+    // `+` and `-` (the behavioural final adders some published multipliers use) become
+    // ripple-carry adders of recorded full adders, with Verilog's context widths.
+    let add = read_verilog(
+        "module add(input [3:0] a, b, output [3:0] d, output [4:0] s);\n  assign s = a + b;\n  assign d = a - b;\nendmodule",
+    )
+    .unwrap();
+    assert!(add.stats().cell_count(CellKind::FullAdder) > 0);
+    let x: Vec<u64> = (0..256).map(|v| v & 15).collect();
+    let y: Vec<u64> = (0..256).map(|v| v >> 4).collect();
+    let o = add.eval_u64(&[("a", &x), ("b", &y)]).unwrap();
+    for (k, (&p, &q)) in x.iter().zip(&y).enumerate() {
+        assert_eq!(o.get("s").unwrap()[k], u128::from(p + q));
+        assert_eq!(o.get("d").unwrap()[k], u128::from(p.wrapping_sub(q) & 15));
+    }
     // Two top-level modules need a name.
     let two = "module a(input x, output y); assign y = x; endmodule\nmodule b(input x, output y); assign y = ~x; endmodule";
     assert!(matches!(

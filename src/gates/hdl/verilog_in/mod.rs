@@ -18,7 +18,8 @@ use crate::gates::Netlist;
 ///   `output`, `wire` and `reg` declarations with constant ranges (either direction) and
 ///   several names per declaration; `wire x = expr;`;
 /// * continuous `assign`s of expressions over `~ & | ^ ~^` (bitwise), unary reductions,
-///   `! && ||`, `?:`, parentheses, sized and unsized constants (no x or z), bit- and
+///   `! && ||`, `?:`, `+` and `-` (built as ripple-carry adders of recorded full adders,
+///   as the final adders of some published approximate multipliers are written), parentheses, sized and unsized constants (no x or z), bit- and
 ///   part-selects, concatenations and replications, with Verilog's unsigned width rules;
 /// * gate primitives `and or nand nor xor xnor` (any number of inputs) and `not buf`;
 /// * instances (named or positional connections) of modules defined in the same text;
@@ -49,8 +50,8 @@ use crate::gates::Netlist;
 ///     endmodule")?;
 /// let out = net.eval_u64(&[("a", &[1, 1, 0]), ("b", &[1, 0, 0]), ("c", &[0, 1, 1])])?;
 /// assert_eq!(out.get("y")?, &[1, 1, 0]);
-/// let err = read_verilog("module m (input a, output y);\n  assign y = a + 1;\nendmodule").unwrap_err();
-/// assert_eq!(err.to_string(), "verilog line 2, column 16: operator '+' is outside the structural subset (only ~ & | ^ ~^ ?: and logical ! && ||)");
+/// let err = read_verilog("module m (input a, output y);\n  assign y = a < 1;\nendmodule").unwrap_err();
+/// assert_eq!(err.to_string(), "verilog line 2, column 16: operator '<' is outside the structural subset (only ~ & | ^ ~^ + - ?: and logical ! && ||)");
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn read_verilog(src: &str) -> Result<Netlist> {

@@ -502,6 +502,7 @@ impl Parser {
             &["|", "~|"],
             &["^", "~^", "^~"],
             &["&", "~&"],
+            &["+", "-"],
         ];
         if level == LEVELS.len() {
             return self.unary();
@@ -510,14 +511,11 @@ impl Parser {
         loop {
             let t = self.peek().clone();
             let Tok::Sym(s) = t.tok else { break };
-            if [
-                "+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "<<", ">>",
-            ]
-            .contains(&s)
+            if ["*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "<<", ">>"].contains(&s)
                 && level == 0
             {
                 return Err(t.pos.error(format!(
-                    "operator '{s}' is outside the structural subset (only ~ & | ^ ~^ ?: and logical ! && ||)"
+                    "operator '{s}' is outside the structural subset (only ~ & | ^ ~^ + - ?: and logical ! && ||)"
                 )));
             }
             if !LEVELS[level].contains(&s) {
@@ -551,8 +549,9 @@ impl Parser {
                 return Ok(Expr::Unary(op, Box::new(e?), t.pos));
             }
             if s == "-" || s == "+" {
+                // Unary plus and minus (binary + and - are adders, parsed above).
                 return Err(t.pos.error(format!(
-                    "operator '{s}' is outside the structural subset (only ~ & | ^ ~^ ?: and logical ! && ||)"
+                    "operator '{s}' is outside the structural subset (only ~ & | ^ ~^ + - ?: and logical ! && ||)"
                 )));
             }
         }

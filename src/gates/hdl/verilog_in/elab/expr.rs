@@ -2,6 +2,7 @@
 
 use super::{B, Elab, Scope};
 use crate::Result;
+use crate::gates::CellKind;
 use crate::gates::hdl::verilog_in::ast::Expr;
 use crate::gates::hdl::verilog_in::lex::{MAX_BITS, Pos};
 
@@ -192,6 +193,23 @@ impl Elab<'_> {
                 }
             },
             Expr::Binary(op, x, y, _) => match *op {
+                "+" | "-" => {
+                    // A ripple-carry adder of recorded full adders at the context width
+                    // (a - b = a + ~b + 1); the builder folds constant operands.
+                    let a = self.eval(scope, x, width)?;
+                    let b = self.eval(scope, y, width)?;
+                    let sub = *op == "-";
+                    let mut carry = u32::from(sub);
+                    let mut out = Vec::with_capacity(width);
+                    for (p, q) in a.into_iter().zip(b) {
+                        let q = if sub { self.not(q) } else { q };
+                        let c = self.push(B::Cell(CellKind::FullAdder));
+                        self.cell_inputs.insert(c, vec![p, q, carry]);
+                        out.push(self.push(B::CellOut(c, 0)));
+                        carry = self.push(B::CellOut(c, 1));
+                    }
+                    out
+                }
                 "&&" | "||" => {
                     let a = self.truth(scope, x)?;
                     let b = self.truth(scope, y)?;
