@@ -305,6 +305,8 @@ fn the_subset_reads_published_styles() {
           assign YC = A & B;
         endmodule";
     let net = read_verilog(src).unwrap();
+    // The library's half-adder cell computes a half adder: it comes back as a recorded cell.
+    assert_eq!(net.stats().cell_count(CellKind::HalfAdder), 1);
     let a: Vec<u64> = (0..16).map(|v| v & 3).collect();
     let b: Vec<u64> = (0..16).map(|v| v >> 2).collect();
     let out = net.eval_u64(&[("A", &a), ("B", &b)]).unwrap();
@@ -324,6 +326,35 @@ fn the_subset_reads_published_styles() {
     for (k, (&p, &q)) in x.iter().zip(&y).enumerate() {
         assert_eq!(o.get("s").unwrap()[k], u128::from(p + q));
         assert_eq!(o.get("d").unwrap()[k], u128::from(p.wrapping_sub(q) & 15));
+    }
+    // A full adder cell with its ports in another order (carry first) and a body that is
+    // not the crate's: recognised by its function; a near miss is flattened.
+    let fa = "module top(input [2:0] x, output [1:0] y, output z);
+          FA u (.CO(y[1]), .S(y[0]), .C(x[0]), .B(x[1]), .A(x[2]));
+          NOTFA v (.CO(z), .A(x[0]), .B(x[1]), .C(x[2]));
+        endmodule
+        module FA (output CO, output S, input C, input B, input A);
+          assign S = (A ^ B) ^ C;
+          assign CO = (A & B) | (B & C) | (A & C);
+        endmodule
+        module NOTFA (output CO, input A, input B, input C);
+          assign CO = (A & B) | (B & C);
+        endmodule";
+    let net = read_verilog(fa).unwrap();
+    let st = net.stats();
+    assert_eq!(
+        (st.cell_count(CellKind::FullAdder), st.total_cells()),
+        (1, 1)
+    );
+    let xs: Vec<u64> = (0..8).collect();
+    let o = net.eval_u64(&[("x", &xs)]).unwrap();
+    for &v in &xs {
+        let (p, q, r) = (v & 1, (v >> 1) & 1, v >> 2);
+        assert_eq!(o.get("y").unwrap()[v as usize], u128::from(p + q + r));
+        assert_eq!(
+            o.get("z").unwrap()[v as usize],
+            u128::from((r & q) | (q & p))
+        );
     }
     // Two top-level modules need a name.
     let two = "module a(input x, output y); assign y = x; endmodule\nmodule b(input x, output y); assign y = ~x; endmodule";

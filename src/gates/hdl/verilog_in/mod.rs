@@ -22,9 +22,11 @@ use crate::gates::Netlist;
 ///   as the final adders of some published approximate multipliers are written), parentheses, sized and unsized constants (no x or z), bit- and
 ///   part-selects, concatenations and replications, with Verilog's unsigned width rules;
 /// * gate primitives `and or nand nor xor xnor` (any number of inputs) and `not buf`;
-/// * instances (named or positional connections) of modules defined in the same text;
-///   instances of the cell modules this crate writes (`arithsim_fa`, ...) whose body
-///   computes the cell's function become recorded cells again;
+/// * instances (named or positional connections) of modules defined in the same text,
+///   flattened; an instance of a module with one-bit ports that computes a half adder, full
+///   adder, 2:1 mux or prefix cell (checked by truth table under every assignment of ports
+///   to pins) becomes a recorded cell, so the crate's own cell modules (`arithsim_fa`, ...)
+///   and a library's `FAX1`-style cells are counted and priced as cells;
 /// * in the top module, D flip-flops: `reg q = 1'b0;` (the initializer is the reset value,
 ///   0 without one) and `always @(posedge clk) q <= d;` (or a `begin ... end` block of such
 ///   assignments); the clock input becomes the netlist's implicit clock.

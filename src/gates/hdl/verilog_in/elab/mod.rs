@@ -88,6 +88,8 @@ struct Elab<'m> {
     bits: Vec<NetBit>,
     nodes: Vec<B>,
     cell_inputs: HashMap<u32, Vec<u32>>,
+    /// Per module name: how it maps onto a cell, if it does.
+    cell_cache: HashMap<String, cells::CellMatch>,
     regs: Vec<RegBit>,
     clock: Option<(u32, Pos)>,
     stack: Vec<String>,
@@ -157,6 +159,7 @@ pub(crate) fn elaborate(modules: &[Module], top: Option<&str>) -> Result<Netlist
         bits: Vec::new(),
         nodes: vec![B::Const(false), B::Const(true)],
         cell_inputs: HashMap::new(),
+        cell_cache: HashMap::new(),
         regs: Vec::new(),
         clock: None,
         stack: vec![top.name.clone()],
