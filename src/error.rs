@@ -85,6 +85,20 @@ pub enum Error {
         name: String,
     },
 
+    /// A hardware-description text (Verilog, BLIF) outside the supported subset or malformed,
+    /// at a 1-based line and column.
+    #[error("{format} line {line}, column {column}: {reason}")]
+    Hdl {
+        /// The format ("verilog", ...).
+        format: &'static str,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in characters).
+        column: usize,
+        /// What is wrong.
+        reason: String,
+    },
+
     // --- cost -------------------------------------------------------------------------------
     /// A malformed cost table or cell library file.
     #[error("{file}:{line}: field {field:?}: {reason}")]
@@ -166,6 +180,20 @@ mod tests {
         let e = Error::check_width("adder", 0, 1, 128).unwrap_err();
         assert_eq!(e.to_string(), "adder width 0 is out of range 1..=128");
         assert_eq!(Error::check_width("adder", 128, 1, 128).unwrap(), 128);
+    }
+
+    #[test]
+    fn hdl_message_names_line_and_column() {
+        let e = Error::Hdl {
+            format: "verilog",
+            line: 4,
+            column: 12,
+            reason: "operator '+' is outside the structural subset".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "verilog line 4, column 12: operator '+' is outside the structural subset"
+        );
     }
 
     #[test]

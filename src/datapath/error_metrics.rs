@@ -118,38 +118,82 @@ impl ErrorStats {
                 format!("element {i} must be finite"),
             ));
         }
-        let mut s = ErrorStats {
-            count: actual.len(),
-            max_abs: 0.0,
-            rms: 0.0,
-            max_rel: 0.0,
-            max_ulp: 0.0,
-            sqnr_db: 0.0,
-            non_finite: 0,
-        };
-        let (mut signal, mut noise) = (0.0f64, 0.0f64);
+        let mut acc = ErrorAccumulator::default();
+        let (mut signal, mut max_ulp, mut non_finite) = (0.0f64, 0.0f64, 0);
         for (&a, &r) in actual.iter().zip(reference) {
             let e = if a.is_finite() {
                 (a - r).abs()
             } else {
-                s.non_finite += 1;
+                non_finite += 1;
                 f64::INFINITY
             };
-            s.max_abs = s.max_abs.max(e);
-            if r != 0.0 {
-                s.max_rel = s.max_rel.max(e / r.abs());
-            }
-            s.max_ulp = s.max_ulp.max(e / grid.ulp(r));
+            acc.add(e, r);
+            max_ulp = max_ulp.max(e / grid.ulp(r));
             signal += r * r;
-            noise += e * e;
         }
-        s.rms = (noise / actual.len() as f64).sqrt();
-        s.sqnr_db = if noise == 0.0 {
-            f64::INFINITY
+        Ok(ErrorStats {
+            count: actual.len(),
+            max_abs: acc.max_abs,
+            rms: acc.mse().sqrt(),
+            max_rel: acc.max_rel,
+            max_ulp,
+            sqnr_db: if acc.sum_sq == 0.0 {
+                f64::INFINITY
+            } else {
+                10.0 * (signal / acc.sum_sq).log10()
+            },
+            non_finite,
+        })
+    }
+}
+
+/// Running sums of one error stream: the one place where absolute, squared and relative
+/// errors are accumulated, for [`ErrorStats`] (kernel outputs) and
+/// [`ErrorMetrics`](super::ErrorMetrics) (circuits against a reference function).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct ErrorAccumulator {
+    /// Values seen.
+    pub count: u64,
+    /// Values with a non-zero error.
+    pub wrong: u64,
+    /// `Σ |e|`.
+    pub sum_abs: f64,
+    /// `Σ e²`.
+    pub sum_sq: f64,
+    /// `max |e|`.
+    pub max_abs: f64,
+    /// `Σ |e| / |r|` over references `r ≠ 0`.
+    pub sum_rel: f64,
+    /// References `r ≠ 0` seen.
+    pub nonzero_refs: u64,
+    /// `max |e| / |r|` over references `r ≠ 0`.
+    pub max_rel: f64,
+}
+
+impl ErrorAccumulator {
+    /// Adds one value with absolute error `e` (`≥ 0`, may be infinite) and reference `r`.
+    #[inline]
+    pub fn add(&mut self, e: f64, r: f64) {
+        self.count += 1;
+        self.wrong += u64::from(e != 0.0);
+        self.sum_abs += e;
+        self.sum_sq += e * e;
+        self.max_abs = self.max_abs.max(e);
+        if r != 0.0 {
+            let rel = e / r.abs();
+            self.sum_rel += rel;
+            self.nonzero_refs += 1;
+            self.max_rel = self.max_rel.max(rel);
+        }
+    }
+
+    /// Mean squared error (0 when nothing was added).
+    pub fn mse(&self) -> f64 {
+        if self.count == 0 {
+            0.0
         } else {
-            10.0 * (signal / noise).log10()
-        };
-        Ok(s)
+            self.sum_sq / self.count as f64
+        }
     }
 }
 

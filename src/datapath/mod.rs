@@ -4,7 +4,8 @@
 //! The model is described in `docs/datapath.md`: arithmetic configurations ([`IntArith`]),
 //! accumulation order ([`AccumulationOrder`]), tensor layouts ([`GemmShape`], row-major;
 //! [`Conv2dShape`], NCHW / OIHW), the memory-traffic model ([`MemoryModel`]) and the error
-//! metrics ([`ErrorStats`]).
+//! metrics ([`ErrorStats`] for kernel outputs, [`ErrorMetrics`] for a circuit against a
+//! reference function).
 //!
 //! # Examples
 //!
@@ -20,6 +21,7 @@
 //! ```
 
 mod bias;
+mod circuit_error;
 mod conv;
 mod error_metrics;
 mod fixed_kernels;
@@ -35,6 +37,7 @@ mod shape;
 pub mod sparse;
 
 pub use bias::Bias;
+pub use circuit_error::{EXHAUSTIVE_INPUT_BITS, ErrorMetrics};
 pub use error_metrics::{ErrorStats, OutputGrid};
 pub use fixed_kernels::{FixedArith, FixedDatapath, FixedOutput};
 pub use float_arith::{FloatArith, ProductRounding};

@@ -41,6 +41,7 @@ mod batch;
 mod builder;
 mod cells;
 mod composite;
+pub mod hdl;
 mod netlist;
 mod program;
 mod sim;

@@ -1,0 +1,591 @@
+//! Elaboration: signals to net bits, expressions to a bit-level DAG, module instances
+//! flattened, then the DAG built into a [`Builder`] in dependency order (so assignments may
+//! come in any order), with undriven, multiply driven and looping nets reported at their
+//! source position.
+
+use std::collections::HashMap;
+
+use super::ast::{Conns, DeclKind, Expr, Item, Module};
+use super::lex::{MAX_BITS, Pos};
+
+mod build;
+mod cells;
+mod expr;
+use crate::gates::{CellKind, Netlist};
+use crate::{Error, Result};
+
+/// Most bit-level nodes an import may create (a bound on memory for hostile input).
+const MAX_NODES: usize = 1 << 24;
+/// Deepest module hierarchy.
+const MAX_HIERARCHY: usize = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum B {
+    Const(bool),
+    Net(u32),
+    Not(u32),
+    And(u32, u32),
+    Or(u32, u32),
+    Xor(u32, u32),
+    Nand(u32, u32),
+    Nor(u32, u32),
+    Xnor(u32, u32),
+    /// `s ? b : a` as (s, a, b).
+    Mux(u32, u32, u32),
+    /// A recognised cell; its inputs are in `cell_inputs[node]`.
+    Cell(CellKind),
+    /// Output `k` of the cell node.
+    CellOut(u32, u8),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Driver {
+    Input,
+    Reg(u32),
+    Expr(u32),
+}
+
+struct Signal {
+    name: String,
+    kind: DeclKind,
+    is_reg: bool,
+    msb: i64,
+    lsb: i64,
+    width: usize,
+    base: u32,
+    pos: Pos,
+    top: bool,
+    init: Option<Expr>,
+}
+
+impl Signal {
+    /// Vector position (0 = least significant) of declared index `k`.
+    fn position(&self, k: i64) -> Option<usize> {
+        let p = if self.msb >= self.lsb {
+            k - self.lsb
+        } else {
+            self.lsb - k
+        };
+        (0..self.width as i64).contains(&p).then_some(p as usize)
+    }
+}
+
+struct NetBit {
+    driver: Option<(Driver, Pos)>,
+    signal: u32,
+    position: u32,
+}
+
+struct RegBit {
+    bit: u32,
+    d: Option<(u32, Pos)>,
+    init: bool,
+}
+
+struct Elab<'m> {
+    modules: HashMap<&'m str, &'m Module>,
+    signals: Vec<Signal>,
+    bits: Vec<NetBit>,
+    nodes: Vec<B>,
+    cell_inputs: HashMap<u32, Vec<u32>>,
+    /// Per module name: how it maps onto a cell, if it does.
+    cell_cache: HashMap<String, cells::CellMatch>,
+    regs: Vec<RegBit>,
+    clock: Option<(u32, Pos)>,
+    stack: Vec<String>,
+    over_budget: bool,
+}
+
+type Scope = HashMap<String, u32>;
+
+/// Reads the top module of `src` (see [`read_verilog`](crate::gates::hdl::read_verilog)).
+pub(crate) fn elaborate(modules: &[Module], top: Option<&str>) -> Result<Netlist> {
+    let mut map: HashMap<&str, &Module> = HashMap::new();
+    for m in modules {
+        if map.insert(m.name.as_str(), m).is_some() {
+            return Err(m.pos.error(format!("module {} is defined twice", m.name)));
+        }
+    }
+    let top = match top {
+        Some(t) => *map.get(t).ok_or_else(|| {
+            Error::param(
+                "top module",
+                t,
+                format!(
+                    "the text defines {}",
+                    modules
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?,
+        None => {
+            let used: Vec<&str> = modules
+                .iter()
+                .flat_map(|m| &m.items)
+                .filter_map(|i| match i {
+                    Item::Instance { module, .. } => Some(module.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let tops: Vec<&Module> = modules
+                .iter()
+                .filter(|m| !used.contains(&m.name.as_str()))
+                .collect();
+            match tops.as_slice() {
+                [one] => *one,
+                [] => {
+                    return Err(modules[0]
+                        .pos
+                        .error("every module is instantiated by another (a recursive hierarchy)"));
+                }
+                [_, second, ..] => {
+                    return Err(second.pos.error(format!(
+                        "several top-level modules ({}); name one with read_verilog_module",
+                        tops.iter()
+                            .map(|m| m.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+        }
+    };
+    let mut e = Elab {
+        modules: map,
+        signals: Vec::new(),
+        bits: Vec::new(),
+        nodes: vec![B::Const(false), B::Const(true)],
+        cell_inputs: HashMap::new(),
+        cell_cache: HashMap::new(),
+        regs: Vec::new(),
+        clock: None,
+        stack: vec![top.name.clone()],
+        over_budget: false,
+    };
+    let scope = e.module(top, true, "")?;
+    e.build(top, &scope)
+}
+
+impl Elab<'_> {
+    fn push(&mut self, b: B) -> u32 {
+        if self.nodes.len() >= MAX_NODES {
+            self.over_budget = true;
+            return 0;
+        }
+        self.nodes.push(b);
+        (self.nodes.len() - 1) as u32
+    }
+
+    fn check_budget(&self, pos: Pos) -> Result<()> {
+        if self.over_budget {
+            return Err(pos.error(format!(
+                "the design needs more than {MAX_NODES} bit-level nodes"
+            )));
+        }
+        Ok(())
+    }
+
+    fn bit_name(&self, bit: u32) -> String {
+        let nb = &self.bits[bit as usize];
+        let s = &self.signals[nb.signal as usize];
+        if s.width == 1 && s.msb == s.lsb {
+            s.name.clone()
+        } else {
+            let p = nb.position as i64;
+            let k = if s.msb >= s.lsb { s.lsb + p } else { s.lsb - p };
+            format!("{}[{k}]", s.name)
+        }
+    }
+
+    // --- declarations and items -----------------------------------------------------------
+
+    fn module(&mut self, m: &Module, top: bool, path: &str) -> Result<Scope> {
+        let mut scope: Scope = HashMap::new();
+        for d in &m.decls {
+            if let Some(&s) = scope.get(&d.name) {
+                let sig = &mut self.signals[s as usize];
+                let port_and_net = matches!(sig.kind, DeclKind::Input | DeclKind::Output)
+                    && matches!(d.kind, DeclKind::Wire | DeclKind::Reg);
+                if !port_and_net || (d.msb, d.lsb) != (sig.msb, sig.lsb) && (d.msb, d.lsb) != (0, 0)
+                {
+                    return Err(d.pos.error(format!("`{}` is declared twice", d.name)));
+                }
+                if d.kind == DeclKind::Reg {
+                    if sig.kind == DeclKind::Input {
+                        return Err(d.pos.error("an input cannot be a reg"));
+                    }
+                    sig.is_reg = true;
+                }
+                if d.init.is_some() {
+                    sig.init.clone_from(&d.init);
+                }
+                continue;
+            }
+            if matches!(d.kind, DeclKind::Input | DeclKind::Output)
+                && !m.ports.iter().any(|(n, _)| *n == d.name)
+            {
+                return Err(d.pos.error(format!(
+                    "`{}` is declared as a port but is not in the module's port list",
+                    d.name
+                )));
+            }
+            let width = (d.msb - d.lsb).unsigned_abs() as usize + 1;
+            if width > MAX_BITS || self.bits.len() + width > MAX_NODES {
+                return Err(d
+                    .pos
+                    .error(format!("`{}` is wider than {MAX_BITS} bits", d.name)));
+            }
+            let idx = self.signals.len() as u32;
+            let base = self.bits.len() as u32;
+            let name = if path.is_empty() {
+                d.name.clone()
+            } else {
+                format!("{path}.{}", d.name)
+            };
+            self.signals.push(Signal {
+                name,
+                kind: d.kind,
+                is_reg: d.is_reg || d.kind == DeclKind::Reg,
+                msb: d.msb,
+                lsb: d.lsb,
+                width,
+                base,
+                pos: d.pos,
+                top,
+                init: d.init.clone(),
+            });
+            for p in 0..width {
+                self.bits.push(NetBit {
+                    driver: None,
+                    signal: idx,
+                    position: p as u32,
+                });
+            }
+            scope.insert(d.name.clone(), idx);
+        }
+        for (n, p) in &m.ports {
+            match scope.get(n) {
+                Some(&s)
+                    if matches!(
+                        self.signals[s as usize].kind,
+                        DeclKind::Input | DeclKind::Output
+                    ) => {}
+                _ => return Err(p.error(format!("port `{n}` has no input or output declaration"))),
+            }
+        }
+        // Registers, inputs, initializers.
+        let sigs: Vec<u32> = m
+            .decls
+            .iter()
+            .filter_map(|d| scope.get(&d.name).copied())
+            .collect();
+        let mut seen = Vec::new();
+        for s in sigs {
+            if seen.contains(&s) {
+                continue;
+            }
+            seen.push(s);
+            let sig = &self.signals[s as usize];
+            let (base, width, pos) = (sig.base, sig.width, sig.pos);
+            if sig.is_reg {
+                if !top {
+                    return Err(pos.error("registers are supported in the top module only"));
+                }
+                let init = match sig.init.clone() {
+                    None => vec![false; width],
+                    Some(e) => self.constant(&e, width)?,
+                };
+                for (p, init) in init.into_iter().enumerate() {
+                    let k = self.regs.len() as u32;
+                    self.regs.push(RegBit {
+                        bit: base + p as u32,
+                        d: None,
+                        init,
+                    });
+                    self.bits[base as usize + p].driver = Some((Driver::Reg(k), pos));
+                }
+            } else if sig.kind == DeclKind::Input && top {
+                for p in 0..width {
+                    self.bits[base as usize + p].driver = Some((Driver::Input, pos));
+                }
+            } else if let Some(init) = sig.init.clone() {
+                let lhs: Vec<u32> = (base..base + width as u32).collect();
+                self.assign(&scope, &lhs, &init, pos)?;
+            }
+        }
+        for item in &m.items {
+            self.item(&scope, item, top, path)?;
+        }
+        Ok(scope)
+    }
+
+    fn constant(&mut self, e: &Expr, width: usize) -> Result<Vec<bool>> {
+        match e {
+            Expr::Const(l, _) => {
+                let mut v = l.bits.clone();
+                v.resize(width, false);
+                Ok(v)
+            }
+            other => Err(other
+                .pos()
+                .error("a register initializer must be a constant")),
+        }
+    }
+
+    fn drive(&mut self, bit: u32, node: u32, pos: Pos) -> Result<()> {
+        let nb = &self.bits[bit as usize];
+        let sig = &self.signals[nb.signal as usize];
+        if sig.is_reg {
+            return Err(pos.error(format!(
+                "reg `{}` can only be assigned in an always block",
+                self.bit_name(bit)
+            )));
+        }
+        if sig.kind == DeclKind::Input && sig.top {
+            return Err(pos.error(format!("input `{}` cannot be driven", self.bit_name(bit))));
+        }
+        if let Some((_, first)) = nb.driver {
+            return Err(pos.error(format!(
+                "`{}` has a second driver (the first is at line {}, column {})",
+                self.bit_name(bit),
+                first.line,
+                first.column
+            )));
+        }
+        self.bits[bit as usize].driver = Some((Driver::Expr(node), pos));
+        Ok(())
+    }
+
+    fn assign(&mut self, scope: &Scope, lhs: &[u32], rhs: &Expr, pos: Pos) -> Result<()> {
+        let w = lhs.len().max(self.width(scope, rhs)?);
+        let v = self.eval(scope, rhs, w)?;
+        self.check_budget(pos)?;
+        for (&bit, &node) in lhs.iter().zip(&v) {
+            self.drive(bit, node, pos)?;
+        }
+        Ok(())
+    }
+
+    fn item(&mut self, scope: &Scope, item: &Item, top: bool, path: &str) -> Result<()> {
+        match item {
+            Item::Assign { lhs, rhs, pos } => {
+                let l = self.lvalue(scope, lhs)?;
+                self.assign(scope, &l, rhs, *pos)
+            }
+            Item::Gate { kind, terms, pos } => {
+                let n_out = if matches!(*kind, "not" | "buf") {
+                    terms.len() - 1
+                } else {
+                    1
+                };
+                let mut ins = Vec::new();
+                for t in &terms[n_out..] {
+                    if self.width(scope, t)? != 1 {
+                        return Err(t.pos().error("gate terminals must be one bit wide"));
+                    }
+                    ins.push(self.eval(scope, t, 1)?[0]);
+                }
+                let node = match *kind {
+                    "buf" => ins[0],
+                    "not" => self.not(ins[0]),
+                    k => {
+                        let f = |e: &mut Self, x: u32, y: u32| -> u32 {
+                            match k {
+                                "and" | "nand" => e.push(B::And(x, y)),
+                                "or" | "nor" => e.push(B::Or(x, y)),
+                                _ => e.push(B::Xor(x, y)),
+                            }
+                        };
+                        let mut acc = ins[0];
+                        for &x in &ins[1..] {
+                            acc = f(self, acc, x);
+                        }
+                        if ins.len() < 2 {
+                            return Err(pos.error(format!("gate `{k}` needs at least two inputs")));
+                        }
+                        if matches!(k, "nand" | "nor" | "xnor") {
+                            self.not(acc)
+                        } else {
+                            acc
+                        }
+                    }
+                };
+                for t in &terms[..n_out] {
+                    let l = self.lvalue(scope, t)?;
+                    if l.len() != 1 {
+                        return Err(t.pos().error("gate terminals must be one bit wide"));
+                    }
+                    self.drive(l[0], node, *pos)?;
+                }
+                self.check_budget(*pos)
+            }
+            Item::Instance {
+                module,
+                name,
+                conns,
+                pos,
+            } => self.instance(scope, module, name, conns, *pos, path),
+            Item::Always {
+                clock,
+                clock_pos,
+                assigns,
+            } => {
+                if !top {
+                    return Err(clock_pos.error("registers are supported in the top module only"));
+                }
+                let clk = match scope.get(clock) {
+                    Some(&s)
+                        if self.signals[s as usize].kind == DeclKind::Input
+                            && self.signals[s as usize].width == 1 =>
+                    {
+                        s
+                    }
+                    _ => {
+                        return Err(clock_pos.error(format!(
+                            "clock `{clock}` must be a one-bit input of the top module"
+                        )));
+                    }
+                };
+                match self.clock {
+                    Some((c, _)) if c != clk => {
+                        return Err(clock_pos.error("every always block must use the same clock"));
+                    }
+                    _ => self.clock = Some((clk, *clock_pos)),
+                }
+                for (lhs, rhs, pos) in assigns {
+                    let l = self.lvalue(scope, lhs)?;
+                    let w = l.len().max(self.width(scope, rhs)?);
+                    let v = self.eval(scope, rhs, w)?;
+                    self.check_budget(*pos)?;
+                    for (&bit, &node) in l.iter().zip(&v) {
+                        let Some((Driver::Reg(k), _)) = self.bits[bit as usize].driver else {
+                            return Err(pos.error(format!("`{}` is not a reg", self.bit_name(bit))));
+                        };
+                        let r = &mut self.regs[k as usize];
+                        if let Some((_, first)) = r.d {
+                            return Err(pos.error(format!(
+                                "`{}` is assigned twice (first at line {}, column {})",
+                                self.bit_name(bit),
+                                first.line,
+                                first.column
+                            )));
+                        }
+                        r.d = Some((node, *pos));
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn instance(
+        &mut self,
+        scope: &Scope,
+        module: &str,
+        name: &str,
+        conns: &Conns,
+        pos: Pos,
+        path: &str,
+    ) -> Result<()> {
+        let Some(&sub) = self.modules.get(module) else {
+            return Err(pos.error(format!(
+                "unknown module `{module}` (instances of gate primitives and of modules defined in the same text are supported)"
+            )));
+        };
+        if self.stack.iter().any(|m| m == module) {
+            return Err(pos.error(format!("module `{module}` instantiates itself")));
+        }
+        if self.stack.len() >= MAX_HIERARCHY {
+            return Err(pos.error(format!("hierarchy deeper than {MAX_HIERARCHY} levels")));
+        }
+        // Pair each port with its connection.
+        let mut pairs: Vec<(usize, Option<&Expr>, Pos)> = Vec::new();
+        match conns {
+            Conns::Named(v) => {
+                for (pin, e, p) in v {
+                    let Some(k) = sub.ports.iter().position(|(n, _)| n == pin) else {
+                        return Err(p.error(format!("module `{module}` has no port `{pin}`")));
+                    };
+                    if pairs.iter().any(|x| x.0 == k) {
+                        return Err(p.error(format!("port `{pin}` is connected twice")));
+                    }
+                    pairs.push((k, e.as_ref(), *p));
+                }
+            }
+            Conns::Positional(v) => {
+                if v.len() > sub.ports.len() {
+                    return Err(pos.error(format!(
+                        "{} connections for module `{module}` with {} ports",
+                        v.len(),
+                        sub.ports.len()
+                    )));
+                }
+                for (k, e) in v.iter().enumerate() {
+                    pairs.push((k, e.as_ref(), e.as_ref().map_or(pos, Expr::pos)));
+                }
+            }
+        }
+        let inner_path = if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
+        self.stack.push(module.to_string());
+        let sub_scope = self.module(sub, false, &inner_path)?;
+        self.stack.pop();
+        let port_sig = |k: usize| sub_scope[&sub.ports[k].0];
+        // Inputs: evaluated in the parent.
+        let mut in_nodes: Vec<(String, Vec<u32>)> = Vec::new();
+        for (k, (pname, _)) in sub.ports.iter().enumerate() {
+            let s = port_sig(k);
+            let (kind, base, width) = {
+                let sig = &self.signals[s as usize];
+                (sig.kind, sig.base, sig.width)
+            };
+            let conn = pairs.iter().find(|x| x.0 == k);
+            if kind == DeclKind::Input {
+                let Some(&(_, Some(e), p)) = conn else {
+                    return Err(pos.error(format!(
+                        "input `{pname}` of instance `{name}` is not connected"
+                    )));
+                };
+                let w = width.max(self.width(scope, e)?);
+                let v = self.eval(scope, e, w)?;
+                self.check_budget(p)?;
+                for (i, &node) in v.iter().take(width).enumerate() {
+                    self.bits[base as usize + i].driver = Some((Driver::Expr(node), p));
+                }
+                in_nodes.push((pname.clone(), v[..width].to_vec()));
+            }
+        }
+        let cell = self.recognise_cell(sub, &sub_scope, &in_nodes);
+        for (k, (pname, _)) in sub.ports.iter().enumerate() {
+            let s = port_sig(k);
+            let (kind, base, width) = {
+                let sig = &self.signals[s as usize];
+                (sig.kind, sig.base, sig.width)
+            };
+            if kind != DeclKind::Output {
+                continue;
+            }
+            let Some(&(_, Some(e), p)) = pairs.iter().find(|x| x.0 == k) else {
+                continue;
+            };
+            let l = self.lvalue(scope, e)?;
+            for (i, &bit) in l.iter().take(width).enumerate() {
+                let node = match cell {
+                    Some((c, ref outs)) => {
+                        let o = outs.iter().position(|n| n == pname).unwrap_or(0) as u8;
+                        self.push(B::CellOut(c, o))
+                    }
+                    None => self.push(B::Net(base + i as u32)),
+                };
+                self.drive(bit, node, p)?;
+            }
+        }
+        self.check_budget(pos)
+    }
+}

@@ -1,0 +1,72 @@
+//! Verilog netlist import: the structural subset published gate-level netlists use.
+
+mod ast;
+mod elab;
+mod lex;
+mod parse;
+
+use crate::Result;
+use crate::gates::Netlist;
+
+/// Reads a structural Verilog netlist: the one top-level module of `src` (the module no
+/// other module instantiates), with every instance of a module defined in `src` flattened.
+///
+/// The supported subset (anything else is an [`Error::Hdl`](crate::Error::Hdl) with its line
+/// and column, never a panic):
+///
+/// * `module` with ANSI (`input [7:0] a, output y`) or classic port lists; `input`,
+///   `output`, `wire` and `reg` declarations with constant ranges (either direction) and
+///   several names per declaration; `wire x = expr;`;
+/// * continuous `assign`s of expressions over `~ & | ^ ~^` (bitwise), unary reductions,
+///   `! && ||`, `?:`, `+` and `-` (built as ripple-carry adders of recorded full adders,
+///   as the final adders of some published approximate multipliers are written), parentheses, sized and unsized constants (no x or z), bit- and
+///   part-selects, concatenations and replications, with Verilog's unsigned width rules;
+/// * gate primitives `and or nand nor xor xnor` (any number of inputs) and `not buf`;
+/// * instances (named or positional connections) of modules defined in the same text,
+///   flattened; an instance of a module with one-bit ports that computes a half adder, full
+///   adder, 2:1 mux or prefix cell (checked by truth table under every assignment of ports
+///   to pins) becomes a recorded cell, so the crate's own cell modules (`arithsim_fa`, ...)
+///   and a library's `FAX1`-style cells are counted and priced as cells;
+/// * in the top module, D flip-flops: `reg q = 1'b0;` (the initializer is the reset value,
+///   0 without one) and `always @(posedge clk) q <= d;` (or a `begin ... end` block of such
+///   assignments); the clock input becomes the netlist's implicit clock.
+///
+/// Assignments may come in any order; undriven, multiply driven and combinationally
+/// looping nets are errors at their source position. Comments, `(* attributes *)` and
+/// `` `timescale `` are skipped.
+///
+/// # Errors
+/// [`Error::Hdl`](crate::Error::Hdl) with line and column for anything outside the subset;
+/// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for several top-level
+/// candidates (use [`read_verilog_module`]).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::gates::hdl::read_verilog;
+///
+/// let net = read_verilog("
+///     module maj (input a, b, c, output y);
+///       wire ab = a & b;
+///       assign y = ab | (c & (a ^ b));
+///     endmodule")?;
+/// let out = net.eval_u64(&[("a", &[1, 1, 0]), ("b", &[1, 0, 0]), ("c", &[0, 1, 1])])?;
+/// assert_eq!(out.get("y")?, &[1, 1, 0]);
+/// let err = read_verilog("module m (input a, output y);\n  assign y = a < 1;\nendmodule").unwrap_err();
+/// assert_eq!(err.to_string(), "verilog line 2, column 16: operator '<' is outside the structural subset (only ~ & | ^ ~^ + - ?: and logical ! && ||)");
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn read_verilog(src: &str) -> Result<Netlist> {
+    let modules = parse::Parser::new(lex::lex(src)?).modules()?;
+    elab::elaborate(&modules, None)
+}
+
+/// As [`read_verilog`] with the top module named.
+///
+/// # Errors
+/// As [`read_verilog`], and [`Error::InvalidParameter`](crate::Error::InvalidParameter) if
+/// `src` has no module `top`.
+pub fn read_verilog_module(src: &str, top: &str) -> Result<Netlist> {
+    let modules = parse::Parser::new(lex::lex(src)?).modules()?;
+    elab::elaborate(&modules, Some(top))
+}
