@@ -155,10 +155,7 @@ pub fn column_addition(a: &str, b: &str, radix: u32, width: u32) -> Result<Colum
 /// The digits of one operand, zero-padded to `width`.
 fn operand(input: &str, name: &str, radix: u32, width: u32) -> Result<Vec<u32>> {
     let values = digit_values(input, input, radix)?;
-    let first = values
-        .iter()
-        .position(|&d| d != 0)
-        .unwrap_or(values.len());
+    let first = values.iter().position(|&d| d != 0).unwrap_or(values.len());
     let significant = &values[first..];
     if significant.len() > width as usize {
         return Err(Error::OutOfRange {
@@ -227,12 +224,7 @@ impl fmt::Display for ColumnAddition {
                     digit_char(s.digit)
                 )?;
             }
-            writeln!(
-                f,
-                ": write {}, carry {}",
-                digit_char(s.digit),
-                s.carry_out
-            )?;
+            writeln!(f, ": write {}, carry {}", digit_char(s.digit), s.carry_out)?;
         }
         if self.carry_out != 0 {
             write!(

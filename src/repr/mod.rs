@@ -40,8 +40,8 @@ mod wide;
 
 pub use arith::{Difference, Negation, NegationStep, Sum, add, sub};
 pub use bits::{Bits, MAX_BITS};
-pub use ctypes::{CType, DataModel, Platform, c_type_table, plain_char_signedness};
 pub use column::{ColumnAddition, ColumnStep, MAX_COLUMNS, column_addition};
+pub use ctypes::{CType, DataModel, Platform, c_type_table, plain_char_signedness};
 pub use encoding::{Encoding, MAX_TABLE_WIDTH};
 pub use number_line::{EncodingLine, MAX_LINE_WIDTH, NumberLine, number_line};
 pub use powers::{

@@ -54,7 +54,11 @@ pub struct NumberLine {
 pub fn number_line(width: u32, encodings: &[Encoding]) -> Result<NumberLine> {
     Error::check_width("number line", width, 1, MAX_LINE_WIDTH)?;
     if encodings.is_empty() {
-        return Err(Error::param("encodings", "[]", "name at least one encoding"));
+        return Err(Error::param(
+            "encodings",
+            "[]",
+            "name at least one encoding",
+        ));
     }
     let lines = encodings
         .iter()

@@ -273,7 +273,10 @@ pub fn subtract_powers_of_two(value: u128) -> PowerSubtraction {
             remaining -= p;
         }
     }
-    let digits = steps.iter().map(|s| if s.bit { '1' } else { '0' }).collect();
+    let digits = steps
+        .iter()
+        .map(|s| if s.bit { '1' } else { '0' })
+        .collect();
     PowerSubtraction {
         value,
         steps,

@@ -166,7 +166,10 @@ mod tests {
         assert!(digit_range(10, 0).is_err());
         assert!(digit_range(37, 1).is_err());
         let t = digit_table(2).unwrap();
-        assert_eq!(t.rows.iter().map(|r| r.binary.as_str()).collect::<Vec<_>>(), ["0", "1"]);
+        assert_eq!(
+            t.rows.iter().map(|r| r.binary.as_str()).collect::<Vec<_>>(),
+            ["0", "1"]
+        );
         assert_eq!(digit_table(36).unwrap().rows[35].symbol, 'Z');
     }
 }
