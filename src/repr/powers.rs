@@ -108,16 +108,31 @@ impl PowerOfTwo {
         1.0 - self.rule_value() as f64 / self.value as f64
     }
 
-    /// The true value in the rule's unit, to one decimal: `"18.4 quintillion"` for 2^64
-    /// (`"1,024"` below 2^10, where there is no unit).
+    /// The true value in the rule's unit, to 3 significant digits (rounded half up):
+    /// `"18.4 quintillion"` for 2^64, `"1.02 thousand"` for 2^10 (`"512"` below 2^10,
+    /// where there is no unit).
     pub fn true_size(&self) -> String {
         let k = self.exponent / 10;
         if k == 0 {
             return with_thousands(WideInt::from(self.value));
         }
-        let tenth = thousands(k) / 10;
-        let tenths = (self.value + tenth / 2) / tenth;
-        format!("{}.{} {}", tenths / 10, tenths % 10, self.name)
+        // The integer part in the unit has 1 to 3 digits; keep 3 digits in all.
+        let int_digits = (self.value / thousands(k)).to_string().len() as u32;
+        let decimals = 3u32.saturating_sub(int_digits);
+        let unit = 10u128.pow(3 * k - decimals);
+        let scaled = (self.value + unit / 2) / unit;
+        let d = 10u128.pow(decimals);
+        if decimals == 0 {
+            format!("{scaled} {}", self.name)
+        } else {
+            format!(
+                "{}.{:0w$} {}",
+                scaled / d,
+                scaled % d,
+                self.name,
+                w = decimals as usize
+            )
+        }
     }
 
     /// The rule and its error in one line:
@@ -338,7 +353,9 @@ mod tests {
         assert_eq!(p.true_size(), "18.4 quintillion");
         // 1 - 16e18 / 2^64, from f64 arithmetic on the exact operands.
         assert!((p.rule_error() - (1.0 - 16e18 / 18_446_744_073_709_551_616.0)).abs() < 1e-12);
-        assert_eq!(power_of_two(127).unwrap().true_size(), "170.1 undecillion");
+        assert_eq!(power_of_two(127).unwrap().true_size(), "170 undecillion");
+        assert_eq!(power_of_two(10).unwrap().true_size(), "1.02 thousand");
+        assert_eq!(power_of_two(32).unwrap().true_size(), "4.29 billion");
         assert!(power_table(3, 2).is_err());
         assert!(power_table(0, 128).is_err());
     }
