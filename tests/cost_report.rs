@@ -36,15 +36,21 @@ const FA32: OpKind = OpKind::FpAdd {
 
 /// Every comparison's ratios, recomputed here from the table's rows.
 fn check_comparisons(t: &CostTable, r: &Report) {
-    let cases: [(&str, &[OpKind], &[OpKind]); 8] = [
+    let cases: [(&str, &[OpKind], &[OpKind]); 10] = [
         ("8-bit int mult vs FP32 mult", &[M8], &[FM32]),
         ("8-bit int add vs FP32 add", &[A8], &[FA32]),
         ("32-bit int add vs FP32 add", &[A32], &[FA32]),
         ("FP16 mult vs FP32 mult", &[FM16], &[FM32]),
         ("FP16 add vs FP32 add", &[FA16], &[FA32]),
-        ("INT8 MAC vs FP16 MAC", &[M8, A32], &[FM16, FA16]),
+        ("INT8 MAC vs FP16 MAC (FP16 acc)", &[M8, A32], &[FM16, FA16]),
+        ("INT8 MAC vs FP16→FP32 MAC", &[M8, A32], &[FM16, FA32]),
         ("INT8 MAC vs FP32 MAC", &[M8, A32], &[FM32, FA32]),
-        ("FP16 MAC vs FP32 MAC", &[FM16, FA16], &[FM32, FA32]),
+        (
+            "FP16 MAC (FP16 acc) vs FP32 MAC",
+            &[FM16, FA16],
+            &[FM32, FA32],
+        ),
+        ("FP16→FP32 MAC vs FP32 MAC", &[FM16, FA32], &[FM32, FA32]),
     ];
     assert_eq!(r.comparisons.len(), cases.len());
     for (label, cheap, costly) in cases {
@@ -136,17 +142,30 @@ fn fsd_headline() {
     let f = Report::build(&t, &ReportInputs::default()).unwrap().fsd;
     assert_eq!(f.macs_per_npu, 9216);
     assert!(close(f.tops_per_npu, 36.864) && close(f.tops_chip, 73.728));
-    // INT8, FP16, FP32 at 45 nm, then the same at 14 nm (scaled, labelled).
-    assert_eq!(f.rows.len(), 6);
+    // INT8, FP16 (FP16 acc), FP16→FP32, FP32 at 45 nm, then the same at 14 nm (scaled,
+    // labelled). Each FP16 variant has its own name and its own price.
+    assert_eq!(f.rows.len(), 8);
+    let names: Vec<&str> = f.rows[..4].iter().map(|r| r.mac.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "INT8 MAC",
+            "FP16 MAC (FP16 acc)",
+            "FP16→FP32 MAC",
+            "FP32 MAC"
+        ]
+    );
     let watts: Vec<f64> = f.rows.iter().map(|r| r.power_per_npu_w.lo).collect();
     assert!(close(watts[0], 9216.0 * 2e9 * 0.3e-12));
-    assert!(close(watts[1], 9216.0 * 2e9 * 1.5e-12));
-    assert!(close(watts[2], 9216.0 * 2e9 * 4.6e-12));
-    assert!(close(f.rows[2].vs_int8.lo, 4.6 / 0.3));
+    assert!(close(watts[1], 9216.0 * 2e9 * (1.1 + 0.4) * 1e-12));
+    // The FP16→FP32 MAC is the one fsd_npu and docs/accelerator.md price: 1.1 + 0.9 pJ.
+    assert!(close(f.rows[2].energy_per_mac_pj.lo, 1.1 + 0.9));
+    assert!(close(watts[3], 9216.0 * 2e9 * 4.6e-12));
+    assert!(close(f.rows[3].vs_int8.lo, 4.6 / 0.3));
     assert!(close(f.rows[0].power_chip_w.lo, 2.0 * watts[0]));
     assert!(close(f.rows[0].array_area_mm2.unwrap(), 9216.0 * 419.0e-6));
-    assert!(f.rows[3].technology.contains("scaled") && f.rows[3].table.contains("scaled"));
-    assert!(watts[3] < watts[0]);
+    assert!(f.rows[4].technology.contains("scaled") && f.rows[4].table.contains("scaled"));
+    assert!(watts[4] < watts[0]);
     let text = Report::build(&t, &ReportInputs::default())
         .unwrap()
         .render(Format::Text);

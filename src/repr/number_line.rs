@@ -64,7 +64,7 @@ pub fn number_line(width: u32, encodings: &[Encoding]) -> Result<NumberLine> {
         .iter()
         .map(|&encoding| {
             let mut table = encoding.table(width)?;
-            table.sort_by(|x, y| x.1.cmp(&y.1));
+            table.sort_by_key(|x| x.1);
             let mut points: Vec<(WideInt, Vec<Bits>)> = Vec::new();
             for (bits, value) in table {
                 match points.last_mut() {
