@@ -53,7 +53,9 @@ impl Scientific {
     ///
     /// # Errors
     ///
-    /// [`Error::OutOfRange`] unless `n` is in 1..=[`MAX_SIGNIFICANT_DIGITS`].
+    /// [`Error::OutOfRange`] unless `n` is in 1..=[`MAX_SIGNIFICANT_DIGITS`];
+    /// [`Error::InvalidParameter`] for a hand-built value whose significand has more than
+    /// `digits` digits or whose `digits` is outside 1..=[`MAX_SIGNIFICANT_DIGITS`].
     ///
     /// # Examples
     ///
@@ -80,6 +82,21 @@ impl Scientific {
                 max: MAX_SIGNIFICANT_DIGITS.to_string(),
                 what: "significant digits".into(),
             });
+        }
+        // The fields are public: a hand-built value must still be one `normalize_scientific`
+        // could return.
+        let limit = 10u128.checked_pow(self.digits);
+        if self.digits == 0
+            || self.digits > MAX_SIGNIFICANT_DIGITS
+            || limit.is_none_or(|l| self.significand >= l)
+        {
+            return Err(Error::param(
+                "scientific",
+                format!("{} with {} digits", self.significand, self.digits),
+                format!(
+                    "the significand must have at most `digits` digits, 1..={MAX_SIGNIFICANT_DIGITS}"
+                ),
+            ));
         }
         if self.digits <= n {
             return Ok(SignificantRounding {
@@ -371,6 +388,15 @@ mod tests {
         );
         assert!(x.round_to(0, RoundingMode::NearestEven).is_err());
         assert!(x.round_to(39, RoundingMode::NearestEven).is_err());
+        let bad = Scientific {
+            negative: false,
+            significand: 1000,
+            digits: 3,
+            exponent: 0,
+        };
+        assert!(bad.round_to(2, RoundingMode::NearestEven).is_err());
+        let bad = Scientific { digits: 60, ..x };
+        assert!(bad.round_to(2, RoundingMode::NearestEven).is_err());
         assert_eq!(
             normalize_scientific("-0.5", 0).unwrap().to_string(),
             "-0.5 × 10^0 = -5 × 10^-1"

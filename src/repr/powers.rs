@@ -90,15 +90,16 @@ impl fmt::Display for PowerOfTwo {
     }
 }
 
-/// `10^(3k)`, the value of the `k`-th thousands prefix (k ≤ 12).
+/// `10^(3k)`, the value of the `k`-th thousands prefix (k ≤ 12 for exponents up to 127;
+/// saturates for a hand-built [`PowerOfTwo`] beyond).
 fn thousands(k: u32) -> u128 {
-    10u128.pow(3 * k)
+    10u128.saturating_pow(3 * k)
 }
 
 impl PowerOfTwo {
     /// The rule's figure `leading × 10^(3·⌊n/10⌋)` (2^64 ≈ 16 × 10^18).
     pub fn rule_value(&self) -> u128 {
-        self.leading as u128 * thousands(self.exponent / 10)
+        (self.leading as u128).saturating_mul(thousands(self.exponent / 10))
     }
 
     /// How far the rule falls below the true value, as a fraction of the true value:

@@ -23,12 +23,12 @@ pub struct Significance {
 impl Significance {
     /// The most significant byte (0xCE of 0xCEBF9AD7).
     pub fn most_significant_byte(&self) -> u8 {
-        self.bytes[0]
+        self.bytes.first().copied().unwrap_or(0)
     }
 
     /// The least significant byte (0xD7 of 0xCEBF9AD7).
     pub fn least_significant_byte(&self) -> u8 {
-        self.bytes[self.bytes.len() - 1]
+        self.bytes.last().copied().unwrap_or(0)
     }
 }
 
