@@ -557,3 +557,53 @@ fn a_table_that_cannot_price_the_comparisons_is_an_error() {
     let e = Report::build(&t, &ReportInputs::default()).unwrap_err();
     assert!(e.to_string().contains("no int mult row"), "{e}");
 }
+
+/// One meaning per name across the reports: the cost report's MAC rows price the same units
+/// as the accelerator model (fsd_npu), and its 8-bit ripple-carry adder differs from the
+/// adders table's only by the carry-in port.
+#[test]
+fn reports_agree_on_shared_figures() {
+    use arithsim::accel::{MacArithmetic, fsd_npu};
+    use arithsim::circuits::adders::{AdderKind, adder, adder_without_carry_in};
+    use arithsim::cost::FloatKind;
+    use arithsim::gates::CellLibrary;
+
+    let t = CostTable::horowitz_45nm();
+    let r = Report::build(&t, &ReportInputs::default()).unwrap();
+    let row = |name: &str| {
+        r.fsd
+            .rows
+            .iter()
+            .find(|x| x.mac == name && x.table == t.name())
+            .unwrap_or_else(|| panic!("{name}"))
+            .energy_per_mac_pj
+    };
+    let npu = fsd_npu();
+    let accel = |a: MacArithmetic| npu.with_arithmetic(a).unwrap().mac_energy_pj(&t).unwrap();
+    assert_eq!(row("INT8 MAC"), accel(MacArithmetic::INT8));
+    assert_eq!(row("FP16→FP32 MAC"), accel(MacArithmetic::FP16));
+    assert_eq!(row("FP32 MAC"), accel(MacArithmetic::FP32));
+    let fp16_acc = MacArithmetic::Float {
+        mul: FloatKind::FP16,
+        acc: FloatKind::FP16,
+    };
+    assert_eq!(row("FP16 MAC (FP16 acc)"), accel(fp16_acc));
+    assert!(close(
+        r.comparison("INT8 MAC vs FP16→FP32 MAC")
+            .unwrap()
+            .costly_energy_pj
+            .lo,
+        1.1 + 0.9
+    ));
+
+    // 8-bit ripple-carry: 8 FA_X1 with a carry-in port, 7 FA_X1 + 1 HA_X1 without.
+    let lib = CellLibrary::nangate45();
+    let with = adder(AdderKind::RippleCarry, 8).unwrap().area_um2(&lib);
+    let without = adder_without_carry_in(AdderKind::RippleCarry, 8)
+        .unwrap()
+        .area_um2(&lib);
+    assert!(close(with, 8.0 * 4.256));
+    assert!(close(without, 7.0 * 4.256 + 2.660));
+    let text = r.render(Format::Text);
+    assert!(text.contains("library cells"), "{text}");
+}
