@@ -76,7 +76,7 @@ fn gate_rows() -> arithsim::Result<(Vec<GateRow>, Vec<String>)> {
         for bits in [8, 16, 32] {
             let net = adder_without_carry_in(kind, bits)?;
             rows.push(GateRow {
-                circuit: format!("{bits}-bit {} adder", kind.name()),
+                circuit: format!("{bits}-bit {} adder, carry-in 0", kind.name()),
                 op: OpKind::IntAdd { bits },
                 cost: gate_cost_random(&net, &lib, STREAM, SEED)?,
             });

@@ -38,15 +38,21 @@ const FA32: OpKind = OpKind::FpAdd {
 
 /// Every comparison's ratios, recomputed here from the table's rows.
 fn check_comparisons(t: &CostTable, r: &Report) {
-    let cases: [(&str, &[OpKind], &[OpKind]); 8] = [
+    let cases: [(&str, &[OpKind], &[OpKind]); 10] = [
         ("8-bit int mult vs FP32 mult", &[M8], &[FM32]),
         ("8-bit int add vs FP32 add", &[A8], &[FA32]),
         ("32-bit int add vs FP32 add", &[A32], &[FA32]),
         ("FP16 mult vs FP32 mult", &[FM16], &[FM32]),
         ("FP16 add vs FP32 add", &[FA16], &[FA32]),
-        ("INT8 MAC vs FP16 MAC", &[M8, A32], &[FM16, FA16]),
+        ("INT8 MAC vs FP16 MAC (FP16 acc)", &[M8, A32], &[FM16, FA16]),
+        ("INT8 MAC vs FP16→FP32 MAC", &[M8, A32], &[FM16, FA32]),
         ("INT8 MAC vs FP32 MAC", &[M8, A32], &[FM32, FA32]),
-        ("FP16 MAC vs FP32 MAC", &[FM16, FA16], &[FM32, FA32]),
+        (
+            "FP16 MAC (FP16 acc) vs FP32 MAC",
+            &[FM16, FA16],
+            &[FM32, FA32],
+        ),
+        ("FP16→FP32 MAC vs FP32 MAC", &[FM16, FA32], &[FM32, FA32]),
     ];
     assert_eq!(r.comparisons.len(), cases.len());
     for (label, cheap, costly) in cases {
@@ -138,17 +144,30 @@ fn fsd_headline() {
     let f = Report::build(&t, &ReportInputs::default()).unwrap().fsd;
     assert_eq!(f.macs_per_npu, 9216);
     assert!(close(f.tops_per_npu, 36.864) && close(f.tops_chip, 73.728));
-    // INT8, FP16, FP32 at 45 nm, then the same at 14 nm (scaled, labelled).
-    assert_eq!(f.rows.len(), 6);
+    // INT8, FP16 (FP16 acc), FP16→FP32, FP32 at 45 nm, then the same at 14 nm (scaled,
+    // labelled). Each FP16 variant has its own name and its own price.
+    assert_eq!(f.rows.len(), 8);
+    let names: Vec<&str> = f.rows[..4].iter().map(|r| r.mac.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "INT8 MAC",
+            "FP16 MAC (FP16 acc)",
+            "FP16→FP32 MAC",
+            "FP32 MAC"
+        ]
+    );
     let watts: Vec<f64> = f.rows.iter().map(|r| r.power_per_npu_w.lo).collect();
     assert!(close(watts[0], 9216.0 * 2e9 * 0.3e-12));
-    assert!(close(watts[1], 9216.0 * 2e9 * 1.5e-12));
-    assert!(close(watts[2], 9216.0 * 2e9 * 4.6e-12));
-    assert!(close(f.rows[2].vs_int8.lo, 4.6 / 0.3));
+    assert!(close(watts[1], 9216.0 * 2e9 * (1.1 + 0.4) * 1e-12));
+    // The FP16→FP32 MAC is the one fsd_npu and docs/accelerator.md price: 1.1 + 0.9 pJ.
+    assert!(close(f.rows[2].energy_per_mac_pj.lo, 1.1 + 0.9));
+    assert!(close(watts[3], 9216.0 * 2e9 * 4.6e-12));
+    assert!(close(f.rows[3].vs_int8.lo, 4.6 / 0.3));
     assert!(close(f.rows[0].power_chip_w.lo, 2.0 * watts[0]));
     assert!(close(f.rows[0].array_area_mm2.unwrap(), 9216.0 * 419.0e-6));
-    assert!(f.rows[3].technology.contains("scaled") && f.rows[3].table.contains("scaled"));
-    assert!(watts[3] < watts[0]);
+    assert!(f.rows[4].technology.contains("scaled") && f.rows[4].table.contains("scaled"));
+    assert!(watts[4] < watts[0]);
     let text = Report::build(&t, &ReportInputs::default())
         .unwrap()
         .render(Format::Text);
@@ -609,4 +628,54 @@ fn a_table_that_cannot_price_the_comparisons_is_an_error() {
     .unwrap();
     let e = Report::build(&t, &ReportInputs::default()).unwrap_err();
     assert!(e.to_string().contains("no int mult row"), "{e}");
+}
+
+/// One meaning per name across the reports: the cost report's MAC rows price the same units
+/// as the accelerator model (fsd_npu), and its 8-bit ripple-carry adder differs from the
+/// adders table's only by the carry-in port.
+#[test]
+fn reports_agree_on_shared_figures() {
+    use arithsim::accel::{MacArithmetic, fsd_npu};
+    use arithsim::circuits::adders::{AdderKind, adder, adder_without_carry_in};
+    use arithsim::cost::FloatKind;
+    use arithsim::gates::CellLibrary;
+
+    let t = CostTable::horowitz_45nm();
+    let r = Report::build(&t, &ReportInputs::default()).unwrap();
+    let row = |name: &str| {
+        r.fsd
+            .rows
+            .iter()
+            .find(|x| x.mac == name && x.table == t.name())
+            .unwrap_or_else(|| panic!("{name}"))
+            .energy_per_mac_pj
+    };
+    let npu = fsd_npu();
+    let accel = |a: MacArithmetic| npu.with_arithmetic(a).unwrap().mac_energy_pj(&t).unwrap();
+    assert_eq!(row("INT8 MAC"), accel(MacArithmetic::INT8));
+    assert_eq!(row("FP16→FP32 MAC"), accel(MacArithmetic::FP16));
+    assert_eq!(row("FP32 MAC"), accel(MacArithmetic::FP32));
+    let fp16_acc = MacArithmetic::Float {
+        mul: FloatKind::FP16,
+        acc: FloatKind::FP16,
+    };
+    assert_eq!(row("FP16 MAC (FP16 acc)"), accel(fp16_acc));
+    assert!(close(
+        r.comparison("INT8 MAC vs FP16→FP32 MAC")
+            .unwrap()
+            .costly_energy_pj
+            .lo,
+        1.1 + 0.9
+    ));
+
+    // 8-bit ripple-carry: 8 FA_X1 with a carry-in port, 7 FA_X1 + 1 HA_X1 without.
+    let lib = CellLibrary::nangate45();
+    let with = adder(AdderKind::RippleCarry, 8).unwrap().area_um2(&lib);
+    let without = adder_without_carry_in(AdderKind::RippleCarry, 8)
+        .unwrap()
+        .area_um2(&lib);
+    assert!(close(with, 8.0 * 4.256));
+    assert!(close(without, 7.0 * 4.256 + 2.660));
+    let text = r.render(Format::Text);
+    assert!(text.contains("library cells"), "{text}");
 }

@@ -33,7 +33,8 @@ impl MacArithmetic {
         mul_bits: 8,
         acc_bits: 32,
     };
-    /// FP16 × FP16 → FP32 accumulate.
+    /// FP16 × FP16 → FP32 accumulate: the "FP16→FP32 MAC" of every report (not the
+    /// "FP16 MAC (FP16 acc)", an FP16 mult + FP16 add, which the cost report prices beside it).
     pub const FP16: MacArithmetic = MacArithmetic::Float {
         mul: FloatKind::FP16,
         acc: FloatKind::FP32,

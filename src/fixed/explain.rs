@@ -64,7 +64,13 @@ pub struct DivTrace {
     /// The integer quotient of the raw values, truncated toward zero: what an integer divider
     /// computes when handed the raw values unchanged (the course's 24 ÷ 8 = 3).
     pub naive_quotient: i128,
-    /// The dividend scaled by `2^M` before dividing: the correction.
+    /// The course's way: the naive quotient rescaled afterwards, `naive_quotient << M` (the
+    /// course's 3 → 48). The remainder of the raw division is already gone, so this loses
+    /// the fraction bits whenever the raw division was inexact (1.0 ÷ 0.75: 16 ÷ 12 = 1 →
+    /// 16 = 1.0, not 1.3125).
+    pub rescaled_quotient: WideInt,
+    /// The dividend scaled by `2^M` before dividing: the correction the crate uses (and
+    /// hardware dividers do), which keeps every quotient bit.
     pub scaled_dividend: WideInt,
     /// The rounding mode of the corrected division.
     pub mode: RoundingMode,
@@ -81,6 +87,19 @@ impl DivTrace {
     pub fn naive_reading(&self) -> String {
         let q = self.naive_quotient;
         decimal(q < 0, q.unsigned_abs(), self.format.frac_bits())
+    }
+
+    /// The course's rescaled quotient read in the format (48 → 3.0; for 1.0 ÷ 0.75, 16 →
+    /// 1.0), exact decimal, whether or not it fits the format.
+    pub fn rescaled_reading(&self) -> String {
+        let q = self.rescaled_quotient;
+        decimal(q.is_negative(), q.magnitude(), self.format.frac_bits())
+    }
+
+    /// The course's way (divide, then rescale) gives a different raw value from the
+    /// pre-shift way: it lost precision (or the pre-shift result overflowed).
+    pub fn rescaling_differs(&self) -> bool {
+        self.rescaled_quotient != WideInt::from(self.result.raw())
     }
 }
 
@@ -144,6 +163,12 @@ pub fn explain_mul(a: Fixed, b: Fixed, mode: RoundingMode) -> Result<MulTrace> {
 /// assert_eq!(t.scaled_dividend.to_string(), "384"); // 24 << 4
 /// assert_eq!(t.result.raw(), 48);
 /// assert_eq!(t.result.to_string(), "3.0");
+/// // The course's way: 24 ÷ 8 = 3, then 3 << 4 = 48: the same, since 24 ÷ 8 is exact.
+/// assert_eq!(t.rescaled_quotient.to_string(), "48");
+/// // 1.0 ÷ 0.75: 16 ÷ 12 = 1 → 16 = 1.0, against (16 << 4) ÷ 12 = 21.33 → 21 = 1.3125.
+/// let t = explain_div(Fixed::from_raw(q44, 16)?, Fixed::from_raw(q44, 12)?, NearestEven)?;
+/// assert_eq!((t.rescaled_reading(), t.result.to_string()), ("1.0".into(), "1.3125".into()));
+/// assert!(t.rescaling_differs());
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn explain_div(a: Fixed, b: Fixed, mode: RoundingMode) -> Result<DivTrace> {
@@ -154,11 +179,14 @@ pub fn explain_div(a: Fixed, b: Fixed, mode: RoundingMode) -> Result<DivTrace> {
     }
     let scaled = x.unsigned_abs() << format.frac_bits();
     let (result, overflow) = a.overflowing_div(b, mode)?;
+    let naive = x / y;
     Ok(DivTrace {
         format,
         a,
         b,
-        naive_quotient: x / y,
+        naive_quotient: naive,
+        // |naive| ≤ 2^64 and M ≤ 64, so the shift stays inside 128 bits.
+        rescaled_quotient: WideInt::new(naive < 0, naive.unsigned_abs() << format.frac_bits()),
         scaled_dividend: WideInt::new(x < 0, scaled),
         mode,
         result,
@@ -256,7 +284,29 @@ impl fmt::Display for DivTrace {
             self.b.raw(),
             self.mode,
             outcome(self.result, self.inexact, self.overflow)
-        )
+        )?;
+        write!(
+            f,
+            "  course's way instead: divide the raw values, then rescale: {} << {m} = {} = {}",
+            self.naive_quotient,
+            self.rescaled_quotient,
+            self.rescaled_reading()
+        )?;
+        if self.rescaling_differs() {
+            writeln!(
+                f,
+                "; loses precision: the remainder of {} ÷ {} was dropped before the rescale",
+                self.a.raw(),
+                self.b.raw()
+            )
+        } else {
+            writeln!(
+                f,
+                "; the same here, because {} ÷ {} is exact",
+                self.a.raw(),
+                self.b.raw()
+            )
+        }
     }
 }
 

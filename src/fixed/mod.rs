@@ -23,12 +23,14 @@
 //! # Ok::<(), arithsim::Error>(())
 //! ```
 
+mod binary_point;
 mod exact;
 mod explain;
 mod format;
 mod ops;
 mod value;
 
+pub use binary_point::{AddTrace, PointReading, PointTerm, explain_add, read_binary_point};
 pub use explain::{DivTrace, MulTrace, explain_div, explain_mul};
 pub use format::{FixedFormat, MAX_FIXED_WIDTH};
 pub use value::Fixed;

@@ -51,7 +51,9 @@ mod display;
 mod explain;
 mod explain_display;
 mod fmod;
+mod int_nearest;
 mod parse;
+mod scientific;
 mod typed;
 #[cfg(feature = "half")]
 mod typed_half;
@@ -59,4 +61,8 @@ mod typed_num;
 
 pub use display::{BitFields, FloatDisplay};
 pub use explain::{AlignStep, ExplainOp, Explanation, NormalizeStep, OperandStep, RoundStep};
+pub use int_nearest::IntAsFloat;
+pub use scientific::{
+    MAX_SIGNIFICANT_DIGITS, Normalization, Scientific, SignificantRounding, normalize_scientific,
+};
 pub use typed::{Bf16, F8E4M3, F8E5M2, F16, F32, F64};

@@ -41,7 +41,12 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// The four encodings, in the course's order.
+    /// The four encodings: unsigned, then the signed ones in the order each fixes the
+    /// previous one's flaw (sign-magnitude's special adder, one's complement's end-around
+    /// carry and second zero, two's complement's single zero and plain binary adder). This
+    /// is not the course's order: the number-systems chapter shows unsigned, sign-magnitude
+    /// and two's complement only, and its summary number line (see
+    /// [`number_line`](super::number_line)) puts two's complement before sign-magnitude.
     pub const ALL: [Encoding; 4] = [
         Encoding::Unsigned,
         Encoding::SignMagnitude,

@@ -1,6 +1,8 @@
 //! Bit patterns and integer encodings: [`Bits`], unsigned / sign-magnitude / one's and two's
 //! complement ([`Encoding`]), the binary adder with its flags, negation with its steps, sign
-//! and zero extension, radix conversion with steps, and C data models.
+//! and zero extension, radix conversion with steps (column addition, repeated division,
+//! subtracting powers of two), the digit and power tables, significance (MSB/LSB, bytes,
+//! nibbles), the encodings' number line, and C data models.
 //!
 //! # Examples
 //!
@@ -24,21 +26,34 @@
 
 mod arith;
 mod bits;
+mod column;
 mod ctypes;
 mod encoding;
 mod extend;
+mod number_line;
 mod parse;
+mod powers;
 mod radix;
+mod significance;
+mod tables;
 mod wide;
 
 pub use arith::{Difference, Negation, NegationStep, Sum, add, sub};
 pub use bits::{Bits, MAX_BITS};
+pub use column::{ColumnAddition, ColumnStep, MAX_COLUMNS, column_addition};
 pub use ctypes::{CType, DataModel, Platform, c_type_table, plain_char_signedness};
 pub use encoding::{Encoding, MAX_TABLE_WIDTH};
-pub use radix::{
-    DivisionStep, Expansion, NibbleMap, PowerOfTwo, RepeatedDivision, Term, binary_to_hex,
-    hex_to_binary, positional_expansion, power_of_two, repeated_division, with_thousands,
+pub use number_line::{EncodingLine, MAX_LINE_WIDTH, NumberLine, number_line};
+pub use powers::{
+    PowerOfTwo, PowerSubtraction, PowerTable, SubtractionStep, power_of_two, power_table,
+    subtract_powers_of_two,
 };
+pub use radix::{
+    DivisionStep, Expansion, NibbleMap, RepeatedDivision, Term, binary_to_hex, hex_to_binary,
+    positional_expansion, repeated_division, with_thousands,
+};
+pub use significance::{Significance, significance};
+pub use tables::{DigitRange, DigitRow, DigitTable, digit_range, digit_table};
 pub use wide::WideInt;
 
 /// Runs the code blocks of the number-systems chapter as doctests, so the chapter cannot

@@ -1,5 +1,5 @@
 //! Radix conversion with the steps a student writes down: positional expansion, repeated
-//! division, hex ↔ binary by nibbles, and powers of two with their decimal approximations.
+//! division, hex ↔ binary by nibbles (powers of two are in `powers.rs`).
 
 use std::fmt;
 
@@ -84,17 +84,14 @@ pub fn positional_expansion(digits: &str, radix: u32) -> Result<Expansion> {
 
 impl fmt::Display for Expansion {
     /// `5374 = 5×10^3 + ...`; radices other than 10 show the value in decimal after the
-    /// expansion: `1101₂: 1×2^3 + 1×2^2 + 0×2^1 + 1×2^0 = 13`.
+    /// expansion, each digit by its value: `4AF (radix 16) = 4×16^2 + 10×16^1 + 15×16^0 =
+    /// 1199`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let terms: Vec<String> = self
             .terms
             .iter()
-            .map(|t| {
-                let d = char::from_digit(t.digit, 36)
-                    .unwrap_or('?')
-                    .to_ascii_uppercase();
-                format!("{d}×{}^{}", self.radix, t.power)
-            })
+            // The digit's value, not its symbol: 0x4AF is 4×16^2 + 10×16^1 + 15×16^0.
+            .map(|t| format!("{}×{}^{}", t.digit, self.radix, t.power))
             .collect();
         if self.radix == 10 {
             write!(f, "{} = {}", self.value, terms.join(" + "))
@@ -300,89 +297,6 @@ pub fn binary_to_hex(binary: &str) -> Result<NibbleMap> {
     Ok(nibble_map(Bits::parse_radix(digits, 2)?))
 }
 
-/// 2^n with its decimal approximation from 2^10 ≈ 10^3.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PowerOfTwo {
-    /// `n`.
-    pub exponent: u32,
-    /// `2^n` exactly.
-    pub value: u128,
-    /// `2^(n mod 10)`: the leading factor of the approximation.
-    pub leading: u32,
-    /// SI prefix of `10^(3·⌊n/10⌋)` ("", "kilo", "mega", "giga", ...).
-    pub prefix: &'static str,
-    /// Its English name ("", "thousand", "million", "billion", ...).
-    pub name: &'static str,
-    /// Binary (IEC) prefix of `2^(10·⌊n/10⌋)` ("", "Ki", "Mi", "Gi", ...).
-    pub binary_prefix: &'static str,
-}
-
-const PREFIXES: [(&str, &str, &str); 13] = [
-    ("", "", ""),
-    ("kilo", "thousand", "Ki"),
-    ("mega", "million", "Mi"),
-    ("giga", "billion", "Gi"),
-    ("tera", "trillion", "Ti"),
-    ("peta", "quadrillion", "Pi"),
-    ("exa", "quintillion", "Ei"),
-    ("zetta", "sextillion", "Zi"),
-    ("yotta", "septillion", "Yi"),
-    ("ronna", "octillion", "Ri"),
-    ("quetta", "nonillion", "Qi"),
-    ("", "decillion", ""),
-    ("", "undecillion", ""),
-];
-
-/// 2^n for n in 0..=127, with its approximation: 2^24 ≈ 16 million, 2^32 ≈ 4 billion.
-///
-/// # Errors
-///
-/// [`Error::OutOfRange`] when `n > 127`.
-///
-/// # Examples
-///
-/// ```
-/// use arithsim::repr::power_of_two;
-///
-/// assert_eq!(power_of_two(24)?.to_string(), "2^24 = 16,777,216 ≈ 16 million (16 Mi)");
-/// let p = power_of_two(32)?;
-/// assert_eq!((p.leading, p.name), (4, "billion"));
-/// # Ok::<(), arithsim::Error>(())
-/// ```
-pub fn power_of_two(n: u32) -> Result<PowerOfTwo> {
-    if n > 127 {
-        return Err(Error::OutOfRange {
-            value: n.to_string(),
-            min: "0".into(),
-            max: "127".into(),
-            what: "a power-of-two exponent".into(),
-        });
-    }
-    let (prefix, name, binary_prefix) = PREFIXES[(n / 10) as usize];
-    Ok(PowerOfTwo {
-        exponent: n,
-        value: 1u128 << n,
-        leading: 1 << (n % 10),
-        prefix,
-        name,
-        binary_prefix,
-    })
-}
-
-impl fmt::Display for PowerOfTwo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let exact = with_thousands(WideInt::from(self.value));
-        write!(f, "2^{} = {exact}", self.exponent)?;
-        if self.exponent >= 10 {
-            write!(f, " ≈ {} {}", self.leading, self.name)?;
-            if !self.binary_prefix.is_empty() {
-                write!(f, " ({} {})", self.leading, self.binary_prefix)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 /// `value` in decimal with a comma every three digits: `-9,223,372,036,854,775,808`.
 ///
 /// ```
@@ -417,8 +331,6 @@ mod tests {
         );
         assert_eq!(repeated_division(0, 2).unwrap().digits, "0");
         assert_eq!(repeated_division(255, 16).unwrap().digits, "FF");
-        assert_eq!(power_of_two(0).unwrap().to_string(), "2^0 = 1");
-        assert_eq!(power_of_two(127).unwrap().name, "undecillion");
         assert_eq!(with_thousands(WideInt::from(999)), "999");
         assert_eq!(with_thousands(WideInt::from(-1000)), "-1,000");
     }

@@ -1,11 +1,15 @@
 //! Section 5: the Tesla FSD NPU's MAC array — peak TOPS, and power and area at the table's
-//! MAC energies (INT8, FP16, FP32), then the same scaled to the chip's 14 nm, labelled.
+//! MAC energies (INT8, FP16 with FP16 accumulation, FP16→FP32, FP32), then the same scaled
+//! to the chip's 14 nm, labelled.
 //!
 //! `cost` sits below `accel`, so the figures come in as plain [`FsdParams`]; the cost report
 //! example fills them from `accel::fsd_npu().report_params()`, and a doctest there keeps
 //! [`FsdParams::TESLA_FSD`] (the default for callers of this layer alone) equal to the preset.
 
-use super::sections::{INT8_MAC, fp_mac, one, priced};
+use super::sections::{
+    FP16_ACC_MAC_NAME, FP16_FP32_MAC, FP16_FP32_MAC_NAME, FP32_MAC_NAME, INT8_MAC, INT8_MAC_NAME,
+    fp_mac, one, priced,
+};
 use super::{Bar, Cell, Chart, Grid, Section};
 use crate::Result;
 use crate::cost::{CostTable, Flavor, FloatKind, OpKind, Span};
@@ -39,7 +43,7 @@ impl FsdParams {
 /// One MAC type in the FSD array.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FsdRow {
-    /// "INT8 MAC", "FP16 MAC", "FP32 MAC".
+    /// "INT8 MAC", "FP16 MAC (FP16 acc)", "FP16→FP32 MAC", "FP32 MAC".
     pub mac: String,
     /// Energy per MAC, pJ.
     pub energy_per_mac_pj: Span,
@@ -71,7 +75,8 @@ pub struct FsdFigures {
     pub tops_per_npu: f64,
     /// Peak TOPS for the chip.
     pub tops_chip: f64,
-    /// INT8, FP16 and FP32 arrays at the table's node, then (when the table can be scaled)
+    /// INT8, FP16 (FP16 acc), FP16→FP32 and FP32 arrays at the table's node, then (when the
+    /// table can be scaled)
     /// the same at 14 nm, labelled scaled.
     pub rows: Vec<FsdRow>,
 }
@@ -82,9 +87,10 @@ pub(super) fn fsd(table: &CostTable, p: FsdParams) -> Result<FsdFigures> {
     let tops = macs as f64 * f64::from(p.ops_per_mac) * hz / 1e12;
     let mut rows = Vec::new();
     let mut add_rows = |t: &CostTable, technology: String| -> Result<()> {
-        let units: [(&str, Vec<OpKind>); 3] = [
+        let units: [(&str, Vec<OpKind>); 4] = [
             ("INT8 MAC", INT8_MAC.to_vec()),
-            ("FP16 MAC", fp_mac(FloatKind::FP16).to_vec()),
+            ("FP16 MAC (FP16 acc)", fp_mac(FloatKind::FP16).to_vec()),
+            ("FP16→FP32 MAC", FP16_FP32_MAC.to_vec()),
             ("FP32 MAC", fp_mac(FloatKind::FP32).to_vec()),
         ];
         let mut int8_power = None;
@@ -152,13 +158,14 @@ pub(super) fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
         ),
         format!(
             "Power is the MAC array alone at full rate (no memory, no control): MACs x clock x \
-             energy per MAC, with the energy from the table \"{}\". An INT8 MAC is an 8-bit \
-             mult + a 32-bit add; an FP16 or FP32 MAC is a mult + an add of that format.",
+             energy per MAC, with the energy from the table \"{}\". The units: {INT8_MAC_NAME}; \
+             {FP16_ACC_MAC_NAME}; {FP16_FP32_MAC_NAME}, what fsd_npu and docs/accelerator.md \
+             price as FP16; {FP32_MAC_NAME}.",
             table.name()
         ),
         "Source: Tesla FSD computer, Hot Chips 2019 (96 x 96 INT8 multipliers, 32-bit accumulators, 2 GHz, two NPUs).".into(),
     ];
-    if f.rows.len() > 3 {
+    if f.rows.iter().any(|r| r.table != table.name()) {
         notes.push(format!(
             "Rows marked \"scaled\" move the same table to {FSD_NODE_NM} nm at an assumed \
              {FSD_VOLTAGE_V} V with Stillmaker & Baas (2017) factors for high-performance devices: \

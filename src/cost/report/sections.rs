@@ -8,7 +8,7 @@ use crate::cost::{CostTable, Estimate, FloatKind, GateCost, MemLevel, OpKind, Sp
 /// its gate-derived cost.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GateRow {
-    /// The circuit ("8-bit ripple-carry adder").
+    /// The circuit ("8-bit ripple-carry adder, carry-in 0").
     pub circuit: String,
     /// The table operation it is compared with.
     pub op: OpKind,
@@ -51,6 +51,26 @@ pub(super) const INT8_MAC: [OpKind; 2] = [OpKind::IntMul { bits: 8 }, OpKind::In
 pub(super) fn fp_mac(f: FloatKind) -> [OpKind; 2] {
     [OpKind::FpMul { format: f }, OpKind::FpAdd { format: f }]
 }
+
+/// FP16 × FP16 → FP32: an FP16 multiply and an FP32 add, the MAC of tensor cores and of
+/// `accel::MacArithmetic::FP16`. Not the same unit as the FP16-accumulating MAC.
+pub(super) const FP16_FP32_MAC: [OpKind; 2] = [
+    OpKind::FpMul {
+        format: FloatKind::FP16,
+    },
+    OpKind::FpAdd {
+        format: FloatKind::FP32,
+    },
+];
+
+/// The MAC names every report uses, one meaning each.
+pub(super) const INT8_MAC_NAME: &str = "INT8 MAC (8-bit mult + 32-bit add)";
+/// FP16 mult + FP16 add.
+pub(super) const FP16_ACC_MAC_NAME: &str = "FP16 MAC (FP16 acc: FP16 mult + FP16 add)";
+/// FP16 mult + FP32 add.
+pub(super) const FP16_FP32_MAC_NAME: &str = "FP16→FP32 MAC (FP16 mult + FP32 add)";
+/// FP32 mult + FP32 add.
+pub(super) const FP32_MAC_NAME: &str = "FP32 MAC (FP32 mult + FP32 add)";
 
 /// Prices a tally completely (energy) and its area, if every part has one.
 pub(super) fn priced(table: &CostTable, t: &Tally) -> Result<(Estimate, Option<f64>)> {
@@ -205,10 +225,12 @@ fn comparisons(table: &CostTable) -> Result<Vec<Comparison>> {
     let fa32 = [OpKind::FpAdd { format: fp32 }];
     let mac8: &[OpKind] = &INT8_MAC;
     let mac16 = fp_mac(fp16);
+    let mac16_32: &[OpKind] = &FP16_FP32_MAC;
     let mac32 = fp_mac(fp32);
-    let int8_mac = "INT8 MAC (8-bit mult + 32-bit add)";
-    let fp16_mac = "FP16 MAC (FP16 mult + add)";
-    let fp32_mac = "FP32 MAC (FP32 mult + add)";
+    let int8_mac = INT8_MAC_NAME;
+    let fp16_mac = FP16_ACC_MAC_NAME;
+    let fp16_32_mac = FP16_FP32_MAC_NAME;
+    let fp32_mac = FP32_MAC_NAME;
     Ok(vec![
         compare(
             table,
@@ -242,9 +264,15 @@ fn comparisons(table: &CostTable) -> Result<Vec<Comparison>> {
         )?,
         compare(
             table,
-            "INT8 MAC vs FP16 MAC",
+            "INT8 MAC vs FP16 MAC (FP16 acc)",
             (int8_mac, mac8),
             (fp16_mac, &mac16),
+        )?,
+        compare(
+            table,
+            "INT8 MAC vs FP16→FP32 MAC",
+            (int8_mac, mac8),
+            (fp16_32_mac, mac16_32),
         )?,
         compare(
             table,
@@ -254,8 +282,14 @@ fn comparisons(table: &CostTable) -> Result<Vec<Comparison>> {
         )?,
         compare(
             table,
-            "FP16 MAC vs FP32 MAC",
+            "FP16 MAC (FP16 acc) vs FP32 MAC",
             (fp16_mac, &mac16),
+            (fp32_mac, &mac32),
+        )?,
+        compare(
+            table,
+            "FP16→FP32 MAC vs FP32 MAC",
+            (fp16_32_mac, mac16_32),
             (fp32_mac, &mac32),
         )?,
     ])
@@ -299,7 +333,9 @@ fn comparison_section(cs: &[Comparison]) -> Section {
         .collect();
     let mut notes = vec![
         "Each ratio is costlier / cheaper, computed now from the table in section 1 (not typed in). \
-         A MAC is priced as its multiply plus its add; the INT8 MAC accumulates in 32 bits."
+         A MAC is priced as its multiply plus its add; the INT8 MAC accumulates in 32 bits. \
+         Two FP16 MACs are in use: \"FP16 MAC (FP16 acc)\" adds in FP16, \"FP16→FP32 MAC\" \
+         (tensor cores, fsd_npu, docs/accelerator.md) adds in FP32."
             .to_string(),
     ];
     if let Some(c) = cs.iter().find(|c| c.label == "INT8 MAC vs FP32 MAC") {
@@ -441,12 +477,19 @@ fn gate_section(table: &CostTable, inputs: &ReportInputs) -> Result<Section> {
         .first()
         .map_or(1.1, |g| g.cost.library_voltage_v);
     let v = volts.unwrap_or(0.9);
-    let mut notes = vec![format!(
+    let mut notes =
+        vec![format!(
         "Gate-derived: area is the sum of the cells; energy per operation is simulated switching \
          activity times (cell internal energy + ½·C·V² of the fan-out load), at the cell \
          library's {lib_v} V, and scaled by ({v}/{lib_v})² to the table's {v} V. Every gate/table \
          energy ratio uses the {v} V figure; the area ratio needs no voltage."
-    )];
+    ), "\"library cells\" counts cell instances after mapping to the library (a full adder is \
+        one FA_X1, a half adder one HA_X1, a gate one cell), not the composite cells a netlist \
+        records (examples/adders' \"recorded cells\"). Adders marked \"carry-in 0\" have no \
+        carry-in port: the constant is folded, so bit 0 is a half adder (8-bit ripple-carry: \
+        7 FA_X1 + 1 HA_X1 = 32.45 µm²), while examples/adders and docs/circuits.md build them \
+        with a carry-in port (8 FA_X1 = 34.05 µm²)."
+        .to_string()];
     notes.extend(inputs.gate_notes.iter().cloned());
     if inputs.gate_rows.is_empty() {
         notes.push("No gate-level circuits were given.".into());
@@ -454,7 +497,7 @@ fn gate_section(table: &CostTable, inputs: &ReportInputs) -> Result<Section> {
     let columns = [
         "circuit".to_string(),
         "table operation".into(),
-        "cells".into(),
+        "library cells".into(),
         "area gates (µm²)".into(),
         "area table (µm²)".into(),
         "area gates/table".into(),
