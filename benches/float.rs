@@ -302,6 +302,14 @@ fn conversions(c: &mut Criterion) {
             let make = || {
                 let (bits, floats, halves, typed, env) = (&bits, &floats, &halves, &typed, &env);
                 let (fmt_from, fmt_to) = (black_box(from), black_box(to));
+                #[cfg_attr(
+                    not(all(
+                        feature = "softfloat-oracle",
+                        target_arch = "x86_64",
+                        target_os = "linux"
+                    )),
+                    allow(unused_mut)
+                )]
                 let mut v: Vec<Contender> = vec![
                     (
                         "half_crate",
