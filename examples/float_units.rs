@@ -29,8 +29,9 @@ fn main() -> arithsim::Result<()> {
         lib.voltage_v()
     );
     println!(
-        "(* energy per operation at {TABLE_V} V, scaled from the library's voltage by (V/V_lib)²)"
+        "(* energy per operation at {TABLE_V} V, scaled from the library's voltage by (V/V_lib)²;"
     );
+    println!("   \"cells\" = library cells: NanGate instances after mapping, as in cost_report)");
     println!(
         "{:<42} {:>6} {:>6} {:>7} {:>6} {:>10} {:>10} {:>13} {:>13}",
         "unit",

@@ -184,22 +184,22 @@ fn int8_mac_beats_every_floating_point_mac() {
         names,
         [
             INT8_MAC_NAME,
-            "FP8 E4M3 MAC (FP16 acc)",
-            "FP8 E5M2 MAC (FP16 acc)",
-            "FP8 E4M3 MAC (FP32 acc)",
-            "FP8 E5M2 MAC (FP32 acc)",
+            "FP8 E4M3→FP16 MAC",
+            "FP8 E5M2→FP16 MAC",
+            "FP8 E4M3→FP32 MAC",
+            "FP8 E5M2→FP32 MAC",
             "FP16 MAC (FP16 acc)",
-            "BF16 MAC (FP32 acc)",
-            "FP16 MAC (FP32 acc)",
-            "FP32 MAC (FP32 acc)",
+            "BF16→FP32 MAC",
+            "FP16→FP32 MAC",
+            "FP32 MAC",
         ]
     );
     let by = |n: &str| rows.iter().find(|r| r.unit == n).unwrap();
     let chain = [
         INT8_MAC_NAME,
-        "FP8 E4M3 MAC (FP32 acc)",
-        "FP16 MAC (FP32 acc)",
-        "FP32 MAC (FP32 acc)",
+        "FP8 E4M3→FP32 MAC",
+        "FP16→FP32 MAC",
+        "FP32 MAC",
     ];
     for w in chain.windows(2) {
         let (lo, hi) = (by(w[0]), by(w[1]));
@@ -224,16 +224,13 @@ fn int8_mac_beats_every_floating_point_mac() {
     }
     // every MAC has its accumulator register: 32 flip-flops for INT32/FP32, 16 for FP16
     assert_eq!(by(INT8_MAC_NAME).registers, 32);
-    assert_eq!(by("FP8 E4M3 MAC (FP16 acc)").registers, 16);
-    assert_eq!(by("FP32 MAC (FP32 acc)").registers, 32);
+    assert_eq!(by("FP8 E4M3→FP16 MAC").registers, 16);
+    assert_eq!(by("FP32 MAC").registers, 32);
     // an FP16 accumulator is cheaper than an FP32 one for the same products
-    assert!(by("FP16 MAC (FP16 acc)").random.area_um2 < by("FP16 MAC (FP32 acc)").random.area_um2);
-    assert!(
-        by("FP8 E4M3 MAC (FP16 acc)").random.area_um2
-            < by("FP8 E4M3 MAC (FP32 acc)").random.area_um2
-    );
+    assert!(by("FP16 MAC (FP16 acc)").random.area_um2 < by("FP16→FP32 MAC").random.area_um2);
+    assert!(by("FP8 E4M3→FP16 MAC").random.area_um2 < by("FP8 E4M3→FP32 MAC").random.area_um2);
     // the FP32 MAC costs several INT8 MACs (textbook netlists: about 13x area here)
-    let r = by("FP32 MAC (FP32 acc)").random.area_um2 / by(INT8_MAC_NAME).random.area_um2;
+    let r = by("FP32 MAC").random.area_um2 / by(INT8_MAC_NAME).random.area_um2;
     assert!(r > 5.0 && r < 40.0, "{r}");
 }
 

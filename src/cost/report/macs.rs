@@ -9,7 +9,7 @@ use crate::cost::{CostTable, GateCost, OpKind, Span, sig};
 /// and its gate-derived cost on two operand streams.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MacRow {
-    /// The unit, naming its accumulator ("FP16×FP16+FP32→FP32 MAC (FP32 acc)").
+    /// The unit, naming its accumulator ("FP16→FP32 MAC").
     pub unit: String,
     /// Cost on uniformly random operands.
     pub random: GateCost,
@@ -63,7 +63,7 @@ pub(super) fn mac_section(table: &CostTable, inputs: &ReportInputs) -> Result<Op
     }
     let columns = vec![
         "MAC unit".to_string(),
-        "cells".into(),
+        "library cells".into(),
         "area (µm²)".into(),
         format!("area / {}", base.unit),
         format!("energy random @{lib_v} V (pJ)"),
