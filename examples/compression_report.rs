@@ -27,13 +27,10 @@ use std::process::ExitCode;
 
 use arithsim::accel::{ActivationModel, GB, LoraConfig, Transformer};
 use arithsim::cost::report::{
-    Bar, Cell, Chart, Format, Grid, Section, render_sections, write_sections,
+    Bar, Cell, Chart, Grid, ReportOptions, Section, render_sections, write_sections,
 };
 use arithsim::cost::{CostTable, Span};
 use arithsim::quant::{NF4_LEVELS, WeightFormat, nf4_thresholds, normal_tensor, student_t_tensor};
-
-const USAGE: &str =
-    "usage: compression_report [--table FILE] [--out DIR] [--format text|markdown|csv|json]";
 
 /// Shape of the test weight matrix for the error table (rows = output channels).
 const ROWS: usize = 512;
@@ -53,36 +50,6 @@ const BUDGETS: [(&str, f64); 4] = [
     ("GPU 48 GB", 48.0),
     ("GPU 80 GB", 80.0),
 ];
-
-struct Options {
-    table: Option<PathBuf>,
-    out: PathBuf,
-    format: Format,
-}
-
-fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
-    let mut o = Options {
-        table: None,
-        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/compression-report"),
-        format: Format::Text,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-        };
-        match a.as_str() {
-            "--table" => o.table = Some(PathBuf::from(value("--table")?)),
-            "--out" => o.out = PathBuf::from(value("--out")?),
-            "--format" => o.format = value("--format")?.parse().map_err(|e| format!("{e}"))?,
-            "-h" | "--help" => return Ok(None),
-            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
-        }
-    }
-    Ok(Some(o))
-}
 
 fn text(s: impl Into<String>) -> Cell {
     Cell::text(s)
@@ -568,11 +535,8 @@ fn decode_section(models: &[&Transformer], table: &CostTable) -> arithsim::Resul
     })
 }
 
-fn run(o: &Options) -> arithsim::Result<()> {
-    let table = match &o.table {
-        Some(p) => CostTable::load(p)?,
-        None => CostTable::horowitz_45nm(),
-    };
+fn run(o: &ReportOptions) -> arithsim::Result<()> {
+    let table = o.cost_table()?;
     let models = Transformer::presets();
     let m65 = Transformer::llama_65b();
     let (qlora, full_states_gb, qlora_gb) = qlora_section(&m65)?;
@@ -652,23 +616,6 @@ fn run(o: &Options) -> arithsim::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let o = match parse_args(&args) {
-        Ok(Some(o)) => o,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&o) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/compression-report");
+    ReportOptions::main("compression_report", out, run)
 }

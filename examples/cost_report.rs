@@ -21,51 +21,18 @@ use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
 use arithsim::circuits::fp::FpUnitConfig;
 use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
-use arithsim::cost::report::{Format, GateRow, MacRow, Report, ReportInputs};
+use arithsim::cost::report::{GateRow, MacRow, Report, ReportInputs, ReportOptions};
 use arithsim::cost::{
-    CostTable, FloatKind, FpUnit, GateCost, INT8_MAC_NAME, OpKind, fp_unit_figures,
-    gate_cost_random, int_mac_figures, mac_comparison,
+    FloatKind, FpUnit, GateCost, INT8_MAC_NAME, OpKind, fp_unit_figures, gate_cost_random,
+    int_mac_figures, mac_comparison,
 };
 use arithsim::float::FloatFormat;
 use arithsim::gates::CellLibrary;
-
-const USAGE: &str =
-    "usage: cost_report [--table FILE] [--out DIR] [--format text|markdown|csv|json]";
 
 /// Random operands per circuit for the gate-level energy (a multiple of 64).
 const STREAM: usize = 64 * 64;
 /// Seed of the operand stream (reproducible figures).
 const SEED: u64 = 2014;
-
-struct Options {
-    table: Option<PathBuf>,
-    out: PathBuf,
-    format: Format,
-}
-
-fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
-    let mut o = Options {
-        table: None,
-        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/cost-report"),
-        format: Format::Text,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-        };
-        match a.as_str() {
-            "--table" => o.table = Some(PathBuf::from(value("--table")?)),
-            "--out" => o.out = PathBuf::from(value("--out")?),
-            "--format" => o.format = value("--format")?.parse().map_err(|e| format!("{e}"))?,
-            "-h" | "--help" => return Ok(None),
-            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
-        }
-    }
-    Ok(Some(o))
-}
 
 /// Section 4's circuits: adders and multipliers of two architectures at the table's widths,
 /// and the FSD's INT8 MAC.
@@ -174,11 +141,8 @@ fn mac_cost(lib: &CellLibrary) -> arithsim::Result<GateCost> {
     Ok(int_mac_figures(&mac, INT8_MAC_NAME, lib, MAC_CLOCKS, SEED)?.random)
 }
 
-fn run(o: &Options) -> arithsim::Result<()> {
-    let table = match &o.table {
-        Some(p) => CostTable::load(p)?,
-        None => CostTable::horowitz_45nm(),
-    };
+fn run(o: &ReportOptions) -> arithsim::Result<()> {
+    let table = o.cost_table()?;
     let (gate_rows, gate_notes) = gate_rows()?;
     let (mac_rows, mac_notes) = mac_rows()?;
     // Section 5 takes the accelerator from the `accel` layer's FSD preset: one source.
@@ -200,23 +164,6 @@ fn run(o: &Options) -> arithsim::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let o = match parse_args(&args) {
-        Ok(Some(o)) => o,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&o) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/cost-report");
+    ReportOptions::main("cost_report", out, run)
 }

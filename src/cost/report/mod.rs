@@ -32,6 +32,7 @@
 mod chart;
 mod fsd;
 mod macs;
+mod options;
 mod render;
 mod sections;
 
@@ -40,6 +41,7 @@ use std::path::{Path, PathBuf};
 pub use chart::{BAR_FILL, render_svg};
 pub use fsd::{FsdFigures, FsdParams, FsdRow};
 pub use macs::MacRow;
+pub use options::ReportOptions;
 pub use sections::{Comparison, GateRow};
 
 use super::{CostTable, Span};
