@@ -41,6 +41,27 @@ use crate::{Error, Result};
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn fp_adder(format: FloatFormat, cfg: &FpUnitConfig) -> Result<Netlist> {
+    adder_netlist(format, cfg, build_fp_adder)
+}
+
+/// The signature of [`build_fp_adder`] and the near/far adder's builder.
+pub(super) type BuildAdder = fn(
+    &mut Builder,
+    FloatFormat,
+    &FpUnitConfig,
+    &ModeWires,
+    &[Wire],
+    &[Wire],
+    Wire,
+) -> Result<FpResult>;
+
+/// The finished adder netlist around one of the adder designs (single path or near/far):
+/// ports `a`, `b`, `sub` (and `rm`), outputs `y` and the flags, dead logic swept.
+pub(super) fn adder_netlist(
+    format: FloatFormat,
+    cfg: &FpUnitConfig,
+    build: BuildAdder,
+) -> Result<Netlist> {
     check_format("fp adder format", format)?;
     cfg.validate()?;
     let mut b = Builder::new();
@@ -49,7 +70,7 @@ pub fn fp_adder(format: FloatFormat, cfg: &FpUnitConfig) -> Result<Netlist> {
     let x = b.input("b", w)?;
     let sub = b.input_bit("sub")?;
     let mode = ModeWires::build(&mut b, cfg.rounding)?;
-    let r = build_fp_adder(&mut b, format, cfg, &mode, &a, &x, sub)?;
+    let r = build(&mut b, format, cfg, &mode, &a, &x, sub)?;
     r.output(&mut b)?;
     Ok(b.finish()?.sweep())
 }

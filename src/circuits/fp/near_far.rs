@@ -39,17 +39,7 @@ use crate::{Error, Result};
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn fp_adder_near_far(format: FloatFormat, cfg: &FpUnitConfig) -> Result<Netlist> {
-    check_format("fp adder format", format)?;
-    cfg.validate()?;
-    let mut b = Builder::new();
-    let w = format.width();
-    let a = b.input("a", w)?;
-    let x = b.input("b", w)?;
-    let sub = b.input_bit("sub")?;
-    let mode = ModeWires::build(&mut b, cfg.rounding)?;
-    let r = build_fp_adder_near_far(&mut b, format, cfg, &mode, &a, &x, sub)?;
-    r.output(&mut b)?;
-    Ok(b.finish()?.sweep())
+    super::adder::adder_netlist(format, cfg, build_fp_adder_near_far)
 }
 
 /// Adds the two-path adder/subtractor to `b` under label `fp add near-far`.
