@@ -5,19 +5,25 @@
 //!   architecture and the INT8 MAC (over clocks) and agrees with the crate's simulator bit
 //!   for bit (exhaustive at 8 bits, random vectors at 16 and 32);
 //! * Yosys reads the Verilog and the BLIF, and a SAT miter proves the export equivalent to a
-//!   behavioural `a + b + cin` (every adder kind, 8 and 16 bits) or `a * b`;
+//!   behavioural `a + b + cin` (every adder kind, 8 and 16 bits) or `a * b` (8×8 multipliers,
+//!   decided by ABC's BDDs); 16×16 multipliers are proved equal to `a × b` in three steps cut
+//!   where the reduction tree ends (ABC's algebraic `&polyn` for the tree, SAT for the final
+//!   adder and for the cut);
 //! * Yosys `stat` before any optimization counts what the crate counts;
 //! * Icarus Verilog's own VCD of a MAC run equals the crate's.
 #![cfg(feature = "hdl-tools")]
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use arithsim::circuits::adders::{AdderKind, adder};
 use arithsim::circuits::mac::{Mac, int8_mac};
-use arithsim::circuits::multipliers::{MultiplierSpec, PartialProducts, Reduction, Signedness};
+use arithsim::circuits::multipliers::{
+    MultiplierSpec, PartialProducts, Reduction, Signedness, build_multiplier,
+};
 use arithsim::gates::hdl::VerilogOptions;
-use arithsim::gates::{Netlist, Op};
+use arithsim::gates::{Builder, Netlist, Op};
 
 const ARCHS: [(PartialProducts, Signedness); 4] = [
     (PartialProducts::AndArray, Signedness::Unsigned),
@@ -43,6 +49,10 @@ impl Scratch {
 
 impl Drop for Scratch {
     fn drop(&mut self) {
+        // ARITHSIM_KEEP_SCRATCH=1 keeps the files for a look at a failed proof.
+        if std::env::var_os("ARITHSIM_KEEP_SCRATCH").is_some() {
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
@@ -534,6 +544,389 @@ fn yosys_and_abc_prove_8x8_multipliers_equal_a_times_b() {
     }
 }
 
+/// A multiplier netlist and the cut between its reduction tree and its final adder.
+struct TreeCut {
+    net: Netlist,
+    /// `(column, internal net name)` of every gate output the reduction leaves for the final
+    /// adder: the nets to cut.
+    bits: Vec<(usize, String)>,
+    /// `(column, port, bit)` of operand bits that reach the final adder directly (Booth's
+    /// sign-handling bits): nothing to cut.
+    operand_bits: Vec<(usize, String, usize)>,
+    /// The value of the constant-1 bits the reduction leaves, modulo `2^width`.
+    constant: u128,
+    width: usize,
+}
+
+fn tree_cut(spec: &MultiplierSpec) -> TreeCut {
+    let mut b = Builder::new();
+    let a = b.input("a", spec.n).unwrap();
+    let x = b.input("b", spec.m).unwrap();
+    let out = build_multiplier(&mut b, spec, &a, &x).unwrap();
+    b.output("product", &out.product).unwrap();
+    let width = out.product.len();
+    let operand = |w: usize| {
+        [("a", &a), ("b", &x)].into_iter().find_map(|(port, bus)| {
+            bus.iter()
+                .position(|v| v.index() == w)
+                .map(|bit| (port.to_string(), bit))
+        })
+    };
+    let (mut bits, mut operand_bits) = (Vec::new(), Vec::new());
+    let mut constant = 0u128;
+    for (j, col) in out.reduced_columns.iter().enumerate() {
+        for &w in col {
+            match (b.const_value(w), operand(w.index())) {
+                (Some(true), _) => constant += 1 << j,
+                (Some(false), _) => {}
+                (None, Some((port, bit))) => operand_bits.push((j, port, bit)),
+                (None, None) => bits.push((j, format!("n{}", w.index()))),
+            }
+        }
+    }
+    let mut names: Vec<&String> = bits.iter().map(|(_, n)| n).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(
+        names.len(),
+        bits.len(),
+        "{}: a net in two columns",
+        spec.name()
+    );
+    TreeCut {
+        net: b.finish().unwrap(),
+        bits,
+        operand_bits,
+        constant: constant % (1u128 << width),
+        width,
+    }
+}
+
+/// Runs `tool` in `dir` for at most `secs` seconds; `None` when it ran out of time.
+fn run_limited(dir: &Path, tool: &str, args: &[&str], secs: u64) -> Option<String> {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let out_path = dir.join(format!("{tool}.out"));
+    let mut child = Command::new(tool)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"));
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{tool} {args:?} failed");
+            return Some(std::fs::read_to_string(&out_path).unwrap());
+        }
+        if start.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The polynomial ABC's `&polyn -w` prints, over the AIG's inputs, coefficients reduced
+/// modulo `2^width`, zero terms dropped. Monomials are sorted input indices. Panics unless
+/// the rewriting reached the inputs: every variable must be one of the `inputs` primary
+/// inputs (ABC prints an internal node by its object number, which is above them), and the
+/// count printed must be the count ABC reports left.
+fn parse_polynomial(text: &str, width: usize, inputs: usize) -> BTreeMap<Vec<usize>, u128> {
+    let modulus = 1u128 << width;
+    let left: usize = text
+        .split_once("Left = ")
+        .and_then(|(_, r)| r.split('.').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no monomial count in ABC's output:\n{text}"));
+    let body = text
+        .split_once("Polynomial with")
+        .unwrap_or_else(|| panic!("no polynomial in ABC's output:\n{text}"))
+        .1;
+    let mut poly = BTreeMap::new();
+    let mut printed = 0;
+    for line in body.lines().skip(1) {
+        let line = line.trim_start_matches(['|', ' ']);
+        if !line.contains("2^") {
+            break;
+        }
+        let mut parts = line.split(" * ");
+        let coef_text = parts.next().unwrap();
+        let mut coef = 0u128;
+        // A coefficient is a run of signed powers of two: "+2^3-2^1".
+        let mut rest = coef_text;
+        while !rest.is_empty() {
+            let negative = rest.starts_with('-');
+            rest = rest[1..].strip_prefix("2^").expect("a signed power of two");
+            let end = rest.find(['+', '-']).unwrap_or(rest.len());
+            let e: usize = rest[..end].parse().unwrap();
+            rest = &rest[end..];
+            if e < width {
+                let v = 1u128 << e;
+                coef = (coef + if negative { modulus - v } else { v }) % modulus;
+            }
+        }
+        let mut mono: Vec<usize> = parts
+            .map(|v| v.trim().trim_start_matches('i').parse().unwrap())
+            .collect();
+        mono.sort_unstable();
+        assert!(
+            mono.iter().all(|&v| v < inputs),
+            "rewriting stopped at an internal node: {line}"
+        );
+        printed += 1;
+        let c = poly.entry(mono).or_insert(0u128);
+        *c = (*c + coef) % modulus;
+    }
+    assert_eq!(printed, left, "ABC printed {printed} of {left} monomials");
+    poly.retain(|_, c| *c != 0);
+    poly
+}
+
+/// AIG input or output indices by (port name, bit).
+type AigerIndex = HashMap<(String, usize), usize>;
+
+/// The AIG's input and output indices by (port, bit), from Yosys's `write_aiger -map`.
+fn aiger_map(text: &str) -> (AigerIndex, AigerIndex) {
+    let (mut inputs, mut outputs) = (HashMap::new(), HashMap::new());
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() != 4 {
+            continue;
+        }
+        let key = (f[3].to_string(), f[2].parse().unwrap());
+        let index = f[1].parse().unwrap();
+        match f[0] {
+            "input" => inputs.insert(key, index),
+            "output" => outputs.insert(key, index),
+            _ => None,
+        };
+    }
+    (inputs, outputs)
+}
+
+/// `a × b − k` as a polynomial over the operand bits (AIG input indices), coefficients modulo
+/// `2^width`: two's complement operands weigh their top bit `−2^(n−1)`.
+fn product_polynomial(
+    n: usize,
+    signed: bool,
+    inputs: &AigerIndex,
+    k: u128,
+    width: usize,
+) -> BTreeMap<Vec<usize>, u128> {
+    let modulus = 1u128 << width;
+    let negative = |i: usize| signed && i == n - 1;
+    let mut poly = BTreeMap::new();
+    for i in 0..n {
+        for j in 0..n {
+            let magnitude = (1u128 << (i + j)) % modulus;
+            let coef = if negative(i) != negative(j) {
+                (modulus - magnitude) % modulus
+            } else {
+                magnitude
+            };
+            let mut mono = vec![inputs[&("a".to_string(), i)], inputs[&("b".to_string(), j)]];
+            mono.sort_unstable();
+            poly.insert(mono, coef);
+        }
+    }
+    poly.insert(Vec::new(), (modulus - k) % modulus);
+    poly.retain(|_, c| *c != 0);
+    poly
+}
+
+/// `poly − Σ 2^column · operand bit` for the operand bits that bypass the tree.
+fn without_operand_bits(
+    mut poly: BTreeMap<Vec<usize>, u128>,
+    cut: &TreeCut,
+    inputs: &AigerIndex,
+) -> BTreeMap<Vec<usize>, u128> {
+    let modulus = 1u128 << cut.width;
+    for (j, port, bit) in &cut.operand_bits {
+        let c = poly.entry(vec![inputs[&(port.clone(), *bit)]]).or_insert(0);
+        *c = (*c + modulus - (1u128 << j)) % modulus;
+    }
+    poly.retain(|_, c| *c != 0);
+    poly
+}
+
+/// The rows the final adder adds, as Verilog concatenations of the cut inputs `c[i]`.
+fn adder_rows(cut: &TreeCut) -> [String; 2] {
+    let mut columns: Vec<Vec<String>> = vec![Vec::new(); cut.width];
+    for (i, (j, _)) in cut.bits.iter().enumerate() {
+        columns[*j].push(format!("c[{i}]"));
+    }
+    for (j, port, bit) in &cut.operand_bits {
+        columns[*j].push(format!("{port}[{bit}]"));
+    }
+    assert!(columns.iter().all(|c| c.len() <= 2), "more than two rows");
+    [0, 1].map(|row| {
+        let bits: Vec<String> = columns
+            .iter()
+            .rev()
+            .map(|col| col.get(row).cloned().unwrap_or_else(|| "1'b0".to_string()))
+            .collect();
+        format!("{{{}}}", bits.join(", "))
+    })
+}
+
+/// The Yosys script that proves steps 2 and 3 of the 16×16 proof for module `m` (with the
+/// reduction's constant taken as `k`), and the Verilog of its `chk` and `stitch` modules.
+fn adder_and_stitch_check(m: &str, cut: &TreeCut, k: u128) -> (String, String) {
+    let nets = cut.bits.len();
+    let w = cut.width;
+    let [row0, row1] = adder_rows(cut);
+    let cut_in: Vec<String> = cut
+        .bits
+        .iter()
+        .enumerate()
+        .map(|(i, (_, n))| format!(".\\{n}.i (c[{i}])"))
+        .collect();
+    let exposed: Vec<String> = cut
+        .bits
+        .iter()
+        .enumerate()
+        .map(|(i, (_, n))| format!(".{n}(c[{i}])"))
+        .collect();
+    let half = w / 2 - 1;
+    let verilog = format!(
+        "module chk (input [{half}:0] a, input [{half}:0] b, input [{c}:0] c, output ok);\n  wire [{top}:0] p;\n  {m} u (.a(a), .b(b), .product(p), {cut_in});\n  wire [{top}:0] row0 = {row0};\n  wire [{top}:0] row1 = {row1};\n  assign ok = p == row0 + row1 + {w}'d{k};\nendmodule\n\nmodule stitch (input [{half}:0] a, input [{half}:0] b, output [{top}:0] product);\n  wire [{c}:0] c;\n  exposed x (.a(a), .b(b), {exposed});\n  {m} u (.a(a), .b(b), .product(product), {cut_in});\nendmodule\n",
+        c = nets - 1,
+        top = w - 1,
+        cut_in = cut_in.join(", "),
+        exposed = exposed.join(", "),
+    );
+    let selection: Vec<String> = cut.bits.iter().map(|(_, n)| format!("w:{n}")).collect();
+    let script = format!(
+        "read_verilog {m}.v\nrename {m} orig\nread_verilog {m}.v\nrename {m} exposed\nread_verilog {m}.v\nproc\nopt_clean\ncd exposed\nexpose {sel}\ncd {m}\nexpose -cut {sel}\ncd ..\nread_verilog {m}_chk.v\nproc\nflatten\nopt -fast\nmiter -equiv -flatten orig stitch miter\nopt -fast miter\nsat -verify -prove trigger 0 miter\nsat -verify -prove ok 1 chk\n",
+        sel = selection.join(" ")
+    );
+    (script, verilog)
+}
+
+/// 16×16 multipliers (every partial-product generator, signedness and reduction, and every
+/// final adder kind across them) equal `a × b`. A SAT or BDD proof of a whole 16×16
+/// multiplier miter runs for minutes (multipliers are the classic hard case), and algebraic
+/// rewriting of a whole multiplier blows up on parallel-prefix adders, so the proof is cut
+/// where the reduction tree ends, and every step is decided by Yosys and ABC:
+///
+/// 1. **tree** — Yosys exposes the nets the reduction leaves for the final adder; ABC's
+///    `&polyn` rewrites `Σ 2^column · net` backwards through the AIG into a polynomial over
+///    the operand bits, which must equal `a × b −` (the reduction's constant bits), coefficient
+///    by coefficient modulo `2^32`. A multilinear polynomial over 0/1 variables is unique, so
+///    this is a proof for every input;
+/// 2. **final adder** — Yosys cuts those nets into free inputs, and a SAT miter proves the
+///    product equals `row₀ + row₁ + constant` for every value of them;
+/// 3. **the cut is faithful** — the cut module with its cut inputs driven by the nets of step 1
+///    (the export with those nets exposed) is equivalent to the export (SAT miter, after
+///    Yosys merges the identical logic).
+///
+/// Hence `product(a, b) = cut(a, b, n(a, b)) = row₀(n) + row₁(n) + constant = a × b`. A gate changed in the export, or a wrong
+/// constant, makes the proof fail.
+#[test]
+fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
+    let dir = Scratch::new("mul16-proof");
+    let specs: Vec<MultiplierSpec> = ARCHS
+        .iter()
+        .flat_map(|&(pp, s)| Reduction::ALL.map(move |r| (pp, s, r)))
+        .enumerate()
+        .map(|(k, (pp, s, r))| {
+            MultiplierSpec::new(16, 16, s, r, AdderKind::ALL[k % AdderKind::ALL.len()])
+                .with_partial_products(pp)
+        })
+        .collect();
+    for (k, spec) in specs.iter().enumerate() {
+        let m = format!("m{k}");
+        let cut = tree_cut(spec);
+        let verilog = cut.net.to_verilog(&VerilogOptions::new(&m)).unwrap();
+        std::fs::write(dir.path(&format!("{m}.v")), &verilog).unwrap();
+        let signed = spec.signedness == Signedness::Signed;
+        let tree = |file: &str| -> (String, BTreeMap<Vec<usize>, u128>) {
+            let selection: Vec<String> = cut.bits.iter().map(|(_, n)| format!("w:{n}")).collect();
+            run(
+                &dir.0,
+                "yosys",
+                &[
+                    "-q",
+                    "-p",
+                    &format!(
+                        "read_verilog {file}; proc; opt_clean; expose {}; flatten; techmap; aigmap; write_aiger -zinit -map {m}.map {m}.aig",
+                        selection.join(" ")
+                    ),
+                ],
+            );
+            let (inputs, outputs) =
+                aiger_map(&std::fs::read_to_string(dir.path(&format!("{m}.map"))).unwrap());
+            let signature: Vec<String> = cut
+                .bits
+                .iter()
+                .map(|(j, n)| format!("{j}*o{}", outputs[&(n.clone(), 0)]))
+                .collect();
+            let text = run_limited(
+                &dir.0,
+                "yosys-abc",
+                &[
+                    "-c",
+                    &format!("&r {m}.aig; &polyn -w -S ({})", signature.join("+")),
+                ],
+                120,
+            )
+            .unwrap_or_else(|| panic!("{}: ABC's &polyn ran out of time", spec.name()));
+            let expected = without_operand_bits(
+                product_polynomial(16, signed, &inputs, cut.constant, cut.width),
+                &cut,
+                &inputs,
+            );
+            (text, expected)
+        };
+        let (text, expected) = tree(&format!("{m}.v"));
+        let got = parse_polynomial(&text, cut.width, 32);
+        assert_eq!(got, expected, "{}: the tree's polynomial", spec.name());
+
+        let (script, checks) = adder_and_stitch_check(&m, &cut, cut.constant);
+        std::fs::write(dir.path(&format!("{m}_chk.v")), checks).unwrap();
+        std::fs::write(dir.path(&format!("{m}.ys")), script).unwrap();
+        run(
+            &dir.0,
+            "yosys",
+            &["-q", "-l", &format!("{m}.log"), "-s", &format!("{m}.ys")],
+        );
+        let log = std::fs::read_to_string(dir.path(&format!("{m}.log"))).unwrap();
+        assert_eq!(
+            log.matches("SAT proof finished - no model found: SUCCESS!")
+                .count(),
+            2,
+            "{}: {log}",
+            spec.name()
+        );
+
+        if k == 0 {
+            // A partial product changed from AND to OR: the polynomial differs.
+            let mutated = verilog.replacen(" & ", " | ", 1);
+            assert_ne!(mutated, verilog);
+            std::fs::write(dir.path("mutated.v"), mutated).unwrap();
+            let (text, expected) = tree("mutated.v");
+            assert_ne!(parse_polynomial(&text, cut.width, 32), expected);
+            // A wrong constant: the final adder's SAT check finds a counterexample.
+            let (script, checks) = adder_and_stitch_check(&m, &cut, cut.constant + 1);
+            std::fs::write(dir.path(&format!("{m}_chk.v")), checks).unwrap();
+            std::fs::write(dir.path("wrong.ys"), script).unwrap();
+            let out = Command::new("yosys")
+                .args(["-q", "-s", "wrong.ys"])
+                .current_dir(&dir.0)
+                .output()
+                .unwrap();
+            assert!(
+                !out.status.success(),
+                "a wrong constant must fail the proof"
+            );
+        }
+    }
+}
+
 /// Icarus Verilog's own VCD of the INT8 MAC over 16 clocks agrees with the crate's
 /// [`Vcd`](arithsim::gates::hdl::Vcd) of the same run: inputs, the accumulator's next value and
 /// the register outputs at every clock (both read with the `vcd` crate).
@@ -541,7 +934,6 @@ fn yosys_and_abc_prove_8x8_multipliers_equal_a_times_b() {
 fn iverilog_vcd_agrees_with_the_crates_vcd() {
     use arithsim::gates::hdl::Vcd;
     use arithsim::gates::{BatchOutput, Simulator};
-    use std::collections::HashMap;
 
     /// name -> (time, value) changes, for variables in the scope `scope` (or any scope).
     fn changes(text: &str, scope: Option<&str>) -> HashMap<String, Vec<(u64, u128)>> {

@@ -503,3 +503,44 @@ fn compressor_tree_halves_heights_per_stage() {
         }
     }
 }
+
+/// `reduced_columns` is where a proof can cut a multiplier: at most two bits per column, and
+/// `Σ 2^j · (bits of column j)` equals the product modulo `2^width`, for every 8×8 operand pair
+/// of every generator and reduction.
+#[test]
+fn reduced_columns_sum_to_the_product() {
+    for (pp, s) in ARCHS {
+        for r in Reduction::ALL {
+            let sp = spec(8, 8, pp, s, r, AdderKind::Sklansky);
+            let mut b = Builder::new();
+            let a = b.input("a", 8).unwrap();
+            let x = b.input("b", 8).unwrap();
+            let out = build_multiplier(&mut b, &sp, &a, &x).unwrap();
+            assert_eq!(out.reduced_columns.len(), 16);
+            assert!(out.reduced_columns.iter().all(|c| c.len() <= 2), "{r:?}");
+            b.output("product", &out.product).unwrap();
+            let rows: Vec<Vec<_>> = (0..2)
+                .map(|row| {
+                    out.reduced_columns
+                        .iter()
+                        .map(|c| c.get(row).copied().unwrap_or_else(|| b.zero()))
+                        .collect()
+                })
+                .collect();
+            b.output("row0", &rows[0]).unwrap();
+            b.output("row1", &rows[1]).unwrap();
+            let net = b.finish().unwrap();
+            let (xs, ys): (Vec<u64>, Vec<u64>) =
+                (0..1u64 << 16).map(|v| (v & 0xFF, v >> 8)).unzip();
+            let got = net.eval_u64(&[("a", &xs), ("b", &ys)]).unwrap();
+            let (p, r0, r1) = (
+                got.get("product").unwrap(),
+                got.get("row0").unwrap(),
+                got.get("row1").unwrap(),
+            );
+            for i in 0..xs.len() {
+                assert_eq!((r0[i] + r1[i]) & 0xFFFF, p[i], "{}", sp.name());
+            }
+        }
+    }
+}

@@ -60,6 +60,11 @@ pub struct MultiplierOutput {
     pub stages: usize,
     /// The bits left by the reduction (input of the final adder), for depth measurements.
     pub reduced: Vec<Wire>,
+    /// The same bits by column: `reduced_columns[j]` holds the (at most two) bits of weight
+    /// `2^j` that the final adder adds, constants as the builder's constant wires. The product
+    /// is their sum modulo `2^width`; a proof can cut the netlist here (the tree's sum, then the
+    /// adder), as `tests/hdl_tools.rs` does for 16×16 multipliers.
+    pub reduced_columns: Vec<Vec<Wire>>,
 }
 
 impl MultiplierSpec {
@@ -240,6 +245,7 @@ pub fn build_multiplier(
         .flatten()
         .filter_map(|b| if let Bit::Wire(w) = b { Some(*w) } else { None })
         .collect();
+    let reduced_columns: Vec<Vec<Wire>> = red.columns.iter().map(|c| l.wires(c)).collect();
     let product_bits = final_add(&mut l, &red.columns);
     let product = l.wires(&product_bits);
     l.finish()?;
@@ -247,6 +253,7 @@ pub fn build_multiplier(
         product,
         stages: red.stages,
         reduced,
+        reduced_columns,
     })
 }
 
