@@ -474,7 +474,7 @@ fn yosys_sat_proves_equivalence_with_behavioural_descriptions() {
 }
 
 /// 8×8 multipliers (all three partial-product generators, both signednesses, all four
-/// reductions across the four) against a behavioural `a * b`. Plain SAT needs minutes on a
+/// reductions across the four), Verilog and BLIF exports, against a behavioural `a * b`. Plain SAT needs minutes on a
 /// multiplier miter, so Yosys builds the miter and writes it as an AIG, and ABC decides it
 /// with BDDs (`collapse`, about a second at 8 bits) followed by `sat` on the collapsed
 /// output: UNSATISFIABLE means the miter's trigger is constant 0, i.e. equivalence for all
@@ -512,35 +512,45 @@ fn yosys_and_abc_prove_8x8_multipliers_equal_a_times_b() {
             format!("module r{k} (input {sign}[7:0] a, input {sign}[7:0] b, output {sign}[15:0] product);\n  assign product = a * b{flip};\nendmodule\n"),
         )
         .unwrap();
-        run(
-            &dir.0,
-            "yosys",
-            &[
-                "-q",
-                "-p",
-                &format!(
-                    "read_verilog m{k}.v r{k}.v; proc; miter -equiv -flatten m{k} r{k} miter; hierarchy -top miter; flatten; techmap; opt -fast; aigmap; write_aiger -zinit miter{k}.aig"
-                ),
-            ],
-        );
-        let out = run(
-            &dir.0,
-            "yosys-abc",
-            &[
-                "-c",
-                &format!("read miter{k}.aig; strash; collapse; strash; sat"),
-            ],
-        );
-        let verdict = if wrong {
-            "SATISFIABLE"
-        } else {
-            "UNSATISFIABLE"
-        };
-        assert!(
-            out.lines().any(|l| l.starts_with(verdict)),
-            "{}: {out}",
-            spec.name()
-        );
+        std::fs::write(
+            dir.path(&format!("m{k}.blif")),
+            net.to_blif(&format!("m{k}")).unwrap(),
+        )
+        .unwrap();
+        for read in [
+            format!("read_verilog m{k}.v"),
+            format!("read_blif -wideports m{k}.blif"),
+        ] {
+            run(
+                &dir.0,
+                "yosys",
+                &[
+                    "-q",
+                    "-p",
+                    &format!(
+                        "{read}; read_verilog r{k}.v; proc; miter -equiv -flatten m{k} r{k} miter; hierarchy -top miter; flatten; techmap; opt -fast; aigmap; write_aiger -zinit miter{k}.aig"
+                    ),
+                ],
+            );
+            let out = run(
+                &dir.0,
+                "yosys-abc",
+                &[
+                    "-c",
+                    &format!("read miter{k}.aig; strash; collapse; strash; sat"),
+                ],
+            );
+            let verdict = if wrong {
+                "SATISFIABLE"
+            } else {
+                "UNSATISFIABLE"
+            };
+            assert!(
+                out.lines().any(|l| l.starts_with(verdict)),
+                "{} ({read}): {out}",
+                spec.name()
+            );
+        }
     }
 }
 
@@ -773,9 +783,10 @@ fn adder_rows(cut: &TreeCut) -> [String; 2] {
     })
 }
 
-/// The Yosys script that proves steps 2 and 3 of the 16×16 proof for module `m` (with the
-/// reduction's constant taken as `k`), and the Verilog of its `chk` and `stitch` modules.
-fn adder_and_stitch_check(m: &str, cut: &TreeCut, k: u128) -> (String, String) {
+/// The Yosys script that proves steps 2 and 3 of the 16×16 proof for module `m`, read by the
+/// Yosys command `read` (with the reduction's constant taken as `k`), and the Verilog of its
+/// `chk` and `stitch` modules.
+fn adder_and_stitch_check(m: &str, read: &str, cut: &TreeCut, k: u128) -> (String, String) {
     let nets = cut.bits.len();
     let w = cut.width;
     let [row0, row1] = adder_rows(cut);
@@ -801,7 +812,7 @@ fn adder_and_stitch_check(m: &str, cut: &TreeCut, k: u128) -> (String, String) {
     );
     let selection: Vec<String> = cut.bits.iter().map(|(_, n)| format!("w:{n}")).collect();
     let script = format!(
-        "read_verilog {m}.v\nrename {m} orig\nread_verilog {m}.v\nrename {m} exposed\nread_verilog {m}.v\nproc\nopt_clean\ncd exposed\nexpose {sel}\ncd {m}\nexpose -cut {sel}\ncd ..\nread_verilog {m}_chk.v\nproc\nflatten\nopt -fast\nmiter -equiv -flatten orig stitch miter\nopt -fast miter\nsat -verify -prove trigger 0 miter\nsat -verify -prove ok 1 chk\n",
+        "{read}\nrename {m} orig\n{read}\nrename {m} exposed\n{read}\nproc\nopt_clean\ncd exposed\nexpose {sel}\ncd {m}\nexpose -cut {sel}\ncd ..\nread_verilog {m}_chk.v\nproc\nflatten\nopt -fast\nmiter -equiv -flatten orig stitch miter\nopt -fast miter\nsat -verify -prove trigger 0 miter\nsat -verify -prove ok 1 chk\n",
         sel = selection.join(" ")
     );
     (script, verilog)
@@ -843,8 +854,9 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
         let cut = tree_cut(spec);
         let verilog = cut.net.to_verilog(&VerilogOptions::new(&m)).unwrap();
         std::fs::write(dir.path(&format!("{m}.v")), &verilog).unwrap();
+        std::fs::write(dir.path(&format!("{m}.blif")), cut.net.to_blif(&m).unwrap()).unwrap();
         let signed = spec.signedness == Signedness::Signed;
-        let tree = |file: &str| -> (String, BTreeMap<Vec<usize>, u128>) {
+        let tree = |read: &str| -> (String, BTreeMap<Vec<usize>, u128>) {
             let selection: Vec<String> = cut.bits.iter().map(|(_, n)| format!("w:{n}")).collect();
             run(
                 &dir.0,
@@ -853,7 +865,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
                     "-q",
                     "-p",
                     &format!(
-                        "read_verilog {file}; proc; opt_clean; expose {}; flatten; techmap; aigmap; write_aiger -zinit -map {m}.map {m}.aig",
+                        "{read}; proc; opt_clean; expose {}; flatten; techmap; aigmap; write_aiger -zinit -map {m}.map {m}.aig",
                         selection.join(" ")
                     ),
                 ],
@@ -882,36 +894,48 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
             );
             (text, expected)
         };
-        let (text, expected) = tree(&format!("{m}.v"));
-        let got = parse_polynomial(&text, cut.width, 32);
-        assert_eq!(got, expected, "{}: the tree's polynomial", spec.name());
+        // The Verilog export of every multiplier; the BLIF export of one per generator.
+        let mut reads = vec![format!("read_verilog {m}.v")];
+        if k % 5 == 0 {
+            reads.push(format!("read_blif -wideports {m}.blif"));
+        }
+        for read in &reads {
+            let (text, expected) = tree(read);
+            let got = parse_polynomial(&text, cut.width, 32);
+            assert_eq!(
+                got,
+                expected,
+                "{} ({read}): the tree's polynomial",
+                spec.name()
+            );
 
-        let (script, checks) = adder_and_stitch_check(&m, &cut, cut.constant);
-        std::fs::write(dir.path(&format!("{m}_chk.v")), checks).unwrap();
-        std::fs::write(dir.path(&format!("{m}.ys")), script).unwrap();
-        run(
-            &dir.0,
-            "yosys",
-            &["-q", "-l", &format!("{m}.log"), "-s", &format!("{m}.ys")],
-        );
-        let log = std::fs::read_to_string(dir.path(&format!("{m}.log"))).unwrap();
-        assert_eq!(
-            log.matches("SAT proof finished - no model found: SUCCESS!")
-                .count(),
-            2,
-            "{}: {log}",
-            spec.name()
-        );
+            let (script, checks) = adder_and_stitch_check(&m, read, &cut, cut.constant);
+            std::fs::write(dir.path(&format!("{m}_chk.v")), checks).unwrap();
+            std::fs::write(dir.path(&format!("{m}.ys")), script).unwrap();
+            run(
+                &dir.0,
+                "yosys",
+                &["-q", "-l", &format!("{m}.log"), "-s", &format!("{m}.ys")],
+            );
+            let log = std::fs::read_to_string(dir.path(&format!("{m}.log"))).unwrap();
+            assert_eq!(
+                log.matches("SAT proof finished - no model found: SUCCESS!")
+                    .count(),
+                2,
+                "{} ({read}): {log}",
+                spec.name()
+            );
+        }
 
         if k == 0 {
             // A partial product changed from AND to OR: the polynomial differs.
             let mutated = verilog.replacen(" & ", " | ", 1);
             assert_ne!(mutated, verilog);
             std::fs::write(dir.path("mutated.v"), mutated).unwrap();
-            let (text, expected) = tree("mutated.v");
+            let (text, expected) = tree("read_verilog mutated.v");
             assert_ne!(parse_polynomial(&text, cut.width, 32), expected);
             // A wrong constant: the final adder's SAT check finds a counterexample.
-            let (script, checks) = adder_and_stitch_check(&m, &cut, cut.constant + 1);
+            let (script, checks) = adder_and_stitch_check(&m, &reads[0], &cut, cut.constant + 1);
             std::fs::write(dir.path(&format!("{m}_chk.v")), checks).unwrap();
             std::fs::write(dir.path("wrong.ys"), script).unwrap();
             let out = Command::new("yosys")
