@@ -75,6 +75,22 @@ fn run(dir: &Path, tool: &str, args: &[&str]) -> String {
     text
 }
 
+/// Runs Yosys quietly on `commands` in `dir`, panicking with its output when it fails.
+fn yosys(dir: &Path, commands: &str) -> String {
+    run(dir, "yosys", &["-q", "-p", commands])
+}
+
+/// Whether a tool run in `dir` fails (a proof that must not go through).
+fn fails(dir: &Path, tool: &str, args: &[&str]) -> bool {
+    !Command::new(tool)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"))
+        .status
+        .success()
+}
+
 fn splitmix(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = *state;
@@ -462,13 +478,16 @@ fn yosys_sat_proves_equivalence_with_behavioural_descriptions() {
             .unwrap(),
     )
     .unwrap();
-    let out = Command::new("yosys")
-        .args(["-q", "-p", "read_verilog rca.v bad.v; proc; miter -equiv -flatten rca bad miter; hierarchy -top miter; sat -verify -prove trigger 0 miter"])
-        .current_dir(&dir.0)
-        .output()
-        .unwrap();
     assert!(
-        !out.status.success(),
+        fails(
+            &dir.0,
+            "yosys",
+            &[
+                "-q",
+                "-p",
+                "read_verilog rca.v bad.v; proc; miter -equiv -flatten rca bad miter; hierarchy -top miter; sat -verify -prove trigger 0 miter"
+            ]
+        ),
         "a wrong reference must fail the proof"
     );
 }
@@ -521,16 +540,11 @@ fn yosys_and_abc_prove_8x8_multipliers_equal_a_times_b() {
             format!("read_verilog m{k}.v"),
             format!("read_blif -wideports m{k}.blif"),
         ] {
-            run(
+            yosys(
                 &dir.0,
-                "yosys",
-                &[
-                    "-q",
-                    "-p",
-                    &format!(
-                        "{read}; read_verilog r{k}.v; proc; miter -equiv -flatten m{k} r{k} miter; hierarchy -top miter; flatten; techmap; opt -fast; aigmap; write_aiger -zinit miter{k}.aig"
-                    ),
-                ],
+                &format!(
+                    "{read}; read_verilog r{k}.v; proc; miter -equiv -flatten m{k} r{k} miter; hierarchy -top miter; flatten; techmap; opt -fast; aigmap; write_aiger -zinit miter{k}.aig"
+                ),
             );
             let out = run(
                 &dir.0,
@@ -858,17 +872,12 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
         let signed = spec.signedness == Signedness::Signed;
         let tree = |read: &str| -> (String, BTreeMap<Vec<usize>, u128>) {
             let selection: Vec<String> = cut.bits.iter().map(|(_, n)| format!("w:{n}")).collect();
-            run(
+            yosys(
                 &dir.0,
-                "yosys",
-                &[
-                    "-q",
-                    "-p",
-                    &format!(
-                        "{read}; proc; opt_clean; expose {}; flatten; techmap; aigmap; write_aiger -zinit -map {m}.map {m}.aig",
-                        selection.join(" ")
-                    ),
-                ],
+                &format!(
+                    "{read}; proc; opt_clean; expose {}; flatten; techmap; aigmap; write_aiger -zinit -map {m}.map {m}.aig",
+                    selection.join(" ")
+                ),
             );
             let (inputs, outputs) =
                 aiger_map(&std::fs::read_to_string(dir.path(&format!("{m}.map"))).unwrap());
@@ -938,13 +947,8 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
             let (script, checks) = adder_and_stitch_check(&m, &reads[0], &cut, cut.constant + 1);
             std::fs::write(dir.path(&format!("{m}_chk.v")), checks).unwrap();
             std::fs::write(dir.path("wrong.ys"), script).unwrap();
-            let out = Command::new("yosys")
-                .args(["-q", "-s", "wrong.ys"])
-                .current_dir(&dir.0)
-                .output()
-                .unwrap();
             assert!(
-                !out.status.success(),
+                fails(&dir.0, "yosys", &["-q", "-s", "wrong.ys"]),
                 "a wrong constant must fail the proof"
             );
         }
