@@ -13,12 +13,14 @@
 //! Work is split over the machine's cores with `std::thread::scope` (each thread owns a
 //! simulator and takes every `threads`-th value of `b`), so no dependency is needed.
 //!
-//! Run: `cargo run --release --example exhaustive_fp16 [add] [mul] [--threads N] [--b-values N]`
-//! (`--b-values N` checks only the first N values of `b`, for a quick partial run).
+//! Run: `cargo run --release --example exhaustive_fp16 [add] [mul] [--mode M] [--threads N]
+//! [--b-values N]` (`--mode` takes a rounding mode's short name — rne (the default), rna, rnp,
+//! rtz, rup, rdn, rto — or `all` for all seven, each built into the units as a fixed mode;
+//! `--b-values N` checks only the first N values of `b`, for a quick partial run).
 
 use std::time::Instant;
 
-use arithsim::circuits::fp::{FpUnitConfig, fp_adder, fp_multiplier};
+use arithsim::circuits::fp::{FpUnitConfig, RoundingControl, fp_adder, fp_multiplier};
 use arithsim::float::{FloatEnv, FloatFormat, StatusAnd};
 use arithsim::gates::{Netlist, Simulator, Wire, transpose64};
 use arithsim::round::{Flags, RoundingMode};
@@ -78,7 +80,7 @@ fn check_part(
     let mut sim = Simulator::new(net, WORDS)?;
     let a = net.input("a")?.wires().to_vec();
     let b = net.input("b")?.wires().to_vec();
-    // other inputs (the adder's "sub", a rounding-mode bus) stay 0: add, nearest-even
+    // other inputs (the adder's "sub") stay 0: add
     for p in net.inputs() {
         if p.name() != "a" && p.name() != "b" {
             for &w in p.wires() {
@@ -156,6 +158,7 @@ fn check_part(
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ops: Vec<String> = Vec::new();
+    let mut modes = vec![RoundingMode::NearestEven];
     let mut threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut b_end = 1u64 << 16;
     let mut args = std::env::args().skip(1);
@@ -163,6 +166,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match a.as_str() {
             "--threads" => threads = args.next().ok_or("--threads needs a value")?.parse()?,
             "--b-values" => b_end = args.next().ok_or("--b-values needs a value")?.parse()?,
+            "--mode" => {
+                let name = args.next().ok_or("--mode needs a value")?;
+                modes = if name == "all" {
+                    RoundingMode::DETERMINISTIC.to_vec()
+                } else {
+                    let mode = RoundingMode::DETERMINISTIC
+                        .into_iter()
+                        .find(|m| m.short_name() == name)
+                        .ok_or_else(|| {
+                            let names: Vec<String> = RoundingMode::DETERMINISTIC
+                                .iter()
+                                .map(RoundingMode::short_name)
+                                .collect();
+                            format!("unknown mode {name:?}; one of {} or all", names.join(", "))
+                        })?;
+                    vec![mode]
+                };
+            }
             "add" | "mul" => ops.push(a),
             other => return Err(format!("unknown argument {other:?}").into()),
         }
@@ -173,15 +194,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let threads = threads.max(1) as u64;
     let b_end = b_end.min(1 << 16);
     let f = FloatFormat::FP16;
-    let cfg = FpUnitConfig::default();
-    let env = cfg.env(RoundingMode::NearestEven);
     println!(
         "exhaustive FP16 check: {} operand pairs per unit, {threads} threads, {} vectors per batch",
         b_end << 16,
         64 * WORDS
     );
     let mut total_bad = 0;
-    for op in &ops {
+    for (op, mode) in ops
+        .iter()
+        .flat_map(|op| modes.iter().map(move |m| (op, *m)))
+    {
+        let cfg = FpUnitConfig::default().with_rounding(RoundingControl::Fixed(mode));
+        let env = cfg.env(mode);
+        println!("rounding mode {}", mode.short_name());
         let unit = match op.as_str() {
             "add" => Unit {
                 name: "FP16 adder",
