@@ -5,10 +5,13 @@
 
 use arithsim::Error;
 use arithsim::circuits::adders::{AdderKind, adder};
+use arithsim::circuits::fp::{FpUnitConfig, fp_adder};
 use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::circuits::multipliers::{MultiplierSpec, PartialProducts, Reduction, Signedness};
+use arithsim::cost::label_breakdown;
+use arithsim::float::FloatFormat;
 use arithsim::gates::hdl::{VerilogOptions, read_verilog, read_verilog_module};
-use arithsim::gates::{BatchOutput, CellKind, Netlist, Op, Simulator};
+use arithsim::gates::{BatchOutput, CellKind, CellLibrary, Netlist, Op, Simulator, Stats};
 use proptest::prelude::*;
 
 /// Every valid (partial products, signedness) pairing.
@@ -97,6 +100,48 @@ fn code(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The text without its first line (the header comment, whose cell count a flat import
+/// cannot restore: a flat export writes cells as gates).
+fn body(text: &str) -> Vec<&str> {
+    text.lines().skip(1).collect()
+}
+
+/// Per label with gates or cells, sorted by path (the root first): its path, gates,
+/// two-input equivalents and recorded cells. (Label order itself is the order labels were
+/// first pushed, which the text does not keep: a parent label pushed before its
+/// children's gates is listed after them on import.)
+fn label_counts(s: &Stats) -> Vec<(String, u64, u64, [u64; 5])> {
+    let mut v: Vec<_> = s
+        .by_label
+        .iter()
+        .map(|l| (l.label.clone(), l.gates, l.two_input_equivalents, l.cells))
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// As [`label_counts`] without the cells (a flat export writes cells as gates).
+fn label_gates(s: &Stats) -> Vec<(String, u64, u64)> {
+    label_counts(s)
+        .into_iter()
+        .map(|(l, g, t, _)| (l, g, t))
+        .collect()
+}
+
+/// The labels of `net`'s gates, sorted: (label path, primitive).
+fn gate_labels(net: &Netlist) -> Vec<(String, Op)> {
+    let labels = net.node_labels();
+    let mut v: Vec<(String, Op)> = net
+        .nodes()
+        .iter()
+        .zip(&labels)
+        .filter(|(n, _)| n.op.is_gate())
+        .map(|(n, &l)| (net.labels()[l as usize].clone(), n.op))
+        .collect();
+    v.sort_by(|a, b| (&a.0, format!("{:?}", a.1)).cmp(&(&b.0, format!("{:?}", b.1))));
+    v
+}
+
 fn cell_name(kind: CellKind) -> &'static str {
     match kind {
         CellKind::HalfAdder => "ha",
@@ -120,9 +165,17 @@ fn round_trip(net: &Netlist, what: &str) {
         s.cell_count(CellKind::Mux2),
         "{what}: muxes"
     );
-    // Read back in node order, so the second export is the same text.
+    // Labels come back from the `// label:` comments, with the same gates under each.
+    assert_eq!(label_gates(&t), label_gates(&s), "{what}: per-label gates");
+    assert_eq!(gate_labels(&back), gate_labels(net), "{what}: gate labels");
+    // Read back in node order, so the second export is the same text, label comments
+    // included (all but the header, whose cell count the flat import cannot restore).
     let again = back.to_verilog(&VerilogOptions::new("dut")).unwrap();
     assert!(code(&again) == code(&flat), "{what}: re-export differs");
+    assert!(
+        body(&again) == body(&flat),
+        "{what}: re-export differs in its labels"
+    );
 
     let cells = net
         .to_verilog(&VerilogOptions::new("dut").with_cell_modules(true))
@@ -131,6 +184,29 @@ fn round_trip(net: &Netlist, what: &str) {
     assert_same(net, &back, &format!("{what} (cells)"));
     let t = back.stats();
     assert_eq!(t.gates, s.gates, "{what} (cells): gates");
+    assert_eq!(
+        label_gates(&t),
+        label_gates(&s),
+        "{what} (cells): per-label gates"
+    );
+    if !what.starts_with("carry-skip") {
+        // Every label with the same gates and recorded cells, and the same cost breakdown.
+        assert_eq!(
+            label_counts(&t),
+            label_counts(&s),
+            "{what} (cells): per-label stats"
+        );
+        let lib = CellLibrary::nangate45();
+        let parts = |n: &Netlist| -> Vec<(String, usize, String)> {
+            let mut v: Vec<_> = label_breakdown(n, &lib, 8)
+                .into_iter()
+                .map(|p| (p.label, p.cells, format!("{:.6}", p.area_um2)))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(parts(&back), parts(net), "{what} (cells): label breakdown");
+    }
     // Every cell written as an instance is a recorded cell again (a carry-skip adder's
     // full adders share their propagate, so they are written, and read, as gates).
     for kind in CellKind::ALL {
@@ -174,6 +250,8 @@ fn every_multiplier_architecture_round_trips() {
             for (n, adder) in [(8, AdderKind::RippleCarry), (16, AdderKind::KoggeStone)] {
                 let spec = MultiplierSpec::new(n, n, s, r, adder).with_partial_products(pp);
                 let net = spec.build().unwrap();
+                // Labelled (so the per-label checks of the round trip have labels to lose).
+                assert!(net.stats().by_label.len() > 2, "{}", spec.name());
                 round_trip(&net, &spec.name());
             }
         }
@@ -215,6 +293,7 @@ fn mac_round_trips_over_clocks() {
     let back = read_verilog(&text).unwrap();
     assert_eq!(back.registers().len(), 32);
     assert_eq!(back.stats().gates, net.stats().gates);
+    assert_eq!(label_gates(&back.stats()), label_gates(&net.stats()));
     assert!(code(&back.to_verilog(&VerilogOptions::new("mac8")).unwrap()) == code(&text));
     let (mut s1, mut s2) = (
         Simulator::new(net, 1).unwrap(),
@@ -236,6 +315,88 @@ fn mac_round_trips_over_clocks() {
             assert_eq!(o2.get("acc").unwrap()[k], u128::from(*v as u32));
         }
     }
+}
+
+/// A gate-level FP16 adder round-trips with its nested label paths (`align/...`).
+#[test]
+fn fp_adder_round_trips_with_nested_labels() {
+    let net = fp_adder(FloatFormat::FP16, &FpUnitConfig::default()).unwrap();
+    let s = net.stats();
+    assert!(
+        s.by_label
+            .iter()
+            .any(|l| l.label.contains('/') && l.gates > 0),
+        "{:?}",
+        s.by_label
+    );
+    round_trip(&net, "fp16 adder");
+}
+
+/// `// label:` comments label the items after them, in source order, whatever the order
+/// the assigns are built in; other comments, and label comments not alone on their line or
+/// in other modules, do not.
+#[test]
+fn label_comments_label_the_items_after_them() {
+    let src = "
+        module top (input a, b, c, output w, y, z, s, co, v);
+          wire p, q, r;
+          assign w = a ^ c; // label: not alone, ignored
+          // label: x
+          assign y = q | c;
+          // hello
+          assign q = a & b;
+          // label:   fp add/align  
+          and g (r, q, c);
+          assign z = ~(r ^ a);
+          // label: y
+          ha u (.a(a), .b(b), .s(s), .c(co));
+          assign v = p;
+          // label:
+          assign p = ~(a | c);
+        endmodule
+        module ha (input a, b, output s, c);
+          // label: inner
+          assign s = a ^ b;
+          assign c = a & b;
+        endmodule";
+    let net = read_verilog(src).unwrap();
+    let l = |s: &str, op: Op| (s.to_string(), op);
+    let mut want = vec![
+        l("", Op::Xor),
+        l("", Op::Nor),
+        l("x", Op::Or),
+        l("x", Op::And),
+        l("fp add/align", Op::And),
+        l("fp add/align", Op::Xnor),
+        l("y", Op::Xor),
+        l("y", Op::And),
+    ];
+    want.sort_by(|a, b| (&a.0, format!("{:?}", a.1)).cmp(&(&b.0, format!("{:?}", b.1))));
+    assert_eq!(gate_labels(&net), want);
+    let mut labels = net.labels().to_vec();
+    labels.sort();
+    assert_eq!(labels, ["", "fp add/align", "x", "y"]);
+    let st = net.stats();
+    assert_eq!(st.label("y").unwrap().cells[CellKind::HalfAdder.index()], 1);
+    assert_eq!(st.label("fp add/align").unwrap().gates, 2);
+    // `fp add/align` is one label path with two components, as `push_label` at the root.
+    let lib = CellLibrary::nangate45();
+    assert!(
+        label_breakdown(&net, &lib, 1)
+            .iter()
+            .any(|p| p.label == "fp add")
+    );
+    // Exported and read back: the same labels.
+    let back = read_verilog(&net.to_verilog(&VerilogOptions::new("top")).unwrap()).unwrap();
+    assert_eq!(gate_labels(&back), gate_labels(&net));
+    // Without label comments, everything is at the root.
+    let plain: String = src
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("// label:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let net = read_verilog(&plain).unwrap();
+    assert!(gate_labels(&net).iter().all(|(l, _)| l.is_empty()));
 }
 
 #[test]

@@ -55,11 +55,15 @@ const SYMBOLS: &[&str] = &[
 /// memory).
 pub(crate) const MAX_BITS: usize = 1 << 16;
 
+/// A `// label: <text>` comment: where it starts and its text, trimmed.
+pub(crate) type LabelComment = (Pos, String);
+
 struct Lexer {
     chars: Vec<char>,
     i: usize,
     line: usize,
     col: usize,
+    labels: Vec<LabelComment>,
 }
 
 impl Lexer {
@@ -89,12 +93,21 @@ impl Lexer {
 
 /// Splits `src` into tokens, skipping whitespace, comments, attributes `(* ... *)` and the
 /// `` `timescale `` directive.
+#[cfg(test)]
 pub(crate) fn lex(src: &str) -> Result<Vec<Token>> {
+    lex_with_labels(src).map(|(t, _)| t)
+}
+
+/// As `lex`, and also the label comments: every line comment that is alone on its line
+/// (after optional whitespace) and reads `// label: <text>`, as its position and `<text>`
+/// trimmed (empty for `// label:` alone). The token stream is the same as without them.
+pub(crate) fn lex_with_labels(src: &str) -> Result<(Vec<Token>, Vec<LabelComment>)> {
     let mut lx = Lexer {
         chars: src.chars().collect(),
         i: 0,
         line: 1,
         col: 1,
+        labels: Vec::new(),
     };
     let mut out = Vec::new();
     while let Some(c) = lx.peek(0) {
@@ -102,11 +115,21 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>> {
         if c.is_whitespace() {
             lx.bump();
         } else if c == '/' && lx.peek(1) == Some('/') {
+            let start = lx.i;
+            let alone = lx.chars[..start]
+                .iter()
+                .rev()
+                .take_while(|&&c| c != '\n')
+                .all(|c| c.is_whitespace());
             while let Some(c) = lx.peek(0) {
                 if c == '\n' {
                     break;
                 }
                 lx.bump();
+            }
+            let body: String = lx.chars[start + 2..lx.i].iter().collect();
+            if alone && let Some(text) = body.trim_start().strip_prefix("label:") {
+                lx.labels.push((pos, text.trim().to_string()));
             }
         } else if c == '/' && lx.peek(1) == Some('*') {
             lx.bump();
@@ -215,7 +238,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>> {
         tok: Tok::Eof,
         pos: lx.pos(),
     });
-    Ok(out)
+    Ok((out, lx.labels))
 }
 
 fn digits(lx: &mut Lexer, ok: impl Fn(char) -> bool) -> String {
@@ -350,5 +373,20 @@ mod tests {
         assert_eq!(&p[..3], &[(1, 1), (3, 4), (4, 5)]);
         let e = lex("a\n 4'bx1").unwrap_err().to_string();
         assert!(e.starts_with("verilog line 2, column 2:"), "{e}");
+    }
+
+    #[test]
+    fn label_comments_are_collected_without_changing_tokens() {
+        let src = "a // label: trailing\n  // label:  x/y z \n\tb /* // label: no */\n// label:\n//label:w\n// labels: no\nc";
+        let (t, labels) = lex_with_labels(src).unwrap();
+        let p: Vec<(usize, usize)> = t.iter().map(|t| (t.pos.line, t.pos.column)).collect();
+        assert_eq!(p, [(1, 1), (3, 2), (7, 1), (7, 2)]);
+        let k: Vec<Tok> = t.into_iter().map(|t| t.tok).collect();
+        assert_eq!(k, toks("a b c"));
+        let l: Vec<(usize, usize, &str)> = labels
+            .iter()
+            .map(|(p, s)| (p.line, p.column, s.as_str()))
+            .collect();
+        assert_eq!(l, [(2, 3, "x/y z"), (4, 1, ""), (5, 1, "w")]);
     }
 }

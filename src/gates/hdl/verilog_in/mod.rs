@@ -33,7 +33,13 @@ use crate::gates::Netlist;
 ///
 /// Assignments may come in any order; undriven, multiply driven and combinationally
 /// looping nets are errors at their source position. Comments, `(* attributes *)` and
-/// `` `timescale `` are skipped.
+/// `` `timescale `` are skipped, except label comments: in the top module, a line holding
+/// only `// label: <path>` (as [`Netlist::to_verilog`] writes them) labels the gates of the
+/// items after it (assigns, gates, instances with everything flattened from them, always
+/// blocks), until the next label comment, as [`Builder::push_label`](crate::gates::Builder::push_label) at the root would;
+/// `// label:` with nothing after it returns to the root, as do items before any label
+/// comment. Label comments in other modules are ignored. So an exported netlist reads back
+/// with its labels and per-label [`stats`](Netlist::stats).
 ///
 /// # Errors
 /// [`Error::Hdl`](crate::Error::Hdl) with line and column for anything outside the subset;
@@ -52,13 +58,19 @@ use crate::gates::Netlist;
 ///     endmodule")?;
 /// let out = net.eval_u64(&[("a", &[1, 1, 0]), ("b", &[1, 0, 0]), ("c", &[0, 1, 1])])?;
 /// assert_eq!(out.get("y")?, &[1, 1, 0]);
+/// let labelled = read_verilog("module m (input a, b, output y);
+///   // label: carry/and
+///   assign y = a & b;
+/// endmodule")?;
+/// assert_eq!(labelled.stats().label("carry/and").map(|l| l.gates), Some(1));
 /// let err = read_verilog("module m (input a, output y);\n  assign y = a < 1;\nendmodule").unwrap_err();
 /// assert_eq!(err.to_string(), "verilog line 2, column 16: operator '<' is outside the structural subset (only ~ & | ^ ~^ + - ?: and logical ! && ||)");
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn read_verilog(src: &str) -> Result<Netlist> {
-    let modules = parse::Parser::new(lex::lex(src)?).modules()?;
-    elab::elaborate(&modules, None)
+    let (tokens, labels) = lex::lex_with_labels(src)?;
+    let modules = parse::Parser::new(tokens).modules()?;
+    elab::elaborate(&modules, None, &labels)
 }
 
 /// As [`read_verilog`] with the top module named.
@@ -67,6 +79,7 @@ pub fn read_verilog(src: &str) -> Result<Netlist> {
 /// As [`read_verilog`], and [`Error::InvalidParameter`](crate::Error::InvalidParameter) if
 /// `src` has no module `top`.
 pub fn read_verilog_module(src: &str, top: &str) -> Result<Netlist> {
-    let modules = parse::Parser::new(lex::lex(src)?).modules()?;
-    elab::elaborate(&modules, Some(top))
+    let (tokens, labels) = lex::lex_with_labels(src)?;
+    let modules = parse::Parser::new(tokens).modules()?;
+    elab::elaborate(&modules, Some(top), &labels)
 }

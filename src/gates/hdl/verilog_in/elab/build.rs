@@ -250,6 +250,15 @@ impl Elab<'_> {
             }
             let zero = b.zero();
             let w = |x: u32| node_wire[x as usize].unwrap_or(zero);
+            // The gates of a node carry the label of the item it was created for (nodes
+            // that add no gate push none, so no label is listed without a gate).
+            let label = match node {
+                B::Const(_) | B::Net(_) | B::CellOut(..) => 0,
+                _ => self.node_label.get(n as usize).copied().unwrap_or(0),
+            };
+            if label != 0 {
+                b.push_label(&self.labels[label as usize]);
+            }
             let wire = match node {
                 B::Const(v) => b.constant(v),
                 B::Net(bit) => {
@@ -321,6 +330,9 @@ impl Elab<'_> {
                 }
                 B::CellOut(c, k) => cell_out[&c][k as usize],
             };
+            if label != 0 {
+                b.pop_label();
+            }
             node_wire[n as usize] = Some(wire);
             state[n as usize] = 2;
         }

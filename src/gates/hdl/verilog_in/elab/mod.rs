@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::ast::{Conns, DeclKind, Expr, Item, Module};
-use super::lex::{MAX_BITS, Pos};
+use super::lex::{LabelComment, MAX_BITS, Pos};
 
 mod build;
 mod cells;
@@ -94,12 +94,26 @@ struct Elab<'m> {
     clock: Option<(u32, Pos)>,
     stack: Vec<String>,
     over_budget: bool,
+    /// The label comments of the text (position, path; "" returns to the root).
+    label_comments: &'m [LabelComment],
+    /// Label paths, the root "" first; `node_label` indexes it.
+    labels: Vec<String>,
+    label_ids: HashMap<String, u32>,
+    /// The label of every node (parallel to `nodes`), that of the top-module item it was
+    /// created for; the gates built from a node get it.
+    node_label: Vec<u32>,
+    /// The label nodes are created under now.
+    cur_label: u32,
 }
 
 type Scope = HashMap<String, u32>;
 
 /// Reads the top module of `src` (see [`read_verilog`](crate::gates::hdl::read_verilog)).
-pub(crate) fn elaborate(modules: &[Module], top: Option<&str>) -> Result<Netlist> {
+pub(crate) fn elaborate(
+    modules: &[Module],
+    top: Option<&str>,
+    label_comments: &[LabelComment],
+) -> Result<Netlist> {
     let mut map: HashMap<&str, &Module> = HashMap::new();
     for m in modules {
         if map.insert(m.name.as_str(), m).is_some() {
@@ -164,6 +178,11 @@ pub(crate) fn elaborate(modules: &[Module], top: Option<&str>) -> Result<Netlist
         clock: None,
         stack: vec![top.name.clone()],
         over_budget: false,
+        label_comments,
+        labels: vec![String::new()],
+        label_ids: HashMap::new(),
+        node_label: vec![0, 0],
+        cur_label: 0,
     };
     let scope = e.module(top, true, "")?;
     e.build(top, &scope)
@@ -176,6 +195,7 @@ impl Elab<'_> {
             return 0;
         }
         self.nodes.push(b);
+        self.node_label.push(self.cur_label);
         (self.nodes.len() - 1) as u32
     }
 
@@ -198,6 +218,26 @@ impl Elab<'_> {
             let k = if s.msb >= s.lsb { s.lsb + p } else { s.lsb - p };
             format!("{}[{k}]", s.name)
         }
+    }
+
+    /// In the top module `m`, makes the label in effect at `pos` current: that of the last
+    /// label comment after the module's name and before `pos` (the root without one).
+    fn label_at(&mut self, m: &Module, pos: Pos) {
+        let key = |p: Pos| (p.line, p.column);
+        let end = self
+            .label_comments
+            .partition_point(|(p, _)| key(*p) < key(pos));
+        self.cur_label = match self.label_comments[..end].last() {
+            Some((p, text)) if key(*p) > key(m.pos) && !text.is_empty() => {
+                let next = self.labels.len() as u32;
+                let k = *self.label_ids.entry(text.clone()).or_insert(next);
+                if k == next {
+                    self.labels.push(text.clone());
+                }
+                k
+            }
+            _ => 0,
+        };
     }
 
     // --- declarations and items -----------------------------------------------------------
@@ -312,12 +352,27 @@ impl Elab<'_> {
                     self.bits[base as usize + p].driver = Some((Driver::Input, pos));
                 }
             } else if let Some(init) = sig.init.clone() {
+                if top {
+                    self.label_at(m, pos);
+                }
                 let lhs: Vec<u32> = (base..base + width as u32).collect();
                 self.assign(&scope, &lhs, &init, pos)?;
             }
         }
         for item in &m.items {
+            if top {
+                let pos = match item {
+                    Item::Assign { pos, .. }
+                    | Item::Gate { pos, .. }
+                    | Item::Instance { pos, .. } => *pos,
+                    Item::Always { clock_pos, .. } => *clock_pos,
+                };
+                self.label_at(m, pos);
+            }
             self.item(&scope, item, top, path)?;
+        }
+        if top {
+            self.cur_label = 0;
         }
         Ok(scope)
     }
