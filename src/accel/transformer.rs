@@ -192,7 +192,7 @@ pub struct Transformer {
 }
 
 /// Largest size of any dimension (`2^32`): keeps the exact counting in `u128`.
-const MAX_SIZE: u128 = 1 << 32;
+const MAX_SIZE: u128 = crate::limits::TRANSFORMER_MAX_DIMENSION;
 
 impl Transformer {
     /// Validates `spec` and counts its parameters.

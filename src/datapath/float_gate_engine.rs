@@ -122,7 +122,7 @@ impl FloatDatapath {
 }
 
 /// Most words per wire per simulator batch (so at most 1024 outputs advance together).
-const MAX_WORDS: usize = 16;
+const MAX_WORDS: usize = crate::limits::FLOAT_GATE_ENGINE_MAX_WORDS;
 
 /// The unit configuration that builds a circuit equal to the soft float under `env`.
 fn unit_config(env: &FloatEnv) -> Result<FpUnitConfig> {

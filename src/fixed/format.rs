@@ -5,7 +5,7 @@ use std::fmt;
 use crate::{Error, Result};
 
 /// Widest fixed-point format supported, in bits (K + M).
-pub const MAX_FIXED_WIDTH: u32 = 64;
+pub const MAX_FIXED_WIDTH: u32 = crate::limits::FIXED_MAX_WIDTH;
 
 /// A fixed-point format Q(K.M): `K` integer bits, `M` fraction bits, width `N = K + M`.
 ///

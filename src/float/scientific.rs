@@ -9,7 +9,7 @@ use crate::round::{RoundingMode, round_div};
 use crate::{Error, Result};
 
 /// Most significant digits a [`Scientific`] holds (10^38 < 2^128).
-pub const MAX_SIGNIFICANT_DIGITS: u32 = 38;
+pub const MAX_SIGNIFICANT_DIGITS: u32 = crate::limits::SCIENTIFIC_MAX_SIGNIFICANT_DIGITS;
 
 /// A decimal in normalized scientific notation, `d.ddd × 10^exponent` with `d ≠ 0` (or 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

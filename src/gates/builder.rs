@@ -7,7 +7,7 @@ use super::netlist::{CellKind, CellRecord, Netlist, Node, Op, Port, Register, Wi
 use crate::{Error, Result};
 
 /// Widest port the simulator's integer API supports.
-pub const MAX_PORT_WIDTH: u32 = 128;
+pub const MAX_PORT_WIDTH: u32 = crate::limits::PORT_MAX_WIDTH;
 
 static NEXT_OWNER: AtomicU32 = AtomicU32::new(1);
 

@@ -26,7 +26,7 @@ use super::program::{self, Instr};
 use crate::{Error, Result};
 
 /// Largest number of words per wire per batch.
-pub const MAX_WORDS: usize = 1 << 16;
+pub const MAX_WORDS: usize = crate::limits::SIM_MAX_WORDS;
 
 /// Toggle counts gathered by a [`Simulator`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use crate::{Error, Result};
 
 /// Largest matrix [`WeightFormat::matrix_bits`] counts (2^56 elements), so every bit
 /// count fits in `u64` (at most 32 bits per element plus scales).
-const MAX_ELEMS: u64 = 1 << 56;
+const MAX_ELEMS: u64 = crate::limits::WEIGHT_STORAGE_MAX_ELEMENTS;
 
 /// Bits of a stored tensor by what they hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

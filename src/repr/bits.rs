@@ -8,7 +8,7 @@ use bitvec::prelude::{BitSlice, BitVec, Lsb0};
 use crate::{Error, Result};
 
 /// Widest pattern, in bits.
-pub const MAX_BITS: u32 = 128;
+pub const MAX_BITS: u32 = crate::limits::BITS_MAX_WIDTH;
 
 /// A bit pattern of a fixed width (1..=128), bit 0 the least significant.
 ///

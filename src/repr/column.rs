@@ -10,7 +10,7 @@ use super::parse::digit_values;
 use crate::{Error, Result};
 
 /// Most digit columns [`column_addition`] accepts.
-pub const MAX_COLUMNS: u32 = 128;
+pub const MAX_COLUMNS: u32 = crate::limits::COLUMN_ADDITION_MAX_COLUMNS;
 
 /// One column of a column addition, `a + b + carry_in = total = carry_out × radix + digit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::wide::WideInt;
 use crate::{Error, Result};
 
 /// Widest pattern [`Encoding::table`] lists (2^16 rows).
-pub const MAX_TABLE_WIDTH: u32 = 16;
+pub const MAX_TABLE_WIDTH: u32 = crate::limits::ENCODING_TABLE_MAX_WIDTH;
 
 /// How an `N`-bit pattern stands for an integer.
 ///

@@ -9,7 +9,7 @@ use super::wide::WideInt;
 use crate::{Error, Result};
 
 /// Widest pattern [`number_line`] draws (2^6 points per line).
-pub const MAX_LINE_WIDTH: u32 = 6;
+pub const MAX_LINE_WIDTH: u32 = crate::limits::NUMBER_LINE_MAX_WIDTH;
 
 /// One encoding's line: each value it can hold with the patterns that mean it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -46,10 +46,10 @@ pub use derived::{
 pub use prefix::{PrefixLevel, prefix_schedule};
 
 /// Widest adder the netlist-returning generators build (the port limit).
-pub const MAX_ADDER_WIDTH: u32 = 128;
+pub const MAX_ADDER_WIDTH: u32 = crate::limits::ADDER_MAX_WIDTH;
 
 /// Widest bus the `build_*` forms accept inside a larger circuit.
-pub const MAX_BUILD_WIDTH: usize = 4096;
+pub const MAX_BUILD_WIDTH: usize = crate::limits::BUILD_MAX_WIDTH;
 
 /// Which adder architecture to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,7 +5,7 @@ use crate::gates::{Builder, Wire};
 use crate::{Error, Result};
 
 /// Widest bus the FP shifters and the leading-zero counter accept.
-pub const MAX_SHIFT_WIDTH: usize = 256;
+pub const MAX_SHIFT_WIDTH: usize = crate::limits::FP_SHIFT_MAX_WIDTH;
 
 pub(crate) fn check_bus(b: &Builder, what: &'static str, x: &[Wire]) -> Result<()> {
     let w = u32::try_from(x.len()).unwrap_or(u32::MAX);

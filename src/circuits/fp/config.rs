@@ -7,7 +7,7 @@ use crate::round::RoundingMode;
 use crate::{Error, Result};
 
 /// Widest format (sign + exponent + mantissa bits) the FP units build: FP32.
-pub const MAX_FP_UNIT_WIDTH: u32 = 32;
+pub const MAX_FP_UNIT_WIDTH: u32 = crate::limits::FP_UNIT_MAX_WIDTH;
 
 /// How an FP unit learns its rounding mode.
 ///

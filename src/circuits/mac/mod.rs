@@ -42,7 +42,7 @@ use crate::circuits::multipliers::{
 use crate::{Error, Result};
 
 /// Most products a dot-product unit sums per cycle.
-pub const MAX_LANES: u32 = 64;
+pub const MAX_LANES: u32 = crate::limits::DOT_UNIT_MAX_LANES;
 
 /// What happens when the accumulator overflows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -12,7 +12,7 @@ use crate::gates::{Builder, Netlist, Wire};
 use crate::{Error, Result};
 
 /// Widest operand a multiplier accepts.
-pub const MAX_MULTIPLIER_WIDTH: u32 = 64;
+pub const MAX_MULTIPLIER_WIDTH: u32 = crate::limits::MULTIPLIER_MAX_WIDTH;
 
 /// Everything that defines a multiplier: operand widths, signedness, partial-product
 /// generation, reduction, final adder and product width.

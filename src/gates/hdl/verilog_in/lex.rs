@@ -53,7 +53,7 @@ const SYMBOLS: &[&str] = &[
 
 /// Longest constant width accepted (a wider one is surely a mistake and would only waste
 /// memory).
-pub(crate) const MAX_BITS: usize = 1 << 16;
+pub(crate) const MAX_BITS: usize = crate::limits::VERILOG_MAX_CONSTANT_BITS;
 
 /// A `// label: <text>` comment: where it starts and its text, trimmed.
 pub(crate) type LabelComment = (Pos, String);

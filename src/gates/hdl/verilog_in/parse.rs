@@ -6,7 +6,7 @@ use super::lex::{Literal, Pos, Tok, Token};
 use crate::Result;
 
 /// Deepest expression nesting accepted (so that no input can exhaust the stack).
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = crate::limits::VERILOG_MAX_EXPRESSION_DEPTH;
 
 /// Gate primitives with one output first and any number of inputs.
 const GATES: &[&str] = &["and", "or", "nand", "nor", "xor", "xnor"];

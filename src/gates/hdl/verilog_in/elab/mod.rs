@@ -15,9 +15,9 @@ use crate::gates::{CellKind, Netlist};
 use crate::{Error, Result};
 
 /// Most bit-level nodes an import may create (a bound on memory for hostile input).
-const MAX_NODES: usize = 1 << 24;
+const MAX_NODES: usize = crate::limits::VERILOG_MAX_NODES;
 /// Deepest module hierarchy.
-const MAX_HIERARCHY: usize = 64;
+const MAX_HIERARCHY: usize = crate::limits::VERILOG_MAX_HIERARCHY_DEPTH;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum B {

@@ -1,0 +1,76 @@
+//! The crate's resource limits, in one place.
+//!
+//! Every width, size and count that arithsim refuses past a bound is stated here, with the
+//! reason for the bound. Each is enforced where the work starts, with an [`Error`](crate::Error)
+//! that names the limit — before any memory is allocated or any loop begins — so hostile or
+//! mistaken input gets a clear error, never an abort, a hang or a wrapped count.
+//!
+//! The modules re-export the limits that belong to their API under their established names
+//! (for example [`repr::MAX_BITS`](crate::repr::MAX_BITS) is [`BITS_MAX_WIDTH`]).
+//!
+//! ```
+//! use arithsim::limits;
+//! use arithsim::repr::Bits;
+//!
+//! // One bit more than the widest pattern is an error that names the limit.
+//! let err = Bits::from_u128(0, limits::BITS_MAX_WIDTH + 1).unwrap_err();
+//! assert!(err.to_string().contains(&limits::BITS_MAX_WIDTH.to_string()));
+//! ```
+
+// --- repr -----------------------------------------------------------------------------------
+
+/// Widest bit pattern ([`Bits`](crate::repr::Bits)), in bits: values are held in `u128`.
+pub const BITS_MAX_WIDTH: u32 = 128;
+/// Most digit columns a column addition shows.
+pub const COLUMN_ADDITION_MAX_COLUMNS: u32 = 128;
+/// Widest pattern an encoding table lists (2^16 rows).
+pub const ENCODING_TABLE_MAX_WIDTH: u32 = 16;
+/// Widest pattern a number line draws (2^6 points per line).
+pub const NUMBER_LINE_MAX_WIDTH: u32 = 6;
+
+// --- fixed and float ------------------------------------------------------------------------
+
+/// Widest fixed-point format (K + M bits): raw values are held in `i64`/`u64`.
+pub const FIXED_MAX_WIDTH: u32 = 64;
+/// Most significant decimal digits a `Scientific` holds (10^38 < 2^128).
+pub const SCIENTIFIC_MAX_SIGNIFICANT_DIGITS: u32 = 38;
+
+// --- gates ----------------------------------------------------------------------------------
+
+/// Widest netlist port the simulator's integer API reads or writes.
+pub const PORT_MAX_WIDTH: u32 = 128;
+/// Most 64-bit words per wire in one simulator batch (64 × 2^16 vectors).
+pub const SIM_MAX_WORDS: usize = 1 << 16;
+/// Widest constant a Verilog import accepts, in bits.
+pub const VERILOG_MAX_CONSTANT_BITS: usize = 1 << 16;
+/// Most bit-level nodes a Verilog import may create (bounds memory for hostile input).
+pub const VERILOG_MAX_NODES: usize = 1 << 24;
+/// Deepest module hierarchy a Verilog import elaborates.
+pub const VERILOG_MAX_HIERARCHY_DEPTH: usize = 64;
+/// Deepest expression nesting a Verilog import parses (no input can exhaust the stack).
+pub const VERILOG_MAX_EXPRESSION_DEPTH: usize = 200;
+
+// --- circuits -------------------------------------------------------------------------------
+
+/// Widest adder the netlist-returning generators build (the port limit).
+pub const ADDER_MAX_WIDTH: u32 = PORT_MAX_WIDTH;
+/// Widest bus the `build_*` forms accept inside a larger circuit.
+pub const BUILD_MAX_WIDTH: usize = 4096;
+/// Widest multiplier operand.
+pub const MULTIPLIER_MAX_WIDTH: u32 = 64;
+/// Most products a dot-product unit sums per cycle.
+pub const DOT_UNIT_MAX_LANES: u32 = 64;
+/// Widest bus the floating-point shifters and the leading-zero counter accept.
+pub const FP_SHIFT_MAX_WIDTH: usize = 256;
+/// Widest format (sign + exponent + mantissa bits) the gate-level FP units build: FP32.
+pub const FP_UNIT_MAX_WIDTH: u32 = 32;
+
+// --- datapath, quant, accel -----------------------------------------------------------------
+
+/// Most words per wire per batch in the float gate-level engine (1024 outputs together).
+pub const FLOAT_GATE_ENGINE_MAX_WORDS: usize = 16;
+/// Largest matrix a weight-storage count accepts (2^56 elements), so every bit count fits
+/// `u64` (at most 32 bits per element plus scales).
+pub const WEIGHT_STORAGE_MAX_ELEMENTS: u64 = 1 << 56;
+/// Largest transformer dimension (2^32), so exact parameter counts fit `u128`.
+pub const TRANSFORMER_MAX_DIMENSION: u128 = 1 << 32;
