@@ -11,13 +11,17 @@
 //! - **Output stationary**: the `P × C` output is cut into `rows × cols` tiles; a tile takes
 //!   `K` steps, each broadcasting `p_t` activations and `c_t` weights (an outer product). A
 //!   step takes `max(1, p_t·bytes / act_port, c_t·bytes / weight_port)` cycles, so operands
-//!   wider than the read ports slow the array down. Draining accumulators is assumed to
-//!   overlap the next tile (double-buffered accumulators). SRAM reads: `K·P·⌈C/cols⌉`
-//!   activations and `K·C·⌈P/rows⌉` weights.
+//!   wider than the read ports slow the array down. Accumulators are double-buffered: a
+//!   tile drains at one array row (`cols` values) per cycle, `⌈p_t·c_t/cols⌉` cycles, while
+//!   the next tile runs, and that tile costs `max(its own cycles, the drain)` (the drain
+//!   bound: it bites when `K` is shorter than the drain, e.g. `K = 64` on 96 × 96). SRAM
+//!   reads: `K·P·⌈C/cols⌉` activations and `K·C·⌈P/rows⌉` weights.
 //! - **Weight stationary**: the `K × C` weights are cut into `rows × cols` tiles; each is
 //!   loaded through the weight port (not overlapped), then the `P` activation vectors stream
 //!   through plus a fill/drain of `k_t + c_t − 2` cycles. When `K > rows`, partial sums are
 //!   written to and read back from SRAM at accumulator width.
+//! - **Systolic** output, weight and input stationary: SCALE-Sim 3.0's closed forms (see
+//!   the `systolic` module and [`scalesim_layer`](super::scalesim_layer)).
 //! - Operands of fewer than 8 bits are packed: traffic and port time are in bits / 8.
 //! - **Outputs** are written back to SRAM once, in the operand format (requantized or
 //!   rounded by the post-processing unit).
