@@ -242,6 +242,16 @@ impl Dataflow {
     }
 
     /// SCALE-Sim's name for a systolic dataflow (`os`, `ws`, `is`), `None` for arithsim's own.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::Dataflow;
+    ///
+    /// assert_eq!(Dataflow::SystolicInputStationary.scalesim_name(), Some("is"));
+    /// assert_eq!(Dataflow::OutputStationary.scalesim_name(), None); // broadcast, not systolic
+    /// assert!(Dataflow::SYSTOLIC.iter().all(Dataflow::is_systolic));
+    /// ```
     pub fn scalesim_name(&self) -> Option<&'static str> {
         match self {
             Dataflow::SystolicOutputStationary => Some("os"),

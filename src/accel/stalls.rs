@@ -184,6 +184,18 @@ pub fn map_layer_stalls(
 /// # Errors
 ///
 /// As [`map_layer_stalls`], for the first layer that fails.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::accel::{fsd_npu, map_network_stalls, Bandwidth, Network};
+///
+/// let npu = fsd_npu();
+/// let st = map_network_stalls(&npu, &Network::resnet50_v1_5(1)?, Bandwidth::of(&npu))?;
+/// // At batch 1 the last stage and the FC layer wait for their weights.
+/// assert_eq!(st.iter().filter(|s| s.is_memory_bound()).count(), 10);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 pub fn map_network_stalls(
     array: &MacArray,
     network: &Network,

@@ -234,6 +234,18 @@ pub fn scalesim_layer(array: &MacArray, layer: &Layer) -> Result<ScaleSimCounts>
 /// # Errors
 ///
 /// As [`scalesim_layer`], for the first layer that fails.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::accel::{fsd_npu, scalesim_network, Dataflow, Network};
+///
+/// let ws = fsd_npu().with_dataflow(Dataflow::SystolicWeightStationary);
+/// let layers = scalesim_network(&ws, &Network::resnet50_v1_5(1)?)?;
+/// // SCALE-Sim 3.0's "Total Cycles" summed over the 54 layers (tests/data has each).
+/// assert_eq!(layers.iter().map(|l| l.compute_cycles).sum::<u64>(), 1_511_750);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 pub fn scalesim_network(array: &MacArray, network: &Network) -> Result<Vec<ScaleSimCounts>> {
     network
         .layers
