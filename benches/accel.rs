@@ -7,7 +7,10 @@
 
 use std::hint::black_box;
 
-use arithsim::accel::{MacArithmetic, Network, fsd_npu, map_network};
+use arithsim::accel::{
+    Bandwidth, Dataflow, MacArithmetic, Network, fsd_npu, map_network, map_network_stalls,
+    scalesim_network,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn resnet50_mapping(c: &mut Criterion) {
@@ -25,6 +28,17 @@ fn resnet50_mapping(c: &mut Criterion) {
     });
     g.bench_function("map_network FP32", |b| {
         b.iter(|| map_network(black_box(&fp32), black_box(&net)).expect("maps"))
+    });
+    let sys = npu.with_dataflow(Dataflow::SystolicOutputStationary);
+    g.bench_function("map_network INT8 systolic OS", |b| {
+        b.iter(|| map_network(black_box(&sys), black_box(&net)).expect("maps"))
+    });
+    g.bench_function("scalesim_network OS", |b| {
+        b.iter(|| scalesim_network(black_box(&sys), black_box(&net)).expect("maps"))
+    });
+    let bw = Bandwidth::of(&npu);
+    g.bench_function("map_network_stalls INT8", |b| {
+        b.iter(|| map_network_stalls(black_box(&npu), black_box(&net), bw).expect("maps"))
     });
     g.finish();
 }

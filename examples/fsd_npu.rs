@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use arithsim::accel::{
-    Dataflow, EnergyBreakdown, MacArithmetic, MacArray, Network, NetworkMapping, fsd_npu,
-    map_network,
+    Bandwidth, Dataflow, EnergyBreakdown, MacArithmetic, MacArray, Network, NetworkMapping,
+    fsd_npu, map_network, map_network_stalls, scalesim_network,
 };
 use arithsim::cost::{CostTable, FloatKind, Span};
 use plotters::prelude::*;
@@ -51,6 +51,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         npu.act_bytes_per_cycle,
         npu.weight_bytes_per_cycle,
         npu.dram_bytes_per_s / 1e9
+    );
+    println!(
+        "  dataflow: {} (Dataflow::{:?}): the NPU broadcasts one activation per row and one \
+         weight per column each cycle into accumulators that stay put (an outer product, no \
+         systolic fill); accumulators drain a row of {} per cycle behind the next tile",
+        npu.dataflow, npu.dataflow, npu.cols
     );
     println!(
         "  {} layers, {} MACs per frame, {:.1} M weights\n",
@@ -155,14 +161,65 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    // Dataflow comparison and the small network.
-    let ws = npu.with_dataflow(Dataflow::WeightStationary);
-    let mws = map_network(&ws, &net)?;
+    // Dataflow comparison: arithsim's two models and the systolic ones (SCALE-Sim's cycle
+    // model; SCALE-Sim itself reports each layer's last cycle index, one less per layer).
     println!(
-        "\nSame INT8 array, weight stationary: {} cycles ({:.0} frames/s, {:.1}% utilization)",
-        mws.cycles(),
-        mws.inferences_per_s(&ws),
-        100.0 * mws.utilization(&ws)
+        "\nSame INT8 array, other dataflows (compute cycles; SCALE-Sim 3.0 figure in brackets):"
+    );
+    let base = int8
+        .mapping
+        .layers
+        .iter()
+        .map(|l| l.compute_cycles)
+        .sum::<u64>();
+    for df in [
+        Dataflow::OutputStationary,
+        Dataflow::WeightStationary,
+        Dataflow::SystolicOutputStationary,
+        Dataflow::SystolicWeightStationary,
+        Dataflow::SystolicInputStationary,
+    ] {
+        let a = npu.with_dataflow(df);
+        let m = map_network(&a, &net)?;
+        let compute: u64 = m.layers.iter().map(|l| l.compute_cycles).sum();
+        let scalesim = if df.is_systolic() {
+            let s: u64 = scalesim_network(&a, &net)?
+                .iter()
+                .map(|l| l.compute_cycles)
+                .sum();
+            format!("[{s}]")
+        } else {
+            String::new()
+        };
+        println!(
+            "  {:<28} {:>10} {:<10} {:>5.2}x broadcast OS, {:>7} cycles with DRAM, {:.0} frames/s",
+            df.to_string(),
+            compute,
+            scalesim,
+            compute as f64 / base as f64,
+            m.cycles(),
+            m.inferences_per_s(&a)
+        );
+    }
+
+    // Bandwidth stalls: tiles double-buffered behind the SRAM ports and DRAM.
+    let bw = Bandwidth::of(&npu);
+    let st = map_network_stalls(&npu, &net, bw)?;
+    let stalled: u64 = st.iter().map(|s| s.cycles).sum();
+    let memory: Vec<&str> = st
+        .iter()
+        .filter(|s| s.is_memory_bound())
+        .map(|s| s.name.as_str())
+        .collect();
+    println!(
+        "\nINT8 with stalls (SRAM {:.0} B/cycle, DRAM {:.1} B/cycle, double-buffered tiles): \
+         {} cycles; {} of {} layers memory-bound: {}",
+        bw.sram_bytes_per_cycle,
+        bw.dram_bytes_per_cycle,
+        stalled,
+        memory.len(),
+        st.len(),
+        memory.join(", ")
     );
     let lenet = Network::lenet5(1)?;
     let ml = map_network(&npu, &lenet)?;

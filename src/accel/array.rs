@@ -190,18 +190,76 @@ impl fmt::Display for MacArithmetic {
     }
 }
 
-/// How operands move through the array.
+/// How operands move through the array, and so how a layer's cycles are counted.
+///
+/// Two families, named apart on purpose: [`OutputStationary`](Self::OutputStationary) and
+/// [`WeightStationary`](Self::WeightStationary) are arithsim's own first-order models (the
+/// output-stationary one *broadcasts* operands, FSD style, with no systolic fill or drain);
+/// the three `Systolic*` dataflows are pipelined systolic arrays with SCALE-Sim 3.0's cycle
+/// model, so a SCALE-Sim study can be reproduced here and then priced (see
+/// [`scalesim_layer`](super::scalesim_layer) and `docs/accelerator.md` for the formulas).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Dataflow {
-    /// Each MAC owns one output and accumulates the whole reduction in place; every cycle
-    /// one activation per row and one weight per column are broadcast (an outer product).
-    /// The Tesla FSD NPU works this way.
+    /// Broadcast output stationary: each MAC owns one output and accumulates the whole
+    /// reduction in place; every cycle one activation per row and one weight per column are
+    /// broadcast (an outer product), so there is no pipeline fill. Accumulators are
+    /// double-buffered and drain one array row (`cols` values) per cycle behind the next
+    /// tile; a tile shorter than the drain waits for it. The Tesla FSD NPU works this way.
     #[default]
     OutputStationary,
-    /// Each MAC holds one weight; activation vectors stream through and partial sums flow
-    /// down the columns (a TPU-style systolic array). Reductions longer than the rows are
-    /// split, and partial sums go through SRAM.
+    /// Each MAC holds one weight, loaded through the weight port before the tile runs;
+    /// activation vectors stream through and partial sums flow down the columns (a
+    /// TPU-style array, fill/drain of the tile's actual size). Reductions longer than the
+    /// rows are split, and partial sums go through SRAM.
     WeightStationary,
+    /// Systolic output stationary (SCALE-Sim `os`): activations enter from the left edge and
+    /// weights from the top, skewed by one cycle per row/column; each fold of
+    /// `rows × cols` outputs takes `K + rows + cols − 2` cycles (fill, reduction, drain,
+    /// not overlapped with the next fold).
+    SystolicOutputStationary,
+    /// Systolic weight stationary (SCALE-Sim `ws`): a `rows × cols` block of the `K × C`
+    /// weights is loaded (`rows` cycles), the `P` activation vectors stream through, and the
+    /// outputs drain: `2·rows + cols + P − 2` cycles per fold. Partial sums of a reduction
+    /// split over `⌈K/rows⌉` folds go through SRAM.
+    SystolicWeightStationary,
+    /// Systolic input stationary (SCALE-Sim `is`): a `rows × cols` block of the `K × P`
+    /// im2col activations is held (`rows` cycles to load), the `C` weight vectors stream
+    /// through: `2·rows + cols + C − 2` cycles per fold. Partial sums as weight stationary.
+    SystolicInputStationary,
+}
+
+impl Dataflow {
+    /// The three systolic dataflows with SCALE-Sim's cycle model.
+    pub const SYSTOLIC: [Dataflow; 3] = [
+        Dataflow::SystolicOutputStationary,
+        Dataflow::SystolicWeightStationary,
+        Dataflow::SystolicInputStationary,
+    ];
+
+    /// Whether this is one of the systolic (SCALE-Sim) dataflows.
+    pub fn is_systolic(&self) -> bool {
+        Self::SYSTOLIC.contains(self)
+    }
+
+    /// SCALE-Sim's name for a systolic dataflow (`os`, `ws`, `is`), `None` for arithsim's own.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::Dataflow;
+    ///
+    /// assert_eq!(Dataflow::SystolicInputStationary.scalesim_name(), Some("is"));
+    /// assert_eq!(Dataflow::OutputStationary.scalesim_name(), None); // broadcast, not systolic
+    /// assert!(Dataflow::SYSTOLIC.iter().all(Dataflow::is_systolic));
+    /// ```
+    pub fn scalesim_name(&self) -> Option<&'static str> {
+        match self {
+            Dataflow::SystolicOutputStationary => Some("os"),
+            Dataflow::SystolicWeightStationary => Some("ws"),
+            Dataflow::SystolicInputStationary => Some("is"),
+            Dataflow::OutputStationary | Dataflow::WeightStationary => None,
+        }
+    }
 }
 
 impl fmt::Display for Dataflow {
@@ -209,6 +267,9 @@ impl fmt::Display for Dataflow {
         f.write_str(match self {
             Dataflow::OutputStationary => "output stationary",
             Dataflow::WeightStationary => "weight stationary",
+            Dataflow::SystolicOutputStationary => "systolic output stationary",
+            Dataflow::SystolicWeightStationary => "systolic weight stationary",
+            Dataflow::SystolicInputStationary => "systolic input stationary",
         })
     }
 }

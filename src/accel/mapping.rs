@@ -11,13 +11,17 @@
 //! - **Output stationary**: the `P × C` output is cut into `rows × cols` tiles; a tile takes
 //!   `K` steps, each broadcasting `p_t` activations and `c_t` weights (an outer product). A
 //!   step takes `max(1, p_t·bytes / act_port, c_t·bytes / weight_port)` cycles, so operands
-//!   wider than the read ports slow the array down. Draining accumulators is assumed to
-//!   overlap the next tile (double-buffered accumulators). SRAM reads: `K·P·⌈C/cols⌉`
-//!   activations and `K·C·⌈P/rows⌉` weights.
+//!   wider than the read ports slow the array down. Accumulators are double-buffered: a
+//!   tile drains at one array row (`cols` values) per cycle, `⌈p_t·c_t/cols⌉` cycles, while
+//!   the next tile runs, and that tile costs `max(its own cycles, the drain)` (the drain
+//!   bound: it bites when `K` is shorter than the drain, e.g. `K = 64` on 96 × 96). SRAM
+//!   reads: `K·P·⌈C/cols⌉` activations and `K·C·⌈P/rows⌉` weights.
 //! - **Weight stationary**: the `K × C` weights are cut into `rows × cols` tiles; each is
 //!   loaded through the weight port (not overlapped), then the `P` activation vectors stream
 //!   through plus a fill/drain of `k_t + c_t − 2` cycles. When `K > rows`, partial sums are
 //!   written to and read back from SRAM at accumulator width.
+//! - **Systolic** output, weight and input stationary: SCALE-Sim 3.0's closed forms (see
+//!   the `systolic` module and [`scalesim_layer`](super::scalesim_layer)).
 //! - Operands of fewer than 8 bits are packed: traffic and port time are in bits / 8.
 //! - **Outputs** are written back to SRAM once, in the operand format (requantized or
 //!   rounded by the post-processing unit).
@@ -35,6 +39,7 @@
 use super::array::{Dataflow, MacArray};
 use super::elementwise::ElementwiseOp;
 use super::energy::EnergyBreakdown;
+use super::systolic::systolic_mapping;
 use super::workload::{Layer, LayerKind, Network};
 use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally};
 use crate::datapath::GemmShape;
@@ -223,6 +228,9 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     let m = match array.dataflow {
         Dataflow::OutputStationary => output_stationary(array, g),
         Dataflow::WeightStationary => weight_stationary(array, g),
+        Dataflow::SystolicOutputStationary
+        | Dataflow::SystolicWeightStationary
+        | Dataflow::SystolicInputStationary => systolic_mapping(array, g)?,
     };
     let out_bytes = bytes(layer.output_elems());
     let weight_bytes = bytes(layer.weight_elems());
@@ -232,7 +240,11 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     let dram_write = if spill { out_bytes } else { 0 };
     let dram_cycles =
         ((dram_read + dram_write) as f64 / array.dram_bytes_per_cycle()).ceil() as u64;
-    let compute_cycles = groups * m.cycles;
+    // Groups run back to back: every group after the first follows one like it.
+    let compute_cycles = (groups - 1)
+        .checked_mul(m.cycles_repeat)
+        .and_then(|c| c.checked_add(m.cycles))
+        .ok_or_else(|| Error::Shape(format!("layer {} cycles overflow", layer.name)))?;
     let (cycles, bound) = if dram_cycles > compute_cycles {
         (dram_cycles, Bound::Dram)
     } else if m.port_bound {
@@ -319,20 +331,24 @@ pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping
 /// A GEMM in the array's orientation: `m` output pixels (rows), `k` reduction, `n` output
 /// channels (columns).
 #[derive(Clone, Copy)]
-struct Pixels {
-    m: u64,
-    k: u64,
-    n: u64,
+pub(super) struct Pixels {
+    pub(super) m: u64,
+    pub(super) k: u64,
+    pub(super) n: u64,
 }
 
 /// One group's GEMM on the array: element counts of traffic, cycles, tiles.
-struct GemmMapping {
-    tiles: u64,
-    cycles: u64,
-    act_reads: u64,
-    weight_reads: u64,
-    psum_bytes: u64,
-    port_bound: bool,
+pub(super) struct GemmMapping {
+    pub(super) tiles: u64,
+    /// Cycles of the GEMM at the start of a layer.
+    pub(super) cycles: u64,
+    /// Cycles of the GEMM when it follows one like it (the next group): differs from
+    /// `cycles` only by the drain of the previous group's last tile.
+    pub(super) cycles_repeat: u64,
+    pub(super) act_reads: u64,
+    pub(super) weight_reads: u64,
+    pub(super) psum_bytes: u64,
+    pub(super) port_bound: bool,
 }
 
 /// Splits `len` into full tiles of `tile` and one remainder: `[(size, count); 2]`.
@@ -349,26 +365,56 @@ pub(super) fn port_cycles(elems: u64, bits: u64, port: u32) -> f64 {
 fn output_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
     let (r, c) = (array.rows as u64, array.cols as u64);
     let ab = array.arithmetic.operand_bits() as u64;
-    let mut cycles = 0u64;
     let mut port_bound = false;
-    for (m_t, m_count) in splits(g.m, r) {
-        for (n_t, n_count) in splits(g.n, c) {
-            let count = m_count * n_count;
-            if count == 0 {
+    // A tile's own time: `K` steps at the slower of the two broadcast ports.
+    let mut compute = |m_t: u64, n_t: u64| {
+        let act = port_cycles(m_t, ab, array.act_bytes_per_cycle);
+        let wgt = port_cycles(n_t, ab, array.weight_bytes_per_cycle);
+        let per_step = act.max(wgt).max(1.0);
+        port_bound |= per_step > 1.0;
+        (g.k as f64 * per_step).ceil() as u64
+    };
+    // One row of accumulators (`cols` values) drains per cycle.
+    let drain = |m_t: u64, n_t: u64| (m_t * n_t).div_ceil(c);
+    // A row of tiles (one `m_t`, every `n_t`) after a tile that left `prev` cycles of drain:
+    // a tile cannot hand its accumulators over before the previous tile's have drained.
+    let n_splits = splits(g.n, c);
+    let mut row = |m_t: u64, prev: u64| {
+        let (mut cycles, mut last) = (0, prev);
+        for (n_t, n_count) in n_splits {
+            if n_count == 0 {
                 continue;
             }
-            let act = port_cycles(m_t, ab, array.act_bytes_per_cycle);
-            let wgt = port_cycles(n_t, ab, array.weight_bytes_per_cycle);
-            let per_step = act.max(wgt).max(1.0);
-            port_bound |= per_step > 1.0;
-            cycles += count * (g.k as f64 * per_step).ceil() as u64;
+            let (t, d) = (compute(m_t, n_t), drain(m_t, n_t));
+            cycles += t.max(last) + (n_count - 1) * t.max(d);
+            last = d;
         }
-    }
+        (cycles, last)
+    };
+    let walk = |prev: u64, row: &mut dyn FnMut(u64, u64) -> (u64, u64)| {
+        let (mut cycles, mut last) = (0, prev);
+        for (m_t, m_count) in splits(g.m, r) {
+            if m_count == 0 {
+                continue;
+            }
+            let (first, l) = row(m_t, last);
+            cycles += first;
+            if m_count > 1 {
+                let (rest, _) = row(m_t, l);
+                cycles += (m_count - 1) * rest;
+            }
+            last = l;
+        }
+        (cycles, last)
+    };
+    let (cycles, last) = walk(0, &mut row);
+    let (cycles_repeat, _) = walk(last, &mut row);
     let tm = g.m.div_ceil(r);
     let tn = g.n.div_ceil(c);
     GemmMapping {
         tiles: tm * tn,
         cycles,
+        cycles_repeat,
         act_reads: g.k * g.m * tn,
         weight_reads: g.k * g.n * tm,
         psum_bytes: 0,
@@ -400,6 +446,7 @@ fn weight_stationary(array: &MacArray, g: Pixels) -> GemmMapping {
     GemmMapping {
         tiles: tk * tn,
         cycles,
+        cycles_repeat: cycles,
         act_reads: g.m * g.k * tn,
         weight_reads: g.k * g.n,
         psum_bytes: (tk - 1) * g.m * g.n * acc_bytes,

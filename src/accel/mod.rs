@@ -7,6 +7,10 @@
 //! in). [`Transformer`] describes decoder-only and encoder-only transformer stacks with exact
 //! parameter counts (LLaMA presets). [`map_layer`] / [`map_network`] give cycles, utilization, traffic and a
 //! [`Tally`](crate::cost::Tally) of operations, which pricing turns into energy.
+//! [`Dataflow`] has arithsim's broadcast output-stationary model (FSD) and the systolic
+//! output-, weight- and input-stationary dataflows with SCALE-Sim 3.0's cycle model
+//! ([`scalesim_layer`] gives SCALE-Sim's own per-layer figures); [`map_layer_stalls`] adds
+//! the stalls of given SRAM and DRAM bandwidths and says which layers are memory bound.
 //!
 //! # Examples
 //!
@@ -30,6 +34,8 @@ mod finetune;
 mod mapping;
 mod model_memory;
 mod sparse;
+mod stalls;
+mod systolic;
 mod transformer;
 mod transformer_workload;
 mod workload;
@@ -46,6 +52,8 @@ pub use sparse::{
     LoadBalance, SparseLayerMapping, SparseMode, SparseNetworkMapping, map_layer_sparse,
     map_network_sparse,
 };
+pub use stalls::{Bandwidth, StallMapping, map_layer_stalls, map_network_stalls};
+pub use systolic::{ScaleSimCounts, scalesim_layer, scalesim_network};
 pub use transformer::{
     FfnKind, LinearWeight, NormKind, ParamCounts, PositionKind, StackKind, Transformer,
     TransformerSpec,
