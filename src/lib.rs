@@ -67,6 +67,7 @@ pub mod datapath;
 pub mod fixed;
 pub mod float;
 pub mod gates;
+pub mod nn;
 pub mod quant;
 pub mod repr;
 pub mod round;
