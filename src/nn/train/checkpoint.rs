@@ -30,7 +30,12 @@ pub fn to_safetensors(net: &Network, note: Option<&str>) -> Result<Vec<u8>> {
         .params()
         .iter()
         .map(|p| {
-            let bytes = p.value.data().iter().flat_map(|v| v.to_le_bytes()).collect();
+            let bytes = p
+                .value
+                .data()
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect();
             (p.name.clone(), p.value.shape().to_vec(), bytes)
         })
         .collect();

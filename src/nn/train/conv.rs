@@ -6,8 +6,8 @@
 //! then `+ b`. Backward visits (n, o, oy, ox) ascending and, inside, (c, ky, kx) ascending,
 //! adding into ∂x, ∂W and ∂b in that order.
 
-use super::layer::{Layer, Param, backward_shape_error, uniform};
 use super::Tensor;
+use super::layer::{Layer, Param, backward_shape_error, uniform};
 use crate::cost::SplitMix64;
 use crate::datapath::Conv2dShape;
 use crate::{Error, Result};
@@ -155,7 +155,11 @@ impl Layer for Conv2d {
         let (oh, ow) = s.output_hw();
         let (kh, kw) = self.kernel;
         let (cg, og) = (c / self.groups, self.out_channels / self.groups);
-        let (wt, b, x) = (self.weight.value.data(), self.bias.value.data(), input.data());
+        let (wt, b, x) = (
+            self.weight.value.data(),
+            self.bias.value.data(),
+            input.data(),
+        );
         let mut out = Vec::with_capacity(n * self.out_channels * oh * ow);
         for img in 0..n {
             let xi = &x[img * c * h * w..(img + 1) * c * h * w];
@@ -167,7 +171,8 @@ impl Layer for Conv2d {
                         let mut acc = 0.0f32;
                         for ci in 0..cg {
                             for ky in 0..kh {
-                                let Some(iy) = (oy * self.stride.0 + ky).checked_sub(self.padding.0)
+                                let Some(iy) =
+                                    (oy * self.stride.0 + ky).checked_sub(self.padding.0)
                                 else {
                                     continue;
                                 };
@@ -231,7 +236,8 @@ impl Layer for Conv2d {
                         db[o] += go;
                         for ci in 0..cg {
                             for ky in 0..kh {
-                                let Some(iy) = (oy * self.stride.0 + ky).checked_sub(self.padding.0)
+                                let Some(iy) =
+                                    (oy * self.stride.0 + ky).checked_sub(self.padding.0)
                                 else {
                                     continue;
                                 };

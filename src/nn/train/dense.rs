@@ -3,8 +3,8 @@
 //! Sums (fixed order): forward over `i` ascending from 0, then `+ b`; ∂x over `o`
 //! ascending; ∂W and ∂b over the batch `n` ascending, added to the gradient already there.
 
-use super::layer::{Layer, Param, backward_shape_error, uniform};
 use super::Tensor;
+use super::layer::{Layer, Param, backward_shape_error, uniform};
 use crate::cost::SplitMix64;
 use crate::{Error, Result};
 
@@ -60,7 +60,11 @@ impl Layer for Dense {
 
     fn forward(&mut self, input: &Tensor) -> Result<Tensor> {
         let n = input.batch_of(&[self.inputs], &self.name)?;
-        let (w, b, x) = (self.weight.value.data(), self.bias.value.data(), input.data());
+        let (w, b, x) = (
+            self.weight.value.data(),
+            self.bias.value.data(),
+            input.data(),
+        );
         let mut out = Vec::with_capacity(n * self.outputs);
         for xs in x.chunks_exact(self.inputs) {
             for (o, row) in w.chunks_exact(self.inputs).enumerate() {

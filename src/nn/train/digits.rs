@@ -2,8 +2,8 @@
 //! train them.
 
 use super::{
-    Conv2d, Dense, Flatten, Layer, MaxPool2d, Network, OptimizerConfig, Relu, Tensor,
-    TrainConfig, TrainLog, accuracy, train,
+    Conv2d, Dense, Flatten, Layer, MaxPool2d, Network, OptimizerConfig, Relu, Tensor, TrainConfig,
+    TrainLog, accuracy, train,
 };
 use crate::Result;
 use crate::nn::data::{Digits, Split};

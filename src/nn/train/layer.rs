@@ -82,7 +82,11 @@ pub(crate) fn uniform(rng: &mut crate::cost::SplitMix64, bound: f32) -> f32 {
 }
 
 /// The "no forward yet / wrong gradient shape" error of `backward`.
-pub(crate) fn backward_shape_error(layer: &str, got: &[usize], want: Option<&[usize]>) -> crate::Error {
+pub(crate) fn backward_shape_error(
+    layer: &str,
+    got: &[usize],
+    want: Option<&[usize]>,
+) -> crate::Error {
     match want {
         None => crate::Error::Shape(format!("layer {layer}: backward before forward")),
         Some(w) => crate::Error::Shape(format!(

@@ -117,7 +117,10 @@ impl Network {
 
     /// Every parameter, mutable, in the order of [`Network::params`].
     pub fn params_mut(&mut self) -> Vec<&mut Param> {
-        self.layers.iter_mut().flat_map(|l| l.params_mut()).collect()
+        self.layers
+            .iter_mut()
+            .flat_map(|l| l.params_mut())
+            .collect()
     }
 
     /// The parameter named `name` (`fc1.weight`).

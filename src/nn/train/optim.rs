@@ -155,7 +155,13 @@ impl Optimizer {
         if self.state.is_empty() {
             self.state = params
                 .iter()
-                .map(|p| (p.name.clone(), vec![0.0; p.value.len()], vec![0.0; p.value.len()]))
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        vec![0.0; p.value.len()],
+                        vec![0.0; p.value.len()],
+                    )
+                })
                 .collect();
         }
         if self.state.len() != params.len()
@@ -196,8 +202,11 @@ impl Optimizer {
                 let (c1, c2) = (1.0 - self.beta_powers.0, 1.0 - self.beta_powers.1);
                 for (p, (_, m, v)) in params.iter_mut().zip(&mut self.state) {
                     let w = p.value.data_mut();
-                    for (((wi, &gi), mi), vi) in
-                        w.iter_mut().zip(p.grad.data()).zip(m.iter_mut()).zip(v.iter_mut())
+                    for (((wi, &gi), mi), vi) in w
+                        .iter_mut()
+                        .zip(p.grad.data())
+                        .zip(m.iter_mut())
+                        .zip(v.iter_mut())
                     {
                         *mi = beta1 * *mi + (1.0 - beta1) * gi;
                         *vi = beta2 * *vi + (1.0 - beta2) * gi * gi;

@@ -48,7 +48,11 @@ impl Layer for Relu {
             return Err(backward_shape_error(&self.name, grad_output.shape(), None));
         };
         if grad_output.shape() != shape.as_slice() {
-            return Err(backward_shape_error(&self.name, grad_output.shape(), Some(shape)));
+            return Err(backward_shape_error(
+                &self.name,
+                grad_output.shape(),
+                Some(shape),
+            ));
         }
         let dx = grad_output
             .data()

@@ -2,9 +2,9 @@
 //! step per batch, a linearly decaying learning rate. Single-threaded; every sum in a fixed
 //! order, so the same configuration reproduces the weights bit for bit.
 
-use crate::nn::data::shuffle;
 use super::{Network, Optimizer, OptimizerConfig, Tensor, softmax_cross_entropy};
 use crate::cost::SplitMix64;
+use crate::nn::data::shuffle;
 use crate::{Error, Result};
 
 /// How to train.
@@ -102,7 +102,11 @@ pub fn gather(inputs: &Tensor, indices: &[usize]) -> Result<Tensor> {
 
 fn check_data(inputs: &Tensor, labels: &[usize], indices: &[usize]) -> Result<()> {
     if indices.is_empty() {
-        return Err(Error::param("training data", "0 images", "must not be empty"));
+        return Err(Error::param(
+            "training data",
+            "0 images",
+            "must not be empty",
+        ));
     }
     if inputs.shape().first() != Some(&labels.len()) {
         return Err(Error::Shape(format!(
@@ -197,7 +201,11 @@ pub fn accuracy(
     indices: &[usize],
 ) -> Result<f64> {
     if indices.is_empty() {
-        return Err(Error::param("evaluation data", "0 images", "must not be empty"));
+        return Err(Error::param(
+            "evaluation data",
+            "0 images",
+            "must not be empty",
+        ));
     }
     check_data(inputs, labels, indices)?;
     let p = predict(net, inputs, indices)?;
