@@ -68,7 +68,7 @@ fn grad_check(layer: &mut dyn Layer, x: &Tensor, h: f32, seed: u64) {
         .map(|p| p.grad.data().to_vec())
         .collect();
     for (pi, grad) in grads.iter().enumerate() {
-        for j in 0..grad.len() {
+        for (j, &analytic) in grad.iter().enumerate() {
             let at = |layer: &mut dyn Layer, delta: f32| {
                 layer.params_mut()[pi].value.data_mut()[j] += delta;
                 let l = dot(&r, &layer.forward(x).unwrap());
@@ -77,11 +77,10 @@ fn grad_check(layer: &mut dyn Layer, x: &Tensor, h: f32, seed: u64) {
             };
             let numeric = (at(layer, h) - at(layer, -h)) / (2.0 * f64::from(h));
             assert!(
-                (numeric - f64::from(grad[j])).abs() <= tol(grad[j]),
-                "{}: parameter {} [{j}]: numeric {numeric}, analytic {}",
+                (numeric - f64::from(analytic)).abs() <= tol(analytic),
+                "{}: parameter {} [{j}]: numeric {numeric}, analytic {analytic}",
                 layer.name(),
                 layer.params()[pi].name,
-                grad[j]
             );
             checked += 1;
         }
@@ -214,7 +213,8 @@ fn checkpoint(which: DigitsNet) -> Vec<u8> {
 
 #[test]
 fn checkpoints_follow_the_contract() {
-    let expect: [(DigitsNet, &[(&str, &[usize])]); 2] = [
+    type Names<'a> = &'a [(&'a str, &'a [usize])];
+    let expect: [(DigitsNet, Names); 2] = [
         (
             DigitsNet::Mlp,
             &[
@@ -454,7 +454,7 @@ fn bad_checkpoints_are_errors_naming_the_tensor() {
     let mut net = DigitsNet::Mlp.build().unwrap();
     let good = checkpoint(DigitsNet::Mlp);
     let mut tensors = read_f32_tensors(&good).unwrap();
-    let write = |t: &[(String, Vec<usize>, Vec<f32>)], dtype_of: &dyn Fn(&str) -> Dtype| {
+    let write = |t: &[arithsim::nn::train::NamedTensor], dtype_of: &dyn Fn(&str) -> Dtype| {
         let bytes: Vec<(String, Vec<usize>, Vec<u8>, Dtype)> = t
             .iter()
             .map(|(n, s, v)| {

@@ -51,13 +51,16 @@ pub fn to_safetensors(net: &Network, note: Option<&str>) -> Result<Vec<u8>> {
     safetensors::serialize(views, metadata).map_err(|e| st_error(net.name(), e))
 }
 
+/// One tensor read back: `(name, shape, values)`.
+pub type NamedTensor = (String, Vec<usize>, Vec<f32>);
+
 /// Every tensor of a safetensors file as `(name, shape, f32 values)`, sorted by name.
 ///
 /// # Errors
 ///
 /// [`Error::Parse`] for a malformed file; [`Error::Unsupported`] naming a tensor whose
 /// dtype is not F32.
-pub fn read_f32_tensors(bytes: &[u8]) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
+pub fn read_f32_tensors(bytes: &[u8]) -> Result<Vec<NamedTensor>> {
     let st = SafeTensors::deserialize(bytes).map_err(|e| st_error("safetensors file", e))?;
     let mut out = st
         .tensors()
