@@ -131,6 +131,21 @@ impl Conv2d {
     }
 }
 
+/// The kernel taps `k` with `0 ≤ out·stride + k − pad < size` (the ones that read the
+/// input, not the zero padding), ascending.
+fn taps(
+    out: usize,
+    stride: usize,
+    pad: usize,
+    kernel: usize,
+    size: usize,
+) -> std::ops::Range<usize> {
+    let start = out * stride;
+    let lo = pad.saturating_sub(start);
+    let hi = kernel.min((size + pad).saturating_sub(start));
+    lo..hi.max(lo)
+}
+
 impl Layer for Conv2d {
     fn name(&self) -> &str {
         &self.name
@@ -155,6 +170,7 @@ impl Layer for Conv2d {
         let (oh, ow) = s.output_hw();
         let (kh, kw) = self.kernel;
         let (cg, og) = (c / self.groups, self.out_channels / self.groups);
+        let ((sy, sx), (py, px)) = (self.stride, self.padding);
         let (wt, b, x) = (
             self.weight.value.data(),
             self.bias.value.data(),
@@ -169,27 +185,14 @@ impl Layer for Conv2d {
                 for oy in 0..oh {
                     for ox in 0..ow {
                         let mut acc = 0.0f32;
+                        let (ys, xs) = (taps(oy, sy, py, kh, h), taps(ox, sx, px, kw, w));
                         for ci in 0..cg {
-                            for ky in 0..kh {
-                                let Some(iy) =
-                                    (oy * self.stride.0 + ky).checked_sub(self.padding.0)
-                                else {
-                                    continue;
-                                };
-                                if iy >= h {
-                                    continue;
-                                }
-                                for kx in 0..kw {
-                                    let Some(ix) =
-                                        (ox * self.stride.1 + kx).checked_sub(self.padding.1)
-                                    else {
-                                        continue;
-                                    };
-                                    if ix >= w {
-                                        continue;
-                                    }
-                                    acc += wo[(ci * kh + ky) * kw + kx]
-                                        * xi[((c0 + ci) * h + iy) * w + ix];
+                            for ky in ys.clone() {
+                                let iy = oy * sy + ky - py;
+                                let wrow = &wo[(ci * kh + ky) * kw..];
+                                let xrow = &xi[((c0 + ci) * h + iy) * w..];
+                                for kx in xs.clone() {
+                                    acc += wrow[kx] * xrow[ox * sx + kx - px];
                                 }
                             }
                         }
@@ -219,6 +222,7 @@ impl Layer for Conv2d {
         }
         let (kh, kw) = self.kernel;
         let (cg, og) = (c / self.groups, self.out_channels / self.groups);
+        let ((sy, sx), (py, px)) = (self.stride, self.padding);
         let g = grad_output.data();
         let wt = self.weight.value.data();
         let dw = self.weight.grad.data_mut();
@@ -234,27 +238,13 @@ impl Layer for Conv2d {
                     for ox in 0..ow {
                         let go = g[((img * self.out_channels + o) * oh + oy) * ow + ox];
                         db[o] += go;
+                        let (ys, xs) = (taps(oy, sy, py, kh, h), taps(ox, sx, px, kw, w));
                         for ci in 0..cg {
-                            for ky in 0..kh {
-                                let Some(iy) =
-                                    (oy * self.stride.0 + ky).checked_sub(self.padding.0)
-                                else {
-                                    continue;
-                                };
-                                if iy >= h {
-                                    continue;
-                                }
-                                for kx in 0..kw {
-                                    let Some(ix) =
-                                        (ox * self.stride.1 + kx).checked_sub(self.padding.1)
-                                    else {
-                                        continue;
-                                    };
-                                    if ix >= w {
-                                        continue;
-                                    }
+                            for ky in ys.clone() {
+                                let iy = oy * sy + ky - py;
+                                for kx in xs.clone() {
                                     let wi = wbase + (ci * kh + ky) * kw + kx;
-                                    let xj = ((c0 + ci) * h + iy) * w + ix;
+                                    let xj = ((c0 + ci) * h + iy) * w + ox * sx + kx - px;
                                     dxi[xj] += go * wt[wi];
                                     dw[wi] += go * xi[xj];
                                 }
