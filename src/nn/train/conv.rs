@@ -146,6 +146,20 @@ fn taps(
     lo..hi.max(lo)
 }
 
+/// The output positions `out` with `0 ≤ out·stride + k − pad < size` for tap `k`, ascending.
+fn taps_out(
+    outputs: usize,
+    stride: usize,
+    pad: usize,
+    k: usize,
+    size: usize,
+) -> std::ops::Range<usize> {
+    // out·stride ≥ pad − k  and  out·stride < size + pad − k.
+    let lo = pad.saturating_sub(k).div_ceil(stride);
+    let hi = (size + pad).saturating_sub(k).div_ceil(stride).min(outputs);
+    lo..hi.max(lo)
+}
+
 impl Layer for Conv2d {
     fn name(&self) -> &str {
         &self.name
@@ -176,28 +190,39 @@ impl Layer for Conv2d {
             self.bias.value.data(),
             input.data(),
         );
-        let mut out = Vec::with_capacity(n * self.out_channels * oh * ow);
-        for img in 0..n {
+        let mut out = vec![0.0f32; n * self.out_channels * oh * ow];
+        // Each output's sum runs over (ci, ky, kx) ascending; the loops over output
+        // positions sit inside so that many independent sums advance together.
+        for (img, out_img) in out
+            .chunks_exact_mut(self.out_channels * oh * ow)
+            .enumerate()
+        {
             let xi = &x[img * c * h * w..(img + 1) * c * h * w];
-            for o in 0..self.out_channels {
+            for (o, acc) in out_img.chunks_exact_mut(oh * ow).enumerate() {
                 let c0 = (o / og) * cg;
                 let wo = &wt[o * cg * kh * kw..(o + 1) * cg * kh * kw];
-                for oy in 0..oh {
-                    for ox in 0..ow {
-                        let mut acc = 0.0f32;
-                        let (ys, xs) = (taps(oy, sy, py, kh, h), taps(ox, sx, px, kw, w));
-                        for ci in 0..cg {
-                            for ky in ys.clone() {
-                                let iy = oy * sy + ky - py;
-                                let wrow = &wo[(ci * kh + ky) * kw..];
-                                let xrow = &xi[((c0 + ci) * h + iy) * w..];
-                                for kx in xs.clone() {
-                                    acc += wrow[kx] * xrow[ox * sx + kx - px];
+                for ci in 0..cg {
+                    let plane = &xi[(c0 + ci) * h * w..(c0 + ci + 1) * h * w];
+                    for ky in 0..kh {
+                        for kx in 0..kw {
+                            let wv = wo[(ci * kh + ky) * kw + kx];
+                            for oy in 0..oh {
+                                let Some(iy) = (oy * sy + ky).checked_sub(py).filter(|&i| i < h)
+                                else {
+                                    continue;
+                                };
+                                let xs = taps_out(ow, sx, px, kx, w);
+                                let row = &plane[iy * w..(iy + 1) * w];
+                                let arow = &mut acc[oy * ow..(oy + 1) * ow];
+                                for ox in xs {
+                                    arow[ox] += wv * row[ox * sx + kx - px];
                                 }
                             }
                         }
-                        out.push(acc + b[o]);
                     }
+                }
+                for a in acc.iter_mut() {
+                    *a += b[o];
                 }
             }
         }
