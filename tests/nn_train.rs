@@ -521,3 +521,20 @@ fn shapes_that_do_not_chain_name_the_layer() {
     assert!(net.forward(&Tensor::zeros(&[2, 1, 7, 8])).is_err());
     assert!(net.backward(&Tensor::zeros(&[2, 10])).is_err());
 }
+
+#[test]
+fn odd_tensors_are_errors_not_panics() {
+    assert!(Tensor::new(vec![usize::MAX, 3], vec![]).is_err());
+    assert!(Tensor::new(vec![2, 2], vec![0.0; 3]).is_err());
+    let mut pool = MaxPool2d::new("p", 2, 2).unwrap();
+    pool.forward(&Tensor::zeros(&[1, 1, 4, 4])).unwrap();
+    assert!(
+        pool.backward(&Tensor::new(vec![], vec![0.0]).unwrap())
+            .is_err()
+    );
+    // A network whose output is not [batch, classes] cannot predict.
+    let layers: Vec<Box<dyn Layer>> = vec![Box::new(Relu::new("r"))];
+    let mut net = Network::new("n", &[1, 2, 2], layers).unwrap();
+    let x = Tensor::zeros(&[1, 1, 2, 2]);
+    assert!(arithsim::nn::train::predict(&mut net, &x, &[0]).is_err());
+}

@@ -156,7 +156,7 @@ impl Layer for MaxPool2d {
         let Some((shape, winners)) = &self.winners else {
             return Err(backward_shape_error(&self.name, grad_output.shape(), None));
         };
-        if grad_output.len() != winners.len() || grad_output.shape()[0] != shape[0] {
+        if grad_output.len() != winners.len() || grad_output.shape().first() != shape.first() {
             return Err(backward_shape_error(&self.name, grad_output.shape(), None));
         }
         let mut dx = Tensor::zeros(shape);

@@ -16,10 +16,10 @@ impl Tensor {
     ///
     /// [`Error::Shape`] when the product of `shape` is not `data.len()`.
     pub fn new(shape: Vec<usize>, data: Vec<f32>) -> Result<Tensor> {
-        let n: usize = shape.iter().product();
-        if n != data.len() {
+        let n = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+        if n != Some(data.len()) {
             return Err(Error::Shape(format!(
-                "shape {shape:?} holds {n} values, {} given",
+                "shape {shape:?} does not hold the {} values given",
                 data.len()
             )));
         }
@@ -27,6 +27,10 @@ impl Tensor {
     }
 
     /// A tensor of zeros.
+    ///
+    /// # Panics
+    ///
+    /// As `vec!`, when the size does not fit in memory.
     #[must_use]
     pub fn zeros(shape: &[usize]) -> Tensor {
         Tensor {

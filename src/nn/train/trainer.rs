@@ -175,7 +175,16 @@ pub fn predict(net: &mut Network, inputs: &Tensor, indices: &[usize]) -> Result<
     let mut out = Vec::with_capacity(indices.len());
     for batch in indices.chunks(256) {
         let logits = net.forward(&gather(inputs, batch)?)?;
-        let k = logits.shape()[1];
+        let [_, k] = *logits.shape() else {
+            return Err(Error::Shape(format!(
+                "network {}: output {:?} is not [batch, classes]",
+                net.name(),
+                logits.shape()
+            )));
+        };
+        if k == 0 {
+            return Err(Error::Shape(format!("network {}: no classes", net.name())));
+        }
         for row in logits.data().chunks_exact(k) {
             let mut best = 0;
             for (c, &v) in row.iter().enumerate() {
