@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::nn::data::Digits;
-use arithsim::nn::train::{DigitsNet, Trained, read_f32_tensors, to_safetensors, train_digits};
+use arithsim::nn::train::{DigitsNet, read_f32_tensors, to_safetensors, train_digits};
 use arithsim::{Error, Result};
 
 const USAGE: &str =
@@ -86,13 +86,14 @@ fn note(which: DigitsNet) -> String {
     )
 }
 
-fn train_fixed(which: DigitsNet, digits: &Digits) -> Result<(Trained, Vec<u8>, f64)> {
+/// Trains `which` on the fixed split: the checkpoint bytes and a one-line summary.
+fn train_fixed(which: DigitsNet, digits: &Digits) -> Result<(String, Vec<u8>)> {
     let split = digits.split(Digits::FIXED_SPLIT_SEED);
     let start = Instant::now();
     let t = train_digits(which, digits, &split, &which.recipe())?;
     let secs = start.elapsed().as_secs_f64();
     let bytes = to_safetensors(&t.net, Some(&note(which)))?;
-    println!(
+    let line = format!(
         "{}: {} parameters, {} steps in {secs:.1} s, final loss {:.4}, test accuracy {:.2} % ({} / {})",
         which.name(),
         t.net.parameter_count(),
@@ -102,7 +103,29 @@ fn train_fixed(which: DigitsNet, digits: &Digits) -> Result<(Trained, Vec<u8>, f
         (t.test_accuracy * split.test.len() as f64).round(),
         split.test.len()
     );
-    Ok((t, bytes, secs))
+    Ok((line, bytes))
+}
+
+/// Trains every network of `nets` on the fixed split, one thread each (independent,
+/// deterministic runs), printing the summaries in order; returns the checkpoint bytes.
+fn train_all(nets: &[DigitsNet], digits: &Digits) -> Result<Vec<Vec<u8>>> {
+    let results: Vec<Result<(String, Vec<u8>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = nets
+            .iter()
+            .map(|&which| scope.spawn(move || train_fixed(which, digits)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a training thread panicked"))
+            .collect()
+    });
+    let mut out = Vec::new();
+    for r in results {
+        let (line, bytes) = r?;
+        println!("{line}");
+        out.push(bytes);
+    }
+    Ok(out)
 }
 
 fn run(o: &Options) -> Result<bool> {
@@ -113,8 +136,7 @@ fn run(o: &Options) -> Result<bool> {
                 path: o.out.clone(),
                 source,
             })?;
-            for &which in &o.nets {
-                let (_, bytes, _) = train_fixed(which, &digits)?;
+            for (&which, bytes) in o.nets.iter().zip(train_all(&o.nets, &digits)?) {
                 let path = o.out.join(format!("{}.safetensors", which.name()));
                 std::fs::write(&path, &bytes).map_err(|source| Error::Io {
                     path: path.clone(),
@@ -126,13 +148,12 @@ fn run(o: &Options) -> Result<bool> {
         }
         Mode::Check => {
             let mut ok = true;
-            for &which in &o.nets {
+            for (&which, bytes) in o.nets.iter().zip(train_all(&o.nets, &digits)?) {
                 let path = o.out.join(format!("{}.safetensors", which.name()));
                 let committed = std::fs::read(&path).map_err(|source| Error::Io {
                     path: path.clone(),
                     source,
                 })?;
-                let (_, bytes, _) = train_fixed(which, &digits)?;
                 if bytes == committed {
                     println!("  {}: reproduced bit for bit", path.display());
                     continue;
