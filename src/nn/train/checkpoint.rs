@@ -22,6 +22,21 @@ fn st_error(what: &str, e: safetensors::SafeTensorError) -> Error {
 /// The network's parameters as a safetensors file (little-endian F32), with `note` as the
 /// metadata entry `"arithsim"` if given.
 ///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::train::{DigitsNet, load_safetensors, read_f32_tensors, to_safetensors};
+///
+/// let mut a = DigitsNet::Mlp.build()?;
+/// a.init(1);
+/// let bytes = to_safetensors(&a, Some("example"))?;
+/// let mut b = DigitsNet::Mlp.build()?;
+/// load_safetensors(&mut b, &bytes)?;
+/// assert_eq!(a.param("fc3.weight")?, b.param("fc3.weight")?);
+/// assert_eq!(read_f32_tensors(&bytes)?[1].0, "fc1.weight"); // sorted by name
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`Error::Parse`] if the safetensors writer fails (it does not for valid shapes).

@@ -14,6 +14,20 @@ use crate::{Error, Result};
 
 /// A convolution layer. Build with [`Conv2d::new`], then [`Conv2d::with_stride`],
 /// [`Conv2d::with_padding`], [`Conv2d::with_groups`].
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::train::{Conv2d, Layer};
+///
+/// let conv = Conv2d::new("conv", 4, 8, (3, 3))?
+///     .with_stride((2, 2))?
+///     .with_padding((1, 1))
+///     .with_groups(2)?;
+/// assert_eq!(conv.params()[0].value.shape(), [8, 2, 3, 3]); // [O, C/groups, kh, kw]
+/// assert_eq!(conv.output_shape(&[4, 8, 8])?, [8, 4, 4]);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Conv2d {
     name: String,

@@ -9,6 +9,23 @@ use crate::cost::SplitMix64;
 use crate::{Error, Result};
 
 /// A dense (fully connected) layer on `[batch, in]` inputs.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::train::{Dense, Layer, Tensor};
+///
+/// let mut fc = Dense::new("fc", 2, 1)?;
+/// fc.params_mut()[0].value.data_mut().copy_from_slice(&[2.0, -1.0]);
+/// fc.params_mut()[1].value.data_mut()[0] = 0.5;
+/// let y = fc.forward(&Tensor::new(vec![1, 2], vec![3.0, 4.0])?)?;
+/// assert_eq!(y.data(), [2.0 * 3.0 - 4.0 + 0.5]);
+/// // ∂y/∂x = W; ∂y/∂W = x.
+/// let dx = fc.backward(&Tensor::new(vec![1, 1], vec![1.0])?)?;
+/// assert_eq!(dx.data(), [2.0, -1.0]);
+/// assert_eq!(fc.params()[0].grad.data(), [3.0, 4.0]);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Dense {
     name: String,

@@ -11,6 +11,15 @@ use crate::{Error, Result};
 
 /// `e^x` for `x ≤ 0` (what softmax needs after subtracting the maximum), deterministic on
 /// every platform; 0 below −104 (under the smallest f32 subnormal).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::train::exp_det;
+///
+/// assert_eq!(exp_det(0.0), 1.0);
+/// assert!((exp_det(-1.0) - (-1.0f32).exp()).abs() <= f32::EPSILON);
+/// ```
 #[must_use]
 pub fn exp_det(x: f32) -> f32 {
     let x = f64::from(x);
@@ -37,6 +46,18 @@ pub fn exp_det(x: f32) -> f32 {
 
 /// Mean softmax cross-entropy of `logits` (`[batch, classes]`) against `labels`, and its
 /// gradient `(softmax − one_hot) / batch`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::train::{Tensor, softmax_cross_entropy};
+///
+/// let logits = Tensor::new(vec![1, 2], vec![0.0, 0.0])?;
+/// let (loss, grad) = softmax_cross_entropy(&logits, &[1])?;
+/// assert!((loss - 2f64.ln()).abs() < 1e-7);
+/// assert_eq!(grad.data(), [0.5, -0.5]);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 ///
 /// The softmax subtracts the row maximum, exponentiates with [`exp_det`], sums classes
 /// ascending in f32 and divides. The loss (a figure to print, not used by the gradient) is

@@ -5,6 +5,29 @@ use crate::cost::SplitMix64;
 use crate::{Error, Result};
 
 /// Layers applied one after the other to a batch of `input_shape` samples.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::train::{Dense, Flatten, Layer, Network, Relu, Tensor};
+///
+/// let layers: Vec<Box<dyn Layer>> = vec![
+///     Box::new(Flatten::new("flatten")),
+///     Box::new(Dense::new("fc1", 4, 3)?),
+///     Box::new(Relu::new("relu")),
+///     Box::new(Dense::new("fc2", 3, 2)?),
+/// ];
+/// let mut net = Network::new("tiny", &[1, 2, 2], layers)?;
+/// net.init(7);
+/// let names: Vec<&str> = net.params().iter().map(|p| p.name.as_str()).collect();
+/// assert_eq!(names, ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]);
+/// let y = net.forward(&Tensor::zeros(&[5, 1, 2, 2]))?;
+/// assert_eq!(y.shape(), [5, 2]);
+/// // Shapes that do not chain are an error naming the layer.
+/// let bad: Vec<Box<dyn Layer>> = vec![Box::new(Dense::new("fc", 3, 2)?)];
+/// assert!(Network::new("bad", &[4], bad).unwrap_err().to_string().contains("fc"));
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Network {
     name: String,
