@@ -202,7 +202,7 @@ pub fn predict(net: &mut Network, inputs: &Tensor, indices: &[usize]) -> Result<
 ///
 /// # Errors
 ///
-/// As [`predict`]; [`Error::param`] ("evaluation data") when `indices` is empty.
+/// As [`predict`]; [`Error::InvalidParameter`] ("evaluation data") when `indices` is empty.
 pub fn accuracy(
     net: &mut Network,
     inputs: &Tensor,
