@@ -68,6 +68,7 @@ pub mod fixed;
 pub mod float;
 pub mod gates;
 pub mod limits;
+pub mod nn;
 pub mod quant;
 pub mod repr;
 pub mod round;
