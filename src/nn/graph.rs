@@ -466,7 +466,7 @@ mod tests {
         assert_eq!(net.shape(4), &[4, 4, 4]);
         assert_eq!(net.macs(), 4 * 64 * 9 + 192);
         // Output is not a vector.
-        let e = Network::new("n", vec![2, 8, 8], nodes.clone()).unwrap_err();
+        let e = Network::new("n", vec![2, 8, 8], nodes[..4].to_vec()).unwrap_err();
         assert!(e.to_string().contains("not a vector"), "{e}");
         // Wrong channel count names the conv.
         let e = Network::new("n", vec![3, 8, 8], nodes.clone()).unwrap_err();

@@ -2,6 +2,7 @@
 //! trained network through the [`datapath`](crate::datapath) kernels in any number format,
 //! every MAC counted, so accuracy and cost come from the same bit-exact run.
 //!
+//! - [`data`]: the 8×8 digits data set and its fixed split (see `docs/networks-training.md`).
 //! - [`Network`]: dense, conv2d (stride, padding, groups), ReLU, max/avg pool, flatten and
 //!   residual add nodes, shapes checked once (errors name the layer); [`argmax`].
 //! - [`Checkpoint`]: safetensors F32/F16/BF16 tensors (errors name the tensor), and the
@@ -36,6 +37,8 @@
 //! # Ok::<(), arithsim::Error>(())
 //! ```
 
+pub mod data;
+
 mod calibrate;
 mod checkpoint;
 mod compress;
@@ -52,7 +55,7 @@ pub use compress::{compress, int4_group};
 pub use executor::{Executor, RunOutput, agreement};
 pub use format::{Arithmetic, Calibration, Format, Int8Config, WeightCompression};
 pub use graph::{Conv2d, Dense, Network, Node, Op, argmax};
-pub use native::forward_f32;
+pub use native::{fma_f32, forward_f32};
 
 use crate::datapath::{ErrorStats, OutputGrid};
 use crate::{Error, Result};
