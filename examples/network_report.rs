@@ -526,7 +526,7 @@ fn run(o: &ReportOptions) -> Result<()> {
                 .map(|d| char::from(b'0' + *d as u8))
                 .collect();
             preds_csv.push_str(&format!(
-                "{},{},{},{p}\n",
+                "{},\"{}\",{},{p}\n",
                 r.network, r.format.name, r.accuracy
             ));
         }
