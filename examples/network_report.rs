@@ -33,8 +33,8 @@ use arithsim::float::FloatFormat;
 use arithsim::gates::CellLibrary;
 use arithsim::nn::data::Digits;
 use arithsim::nn::{
-    Arithmetic, Checkpoint, Executor, Format, Int8Config, Network, Op, RunOutput,
-    WeightCompression, agreement, digits_cnn, digits_mlp, int4_group, logit_sqnr_db,
+    Arithmetic, Calibration, Checkpoint, Executor, Format, Int8Config, Network, Op, RunOutput,
+    WeightCompression, agreement, calibrate, digits_cnn, digits_mlp, int4_group, logit_sqnr_db,
 };
 use arithsim::quant::{MX_BLOCK_SIZE, WeightFormat};
 use arithsim::{Error, Result};
@@ -62,6 +62,24 @@ struct Bench {
     test: Vec<Vec<f32>>,
     labels: Vec<usize>,
     train: Vec<Vec<f32>>,
+    /// Activation ranges of the uncompressed network, by min/max and by 99.99 percentile.
+    ranges: [Vec<(f64, f64)>; 2],
+}
+
+/// The executor of `f`: integer-only formats on the uncompressed weights reuse the bench's
+/// calibrated ranges (the same ones `Executor::new` would compute), the others prepare
+/// from scratch.
+fn executor(b: &Bench, f: &Format) -> Result<Executor> {
+    match (f.arithmetic, f.weights) {
+        (Arithmetic::Int8(c), WeightCompression::None) => match c.calibration {
+            Calibration::MinMax => Executor::with_ranges(&b.net, f, &b.ranges[0]),
+            Calibration::Percentile(p) if p == 99.99 => {
+                Executor::with_ranges(&b.net, f, &b.ranges[1])
+            }
+            Calibration::Percentile(_) => Executor::new(&b.net, f, &b.train),
+        },
+        _ => Executor::new(&b.net, f, &b.train),
+    }
 }
 
 /// One format's measured row.
@@ -112,7 +130,13 @@ fn load(name: &str, d: &Digits) -> Result<Bench> {
     };
     let split = d.split(Digits::FIXED_SPLIT_SEED);
     let inputs = |ix: &[usize]| ix.iter().map(|&i| d.input(i)).collect::<Result<Vec<_>>>();
+    let train = inputs(&split.train)?;
+    let ranges = [
+        calibrate(&net, &train, Calibration::MinMax)?,
+        calibrate(&net, &train, Calibration::Percentile(99.99))?,
+    ];
     Ok(Bench {
+        ranges,
         net,
         test: inputs(&split.test)?,
         labels: split
@@ -120,7 +144,7 @@ fn load(name: &str, d: &Digits) -> Result<Bench> {
             .iter()
             .map(|&i| d.label(i).map(usize::from))
             .collect::<Result<_>>()?,
-        train: inputs(&split.train)?,
+        train,
     })
 }
 
@@ -263,7 +287,7 @@ fn measure(
     table: &CostTable,
     gm: &GateMacs,
 ) -> Result<(Row, RunOutput)> {
-    let ex = Executor::new(&b.net, f, &b.train)?;
+    let ex = executor(b, f)?;
     let out = ex.run(&b.test)?;
     let reference = fp32.unwrap_or(&out);
     let (arith, unit, mac_name) = mac_of(f);
@@ -600,7 +624,7 @@ fn run(o: &ReportOptions) -> Result<()> {
                 }),
                 WeightCompression::None,
             );
-            let out = Executor::new(&b.net, &f, &b.train)?.run(&b.test)?;
+            let out = executor(b, &f)?.run(&b.test)?;
             let acc = out.accuracy(&b.labels)?;
             bit_rows.push(vec![
                 text(b.net.name()),
@@ -759,7 +783,7 @@ fn run(o: &ReportOptions) -> Result<()> {
     let headline = format!(
         "INT8 (per-channel, min/max, integer-only) on {}: top-1 {:.2} % against FP32's {:.2} % \
          ({:+.2} points, {:+} images of {}), {} less MAC energy per inference (gates; table: \
-         {}), {}x fewer weight bytes, {}x fewer cycles on the 96 x 96 array.",
+         {}), {:.1}x fewer weight bytes, {:.1}x fewer cycles on the 96 x 96 array.",
         fp32.network,
         pct(int8.accuracy),
         pct(fp32.accuracy),
@@ -768,8 +792,47 @@ fn run(o: &ReportOptions) -> Result<()> {
         benches[1].test.len(),
         ratio(fp32.gate_pj, int8.gate_pj),
         ratio(fp32.table_pj, int8.table_pj),
-        fp32.weight_bytes / int8.weight_bytes.max(1),
-        fp32.cycles / int8.cycles.max(1),
+        fp32.weight_bytes as f64 / int8.weight_bytes.max(1) as f64,
+        fp32.cycles as f64 / int8.cycles.max(1) as f64,
+    );
+    let ratio_cell = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => num(a / b),
+        _ => text("n/a"),
+    };
+    let headline_grid = grid(
+        &["figure", "FP32", "INT8", "FP32 / INT8"],
+        vec![
+            vec![
+                text("top-1 % (test split)"),
+                num(pct(fp32.accuracy)),
+                num(pct(int8.accuracy)),
+                Cell::Empty,
+            ],
+            vec![
+                text("MAC energy / inference, gates (pJ)"),
+                opt(fp32.gate_pj),
+                opt(int8.gate_pj),
+                ratio_cell(fp32.gate_pj, int8.gate_pj),
+            ],
+            vec![
+                text("MAC energy / inference, table (pJ)"),
+                opt(fp32.table_pj),
+                opt(int8.table_pj),
+                ratio_cell(fp32.table_pj, int8.table_pj),
+            ],
+            vec![
+                text("weight bytes"),
+                num(fp32.weight_bytes as f64),
+                num(int8.weight_bytes as f64),
+                num(fp32.weight_bytes as f64 / int8.weight_bytes.max(1) as f64),
+            ],
+            vec![
+                text("cycles on the 96 x 96 array"),
+                num(fp32.cycles as f64),
+                num(int8.cycles as f64),
+                num(fp32.cycles as f64 / int8.cycles.max(1) as f64),
+            ],
+        ],
     );
     let total = start.elapsed().as_secs_f64();
     sections.insert(
@@ -786,7 +849,7 @@ fn run(o: &ReportOptions) -> Result<()> {
                     t_formats - t_gate
                 ),
             ],
-            grid: Grid::default(),
+            grid: headline_grid,
             charts: vec![],
         },
     );

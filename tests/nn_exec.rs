@@ -522,3 +522,27 @@ fn checkpoints_round_trip_through_safetensors_bytes() {
     let back = digits_cnn(&Checkpoint::from_bytes(&c.to_bytes().unwrap(), "rt").unwrap()).unwrap();
     assert_eq!(back, net);
 }
+
+#[test]
+fn precalibrated_ranges_give_the_same_run() {
+    let net = mlp();
+    let calib = random_images(30, 77);
+    let images = random_images(20, 78);
+    let f = Format::new(
+        "int8",
+        Arithmetic::Int8(Int8Config::TFLITE),
+        WeightCompression::None,
+    );
+    let ranges = calibrate(&net, &calib, Calibration::MinMax).unwrap();
+    let a = Executor::new(&net, &f, &calib)
+        .unwrap()
+        .run(&images)
+        .unwrap();
+    let b = Executor::with_ranges(&net, &f, &ranges)
+        .unwrap()
+        .run(&images)
+        .unwrap();
+    assert_eq!(a, b);
+    assert!(Executor::with_ranges(&net, &Format::fp32(), &ranges).is_err());
+    assert!(Executor::with_ranges(&net, &f, &ranges[1..]).is_err());
+}

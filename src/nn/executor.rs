@@ -151,6 +151,32 @@ impl Executor {
         })
     }
 
+    /// As [`Executor::new`] for an integer-only format with activation ranges already
+    /// calibrated (by [`calibrate`] on the network as run, after `format`'s weight
+    /// compression): sweeps over weight bits or scale granularity then calibrate once.
+    ///
+    /// # Errors
+    ///
+    /// As [`Executor::new`]; [`Error::Unsupported`] for a format that is not integer-only;
+    /// [`Error::Shape`] for a range count other than the network's value count.
+    pub fn with_ranges(net: &Network, format: &Format, ranges: &[(f64, f64)]) -> Result<Self> {
+        format.validate()?;
+        let Arithmetic::Int8(cfg) = format.arithmetic else {
+            return Err(Error::Unsupported(format!(
+                "calibrated ranges for {}, which is not integer-only",
+                format.name
+            )));
+        };
+        let (net, notes) = compress(net, format.weights)?;
+        let plan = Plan::Int8(Int8Plan::new(&net, cfg, ranges)?);
+        Ok(Executor {
+            net,
+            format: format.clone(),
+            plan,
+            notes,
+        })
+    }
+
     /// The network as run (after weight compression).
     #[must_use]
     pub fn network(&self) -> &Network {
