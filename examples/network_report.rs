@@ -73,9 +73,7 @@ fn executor(b: &Bench, f: &Format) -> Result<Executor> {
     match (f.arithmetic, f.weights) {
         (Arithmetic::Int8(c), WeightCompression::None) => match c.calibration {
             Calibration::MinMax => Executor::with_ranges(&b.net, f, &b.ranges[0]),
-            Calibration::Percentile(p) if p == 99.99 => {
-                Executor::with_ranges(&b.net, f, &b.ranges[1])
-            }
+            Calibration::Percentile(99.99) => Executor::with_ranges(&b.net, f, &b.ranges[1]),
             Calibration::Percentile(_) => Executor::new(&b.net, f, &b.train),
         },
         _ => Executor::new(&b.net, f, &b.train),
@@ -397,7 +395,7 @@ fn format_section(id: &'static str, title: String, rows: &[Row], n_test: usize) 
         ),
         "Energy counts the MACs only (MACs per inference × energy per MAC): table = the cost \
          table's multiply + accumulate-width add (n/a where the table has no such entry); gates \
-         = the crate's gate-level MAC circuit (cost::fp_units, NangGate 45 nm cells, NN-like \
+         = the crate's gate-level MAC circuit (cost::fp_units, NanGate 45 nm cells, NN-like \
          operands, 64 streams × 64 clocks). n/a: no circuit for that MAC in the crate (MX: no \
          block-scaled MAC). INT8 formats (and 4-bit or pruned weights with INT8 activations) \
          run on the INT8 MAC; 4-bit weights with FP16 activations on the FP16→FP32 MAC \

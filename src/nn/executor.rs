@@ -15,7 +15,7 @@ use crate::{Error, Result};
 
 #[derive(Clone, Debug)]
 enum Plan {
-    Float(FloatPlan),
+    Float(Box<FloatPlan>),
     Int8(Int8Plan),
 }
 
@@ -117,19 +117,19 @@ impl Executor {
         format.validate()?;
         let (net, notes) = compress(net, format.weights)?;
         let plan = match format.arithmetic {
-            Arithmetic::Float(a) => Plan::Float(FloatPlan::new(&net, a, None, engine)?),
+            Arithmetic::Float(a) => Plan::Float(Box::new(FloatPlan::new(&net, a, None, engine)?)),
             Arithmetic::Mx(e) => {
                 if engine == Engine::GateLevel {
                     return Err(Error::Unsupported(
                         "the gate-level engine for MX formats (no MX MAC circuit)".into(),
                     ));
                 }
-                Plan::Float(FloatPlan::new(
+                Plan::Float(Box::new(FloatPlan::new(
                     &net,
                     FloatArith::FP32_FP32,
                     Some(e),
                     engine,
-                )?)
+                )?))
             }
             Arithmetic::Int8(cfg) => {
                 if engine == Engine::GateLevel {

@@ -1,7 +1,7 @@
 //! Shared by the network tests: random checkpoints with the digits networks' names and shapes
 //! (weights from the crate's seeded RNG), random 8×8 images (pixel/16), and an f32
 //! reference forward pass written from the layer definitions.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use arithsim::cost::SplitMix64;
 use arithsim::nn::{Checkpoint, Network, Op, Tensor};
