@@ -158,9 +158,37 @@ fn tflite_reference(
         let (w, b, rows) = match &node.op {
             Op::Dense(d) => (d.weight.clone(), d.bias.clone(), d.outputs),
             Op::Conv2d(c) => (c.weight.clone(), c.bias.clone(), c.out_channels),
-            Op::Relu | Op::Flatten => {
+            Op::Flatten => {
                 q.push(qin);
                 vals.push(x);
+                continue;
+            }
+            Op::Relu => {
+                q.push(qin);
+                vals.push(x.iter().map(|&v| v.max(qin.zp)).collect());
+                continue;
+            }
+            Op::Add { other } => {
+                // TFLite int8 Add (reference_ops::AddElementwise).
+                let q2 = q[*other];
+                let qout = choose(ranges[i + 1].0, ranges[i + 1].1);
+                let left_shift = 20;
+                let twice_max = 2.0 * qin.scale.max(q2.scale);
+                let (m1, s1) = quantize_multiplier(qin.scale / twice_max);
+                let (m2, s2) = quantize_multiplier(q2.scale / twice_max);
+                let (mo, so) =
+                    quantize_multiplier(twice_max / ((1 << left_shift) as f64 * qout.scale));
+                let y: Vec<i32> = x
+                    .iter()
+                    .zip(&vals[*other])
+                    .map(|(&a, &b)| {
+                        let sa = mbqm((a - qin.zp) * (1 << left_shift), m1, s1);
+                        let sb = mbqm((b - q2.zp) * (1 << left_shift), m2, s2);
+                        (mbqm(sa + sb, mo, so) + qout.zp).clamp(-128, 127)
+                    })
+                    .collect();
+                q.push(qout);
+                vals.push(y);
                 continue;
             }
             Op::MaxPool { size, stride } => {
@@ -332,6 +360,67 @@ fn int8_equals_the_tflite_reference_on_logits_bit_for_bit() {
             assert_eq!(out.logits[i], want, "{} percentile image {i}", net.name());
         }
     }
+}
+
+/// conv → ReLU → conv → add (skip from the first ReLU) → ReLU → avg-free head → dense.
+fn residual() -> Network {
+    let c = random_checkpoint(
+        &[
+            ("c1", vec![4, 1, 3, 3]),
+            ("c2", vec![4, 4, 3, 3]),
+            ("fc", vec![10, 256]),
+        ],
+        31,
+    );
+    let nodes = vec![
+        Node::chained("c1", Op::Conv2d(c.conv2d("c1", 1, 1, 1, 1).unwrap()), 0),
+        Node::chained("r1", Op::Relu, 1),
+        Node::chained("c2", Op::Conv2d(c.conv2d("c2", 4, 1, 1, 1).unwrap()), 2),
+        Node {
+            name: "skip".into(),
+            op: Op::Add { other: 2 },
+            input: 3,
+        },
+        Node::chained("r2", Op::Relu, 4),
+        Node::chained("flatten", Op::Flatten, 5),
+        Node::chained("fc", Op::Dense(c.dense("fc", 256).unwrap()), 6),
+    ];
+    Network::new("residual", vec![1, 8, 8], nodes).unwrap()
+}
+
+#[test]
+fn residual_add_is_bit_exact_in_fp32_and_int8() {
+    let net = residual();
+    let calib = random_images(40, 61);
+    let images = random_images(30, 62);
+    let fp32 = Executor::new(&net, &Format::fp32(), &[])
+        .unwrap()
+        .run(&images)
+        .unwrap();
+    let ranges = reference_ranges(&net, &calib);
+    let int8 = Executor::new(
+        &net,
+        &Format::new(
+            "int8",
+            Arithmetic::Int8(Int8Config::TFLITE),
+            WeightCompression::None,
+        ),
+        &calib,
+    )
+    .unwrap()
+    .run(&images)
+    .unwrap();
+    for (i, im) in images.iter().enumerate() {
+        let r = reference_f32(&net, im);
+        let want: Vec<f64> = r.last().unwrap().iter().map(|&v| f64::from(v)).collect();
+        assert_eq!(fp32.logits[i], want, "fp32 image {i}");
+        assert_eq!(
+            int8.logits[i],
+            tflite_reference(&net, im, &ranges, true),
+            "int8 image {i}"
+        );
+    }
+    assert!(logit_sqnr_db(&int8.logits, &fp32.logits).unwrap() > 15.0);
 }
 
 #[test]

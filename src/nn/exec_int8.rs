@@ -6,7 +6,8 @@
 //! layer is fused into its output clamp, and its range is the layer's output range); weights
 //! are symmetric `[−q, q]`, `q = 2^(bits−1) − 1` (127 for INT8), scale `max |w| / q` per
 //! output channel or per tensor, rounded half away from zero; biases are int32 at scale
-//! `s_in · s_w`. Max pooling, flattening and ReLU keep the int8 values and parameters.
+//! `s_in · s_w`. Max pooling, flattening and ReLU keep the int8 values and parameters; a
+//! residual add rescales both inputs as TFLite's int8 `Add` does.
 
 use super::format::Int8Config;
 use super::graph::{Network, Op};
@@ -14,8 +15,8 @@ use super::native::pool;
 use crate::cost::{FloatKind, NumKind, OpKind, Tally};
 use crate::datapath::GemmShape;
 use crate::quant::{
-    FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, Requantization,
-    Symmetry, WeightParams, quantized_conv2d, quantized_gemm,
+    FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, QuantizedMultiplier,
+    Requantization, Symmetry, WeightParams, quantized_conv2d, quantized_gemm,
 };
 use crate::round::RoundingMode;
 use crate::{Error, Result};
@@ -34,6 +35,35 @@ pub(crate) struct Int8Plan {
     /// Parameters of every value (input first).
     values: Vec<QuantParams>,
     layers: Vec<Option<QLayer>>,
+}
+
+/// TensorFlow Lite's int8 `Add`: both inputs shifted left by 20 bits and rescaled to twice
+/// the larger input scale, summed in int32, rescaled to the output scale (each rescaling a
+/// gemmlowp `MultiplyByQuantizedMultiplier` with a multiplier below one), plus the output
+/// zero point, clamped to int8.
+fn quantized_add(
+    a: &[i8],
+    b: &[i8],
+    pa: QuantParams,
+    pb: QuantParams,
+    out: QuantParams,
+) -> Result<Vec<i8>> {
+    const LEFT_SHIFT: i32 = 20;
+    let twice_max = 2.0 * pa.scale().max(pb.scale());
+    let ma = QuantizedMultiplier::from_real(pa.scale() / twice_max)?;
+    let mb = QuantizedMultiplier::from_real(pb.scale() / twice_max)?;
+    let mo =
+        QuantizedMultiplier::from_real(twice_max / (f64::from(1u32 << LEFT_SHIFT) * out.scale()))?;
+    let r = Requantization::DoubleRounding;
+    Ok(a.iter()
+        .zip(b)
+        .map(|(&x, &y)| {
+            let sx = ma.apply((i32::from(x) - pa.zero_point()) << LEFT_SHIFT, r);
+            let sy = mb.apply((i32::from(y) - pb.zero_point()) << LEFT_SHIFT, r);
+            let v = mo.apply(sx + sy, r) + out.zero_point();
+            v.clamp(-128, 127) as i8
+        })
+        .collect())
 }
 
 /// Symmetric weight parameters of `w` at `bits` bits.
@@ -81,10 +111,9 @@ impl Int8Plan {
                 Op::Dense(d) => (&d.weight, &d.bias, d.outputs),
                 Op::Conv2d(c) => (&c.weight, &c.bias, c.out_channels),
                 Op::Add { .. } => {
-                    return Err(Error::Unsupported(format!(
-                        "layer {}: residual add in integer-only int8 inference",
-                        node.name
-                    )));
+                    values.push(act(i + 1)?);
+                    layers.push(None);
+                    continue;
                 }
                 // Relu, pooling and flatten keep the parameters of their input.
                 _ => {
@@ -205,6 +234,14 @@ impl Int8Plan {
                     })
                 }
                 (Op::Flatten, _) => x.clone(),
+                (Op::Add { other }, _) => {
+                    let (p1, p2) = (self.values[node.input], self.values[*other]);
+                    let out = self.values[i + 1];
+                    let y = quantized_add(x, &vals[*other], p1, p2, out)?;
+                    tally.add(OpKind::IntAdd { bits: 32 }, 3 * x.len() as u64);
+                    tally.add(OpKind::IntMul { bits: 32 }, 3 * x.len() as u64);
+                    y
+                }
                 _ => {
                     return Err(Error::Unsupported(format!(
                         "layer {} ({}) in integer-only int8 inference",

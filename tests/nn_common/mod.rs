@@ -142,6 +142,7 @@ pub fn reference_f32(net: &Network, image: &[f32]) -> Vec<Vec<f32>> {
                 y
             }
             Op::Flatten => x,
+            Op::Add { other } => x.iter().zip(&vals[*other]).map(|(a, b)| a + b).collect(),
             other => panic!("reference has no {other:?}"),
         };
         vals.push(y);
