@@ -28,6 +28,7 @@
 //! ```
 
 mod blif;
+mod liberty_out;
 mod names;
 mod vcd;
 mod verilog_in;
