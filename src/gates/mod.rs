@@ -47,6 +47,7 @@ mod netlist;
 mod program;
 mod sim;
 mod sta;
+mod sta_power;
 mod stats;
 mod sweep;
 mod timing;
@@ -58,4 +59,5 @@ pub use netlist::{CellKind, CellRecord, Netlist, Node, Op, Operands, Port, Regis
 pub use sim::{Activity, MAX_WORDS, Simulator};
 pub use stats::{LabelStats, Stats};
 pub use sta::{PathStep, StaOptions, StaTiming};
+pub use sta_power::{InternalPowerModel, NldmPower, PowerActivity};
 pub use timing::{Instance, Timing};

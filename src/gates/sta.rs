@@ -84,6 +84,55 @@ impl Netlist {
         n.inputs().to_vec()
     }
 
+    /// [`Netlist::instances`], with every multi-gate instance whose internal wire is read
+    /// outside it (a carry-skip adder reuses a full adder's propagate) split into its gates,
+    /// so that every wire anything reads is a cell output, as in the Verilog export.
+    pub(crate) fn instances_for_export(&self) -> Vec<Instance> {
+        let inst = self.instances();
+        let mut owner = vec![u32::MAX; self.wire_count()];
+        for (k, x) in inst.iter().enumerate() {
+            if x.nodes.len() > 1 {
+                for i in x.nodes.clone() {
+                    owner[i as usize] = k as u32;
+                }
+            }
+        }
+        let mut broken = vec![false; inst.len()];
+        let mut mark = |x: u32, reader: u32| {
+            let k = owner[x as usize];
+            if k != u32::MAX && k != reader && !inst[k as usize].outputs.contains(&x) {
+                broken[k as usize] = true;
+            }
+        };
+        for (i, n) in self.nodes().iter().enumerate() {
+            for &x in n.inputs().iter() {
+                mark(x, owner[i]);
+            }
+        }
+        for w in self.sinks() {
+            mark(w.id, u32::MAX);
+        }
+        let mut out = Vec::with_capacity(inst.len());
+        for (k, x) in inst.into_iter().enumerate() {
+            if !broken[k] {
+                out.push(x);
+                continue;
+            }
+            for i in x.nodes.clone() {
+                let n = self.nodes()[i as usize];
+                if let Some(cell) = LibCell::for_op(n.op) {
+                    out.push(Instance {
+                        cell,
+                        inputs: n.inputs().to_vec(),
+                        outputs: vec![i],
+                        nodes: i..i + 1,
+                    });
+                }
+            }
+        }
+        out
+    }
+
     pub(crate) fn place<'a>(&self, lib: &'a CellLibrary, opts: &StaOptions) -> Result<Placed<'a>> {
         let Some(m) = lib.liberty() else {
             return Err(Error::Unsupported(
@@ -100,7 +149,7 @@ impl Netlist {
                 return Err(Error::param(name, v, "must be finite and non-negative"));
             }
         }
-        let inst = self.instances();
+        let inst = self.instances_for_export();
         let mut cell_at = vec![u32::MAX; self.wire_count()];
         for (k, c) in self.cells().iter().enumerate() {
             cell_at[c.first as usize] = k as u32;

@@ -35,5 +35,5 @@ mod verilog_in;
 mod verilog_out;
 
 pub use vcd::Vcd;
-pub use verilog_in::{read_verilog, read_verilog_module};
+pub use verilog_in::{read_verilog, read_verilog_module, read_verilog_with_library};
 pub use verilog_out::VerilogOptions;

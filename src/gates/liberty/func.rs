@@ -99,6 +99,13 @@ impl Func {
         }
     }
 
+    /// Probability of being 1 with every pin independently 1 with probability `p`, combined
+    /// operator by operator as independent (OpenSTA's duty of a `when` condition).
+    #[must_use]
+    pub fn probability(&self, p: f64) -> f64 {
+        self.duty(p, None)
+    }
+
     /// Probability that the function's two cofactors on pin `i` differ (so a change of pin `i`
     /// reaches the output), every other pin 1 with probability `p`, the cofactors combined as
     /// independent: OpenSTA's weight of an internal-power arc from pin `i`.

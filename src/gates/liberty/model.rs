@@ -55,6 +55,9 @@ pub struct InternalPower {
     pub energy: [Option<Table>; 2],
     /// The `when` condition, as written.
     pub when: Option<String>,
+    /// The `when` condition parsed over the cell's pins (`None` if absent or beyond the
+    /// function subset).
+    pub condition: Option<Func>,
 }
 
 /// One pin of a cell.
@@ -353,8 +356,9 @@ fn cell(g: &Group, file: &str, u: &Units, templates: &Templates) -> Result<Liber
         }
     }
     let state: Vec<String> = g
-        .groups("ff")
-        .next()
+        .groups
+        .iter()
+        .find(|s| s.name == "ff" || s.name == "latch")
         .map(|f| f.args.iter().map(|a| a.trim().to_string()).collect())
         .unwrap_or_default();
     let names: Vec<String> = pins.iter().map(|p| p.name.clone()).collect();
@@ -392,7 +396,12 @@ fn cell(g: &Group, file: &str, u: &Units, templates: &Templates) -> Result<Liber
     for p in &pin_groups {
         for _ in &p.args {
             if let Some((s, l)) = p.attr("function") {
-                pins[k].function = Some(func(s, l, "function", &mut resolve)?);
+                match func(s, l, "function", &mut resolve) {
+                    Ok(f) => pins[k].function = Some(f),
+                    // cells kept out of mapping may use constructs beyond the subset
+                    Err(_) if unusable => {}
+                    Err(e) => return Err(e),
+                }
             }
             for t in p.groups("timing") {
                 if let Some(arc) = timing(t, &name, &names, file, u, templates)? {
@@ -416,6 +425,9 @@ fn cell(g: &Group, file: &str, u: &Units, templates: &Templates) -> Result<Liber
                     related,
                     energy: [tab("rise_power")?, tab("fall_power")?],
                     when: w.attr("when").map(|x| x.0.to_string()),
+                    condition: w
+                        .attr("when")
+                        .and_then(|x| Func::parse(x.0, &mut resolve).ok()),
                 });
             }
             k += 1;
