@@ -112,7 +112,7 @@ fn synthesized_area(net: &Netlist, lib: &Path, dir: &Path, name: &str) -> Result
         v.display()
     );
     let out = Command::new("yosys")
-        .args(["-q", "-p", &script])
+        .args(["-p", &script])
         .output()
         .map_err(|source| Error::Io {
             path: "yosys".into(),
@@ -130,6 +130,13 @@ fn synthesized_area(net: &Netlist, lib: &Path, dir: &Path, name: &str) -> Result
         .ok_or_else(|| Error::Unsupported(format!("no area in the Yosys output for {name}:\n{log}")))
 }
 
+fn usage(reason: &str) -> Error {
+    Error::Parse {
+        input: std::env::args().skip(1).collect::<Vec<_>>().join(" "),
+        reason: format!("{reason}; options: --liberty FILE, --synth, --quick, --format F"),
+    }
+}
+
 fn run(args: &[String]) -> Result<()> {
     let mut lib_path = std::env::var("ARITHSIM_LIBERTY")
         .map(PathBuf::from)
@@ -142,17 +149,17 @@ fn run(args: &[String]) -> Result<()> {
                 lib_path = it
                     .next()
                     .map(PathBuf::from)
-                    .ok_or_else(|| Error::param("--liberty", "", "needs a file"))?;
+                    .ok_or_else(|| usage("--liberty needs a file"))?;
             }
             "--synth" => synth = true,
             "--quick" => quick = true,
             "--format" => {
                 format = it
                     .next()
-                    .ok_or_else(|| Error::param("--format", "", "needs a value"))?
+                    .ok_or_else(|| usage("--format needs a value"))?
                     .parse()?;
             }
-            other => return Err(Error::param("option", other, "unknown (see the file's header)")),
+            other => return Err(usage(&format!("unknown option {other}"))),
         }
     }
     let lib = CellLibrary::load_liberty(&lib_path)?;

@@ -29,7 +29,8 @@ pub enum InternalPowerModel {
     Normalized,
     /// As OpenSTA 2.0.17 (the Debian `opensta` package, a 2019 snapshot) computes it: each
     /// group weighted by the probability of its `when` (1 for a one-input cell, 0.5 for a
-    /// group without `when`), rise and fall energies summed. For a cell whose `when`s
+    /// group without `when`, 1 when its related pin is a flip-flop's clock), rise and fall
+    /// energies summed. For a cell whose `when`s
     /// partition the input space this counts about twice the table energy per related pin.
     OpenSta2019,
 }
@@ -67,7 +68,8 @@ impl Netlist {
     ///   load (the larger of rise and fall); groups are weighted by the probability that a
     ///   change of their related pin reaches the output (the boolean difference, duty 0.5 on
     ///   every input, operators combined as independent), normalized over the pin's groups,
-    ///   and times the output's activity;
+    ///   and times the output's activity (an unconnected output pin, a flip-flop's `QN`, with
+    ///   no load and the activity of the cell's first output);
     /// * per input pin with `internal_power` groups (flip-flops): the mean table energy at
     ///   the pin's slew, times the probability of the group's `when` (0.5 without one), times
     ///   the pin's activity (a flip-flop's clock: 2 per operation);
@@ -148,11 +150,20 @@ impl Netlist {
                     wire_of(p).map_or(0.0, act)
                 }
             };
-            for (j, &o) in cm.outputs.iter().enumerate() {
-                let wo = x.outputs[j] as usize;
-                let load = pl.load[wo][0].max(pl.load[wo][1]);
-                let a_out = act(wo);
-                switching += 0.5 * load * v * v * a_out;
+            // Every output pin of the cell draws internal power, connected or not (a
+            // flip-flop's QN toggles with Q): an unconnected one with no load and the
+            // activity of the first connected output.
+            let first = x.outputs[0] as usize;
+            for o in cell.outputs() {
+                let (load, a_out) = match cm.outputs.iter().position(|&q| q == o) {
+                    Some(j) => {
+                        let wo = x.outputs[j] as usize;
+                        let load = pl.load[wo][0].max(pl.load[wo][1]);
+                        switching += 0.5 * load * v * v * act(wo);
+                        (load, act(wo))
+                    }
+                    None => (0.0, act(first)),
+                };
                 let pin = &cell.pins[o];
                 let duty = |g: &super::liberty::InternalPower| -> f64 {
                     let Some(r) = g.related else { return 0.0 };
@@ -174,7 +185,7 @@ impl Netlist {
                 let n_inputs = cm.inputs.len() + usize::from(cm.clock.is_some());
                 let when_duty = |g: &super::liberty::InternalPower| match &g.condition {
                     Some(c) => c.probability(0.5),
-                    None if n_inputs == 1 => 1.0,
+                    None if n_inputs == 1 || g.related.is_some() && g.related == cm.clock => 1.0,
                     None => 0.5,
                 };
                 let duty_sum: f64 = pin.power.iter().map(duty).sum();
