@@ -16,7 +16,8 @@ use arithsim::gates::{CellLibrary, StaOptions};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn lib_path() -> String {
-    std::env::var("ARITHSIM_LIBERTY").unwrap_or_else(|_| "../shared/data/nangate45_typ.lib.gz".into())
+    std::env::var("ARITHSIM_LIBERTY")
+        .unwrap_or_else(|_| "../shared/data/nangate45_typ.lib.gz".into())
 }
 
 fn import(c: &mut Criterion) {
@@ -44,7 +45,10 @@ fn sta(c: &mut Criterion) {
     let lib = CellLibrary::load_liberty(lib_path()).unwrap();
     let net = dadda_multiplier(32, 32, Signedness::Unsigned, AdderKind::KoggeStone).unwrap();
     let n = net.instances().len();
-    let mut g = c.benchmark_group(format!("timing, 32x32 Dadda multiplier ({n} instances, {} gates)", net.gate_count()));
+    let mut g = c.benchmark_group(format!(
+        "timing, 32x32 Dadda multiplier ({n} instances, {} gates)",
+        net.gate_count()
+    ));
     g.bench_function("fixed-delay Netlist::timing (baseline)", |b| {
         b.iter(|| black_box(net.timing(&lib).delay_ns));
     });

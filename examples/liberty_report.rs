@@ -59,7 +59,10 @@ fn circuits(quick: bool) -> Result<Vec<(String, Netlist)>> {
     };
     for &f in formats {
         v.push((format!("FP{} adder", f.width()), fp_adder(f, &cfg)?));
-        v.push((format!("FP{} multiplier", f.width()), fp_multiplier(f, &cfg)?));
+        v.push((
+            format!("FP{} multiplier", f.width()),
+            fp_multiplier(f, &cfg)?,
+        ));
     }
     v.push((
         "INT8 MAC, 32-bit acc".into(),
@@ -127,7 +130,9 @@ fn synthesized_area(net: &Netlist, lib: &Path, dir: &Path, name: &str) -> Result
         .find_map(|l| l.trim().strip_prefix("Chip area for module"))
         .and_then(|rest| rest.rsplit(':').next())
         .and_then(|a| a.trim().parse().ok())
-        .ok_or_else(|| Error::Unsupported(format!("no area in the Yosys output for {name}:\n{log}")))
+        .ok_or_else(|| {
+            Error::Unsupported(format!("no area in the Yosys output for {name}:\n{log}"))
+        })
 }
 
 fn usage(reason: &str) -> Error {

@@ -32,9 +32,20 @@ fn nangate_liberty_reproduces_the_embedded_table() {
         assert_eq!(a.name, b.name, "{k:?} mapped by function");
         assert_eq!(a.area_um2, b.area_um2, "{k:?}");
         assert_eq!(a.leakage_nw, b.leakage_nw, "{k:?}");
-        assert!((a.input_cap_ff_max - b.input_cap_ff_max).abs() < 1e-6, "{k:?}");
-        assert!((a.input_cap_ff_mean - b.input_cap_ff_mean).abs() < 1e-6, "{k:?}");
-        assert!((a.delay_ns - b.delay_ns).abs() < 1e-9, "{k:?} {} {}", a.delay_ns, b.delay_ns);
+        assert!(
+            (a.input_cap_ff_max - b.input_cap_ff_max).abs() < 1e-6,
+            "{k:?}"
+        );
+        assert!(
+            (a.input_cap_ff_mean - b.input_cap_ff_mean).abs() < 1e-6,
+            "{k:?}"
+        );
+        assert!(
+            (a.delay_ns - b.delay_ns).abs() < 1e-9,
+            "{k:?} {} {}",
+            a.delay_ns,
+            b.delay_ns
+        );
     }
 }
 
@@ -47,19 +58,28 @@ fn truncated_and_corrupted_files_are_errors() {
     for frac in [0.001, 0.1, 0.37, 0.5, 0.9, 0.999] {
         let cut = (text.len() as f64 * frac) as usize;
         let cut = (0..=cut).rev().find(|&c| text.is_char_boundary(c)).unwrap();
-        let e = Liberty::parse(&text[..cut], "cut.lib").unwrap_err().to_string();
+        let e = Liberty::parse(&text[..cut], "cut.lib")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("cut.lib:"), "{e}");
     }
     let bad = text.replacen("0.365616,1.878740", "0.365616,x1.878740", 1);
     let e = Liberty::parse(&bad, "bad.lib").unwrap_err().to_string();
     assert!(e.contains("not a number"), "{e}");
-    let bad = text.replacen("delay_model             \t\t: table_lookup", "delay_model : polynomial", 1);
+    let bad = text.replacen(
+        "delay_model             \t\t: table_lookup",
+        "delay_model : polynomial",
+        1,
+    );
     let e = Liberty::parse(&bad, "bad.lib").unwrap_err().to_string();
     assert!(e.contains("unsupported delay model"), "{e}");
     // a library without full adders cannot take the crate's netlists
     let no_fa = text.replace("cell (FA_X1) {", "cell (FA_X1) { dont_use : true;");
     let e = CellLibrary::from_liberty(Liberty::parse(&no_fa, "nofa.lib").unwrap()).unwrap_err();
-    assert!(e.to_string().contains("no cell computing a full adder"), "{e}");
+    assert!(
+        e.to_string().contains("no cell computing a full adder"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -89,11 +109,25 @@ fn library_cell_netlists_import_by_function() {
         assert_eq!(x.get("sum").unwrap(), y.get("sum").unwrap());
         assert_eq!(x.get("cout").unwrap(), y.get("cout").unwrap());
         // full adders and muxes come back as recorded cells (by truth table): same timing
-        let (t0, t1) = (net.sta(&lib, &opts).unwrap(), back.sta(&lib, &opts).unwrap());
-        assert!((t0.delay_ns - t1.delay_ns).abs() < 1e-12, "{kind:?}: {} {}", t0.delay_ns, t1.delay_ns);
+        let (t0, t1) = (
+            net.sta(&lib, &opts).unwrap(),
+            back.sta(&lib, &opts).unwrap(),
+        );
+        assert!(
+            (t0.delay_ns - t1.delay_ns).abs() < 1e-12,
+            "{kind:?}: {} {}",
+            t0.delay_ns,
+            t1.delay_ns
+        );
     }
     let net = adder(AdderKind::RippleCarry, 8).unwrap();
-    assert!(net.sta(&lib, &opts).unwrap().critical_path.iter().all(|s| s.cell == "FA_X1"));
+    assert!(
+        net.sta(&lib, &opts)
+            .unwrap()
+            .critical_path
+            .iter()
+            .all(|s| s.cell == "FA_X1")
+    );
     // the embedded table has no NLDM tables: a clear error, not a guess
     let e = net.sta(&CellLibrary::nangate45(), &opts).unwrap_err();
     assert!(e.to_string().contains("need a Liberty library"), "{e}");
@@ -111,15 +145,23 @@ fn timing_and_power_reject_bad_options() {
     };
     assert!(net.sta(&lib, &bad).is_err());
     let opts = StaOptions::default();
-    assert!(net.nldm_power(&lib, &opts, PowerActivity::Uniform(f64::NAN)).is_err());
-    assert!(net.nldm_power(&lib, &opts, PowerActivity::PerWire(&[0.5])).is_err());
+    assert!(
+        net.nldm_power(&lib, &opts, PowerActivity::Uniform(f64::NAN))
+            .is_err()
+    );
+    assert!(
+        net.nldm_power(&lib, &opts, PowerActivity::PerWire(&[0.5]))
+            .is_err()
+    );
     // a quieter net draws less; the 2019 arithmetic counts more than the normalized one
     let n = PowerActivity::Uniform(0.5);
     let norm = net.nldm_power(&lib, &opts, n).unwrap();
     let old = net
         .nldm_power_with(&lib, &opts, n, InternalPowerModel::OpenSta2019)
         .unwrap();
-    let quiet = net.nldm_power(&lib, &opts, PowerActivity::Uniform(0.25)).unwrap();
+    let quiet = net
+        .nldm_power(&lib, &opts, PowerActivity::Uniform(0.25))
+        .unwrap();
     assert!((quiet.total_fj() - norm.total_fj() / 2.0).abs() < 1e-9 * norm.total_fj());
     assert_eq!(norm.switching_fj, old.switching_fj);
     assert!(old.internal_fj > 1.5 * norm.internal_fj);

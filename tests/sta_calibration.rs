@@ -11,14 +11,13 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use arithsim::circuits::adders::{AdderKind, adder};
+use arithsim::circuits::fp::fp_mac;
 use arithsim::circuits::fp::{FpUnitConfig, fp_adder, fp_multiplier};
+use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::circuits::multipliers::{
-    Reduction, Signedness, array_multiplier, booth_multiplier, dadda_multiplier,
-    wallace_multiplier,
+    Reduction, Signedness, array_multiplier, booth_multiplier, dadda_multiplier, wallace_multiplier,
 };
 use arithsim::float::FloatFormat;
-use arithsim::circuits::fp::fp_mac;
-use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::gates::{CellLibrary, InternalPowerModel, Netlist, PowerActivity, StaOptions};
 
 fn lib_path() -> PathBuf {
@@ -63,7 +62,11 @@ fn run_sta(tcl: &std::path::Path, name: &str) -> String {
         .output()
         .expect("`sta` (OpenSTA) on the PATH");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "OpenSTA failed on {name}:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "OpenSTA failed on {name}:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     text
 }
 
@@ -71,7 +74,13 @@ fn run_sta(tcl: &std::path::Path, name: &str) -> String {
 const PERIOD_NS: f64 = 10.0;
 
 /// OpenSTA's internal and switching power for `net` in W, one uniform activity on every net.
-fn opensta_power(net: &Netlist, lib: &CellLibrary, opts: &StaOptions, activity: f64, name: &str) -> (f64, f64) {
+fn opensta_power(
+    net: &Netlist,
+    lib: &CellLibrary,
+    opts: &StaOptions,
+    activity: f64,
+    name: &str,
+) -> (f64, f64) {
     let dir = workdir();
     let v = dir.join(format!("{name}_p.v"));
     std::fs::write(&v, net.to_liberty_verilog("top", lib).unwrap()).unwrap();
@@ -108,7 +117,11 @@ fn opensta_power(net: &Netlist, lib: &CellLibrary, opts: &StaOptions, activity: 
 
 /// The data input ports of `net` as a Tcl list.
 fn data_ports(net: &Netlist) -> String {
-    let names: Vec<String> = net.inputs().iter().map(|p| format!("{}[*]", p.name())).collect();
+    let names: Vec<String> = net
+        .inputs()
+        .iter()
+        .map(|p| format!("{}[*]", p.name()))
+        .collect();
     format!("[get_ports {{{}}}]", names.join(" "))
 }
 
@@ -148,7 +161,11 @@ fn opensta_delay(net: &Netlist, lib: &CellLibrary, opts: &StaOptions, name: &str
             },
             opts.input_slew_ns,
             opts.output_load_ff,
-            if net.registers().is_empty() { "" } else { "set_input_delay 0 -clock clk $ins\n" },
+            if net.registers().is_empty() {
+                ""
+            } else {
+                "set_input_delay 0 -clock clk $ins\n"
+            },
         ),
     )
     .unwrap();
@@ -175,7 +192,10 @@ fn circuits() -> Vec<(String, Netlist)> {
     let ks = AdderKind::KoggeStone;
     for n in [8, 16] {
         v.push((format!("array_{n}"), array_multiplier(n, n, s, ks).unwrap()));
-        v.push((format!("wallace_{n}"), wallace_multiplier(n, n, s, ks).unwrap()));
+        v.push((
+            format!("wallace_{n}"),
+            wallace_multiplier(n, n, s, ks).unwrap(),
+        ));
         v.push((format!("dadda_{n}"), dadda_multiplier(n, n, s, ks).unwrap()));
         let sg = Signedness::Signed;
         v.push((
@@ -186,7 +206,10 @@ fn circuits() -> Vec<(String, Netlist)> {
     let cfg = FpUnitConfig::default();
     for f in [FloatFormat::FP16, FloatFormat::FP32] {
         v.push((format!("fpadd_{}", f.width()), fp_adder(f, &cfg).unwrap()));
-        v.push((format!("fpmul_{}", f.width()), fp_multiplier(f, &cfg).unwrap()));
+        v.push((
+            format!("fpmul_{}", f.width()),
+            fp_multiplier(f, &cfg).unwrap(),
+        ));
     }
     v
 }
@@ -194,7 +217,10 @@ fn circuits() -> Vec<(String, Netlist)> {
 fn macs() -> Vec<(String, Netlist)> {
     let cfg = FpUnitConfig::default();
     vec![
-        ("int8_mac".into(), Mac::new(int8_mac()).unwrap().netlist().clone()),
+        (
+            "int8_mac".into(),
+            Mac::new(int8_mac()).unwrap().netlist().clone(),
+        ),
         (
             "fp16_fp32_mac".into(),
             fp_mac(FloatFormat::FP16, FloatFormat::FP32, &cfg).unwrap(),
@@ -210,7 +236,12 @@ fn nldm_power_matches_opensta_within_5_percent() {
     let mut worst: (f64, f64) = (0.0, 0.0);
     for (name, net) in circuits().into_iter().chain(macs()) {
         let p = net
-            .nldm_power_with(&lib, &opts, PowerActivity::Uniform(a), InternalPowerModel::OpenSta2019)
+            .nldm_power_with(
+                &lib,
+                &opts,
+                PowerActivity::Uniform(a),
+                InternalPowerModel::OpenSta2019,
+            )
             .unwrap();
         // fJ per operation, one operation per period: W = fJ * 1e-15 / (period * 1e-9)
         let scale = 1e-6 / PERIOD_NS;
@@ -247,7 +278,10 @@ fn nldm_delay_matches_opensta_within_2_percent() {
             let ours = net.sta(&lib, &opts).unwrap().delay_ns;
             let theirs = opensta_delay(&net, &lib, &opts, &name);
             let err = (ours - theirs).abs() / theirs;
-            println!("{name:>28}: arithsim {ours:.4} ns, OpenSTA {theirs:.4} ns, {:.3} %", 100.0 * err);
+            println!(
+                "{name:>28}: arithsim {ours:.4} ns, OpenSTA {theirs:.4} ns, {:.3} %",
+                100.0 * err
+            );
             worst = worst.max(err);
             assert!(err < 0.02, "{name}: {ours} vs {theirs}");
         }

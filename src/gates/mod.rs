@@ -57,7 +57,7 @@ pub use builder::{Builder, MAX_PORT_WIDTH};
 pub use cells::{CellData, CellLibrary, LibCell, NANGATE45_CSV};
 pub use netlist::{CellKind, CellRecord, Netlist, Node, Op, Operands, Port, Register, Wire};
 pub use sim::{Activity, MAX_WORDS, Simulator};
-pub use stats::{LabelStats, Stats};
 pub use sta::{PathStep, StaOptions, StaTiming};
 pub use sta_power::{InternalPowerModel, NldmPower, PowerActivity};
+pub use stats::{LabelStats, Stats};
 pub use timing::{Instance, Timing};

@@ -233,7 +233,11 @@ impl Netlist {
                             Sense::Negative => &[1 - rf][..],
                             Sense::NonUnate => &[0, 1][..],
                         };
-                        let from: Vec<usize> = if arc.clock_edge { vec![0] } else { from.to_vec() };
+                        let from: Vec<usize> = if arc.clock_edge {
+                            vec![0]
+                        } else {
+                            from.to_vec()
+                        };
                         for &irf in &from {
                             if src_at[irf] == f64::NEG_INFINITY {
                                 continue;

@@ -109,7 +109,11 @@ impl Netlist {
         };
         match activity {
             PowerActivity::Uniform(a) if !(a.is_finite() && a >= 0.0) => {
-                return Err(Error::param("activity", a, "must be finite and non-negative"));
+                return Err(Error::param(
+                    "activity",
+                    a,
+                    "must be finite and non-negative",
+                ));
             }
             PowerActivity::PerWire(v) if v.len() != n => {
                 return Err(Error::param(
@@ -119,7 +123,11 @@ impl Netlist {
                 ));
             }
             PowerActivity::PerWire(v) if v.iter().any(|a| !(a.is_finite() && *a >= 0.0)) => {
-                return Err(Error::param("activity", "a wire's value", "must be finite and non-negative"));
+                return Err(Error::param(
+                    "activity",
+                    "a wire's value",
+                    "must be finite and non-negative",
+                ));
             }
             _ => {}
         }

@@ -106,7 +106,9 @@ impl Netlist {
             let (cm, cell, wires) = &pl.pins[k];
             let mut conns = Vec::new();
             for (&p, &w) in cm.inputs.iter().zip(wires) {
-                let s = net_name[w as usize].clone().unwrap_or_else(|| "1'b0".into());
+                let s = net_name[w as usize]
+                    .clone()
+                    .unwrap_or_else(|| "1'b0".into());
                 conns.push(format!(".{}({s})", cell.pins[p].name));
             }
             if let Some(ck) = cm.clock {

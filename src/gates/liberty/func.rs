@@ -285,7 +285,11 @@ mod tests {
         assert!(parse("A & Q").unwrap_err().contains("unknown pin `Q`"));
         assert!(parse("(A & B").unwrap_err().contains("unbalanced"));
         assert!(parse("A & ").is_err());
-        assert!(parse("A $ B").unwrap_err().contains("unsupported character"));
+        assert!(
+            parse("A $ B")
+                .unwrap_err()
+                .contains("unsupported character")
+        );
     }
 
     #[test]

@@ -53,10 +53,7 @@ fn function(kind: LibCell, x: u64) -> Vec<bool> {
         LibCell::Oai21 => vec![!(b(0) & (b(1) | b(2)))],
         LibCell::Mux2 => vec![if b(2) { b(1) } else { b(0) }],
         LibCell::HalfAdder => vec![b(0) ^ b(1), b(0) & b(1)],
-        LibCell::FullAdder => vec![
-            b(0) ^ b(1) ^ b(2),
-            (b(0) & b(1)) | ((b(0) ^ b(1)) & b(2)),
-        ],
+        LibCell::FullAdder => vec![b(0) ^ b(1) ^ b(2), (b(0) & b(1)) | ((b(0) ^ b(1)) & b(2))],
     }
 }
 

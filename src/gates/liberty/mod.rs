@@ -33,9 +33,7 @@ use std::path::Path;
 
 pub use func::Func;
 pub use mapping::{CellMap, describe, logical_pins, map_library};
-pub use model::{
-    Direction, FlipFlop, InternalPower, Liberty, LibertyCell, Pin, Sense, TimingArc,
-};
+pub use model::{Direction, FlipFlop, InternalPower, Liberty, LibertyCell, Pin, Sense, TimingArc};
 pub use table::Table;
 
 use crate::gates::{CellData, LibCell};
@@ -88,9 +86,8 @@ impl Liberty {
                 .map_err(io)?;
             s
         } else {
-            String::from_utf8(bytes).map_err(|e| {
-                io(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-            })?
+            String::from_utf8(bytes)
+                .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?
         };
         Liberty::parse(&text, &path.display().to_string())
     }

@@ -245,7 +245,12 @@ impl Liberty {
         let voltage_v = match lib.attr("nom_voltage") {
             Some((s, l)) => num(file, l, "nom_voltage", s)? * vscale,
             None => {
-                return Err(err(file, lib.line, "nom_voltage", "the library has no nom_voltage"));
+                return Err(err(
+                    file,
+                    lib.line,
+                    "nom_voltage",
+                    "the library has no nom_voltage",
+                ));
             }
         };
         let units = Units {
@@ -410,9 +415,11 @@ fn cell(g: &Group, file: &str, u: &Units, templates: &Templates) -> Result<Liber
             }
             for w in p.groups("internal_power") {
                 let related = match w.attr("related_pin") {
-                    Some((r, l)) => Some(names.iter().position(|n| n == r.trim()).ok_or_else(
-                        || err(file, l, "related_pin", format!("cell {name}: no pin {r:?}")),
-                    )?),
+                    Some((r, l)) => {
+                        Some(names.iter().position(|n| n == r.trim()).ok_or_else(|| {
+                            err(file, l, "related_pin", format!("cell {name}: no pin {r:?}"))
+                        })?)
+                    }
                     None => None,
                 };
                 let tab = |k: &str| -> Result<Option<Table>> {
@@ -457,12 +464,21 @@ fn timing(
         return Ok(None); // setup, hold, recovery, pulse width: constraints, not delays
     }
     let Some((r, line)) = t.attr("related_pin") else {
-        return Err(err(file, t.line, "related_pin", format!("cell {cell}: timing without related_pin")));
+        return Err(err(
+            file,
+            t.line,
+            "related_pin",
+            format!("cell {cell}: timing without related_pin"),
+        ));
     };
-    let related = names
-        .iter()
-        .position(|n| n == r.trim())
-        .ok_or_else(|| err(file, line, "related_pin", format!("cell {cell}: no pin {r:?}")))?;
+    let related = names.iter().position(|n| n == r.trim()).ok_or_else(|| {
+        err(
+            file,
+            line,
+            "related_pin",
+            format!("cell {cell}: no pin {r:?}"),
+        )
+    })?;
     let sense = match t.attr("timing_sense").map(|x| x.0) {
         Some("positive_unate") => Sense::Positive,
         Some("negative_unate") => Sense::Negative,
@@ -494,13 +510,19 @@ fn table(g: &Group, file: &str, templates: &Templates, scale: f64, u: &Units) ->
                 file,
                 g.line,
                 &g.name,
-                format!("unknown or unsupported table template {tname:?} (NLDM slew/load tables only)"),
+                format!(
+                    "unknown or unsupported table template {tname:?} (NLDM slew/load tables only)"
+                ),
             )
         })?
     };
     let mut idx = tidx;
     for (k, slot) in idx.iter_mut().enumerate() {
-        if let Some(a) = g.attrs.iter().find(|a| a.name == format!("index_{}", k + 1)) {
+        if let Some(a) = g
+            .attrs
+            .iter()
+            .find(|a| a.name == format!("index_{}", k + 1))
+        {
             *slot = list(file, a.line, &a.name, &a.values.join(","))?;
         }
     }

@@ -147,9 +147,11 @@ impl Lexer<'_> {
             }
             _ => {
                 let start = self.pos;
-                while self.src.get(self.pos).is_some_and(|&c| {
-                    !c.is_ascii_whitespace() && !b"(){}:;,\"\\".contains(&c)
-                }) {
+                while self
+                    .src
+                    .get(self.pos)
+                    .is_some_and(|&c| !c.is_ascii_whitespace() && !b"(){}:;,\"\\".contains(&c))
+                {
                     self.pos += 1;
                 }
                 Tok::Word(String::from_utf8_lossy(&self.src[start..self.pos]).into_owned())
@@ -404,7 +406,10 @@ mod tests {
         assert_eq!(g.args, ["x"]);
         assert_eq!(g.attr("time_unit"), Some(("1ns", 2)));
         let cu = g.attrs.iter().find(|a| a.name == "capacitive_load_unit");
-        assert_eq!(cu.map(|a| a.values.clone()), Some(vec!["1".into(), "ff".into()]));
+        assert_eq!(
+            cu.map(|a| a.values.clone()),
+            Some(vec!["1".into(), "ff".into()])
+        );
         let cell = g.groups("cell").next().unwrap();
         assert_eq!((cell.line, cell.attr("area")), (4, Some(("0.5", 4))));
     }

@@ -51,7 +51,10 @@ impl Table {
     pub fn lookup(&self, slew_ns: f64, load_ff: f64) -> f64 {
         let ns = self.slew_ns.len().max(1);
         let nl = self.load_ff.len().max(1);
-        let (i, j) = (segment(&self.slew_ns, slew_ns), segment(&self.load_ff, load_ff));
+        let (i, j) = (
+            segment(&self.slew_ns, slew_ns),
+            segment(&self.load_ff, load_ff),
+        );
         let (u, w) = (
             frac(&self.slew_ns, i, slew_ns),
             frac(&self.load_ff, j, load_ff),

@@ -21,8 +21,7 @@ pub(super) fn cell_modules(lib: &Liberty, wanted: &[&str]) -> String {
             .iter()
             .map(|p| verilog_identifier("pin name", &p.name).ok())
             .collect();
-        let (Some(names), Ok(module)) = (names, verilog_identifier("cell name", &cell.name))
-        else {
+        let (Some(names), Ok(module)) = (names, verilog_identifier("cell name", &cell.name)) else {
             continue;
         };
         let n = cell.pins.len();
