@@ -256,9 +256,9 @@ impl Netlist {
         let mut best: Option<(u32, usize)> = None;
         let mut delay = 0.0f64;
         for w in self.sinks() {
-            for rf in 0..2 {
-                if at[w.index()][rf] > delay {
-                    delay = at[w.index()][rf];
+            for (rf, &t) in at[w.index()].iter().enumerate() {
+                if t > delay {
+                    delay = t;
                     best = Some((w.id, rf));
                 }
             }
