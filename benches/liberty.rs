@@ -43,10 +43,10 @@ fn import(c: &mut Criterion) {
 
 fn sta(c: &mut Criterion) {
     let lib = CellLibrary::load_liberty(lib_path()).unwrap();
-    let net = dadda_multiplier(32, 32, Signedness::Unsigned, AdderKind::KoggeStone).unwrap();
+    let net = dadda_multiplier(40, 40, Signedness::Unsigned, AdderKind::KoggeStone).unwrap();
     let n = net.instances().len();
     let mut g = c.benchmark_group(format!(
-        "timing, 32x32 Dadda multiplier ({n} instances, {} gates)",
+        "timing, 40x40 Dadda multiplier ({n} instances, {} gates)",
         net.gate_count()
     ));
     g.bench_function("fixed-delay Netlist::timing (baseline)", |b| {
