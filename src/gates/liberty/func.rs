@@ -294,9 +294,15 @@ mod tests {
 
     #[test]
     fn difference_duty_matches_hand_computation() {
-        // xor: any input change reaches the output
-        assert_eq!(parse("A ^ B").unwrap().duty_difference(0, 0.5), 1.0);
-        // and: A matters when B = 1
+        // and: A matters when B = 1 (cofactors B and 0)
         assert_eq!(parse("A & B").unwrap().duty_difference(0, 0.5), 0.5);
+        // xor: the cofactors !B and B are combined as if independent (OpenSTA's
+        // approximation), 0.5, where the exact probability is 1
+        assert_eq!(parse("A ^ B").unwrap().duty_difference(0, 0.5), 0.5);
+        // the independence rule does not see that an absent pin never matters: callers check
+        // has_pin first, as OpenSTA does
+        assert_eq!(parse("B").unwrap().duty_difference(0, 0.5), 0.5);
+        assert!(!parse("B").unwrap().has_pin(0));
+        assert_eq!(parse("A & B | C").unwrap().probability(0.5), 0.625);
     }
 }
