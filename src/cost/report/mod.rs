@@ -31,6 +31,7 @@
 
 mod chart;
 mod fsd;
+mod liberty;
 mod macs;
 mod options;
 mod render;
@@ -40,6 +41,7 @@ use std::path::{Path, PathBuf};
 
 pub use chart::{BAR_FILL, render_svg};
 pub use fsd::{FsdFigures, FsdParams, FsdRow};
+pub use liberty::{LibertyRow, liberty_section};
 pub use macs::MacRow;
 pub use options::ReportOptions;
 pub use sections::{Comparison, GateRow};

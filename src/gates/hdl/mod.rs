@@ -28,11 +28,12 @@
 //! ```
 
 mod blif;
+mod liberty_out;
 mod names;
 mod vcd;
 mod verilog_in;
 mod verilog_out;
 
 pub use vcd::Vcd;
-pub use verilog_in::{read_verilog, read_verilog_module};
+pub use verilog_in::{read_verilog, read_verilog_module, read_verilog_with_library};
 pub use verilog_out::VerilogOptions;

@@ -3,10 +3,13 @@
 mod ast;
 mod elab;
 mod lex;
+mod library;
 mod parse;
 
 use crate::Result;
-use crate::gates::Netlist;
+use crate::gates::{CellLibrary, Netlist};
+
+use ast::Item;
 
 /// Reads a structural Verilog netlist: the one top-level module of `src` (the module no
 /// other module instantiates), with every instance of a module defined in `src` flattened.
@@ -82,4 +85,48 @@ pub fn read_verilog_module(src: &str, top: &str) -> Result<Netlist> {
     let (tokens, labels) = lex::lex_with_labels(src)?;
     let modules = parse::Parser::new(tokens).modules()?;
     elab::elaborate(&modules, Some(top), &labels)
+}
+
+/// As [`read_verilog`], with the cells of a Liberty-loaded `lib` available as modules: an
+/// instance of a library cell the text does not define reads as the cell's Liberty function
+/// (a half adder, full adder or mux by truth table becomes a recorded cell, any other cell is
+/// flattened into gates), so a gate-level netlist written for a PDK imports as-is.
+/// Sequential library cells are not read this way (the importer keeps registers to the top
+/// module's `always` blocks).
+///
+/// # Errors
+/// As [`read_verilog`]; an instance of a cell neither defined nor combinational in the
+/// library is an unknown module.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::gates::CellLibrary;
+/// use arithsim::gates::hdl::read_verilog_with_library;
+///
+/// // without a Liberty library this is plain read_verilog
+/// let lib = CellLibrary::nangate45();
+/// let net = read_verilog_with_library("module m (input a, output y); assign y = ~a; endmodule", &lib)?;
+/// assert_eq!(net.stats().gates, 1);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn read_verilog_with_library(src: &str, lib: &CellLibrary) -> Result<Netlist> {
+    let (tokens, labels) = lex::lex_with_labels(src)?;
+    let mut modules = parse::Parser::new(tokens).modules()?;
+    if let Some(m) = lib.liberty() {
+        let wanted: Vec<&str> = modules
+            .iter()
+            .flat_map(|m| &m.items)
+            .filter_map(|i| match i {
+                Item::Instance { module, .. } => Some(module.as_str()),
+                _ => None,
+            })
+            .filter(|name| !modules.iter().any(|m| m.name == *name))
+            .collect();
+        let text = library::cell_modules(&m.liberty, &wanted);
+        let (t2, _) = lex::lex_with_labels(&text)?;
+        let extra = parse::Parser::new(t2).modules()?;
+        modules.extend(extra);
+    }
+    elab::elaborate(&modules, None, &labels)
 }
