@@ -21,7 +21,7 @@ use crate::{Error, Result};
 
 impl Netlist {
     /// The netlist as behavioural Verilog with transport delays in units of 1 ns
-    /// (`` `timescale 1ns/100ps ``): input wires `n<i>` continuously assigned from the ports,
+    /// (`` `timescale 1ns/1ns ``): input wires `n<i>` continuously assigned from the ports,
     /// one `reg n<i>` per timed cell output driven by
     /// `always @(pins) n<i> <= #d f(pins);`, outputs assigned from them. Wire `n<i>` is the
     /// netlist's wire `i`, so a VCD of the simulation maps back to
@@ -94,7 +94,7 @@ impl Netlist {
             "// transport-delay netlist from arithsim: 1 unit = {} ns of the cell library",
             delays.resolution_ns()
         );
-        let _ = writeln!(v, "`timescale 1ns/100ps");
+        let _ = writeln!(v, "`timescale 1ns/1ns");
         let _ = writeln!(v, "module {module} ({});", ports.join(", "));
         for (w, b) in input_bits(self).iter().enumerate() {
             if let Some((p, i)) = b {
