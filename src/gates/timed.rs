@@ -31,19 +31,32 @@ use super::batch::{Operand, match_inputs, transpose64};
 use super::netlist::{Netlist, Op};
 use super::sim::Activity;
 use super::timed_delays::TimedDelays;
-use super::timed_program::{self, Fun, TimedProgram};
+use super::timed_program::{self, Fun};
 use crate::{Error, Result};
 
-/// A compiled cell with its pins' positions in the waveform buffer.
+/// A compiled cell: where its pins' and outputs' slots start in the waveform buffer.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     fun: Fun,
-    /// Buffer offset, slot count and the first slot index read (before clamping) of each pin.
-    pin_off: [u32; 3],
-    pin_last: [u32; 3],
-    pin_start: [i32; 3],
-    out_off: [u32; 2],
-    /// Units computed: the output window's length.
+    /// Buffer index of the slot each pin is read at for the first output unit.
+    pin: [u32; 3],
+    /// Buffer index of each output's first window slot.
+    out: [u32; 2],
+    /// Output units computed: the output window's length.
+    units: u32,
+    /// The output wires (the second only for two-output cells).
+    wires: [u32; 2],
+}
+
+/// Where a wire's waveform lives: `span` slots from `off`, slot `i` holding its value at
+/// unit `rlo + i`; its window starts at slot `head` (slot `head − 1` holds the value before
+/// the step) and is `units` long; the slots before and after are filled with the old and new
+/// values so that readers never clamp.
+#[derive(Clone, Copy, Debug, Default)]
+struct Wave {
+    off: u32,
+    span: u32,
+    head: u32,
     units: u32,
 }
 
@@ -76,11 +89,9 @@ struct Slot {
 #[derive(Clone, Debug)]
 pub struct TimedSimulator<'n> {
     net: &'n Netlist,
-    program: TimedProgram,
+    settle: u32,
     slots: Vec<Slot>,
-    /// Per wire: buffer offset and slot count (slot 0: the settled value before the step).
-    off: Vec<u32>,
-    len: Vec<u32>,
+    waves: Vec<Wave>,
     buf: Vec<u64>,
     inputs: Vec<u32>,
     regs: Vec<(u32, u32)>,
@@ -95,50 +106,88 @@ impl<'n> TimedSimulator<'n> {
     /// A timed simulator for `net` with `delays`; registers start at their reset values.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a delay path too long to simulate (over 10⁹ units).
+    /// [`Error::InvalidParameter`] for a delay path too long to simulate (over 10⁹ units) or
+    /// waveforms too large to store.
     pub fn new(net: &'n Netlist, delays: &TimedDelays) -> Result<Self> {
         let program = timed_program::compile(net, delays)?;
         let n = net.wire_count();
-        let mut off = vec![0u32; n];
-        let mut len = vec![1u32; n];
+        // the units each wire must hold: its own window and the value before it, and every
+        // unit a reader reads it at
+        let mut range: Vec<Option<(i64, i64)>> = program
+            .window
+            .iter()
+            .map(|w| w.map(|(lo, hi)| (i64::from(lo) - 1, i64::from(hi))))
+            .collect();
+        for c in &program.cells {
+            let Some((lo, hi)) = program.window[c.outs[0] as usize] else {
+                continue;
+            };
+            let d = i64::from(c.delay);
+            for &p in &c.ins[..c.fun.arity()] {
+                let r = &mut range[p as usize];
+                let (a, b) = (i64::from(lo) - d, i64::from(hi) - d);
+                *r = Some(r.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+            }
+        }
+        let mut waves = vec![Wave::default(); n];
+        let mut rlo = vec![0i64; n];
         let mut total = 0usize;
         for w in 0..n {
-            off[w] = u32::try_from(total).map_err(|_| too_big(total))?;
-            if let Some((lo, hi)) = program.window[w] {
-                len[w] = hi - lo + 2;
-            }
-            total += len[w] as usize;
+            let (lo, hi) = range[w].unwrap_or((0, 0));
+            rlo[w] = lo;
+            let span = (hi - lo + 1) as usize;
+            let (head, units) = program.window[w].map_or((0, 0), |(wlo, whi)| {
+                ((i64::from(wlo) - lo) as u32, whi - wlo + 1)
+            });
+            waves[w] = Wave {
+                off: u32::try_from(total).map_err(|_| too_big(total))?,
+                span: span as u32,
+                head,
+                units,
+            };
+            total += span;
         }
         if total > u32::MAX as usize {
             return Err(too_big(total));
         }
         let mut buf = vec![0u64; total];
-        buf[off[1] as usize] = !0;
-        let lo = |w: u32| program.window[w as usize].map_or(0, |x| x.0);
-        let slots = program
-            .cells
-            .iter()
-            .map(|c| {
-                let out_lo = lo(c.outs[0]);
-                let units = len[c.outs[0] as usize] - 1;
-                let mut s = Slot {
-                    fun: c.fun,
-                    pin_off: [0; 3],
-                    pin_last: [0; 3],
-                    pin_start: [0; 3],
-                    out_off: [off[c.outs[0] as usize], off[c.outs[1] as usize]],
-                    units,
-                };
-                for k in 0..c.fun.arity() {
-                    let x = c.ins[k];
-                    s.pin_off[k] = off[x as usize];
-                    s.pin_last[k] = len[x as usize] - 1;
-                    // unit out_lo reads the pin at out_lo - d, which is slot (that - lo + 1)
-                    s.pin_start[k] = (out_lo as i64 - c.delay as i64 - lo(x) as i64 + 1) as i32;
+        let one = waves[1];
+        buf[one.off as usize..(one.off + one.span) as usize].fill(!0);
+        let mut slots = Vec::with_capacity(program.cells.len());
+        for c in &program.cells {
+            let o = waves[c.outs[0] as usize];
+            let mut pin = [0u32; 3];
+            let mut vals = [0u64; 3];
+            for k in 0..c.fun.arity() {
+                let p = c.ins[k] as usize;
+                let w = waves[p];
+                vals[k] = buf[w.off as usize];
+                if o.units > 0 {
+                    let (lo, _) = program.window[c.outs[0] as usize].unwrap_or((0, 0));
+                    // unit lo of the output reads the pin at lo - d
+                    let first = i64::from(lo) - i64::from(c.delay) - rlo[p];
+                    pin[k] = w.off + first as u32;
                 }
-                s
-            })
-            .collect();
+            }
+            let outs = &c.outs[..c.fun.outputs()];
+            if o.units == 0 {
+                // fed by constants only: computed once, never changes
+                let (x, y) = c.fun.eval(vals[0], vals[1], vals[2]);
+                for (&w, v) in outs.iter().zip([x, y]) {
+                    let w = waves[w as usize];
+                    buf[w.off as usize..(w.off + w.span) as usize].fill(v);
+                }
+                continue;
+            }
+            let out1 = waves[c.outs[1] as usize];
+            slots.push(Slot {
+                fun: c.fun,
+                pin,
+                out: [o.off + o.head, out1.off + out1.head],
+                units: o.units,
+                wires: c.outs,
+            });
+        }
         let inputs = net
             .inputs()
             .iter()
@@ -147,10 +196,9 @@ impl<'n> TimedSimulator<'n> {
         let regs = net.registers().iter().map(|r| (r.q.id, r.d.id)).collect();
         let mut sim = TimedSimulator {
             net,
-            program,
+            settle: program.settle_time(),
             slots,
-            off,
-            len,
+            waves,
             buf,
             inputs,
             regs,
@@ -160,17 +208,6 @@ impl<'n> TimedSimulator<'n> {
             transitions: 0,
             settled: false,
         };
-        // cells fed by constants only never change: their value is computed once
-        for s in &sim.slots {
-            if s.units == 0 {
-                let v = |k: usize| sim.buf[s.pin_off[k] as usize];
-                let (x, y) = s.fun.eval(v(0), v(1), v(2));
-                sim.buf[s.out_off[0] as usize] = x;
-                if s.fun.outputs() == 2 {
-                    sim.buf[s.out_off[1] as usize] = y;
-                }
-            }
-        }
         sim.reset();
         Ok(sim)
     }
@@ -203,7 +240,7 @@ impl<'n> TimedSimulator<'n> {
     /// path, in units.
     #[must_use]
     pub fn settle_time(&self) -> u32 {
-        self.program.settle_time()
+        self.settle
     }
 
     /// Every transition counted so far, glitches included, per wire; `transitions` is the
@@ -245,39 +282,60 @@ impl<'n> TimedSimulator<'n> {
 
     fn step_unchecked(&mut self, words: &[u64]) {
         let buf = &mut self.buf;
-        // slot 0 <- the settled value of the previous step
-        for (&o, &l) in self.off.iter().zip(&self.len) {
-            if l > 1 {
-                buf[o as usize] = buf[(o + l - 1) as usize];
-            }
-        }
-        for (&w, &x) in self.inputs.iter().zip(words) {
-            buf[self.off[w as usize] as usize + 1] = x;
-        }
-        for (&(q, _), &s) in self.regs.iter().zip(&self.state) {
-            buf[self.off[q as usize] as usize + 1] = s;
-        }
-        for s in &self.slots {
-            run_slot(buf, s);
-        }
-        if self.settled {
-            for w in 0..self.off.len() {
-                let l = self.len[w] as usize;
-                if l < 2 {
-                    continue;
-                }
-                let o = self.off[w] as usize;
-                let v = &buf[o..o + l];
-                self.toggles[w] += v
+        let waves = &self.waves;
+        let count = self.settled;
+        let (toggles, functional) = (&mut self.toggles, &mut self.functional);
+        // One pass per wire while its waveform is in cache: slots before the window <- the
+        // previous settled value, the window, slots after it <- the new settled value, then
+        // the transitions over the window.
+        let mut finish = |buf: &mut [u64], w: u32| {
+            let x = waves[w as usize];
+            let end = (x.off + x.head + x.units) as usize;
+            let v = buf[end - 1];
+            buf[end..(x.off + x.span) as usize].fill(v);
+            if count {
+                let v = &buf[(x.off + x.head - 1) as usize..end];
+                toggles[w as usize] += v
                     .windows(2)
                     .map(|p| u64::from((p[0] ^ p[1]).count_ones()))
                     .sum::<u64>();
-                self.functional[w] += u64::from((v[0] ^ v[l - 1]).count_ones());
+                functional[w as usize] += u64::from((v[0] ^ v[v.len() - 1]).count_ones());
             }
+        };
+        let start = |buf: &mut [u64], w: u32| {
+            let x = waves[w as usize];
+            let o = x.off as usize;
+            let old = buf[o + x.span as usize - 1];
+            buf[o..o + x.head as usize].fill(old);
+        };
+        for (&w, &v) in self.inputs.iter().zip(words) {
+            start(buf, w);
+            let x = waves[w as usize];
+            buf[(x.off + x.head) as usize] = v;
+            finish(buf, w);
+        }
+        for (&(q, _), &v) in self.regs.iter().zip(&self.state) {
+            start(buf, q);
+            let x = waves[q as usize];
+            buf[(x.off + x.head) as usize] = v;
+            finish(buf, q);
+        }
+        for s in &self.slots {
+            let outs = &s.wires[..s.fun.outputs()];
+            for &w in outs {
+                start(buf, w);
+            }
+            run_slot(buf, s);
+            for &w in outs {
+                finish(buf, w);
+            }
+        }
+        if count {
             self.transitions += 64;
         }
         for (k, &(_, d)) in self.regs.iter().enumerate() {
-            self.state[k] = buf[(self.off[d as usize] + self.len[d as usize] - 1) as usize];
+            let x = waves[d as usize];
+            self.state[k] = buf[(x.off + x.span - 1) as usize];
         }
         self.settled = true;
     }
@@ -328,12 +386,13 @@ impl<'n> TimedSimulator<'n> {
     pub fn settled_word(&self, wire: super::Wire) -> Result<u64> {
         let i = self.net.check_wire(wire)?.index();
         let op = self.net.nodes()[i].op;
-        if self.len[i] < 2 && !matches!(op, Op::Const0 | Op::Const1) {
+        let x = self.waves[i];
+        if x.units == 0 && !matches!(op, Op::Const0 | Op::Const1) {
             return Err(Error::Unsupported(format!(
                 "wire {i} is inside a cell timed as one cell and has no waveform"
             )));
         }
-        Ok(self.buf[(self.off[i] + self.len[i] - 1) as usize])
+        Ok(self.buf[(x.off + x.span - 1) as usize])
     }
 }
 
@@ -345,42 +404,72 @@ fn too_big(total: usize) -> Error {
     )
 }
 
-/// Computes the output window of one cell: unit `j` reads each pin at slot
-/// `clamp(start + j, 0, last)` (before its window: the old value; after: the new one).
+/// Computes the output window of one cell: unit `j` reads each pin at slot `pin + j`.
 #[inline]
 fn run_slot(buf: &mut [u64], s: &Slot) {
-    let at = |buf: &[u64], k: usize, j: i32| -> u64 {
-        let i = (s.pin_start[k] + j).clamp(0, s.pin_last[k] as i32) as u32;
-        buf[(s.pin_off[k] + i) as usize]
+    let n = s.units as usize;
+    let split = s.out[0].min(s.out[1]) as usize;
+    let split = if s.fun.outputs() == 2 {
+        split
+    } else {
+        s.out[0] as usize
     };
-    let (o0, o1) = (s.out_off[0] as usize + 1, s.out_off[1] as usize + 1);
-    let n = s.units as i32;
-    macro_rules! one {
-        ($f:expr) => {{
-            for j in 0..n {
-                let v = $f(&*buf, j);
-                buf[o0 + j as usize] = v;
+    let (src, dst) = buf.split_at_mut(split);
+    let pin = |k: usize| &src[s.pin[k] as usize..s.pin[k] as usize + n];
+    let o0 = s.out[0] as usize - split;
+    macro_rules! two {
+        (|$a:ident, $b:ident| $e:expr) => {{
+            let y = &mut dst[o0..o0 + n];
+            for ((y, $a), $b) in y.iter_mut().zip(pin(0)).zip(pin(1)) {
+                *y = $e;
             }
         }};
     }
     match s.fun {
-        Fun::Not => one!(|b: &[u64], j| !at(b, 0, j)),
-        Fun::And => one!(|b: &[u64], j| at(b, 0, j) & at(b, 1, j)),
-        Fun::Or => one!(|b: &[u64], j| at(b, 0, j) | at(b, 1, j)),
-        Fun::Xor => one!(|b: &[u64], j| at(b, 0, j) ^ at(b, 1, j)),
-        Fun::Nand => one!(|b: &[u64], j| !(at(b, 0, j) & at(b, 1, j))),
-        Fun::Nor => one!(|b: &[u64], j| !(at(b, 0, j) | at(b, 1, j))),
-        Fun::Xnor => one!(|b: &[u64], j| !(at(b, 0, j) ^ at(b, 1, j))),
-        Fun::Mux => one!(|b: &[u64], j| {
-            let c = at(b, 2, j);
-            (at(b, 0, j) & !c) | (at(b, 1, j) & c)
-        }),
+        Fun::Not => {
+            let y = &mut dst[o0..o0 + n];
+            for (y, a) in y.iter_mut().zip(pin(0)) {
+                *y = !a;
+            }
+        }
+        Fun::And => two!(|a, b| a & b),
+        Fun::Or => two!(|a, b| a | b),
+        Fun::Xor => two!(|a, b| a ^ b),
+        Fun::Nand => two!(|a, b| !(a & b)),
+        Fun::Nor => two!(|a, b| !(a | b)),
+        Fun::Xnor => two!(|a, b| !(a ^ b)),
+        Fun::Mux => {
+            let y = &mut dst[o0..o0 + n];
+            for (((y, a), b), c) in y.iter_mut().zip(pin(0)).zip(pin(1)).zip(pin(2)) {
+                *y = (a & !c) | (b & c);
+            }
+        }
         Fun::HalfAdder | Fun::FullAdder => {
-            for j in 0..n {
-                let (a, b, c) = (at(buf, 0, j), at(buf, 1, j), at(buf, 2, j));
-                let (x, y) = s.fun.eval(a, b, c);
-                buf[o0 + j as usize] = x;
-                buf[o1 + j as usize] = y;
+            let o1 = s.out[1] as usize - split;
+            // the two outputs' windows are disjoint and both follow `split`
+            let (lo, hi) = dst.split_at_mut(o0.max(o1));
+            let (y0, y1) = if o0 < o1 {
+                (&mut lo[o0..o0 + n], &mut hi[..n])
+            } else {
+                (&mut hi[..n], &mut lo[o1..o1 + n])
+            };
+            if s.fun == Fun::HalfAdder {
+                for (((s0, c0), a), b) in y0.iter_mut().zip(y1.iter_mut()).zip(pin(0)).zip(pin(1)) {
+                    *s0 = a ^ b;
+                    *c0 = a & b;
+                }
+            } else {
+                for ((((s0, c0), a), b), c) in y0
+                    .iter_mut()
+                    .zip(y1.iter_mut())
+                    .zip(pin(0))
+                    .zip(pin(1))
+                    .zip(pin(2))
+                {
+                    let p = a ^ b;
+                    *s0 = p ^ c;
+                    *c0 = (a & b) | (c & p);
+                }
             }
         }
     }
