@@ -122,13 +122,14 @@ fn reference(
     (all, func)
 }
 
+/// Operands per input port: (name, operands).
+type Ports = Vec<(String, Vec<u64>)>;
+/// Per lane, per step, the input bits.
+type LaneStreams = Vec<Vec<Vec<bool>>>;
+
 /// Random operands for every input port, `steps` per lane, and the same as per-lane bit
 /// vectors for the reference.
-fn random_streams(
-    net: &Netlist,
-    steps: usize,
-    seed: u64,
-) -> (Vec<(String, Vec<u64>)>, Vec<Vec<Vec<bool>>>) {
+fn random_streams(net: &Netlist, steps: usize, seed: u64) -> (Ports, LaneStreams) {
     let mut rng = SplitMix64::new(seed);
     let ports: Vec<(String, Vec<u64>)> = net
         .inputs()
