@@ -21,7 +21,8 @@ fn zero_delay_half_equals_the_zero_delay_simulator() {
     let d = TimedDelays::from_library(&lib, 0.01).unwrap();
     let nets = [
         adder_without_carry_in(AdderKind::KoggeStone, 16).unwrap(),
-        array_multiplier(8, 8, Signedness::Unsigned, AdderKind::RippleCarry).unwrap(),
+        array_multiplier(16, 16, Signedness::Unsigned, AdderKind::RippleCarry).unwrap(),
+        dadda_multiplier(16, 16, Signedness::Unsigned, AdderKind::KoggeStone).unwrap(),
         dadda_multiplier(8, 8, Signedness::Signed, AdderKind::BrentKung).unwrap(),
     ];
     let mut shares = Vec::new();
@@ -42,7 +43,8 @@ fn zero_delay_half_equals_the_zero_delay_simulator() {
         assert!((g.settle_ns - t).abs() <= bound, "{} vs {t}", g.settle_ns);
         shares.push(g.glitch_share());
     }
-    // the array multiplier glitches more than the Dadda tree
+    // at 16 × 16 the array multiplier glitches more than the Dadda tree (section 4c: 68 %
+    // against 47 %)
     assert!(shares[1] > shares[2], "{shares:?}");
 }
 
