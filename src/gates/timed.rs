@@ -1,5 +1,5 @@
 //! The timed (glitch-aware) simulator: transport delays in integer units, bit-parallel over
-//! 64 operand streams per word, time-stepped over each wire's switching window.
+//! 64 operand streams per word, time-stepped over the units at which each wire can change.
 //!
 //! # Model
 //!
@@ -23,9 +23,13 @@
 //!
 //! # Cost
 //!
-//! Time-stepped, not event-queued: a wire stores one word per unit of its window only, and a
-//! cell computes one word operation per unit of its output window. Wires inside a cell timed
-//! as one cell get no waveform (0 transitions); they carry no load in the energy model.
+//! Time-stepped, not event-queued, and sparse: a wire can change only at the units `τ + d`
+//! for the units `τ` at which one of its cell's inputs can change (inputs at 0), a set fixed
+//! by the netlist and the delays (a full-adder tree's wires change only at a few units). Each
+//! wire stores one word per such unit, and a cell computes one word operation per unit of its
+//! output, reading each input's word at that unit through a precomputed index. Wires inside a
+//! cell timed as one cell get no waveform (0 transitions); they carry no load in the energy
+//! model.
 
 use super::batch::{Operand, match_inputs, transpose64};
 use super::netlist::{Netlist, Op};
@@ -34,29 +38,27 @@ use super::timed_delays::TimedDelays;
 use super::timed_program::{self, Fun};
 use crate::{Error, Result};
 
-/// A compiled cell: where its pins' and outputs' slots start in the waveform buffer.
+/// A compiled cell: where its pins' and outputs' waveforms start in the buffer.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     fun: Fun,
-    /// Buffer index of the slot each pin is read at for the first output unit.
+    /// Buffer offset of each pin's waveform.
     pin: [u32; 3],
-    /// Buffer index of each output's first window slot.
+    /// Start of this cell's read indices in `TimedSimulator::idx`: `arity` runs of `units`.
+    idx: u32,
+    /// Buffer offset of each output's waveform.
     out: [u32; 2],
-    /// Output units computed: the output window's length.
+    /// Output change times computed.
     units: u32,
     /// The output wires (the second only for two-output cells).
     wires: [u32; 2],
 }
 
-/// Where a wire's waveform lives: `span` slots from `off`, slot `i` holding its value at
-/// unit `rlo + i`; its window starts at slot `head` (slot `head − 1` holds the value before
-/// the step) and is `units` long; the slots before and after are filled with the old and new
-/// values so that readers never clamp.
+/// Where a wire's waveform lives: `units + 1` slots from `off`; slot 0 holds the settled
+/// value before the step, slot `i` the value from the wire's `i`-th possible change time on.
 #[derive(Clone, Copy, Debug, Default)]
 struct Wave {
     off: u32,
-    span: u32,
-    head: u32,
     units: u32,
 }
 
@@ -92,6 +94,7 @@ pub struct TimedSimulator<'n> {
     settle: u32,
     slots: Vec<Slot>,
     waves: Vec<Wave>,
+    idx: Vec<u32>,
     buf: Vec<u64>,
     inputs: Vec<u32>,
     regs: Vec<(u32, u32)>,
@@ -111,79 +114,84 @@ impl<'n> TimedSimulator<'n> {
     pub fn new(net: &'n Netlist, delays: &TimedDelays) -> Result<Self> {
         let program = timed_program::compile(net, delays)?;
         let n = net.wire_count();
-        // the units each wire must hold: its own window and the value before it, and every
-        // unit a reader reads it at
-        let mut range: Vec<Option<(i64, i64)>> = program
-            .window
-            .iter()
-            .map(|w| w.map(|(lo, hi)| (i64::from(lo) - 1, i64::from(hi))))
-            .collect();
-        for c in &program.cells {
-            let Some((lo, hi)) = program.window[c.outs[0] as usize] else {
-                continue;
-            };
-            let d = i64::from(c.delay);
-            for &p in &c.ins[..c.fun.arity()] {
-                let r = &mut range[p as usize];
-                let (a, b) = (i64::from(lo) - d, i64::from(hi) - d);
-                *r = Some(r.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+        // the units at which each wire can change: a sparse subset of its window (a full
+        // adder tree's wires change only at multiples of the adder's delay past the AND's)
+        let mut times: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, node) in net.nodes().iter().enumerate() {
+            match node.op {
+                Op::Input => times[i] = vec![0],
+                Op::RegQ => times[i] = vec![delays.get(super::LibCell::Dff)],
+                _ => {}
             }
         }
+        for c in &program.cells {
+            let mut t: Vec<u32> = c.ins[..c.fun.arity()]
+                .iter()
+                .flat_map(|&p| times[p as usize].iter().map(|&x| x + c.delay))
+                .collect();
+            t.sort_unstable();
+            t.dedup();
+            for &o in &c.outs[..c.fun.outputs()] {
+                times[o as usize].clone_from(&t);
+            }
+        }
+        let settle = times
+            .iter()
+            .filter_map(|t| t.last().copied())
+            .max()
+            .unwrap_or(0);
         let mut waves = vec![Wave::default(); n];
-        let mut rlo = vec![0i64; n];
         let mut total = 0usize;
-        for w in 0..n {
-            let (lo, hi) = range[w].unwrap_or((0, 0));
-            rlo[w] = lo;
-            let span = (hi - lo + 1) as usize;
-            let (head, units) = program.window[w].map_or((0, 0), |(wlo, whi)| {
-                ((i64::from(wlo) - lo) as u32, whi - wlo + 1)
-            });
+        for (w, t) in times.iter().enumerate() {
             waves[w] = Wave {
                 off: u32::try_from(total).map_err(|_| too_big(total))?,
-                span: span as u32,
-                head,
-                units,
+                units: t.len() as u32,
             };
-            total += span;
+            total += t.len() + 1;
         }
         if total > u32::MAX as usize {
             return Err(too_big(total));
         }
         let mut buf = vec![0u64; total];
-        let one = waves[1];
-        buf[one.off as usize..(one.off + one.span) as usize].fill(!0);
+        buf[waves[1].off as usize] = !0;
         let mut slots = Vec::with_capacity(program.cells.len());
+        let mut idx = Vec::new();
         for c in &program.cells {
             let o = waves[c.outs[0] as usize];
-            let mut pin = [0u32; 3];
-            let mut vals = [0u64; 3];
-            for k in 0..c.fun.arity() {
-                let p = c.ins[k] as usize;
-                let w = waves[p];
-                vals[k] = buf[w.off as usize];
-                if o.units > 0 {
-                    let (lo, _) = program.window[c.outs[0] as usize].unwrap_or((0, 0));
-                    // unit lo of the output reads the pin at lo - d
-                    let first = i64::from(lo) - i64::from(c.delay) - rlo[p];
-                    pin[k] = w.off + first as u32;
-                }
-            }
-            let outs = &c.outs[..c.fun.outputs()];
+            let pins = &c.ins[..c.fun.arity()];
             if o.units == 0 {
                 // fed by constants only: computed once, never changes
-                let (x, y) = c.fun.eval(vals[0], vals[1], vals[2]);
-                for (&w, v) in outs.iter().zip([x, y]) {
-                    let w = waves[w as usize];
-                    buf[w.off as usize..(w.off + w.span) as usize].fill(v);
+                let v = |k: usize| {
+                    pins.get(k)
+                        .map_or(0, |&p| buf[waves[p as usize].off as usize])
+                };
+                let (x, y) = c.fun.eval(v(0), v(1), v(2));
+                buf[o.off as usize] = x;
+                if c.fun.outputs() == 2 {
+                    buf[waves[c.outs[1] as usize].off as usize] = y;
                 }
                 continue;
             }
-            let out1 = waves[c.outs[1] as usize];
+            let out_times = &times[c.outs[0] as usize];
+            let start = u32::try_from(idx.len()).map_err(|_| too_big(idx.len()))?;
+            let mut pin = [0u32; 3];
+            for (k, &p) in pins.iter().enumerate() {
+                pin[k] = waves[p as usize].off;
+                // slot of the pin at T - d: how many of its change times are <= T - d
+                let pt = &times[p as usize];
+                let mut i = 0;
+                for &t in out_times {
+                    while i < pt.len() && pt[i] + c.delay <= t {
+                        i += 1;
+                    }
+                    idx.push(i as u32);
+                }
+            }
             slots.push(Slot {
                 fun: c.fun,
                 pin,
-                out: [o.off + o.head, out1.off + out1.head],
+                idx: start,
+                out: [o.off, waves[c.outs[1] as usize].off],
                 units: o.units,
                 wires: c.outs,
             });
@@ -196,9 +204,10 @@ impl<'n> TimedSimulator<'n> {
         let regs = net.registers().iter().map(|r| (r.q.id, r.d.id)).collect();
         let mut sim = TimedSimulator {
             net,
-            settle: program.settle_time(),
+            settle,
             slots,
             waves,
+            idx,
             buf,
             inputs,
             regs,
@@ -285,16 +294,15 @@ impl<'n> TimedSimulator<'n> {
         let waves = &self.waves;
         let count = self.settled;
         let (toggles, functional) = (&mut self.toggles, &mut self.functional);
-        // One pass per wire while its waveform is in cache: slots before the window <- the
-        // previous settled value, the window, slots after it <- the new settled value, then
-        // the transitions over the window.
-        let mut finish = |buf: &mut [u64], w: u32| {
+        // slot 0 <- the previous step's settled value (its last slot)
+        let start = |buf: &mut [u64], w: u32| {
             let x = waves[w as usize];
-            let end = (x.off + x.head + x.units) as usize;
-            let v = buf[end - 1];
-            buf[end..(x.off + x.span) as usize].fill(v);
+            buf[x.off as usize] = buf[(x.off + x.units) as usize];
+        };
+        let mut finish = |buf: &[u64], w: u32| {
             if count {
-                let v = &buf[(x.off + x.head - 1) as usize..end];
+                let x = waves[w as usize];
+                let v = &buf[x.off as usize..=(x.off + x.units) as usize];
                 toggles[w as usize] += v
                     .windows(2)
                     .map(|p| u64::from((p[0] ^ p[1]).count_ones()))
@@ -302,22 +310,14 @@ impl<'n> TimedSimulator<'n> {
                 functional[w as usize] += u64::from((v[0] ^ v[v.len() - 1]).count_ones());
             }
         };
-        let start = |buf: &mut [u64], w: u32| {
-            let x = waves[w as usize];
-            let o = x.off as usize;
-            let old = buf[o + x.span as usize - 1];
-            buf[o..o + x.head as usize].fill(old);
-        };
         for (&w, &v) in self.inputs.iter().zip(words) {
             start(buf, w);
-            let x = waves[w as usize];
-            buf[(x.off + x.head) as usize] = v;
+            buf[waves[w as usize].off as usize + 1] = v;
             finish(buf, w);
         }
         for (&(q, _), &v) in self.regs.iter().zip(&self.state) {
             start(buf, q);
-            let x = waves[q as usize];
-            buf[(x.off + x.head) as usize] = v;
+            buf[waves[q as usize].off as usize + 1] = v;
             finish(buf, q);
         }
         for s in &self.slots {
@@ -325,7 +325,7 @@ impl<'n> TimedSimulator<'n> {
             for &w in outs {
                 start(buf, w);
             }
-            run_slot(buf, s);
+            run_slot(buf, &self.idx, s);
             for &w in outs {
                 finish(buf, w);
             }
@@ -335,7 +335,7 @@ impl<'n> TimedSimulator<'n> {
         }
         for (k, &(_, d)) in self.regs.iter().enumerate() {
             let x = waves[d as usize];
-            self.state[k] = buf[(x.off + x.span - 1) as usize];
+            self.state[k] = buf[(x.off + x.units) as usize];
         }
         self.settled = true;
     }
@@ -392,7 +392,7 @@ impl<'n> TimedSimulator<'n> {
                 "wire {i} is inside a cell timed as one cell and has no waveform"
             )));
         }
-        Ok(self.buf[(x.off + x.span - 1) as usize])
+        Ok(self.buf[(x.off + x.units) as usize])
     }
 }
 
@@ -400,36 +400,31 @@ fn too_big(total: usize) -> Error {
     Error::param(
         "waveform size",
         total,
-        "words: the circuit's switching windows are too long to store",
+        "words: the circuit's waveforms are too long to store",
     )
 }
 
-/// Computes the output window of one cell: unit `j` reads each pin at slot `pin + j`.
+/// Computes the output waveform of one cell: output slot `j + 1` (its `j`-th change time)
+/// from each pin's slot `idx[k][j]`.
 #[inline]
-fn run_slot(buf: &mut [u64], s: &Slot) {
+fn run_slot(buf: &mut [u64], idx: &[u32], s: &Slot) {
     let n = s.units as usize;
-    let split = s.out[0].min(s.out[1]) as usize;
-    let split = if s.fun.outputs() == 2 {
-        split
-    } else {
-        s.out[0] as usize
-    };
-    let (src, dst) = buf.split_at_mut(split);
-    let pin = |k: usize| &src[s.pin[k] as usize..s.pin[k] as usize + n];
-    let o0 = s.out[0] as usize - split;
+    let base = s.idx as usize;
+    let ix = |k: usize| &idx[base + k * n..base + (k + 1) * n];
+    let (o0, o1) = (s.out[0] as usize + 1, s.out[1] as usize + 1);
+    let p = s.pin.map(|x| x as usize);
     macro_rules! two {
         (|$a:ident, $b:ident| $e:expr) => {{
-            let y = &mut dst[o0..o0 + n];
-            for ((y, $a), $b) in y.iter_mut().zip(pin(0)).zip(pin(1)) {
-                *y = $e;
+            for (j, (&i, &k)) in ix(0).iter().zip(ix(1)).enumerate() {
+                let ($a, $b) = (buf[p[0] + i as usize], buf[p[1] + k as usize]);
+                buf[o0 + j] = $e;
             }
         }};
     }
     match s.fun {
         Fun::Not => {
-            let y = &mut dst[o0..o0 + n];
-            for (y, a) in y.iter_mut().zip(pin(0)) {
-                *y = !a;
+            for (j, &i) in ix(0).iter().enumerate() {
+                buf[o0 + j] = !buf[p[0] + i as usize];
             }
         }
         Fun::And => two!(|a, b| a & b),
@@ -438,37 +433,24 @@ fn run_slot(buf: &mut [u64], s: &Slot) {
         Fun::Nand => two!(|a, b| !(a & b)),
         Fun::Nor => two!(|a, b| !(a | b)),
         Fun::Xnor => two!(|a, b| !(a ^ b)),
-        Fun::Mux => {
-            let y = &mut dst[o0..o0 + n];
-            for (((y, a), b), c) in y.iter_mut().zip(pin(0)).zip(pin(1)).zip(pin(2)) {
-                *y = (a & !c) | (b & c);
+        Fun::HalfAdder => {
+            for (j, (&i, &k)) in ix(0).iter().zip(ix(1)).enumerate() {
+                let (a, b) = (buf[p[0] + i as usize], buf[p[1] + k as usize]);
+                buf[o0 + j] = a ^ b;
+                buf[o1 + j] = a & b;
             }
         }
-        Fun::HalfAdder | Fun::FullAdder => {
-            let o1 = s.out[1] as usize - split;
-            // the two outputs' windows are disjoint and both follow `split`
-            let (lo, hi) = dst.split_at_mut(o0.max(o1));
-            let (y0, y1) = if o0 < o1 {
-                (&mut lo[o0..o0 + n], &mut hi[..n])
-            } else {
-                (&mut hi[..n], &mut lo[o1..o1 + n])
-            };
-            if s.fun == Fun::HalfAdder {
-                for (((s0, c0), a), b) in y0.iter_mut().zip(y1.iter_mut()).zip(pin(0)).zip(pin(1)) {
-                    *s0 = a ^ b;
-                    *c0 = a & b;
-                }
-            } else {
-                for ((((s0, c0), a), b), c) in y0
-                    .iter_mut()
-                    .zip(y1.iter_mut())
-                    .zip(pin(0))
-                    .zip(pin(1))
-                    .zip(pin(2))
-                {
-                    let p = a ^ b;
-                    *s0 = p ^ c;
-                    *c0 = (a & b) | (c & p);
+        Fun::Mux | Fun::FullAdder => {
+            for (j, ((&i, &k), &l)) in ix(0).iter().zip(ix(1)).zip(ix(2)).enumerate() {
+                let (a, b, c) = (
+                    buf[p[0] + i as usize],
+                    buf[p[1] + k as usize],
+                    buf[p[2] + l as usize],
+                );
+                let (x, y) = s.fun.eval(a, b, c);
+                buf[o0 + j] = x;
+                if s.fun == Fun::FullAdder {
+                    buf[o1 + j] = y;
                 }
             }
         }

@@ -12,7 +12,7 @@
 //! **Windows.** Inputs switch at time 0, a register's `Q` at its DFF delay. A cell output can
 //! change only at `τ + d` for a time `τ` at which one of its inputs can change, so it lies in
 //! `[min lo_in + d, max hi_in + d]`; before the window it holds its previous settled value and
-//! after it its new one. The simulator stores only the window of each wire.
+//! after it its new one. (The simulator refines the window to the set of units `τ + d`.)
 
 use super::cells::LibCell;
 use super::netlist::{CellKind, Netlist, Op};
@@ -110,13 +110,6 @@ pub(crate) struct TimedProgram {
     /// Per wire: `Some((lo, hi))`, the first and last unit at which it can change, or `None`
     /// for a wire that never changes (constants, wires inside a cell timed as one).
     pub window: Vec<Option<(u32, u32)>>,
-}
-
-impl TimedProgram {
-    /// Latest unit at which any wire can change (0 for a circuit of inputs only).
-    pub fn settle_time(&self) -> u32 {
-        self.window.iter().flatten().map(|w| w.1).max().unwrap_or(0)
-    }
 }
 
 /// Compiles `net` with `delays`.
@@ -265,7 +258,7 @@ mod tests {
         let p = compile(&net, &d).unwrap();
         assert_eq!(p.cells.len(), 1);
         assert_eq!(p.cells[0].fun, Fun::FullAdder);
-        assert_eq!(p.settle_time(), 1);
+        assert_eq!(p.window[s.index()], Some((1, 1)));
 
         let mut b = Builder::new();
         let x = b.input("x", 3).unwrap();
