@@ -20,14 +20,17 @@ use arithsim::accel::fsd_npu;
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
 use arithsim::circuits::fp::FpUnitConfig;
 use arithsim::circuits::mac::{Mac, int8_mac};
-use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
-use arithsim::cost::report::{GateRow, MacRow, Report, ReportInputs, ReportOptions};
+use arithsim::circuits::multipliers::{
+    Signedness, array_multiplier, dadda_multiplier, wallace_multiplier,
+};
+use arithsim::cost::report::{GateRow, GlitchRow, MacRow, Report, ReportInputs, ReportOptions};
 use arithsim::cost::{
-    FloatKind, FpUnit, GateCost, INT8_MAC_NAME, OpKind, fp_unit_figures, gate_cost_random,
-    int_mac_figures, mac_comparison,
+    FloatKind, FpUnit, GateCost, INT8_MAC_NAME, OpKind, OperandMix, SplitMix64, fp_unit_figures,
+    fp_unit_glitch_cost, gate_cost_random, glitch_cost_clocked, glitch_cost_random,
+    int_mac_figures, int_operands, mac_comparison,
 };
 use arithsim::float::FloatFormat;
-use arithsim::gates::CellLibrary;
+use arithsim::gates::{CellLibrary, DEFAULT_RESOLUTION_NS, TimedDelays};
 
 /// Random operands per circuit for the gate-level energy (a multiple of 64).
 const STREAM: usize = 64 * 64;
@@ -141,10 +144,93 @@ fn mac_cost(lib: &CellLibrary) -> arithsim::Result<GateCost> {
     Ok(int_mac_figures(&mac, INT8_MAC_NAME, lib, MAC_CLOCKS, SEED)?.random)
 }
 
+/// Section 4c: glitch-aware against zero-delay energy, from the timed simulation with the
+/// library's delays at 10 ps per unit, on the operand streams of sections 4 and 4b.
+fn glitch_rows() -> arithsim::Result<(Vec<GlitchRow>, Vec<String>)> {
+    let lib = CellLibrary::nangate45();
+    let d = TimedDelays::from_library(&lib, DEFAULT_RESOLUTION_NS)?;
+    let mut rows = Vec::new();
+    for kind in [
+        AdderKind::RippleCarry,
+        AdderKind::BrentKung,
+        AdderKind::KoggeStone,
+    ] {
+        let net = adder_without_carry_in(kind, 32)?;
+        rows.push(GlitchRow {
+            circuit: format!("32-bit {} adder", kind.name()),
+            cost: glitch_cost_random(&net, &lib, &d, STREAM, SEED)?,
+        });
+    }
+    for bits in [16, 32] {
+        let u = Signedness::Unsigned;
+        for (name, net) in [
+            (
+                "array (ripple)",
+                array_multiplier(bits, bits, u, AdderKind::RippleCarry)?,
+            ),
+            (
+                "Wallace (Kogge-Stone)",
+                wallace_multiplier(bits, bits, u, AdderKind::KoggeStone)?,
+            ),
+            (
+                "Dadda (Kogge-Stone)",
+                dadda_multiplier(bits, bits, u, AdderKind::KoggeStone)?,
+            ),
+        ] {
+            rows.push(GlitchRow {
+                circuit: format!("{bits}x{bits}-bit {name} multiplier"),
+                cost: glitch_cost_random(&net, &lib, &d, STREAM, SEED)?,
+            });
+        }
+    }
+    let cfg = FpUnitConfig::default();
+    for f in [FloatFormat::FP16, FloatFormat::FP32] {
+        for unit in [FpUnit::Adder(f), FpUnit::Multiplier(f)] {
+            rows.push(GlitchRow {
+                circuit: unit.name(),
+                cost: fp_unit_glitch_cost(unit, &cfg, &lib, &d, STREAM, SEED)?,
+            });
+        }
+    }
+    let mac = Mac::new(int8_mac())?;
+    let net = mac.netlist();
+    let mut rng = SplitMix64::new(SEED);
+    let mut draw = || -> Vec<Vec<u64>> {
+        (0..MAC_CLOCKS)
+            .map(|_| int_operands(8, OperandMix::Random, 64, &mut rng))
+            .collect()
+    };
+    let (a, b) = (draw(), draw());
+    let (pa, pb) = (net.inputs()[0].name(), net.inputs()[1].name());
+    rows.push(GlitchRow {
+        circuit: "INT8 MAC, 32-bit acc".into(),
+        cost: glitch_cost_clocked(net, &lib, &d, &[(pa, &a), (pb, &b)])?,
+    });
+    for (mul, acc) in [
+        (FloatFormat::FP16, FloatFormat::FP32),
+        (FloatFormat::FP32, FloatFormat::FP32),
+    ] {
+        let unit = FpUnit::Mac { mul, acc };
+        rows.push(GlitchRow {
+            circuit: unit.name(),
+            cost: fp_unit_glitch_cost(unit, &cfg, &lib, &d, 64 * MAC_CLOCKS, SEED)?,
+        });
+    }
+    let notes = vec![format!(
+        "Streams: adders and multipliers {STREAM} uniformly random operand pairs (seed {SEED}); \
+         FP units {STREAM} pairs of random finite operands; MACs 64 streams of {MAC_CLOCKS} \
+         random clocks from a zero accumulator, the registers switching one DFF delay after \
+         the inputs. Delays: NanGate 45 nm worst-arc delays at {DEFAULT_RESOLUTION_NS} ns per \
+         unit (INV 2, NAND2 3, AND2 5, OR2 6, XOR2 7, MUX2 7, HA 7, FA 13, DFF 10 units)."
+    )];
+    Ok((rows, notes))
+}
+
 fn run(o: &ReportOptions) -> arithsim::Result<()> {
     let table = o.cost_table()?;
     let (gate_rows, gate_notes) = gate_rows()?;
     let (mac_rows, mac_notes) = mac_rows()?;
+    let (glitch_rows, glitch_notes) = glitch_rows()?;
     // Section 5 takes the accelerator from the `accel` layer's FSD preset: one source.
     let inputs = ReportInputs {
         gate_rows,
@@ -152,6 +238,8 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
         fsd: fsd_npu().report_params(),
         mac_rows,
         mac_notes,
+        glitch_rows,
+        glitch_notes,
     };
     let report = Report::build(&table, &inputs)?;
     print!("{}", report.render(o.format));

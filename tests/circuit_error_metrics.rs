@@ -4,7 +4,7 @@
 use arithsim::Error;
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::multipliers::{MultiplierSpec, Reduction, Signedness};
-use arithsim::datapath::ErrorMetrics;
+use arithsim::datapath::{ErrorMetrics, InputDomain};
 use arithsim::gates::hdl::{VerilogOptions, read_verilog};
 use arithsim::gates::{Builder, Netlist};
 
@@ -172,4 +172,158 @@ fn bad_arguments_are_errors() {
     ));
     let mac = arithsim::circuits::mac::Mac::new(arithsim::circuits::mac::int4_mac()).unwrap();
     assert!(ErrorMetrics::of(mac.netlist(), "acc", Signedness::Signed, f, 10, 0).is_err());
+}
+
+/// EvoApproxLib's domain for signed adders: only pairs whose exact sum fits the output. The
+/// exact 8-bit adder is then error-free; the pairs left out are counted here independently.
+#[test]
+fn result_fits_domain_leaves_out_overflowing_pairs() {
+    let net =
+        arithsim::circuits::adders::adder_without_carry_in(AdderKind::RippleCarry, 8).unwrap();
+    let s8 = |x: u128| x as u8 as i8 as i128;
+    let sum = |v: &[u128]| s8(v[0]) + s8(v[1]);
+    let d = ErrorMetrics::of_domain(
+        &net,
+        "sum",
+        Signedness::Signed,
+        sum,
+        InputDomain::ResultFits,
+        0,
+        0,
+    )
+    .unwrap();
+    let overflowing = (-128i32..128)
+        .flat_map(|a| (-128i32..128).map(move |b| a + b))
+        .filter(|s| !(-128..128).contains(s))
+        .count() as u64;
+    assert_eq!(d.out_of_domain, overflowing);
+    assert_eq!(d.vectors, 65536 - overflowing);
+    assert_eq!((d.worst_abs, d.error_probability), (0.0, 0.0));
+    // a custom domain: only non-negative operands (no overflow possible below 64 + 64)
+    let small = |v: &[u128]| v[0] < 64 && v[1] < 64;
+    let c = ErrorMetrics::of_domain(
+        &net,
+        "sum",
+        Signedness::Signed,
+        sum,
+        InputDomain::Custom(&small),
+        0,
+        0,
+    )
+    .unwrap();
+    assert_eq!((c.vectors, c.out_of_domain), (4096, 65536 - 4096));
+    assert_eq!(c.worst_abs, 0.0);
+    let nothing = |_: &[u128]| false;
+    assert!(matches!(
+        ErrorMetrics::of_domain(
+            &net,
+            "sum",
+            Signedness::Signed,
+            sum,
+            InputDomain::Custom(&nothing),
+            0,
+            0
+        ),
+        Err(Error::InvalidParameter { .. })
+    ));
+}
+
+/// Results are bit-identical on one thread and on several, exhaustive and sampled.
+#[test]
+fn one_thread_and_many_give_the_same_bits() {
+    let f = |v: &[u128]| (v[0] * v[1]) as i128;
+    let exhaustive = truncated(10, 5); // 20 input bits: 16 chunks
+    let sampled = truncated(16, 7);
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                (
+                    ErrorMetrics::of(&exhaustive, "product", Signedness::Unsigned, f, 0, 0)
+                        .unwrap(),
+                    ErrorMetrics::of(&sampled, "product", Signedness::Unsigned, f, 300_000, 5)
+                        .unwrap(),
+                )
+            })
+    };
+    let one = run(1);
+    assert!(one.0.exhaustive && !one.1.exhaustive);
+    assert_eq!(one.1.vectors, 300_000);
+    for threads in [2, 3, 8] {
+        let many = run(threads);
+        assert_eq!(one.0, many.0);
+        assert_eq!(one.1, many.1);
+        assert_eq!(one.1.mean_abs.to_bits(), many.1.mean_abs.to_bits());
+        assert_eq!(one.1.mean_rel.to_bits(), many.1.mean_rel.to_bits());
+    }
+}
+
+/// 24 input bits are still exhaustive: a 12 × 12 multiplier with 5 low product bits dropped,
+/// against native sums over all 2^24 pairs.
+#[test]
+fn exhaustive_up_to_24_input_bits() {
+    let net = truncated(12, 5);
+    let m = ErrorMetrics::of(
+        &net,
+        "product",
+        Signedness::Unsigned,
+        |v| (v[0] * v[1]) as i128,
+        0,
+        0,
+    )
+    .unwrap();
+    assert!(m.exhaustive);
+    assert_eq!(m.vectors, 1 << 24);
+    let (mut sum, mut worst, mut wrong) = (0u64, 0u64, 0u64);
+    for a in 0u64..4096 {
+        for b in 0u64..4096 {
+            let e = (a * b) & 31;
+            sum += e;
+            worst = worst.max(e);
+            wrong += u64::from(e != 0);
+        }
+    }
+    assert_eq!(m.worst_abs, worst as f64);
+    assert!(close(m.mean_abs, sum as f64 / (1u64 << 24) as f64));
+    assert!(close(
+        m.error_probability,
+        wrong as f64 / (1u64 << 24) as f64
+    ));
+}
+
+/// A 16-bit adder whose low 4 bits are `a | b` and whose upper bits add without the carry
+/// from below: `e = (a & b) & 15`, so `|e| / (a + b) <= 1/2`, reached only at small operands
+/// (`a = b < 16`), which 20,000 uniform samples of 2^32 pairs essentially never draw (their
+/// best is about 2^-12). The near-zero search finds the 1/2.
+#[test]
+fn worst_relative_error_is_searched_near_zero() {
+    let mut b = Builder::new();
+    let x = b.input("a", 16).unwrap();
+    let y = b.input("b", 16).unwrap();
+    let mut out: Vec<_> = (0..4).map(|i| b.or(x[i], y[i])).collect();
+    let mut carry = b.zero();
+    for i in 4..16 {
+        let (s, c) = b.full_adder(x[i], y[i], carry);
+        out.push(s);
+        carry = c;
+    }
+    out.push(carry);
+    b.output("sum", &out).unwrap();
+    let net = b.finish().unwrap();
+    let m = ErrorMetrics::of(
+        &net,
+        "sum",
+        Signedness::Unsigned,
+        |v| (v[0] + v[1]) as i128,
+        20_000,
+        3,
+    )
+    .unwrap();
+    assert!(!m.exhaustive);
+    assert_eq!(m.vectors, 20_000);
+    assert_eq!(m.worst_rel, 0.5);
+    // the samples alone: their mean relative error is tiny
+    assert!(m.mean_rel < 1e-3, "{}", m.mean_rel);
 }

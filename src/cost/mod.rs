@@ -23,6 +23,7 @@ mod breakdown;
 mod estimate;
 mod fp_units;
 mod gate_cost;
+mod glitch_cost;
 mod horowitz;
 mod io;
 mod kinds;
@@ -43,6 +44,9 @@ pub use fp_units::{
 pub use gate_cost::{
     GateCost, SplitMix64, gate_cost_clocked, gate_cost_from_activity, gate_cost_random,
     gate_cost_with,
+};
+pub use glitch_cost::{
+    GlitchCost, fp_unit_glitch_cost, glitch_cost_clocked, glitch_cost_random, glitch_cost_with,
 };
 pub use horowitz::HOROWITZ_SOURCE;
 pub use io::TableFormat;

@@ -1,6 +1,25 @@
 //! Error metrics of a circuit against a reference function: the figures approximate-
 //! arithmetic papers and libraries (EvoApprox and others) publish, computed exhaustively for
-//! small circuits and by seeded sampling for large ones, on the bit-parallel simulator.
+//! circuits of up to 24 input bits and by seeded sampling above, on the bit-parallel
+//! simulator, in parallel over chunks of input vectors (rayon).
+//!
+//! **Reproducibility.** Vectors are cut into fixed chunks of 2^16; a sampled chunk draws from
+//! its own SplitMix64 seeded from `(seed, chunk index)`. Each chunk's sums are computed
+//! alone and the partial sums are merged in chunk order, so the result is bit-identical on
+//! any number of threads.
+//!
+//! **Valid-input domain.** EvoApproxLib characterizes its signed 8-bit adders only on operand
+//! pairs whose exact sum fits the output ([`InputDomain::ResultFits`]); other domains are a
+//! predicate ([`InputDomain::Custom`]). Vectors outside the domain are not counted.
+//!
+//! **Worst relative error.** `|e| / |exact|` peaks where the exact value is small, which
+//! uniform samples of a wide circuit almost never reach. When sampling, a search adds to the
+//! samples: from every combination of small operands (0, 1, 2, 3, −1, −2, the most negative)
+//! and from random vectors, it flips single input bits while that raises the relative error,
+//! or keeps it and moves the exact value closer to zero. Its vectors only raise
+//! `worst_rel`; the means and `vectors` are the samples'.
+
+use rayon::prelude::*;
 
 use super::error_metrics::ErrorAccumulator;
 use crate::circuits::multipliers::Signedness;
@@ -9,10 +28,37 @@ use crate::gates::Netlist;
 use crate::{Error, Result};
 
 /// Circuits with at most this many input bits are evaluated on every input vector.
-pub const EXHAUSTIVE_INPUT_BITS: usize = 16;
+pub const EXHAUSTIVE_INPUT_BITS: usize = 24;
 
-/// Vectors per simulator call.
+/// Vectors per chunk (one simulator call, one unit of parallel work).
 const CHUNK: usize = 1 << 16;
+
+/// Starting points and rounds of the near-zero search.
+const SEARCH_RANDOM_SEEDS: usize = 32;
+const SEARCH_ROUNDS: usize = 48;
+
+/// Which input vectors an [`ErrorMetrics`] run counts.
+#[derive(Clone, Copy, Default)]
+pub enum InputDomain<'a> {
+    /// Every input vector.
+    #[default]
+    All,
+    /// Only vectors whose exact value fits the output port read with the run's signedness
+    /// (as EvoApproxLib characterizes its signed adders: no overflow).
+    ResultFits,
+    /// Only vectors (input bit patterns in input-port order) for which the predicate holds.
+    Custom(&'a (dyn Fn(&[u128]) -> bool + Sync)),
+}
+
+impl std::fmt::Debug for InputDomain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            InputDomain::All => "All",
+            InputDomain::ResultFits => "ResultFits",
+            InputDomain::Custom(_) => "Custom(..)",
+        })
+    }
+}
 
 /// Error of a circuit's output against the exact value, over every input vector or a seeded
 /// sample; `e = output − exact` for each vector.
@@ -41,8 +87,10 @@ const CHUNK: usize = 1 << 16;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ErrorMetrics {
-    /// Input vectors evaluated.
+    /// Input vectors evaluated in the domain.
     pub vectors: u64,
+    /// Vectors evaluated and left out because they are outside the domain.
+    pub out_of_domain: u64,
     /// Whether every input vector was evaluated (otherwise a seeded uniform sample).
     pub exhaustive: bool,
     /// Mean absolute error `mean |e|` (MAE, also "mean error distance").
@@ -54,31 +102,285 @@ pub struct ErrorMetrics {
     /// Mean relative error `mean |e| / |exact|` over vectors with `exact ≠ 0` (MRED; 0 if
     /// every exact value is 0).
     pub mean_rel: f64,
-    /// Mean squared error `mean e²` (MSE).
+    /// Mean squared error (MSE).
     pub mse: f64,
-    /// Worst-case relative error `max |e| / |exact|` over `exact ≠ 0` (WCRE).
+    /// Worst-case relative error `max |e| / |exact|` over `exact ≠ 0` (WCRE; when sampling,
+    /// the larger of the samples' and the near-zero search's).
     pub worst_rel: f64,
+}
+
+/// What one run needs to evaluate a batch of vectors.
+struct Run<'a, R> {
+    net: &'a Netlist,
+    output: &'a str,
+    widths: Vec<usize>,
+    out_width: u32,
+    signedness: Signedness,
+    domain: InputDomain<'a>,
+    reference: &'a R,
+}
+
+fn mask(w: usize) -> u128 {
+    if w >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << w) - 1
+    }
+}
+
+impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
+    fn value(&self, v: u128) -> i128 {
+        let w = self.out_width;
+        match self.signedness {
+            Signedness::Signed if w < 128 && (v >> (w - 1)) & 1 == 1 => {
+                (v as i128).wrapping_sub(1i128 << w)
+            }
+            _ => v as i128,
+        }
+    }
+
+    fn fits(&self, exact: i128) -> bool {
+        let w = self.out_width;
+        if w >= 127 {
+            return true;
+        }
+        match self.signedness {
+            Signedness::Signed => {
+                let h = 1i128 << (w - 1);
+                (-h..h).contains(&exact)
+            }
+            Signedness::Unsigned => (0..1i128 << w).contains(&exact),
+        }
+    }
+
+    /// Calls `each(index, input row, exact, |e|)` for every vector of `cols` in the domain;
+    /// returns the number left out.
+    fn eval(
+        &self,
+        cols: &[Vec<u128>],
+        mut each: impl FnMut(usize, &[u128], i128, u128),
+    ) -> Result<u64> {
+        let named: Vec<(&str, &[u128])> = self
+            .net
+            .inputs()
+            .iter()
+            .zip(cols)
+            .map(|(p, c)| (p.name(), c.as_slice()))
+            .collect();
+        let out = self.net.eval_u128(&named)?;
+        let mut row = vec![0u128; cols.len()];
+        let mut skipped = 0;
+        for (k, &o) in out.get(self.output)?.iter().enumerate() {
+            for (r, c) in row.iter_mut().zip(cols) {
+                *r = c[k];
+            }
+            let exact = (self.reference)(&row);
+            let inside = match self.domain {
+                InputDomain::All => true,
+                InputDomain::ResultFits => self.fits(exact),
+                InputDomain::Custom(f) => f(&row),
+            };
+            if inside {
+                each(k, &row, exact, self.value(o).abs_diff(exact));
+            } else {
+                skipped += 1;
+            }
+        }
+        Ok(skipped)
+    }
+
+    /// One chunk: vectors `k·CHUNK ..` (exhaustive) or `n` samples from the chunk's own seed.
+    fn chunk(
+        &self,
+        k: usize,
+        n: usize,
+        exhaustive: bool,
+        seed: u64,
+    ) -> Result<(ErrorAccumulator, u64)> {
+        let mut rng = SplitMix64::new(seed ^ (k as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let mut cols: Vec<Vec<u128>> = vec![Vec::with_capacity(n); self.widths.len()];
+        for i in 0..n {
+            let v = (k * CHUNK + i) as u128;
+            let mut shift = 0;
+            for (c, &w) in cols.iter_mut().zip(&self.widths) {
+                c.push(if exhaustive {
+                    (v >> shift) & mask(w)
+                } else {
+                    ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask(w)
+                });
+                shift += w;
+            }
+        }
+        let mut acc = ErrorAccumulator::default();
+        let skipped = self.eval(&cols, |_, _, exact, e| acc.add(e as f64, exact as f64))?;
+        Ok((acc, skipped))
+    }
+
+    /// The largest relative error the near-zero search finds (see the module docs).
+    fn search(&self, seed: u64) -> Result<f64> {
+        let total: usize = self.widths.iter().sum();
+        let small = |w: usize| -> Vec<u128> {
+            let mut v = vec![0, 1, 2, 3, mask(w), mask(w) - 1, 1u128 << (w - 1)];
+            v.iter_mut().for_each(|x| *x &= mask(w));
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        // starting points: every combination of small operands (if few), then random ones
+        let mut seeds: Vec<Vec<u128>> = vec![Vec::new()];
+        for &w in &self.widths {
+            if seeds.len() > 512 {
+                break;
+            }
+            seeds = seeds
+                .into_iter()
+                .flat_map(|s| {
+                    small(w).into_iter().map(move |x| {
+                        let mut t = s.clone();
+                        t.push(x);
+                        t
+                    })
+                })
+                .collect();
+        }
+        let mut rng = SplitMix64::new(seed ^ 0x5EA2_C4E5);
+        seeds.retain(|s| s.len() == self.widths.len());
+        for _ in 0..SEARCH_RANDOM_SEEDS {
+            seeds.push(
+                self.widths
+                    .iter()
+                    .map(|&w| {
+                        ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask(w)
+                    })
+                    .collect(),
+            );
+        }
+        // score: (relative error, closeness of the exact value to zero)
+        let score = |exact: i128, e: u128| -> (f64, f64) {
+            if exact == 0 {
+                (0.0, f64::NEG_INFINITY)
+            } else {
+                (
+                    e as f64 / exact.unsigned_abs() as f64,
+                    -(exact.unsigned_abs() as f64),
+                )
+            }
+        };
+        let mut best = 0.0f64;
+        let mut current: Vec<(Vec<u128>, (f64, f64))> = seeds
+            .into_iter()
+            .map(|s| (s, (0.0, f64::NEG_INFINITY)))
+            .collect();
+        for round in 0..=SEARCH_ROUNDS {
+            // round 0 scores the seeds; later rounds every single-bit neighbour
+            let mut cols: Vec<Vec<u128>> = vec![Vec::new(); self.widths.len()];
+            let mut owner = Vec::new();
+            for (i, (s, _)) in current.iter().enumerate() {
+                let flips = if round == 0 { 0..1 } else { 0..total };
+                for bit in flips {
+                    let mut t = s.clone();
+                    if round > 0 {
+                        let (mut port, mut b) = (0, bit);
+                        while b >= self.widths[port] {
+                            b -= self.widths[port];
+                            port += 1;
+                        }
+                        t[port] ^= 1u128 << b;
+                    }
+                    for (c, x) in cols.iter_mut().zip(&t) {
+                        c.push(*x);
+                    }
+                    owner.push(i);
+                }
+            }
+            let mut next = current.clone();
+            let mut improved = false;
+            self.eval(&cols, |j, row, exact, e| {
+                let sc = score(exact, e);
+                best = best.max(sc.0);
+                let i = owner[j];
+                if sc.0 > next[i].1.0 || (sc.0 == next[i].1.0 && sc.1 > next[i].1.1) {
+                    next[i] = (row.to_vec(), sc);
+                    improved = true;
+                }
+            })?;
+            current = next;
+            if round > 0 && !improved {
+                break;
+            }
+        }
+        Ok(best)
+    }
 }
 
 impl ErrorMetrics {
     /// Runs `net` against `reference` and measures the error of output port `output`, read
-    /// as an unsigned or two's-complement integer. `reference` gets each vector's input bit
-    /// patterns in input-port order and returns the exact value.
-    ///
-    /// Every vector is evaluated when the input ports have at most
-    /// [`EXHAUSTIVE_INPUT_BITS`] bits in total (`samples` and `seed` are then unused);
-    /// otherwise `samples` uniform random vectors from SplitMix64 seeded with `seed`.
-    /// Sums are in f64, so they are exact while every `|e|` and the sums stay below 2^53.
+    /// as an unsigned or two's-complement integer, over every input vector: as
+    /// [`ErrorMetrics::of_domain`] with [`InputDomain::All`].
     ///
     /// # Errors
-    /// [`Error::UnknownPort`] for an unknown output; [`Error::InvalidParameter`] for a
-    /// circuit without inputs or registers, or no samples for a circuit too wide to
-    /// enumerate.
+    /// As [`ErrorMetrics::of_domain`].
     pub fn of(
         net: &Netlist,
         output: &str,
         signedness: Signedness,
-        reference: impl Fn(&[u128]) -> i128,
+        reference: impl Fn(&[u128]) -> i128 + Sync,
+        samples: usize,
+        seed: u64,
+    ) -> Result<Self> {
+        Self::of_domain(
+            net,
+            output,
+            signedness,
+            reference,
+            InputDomain::All,
+            samples,
+            seed,
+        )
+    }
+
+    /// Runs `net` against `reference` and measures the error of output port `output`, read
+    /// as an unsigned or two's-complement integer, over the vectors in `domain`.
+    /// `reference` gets each vector's input bit patterns in input-port order and returns the
+    /// exact value.
+    ///
+    /// Every vector is evaluated when the input ports have at most
+    /// [`EXHAUSTIVE_INPUT_BITS`] bits in total (`samples` and `seed` are then unused);
+    /// otherwise `samples` uniform random vectors (those outside the domain are drawn and
+    /// left out) and the near-zero search for the worst relative error (module docs). Sums
+    /// are in f64, so they are exact while every `|e|` and the sums stay below 2^53.
+    ///
+    /// # Errors
+    /// [`Error::UnknownPort`] for an unknown output; [`Error::InvalidParameter`] for a
+    /// circuit without inputs or with registers, no samples for a circuit too wide to
+    /// enumerate, or a domain that no evaluated vector is in.
+    ///
+    /// # Examples
+    ///
+    /// An 8-bit signed adder measured on the operand pairs whose sum fits 8 bits, as
+    /// EvoApproxLib does: the exact adder has no error there, though it wraps outside.
+    ///
+    /// ```
+    /// use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
+    /// use arithsim::circuits::multipliers::Signedness;
+    /// use arithsim::datapath::{ErrorMetrics, InputDomain};
+    ///
+    /// let net = adder_without_carry_in(AdderKind::RippleCarry, 8)?;
+    /// let s = |x: u128| x as u8 as i8 as i128;
+    /// let sum = |v: &[u128]| s(v[0]) + s(v[1]);
+    /// let d = ErrorMetrics::of_domain(&net, "sum", Signedness::Signed, sum, InputDomain::ResultFits, 0, 0)?;
+    /// assert_eq!((d.vectors + d.out_of_domain, d.worst_abs), (65536, 0.0));
+    /// assert_eq!(d.out_of_domain, 16384); // a quarter of the pairs overflow
+    /// let all = ErrorMetrics::of(&net, "sum", Signedness::Signed, sum, 0, 0)?;
+    /// assert_eq!(all.worst_abs, 256.0);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn of_domain(
+        net: &Netlist,
+        output: &str,
+        signedness: Signedness,
+        reference: impl Fn(&[u128]) -> i128 + Sync,
+        domain: InputDomain<'_>,
         samples: usize,
         seed: u64,
     ) -> Result<Self> {
@@ -108,63 +410,41 @@ impl ErrorMetrics {
                 format!("a circuit with {total} input bits needs at least one sample"),
             ));
         }
-        let mask = |w: usize| {
-            if w >= 128 {
-                u128::MAX
-            } else {
-                (1u128 << w) - 1
-            }
+        let run = Run {
+            net,
+            output,
+            widths,
+            out_width,
+            signedness,
+            domain,
+            reference: &reference,
         };
-        let value = |v: u128| -> i128 {
-            match signedness {
-                Signedness::Signed if out_width < 128 && (v >> (out_width - 1)) & 1 == 1 => {
-                    (v as i128).wrapping_sub(1i128 << out_width)
-                }
-                _ => v as i128,
-            }
-        };
-        let mut rng = SplitMix64::new(seed);
+        let parts: Vec<(ErrorAccumulator, u64)> = (0..count.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|k| run.chunk(k, CHUNK.min(count - k * CHUNK), exhaustive, seed))
+            .collect::<Result<_>>()?;
         let mut acc = ErrorAccumulator::default();
-        let mut cols: Vec<Vec<u128>> = vec![Vec::new(); widths.len()];
-        let mut row = vec![0u128; widths.len()];
-        let mut done = 0usize;
-        while done < count {
-            let n = CHUNK.min(count - done);
-            for c in &mut cols {
-                c.clear();
-            }
-            for k in 0..n {
-                let v = (done + k) as u128;
-                let mut shift = 0;
-                for (c, &w) in cols.iter_mut().zip(&widths) {
-                    c.push(if exhaustive {
-                        (v >> shift) & mask(w)
-                    } else {
-                        ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask(w)
-                    });
-                    shift += w;
-                }
-            }
-            let named: Vec<(&str, &[u128])> = net
-                .inputs()
-                .iter()
-                .zip(&cols)
-                .map(|(p, c)| (p.name(), c.as_slice()))
-                .collect();
-            let out = net.eval_u128(&named)?;
-            for (k, &o) in out.get(output)?.iter().enumerate() {
-                for (r, c) in row.iter_mut().zip(&cols) {
-                    *r = c[k];
-                }
-                let exact = reference(&row);
-                let e = value(o).abs_diff(exact);
-                acc.add(e as f64, exact as f64);
-            }
-            done += n;
+        let mut out_of_domain = 0;
+        for (a, s) in &parts {
+            acc.merge(a);
+            out_of_domain += s;
         }
+        if acc.count == 0 {
+            return Err(Error::param(
+                "input domain",
+                format!("{domain:?}"),
+                format!("none of the {count} vectors evaluated is in it"),
+            ));
+        }
+        let worst_rel = if exhaustive {
+            acc.max_rel
+        } else {
+            acc.max_rel.max(run.search(seed)?)
+        };
         let n = acc.count as f64;
         Ok(ErrorMetrics {
             vectors: acc.count,
+            out_of_domain,
             exhaustive,
             mean_abs: acc.sum_abs / n,
             worst_abs: acc.max_abs,
@@ -175,7 +455,7 @@ impl ErrorMetrics {
                 acc.sum_rel / acc.nonzero_refs as f64
             },
             mse: acc.mse(),
-            worst_rel: acc.max_rel,
+            worst_rel,
         })
     }
 }

@@ -187,6 +187,19 @@ impl ErrorAccumulator {
         }
     }
 
+    /// Adds the sums of `other` (a later part of the same stream): merging partial
+    /// accumulators in a fixed order gives the same bits whatever computed them.
+    pub fn merge(&mut self, other: &ErrorAccumulator) {
+        self.count += other.count;
+        self.wrong += other.wrong;
+        self.sum_abs += other.sum_abs;
+        self.sum_sq += other.sum_sq;
+        self.max_abs = self.max_abs.max(other.max_abs);
+        self.sum_rel += other.sum_rel;
+        self.nonzero_refs += other.nonzero_refs;
+        self.max_rel = self.max_rel.max(other.max_rel);
+    }
+
     /// Mean squared error (0 when nothing was added).
     pub fn mse(&self) -> f64 {
         if self.count == 0 {

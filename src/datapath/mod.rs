@@ -37,7 +37,7 @@ mod shape;
 pub mod sparse;
 
 pub use bias::Bias;
-pub use circuit_error::{EXHAUSTIVE_INPUT_BITS, ErrorMetrics};
+pub use circuit_error::{EXHAUSTIVE_INPUT_BITS, ErrorMetrics, InputDomain};
 pub use error_metrics::{ErrorStats, OutputGrid};
 pub use fixed_kernels::{FixedArith, FixedDatapath, FixedOutput};
 pub use float_arith::{FloatArith, ProductRounding};

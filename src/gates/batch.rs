@@ -138,7 +138,7 @@ impl BatchOutput {
 
 /// Matches the named operand slices to the netlist's input ports, checking names, counts
 /// and widths. Returns the slices in port order and the vector count.
-fn match_inputs<'a, T: Operand>(
+pub(crate) fn match_inputs<'a, T: Operand>(
     net: &Netlist,
     inputs: &[(&str, &'a [T])],
 ) -> Result<(Vec<&'a [T]>, usize)> {

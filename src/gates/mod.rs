@@ -9,6 +9,8 @@
 //!   toggle counting gives switching [`Activity`].
 //! * [`Netlist::stats`], [`Netlist::timing`], [`Netlist::instances`] and [`CellLibrary`]
 //!   give counts, depth, delay, area and per-wire loads.
+//! * [`TimedSimulator`] is the glitch-aware engine: transport delays of [`TimedDelays`]
+//!   integer units, every transition counted (glitches included), 64 streams per word.
 //!
 //! Gate-derived energy from activity, for the cost layer: run with
 //! [`Simulator::set_activity`] on, then per library-cell instance
@@ -50,6 +52,9 @@ mod sta;
 mod sta_power;
 mod stats;
 mod sweep;
+mod timed;
+pub(crate) mod timed_delays;
+pub(crate) mod timed_program;
 mod timing;
 
 pub use batch::{BatchOutput, Operand, transpose64};
@@ -60,4 +65,6 @@ pub use sim::{Activity, MAX_WORDS, Simulator};
 pub use sta::{PathStep, StaOptions, StaTiming};
 pub use sta_power::{InternalPowerModel, NldmPower, PowerActivity};
 pub use stats::{LabelStats, Stats};
+pub use timed::TimedSimulator;
+pub use timed_delays::{DEFAULT_RESOLUTION_NS, MAX_DELAY_UNITS, TimedDelays};
 pub use timing::{Instance, Timing};

@@ -1,4 +1,4 @@
-//! Section 4c: the gate-level circuits on a Liberty library: fixed against NLDM delay, and
+//! Section 4d: the gate-level circuits on a Liberty library: fixed against NLDM delay, and
 //! the textbook netlist's area against a Yosys + ABC synthesis of the same function.
 
 use super::{Cell, Grid, Section};
@@ -57,7 +57,7 @@ pub fn liberty_section(rows: &[LibertyRow], notes: Vec<String>) -> Section {
         .collect();
     Section {
         id: "liberty",
-        title: "4c. On a Liberty library: NLDM delay and synthesized area".into(),
+        title: "4d. On a Liberty library: NLDM delay and synthesized area".into(),
         notes,
         grid: Grid {
             columns: [

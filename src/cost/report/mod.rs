@@ -14,6 +14,8 @@
 //!
 //! When [`ReportInputs::mac_rows`] are given, a section 4b follows section 4: whole MAC units
 //! from gate-level circuits (INT8 against FP8, FP16, BF16, FP32), as ratios to the first row.
+//! When [`ReportInputs::glitch_rows`] are given, a section 4c follows: glitch-aware energy
+//! from the timed simulation beside the zero-delay figure, with the glitch share.
 //!
 //! # Examples
 //!
@@ -32,6 +34,7 @@
 mod chart;
 mod fsd;
 mod liberty;
+mod glitch;
 mod macs;
 mod options;
 mod render;
@@ -42,6 +45,7 @@ use std::path::{Path, PathBuf};
 pub use chart::{BAR_FILL, render_svg};
 pub use fsd::{FsdFigures, FsdParams, FsdRow};
 pub use liberty::{LibertyRow, liberty_section};
+pub use glitch::GlitchRow;
 pub use macs::MacRow;
 pub use options::ReportOptions;
 pub use sections::{Comparison, GateRow};
@@ -137,6 +141,10 @@ pub struct ReportInputs {
     pub mac_rows: Vec<MacRow>,
     /// Notes for section 4b (which circuits, which operand streams).
     pub mac_notes: Vec<String>,
+    /// Circuits for section 4c, glitch-aware against zero-delay energy; empty: no section 4c.
+    pub glitch_rows: Vec<GlitchRow>,
+    /// Notes for section 4c.
+    pub glitch_notes: Vec<String>,
 }
 
 impl Default for ReportInputs {
@@ -147,6 +155,8 @@ impl Default for ReportInputs {
             fsd: FsdParams::TESLA_FSD,
             mac_rows: Vec::new(),
             mac_notes: Vec::new(),
+            glitch_rows: Vec::new(),
+            glitch_notes: Vec::new(),
         }
     }
 }

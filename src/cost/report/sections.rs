@@ -115,6 +115,7 @@ pub(super) fn build(table: &CostTable, inputs: &ReportInputs) -> Result<Report> 
         gate_section(table, inputs)?,
     ];
     sections.extend(super::macs::mac_section(table, inputs)?);
+    sections.extend(super::glitch::glitch_section(inputs));
     sections.push(super::fsd::fsd_section(table, &fsd));
     Ok(Report {
         title: format!("Arithmetic cost report: {}", table.name()),

@@ -6,6 +6,8 @@
 //!   optionally as instances of cell modules — [`VerilogOptions`]);
 //! * [`Netlist::to_blif`](crate::gates::Netlist::to_blif) writes BLIF (`.names` covers,
 //!   `.latch`), bit-blasted as `a[0]`, `a[1]`, ...;
+//! * [`Netlist::to_transport_verilog`](crate::gates::Netlist::to_transport_verilog) writes
+//!   the timed simulator's cells with transport delays, for Icarus Verilog to count glitches;
 //! * [`read_verilog`] reads the structural subset back (and netlists from other tools);
 //! * [`Vcd`] records chosen ports and internal signals of a simulation as an IEEE 1364 VCD.
 //!
@@ -33,6 +35,7 @@ mod names;
 mod vcd;
 mod verilog_in;
 mod verilog_out;
+mod verilog_timed;
 
 pub use vcd::Vcd;
 pub use verilog_in::{read_verilog, read_verilog_module, read_verilog_with_library};
