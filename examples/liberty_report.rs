@@ -1,4 +1,4 @@
-//! The cost report's gate-level circuits on a Liberty library (section 4c): area of the
+//! The cost report's gate-level circuits on a Liberty library (section 4d): area of the
 //! textbook netlist against a Yosys + ABC synthesis of the same function, and the fixed-delay
 //! critical path against NLDM static timing.
 //!
