@@ -88,13 +88,15 @@ impl ReductionPlan {
 /// reduce to, in order. `dadda_targets(8)` is `[6, 4, 3, 2]`: four stages.
 #[must_use]
 pub fn dadda_targets(max_height: u32) -> Vec<u32> {
+    // The sequence grows by half each step, so it has at most 53 terms below 2^32; the
+    // product is taken in u64 so that no height (up to u32::MAX) overflows it.
     let mut seq = vec![2u32];
     while let Some(&last) = seq.last() {
-        let next = last * 3 / 2;
-        if next >= max_height {
+        let next = u64::from(last) * 3 / 2;
+        if next >= u64::from(max_height) {
             break;
         }
-        seq.push(next);
+        seq.push(next as u32);
     }
     seq.retain(|&d| d < max_height);
     seq.reverse();
@@ -190,17 +192,40 @@ pub fn wallace_plan(heights: &[u32]) -> ReductionPlan {
     }
 }
 
-/// Column heights of an unsigned `n × m` AND array in an `n + m`-bit product.
-#[must_use]
-pub fn and_array_heights(n: u32, m: u32) -> Vec<u32> {
+/// Column heights of an unsigned `n × m` AND array in an `n + m`-bit product: column `k`
+/// holds the products `a_i·b_j` with `i + j = k`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::multipliers::plan::and_array_heights;
+///
+/// assert_eq!(and_array_heights(3, 2)?, vec![1, 2, 2, 1, 0]);
+/// assert!(and_array_heights(u32::MAX, 1).is_err());
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidWidth`](crate::Error::InvalidWidth) for `n` or `m` above
+/// [`limits::REDUCTION_PLAN_MAX_WIDTH`](crate::limits::REDUCTION_PLAN_MAX_WIDTH), before
+/// anything is allocated.
+pub fn and_array_heights(n: u32, m: u32) -> crate::Result<Vec<u32>> {
+    let max = crate::limits::REDUCTION_PLAN_MAX_WIDTH;
+    crate::Error::check_width("AND array operand", n, 0, max)?;
+    crate::Error::check_width("AND array operand", m, 0, max)?;
     let width = (n + m) as usize;
-    let mut h = vec![0u32; width];
-    for i in 0..n as usize {
-        for j in 0..m as usize {
-            h[i + j] += 1;
-        }
+    if n == 0 || m == 0 {
+        return Ok(vec![0; width]);
     }
-    h
+    // Pairs (i, j) with i + j = k, 0 <= i < n, 0 <= j < m: closed form, no n·m loop.
+    let (n, m) = (n as usize, m as usize);
+    Ok((0..width)
+        .map(|k| {
+            let lo = k.saturating_sub(m - 1);
+            let hi = k.min(n - 1);
+            if hi >= lo { (hi - lo + 1) as u32 } else { 0 }
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -220,7 +245,7 @@ mod tests {
     #[test]
     fn dadda_stage_counts_and_cells() {
         for (n, stages) in [(8u32, 4usize), (16, 6), (32, 8)] {
-            let plan = dadda_plan(&and_array_heights(n, n));
+            let plan = dadda_plan(&and_array_heights(n, n).unwrap());
             assert_eq!(plan.stages.len(), stages, "n = {n}");
             assert_eq!(plan.full_adders(), n * n - 4 * n + 3, "n = {n}");
             assert_eq!(plan.half_adders(), n - 1, "n = {n}");
@@ -237,18 +262,18 @@ mod tests {
             );
             assert!(plan.final_heights.iter().all(|&h| h <= 2));
         }
-        let p8 = dadda_plan(&and_array_heights(8, 8));
+        let p8 = dadda_plan(&and_array_heights(8, 8).unwrap());
         assert_eq!((p8.full_adders(), p8.half_adders()), (35, 7));
     }
 
     #[test]
     fn wallace_stage_counts() {
         for (n, stages) in [(8u32, 4usize), (16, 6), (32, 8)] {
-            let plan = wallace_plan(&and_array_heights(n, n));
+            let plan = wallace_plan(&and_array_heights(n, n).unwrap());
             assert_eq!(plan.stages.len(), stages, "n = {n}");
             assert!(plan.final_heights.iter().all(|&h| h <= 2));
             // Wallace reduces greedily, so it never uses fewer counters than Dadda.
-            let dadda = dadda_plan(&and_array_heights(n, n));
+            let dadda = dadda_plan(&and_array_heights(n, n).unwrap());
             assert!(
                 plan.full_adders() + plan.half_adders()
                     >= dadda.full_adders() + dadda.half_adders()
@@ -262,7 +287,7 @@ mod tests {
         // A full adder turns 3 bits into 2, a half adder 2 into 2; in the top column a counter
         // keeps only its sum.
         for (n, m) in [(8u32, 8u32), (11, 5), (3, 17), (1, 1), (64, 64)] {
-            let h0 = and_array_heights(n, m);
+            let h0 = and_array_heights(n, m).unwrap();
             for plan in [dadda_plan(&h0), wallace_plan(&h0)] {
                 let mut h = h0.clone();
                 for s in &plan.stages {
@@ -290,7 +315,7 @@ mod tests {
     fn any_unsigned_fa_ha_tree_has_n2_minus_2n_full_adders_with_ripple() {
         // N^2 bits, 2N outputs: the tree's FAs plus the ripple adder's FAs remove N^2 - 2N bits.
         for n in [4u32, 8, 16, 32] {
-            let h0 = and_array_heights(n, n);
+            let h0 = and_array_heights(n, n).unwrap();
             for plan in [dadda_plan(&h0), wallace_plan(&h0)] {
                 let (lo, hi) = plan.final_adder_span().unwrap();
                 // Ripple over lo..=hi: a half adder at lo, full adders above, except where a
