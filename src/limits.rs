@@ -34,6 +34,12 @@ pub const NUMBER_LINE_MAX_WIDTH: u32 = 6;
 pub const FIXED_MAX_WIDTH: u32 = 64;
 /// Most significant decimal digits a `Scientific` holds (10^38 < 2^128).
 pub const SCIENTIFIC_MAX_SIGNIFICANT_DIGITS: u32 = 38;
+/// Significant decimal digits a float literal is converted with exactly (any number may be
+/// written): the digits after these only say whether the rest is non-zero, which is enough
+/// for correct rounding in every format and mode (the proof is at `float::parse`). So a
+/// literal of 10^6 digits parses in linear time, like `str::parse::<f64>`, with the same
+/// bit-exact result as the full conversion.
+pub const FLOAT_PARSE_EXACT_DIGITS: usize = 1 << 14;
 
 // --- gates ----------------------------------------------------------------------------------
 
