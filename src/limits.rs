@@ -86,6 +86,10 @@ pub const PREFIX_SCHEDULE_MAX_WIDTH: usize = 1 << 16;
 /// ([`and_array_heights`](crate::circuits::multipliers::plan::and_array_heights)): the
 /// heights are `n + m` counts, each at most this.
 pub const REDUCTION_PLAN_MAX_WIDTH: u32 = 1 << 16;
+/// Most bits (the sum of the column heights) a Wallace or Dadda plan reduces
+/// ([`dadda_plan`](crate::circuits::multipliers::plan::dadda_plan)): every count of bits and
+/// counters then fits `u32`.
+pub const REDUCTION_PLAN_MAX_BITS: u64 = u32::MAX as u64;
 
 // --- datapath, quant, accel -----------------------------------------------------------------
 

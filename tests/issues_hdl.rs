@@ -140,14 +140,14 @@ fn verilog_doubling_hierarchy_is_refused_before_flattening() {
     let msg = err.to_string();
     assert!(msg.contains("VERILOG_MAX_EXPANDED_BITS"), "{msg}");
     // A hierarchy of the same shape that fits is still read, and computes ~a 2^10 times.
-    let small = src
-        .split("module m11 ")
-        .next()
-        .unwrap()
-        .to_string();
+    let small = src.split("module m11 ").next().unwrap().to_string();
     let net = read_verilog(&small).unwrap();
     let out = net.eval_u64(&[("a", &[0, 1])]).unwrap();
-    assert_eq!(out.get("y").unwrap(), &[0, 1], "an even number of inversions");
+    assert_eq!(
+        out.get("y").unwrap(),
+        &[0, 1],
+        "an even number of inversions"
+    );
 }
 
 /// A random netlist of about `gates` gates (fixed xorshift seed).
@@ -213,7 +213,9 @@ fn verilog_import_time_is_linear_in_the_netlist() {
 /// reads the escaped names back as names.
 #[test]
 fn verilog_export_escapes_every_reserved_word() {
-    let names = ["wand", "time", "real", "event", "table", "edge", "uwire", "config"];
+    let names = [
+        "wand", "time", "real", "event", "table", "edge", "uwire", "config",
+    ];
     let mut b = Builder::new();
     let mut acc = None;
     for n in names {
@@ -244,7 +246,14 @@ fn verilog_import_refuses_a_keyword_as_a_port_name() {
     let err = read_verilog("module m (input a, output table);\n  assign table = a;\nendmodule")
         .unwrap_err();
     assert!(
-        matches!(err, Error::Hdl { line: 1, column: 27, .. }),
+        matches!(
+            err,
+            Error::Hdl {
+                line: 1,
+                column: 27,
+                ..
+            }
+        ),
         "{err}"
     );
     assert!(err.to_string().contains("reserved word"), "{err}");
@@ -263,9 +272,8 @@ fn verilog_import_refuses_instance_port_width_mismatch() {
         matches!(err, Error::Hdl { line: 5, .. }) && err.to_string().contains("truncated"),
         "{err}"
     );
-    let narrow_out = format!(
-        "{sub}module top (input x, output y);\n  inv u (.a(x), .y(y));\nendmodule\n"
-    );
+    let narrow_out =
+        format!("{sub}module top (input x, output y);\n  inv u (.a(x), .y(y));\nendmodule\n");
     let err = read_verilog(&narrow_out).unwrap_err();
     assert!(
         matches!(err, Error::Hdl { line: 5, .. }) && err.to_string().contains("output `y`"),
@@ -292,7 +300,14 @@ fn verilog_import_refuses_blocking_assignment_in_clocked_block() {
     )
     .unwrap_err();
     assert!(
-        matches!(err, Error::Hdl { line: 3, column: 27, .. }) && err.to_string().contains("<="),
+        matches!(
+            err,
+            Error::Hdl {
+                line: 3,
+                column: 27,
+                ..
+            }
+        ) && err.to_string().contains("<="),
         "{err}"
     );
 }
@@ -315,7 +330,11 @@ fn dadda_targets_of_the_largest_height_is_finite() {
 /// are computed in closed form.
 #[test]
 fn and_array_heights_of_huge_widths_is_an_error() {
-    for (n, m) in [(u32::MAX, u32::MAX), (u32::MAX, 1), (limits::REDUCTION_PLAN_MAX_WIDTH + 1, 8)] {
+    for (n, m) in [
+        (u32::MAX, u32::MAX),
+        (u32::MAX, 1),
+        (limits::REDUCTION_PLAN_MAX_WIDTH + 1, 8),
+    ] {
         let err = and_array_heights(n, m).unwrap_err();
         assert!(matches!(err, Error::InvalidWidth { .. }), "{err}");
     }
@@ -330,7 +349,10 @@ fn and_array_heights_of_huge_widths_is_an_error() {
         assert_eq!(and_array_heights(n, m).unwrap(), want, "{n}x{m}");
     }
     let big = and_array_heights(limits::REDUCTION_PLAN_MAX_WIDTH, 3).unwrap();
-    assert_eq!(big.iter().map(|&h| u64::from(h)).sum::<u64>(), 3 * (1 << 16));
+    assert_eq!(
+        big.iter().map(|&h| u64::from(h)).sum::<u64>(),
+        3 * (1 << 16)
+    );
 }
 
 /// `prefix_schedule(KoggeStone, usize::MAX)` tried to allocate n·log n pairs and aborted.
@@ -350,7 +372,10 @@ fn prefix_schedule_of_huge_width_is_an_error() {
 /// `booth_rows(u32::MAX - 1, Unsigned)` overflowed `m + 2` (a panic in debug builds).
 #[test]
 fn booth_rows_of_the_largest_widths_does_not_overflow() {
-    assert_eq!(booth_rows(u32::MAX - 1, Signedness::Unsigned), u32::MAX / 2 + 1);
+    assert_eq!(
+        booth_rows(u32::MAX - 1, Signedness::Unsigned),
+        u32::MAX / 2 + 1
+    );
     assert_eq!(booth_rows(u32::MAX, Signedness::Unsigned), u32::MAX / 2 + 1);
     assert_eq!(booth_rows(u32::MAX, Signedness::Signed), u32::MAX / 2 + 1);
 }
@@ -369,7 +394,10 @@ fn booth_digits_refuses_bits_above_the_width() {
     let neg = booth_digits((-5i64) as u64, 8, Signedness::Signed).unwrap();
     assert_eq!(value(&neg), -5);
     assert_eq!(neg, booth_digits(0xFB, 8, Signedness::Signed).unwrap());
-    assert_eq!(value(&booth_digits(u64::MAX, 64, Signedness::Unsigned).unwrap()) as u64, u64::MAX);
+    assert_eq!(
+        value(&booth_digits(u64::MAX, 64, Signedness::Unsigned).unwrap()) as u64,
+        u64::MAX
+    );
 }
 
 /// `Mac::accumulate` on an 8-bit MAC took operand 256 as 0 (its high bit dropped) while the
@@ -408,7 +436,10 @@ fn vcd_probe_refuses_names_that_corrupt_the_file() {
     for g in good {
         vcd.probe(g, &[w]).unwrap();
     }
-    assert!(vcd.probe("b1010", &[w]).is_err(), "a second probe of one name");
+    assert!(
+        vcd.probe("b1010", &[w]).is_err(),
+        "a second probe of one name"
+    );
     let sim = arithsim::gates::Simulator::new(&net, 1).unwrap();
     vcd.sample(&sim, 0, 0).unwrap();
     let text = vcd.finish(1);
@@ -419,4 +450,52 @@ fn vcd_probe_refuses_names_that_corrupt_the_file() {
         }
     }
     assert_eq!(names, good);
+}
+
+/// Found in the fresh hostile pass: `dadda_plan(&[u32::MAX])` placed counters one at a time
+/// (2^31 steps per column per stage: a hang), and a plan's stage could overflow a column's
+/// count. Stages are now computed in closed form, and plans refuse more than
+/// `limits::REDUCTION_PLAN_MAX_BITS` bits in all.
+#[test]
+fn reduction_plans_of_huge_heights_are_fast_or_refused() {
+    use arithsim::circuits::multipliers::plan::{dadda_plan, dadda_stage, wallace_plan};
+    let t = Instant::now();
+    let p = dadda_plan(&[u32::MAX, 0]).unwrap();
+    assert!(p.final_heights.iter().all(|&h| h <= 2));
+    let w = wallace_plan(&[u32::MAX]).unwrap();
+    assert!(w.final_heights.iter().all(|&h| h <= 2));
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert!(dadda_plan(&[u32::MAX, 1]).is_err());
+    assert!(wallace_plan(&[u32::MAX; 3]).is_err());
+    // The closed form agrees with the one-at-a-time placement on every small column.
+    for height in 0..40u32 {
+        for carries in 0..6u32 {
+            for target in 2..12u32 {
+                let stage = dadda_stage(&[carries * 2 + 1, height], target);
+                // One counter at a time, as the definition reads.
+                let mut available = height;
+                let mut h = height + stage.full_adders[0] + stage.half_adders[0];
+                let (mut f, mut ha) = (0, 0);
+                while h > target {
+                    if h - target >= 2 && available >= 3 {
+                        f += 1;
+                        available -= 3;
+                        h -= 2;
+                    } else if available >= 2 {
+                        ha += 1;
+                        available -= 2;
+                        h -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                assert_eq!(
+                    (stage.full_adders[1], stage.half_adders[1]),
+                    (f, ha),
+                    "height {height}, carries in {}, target {target}",
+                    stage.full_adders[0] + stage.half_adders[0]
+                );
+            }
+        }
+    }
 }

@@ -71,13 +71,19 @@ fn long_literals_just_off_a_midpoint_round_correctly() {
         let (m, e) = if bits >> 52 == 0 {
             (bits, -1074i64)
         } else {
-            ((bits & ((1 << 52) - 1)) | 1 << 52, (bits >> 52) as i64 - 1075)
+            (
+                (bits & ((1 << 52) - 1)) | 1 << 52,
+                (bits >> 52) as i64 - 1075,
+            )
         };
         // midpoint = (2m + 1) · 2^(e - 1) = M / 10^k: M = (2m + 1) · 5^k with k = 1 - e for
         // e < 1, M = (2m + 1) · 2^(e - 1) with k = 0 otherwise.
         let (mid, k) = if e < 1 {
             let k = (1 - e) as u32;
-            (BigUint::from(2 * m + 1) * BigUint::from(5u32).pow(k), u64::from(k))
+            (
+                BigUint::from(2 * m + 1) * BigUint::from(5u32).pow(k),
+                u64::from(k),
+            )
         } else {
             (BigUint::from(2 * m + 1) << (e - 1) as usize, 0)
         };

@@ -11,15 +11,15 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use arithsim::circuits::adders::{
-    AdderKind, MAX_ADDER_WIDTH, adder, adder_subtractor, adder_without_carry_in,
-    carry_save_adder, equality_comparator, incrementer, less_than_comparator, prefix_schedule,
+    AdderKind, MAX_ADDER_WIDTH, adder, adder_subtractor, adder_without_carry_in, carry_save_adder,
+    equality_comparator, incrementer, less_than_comparator, prefix_schedule,
 };
 use arithsim::circuits::fp::{FpUnitConfig, fp_adder, fp_converter, fp_fma, fp_multiplier};
 use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::plan::{and_array_heights, dadda_targets};
 use arithsim::circuits::multipliers::{
-    MAX_MULTIPLIER_WIDTH, Reduction, Signedness, array_multiplier, booth_digits,
-    booth_multiplier, booth_rows, dadda_multiplier, wallace_multiplier,
+    MAX_MULTIPLIER_WIDTH, Reduction, Signedness, array_multiplier, booth_digits, booth_multiplier,
+    booth_rows, dadda_multiplier, wallace_multiplier,
 };
 use arithsim::float::FloatFormat;
 use arithsim::gates::hdl::{Vcd, VerilogOptions, read_verilog, read_verilog_module};
@@ -56,7 +56,10 @@ fn adders_at_extreme_widths() {
         AdderKind::CarrySkip { block: u32::MAX },
         AdderKind::CarryLookahead { block: 1 },
     ]) {
-        for w in WIDTHS.into_iter().chain([MAX_ADDER_WIDTH, MAX_ADDER_WIDTH + 1]) {
+        for w in WIDTHS
+            .into_iter()
+            .chain([MAX_ADDER_WIDTH, MAX_ADDER_WIDTH + 1])
+        {
             bounded(&format!("{kind:?} {w}"), move || {
                 let _ = adder(kind, w);
                 let _ = adder_without_carry_in(kind, w);
@@ -82,7 +85,14 @@ fn adders_at_extreme_widths() {
 
 #[test]
 fn multipliers_and_plans_at_extreme_widths() {
-    let ws = [0, 1, 2, MAX_MULTIPLIER_WIDTH, MAX_MULTIPLIER_WIDTH + 1, u32::MAX];
+    let ws = [
+        0,
+        1,
+        2,
+        MAX_MULTIPLIER_WIDTH,
+        MAX_MULTIPLIER_WIDTH + 1,
+        u32::MAX,
+    ];
     for n in ws {
         for m in ws {
             // The full-size builds are the slow valid cases: one adder kind for them.
@@ -283,7 +293,9 @@ fn verilog_cell_recognition_of_a_doubling_body_is_bounded() {
         "module c (input a, input b, output s, output co);\n{body}  assign s = w39 ^ a;\n  assign co = w39;\nendmodule\nmodule top (input a, input b, output s, output co);\n  c u (.a(a), .b(b), .s(s), .co(co));\nendmodule\n"
     );
     let net = bounded("doubling cell body", move || read_verilog(&src).unwrap());
-    let out = net.eval_u64(&[("a", &[0, 1, 0, 1]), ("b", &[0, 0, 1, 1])]).unwrap();
+    let out = net
+        .eval_u64(&[("a", &[0, 1, 0, 1]), ("b", &[0, 0, 1, 1])])
+        .unwrap();
     assert_eq!(out.get("co").unwrap(), &[0, 0, 0, 1]);
     assert_eq!(out.get("s").unwrap(), &[0, 1, 0, 0]);
 }

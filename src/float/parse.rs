@@ -249,8 +249,8 @@ fn parse_decimal(input: &str, body: &str) -> Result<LiteralValue> {
     } else {
         (trimmed, exp10, false)
     };
-    let digits =
-        BigUint::parse_bytes(kept.as_bytes(), 10).expect("checked: the significand is decimal digits");
+    let digits = BigUint::parse_bytes(kept.as_bytes(), 10)
+        .expect("checked: the significand is decimal digits");
     let ten = BigUint::from(10u32);
     let value = if exp10 >= 0 {
         top_bits(&(digits * ten.pow(exp10 as u32)), &BigUint::one(), 0)

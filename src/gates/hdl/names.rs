@@ -240,9 +240,18 @@ mod tests {
         assert!(is_plain_identifier("sum_1$x"));
         assert!(!is_plain_identifier("1a"));
         assert!(!is_plain_identifier("wire"));
-        assert_eq!(KEYWORDS.len(), 123, "IEEE 1364-2005 Annex B lists 123 keywords");
-        assert!(KEYWORDS.windows(2).all(|w| w[0] < w[1]), "sorted for binary_search");
-        for k in ["wand", "time", "real", "event", "table", "edge", "uwire", "cell"] {
+        assert_eq!(
+            KEYWORDS.len(),
+            123,
+            "IEEE 1364-2005 Annex B lists 123 keywords"
+        );
+        assert!(
+            KEYWORDS.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary_search"
+        );
+        for k in [
+            "wand", "time", "real", "event", "table", "edge", "uwire", "cell",
+        ] {
             assert_eq!(verilog_identifier("port", k).unwrap(), format!("\\{k} "));
         }
         assert_eq!(verilog_identifier("port", "a.b").unwrap(), "\\a.b ");

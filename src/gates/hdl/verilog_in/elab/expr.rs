@@ -96,7 +96,11 @@ impl Elab<'_> {
                 for (_, y, _) in rest {
                     w = w.max(self.width(scope, y)?);
                 }
-                if matches!(rest[0].0, "&&" | "||") { 1 } else { w }
+                if matches!(rest[0].0, "&&" | "||") {
+                    1
+                } else {
+                    w
+                }
             }
             Expr::Cond(c, t, f, _) => {
                 self.width(scope, c)?;
