@@ -34,6 +34,10 @@ pub const NUMBER_LINE_MAX_WIDTH: u32 = 6;
 pub const FIXED_MAX_WIDTH: u32 = 64;
 /// Most significant decimal digits a `Scientific` holds (10^38 < 2^128).
 pub const SCIENTIFIC_MAX_SIGNIFICANT_DIGITS: u32 = 38;
+/// Longest mantissa text `normalize_scientific` traces: it moves the point one place per
+/// step and shows the whole mantissa each time, so the trace grows with the square of the
+/// length (4,096 characters: at most a few tens of MB of steps).
+pub const SCIENTIFIC_MAX_MANTISSA_CHARS: usize = 4096;
 /// Significant decimal digits a float literal is converted with exactly (any number may be
 /// written): the digits after these only say whether the rest is non-zero, which is enough
 /// for correct rounding in every format and mode (the proof is at `float::parse`). So a

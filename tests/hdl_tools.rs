@@ -1094,7 +1094,10 @@ fn yosys_and_iverilog_read_ports_named_by_reserved_words() {
     let dir = Scratch::new("keywords");
     std::fs::write(dir.path("k.v"), &text).unwrap();
     // `yosys` and `run` panic with the tool's output when it refuses the file.
-    yosys(&dir.0, "read_verilog k.v; hierarchy -top keywords; check -assert");
+    yosys(
+        &dir.0,
+        "read_verilog k.v; hierarchy -top keywords; check -assert",
+    );
     run(&dir.0, "iverilog", &["-o", "k.vvp", "k.v"]);
     let mut plain = text.clone();
     for n in names.iter().chain(&["wor"]) {

@@ -126,3 +126,29 @@ fn long_literals_just_off_a_midpoint_round_correctly() {
         );
     }
 }
+
+/// Found in the fresh hostile pass: `normalize_scientific("0.000…01", 0)` with 10^6 zeros
+/// moved the point one place per step and wrote the whole mantissa at every step (10^12
+/// characters: a hang, then out of memory). The mantissa length is now bounded by
+/// `limits::SCIENTIFIC_MAX_MANTISSA_CHARS`, checked first.
+#[test]
+fn normalize_scientific_of_a_huge_mantissa_is_refused_quickly() {
+    use arithsim::float::normalize_scientific;
+    let t = Instant::now();
+    let long = format!("0.{}1", "0".repeat(1_000_000));
+    let err = normalize_scientific(&long, 0).unwrap_err();
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        t.elapsed()
+    );
+    assert!(
+        err.to_string().contains("SCIENTIFIC_MAX_MANTISSA_CHARS"),
+        "{err}"
+    );
+    // Within the limit the trace is complete: one step per place the point moves.
+    let ok = format!("0.{}1", "0".repeat(1000));
+    let n = normalize_scientific(&ok, 0).unwrap();
+    assert_eq!(n.steps.len(), 1002);
+    assert_eq!((n.result.significand, n.result.exponent), (1, -1001));
+}
