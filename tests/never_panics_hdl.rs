@@ -137,7 +137,6 @@ fn macs_and_fp_units_at_extreme_widths() {
     let cfg = FpUnitConfig::default();
     for f in formats {
         for g in formats {
-            let cfg = cfg.clone();
             bounded(&format!("fp units {f:?} {g:?}"), move || {
                 if f.width() <= 16 && g.width() <= 16 {
                     let _ = fp_converter(f, g, &cfg);
