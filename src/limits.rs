@@ -34,6 +34,16 @@ pub const NUMBER_LINE_MAX_WIDTH: u32 = 6;
 pub const FIXED_MAX_WIDTH: u32 = 64;
 /// Most significant decimal digits a `Scientific` holds (10^38 < 2^128).
 pub const SCIENTIFIC_MAX_SIGNIFICANT_DIGITS: u32 = 38;
+/// Longest mantissa text `normalize_scientific` traces: it moves the point one place per
+/// step and shows the whole mantissa each time, so the trace grows with the square of the
+/// length (4,096 characters: at most a few tens of MB of steps).
+pub const SCIENTIFIC_MAX_MANTISSA_CHARS: usize = 4096;
+/// Significant decimal digits a float literal is converted with exactly (any number may be
+/// written): the digits after these only say whether the rest is non-zero, which is enough
+/// for correct rounding in every format and mode (the proof is at `float::parse`). So a
+/// literal of 10^6 digits parses in linear time, like `str::parse::<f64>`, with the same
+/// bit-exact result as the full conversion.
+pub const FLOAT_PARSE_EXACT_DIGITS: usize = 1 << 14;
 
 // --- gates ----------------------------------------------------------------------------------
 
@@ -49,6 +59,15 @@ pub const VERILOG_MAX_NODES: usize = 1 << 24;
 pub const VERILOG_MAX_HIERARCHY_DEPTH: usize = 64;
 /// Deepest expression nesting a Verilog import parses (no input can exhaust the stack).
 pub const VERILOG_MAX_EXPRESSION_DEPTH: usize = 200;
+/// Most operands (signals, constants, selects) in one Verilog expression. Operator chains
+/// (`a & b & c ...`) are kept flat, so their length costs no stack; this bounds the time and
+/// memory of one statement (a 4 MB one-line expression is the order of this limit).
+pub const VERILOG_MAX_EXPRESSION_OPERANDS: usize = 1 << 20;
+/// Most net bits a Verilog hierarchy may expand to (every declared bit of every module,
+/// times the instances of that module). Counted bottom-up over the modules before
+/// elaboration starts, so a hierarchy that doubles at each level (2^40 bits) is refused in
+/// milliseconds instead of being flattened until memory runs out.
+pub const VERILOG_MAX_EXPANDED_BITS: usize = VERILOG_MAX_NODES;
 
 // --- circuits -------------------------------------------------------------------------------
 
@@ -64,6 +83,17 @@ pub const DOT_UNIT_MAX_LANES: u32 = 64;
 pub const FP_SHIFT_MAX_WIDTH: usize = 256;
 /// Widest format (sign + exponent + mantissa bits) the gate-level FP units build: FP32.
 pub const FP_UNIT_MAX_WIDTH: u32 = 32;
+/// Widest adder a prefix schedule lists ([`prefix_schedule`](crate::circuits::adders::prefix_schedule)):
+/// a Kogge-Stone schedule holds `n·log2 n` pairs, 1M pairs at this width.
+pub const PREFIX_SCHEDULE_MAX_WIDTH: usize = 1 << 16;
+/// Widest operand a reduction plan's AND-array heights accept
+/// ([`and_array_heights`](crate::circuits::multipliers::plan::and_array_heights)): the
+/// heights are `n + m` counts, each at most this.
+pub const REDUCTION_PLAN_MAX_WIDTH: u32 = 1 << 16;
+/// Most bits (the sum of the column heights) a Wallace or Dadda plan reduces
+/// ([`dadda_plan`](crate::circuits::multipliers::plan::dadda_plan)): every count of bits and
+/// counters then fits `u32`.
+pub const REDUCTION_PLAN_MAX_BITS: u64 = u32::MAX as u64;
 
 // --- datapath, quant, accel -----------------------------------------------------------------
 

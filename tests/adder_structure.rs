@@ -50,7 +50,7 @@ fn prefix_networks_match_closed_forms_for_powers_of_two() {
             (AdderKind::LadnerFischer, n / 4 * (l64 - 1) + n - 1, l64 + 1),
         ];
         for (kind, cells, levels) in cases {
-            let sched = prefix_schedule(kind, n as usize);
+            let sched = prefix_schedule(kind, n as usize).unwrap();
             assert_eq!(
                 sched.iter().map(Vec::len).sum::<usize>() as u64,
                 cells,
@@ -110,7 +110,7 @@ fn prefix_adders_gate_count_and_depth_at_every_width() {
     ];
     for kind in kinds {
         for n in 1..=70u32 {
-            let sched = prefix_schedule(kind, n as usize);
+            let sched = prefix_schedule(kind, n as usize).unwrap();
             let nl = net(kind, n, false);
             let s = nl.stats();
             let (black, gray) = (

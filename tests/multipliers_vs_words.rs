@@ -393,7 +393,8 @@ fn booth_rows_and_stage_counts() {
     // Plans: Dadda targets and Wallace stage counts (pure functions).
     assert_eq!(plan::dadda_targets(8), vec![6, 4, 3, 2]);
     assert_eq!(
-        plan::wallace_plan(&plan::and_array_heights(32, 32))
+        plan::wallace_plan(&plan::and_array_heights(32, 32).unwrap())
+            .unwrap()
             .stages
             .len(),
         8

@@ -239,15 +239,45 @@ fn parse_decimal(input: &str, body: &str) -> Result<LiteralValue> {
     if lead < -EXP2_CLAMP / 3 {
         return Ok(far_out(-EXP2_CLAMP));
     }
-    let digits = BigUint::parse_bytes(trimmed.as_bytes(), 10)
+    // Only the first PARSE_EXACT_DIGITS significant digits are converted (big-integer
+    // decimal conversion is quadratic); any non-zero digit after them only sets the sticky
+    // bit. That is exact: see `PARSE_EXACT_DIGITS`.
+    let (kept, exp10, beyond) = if trimmed.len() > PARSE_EXACT_DIGITS {
+        let dropped = trimmed.len() - PARSE_EXACT_DIGITS;
+        // `trimmed` ends in a non-zero digit, so the dropped digits are never all zeros.
+        (&trimmed[..PARSE_EXACT_DIGITS], exp10 + dropped as i64, true)
+    } else {
+        (trimmed, exp10, false)
+    };
+    let digits = BigUint::parse_bytes(kept.as_bytes(), 10)
         .expect("checked: the significand is decimal digits");
     let ten = BigUint::from(10u32);
-    Ok(if exp10 >= 0 {
+    let value = if exp10 >= 0 {
         top_bits(&(digits * ten.pow(exp10 as u32)), &BigUint::one(), 0)
     } else {
         top_bits(&digits, &ten.pow((-exp10) as u32), 0)
+    };
+    Ok(match value {
+        LiteralValue::Finite { sig, exp, sticky } => LiteralValue::Finite {
+            sig,
+            exp,
+            sticky: sticky || beyond,
+        },
+        other => other,
     })
 }
+
+/// Significant decimal digits converted exactly; the rest of a longer literal only tells
+/// whether it is non-zero (a sticky bit). Why this is exact: the kept digits give `lo <= v <
+/// lo + 10^e` (`e` the power of ten of the last kept digit). The [`EXACT_BITS`]-bit
+/// truncation of `v` differs from that of `lo` only if a grid point `B = m·2^q`
+/// (`m < 2^121`) lies in `(lo, v]`; such a `B` would have to end in a decimal digit below
+/// `10^e`. But within the range left after the [`EXP2_CLAMP`] clamp (`v >= 10^-6667`, so
+/// `q > -22,270`), every such `B` has at most `37 + 0.7·22,270 < 15,650` significant digits,
+/// all at or above `10^e` when 16,384 digits are kept. So `lo`'s top bits are `v`'s, and the
+/// sticky bit is set because `v > lo`. Bounded by
+/// [`limits::FLOAT_PARSE_EXACT_DIGITS`](crate::limits::FLOAT_PARSE_EXACT_DIGITS).
+const PARSE_EXACT_DIGITS: usize = crate::limits::FLOAT_PARSE_EXACT_DIGITS;
 
 fn parse_hex(input: &str, body: &str) -> Result<LiteralValue> {
     let (int, frac, exponent) = split_mantissa(input, body, 'p')?;

@@ -186,7 +186,9 @@ fn with_point(sign: &str, digits: &str, point: usize) -> String {
 ///
 /// [`Error::Parse`] for a mantissa that is not a decimal (digits with at most one point,
 /// an optional sign); [`Error::OutOfRange`] for more than [`MAX_SIGNIFICANT_DIGITS`]
-/// significant digits or an exponent that leaves `i32`.
+/// significant digits, a mantissa longer than
+/// [`limits::SCIENTIFIC_MAX_MANTISSA_CHARS`](crate::limits::SCIENTIFIC_MAX_MANTISSA_CHARS)
+/// (the trace shows it once per step) or an exponent that leaves `i32`.
 ///
 /// # Examples
 ///
@@ -205,6 +207,17 @@ pub fn normalize_scientific(mantissa: &str, exponent: i32) -> Result<Normalizati
         reason: reason.into(),
     };
     let t = mantissa.trim();
+    // Each step is one line showing the whole mantissa, so the trace is quadratic in its
+    // length: bounded before any work.
+    let max_len = crate::limits::SCIENTIFIC_MAX_MANTISSA_CHARS;
+    if t.len() > max_len {
+        return Err(Error::OutOfRange {
+            value: t.len().to_string(),
+            min: "1".into(),
+            max: max_len.to_string(),
+            what: "mantissa characters (limits::SCIENTIFIC_MAX_MANTISSA_CHARS)".into(),
+        });
+    }
     let (negative, body) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, t.strip_prefix('+').unwrap_or(t)),

@@ -30,12 +30,32 @@ pub type PrefixLevel = Vec<(usize, usize)>;
 /// ```
 /// use arithsim::circuits::adders::{prefix_schedule, AdderKind};
 ///
-/// let ks = prefix_schedule(AdderKind::KoggeStone, 8);
+/// let ks = prefix_schedule(AdderKind::KoggeStone, 8)?;
 /// assert_eq!(ks.len(), 3);
 /// assert_eq!(ks.iter().map(Vec::len).sum::<usize>(), 8 * 3 - 8 + 1);
+/// assert!(prefix_schedule(AdderKind::KoggeStone, usize::MAX).is_err());
+/// # Ok::<(), arithsim::Error>(())
 /// ```
-#[must_use]
-pub fn prefix_schedule(kind: AdderKind, n: usize) -> Vec<PrefixLevel> {
+///
+/// # Errors
+/// [`Error::InvalidWidth`](crate::Error::InvalidWidth) for `n` above
+/// [`limits::PREFIX_SCHEDULE_MAX_WIDTH`](crate::limits::PREFIX_SCHEDULE_MAX_WIDTH) (a
+/// Kogge-Stone schedule holds `n·log2 n` pairs), checked before anything is allocated.
+pub fn prefix_schedule(kind: AdderKind, n: usize) -> crate::Result<Vec<PrefixLevel>> {
+    let max = crate::limits::PREFIX_SCHEDULE_MAX_WIDTH;
+    if n > max {
+        return Err(crate::Error::width(
+            "prefix schedule",
+            u32::try_from(n).unwrap_or(u32::MAX),
+            0,
+            max as u32,
+        ));
+    }
+    Ok(schedule(kind, n))
+}
+
+/// [`prefix_schedule`] for a width already checked.
+fn schedule(kind: AdderKind, n: usize) -> Vec<PrefixLevel> {
     let mut levels: Vec<PrefixLevel> = Vec::new();
     let pow2 = |limit: usize| {
         let mut v = Vec::new();
@@ -110,7 +130,7 @@ pub(super) fn build_prefix_adder(
     g[0] = b.prefix_gray(g[0], p[0], cin);
     let mut pp = p.clone();
     let mut lo: Vec<usize> = (0..n).collect();
-    for level in prefix_schedule(kind, n) {
+    for level in schedule(kind, n) {
         let (g_old, p_old, lo_old) = (g.clone(), pp.clone(), lo.clone());
         for (i, j) in level {
             debug_assert_eq!(lo_old[i], j + 1, "prefix groups must be adjacent");

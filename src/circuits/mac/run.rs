@@ -83,7 +83,10 @@ impl Mac {
     /// clock has the same number of streams.
     ///
     /// # Errors
-    /// [`Error::Shape`] for ragged or mismatched inputs or more than 64 streams.
+    /// [`Error::Shape`] for ragged or mismatched inputs or more than 64 streams;
+    /// [`Error::OutOfRange`] for an operand that does not fit the unit's `width` bits (as the
+    /// netlist's own `eval_u64` refuses it): dropping its high bits would accumulate another
+    /// number.
     pub fn run(&self, a: &[Vec<u64>], b: &[Vec<u64>], activity: bool) -> Result<MacRun> {
         let k = self.spec.lanes as usize;
         let streams = a.first().map_or(0, |v| v.len() / k);
@@ -91,6 +94,20 @@ impl Mac {
             return Err(Error::Shape(format!(
                 "mac run needs equal clocks of a and b with the same number (<= 64) of streams × {k} lanes each"
             )));
+        }
+        let width = self.spec.width;
+        if let Some(&v) = a
+            .iter()
+            .chain(b)
+            .flatten()
+            .find(|&&v| v.checked_shr(width).unwrap_or(0) != 0)
+        {
+            return Err(Error::OutOfRange {
+                value: v.to_string(),
+                min: "0".into(),
+                max: (u64::MAX >> (64 - width.clamp(1, 64))).to_string(),
+                what: format!("a {width}-bit mac operand"),
+            });
         }
         let mut sim = Simulator::new(&self.netlist, 1)?;
         sim.set_activity(activity);
@@ -132,7 +149,8 @@ impl Mac {
     /// accumulator after each clock.
     ///
     /// # Errors
-    /// [`Error::Shape`] if `a` and `b` differ in length or the unit has more than one lane.
+    /// [`Error::Shape`] if `a` and `b` differ in length or the unit has more than one lane;
+    /// [`Error::OutOfRange`] for an operand wider than the unit (as [`Mac::run`]).
     pub fn accumulate(&self, a: &[u64], b: &[u64]) -> Result<Vec<u128>> {
         if self.spec.lanes != 1 || a.len() != b.len() {
             return Err(Error::Shape(format!(

@@ -24,14 +24,22 @@ pub const fn booth_digit(high: bool, mid: bool, low: bool) -> i8 {
 #[must_use]
 pub const fn booth_rows(m: u32, signedness: Signedness) -> u32 {
     match signedness {
-        Signedness::Unsigned => (m + 2) / 2,
+        // (m + 2) / 2 without the overflow at m = u32::MAX - 1.
+        Signedness::Unsigned => m / 2 + 1,
         Signedness::Signed => m.div_ceil(2),
     }
 }
 
-/// The Booth digits of `value` (its low `m` bits), least significant first, with
-/// `value = Σ d_i 4^i` (as a signed number when `signedness` is signed). `m` above 64 is
-/// taken as 64; `m = 0` gives no digits.
+/// The Booth digits of the `m`-bit operand `value`, least significant first, with
+/// `value = Σ d_i 4^i` (as a signed number when `signedness` is signed); `m = 0` gives no
+/// digits. A signed `value` may be given as its `m`-bit pattern or sign-extended to 64 bits
+/// (`(-5i64) as u64`).
+///
+/// # Errors
+/// [`Error::InvalidWidth`](crate::Error::InvalidWidth) for `m` above 64;
+/// [`Error::OutOfRange`](crate::Error::OutOfRange) if `value` has bits above `m` (other
+/// than a signed value's sign extension): recoding only the low bits would silently give
+/// the digits of another number.
 ///
 /// # Examples
 ///
@@ -39,14 +47,32 @@ pub const fn booth_rows(m: u32, signedness: Signedness) -> u32 {
 /// use arithsim::circuits::multipliers::{booth_digits, Signedness};
 ///
 /// // 123 = 2·4³ + 0·4² − 1·4 − 1
-/// assert_eq!(booth_digits(123, 8, Signedness::Signed), vec![-1, -1, 0, 2]);
-/// assert_eq!(booth_digits(0xFF, 8, Signedness::Unsigned), vec![-1, 0, 0, 0, 1]);
+/// assert_eq!(booth_digits(123, 8, Signedness::Signed)?, vec![-1, -1, 0, 2]);
+/// assert_eq!(booth_digits(0xFF, 8, Signedness::Unsigned)?, vec![-1, 0, 0, 0, 1]);
+/// assert!(booth_digits(256, 8, Signedness::Unsigned).is_err());
+/// # Ok::<(), arithsim::Error>(())
 /// ```
-#[must_use]
-pub fn booth_digits(value: u64, m: u32, signedness: Signedness) -> Vec<i8> {
-    let m = m.min(64);
+pub fn booth_digits(value: u64, m: u32, signedness: Signedness) -> crate::Result<Vec<i8>> {
+    crate::Error::check_width("booth operand", m, 0, 64)?;
+    let high = value.checked_shr(m).unwrap_or(0);
+    let sign_extended = signedness == Signedness::Signed
+        && m > 0
+        && (value >> (m - 1)) & 1 == 1
+        && high == u64::MAX >> m;
+    if high != 0 && !sign_extended {
+        return Err(crate::Error::OutOfRange {
+            value: value.to_string(),
+            min: "0".into(),
+            max: if m == 64 {
+                u64::MAX.to_string()
+            } else {
+                ((1u64 << m) - 1).to_string()
+            },
+            what: format!("a {m}-bit Booth operand"),
+        });
+    }
     if m == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let bit = |k: i64| -> bool {
         if k < 0 {
@@ -57,9 +83,9 @@ pub fn booth_digits(value: u64, m: u32, signedness: Signedness) -> Vec<i8> {
             signedness == Signedness::Signed && (value >> (m - 1)) & 1 == 1
         }
     };
-    (0..i64::from(booth_rows(m, signedness)))
+    Ok((0..i64::from(booth_rows(m, signedness)))
         .map(|i| booth_digit(bit(2 * i + 1), bit(2 * i), bit(2 * i - 1)))
-        .collect()
+        .collect())
 }
 
 /// Adds the Booth partial products of `a × b` (`b` recoded) to `mat` at column `shift`.
@@ -141,7 +167,7 @@ mod tests {
         for s in [Signedness::Unsigned, Signedness::Signed] {
             for m in 1..=8u32 {
                 for v in 0..1u64 << m {
-                    let d = booth_digits(v, m, s);
+                    let d = booth_digits(v, m, s).unwrap();
                     assert_eq!(d.len() as u32, booth_rows(m, s));
                     let sum: i64 = d.iter().rev().fold(0, |acc, &x| acc * 4 + i64::from(x));
                     let expect = if s == Signedness::Signed && v >> (m - 1) == 1 {

@@ -22,13 +22,18 @@ impl StagePlan {
     /// Total full adders in the stage.
     #[must_use]
     pub fn total_full_adders(&self) -> u32 {
-        self.full_adders.iter().sum()
+        // Saturating: the checked plans never come near u32::MAX, a hand-built one may.
+        self.full_adders
+            .iter()
+            .fold(0u32, |a, &x| a.saturating_add(x))
     }
 
     /// Total half adders in the stage.
     #[must_use]
     pub fn total_half_adders(&self) -> u32 {
-        self.half_adders.iter().sum()
+        self.half_adders
+            .iter()
+            .fold(0u32, |a, &x| a.saturating_add(x))
     }
 
     /// Column heights after this stage, given the heights before it (columns the plan does
@@ -36,17 +41,21 @@ impl StagePlan {
     #[must_use]
     pub fn apply(&self, heights: &[u32]) -> Vec<u32> {
         let width = heights.len();
-        let mut next = vec![0u32; width];
+        // In u64, so a hand-built plan with huge counts cannot overflow; the checked plans'
+        // heights always fit u32 (a hand-built one saturates).
+        let mut next = vec![0u64; width];
         for j in 0..width {
-            let f = self.full_adders.get(j).copied().unwrap_or(0);
-            let h = self.half_adders.get(j).copied().unwrap_or(0);
+            let f = u64::from(self.full_adders.get(j).copied().unwrap_or(0));
+            let h = u64::from(self.half_adders.get(j).copied().unwrap_or(0));
             // Each counter leaves one sum in column j; its carry goes to column j + 1.
-            next[j] += heights[j].saturating_sub(3 * f + 2 * h) + f + h;
+            next[j] += u64::from(heights[j]).saturating_sub(3 * f + 2 * h) + f + h;
             if j + 1 < width {
                 next[j + 1] += f + h;
             }
         }
-        next
+        next.into_iter()
+            .map(|x| u32::try_from(x).unwrap_or(u32::MAX))
+            .collect()
     }
 }
 
@@ -88,13 +97,15 @@ impl ReductionPlan {
 /// reduce to, in order. `dadda_targets(8)` is `[6, 4, 3, 2]`: four stages.
 #[must_use]
 pub fn dadda_targets(max_height: u32) -> Vec<u32> {
+    // The sequence grows by half each step, so it has at most 53 terms below 2^32; the
+    // product is taken in u64 so that no height (up to u32::MAX) overflows it.
     let mut seq = vec![2u32];
     while let Some(&last) = seq.last() {
-        let next = last * 3 / 2;
-        if next >= max_height {
+        let next = u64::from(last) * 3 / 2;
+        if next >= u64::from(max_height) {
             break;
         }
-        seq.push(next);
+        seq.push(next as u32);
     }
     seq.retain(|&d| d < max_height);
     seq.reverse();
@@ -115,29 +126,46 @@ pub fn dadda_stage(heights: &[u32], target: u32) -> StagePlan {
         full_adders: vec![0; width],
         half_adders: vec![0; width],
     };
-    let mut carries_in = 0u32;
+    let mut carries_in = 0u64;
     for j in 0..width {
-        let mut available = heights[j];
-        let mut height = heights[j] + carries_in;
-        let (mut f, mut h) = (0u32, 0u32);
-        while height > target {
-            if height - target >= 2 && available >= 3 {
-                f += 1;
-                available -= 3;
-                height -= 2;
-            } else if available >= 2 {
-                h += 1;
-                available -= 2;
-                height -= 1;
-            } else {
-                break;
-            }
-        }
-        plan.full_adders[j] = f;
-        plan.half_adders[j] = h;
+        // In closed form (one step per column, whatever the height): full adders while the
+        // column is at least two above the target and three bits are free, then at most one
+        // half adder, exactly as placing them one at a time would.
+        let mut available = u64::from(heights[j]);
+        let mut height = available + carries_in;
+        let target = u64::from(target);
+        let f = if height > target {
+            ((height - target) / 2).min(available / 3)
+        } else {
+            0
+        };
+        available -= 3 * f;
+        height -= 2 * f;
+        let h = u64::from(height > target && available >= 2);
+        // Within the checked plans' bounds these fit u32; a direct call with absurd heights
+        // saturates rather than wraps.
+        plan.full_adders[j] = u32::try_from(f).unwrap_or(u32::MAX);
+        plan.half_adders[j] = u32::try_from(h).unwrap_or(u32::MAX);
         carries_in = f + h;
     }
     plan
+}
+
+/// Checks heights for a plan: at most [`limits::REDUCTION_PLAN_MAX_BITS`] bits in all, so
+/// every count of bits or counters fits `u32` and no stage can overflow.
+fn check_heights(heights: &[u32]) -> crate::Result<()> {
+    let total: u64 = heights.iter().map(|&h| u64::from(h)).sum();
+    if total > crate::limits::REDUCTION_PLAN_MAX_BITS {
+        return Err(crate::Error::param(
+            "column heights",
+            format!("{total} bits in {} columns", heights.len()),
+            format!(
+                "a reduction plan takes at most {} bits (limits::REDUCTION_PLAN_MAX_BITS)",
+                crate::limits::REDUCTION_PLAN_MAX_BITS
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// One Wallace stage: in every column, a full adder on each group of three bits and a half
@@ -152,8 +180,12 @@ pub fn wallace_stage(heights: &[u32]) -> StagePlan {
 }
 
 /// The full Dadda plan for a matrix of column heights.
-#[must_use]
-pub fn dadda_plan(heights: &[u32]) -> ReductionPlan {
+///
+/// # Errors
+/// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for more than
+/// [`limits::REDUCTION_PLAN_MAX_BITS`](crate::limits::REDUCTION_PLAN_MAX_BITS) bits in all.
+pub fn dadda_plan(heights: &[u32]) -> crate::Result<ReductionPlan> {
+    check_heights(heights)?;
     let max = heights.iter().copied().max().unwrap_or(0);
     let mut h = heights.to_vec();
     let mut stages = Vec::new();
@@ -168,15 +200,18 @@ pub fn dadda_plan(heights: &[u32]) -> ReductionPlan {
         h = stage.apply(&h);
         stages.push(stage);
     }
-    ReductionPlan {
+    Ok(ReductionPlan {
         stages,
         final_heights: h,
-    }
+    })
 }
 
 /// The full Wallace plan: greedy stages until every column holds at most two bits.
-#[must_use]
-pub fn wallace_plan(heights: &[u32]) -> ReductionPlan {
+///
+/// # Errors
+/// As [`dadda_plan`].
+pub fn wallace_plan(heights: &[u32]) -> crate::Result<ReductionPlan> {
+    check_heights(heights)?;
     let mut h = heights.to_vec();
     let mut stages = Vec::new();
     while h.iter().any(|&x| x > 2) {
@@ -184,23 +219,46 @@ pub fn wallace_plan(heights: &[u32]) -> ReductionPlan {
         h = stage.apply(&h);
         stages.push(stage);
     }
-    ReductionPlan {
+    Ok(ReductionPlan {
         stages,
         final_heights: h,
-    }
+    })
 }
 
-/// Column heights of an unsigned `n × m` AND array in an `n + m`-bit product.
-#[must_use]
-pub fn and_array_heights(n: u32, m: u32) -> Vec<u32> {
+/// Column heights of an unsigned `n × m` AND array in an `n + m`-bit product: column `k`
+/// holds the products `a_i·b_j` with `i + j = k`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::multipliers::plan::and_array_heights;
+///
+/// assert_eq!(and_array_heights(3, 2)?, vec![1, 2, 2, 1, 0]);
+/// assert!(and_array_heights(u32::MAX, 1).is_err());
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidWidth`](crate::Error::InvalidWidth) for `n` or `m` above
+/// [`limits::REDUCTION_PLAN_MAX_WIDTH`](crate::limits::REDUCTION_PLAN_MAX_WIDTH), before
+/// anything is allocated.
+pub fn and_array_heights(n: u32, m: u32) -> crate::Result<Vec<u32>> {
+    let max = crate::limits::REDUCTION_PLAN_MAX_WIDTH;
+    crate::Error::check_width("AND array operand", n, 0, max)?;
+    crate::Error::check_width("AND array operand", m, 0, max)?;
     let width = (n + m) as usize;
-    let mut h = vec![0u32; width];
-    for i in 0..n as usize {
-        for j in 0..m as usize {
-            h[i + j] += 1;
-        }
+    if n == 0 || m == 0 {
+        return Ok(vec![0; width]);
     }
-    h
+    // Pairs (i, j) with i + j = k, 0 <= i < n, 0 <= j < m: closed form, no n·m loop.
+    let (n, m) = (n as usize, m as usize);
+    Ok((0..width)
+        .map(|k| {
+            let lo = k.saturating_sub(m - 1);
+            let hi = k.min(n - 1);
+            if hi >= lo { (hi - lo + 1) as u32 } else { 0 }
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -220,7 +278,7 @@ mod tests {
     #[test]
     fn dadda_stage_counts_and_cells() {
         for (n, stages) in [(8u32, 4usize), (16, 6), (32, 8)] {
-            let plan = dadda_plan(&and_array_heights(n, n));
+            let plan = dadda_plan(&and_array_heights(n, n).unwrap()).unwrap();
             assert_eq!(plan.stages.len(), stages, "n = {n}");
             assert_eq!(plan.full_adders(), n * n - 4 * n + 3, "n = {n}");
             assert_eq!(plan.half_adders(), n - 1, "n = {n}");
@@ -237,18 +295,18 @@ mod tests {
             );
             assert!(plan.final_heights.iter().all(|&h| h <= 2));
         }
-        let p8 = dadda_plan(&and_array_heights(8, 8));
+        let p8 = dadda_plan(&and_array_heights(8, 8).unwrap()).unwrap();
         assert_eq!((p8.full_adders(), p8.half_adders()), (35, 7));
     }
 
     #[test]
     fn wallace_stage_counts() {
         for (n, stages) in [(8u32, 4usize), (16, 6), (32, 8)] {
-            let plan = wallace_plan(&and_array_heights(n, n));
+            let plan = wallace_plan(&and_array_heights(n, n).unwrap()).unwrap();
             assert_eq!(plan.stages.len(), stages, "n = {n}");
             assert!(plan.final_heights.iter().all(|&h| h <= 2));
             // Wallace reduces greedily, so it never uses fewer counters than Dadda.
-            let dadda = dadda_plan(&and_array_heights(n, n));
+            let dadda = dadda_plan(&and_array_heights(n, n).unwrap()).unwrap();
             assert!(
                 plan.full_adders() + plan.half_adders()
                     >= dadda.full_adders() + dadda.half_adders()
@@ -262,8 +320,8 @@ mod tests {
         // A full adder turns 3 bits into 2, a half adder 2 into 2; in the top column a counter
         // keeps only its sum.
         for (n, m) in [(8u32, 8u32), (11, 5), (3, 17), (1, 1), (64, 64)] {
-            let h0 = and_array_heights(n, m);
-            for plan in [dadda_plan(&h0), wallace_plan(&h0)] {
+            let h0 = and_array_heights(n, m).unwrap();
+            for plan in [dadda_plan(&h0).unwrap(), wallace_plan(&h0).unwrap()] {
                 let mut h = h0.clone();
                 for s in &plan.stages {
                     let next = s.apply(&h);
@@ -290,8 +348,8 @@ mod tests {
     fn any_unsigned_fa_ha_tree_has_n2_minus_2n_full_adders_with_ripple() {
         // N^2 bits, 2N outputs: the tree's FAs plus the ripple adder's FAs remove N^2 - 2N bits.
         for n in [4u32, 8, 16, 32] {
-            let h0 = and_array_heights(n, n);
-            for plan in [dadda_plan(&h0), wallace_plan(&h0)] {
+            let h0 = and_array_heights(n, n).unwrap();
+            for plan in [dadda_plan(&h0).unwrap(), wallace_plan(&h0).unwrap()] {
                 let (lo, hi) = plan.final_adder_span().unwrap();
                 // Ripple over lo..=hi: a half adder at lo, full adders above, except where a
                 // column holds one bit (a half adder with the carry).

@@ -3,47 +3,132 @@
 use crate::gates::Netlist;
 use crate::{Error, Result};
 
-/// Verilog-2005 keywords that cannot be plain identifiers (the ones a port could plausibly be
-/// called; any other reserved word is caught by the tools, not silently mis-read here).
+/// The reserved keywords of Verilog (IEEE 1364-2005, Annex B), sorted: none of them can be a
+/// plain identifier, so a name that spells one is written escaped (`\\wand `) and read back as
+/// a name only when escaped.
 const KEYWORDS: &[&str] = &[
     "always",
     "and",
     "assign",
+    "automatic",
     "begin",
     "buf",
+    "bufif0",
+    "bufif1",
     "case",
+    "casex",
+    "casez",
+    "cell",
+    "cmos",
+    "config",
+    "deassign",
     "default",
+    "defparam",
+    "design",
+    "disable",
+    "edge",
     "else",
     "end",
     "endcase",
+    "endconfig",
     "endfunction",
+    "endgenerate",
     "endmodule",
+    "endprimitive",
+    "endspecify",
+    "endtable",
+    "endtask",
+    "event",
     "for",
+    "force",
+    "forever",
+    "fork",
     "function",
     "generate",
     "genvar",
+    "highz0",
+    "highz1",
     "if",
+    "ifnone",
+    "incdir",
+    "include",
     "initial",
     "inout",
     "input",
+    "instance",
     "integer",
+    "join",
+    "large",
+    "liblist",
+    "library",
     "localparam",
+    "macromodule",
+    "medium",
     "module",
     "nand",
     "negedge",
+    "nmos",
     "nor",
+    "noshowcancelled",
     "not",
+    "notif0",
+    "notif1",
     "or",
     "output",
     "parameter",
+    "pmos",
     "posedge",
+    "primitive",
+    "pull0",
+    "pull1",
+    "pulldown",
+    "pullup",
+    "pulsestyle_ondetect",
+    "pulsestyle_onevent",
+    "rcmos",
+    "real",
+    "realtime",
     "reg",
+    "release",
+    "repeat",
+    "rnmos",
+    "rpmos",
+    "rtran",
+    "rtranif0",
+    "rtranif1",
+    "scalared",
+    "showcancelled",
     "signed",
+    "small",
+    "specify",
+    "specparam",
+    "strong0",
+    "strong1",
     "supply0",
     "supply1",
+    "table",
     "task",
+    "time",
+    "tran",
+    "tranif0",
+    "tranif1",
     "tri",
+    "tri0",
+    "tri1",
+    "triand",
+    "trior",
+    "trireg",
+    "unsigned",
+    "use",
+    "uwire",
+    "vectored",
+    "wait",
+    "wand",
+    "weak0",
+    "weak1",
+    "while",
     "wire",
+    "wor",
     "xnor",
     "xor",
 ];
@@ -60,7 +145,7 @@ pub(crate) fn is_plain_identifier(s: &str) -> bool {
 }
 
 pub(crate) fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    KEYWORDS.binary_search(&s).is_ok()
 }
 
 /// `name` as a Verilog identifier: plain when it can be, otherwise escaped (`\a.b ` with the
@@ -155,6 +240,20 @@ mod tests {
         assert!(is_plain_identifier("sum_1$x"));
         assert!(!is_plain_identifier("1a"));
         assert!(!is_plain_identifier("wire"));
+        assert_eq!(
+            KEYWORDS.len(),
+            124,
+            "1364-1995 had 102, 1364-2001 added 21, 1364-2005 added uwire"
+        );
+        assert!(
+            KEYWORDS.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary_search"
+        );
+        for k in [
+            "wand", "time", "real", "event", "table", "edge", "uwire", "cell",
+        ] {
+            assert_eq!(verilog_identifier("port", k).unwrap(), format!("\\{k} "));
+        }
         assert_eq!(verilog_identifier("port", "a.b").unwrap(), "\\a.b ");
         assert_eq!(verilog_identifier("port", "module").unwrap(), "\\module ");
         assert!(verilog_identifier("port", "a b").is_err());

@@ -57,6 +57,8 @@ pub struct Vcd<'n> {
     module: String,
     timescale: String,
     probes: Vec<Probe>,
+    /// The probed names, for the duplicate check in constant time.
+    names: std::collections::HashSet<String>,
     body: String,
     time: Option<u64>,
 }
@@ -74,16 +76,20 @@ fn id_code(mut k: usize) -> String {
     }
 }
 
+/// Checks `name` as a VCD scope or signal reference: a simple Verilog identifier (a letter or
+/// `_`, then letters, digits, `_` or `$`). Anything else could end the header command early
+/// (`$end`), read as a time stamp or value change (`#1`, `b1010 !` in the body), or as a bit
+/// select of another signal (`a[3]`), so viewers would show a different waveform.
 fn check_name(what: &'static str, name: &str) -> Result<()> {
-    if name.is_empty()
-        || name
-            .chars()
-            .any(|c| c.is_whitespace() || !c.is_ascii_graphic())
-    {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
         return Err(Error::param(
             what,
             format!("{name:?}"),
-            "a VCD name must be printable ASCII without whitespace",
+            "a VCD name must be a simple identifier: a letter or '_', then letters, digits, '_' or '$'",
         ));
     }
     Ok(())
@@ -95,7 +101,9 @@ impl<'n> Vcd<'n> {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a timescale other than 1, 10 or 100 of s, ms, us, ns,
-    /// ps, fs, or a module name with whitespace.
+    /// ps, fs, or a module name that is not a simple identifier (a letter or `_`, then
+    /// letters, digits, `_` or `$`: other names can corrupt the file, e.g. `$end`, `#1`,
+    /// `a[3]`).
     pub fn new(net: &'n Netlist, module: &str, timescale: &str) -> Result<Self> {
         check_name("scope name", module)?;
         let unit_ok = ["1", "10", "100"].iter().any(|n| {
@@ -115,6 +123,7 @@ impl<'n> Vcd<'n> {
             module: module.to_string(),
             timescale: timescale.to_string(),
             probes: Vec::new(),
+            names: std::collections::HashSet::new(),
             body: String::new(),
             time: None,
         })
@@ -134,10 +143,18 @@ impl<'n> Vcd<'n> {
     /// buses, register outputs, the wires of a label.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a name with whitespace, no wires, a wire of another
-    /// netlist, or a probe added after the first sample.
+    /// [`Error::InvalidParameter`] for a name that is not a simple identifier (see
+    /// [`Vcd::new`]) or is already probed, no wires, a wire of another netlist, or a probe
+    /// added after the first sample.
     pub fn probe(&mut self, name: &str, wires: &[Wire]) -> Result<()> {
         check_name("signal name", name)?;
+        if self.names.contains(name) {
+            return Err(Error::param(
+                "signal name",
+                name,
+                "is already probed (two variables of one name are ambiguous in a viewer)",
+            ));
+        }
         if self.time.is_some() {
             return Err(Error::param(
                 "signal",
@@ -151,6 +168,7 @@ impl<'n> Vcd<'n> {
         for &w in wires {
             self.net.check_wire(w)?;
         }
+        self.names.insert(name.to_string());
         let id = id_code(self.probes.len());
         self.probes.push(Probe {
             name: name.to_string(),

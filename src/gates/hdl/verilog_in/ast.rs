@@ -16,7 +16,10 @@ pub(crate) enum Expr {
     /// `{n{e}}`.
     Repeat(usize, Box<Expr>, Pos),
     Unary(&'static str, Box<Expr>, Pos),
-    Binary(&'static str, Box<Expr>, Box<Expr>, Pos),
+    /// A left-associative chain of binary operators of one precedence level:
+    /// `first op1 e1 op2 e2 ...` is `((first op1 e1) op2 e2) ...`. Kept flat (not as a
+    /// left-deep tree) so that a chain of any length costs no recursion depth.
+    Chain(Box<Expr>, Vec<(&'static str, Expr, Pos)>, Pos),
     /// `c ? t : f`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>, Pos),
 }
@@ -31,7 +34,7 @@ impl Expr {
             | Expr::Concat(_, p)
             | Expr::Repeat(_, _, p)
             | Expr::Unary(_, _, p)
-            | Expr::Binary(_, _, _, p)
+            | Expr::Chain(_, _, p)
             | Expr::Cond(_, _, _, p) => *p,
         }
     }

@@ -31,7 +31,11 @@ pub(crate) struct Literal {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Tok {
+    /// A plain identifier or keyword.
     Ident(String),
+    /// An escaped identifier (`\wire `), without the backslash: always a name, even when
+    /// it spells a keyword.
+    Escaped(String),
     Number(Literal),
     /// Operators and punctuation, longest match first (`~^`, `^~`, `~&`, `~|`, `&&`, `||`,
     /// `<=`, ...).
@@ -209,7 +213,7 @@ pub(crate) fn lex_with_labels(src: &str) -> Result<(Vec<Token>, Vec<LabelComment
                 return Err(pos.error("empty escaped identifier"));
             }
             out.push(Token {
-                tok: Tok::Ident(s),
+                tok: Tok::Escaped(s),
                 pos,
             });
         } else if c.is_ascii_digit() || c == '\'' {
@@ -360,7 +364,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(t[1], Tok::Sym("~^"));
-        assert_eq!(t[4], Tok::Ident("a.b".into()));
+        assert_eq!(t[4], Tok::Escaped("a.b".into()));
         assert!(
             matches!(&t[3], Tok::Number(l) if !l.sized && l.bits[2] && l.bits[3] && l.bits.len() == 32)
         );

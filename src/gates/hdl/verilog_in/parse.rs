@@ -4,9 +4,13 @@
 use super::ast::{Conns, Decl, DeclKind, Expr, Item, Module};
 use super::lex::{Literal, Pos, Tok, Token};
 use crate::Result;
+use crate::gates::hdl::names::is_keyword;
 
 /// Deepest expression nesting accepted (so that no input can exhaust the stack).
 const MAX_DEPTH: usize = crate::limits::VERILOG_MAX_EXPRESSION_DEPTH;
+/// Most operands in one expression (chains are flat, so length costs no stack, but bounds
+/// the work and memory of one statement).
+const MAX_OPERANDS: usize = crate::limits::VERILOG_MAX_EXPRESSION_OPERANDS;
 
 /// Gate primitives with one output first and any number of inputs.
 const GATES: &[&str] = &["and", "or", "nand", "nor", "xor", "xnor"];
@@ -17,11 +21,14 @@ pub(crate) struct Parser {
     toks: Vec<Token>,
     i: usize,
     depth: usize,
+    /// Operands (primaries) of the current top-level expression.
+    operands: usize,
 }
 
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Ident(s) => format!("`{s}`"),
+        Tok::Escaped(s) => format!("`\\{s} `"),
         Tok::Number(_) => "a number".into(),
         Tok::Sym(s) => format!("'{s}'"),
         Tok::Eof => "the end of the text".into(),
@@ -34,6 +41,7 @@ impl Parser {
             toks,
             i: 0,
             depth: 0,
+            operands: 0,
         }
     }
 
@@ -83,7 +91,10 @@ impl Parser {
     fn ident(&mut self, what: &str) -> Result<(String, Pos)> {
         let t = self.next();
         match t.tok {
-            Tok::Ident(s) => Ok((s, t.pos)),
+            Tok::Ident(s) if is_keyword(&s) => Err(t.pos.error(format!(
+                "`{s}` is a reserved word and cannot be {what} (escape it: `\\{s} `)"
+            ))),
+            Tok::Ident(s) | Tok::Escaped(s) => Ok((s, t.pos)),
             other => Err(t
                 .pos
                 .error(format!("expected {what}, found {}", describe(&other)))),
@@ -182,6 +193,10 @@ impl Parser {
         self.expect_sym(";")?;
         loop {
             let t = self.peek().clone();
+            if let Tok::Escaped(_) = &t.tok {
+                self.instance(&mut m)?;
+                continue;
+            }
             let Tok::Ident(kw) = &t.tok else {
                 return Err(t.pos.error(format!(
                     "expected a declaration, assign, gate, instance or `endmodule`, found {}",
@@ -216,7 +231,7 @@ impl Parser {
                         m.name
                     )));
                 }
-                k if super::super::names::is_keyword(k) || k == "inout" => {
+                k if is_keyword(k) || k == "inout" => {
                     return Err(t
                         .pos
                         .error(format!("`{k}` is outside the supported structural subset")));
@@ -334,14 +349,17 @@ impl Parser {
                 break;
             }
             let pos = self.pos();
-            if matches!(&self.peek().tok, Tok::Ident(k) if super::super::names::is_keyword(k)) {
+            if matches!(&self.peek().tok, Tok::Ident(k) if is_keyword(k)) {
                 return Err(pos
                     .error("only assignments `q <= d;` are in the subset inside an always block"));
             }
             let lhs = self.primary()?;
-            if !self.eat_sym("<=") {
-                self.expect_sym("=")?;
+            if self.is_sym("=") {
+                return Err(self.pos().error(
+                    "blocking `=` in a clocked always block is outside the subset (use `<=`)",
+                ));
             }
+            self.expect_sym("<=")?;
             let rhs = self.expr()?;
             self.expect_sym(";")?;
             assigns.push((lhs, rhs, pos));
@@ -378,8 +396,8 @@ impl Parser {
         self.delay()?;
         loop {
             let pos = self.pos();
-            if let Tok::Ident(_) = self.peek().tok {
-                self.next();
+            if let Tok::Ident(_) | Tok::Escaped(_) = self.peek().tok {
+                self.ident("a gate instance name")?;
                 if self.is_sym("[") {
                     return Err(self
                         .pos()
@@ -471,6 +489,9 @@ impl Parser {
     // --- expressions ---------------------------------------------------------------------
 
     pub fn expr(&mut self) -> Result<Expr> {
+        if self.depth == 0 {
+            self.operands = 0;
+        }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self
@@ -507,7 +528,8 @@ impl Parser {
         if level == LEVELS.len() {
             return self.unary();
         }
-        let mut lhs = self.binary(level + 1)?;
+        let first = self.binary(level + 1)?;
+        let mut rest = Vec::new();
         loop {
             let t = self.peek().clone();
             let Tok::Sym(s) = t.tok else { break };
@@ -527,9 +549,13 @@ impl Parser {
             self.next();
             let rhs = self.binary(level + 1)?;
             let op = if s == "^~" { "~^" } else { s };
-            lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs), t.pos);
+            rest.push((op, rhs, t.pos));
         }
-        Ok(lhs)
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        let pos = rest[0].2;
+        Ok(Expr::Chain(Box::new(first), rest, pos))
     }
 
     fn unary(&mut self) -> Result<Expr> {
@@ -560,9 +586,18 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Expr> {
         let t = self.next();
+        self.operands += 1;
+        if self.operands > MAX_OPERANDS {
+            return Err(t.pos.error(format!(
+                "expression has more than {MAX_OPERANDS} operands (limits::VERILOG_MAX_EXPRESSION_OPERANDS)"
+            )));
+        }
         match t.tok {
             Tok::Number(l) => Ok(Expr::Const(l, t.pos)),
-            Tok::Ident(name) => {
+            Tok::Ident(name) if is_keyword(&name) => Err(t.pos.error(format!(
+                "expected an expression, found the reserved word `{name}`"
+            ))),
+            Tok::Ident(name) | Tok::Escaped(name) => {
                 if self.is_sym("(") {
                     return Err(t
                         .pos

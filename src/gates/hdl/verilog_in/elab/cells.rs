@@ -9,6 +9,9 @@ use crate::gates::hdl::verilog_out::cell_module;
 
 /// How a module maps onto a cell: the kind, the module's input index for each cell input
 /// pin, and the module's output port name for each cell output pin.
+/// Most node visits to evaluate one cell output for one input row when recognising a cell.
+const INTERPRET_STEPS: usize = 4096;
+
 pub(super) type CellMatch = Option<(CellKind, Vec<usize>, Vec<String>)>;
 
 /// All orderings of `0..n`, the identity first.
@@ -99,7 +102,10 @@ impl Elab<'_> {
                             .map(|(i, &k)| (inputs[k], x[i]))
                             .collect();
                         for (j, &e) in cell_function(kind, &x).iter().enumerate() {
-                            if self.interpret_bit(outputs[operm[j]].1, &env, 0) != Some(e) {
+                            let mut steps = INTERPRET_STEPS;
+                            if self.interpret_bit(outputs[operm[j]].1, &env, 0, &mut steps)
+                                != Some(e)
+                            {
                                 continue 'outs;
                             }
                         }
@@ -117,24 +123,38 @@ impl Elab<'_> {
         bit: u32,
         env: &[(u32, bool)],
         depth: usize,
+        steps: &mut usize,
     ) -> Option<bool> {
         if let Some(&(_, v)) = env.iter().find(|(b, _)| *b == bit) {
             return Some(v);
         }
         match self.bits[bit as usize].driver {
-            Some((Driver::Expr(n), _)) => self.interpret(n, env, depth + 1),
+            Some((Driver::Expr(n), _)) => self.interpret(n, env, depth + 1, steps),
             _ => None,
         }
     }
 
-    pub(super) fn interpret(&self, n: u32, env: &[(u32, bool)], depth: usize) -> Option<bool> {
-        if depth > 64 {
+    /// The value of node `n` under `env`, or `None` if it depends on anything else or
+    /// takes more than `steps` node visits (a cell is a handful of gates; a body that
+    /// reuses its wires could otherwise take 2^depth visits).
+    pub(super) fn interpret(
+        &self,
+        n: u32,
+        env: &[(u32, bool)],
+        depth: usize,
+        steps: &mut usize,
+    ) -> Option<bool> {
+        if depth > 64 || *steps == 0 {
             return None;
         }
-        let f = |x: u32| self.interpret(x, env, depth + 1);
+        *steps -= 1;
+        if let B::Net(bit) = self.nodes[n as usize] {
+            return self.interpret_bit(bit, env, depth + 1, steps);
+        }
+        let mut f = |x: u32| self.interpret(x, env, depth + 1, steps);
         Some(match self.nodes[n as usize] {
             B::Const(v) => v,
-            B::Net(bit) => self.interpret_bit(bit, env, depth + 1)?,
+            B::Net(_) => return None, // handled above
             B::Not(x) => !f(x)?,
             B::And(x, y) => f(x)? & f(y)?,
             B::Or(x, y) => f(x)? | f(y)?,

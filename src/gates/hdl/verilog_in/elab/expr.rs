@@ -91,12 +91,15 @@ impl Elab<'_> {
                 let w = self.width(scope, x)?;
                 if *op == "~" { w } else { 1 }
             }
-            Expr::Binary(op, x, y, _) => {
-                let (a, b) = (self.width(scope, x)?, self.width(scope, y)?);
-                if matches!(*op, "&&" | "||") {
+            Expr::Chain(first, rest, _) => {
+                let mut w = self.width(scope, first)?;
+                for (_, y, _) in rest {
+                    w = w.max(self.width(scope, y)?);
+                }
+                if matches!(rest[0].0, "&&" | "||") {
                     1
                 } else {
-                    a.max(b)
+                    w
                 }
             }
             Expr::Cond(c, t, f, _) => {
@@ -137,6 +140,37 @@ impl Elab<'_> {
                 let b = self.reduce(h, op);
                 self.push(op(a, b))
             }
+        }
+    }
+
+    /// `a op b` bit by bit at the width both already have: `+` and `-` as a ripple-carry
+    /// adder of recorded full adders (a - b = a + ~b + 1; the builder folds constant
+    /// operands), the others gate by gate.
+    fn binary(&mut self, op: &str, a: Vec<u32>, b: Vec<u32>) -> Vec<u32> {
+        match op {
+            "+" | "-" => {
+                let sub = op == "-";
+                let mut carry = u32::from(sub);
+                let mut out = Vec::with_capacity(a.len());
+                for (p, q) in a.into_iter().zip(b) {
+                    let q = if sub { self.not(q) } else { q };
+                    let c = self.push(B::Cell(CellKind::FullAdder));
+                    self.cell_inputs.insert(c, vec![p, q, carry]);
+                    out.push(self.push(B::CellOut(c, 0)));
+                    carry = self.push(B::CellOut(c, 1));
+                }
+                out
+            }
+            _ => a
+                .into_iter()
+                .zip(b)
+                .map(|(p, q)| match op {
+                    "&" => self.push(B::And(p, q)),
+                    "|" => self.push(B::Or(p, q)),
+                    "^" => self.push(B::Xor(p, q)),
+                    _ => self.push(B::Xnor(p, q)),
+                })
+                .collect(),
         }
     }
 
@@ -192,47 +226,28 @@ impl Elab<'_> {
                     vec![if op.starts_with('~') { self.not(r) } else { r }]
                 }
             },
-            Expr::Binary(op, x, y, _) => match *op {
-                "+" | "-" => {
-                    // A ripple-carry adder of recorded full adders at the context width
-                    // (a - b = a + ~b + 1); the builder folds constant operands.
-                    let a = self.eval(scope, x, width)?;
-                    let b = self.eval(scope, y, width)?;
-                    let sub = *op == "-";
-                    let mut carry = u32::from(sub);
-                    let mut out = Vec::with_capacity(width);
-                    for (p, q) in a.into_iter().zip(b) {
-                        let q = if sub { self.not(q) } else { q };
-                        let c = self.push(B::Cell(CellKind::FullAdder));
-                        self.cell_inputs.insert(c, vec![p, q, carry]);
-                        out.push(self.push(B::CellOut(c, 0)));
-                        carry = self.push(B::CellOut(c, 1));
+            Expr::Chain(first, rest, _) => {
+                // Left to right, iteratively: a chain of any length costs no recursion.
+                if matches!(rest[0].0, "&&" | "||") {
+                    let mut acc = self.truth(scope, first)?;
+                    for (op, y, _) in rest {
+                        let b = self.truth(scope, y)?;
+                        acc = self.push(if *op == "&&" {
+                            B::And(acc, b)
+                        } else {
+                            B::Or(acc, b)
+                        });
                     }
-                    out
+                    vec![acc]
+                } else {
+                    let mut acc = self.eval(scope, first, width)?;
+                    for (op, y, _) in rest {
+                        let b = self.eval(scope, y, width)?;
+                        acc = self.binary(op, acc, b);
+                    }
+                    acc
                 }
-                "&&" | "||" => {
-                    let a = self.truth(scope, x)?;
-                    let b = self.truth(scope, y)?;
-                    vec![self.push(if *op == "&&" {
-                        B::And(a, b)
-                    } else {
-                        B::Or(a, b)
-                    })]
-                }
-                _ => {
-                    let a = self.eval(scope, x, width)?;
-                    let b = self.eval(scope, y, width)?;
-                    a.into_iter()
-                        .zip(b)
-                        .map(|(p, q)| match *op {
-                            "&" => self.push(B::And(p, q)),
-                            "|" => self.push(B::Or(p, q)),
-                            "^" => self.push(B::Xor(p, q)),
-                            _ => self.push(B::Xnor(p, q)),
-                        })
-                        .collect()
-                }
-            },
+            }
             Expr::Cond(c, t, f, _) => {
                 let s = self.truth(scope, c)?;
                 let a = self.eval(scope, t, width)?;

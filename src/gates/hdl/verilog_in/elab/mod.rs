@@ -3,11 +3,12 @@
 //! come in any order), with undriven, multiply driven and looping nets reported at their
 //! source position.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::ast::{Conns, DeclKind, Expr, Item, Module};
 use super::lex::{LabelComment, MAX_BITS, Pos};
 
+mod budget;
 mod build;
 mod cells;
 mod expr;
@@ -136,7 +137,7 @@ pub(crate) fn elaborate(
             )
         })?,
         None => {
-            let used: Vec<&str> = modules
+            let used: HashSet<&str> = modules
                 .iter()
                 .flat_map(|m| &m.items)
                 .filter_map(|i| match i {
@@ -146,7 +147,7 @@ pub(crate) fn elaborate(
                 .collect();
             let tops: Vec<&Module> = modules
                 .iter()
-                .filter(|m| !used.contains(&m.name.as_str()))
+                .filter(|m| !used.contains(m.name.as_str()))
                 .collect();
             match tops.as_slice() {
                 [one] => *one,
@@ -167,6 +168,7 @@ pub(crate) fn elaborate(
             }
         }
     };
+    budget::check_expansion(&map, top)?;
     let mut e = Elab {
         modules: map,
         signals: Vec::new(),
@@ -244,6 +246,7 @@ impl Elab<'_> {
 
     fn module(&mut self, m: &Module, top: bool, path: &str) -> Result<Scope> {
         let mut scope: Scope = HashMap::new();
+        let port_names: HashSet<&str> = m.ports.iter().map(|(n, _)| n.as_str()).collect();
         for d in &m.decls {
             if let Some(&s) = scope.get(&d.name) {
                 let sig = &mut self.signals[s as usize];
@@ -265,7 +268,7 @@ impl Elab<'_> {
                 continue;
             }
             if matches!(d.kind, DeclKind::Input | DeclKind::Output)
-                && !m.ports.iter().any(|(n, _)| *n == d.name)
+                && !port_names.contains(d.name.as_str())
             {
                 return Err(d.pos.error(format!(
                     "`{}` is declared as a port but is not in the module's port list",
@@ -322,12 +325,11 @@ impl Elab<'_> {
             .iter()
             .filter_map(|d| scope.get(&d.name).copied())
             .collect();
-        let mut seen = Vec::new();
+        let mut seen = HashSet::new();
         for s in sigs {
-            if seen.contains(&s) {
+            if !seen.insert(s) {
                 continue;
             }
-            seen.push(s);
             let sig = &self.signals[s as usize];
             let (base, width, pos) = (sig.base, sig.width, sig.pos);
             if sig.is_reg {
@@ -556,18 +558,24 @@ impl Elab<'_> {
         if self.stack.len() >= MAX_HIERARCHY {
             return Err(pos.error(format!("hierarchy deeper than {MAX_HIERARCHY} levels")));
         }
-        // Pair each port with its connection.
-        let mut pairs: Vec<(usize, Option<&Expr>, Pos)> = Vec::new();
+        // Each port's connection, by port index (linear in the ports, however many).
+        let mut pairs: Vec<Option<(Option<&Expr>, Pos)>> = vec![None; sub.ports.len()];
         match conns {
             Conns::Named(v) => {
+                let index: HashMap<&str, usize> = sub
+                    .ports
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (n, _))| (n.as_str(), k))
+                    .collect();
                 for (pin, e, p) in v {
-                    let Some(k) = sub.ports.iter().position(|(n, _)| n == pin) else {
+                    let Some(&k) = index.get(pin.as_str()) else {
                         return Err(p.error(format!("module `{module}` has no port `{pin}`")));
                     };
-                    if pairs.iter().any(|x| x.0 == k) {
+                    if pairs[k].is_some() {
                         return Err(p.error(format!("port `{pin}` is connected twice")));
                     }
-                    pairs.push((k, e.as_ref(), *p));
+                    pairs[k] = Some((e.as_ref(), *p));
                 }
             }
             Conns::Positional(v) => {
@@ -579,7 +587,7 @@ impl Elab<'_> {
                     )));
                 }
                 for (k, e) in v.iter().enumerate() {
-                    pairs.push((k, e.as_ref(), e.as_ref().map_or(pos, Expr::pos)));
+                    pairs[k] = Some((e.as_ref(), e.as_ref().map_or(pos, Expr::pos)));
                 }
             }
         }
@@ -600,14 +608,27 @@ impl Elab<'_> {
                 let sig = &self.signals[s as usize];
                 (sig.kind, sig.base, sig.width)
             };
-            let conn = pairs.iter().find(|x| x.0 == k);
             if kind == DeclKind::Input {
-                let Some(&(_, Some(e), p)) = conn else {
+                let Some((Some(e), p)) = pairs[k] else {
                     return Err(pos.error(format!(
                         "input `{pname}` of instance `{name}` is not connected"
                     )));
                 };
-                let w = width.max(self.width(scope, e)?);
+                let ew = self.width(scope, e)?;
+                // A narrower connection is zero-extended (Verilog's rule); a wider one would
+                // be truncated, which the subset refuses (an unsized constant whose value fits
+                // is fine: its 32 bits are only nominal).
+                let fits = match e {
+                    Expr::Const(l, _) if !l.sized => l.bits.iter().skip(width).all(|&b| !b),
+                    _ => ew <= width,
+                };
+                if !fits {
+                    return Err(p.error(format!(
+                        "input `{pname}` of instance `{name}` is {width} bits wide, but its \
+                         connection is {ew} bits (it would be truncated)"
+                    )));
+                }
+                let w = width.max(ew);
                 let v = self.eval(scope, e, w)?;
                 self.check_budget(p)?;
                 for (i, &node) in v.iter().take(width).enumerate() {
@@ -626,11 +647,18 @@ impl Elab<'_> {
             if kind != DeclKind::Output {
                 continue;
             }
-            let Some(&(_, Some(e), p)) = pairs.iter().find(|x| x.0 == k) else {
+            let Some((Some(e), p)) = pairs[k] else {
                 continue;
             };
             let l = self.lvalue(scope, e)?;
-            for (i, &bit) in l.iter().take(width).enumerate() {
+            if l.len() != width {
+                return Err(p.error(format!(
+                    "output `{pname}` of instance `{name}` is {width} bits wide, but its \
+                     connection is {} bits",
+                    l.len()
+                )));
+            }
+            for (i, &bit) in l.iter().enumerate() {
                 let node = match cell {
                     Some((c, ref outs)) => {
                         let o = outs.iter().position(|n| n == pname).unwrap_or(0) as u8;

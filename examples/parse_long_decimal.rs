@@ -1,0 +1,37 @@
+//! Parsing a decimal literal of 10^6 significant digits into FP64, against Rust's
+//! `str::parse::<f64>` in the same run (both correctly rounded; the bits are compared).
+//! Issue 22: it took seconds; only the first `limits::FLOAT_PARSE_EXACT_DIGITS` digits are
+//! now converted exactly and the rest set a sticky bit, so it is linear in the text.
+//!
+//! ```text
+//! cargo run --release --example parse_long_decimal
+//! ```
+
+use std::time::Instant;
+
+use arithsim::Result;
+use arithsim::float::{FloatEnv, FloatFormat};
+
+fn main() -> Result<()> {
+    let mut s = 0x1234_5678_9ABC_DEF1u64;
+    let mut lit = String::from("0.");
+    for _ in 0..1_000_000 {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        lit.push((b'0' + (s % 10) as u8) as char);
+    }
+    for _ in 0..3 {
+        let t = Instant::now();
+        let native = lit.parse::<f64>().expect("a decimal literal");
+        let std_time = t.elapsed();
+        let t = Instant::now();
+        let ours = FloatFormat::FP64.parse(&lit, &FloatEnv::default())?;
+        let our_time = t.elapsed();
+        assert_eq!(ours.value, native.to_bits(), "the same bits as std");
+        println!(
+            "10^6 digits: str::parse::<f64> {std_time:?}, FloatFormat::FP64.parse {our_time:?}"
+        );
+    }
+    Ok(())
+}
