@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::limits::SPARSE_NM_MAX_M;
 use crate::{Error, Result};
 
 /// A storage layout of a `rows × cols` matrix (row-major; for a GEMM's `A`, `cols` is the
@@ -121,6 +122,13 @@ pub fn check_nm(n: usize, m: usize, len: usize) -> Result<()> {
             "m",
             m,
             "an N:M group needs at least one element",
+        ));
+    }
+    if m > SPARSE_NM_MAX_M {
+        return Err(Error::param(
+            "m",
+            m,
+            format!("an N:M group holds at most SPARSE_NM_MAX_M = {SPARSE_NM_MAX_M} elements"),
         ));
     }
     if n == 0 || n > m {
