@@ -343,7 +343,9 @@ fn loading_twenty_thousand_rows_is_fast() {
             .len(),
         20_000
     );
-    assert!(t0.elapsed().as_secs_f64() < 3.0, "{:?}", t0.elapsed());
+    // Quadratic loading took 39 s for these two tables; linear takes a fraction of a second
+    // (10 s leaves room for a loaded machine and the overflow-checked profile).
+    assert!(t0.elapsed().as_secs_f64() < 10.0, "{:?}", t0.elapsed());
 }
 
 /// `n` distinct rows as CSV and as TOML: integer MACs of every operand and accumulator width.

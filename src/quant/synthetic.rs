@@ -6,6 +6,7 @@
 //! outliers.
 
 use crate::cost::SplitMix64;
+use crate::limits::DATAPATH_MAX_TENSOR_ELEMENTS;
 use crate::{Error, Result};
 
 /// A uniform sample in `(0, 1]` from the top 53 bits (never 0, so `ln` is finite).
@@ -24,6 +25,12 @@ fn check(n: usize, std: f64) -> Result<()> {
         return Err(Error::Shape(
             "a synthetic tensor needs at least one element".into(),
         ));
+    }
+    if n > DATAPATH_MAX_TENSOR_ELEMENTS {
+        return Err(Error::Shape(format!(
+            "a synthetic tensor of {n} elements is more than DATAPATH_MAX_TENSOR_ELEMENTS = \
+             {DATAPATH_MAX_TENSOR_ELEMENTS}"
+        )));
     }
     if !(std.is_finite() && std > 0.0) {
         return Err(Error::param("std", std, "must be finite and positive"));
