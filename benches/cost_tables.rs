@@ -46,7 +46,9 @@ fn load_100k(c: &mut Criterion) {
                 .trim(csv::Trim::All)
                 .comment(Some(b'#'))
                 .from_reader(black_box(&csv).as_bytes());
-            rdr.records().map(|r| r.expect("valid").len()).sum::<usize>()
+            rdr.records()
+                .map(|r| r.expect("valid").len())
+                .sum::<usize>()
         })
     });
     g.bench_function("CostTable::from_csv_str", |b| {

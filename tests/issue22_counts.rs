@@ -322,6 +322,24 @@ fn widest_accumulators_saturate_without_overflow() {
     }
 }
 
+/// `student_t_tensor(2^28, 1000, …)` passed the size check and drew 2.7·10^11 normals (a
+/// hang of hours); the work `n · (dof + 1)` is now bounded by the tensor limit.
+#[test]
+fn student_t_work_is_bounded() {
+    let e = arithsim::quant::student_t_tensor(1 << 28, 1000, 1.0, 1).unwrap_err();
+    assert!(
+        e.to_string().contains("DATAPATH_MAX_TENSOR_ELEMENTS"),
+        "{e}"
+    );
+    assert!(arithsim::quant::normal_tensor(usize::MAX, 1.0, 1).is_err());
+    assert_eq!(
+        arithsim::quant::student_t_tensor(100, 3, 1.0, 1)
+            .unwrap()
+            .len(),
+        100
+    );
+}
+
 /// Loading a cost table was quadratic (each row searched all earlier rows and counted the
 /// newlines before it): 20,000 rows took 10 s (CSV) and 29 s (TOML). The bench
 /// (`cargo bench --bench cost_tables`) measures 100,000 rows; this bound is loose.

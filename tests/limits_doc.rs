@@ -14,7 +14,9 @@ fn table() -> String {
         let t = line.trim();
         if let Some(section) = t.strip_prefix("// --- ") {
             let name = section.trim_end_matches(|c| c == '-' || c == ' ');
-            out.push_str(&format!("\n**{name}**\n\n| limit | value | what and why |\n|---|---|---|\n"));
+            out.push_str(&format!(
+                "\n**{name}**\n\n| limit | value | what and why |\n|---|---|---|\n"
+            ));
             doc.clear();
         } else if let Some(d) = t.strip_prefix("///") {
             doc.push(d.trim().to_string());
@@ -24,7 +26,8 @@ fn table() -> String {
                 .split_once('=')
                 .map(|(_, v)| v.trim().trim_end_matches(';').trim())
                 .expect("a value");
-            out.push_str(&format!("| `{name}` | `{value}` | {} |\n", doc.join(" ")));
+            let what = strip_links(&doc.join(" "));
+            out.push_str(&format!("| `{name}` | `{value}` | {what} |\n"));
             doc.clear();
         } else if !t.starts_with("//") {
             doc.clear();
@@ -33,12 +36,32 @@ fn table() -> String {
     out
 }
 
+/// Rustdoc links (`` [`X`](crate::path) ``) as plain code (`` `X` ``): the page is Markdown.
+fn strip_links(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("](crate::") {
+        let before = &rest[..i];
+        let open = before.rfind('[').unwrap_or(0);
+        out.push_str(&before[..open]);
+        out.push_str(before.get(open + 1..).unwrap_or(""));
+        let after = &rest[i + 2..];
+        rest = after.find(')').map_or("", |c| &after[c + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
 #[test]
 fn docs_limits_md_lists_every_limit() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/limits.md");
     let page = std::fs::read_to_string(path).expect("docs/limits.md exists");
-    let (head, rest) = page.split_once(BEGIN).expect("docs/limits.md has the begin marker");
-    let (generated, tail) = rest.split_once(END).expect("docs/limits.md has the end marker");
+    let (head, rest) = page
+        .split_once(BEGIN)
+        .expect("docs/limits.md has the begin marker");
+    let (generated, tail) = rest
+        .split_once(END)
+        .expect("docs/limits.md has the end marker");
     let want = table();
     if std::env::var_os("ARITHSIM_BLESS_LIMITS").is_some() {
         std::fs::write(path, format!("{head}{BEGIN}\n{want}\n{END}{tail}")).expect("writable");
@@ -50,8 +73,17 @@ fn docs_limits_md_lists_every_limit() {
         "docs/limits.md is out of date: run ARITHSIM_BLESS_LIMITS=1 cargo test --test limits_doc"
     );
     // Every constant is named, so a reader can grep for it.
-    for line in SOURCE.lines().filter(|l| l.trim_start().starts_with("pub const ")) {
-        let name = line.trim_start()["pub const ".len()..].split(':').next().unwrap();
-        assert!(page.contains(&format!("`{name}`")), "{name} missing from docs/limits.md");
+    for line in SOURCE
+        .lines()
+        .filter(|l| l.trim_start().starts_with("pub const "))
+    {
+        let name = line.trim_start()["pub const ".len()..]
+            .split(':')
+            .next()
+            .unwrap();
+        assert!(
+            page.contains(&format!("`{name}`")),
+            "{name} missing from docs/limits.md"
+        );
     }
 }

@@ -23,10 +23,10 @@ use arithsim::datapath::{
     Overflow, Tile,
 };
 use arithsim::quant::{
-    Blockwise4, Code4, DoubleQuantized, DqCode, FusedActivation, Int4Grouped, IntType,
-    MxElement, QuantLayerParams, QuantParams, QuantizedMultiplier, Requantization, Symmetry,
-    WeightFormat, WeightParams, mx_quantize, normal_tensor, prune_global, prune_n_m,
-    prune_rows, prune_unstructured, quantized_gemm, rounding_divide_by_pot,
+    Blockwise4, Code4, DoubleQuantized, DqCode, FusedActivation, Int4Grouped, IntType, MxElement,
+    QuantLayerParams, QuantParams, QuantizedMultiplier, Requantization, Symmetry, WeightFormat,
+    WeightParams, mx_quantize, normal_tensor, prune_global, prune_n_m, prune_rows,
+    prune_unstructured, quantized_gemm, rounding_divide_by_pot,
 };
 use arithsim::round::RoundingMode;
 use proptest::prelude::*;
@@ -90,7 +90,15 @@ fn small_usize() -> impl Strategy<Value = usize> {
 }
 
 fn ext_u32() -> impl Strategy<Value = u32> {
-    prop_oneof![Just(0u32), Just(1), Just(u32::MAX), Just(64), Just(4097), 0u32..80, any::<u32>()]
+    prop_oneof![
+        Just(0u32),
+        Just(1),
+        Just(u32::MAX),
+        Just(64),
+        Just(4097),
+        0u32..80,
+        any::<u32>()
+    ]
 }
 
 fn ext_f64() -> impl Strategy<Value = f64> {
@@ -165,10 +173,8 @@ fn op_kind() -> impl Strategy<Value = OpKind> {
     prop_oneof![
         ext_u32().prop_map(|bits| OpKind::IntAdd { bits }),
         ext_u32().prop_map(|bits| OpKind::IntMul { bits }),
-        (ext_u32(), ext_u32()).prop_map(|(mul_bits, acc_bits)| OpKind::IntMac {
-            mul_bits,
-            acc_bits
-        }),
+        (ext_u32(), ext_u32())
+            .prop_map(|(mul_bits, acc_bits)| OpKind::IntMac { mul_bits, acc_bits }),
         float_kind().prop_map(|format| OpKind::FpAdd { format }),
         float_kind().prop_map(|format| OpKind::FpMul { format }),
         float_kind().prop_map(|format| OpKind::FpFma { format }),
@@ -539,7 +545,7 @@ proptest! {
     #[test]
     fn synthetic_tensors(n in ext_usize(), std in ext_f64(), seed in any::<u64>(), dof in ext_u32()) {
         bounded("synthetic", move || {
-            let n = if n > 1 << 20 { n } else { n % 1000 };
+            let n = if n > arithsim::limits::DATAPATH_MAX_TENSOR_ELEMENTS { n } else { n % 5000 };
             let _ = normal_tensor(n, std, seed);
             let _ = arithsim::quant::student_t_tensor(n, dof, std, seed);
         });
