@@ -167,7 +167,9 @@ fn gemm_section(rng: &mut Rng, table: &CostTable) -> arithsim::Result<Section> {
         let out = dp.sparse_gemm(&s, &x, N, Bias::None, ZeroHandling::Skip)?;
         let want = dp.gemm(shape, &p.values, &x, Bias::None)?;
         if out.output.values != want.values {
-            return Err(format!("{label}: sparse GEMM differs from the dense kernel").into());
+            return Err(arithsim::Error::Unsupported(format!(
+                "self-check failed: {label}: sparse GEMM differs from the dense kernel"
+            )));
         }
         let err = p.error(&w, grid)?;
         let bytes = s.storage(8)?;
@@ -256,7 +258,9 @@ fn gating_section(rng: &mut Rng) -> arithsim::Result<Section> {
         let c = SparseMatrix::from_dense(Layout::Csr, m, k, &p.values)?;
         let skipped = dp.sparse_gemm(&c, &x, n, Bias::None, ZeroHandling::Skip)?;
         if gated.output.values != dense.values || skipped.output.values != dense.values {
-            return Err("gate-level sparse GEMM differs from the dense kernel".into());
+            return Err(arithsim::Error::Unsupported(
+                "self-check failed: gate-level sparse GEMM differs from the dense kernel".into(),
+            ));
         }
         let e_gated = dp.gate_energy_pj(&gated.output, &lib)?;
         rows.push(vec![

@@ -13,7 +13,7 @@ fn table() -> String {
     for line in SOURCE.lines() {
         let t = line.trim();
         if let Some(section) = t.strip_prefix("// --- ") {
-            let name = section.trim_end_matches(|c| c == '-' || c == ' ');
+            let name = section.trim_end_matches(['-', ' ']);
             out.push_str(&format!(
                 "\n**{name}**\n\n| limit | value | what and why |\n|---|---|---|\n"
             ));

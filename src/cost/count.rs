@@ -51,7 +51,8 @@ pub(crate) fn narrow(x: u128, what: &str) -> Result<u64> {
 pub(crate) fn ceil_f64(x: f64, what: &str) -> Result<u64> {
     let c = x.ceil();
     // 2^64 is exactly representable; every f64 below it converts exactly after ceil.
-    if c.is_nan() || c < 0.0 || c >= 18_446_744_073_709_551_616.0 {
+    // NaN is outside every range.
+    if !(0.0..18_446_744_073_709_551_616.0).contains(&c) {
         return Err(overflow(what));
     }
     Ok(c as u64)
