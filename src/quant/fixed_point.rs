@@ -219,8 +219,8 @@ impl QuantizedMultiplier {
     ///
     /// let m = QuantizedMultiplier::from_real(2.0).unwrap(); // shift 2
     /// let x = i32::MAX / 2; // x · 4 wraps in `apply`
-    /// assert!(m.apply_saturating(x, Requantization::DoubleRounding) > 1 << 30);
-    /// assert!(m.apply_saturating(-x, Requantization::DoubleRounding) < -(1 << 30));
+    /// assert!(m.apply_saturating(x, Requantization::DoubleRounding) >= 1 << 30);
+    /// assert!(m.apply_saturating(-x, Requantization::DoubleRounding) <= -(1 << 30));
     /// ```
     #[inline]
     #[must_use]
