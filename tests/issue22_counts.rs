@@ -421,3 +421,70 @@ fn saturated_tally_is_visible_and_not_priced() {
     assert_eq!(est.unpriced.len(), 1);
     assert!(arithsim::accel::EnergyBreakdown::from_table(&t, &CostTable::horowitz_45nm()).is_err());
 }
+
+// --- found in the fresh hostile-input pass --------------------------------------------------
+
+/// `Conv2dShape::validate` multiplied `(C/groups)·KH·KW` unchecked before its MAC check: a
+/// 2^40 × 2^40 kernel on a padded 2^40 input overflowed (a panic in debug builds).
+#[test]
+fn conv_reduction_overflow_is_an_error() {
+    let s = arithsim::datapath::Conv2dShape {
+        batch: 1,
+        in_channels: 1,
+        in_height: 1 << 40,
+        in_width: 1 << 40,
+        out_channels: 1,
+        kernel_height: 1 << 40,
+        kernel_width: 1 << 40,
+        stride: (1, 1),
+        padding: (0, 0),
+        dilation: (1, 1),
+        groups: 1,
+    };
+    assert!(s.validate().is_err());
+}
+
+/// A GEMM of 65536 × 1 by 1 × 65536 has operand slices of 64 Ki elements but a 2^32-element
+/// output: the kernel allocated 32 GiB and the process aborted. The output is now checked
+/// against `DATAPATH_MAX_TENSOR_ELEMENTS` first.
+#[test]
+fn huge_kernel_output_is_refused_before_allocation() {
+    let dp = IntDatapath::new(IntArith::INT8_INT32).unwrap();
+    let a = vec![1i8; 1 << 16];
+    let e = dp
+        .gemm(
+            GemmShape::new(1 << 16, 1 << 16, 1).unwrap(),
+            &a,
+            &a,
+            arithsim::datapath::Bias::None,
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("DATAPATH_MAX_TENSOR_ELEMENTS"),
+        "{e}"
+    );
+}
+
+/// A DRAM bandwidth of 1e-300 B/s gave DRAM cycles of `inf as u64` = `u64::MAX`, silently.
+#[test]
+fn dram_cycles_from_a_tiny_bandwidth_are_an_error() {
+    let mut npu = fsd_npu();
+    npu.dram_bytes_per_s = 1e-300;
+    let e = map_gemm(&npu, GemmShape::new(64, 64, 64).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("DRAM cycles"), "{e}");
+}
+
+/// An element-wise layer of `usize::MAX` elements overflowed `inputs · elems` (a panic under
+/// overflow checks, a wrapped count in release).
+#[test]
+fn huge_elementwise_layer_is_an_error() {
+    let l = Layer {
+        name: "add".into(),
+        kind: LayerKind::Elementwise {
+            op: arithsim::accel::ElementwiseOp::ResidualAdd,
+            elems: usize::MAX,
+        },
+    };
+    assert!(l.validate().is_err());
+    assert!(arithsim::accel::map_layer(&fsd_npu(), &l).is_err());
+}
