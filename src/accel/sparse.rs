@@ -407,6 +407,8 @@ pub fn map_network_sparse(
     }
     let mut layers = Vec::with_capacity(network.layers.len());
     for l in &network.layers {
+        // Validated first: the element counts below multiply unchecked.
+        l.validate()?;
         let has_weights = l.weight_elems() > 0;
         let fits = match mode {
             SparseMode::NM { m, .. } => l.gemm_view().1.k % m == 0,
