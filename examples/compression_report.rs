@@ -119,7 +119,7 @@ fn memory_section(models: &[Transformer]) -> arithsim::Result<Section> {
                 });
             }
         }
-        row.push(num(gb(m.kv_cache_bytes(CONTEXT, 1, 16))));
+        row.push(num(gb(m.kv_cache_bytes(CONTEXT, 1, 16)?)));
         rows.push(row);
     }
     for (name, budget) in BUDGETS {
@@ -175,7 +175,7 @@ fn fit_section(models: &[Transformer]) -> arithsim::Result<Section> {
     columns.extend(BUDGETS.iter().map(|(n, _)| n.to_string()));
     let mut rows = Vec::new();
     for m in models {
-        let kv = m.kv_cache_bytes(CONTEXT, 1, 16);
+        let kv = m.kv_cache_bytes(CONTEXT, 1, 16)?;
         let mut row = vec![text(m.name())];
         for (_, budget) in BUDGETS {
             let mut best = "does not fit".to_string();
@@ -365,7 +365,7 @@ fn lora_section(models: &[Transformer]) -> arithsim::Result<Section> {
 fn qlora_section(m: &Transformer) -> arithsim::Result<(Section, f64, f64)> {
     let act = ActivationModel::QLORA_FIG6;
     let cfg = LoraConfig::all_linear(64);
-    let full = m.full_finetune_memory(act);
+    let full = m.full_finetune_memory(act)?;
     let lora = m.lora_memory(&cfg, WeightFormat::Bf16, act)?;
     let qlora = m.lora_memory(&cfg, WeightFormat::NF4_DQ, act)?;
     let mut rows = Vec::new();
@@ -376,8 +376,9 @@ fn qlora_section(m: &Transformer) -> arithsim::Result<(Section, f64, f64)> {
     ] {
         let mut row = vec![text(name)];
         row.extend(f.parts().iter().map(|&(_, b)| num(gb(b))));
-        row.push(num(gb(f.total())));
-        row.push(text(if f.total() as f64 <= 48.0 * GB {
+        let total = f.total()?;
+        row.push(num(gb(total)));
+        row.push(text(if total as f64 <= 48.0 * GB {
             "yes"
         } else {
             "no"
@@ -394,7 +395,7 @@ fn qlora_section(m: &Transformer) -> arithsim::Result<(Section, f64, f64)> {
         .collect();
     bars.push(Bar {
         label: "QLoRA total".into(),
-        value: Span::exact(gb(qlora.total())),
+        value: Span::exact(gb(qlora.total()?)),
     });
     bars.push(Bar {
         label: "budget: one 48 GB GPU".into(),
@@ -402,7 +403,7 @@ fn qlora_section(m: &Transformer) -> arithsim::Result<(Section, f64, f64)> {
     });
     bars.push(Bar {
         label: "full 16-bit fine-tuning total".into(),
-        value: Span::exact(gb(full.total())),
+        value: Span::exact(gb(full.total()?)),
     });
     let states = full.weights + full.gradients + full.optimizer;
     let section = Section {
@@ -450,7 +451,7 @@ fn qlora_section(m: &Transformer) -> arithsim::Result<(Section, f64, f64)> {
             bars,
         }],
     };
-    Ok((section, gb(states), gb(qlora.total())))
+    Ok((section, gb(states), gb(qlora.total()?)))
 }
 
 /// Section: energy of one generated token by weight format.

@@ -7,17 +7,20 @@
 //! Every figure is computed at run time; the sparse kernels' results are checked bit for bit
 //! against the dense kernel on the same pruned weights before anything is printed.
 //!
-//! Run: `cargo run --release --example pruning_distillation [out-dir] [text|markdown|csv|json]`
-//! (default `target/pruning-report`, text); writes `report.md` and the SVG charts there.
+//! Run: `cargo run --release --example pruning_distillation -- [--table FILE] [--out DIR]
+//! [--format text|markdown|csv|json]` (default `target/pruning-report`, text, the embedded
+//! Horowitz table); writes the report and the SVG charts there. A bad option prints the
+//! error and the usage line and exits with code 2.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use arithsim::accel::{
     Layer, LayerKind, LoadBalance, Network, PublishedDistillation, SparseMode, Transformer,
     fsd_npu, map_gemm, map_layer_sparse, map_network, map_network_sparse, price_distillation,
 };
 use arithsim::cost::report::{
-    Bar, Cell, Chart, Format, Grid, Section, render_sections, write_sections,
+    Bar, Cell, Chart, Grid, ReportOptions, Section, render_sections, write_sections,
 };
 use arithsim::cost::{CostTable, Span};
 use arithsim::datapath::sparse::{Layout, SparseMatrix, ZeroHandling, storage_bytes};
@@ -67,14 +70,9 @@ fn section(
     }
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let out_dir = args
-        .next()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/pruning-report"));
-    let format: Format = args.next().as_deref().unwrap_or("text").parse()?;
-    let table = CostTable::horowitz_45nm();
+fn run(o: &ReportOptions) -> arithsim::Result<()> {
+    let (out_dir, format) = (&o.out, o.format);
+    let table = o.cost_table()?;
     let npu = fsd_npu();
     let mut rng = Rng(2024);
 
@@ -92,14 +90,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         table.name()
     );
     print!("{}", render_sections(&title, &sections, format));
-    let written = write_sections(&title, &sections, &out_dir, format)?;
+    let written = write_sections(&title, &sections, out_dir, format)?;
     println!("\nwrote {} files to {}", written.len(), out_dir.display());
     Ok(())
 }
 
+fn main() -> ExitCode {
+    let out = PathBuf::from("target/pruning-report");
+    ReportOptions::main("pruning_distillation", out, run)
+}
+
 /// A 256 x 256 x 256 INT8 GEMM with pruned weights, every pattern checked against the dense
 /// kernel bit for bit.
-fn gemm_section(rng: &mut Rng, table: &CostTable) -> Result<Section, Box<dyn std::error::Error>> {
+fn gemm_section(rng: &mut Rng, table: &CostTable) -> arithsim::Result<Section> {
     const N: usize = 256;
     let w = rng.int8(N * N, 40.0);
     let x = rng.int8(N * N, 30.0);
@@ -164,7 +167,9 @@ fn gemm_section(rng: &mut Rng, table: &CostTable) -> Result<Section, Box<dyn std
         let out = dp.sparse_gemm(&s, &x, N, Bias::None, ZeroHandling::Skip)?;
         let want = dp.gemm(shape, &p.values, &x, Bias::None)?;
         if out.output.values != want.values {
-            return Err(format!("{label}: sparse GEMM differs from the dense kernel").into());
+            return Err(arithsim::Error::Unsupported(format!(
+                "self-check failed: {label}: sparse GEMM differs from the dense kernel"
+            )));
         }
         let err = p.error(&w, grid)?;
         let bytes = s.storage(8)?;
@@ -236,7 +241,7 @@ fn gemm_section(rng: &mut Rng, table: &CostTable) -> Result<Section, Box<dyn std
 }
 
 /// Zero gating vs skipping on the gate-level engine: data-dependent energy.
-fn gating_section(rng: &mut Rng) -> Result<Section, Box<dyn std::error::Error>> {
+fn gating_section(rng: &mut Rng) -> arithsim::Result<Section> {
     let (m, n, k) = (8, 64, 32);
     let lib = CellLibrary::nangate45();
     let dp = IntDatapath::new(IntArith::INT8_INT32)?.with_engine(Engine::GateLevel)?;
@@ -253,7 +258,9 @@ fn gating_section(rng: &mut Rng) -> Result<Section, Box<dyn std::error::Error>> 
         let c = SparseMatrix::from_dense(Layout::Csr, m, k, &p.values)?;
         let skipped = dp.sparse_gemm(&c, &x, n, Bias::None, ZeroHandling::Skip)?;
         if gated.output.values != dense.values || skipped.output.values != dense.values {
-            return Err("gate-level sparse GEMM differs from the dense kernel".into());
+            return Err(arithsim::Error::Unsupported(
+                "self-check failed: gate-level sparse GEMM differs from the dense kernel".into(),
+            ));
         }
         let e_gated = dp.gate_energy_pj(&gated.output, &lib)?;
         rows.push(vec![
@@ -311,7 +318,7 @@ fn gating_section(rng: &mut Rng) -> Result<Section, Box<dyn std::error::Error>> 
 }
 
 /// Bytes of a 768 x 3072 matrix by layout and value type.
-fn storage_section() -> Result<Section, Box<dyn std::error::Error>> {
+fn storage_section() -> arithsim::Result<Section> {
     let (r, c) = (768, 3072);
     let mut rows = Vec::new();
     for (vname, bits) in [("INT8", 8), ("FP16", 16), ("FP32", 32)] {
@@ -363,10 +370,7 @@ fn storage_section() -> Result<Section, Box<dyn std::error::Error>> {
 }
 
 /// ResNet-50 on the FSD array, dense vs sparse modes.
-fn resnet_section(
-    npu: &arithsim::accel::MacArray,
-    table: &CostTable,
-) -> Result<Section, Box<dyn std::error::Error>> {
+fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsim::Result<Section> {
     let net = Network::resnet50_v1_5(1)?;
     let dense = map_network(npu, &net)?;
     let e_dense = dense.energy(table)?;
@@ -467,7 +471,7 @@ fn resnet_section(
 }
 
 /// Parameters and MACs per sequence length of the transformer presets.
-fn transformer_section() -> Result<Section, Box<dyn std::error::Error>> {
+fn transformer_section() -> arithsim::Result<Section> {
     let mut rows = Vec::new();
     for t in Transformer::encoder_presets() {
         let s = t.spec();
@@ -532,7 +536,7 @@ fn transformer_section() -> Result<Section, Box<dyn std::error::Error>> {
 fn distillation_section(
     npu: &arithsim::accel::MacArray,
     table: &CostTable,
-) -> Result<Section, Box<dyn std::error::Error>> {
+) -> arithsim::Result<Section> {
     let seq = 128;
     let teacher = Transformer::bert_base();
     let mut rows = Vec::new();

@@ -104,3 +104,42 @@ pub const FLOAT_GATE_ENGINE_MAX_WORDS: usize = 16;
 pub const WEIGHT_STORAGE_MAX_ELEMENTS: u64 = 1 << 56;
 /// Largest transformer dimension (2^32), so exact parameter counts fit `u128`.
 pub const TRANSFORMER_MAX_DIMENSION: u128 = 1 << 32;
+
+// --- datapath -------------------------------------------------------------------------------
+
+/// Most elements of a tensor a datapath kernel allocates (a GEMM's `M × N` output, a
+/// convolution's output or one group's im2col matrix) or a synthetic tensor holds (2^28:
+/// 2 GiB of `i64`), checked before allocating so a large shape is an error, not an abort.
+pub const DATAPATH_MAX_TENSOR_ELEMENTS: usize = 1 << 28;
+/// Longest N:M sparsity group (`m`): indices are stored in `⌈log2 m⌉` bits, and every
+/// published N:M pattern (2:4, 1:4, 4:8, 2:8, 16:32) is far below it.
+pub const SPARSE_NM_MAX_M: usize = 1 << 16;
+
+// --- quant ----------------------------------------------------------------------------------
+
+/// Largest power-of-two exponent of a requantization multiplier
+/// ([`QuantizedMultiplier`](crate::quant::QuantizedMultiplier)): `M0 · 2^(shift − 31)` with
+/// `shift ≤ 30`, TFLite's bound, so `|M| < 2^30` and the left shift stays meaningful in `i32`.
+pub const QUANT_MULTIPLIER_MAX_SHIFT: i32 = 30;
+
+// --- cost -----------------------------------------------------------------------------------
+
+/// Most rows a cost table loaded from TOML or CSV may have (2^20): far more than any
+/// published table, and loading stays linear, so this bounds memory only.
+pub const COST_TABLE_MAX_ROWS: usize = 1 << 20;
+/// Longest cost-table text (TOML or CSV) a loader parses, in bytes (256 MiB).
+pub const COST_TABLE_MAX_BYTES: usize = 1 << 28;
+/// Widest integer operand a cost can be given or derived for (operation names and pricing).
+pub const COST_MAX_OPERAND_BITS: u32 = 4096;
+/// Widest exponent field of a priced floating-point format
+/// ([`FloatKind`](crate::cost::FloatKind)).
+pub const COST_FLOAT_MAX_EXP_BITS: u32 = 30;
+/// Widest fraction field of a priced floating-point format.
+pub const COST_FLOAT_MAX_MAN_BITS: u32 = 120;
+/// Widest memory access a cost can be derived for, in bits.
+pub const COST_MAX_ACCESS_BITS: u32 = 1 << 20;
+/// Every count of operations, bytes, cycles and parameters in `cost`, `datapath`, `quant`
+/// and `accel` is a `u64`: a count that would pass it is an
+/// [`Error::OutOfRange`](crate::Error::OutOfRange) naming the count, never a wrapped or
+/// silently saturated number ([`Tally`](crate::cost::Tally) saturates visibly).
+pub const COUNT_MAX: u64 = u64::MAX;

@@ -468,7 +468,7 @@ fn float_memory_traffic_uses_format_widths() {
     let a = data_small(FloatFormat::FP16, s.m * s.k, 1);
     let b = data_small(FloatFormat::FP16, s.k * s.n, 2);
     let out = dp.gemm(s, &a, &b, Bias::None).unwrap();
-    let levels = memory_bytes(&out.tally);
+    let levels = memory_bytes(&out.tally).unwrap();
     assert_eq!(levels.len(), 2);
     let (sr, dr) = (levels[0], levels[1]);
     assert_eq!((sr.level, dr.level), (sram, MemLevel::Dram));

@@ -19,7 +19,7 @@
 
 use super::energy::EnergyBreakdown;
 use super::transformer::Transformer;
-use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally};
+use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally, count};
 use crate::quant::WeightFormat;
 use crate::{Error, Result};
 
@@ -57,19 +57,21 @@ impl DecodeCost {
 }
 
 impl Transformer {
-    /// MACs of one decode step of one sequence with `context` cached tokens (saturating at
-    /// `u64::MAX`).
-    #[must_use]
-    pub fn decode_macs(&self, context: u64) -> u64 {
+    /// MACs of one decode step of one sequence with `context` cached tokens.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when the count does not fit `u64`.
+    pub fn decode_macs(&self, context: u64) -> Result<u64> {
         let s = self.spec();
+        let what = "decode MACs";
         let head = if s.lm_head {
-            s.vocab as u64 * s.hidden as u64
+            count::mul(s.vocab as u64, s.hidden as u64, what)?
         } else {
             0
         };
-        (2 * s.layers as u64 * s.hidden as u64)
-            .saturating_mul(context)
-            .saturating_add(self.block_linear_weights() + head)
+        let attention = count::product(&[2, s.layers as u64, s.hidden as u64, context], what)?;
+        count::sum([attention, self.block_linear_weights(), head], what)
     }
 
     /// Costs one decode step (see the module docs for the model).
@@ -120,15 +122,25 @@ impl Transformer {
         } else {
             0
         };
-        let rows = batch.saturating_mul(s.hidden as u64);
-        let weight_bits = (p.total() - mem.quantized_params - p.embeddings + tied_head)
-            .saturating_add(rows)
-            .saturating_mul(other_bits)
-            .saturating_add(mem.quantized_bits.total());
+        let what = "decode weight bits";
+        let rows = count::mul(batch, s.hidden as u64, what)?;
+        let others = count::sum(
+            [
+                p.total() - mem.quantized_params - p.embeddings,
+                tied_head,
+                rows,
+            ],
+            what,
+        )?;
+        let weight_bits = count::add(
+            count::mul(others, other_bits, what)?,
+            mem.quantized_bits.total(),
+            what,
+        )?;
         let weight_bytes = weight_bits.div_ceil(8);
-        let kv_bytes = self.kv_cache_bytes(context, batch, bits_per_kv);
-        let macs = batch.saturating_mul(self.decode_macs(context));
-        let words = weight_bytes.saturating_add(kv_bytes).div_ceil(8);
+        let kv_bytes = self.kv_cache_bytes(context, batch, bits_per_kv)?;
+        let macs = count::mul(batch, self.decode_macs(context)?, "decode MACs")?;
+        let words = count::add(weight_bytes, kv_bytes, "decode bytes read")?.div_ceil(8);
         let mut tally = Tally::new();
         let (mul, add) = if format == WeightFormat::Fp32 {
             (FloatKind::FP32, FloatKind::FP32)
@@ -191,21 +203,20 @@ mod tests {
         assert!(b8.macs_per_byte() > 4.0 * c.macs_per_byte());
     }
 
-    /// Absurd context and batch saturate instead of overflowing.
+    /// Absurd context and batch are errors naming the count, never a saturated "answer".
     #[test]
-    fn huge_inputs_saturate() {
+    fn huge_inputs_are_errors() {
         let m = Transformer::llama_7b();
         let t = CostTable::horowitz_45nm();
-        let c = m
+        let e = m
             .decode_cost(WeightFormat::NF4, u64::MAX, u64::MAX, 16, &t)
-            .unwrap();
-        assert_eq!(c.macs, u64::MAX);
-        assert_eq!(c.kv_bytes, u64::MAX / 8 + 1);
+            .unwrap_err();
+        assert!(e.to_string().contains("count of decode"), "{e}");
         let act = crate::accel::ActivationModel {
             seq: u64::MAX,
             batch: u64::MAX,
         };
-        assert_eq!(m.checkpointed_activation_bytes(act), u64::MAX);
+        assert!(m.checkpointed_activation_bytes(act).is_err());
     }
 
     #[test]

@@ -36,7 +36,8 @@ impl EnergyBreakdown {
     ///
     /// # Errors
     ///
-    /// Whatever `energy_pj` returns for an operation it cannot price.
+    /// Whatever `energy_pj` returns for an operation it cannot price;
+    /// [`crate::Error::OutOfRange`] for a tally whose counts saturated ([`Tally::check`]).
     ///
     /// # Examples
     ///
@@ -55,6 +56,7 @@ impl EnergyBreakdown {
     /// assert_eq!(e.total_pj(), Span::range(1302.0, 2602.0));
     /// ```
     pub fn price(tally: &Tally, energy_pj: impl Fn(OpKind) -> Result<Span>) -> Result<Self> {
+        tally.check()?;
         let mut e = EnergyBreakdown::default();
         for (op, n) in tally.iter() {
             let pj = energy_pj(op)? * n as f64;

@@ -27,6 +27,7 @@
 
 use super::model_memory::WeightMemory;
 use super::transformer::{FfnKind, Transformer};
+use crate::cost::count;
 use crate::quant::WeightFormat;
 use crate::{Error, Result};
 
@@ -96,9 +97,13 @@ pub struct FinetuneMemory {
 
 impl FinetuneMemory {
     /// All bytes.
-    #[must_use]
-    pub const fn total(&self) -> u64 {
-        self.weights + self.adapters + self.gradients + self.optimizer + self.activations
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when the parts sum past `u64::MAX` (never for a value built by
+    /// [`Transformer::full_finetune_memory`] or [`Transformer::lora_memory`], which check).
+    pub fn total(&self) -> Result<u64> {
+        count::sum(self.parts().map(|(_, b)| b), "fine-tuning bytes")
     }
 
     /// `(label, bytes)` of each part, for tables and charts.
@@ -121,8 +126,9 @@ impl Transformer {
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] for rank 0, a rank above `min(d_in, d_out)` of a
-    /// targeted matrix (naming `rank`), no targets or a target name the model does not
-    /// have (naming `targets`).
+    /// targeted matrix (naming `rank`), no targets, a target named twice or a target name
+    /// the model does not have (naming `targets`); [`Error::OutOfRange`] when the count
+    /// does not fit `u64`.
     ///
     /// # Examples
     ///
@@ -143,7 +149,14 @@ impl Transformer {
         }
         let weights = self.linear_weights();
         let mut per_layer = 0u64;
-        for t in &cfg.targets {
+        for (i, t) in cfg.targets.iter().enumerate() {
+            if cfg.targets[..i].contains(t) {
+                return Err(Error::param(
+                    "targets",
+                    format!("{t:?}"),
+                    "is named twice; each matrix gets one adapter",
+                ));
+            }
             let w = weights.iter().find(|w| w.name == *t).ok_or_else(|| {
                 let names: Vec<_> = weights.iter().map(|w| w.name).collect();
                 Error::param(
@@ -165,15 +178,19 @@ impl Transformer {
                     ),
                 ));
             }
-            per_layer += cfg.rank as u64 * (w.d_in + w.d_out) as u64;
+            let what = "LoRA parameters";
+            let dims = count::add(w.d_in as u64, w.d_out as u64, what)?;
+            per_layer = count::add(per_layer, count::mul(cfg.rank as u64, dims, what)?, what)?;
         }
-        Ok(per_layer * self.spec().layers as u64)
+        count::mul(per_layer, self.spec().layers as u64, "LoRA parameters")
     }
 
-    /// Activation bytes with gradient checkpointing (see the module docs); saturates at
-    /// `u64::MAX`.
-    #[must_use]
-    pub fn checkpointed_activation_bytes(&self, act: ActivationModel) -> u64 {
+    /// Activation bytes with gradient checkpointing (see the module docs).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when the count does not fit `u64`.
+    pub fn checkpointed_activation_bytes(&self, act: ActivationModel) -> Result<u64> {
         let s = self.spec();
         let (h, f, a, l) = (
             s.hidden as u128,
@@ -197,22 +214,27 @@ impl Transformer {
                 .checked_add(norms)?
                 .checked_add(ffn)
         };
-        bytes()
-            .and_then(|t| u64::try_from(t).ok())
-            .unwrap_or(u64::MAX)
+        let what = "checkpointed activation bytes";
+        count::narrow(bytes().ok_or_else(|| count::overflow(what))?, what)
     }
 
     /// Full fine-tuning in 16 bits with Adam: 12 bytes per parameter plus activations.
-    #[must_use]
-    pub fn full_finetune_memory(&self, act: ActivationModel) -> FinetuneMemory {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when a part or the total does not fit `u64`.
+    pub fn full_finetune_memory(&self, act: ActivationModel) -> Result<FinetuneMemory> {
         let n = self.params().total();
-        FinetuneMemory {
-            weights: n.saturating_mul(2),
+        let what = "full fine-tuning bytes";
+        let m = FinetuneMemory {
+            weights: count::mul(n, 2, what)?,
             adapters: 0,
-            gradients: n.saturating_mul(2),
-            optimizer: n.saturating_mul(8),
-            activations: self.checkpointed_activation_bytes(act),
-        }
+            gradients: count::mul(n, 2, what)?,
+            optimizer: count::mul(n, 8, what)?,
+            activations: self.checkpointed_activation_bytes(act)?,
+        };
+        m.total()?;
+        Ok(m)
     }
 
     /// LoRA on a frozen base stored in `base` (BF16 for LoRA, [`WeightFormat::NF4_DQ`] for
@@ -220,7 +242,8 @@ impl Transformer {
     ///
     /// # Errors
     ///
-    /// As [`lora_params`](Self::lora_params) and [`weight_memory`](Self::weight_memory).
+    /// As [`lora_params`](Self::lora_params) and [`weight_memory`](Self::weight_memory);
+    /// [`Error::OutOfRange`] when a part or the total does not fit `u64`.
     ///
     /// # Examples
     ///
@@ -229,11 +252,11 @@ impl Transformer {
     /// use arithsim::quant::WeightFormat;
     ///
     /// let m = Transformer::llama_65b();
-    /// let full = m.full_finetune_memory(ActivationModel::QLORA_FIG6);
-    /// assert!(full.total() > 780_000_000_000);
+    /// let full = m.full_finetune_memory(ActivationModel::QLORA_FIG6)?;
+    /// assert!(full.total()? > 780_000_000_000);
     /// let q = m.lora_memory(&LoraConfig::all_linear(64), WeightFormat::NF4_DQ,
     ///                       ActivationModel::QLORA_FIG6)?;
-    /// assert!(q.total() < 48_000_000_000);
+    /// assert!(q.total()? < 48_000_000_000);
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn lora_memory(
@@ -244,13 +267,16 @@ impl Transformer {
     ) -> Result<FinetuneMemory> {
         let p = self.lora_params(cfg)?;
         let w: WeightMemory = self.weight_memory(base)?;
-        Ok(FinetuneMemory {
+        let what = "LoRA fine-tuning bytes";
+        let m = FinetuneMemory {
             weights: w.total_bytes(),
-            adapters: p.saturating_mul(2),
-            gradients: p.saturating_mul(2),
-            optimizer: p.saturating_mul(8),
-            activations: self.checkpointed_activation_bytes(act),
-        })
+            adapters: count::mul(p, 2, what)?,
+            gradients: count::mul(p, 2, what)?,
+            optimizer: count::mul(p, 8, what)?,
+            activations: self.checkpointed_activation_bytes(act)?,
+        };
+        m.total()?;
+        Ok(m)
     }
 }
 
@@ -311,7 +337,7 @@ mod tests {
         let m = Transformer::llama_65b();
         let n = 65_285_660_672u64;
         let act = ActivationModel::QLORA_FIG6;
-        let full = m.full_finetune_memory(act);
+        let full = m.full_finetune_memory(act).unwrap();
         assert_eq!(full.weights + full.gradients + full.optimizer, 12 * n);
         assert!(12 * n > 780_000_000_000);
         // Activations: 80 checkpoints of 512 × 8192 BF16, plus one gated block.
@@ -328,8 +354,9 @@ mod tests {
             q.weights,
             m.weight_memory(WeightFormat::NF4_DQ).unwrap().total_bytes()
         );
-        assert!(q.total() < 48_000_000_000, "{}", q.total());
-        assert!(q.total() > 40_000_000_000, "{}", q.total());
+        let qt = q.total().unwrap();
+        assert!(qt < 48_000_000_000, "{qt}");
+        assert!(qt > 40_000_000_000, "{qt}");
         let lora16 = m
             .lora_memory(&LoraConfig::all_linear(64), WeightFormat::Bf16, act)
             .unwrap();

@@ -41,7 +41,7 @@ use super::elementwise::ElementwiseOp;
 use super::energy::EnergyBreakdown;
 use super::systolic::systolic_mapping;
 use super::workload::{Layer, LayerKind, Network};
-use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally};
+use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally, count};
 use crate::datapath::GemmShape;
 use crate::{Error, Result};
 
@@ -212,6 +212,8 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     array.validate()?;
     layer.validate()?;
     if let LayerKind::Elementwise { op, elems } = layer.kind {
+        let ops = count::mul(op.ops_per_elem(), elems as u64, "element-wise operations")?;
+        count::mul(layer.input_elems().max(ops), 64, "element-wise bits")?;
         return Ok(map_elementwise(array, layer, op, elems as u64));
     }
     let (groups, s) = layer.gemm_view();
@@ -224,6 +226,7 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         n: s.m as u64,
     };
     let bits = array.arithmetic.operand_bits() as u64;
+    check_counts(array, layer, groups, g)?;
     let bytes = |elems: u64| (elems * bits).div_ceil(8);
     let m = match array.dataflow {
         Dataflow::OutputStationary => output_stationary(array, g),
@@ -238,8 +241,10 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     let spill = in_bytes + out_bytes + weight_bytes > array.sram_bytes;
     let dram_read = weight_bytes + if spill { in_bytes } else { 0 };
     let dram_write = if spill { out_bytes } else { 0 };
-    let dram_cycles =
-        ((dram_read + dram_write) as f64 / array.dram_bytes_per_cycle()).ceil() as u64;
+    let dram_cycles = count::ceil_f64(
+        (dram_read + dram_write) as f64 / array.dram_bytes_per_cycle(),
+        "DRAM cycles",
+    )?;
     // Groups run back to back: every group after the first follows one like it.
     let compute_cycles = (groups - 1)
         .checked_mul(m.cycles_repeat)
@@ -321,11 +326,75 @@ pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping
     for l in &layers {
         tally.merge(&l.tally);
     }
+    check_network_sums(&layers)?;
+    tally.check()?;
     Ok(NetworkMapping {
         network: network.name.clone(),
         layers,
         tally,
     })
+}
+
+/// Checks that the totals [`NetworkMapping`] reports (MACs, cycles, SRAM and DRAM bytes)
+/// fit `u64`, so its accessors never overflow.
+pub(super) fn check_network_sums(layers: &[LayerMapping]) -> Result<()> {
+    count::sum(layers.iter().map(|l| l.macs), "network MACs")?;
+    count::sum(layers.iter().map(|l| l.cycles), "network cycles")?;
+    let sram = layers.iter().map(|l| {
+        count::sum(
+            [
+                l.sram_act_read_bytes,
+                l.sram_weight_read_bytes,
+                l.sram_psum_read_bytes,
+            ],
+            "SRAM bytes read",
+        )
+    });
+    count::sum(sram.collect::<Result<Vec<_>>>()?, "network SRAM bytes read")?;
+    let dram = layers
+        .iter()
+        .map(|l| count::add(l.dram_read_bytes, l.dram_write_bytes, "DRAM bytes"));
+    count::sum(dram.collect::<Result<Vec<_>>>()?, "network DRAM bytes")?;
+    Ok(())
+}
+
+/// Checks, before any count is computed, that every count of mapping this layer fits
+/// `u64`: a bound on the sum of all of them (cycles, element reads, partial-sum bytes,
+/// tensor sizes, each in bits) is computed in checked `u128`. The mapping's own arithmetic
+/// stays plain `u64`: every term is at most this bound.
+fn check_counts(array: &MacArray, layer: &Layer, groups: u64, g: Pixels) -> Result<()> {
+    let what = || count::overflow(format!("bits moved or cycles of layer {}", layer.name));
+    let m = |a: u128, b: u128| a.checked_mul(b).ok_or_else(what);
+    let a = |x: u128, y: u128| x.checked_add(y).ok_or_else(what);
+    let (p, k, c) = (g.m as u128, g.k as u128, g.n as u128);
+    let (r, cols) = (array.rows as u128, array.cols as u128);
+    let b = array.arithmetic.operand_bits() as u128;
+    let acc = array.arithmetic.acc_bits().div_ceil(8) as u128;
+    let (tp, tk, tc) = (p.div_ceil(r), k.div_ceil(r), c.div_ceil(cols));
+    // Output stationary: cycles ≤ tiles·(K+1) + K·b·(P·⌈C/cols⌉ + C·⌈P/rows⌉); reads
+    // K·P·⌈C/cols⌉ and K·C·⌈P/rows⌉.
+    let os_reads = a(m(m(k, p)?, tc)?, m(m(k, c)?, tp)?)?;
+    let os = a(m(m(tp, tc)?, a(k, 1)?)?, m(b, os_reads)?)?;
+    let os = a(os, os_reads)?;
+    // Weight stationary: cycles ≤ b·K·C + tiles·(P+2) + b·P·K·⌈C/cols⌉ + K·⌈C/cols⌉ +
+    // C·⌈K/rows⌉; reads P·K·⌈C/cols⌉ + K·C; partial sums ⌈K/rows⌉·P·C·acc bytes.
+    let ws_reads = a(m(m(p, k)?, tc)?, m(k, c)?)?;
+    let ws = a(m(m(tk, tc)?, a(p, 2)?)?, m(b, ws_reads)?)?;
+    let ws = a(ws, a(m(k, tc)?, m(c, tk)?)?)?;
+    let ws = a(ws, a(ws_reads, m(m(m(tk, p)?, c)?, acc)?)?)?;
+    let per_group = a(os, ws)?;
+    let tensors = a(
+        a(layer.input_elems() as u128, layer.output_elems() as u128)?,
+        layer.weight_elems() as u128,
+    )?;
+    let total = a(
+        m(m(per_group, groups as u128)?, a(b, 8)?)?,
+        m(tensors, a(b, 8)?)?,
+    )?;
+    if total > u64::MAX as u128 {
+        return Err(what());
+    }
+    Ok(())
 }
 
 /// A GEMM in the array's orientation: `m` output pixels (rows), `k` reduction, `n` output

@@ -119,12 +119,14 @@ impl Transformer {
     }
 
     /// Bytes of the KV cache for `tokens` positions of `batch` sequences at
-    /// `bits_per_elem` bits per element (16 for an FP16 cache). Saturates at `u64::MAX`.
-    #[must_use]
-    pub fn kv_cache_bytes(&self, tokens: u64, batch: u64, bits_per_elem: u64) -> u64 {
-        self.kv_cache_elems(tokens, batch)
-            .saturating_mul(bits_per_elem)
-            .div_ceil(8)
+    /// `bits_per_elem` bits per element (16 for an FP16 cache).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when the bit count does not fit `u64`.
+    pub fn kv_cache_bytes(&self, tokens: u64, batch: u64, bits_per_elem: u64) -> Result<u64> {
+        let elems = self.kv_cache_elems(tokens, batch)?;
+        Ok(crate::cost::count::mul(elems, bits_per_elem, "KV cache bits")?.div_ceil(8))
     }
 }
 
@@ -166,7 +168,7 @@ mod tests {
     fn kv_cache_bytes_llama_7b() {
         // 2 · 32 layers · 4096 · 2 bytes = 512 KiB per token.
         let m = Transformer::llama_7b();
-        assert_eq!(m.kv_cache_bytes(1, 1, 16), 524_288);
-        assert_eq!(m.kv_cache_bytes(2048, 4, 16), 524_288 * 2048 * 4);
+        assert_eq!(m.kv_cache_bytes(1, 1, 16).unwrap(), 524_288);
+        assert_eq!(m.kv_cache_bytes(2048, 4, 16).unwrap(), 524_288 * 2048 * 4);
     }
 }

@@ -35,7 +35,7 @@ use super::mapping::{
     Bound, LayerMapping, NetworkMapping, map_layer, port_cycles, splits, with_tally,
 };
 use super::workload::{Layer, LayerKind, Network};
-use crate::cost::Tally;
+use crate::cost::{Tally, count};
 use crate::datapath::sparse::{Layout, StorageBytes, check_nm, nm_index_bits, storage_bytes};
 use crate::{Error, Result};
 
@@ -218,7 +218,7 @@ pub fn map_layer_sparse(
     let dense_weights = if layer.weight_elems() > 0 {
         let d = storage_bytes(Layout::Dense, s.m, s.k, 0, bits)?;
         StorageBytes {
-            values: d.values * groups as u64,
+            values: count::mul(d.values, groups as u64, "weight bytes")?,
             metadata: 0,
         }
     } else {
@@ -314,23 +314,32 @@ pub fn map_layer_sparse(
                 }
                 SparseMode::Dense => unreachable!("handled above"),
             };
-            cycles += count * tile as u64;
+            let tile = count::ceil_f64(tile, "sparse tile cycles")?;
+            cycles = count::add(
+                cycles,
+                count::mul(count, tile, "sparse cycles")?,
+                "sparse cycles",
+            )?;
         }
     }
     let weights = StorageBytes {
-        values: group_w.values * g,
-        metadata: group_w.metadata * g,
+        values: count::mul(group_w.values, g, "sparse weight bytes")?,
+        metadata: count::mul(group_w.metadata, g, "sparse weight bytes")?,
     };
+    let weights_total = count::add(weights.values, weights.metadata, "sparse weight bytes")?;
     let row_tiles = p.div_ceil(r);
     let col_tiles = c.div_ceil(cols);
     let out_bytes = (layer.output_elems() * ab).div_ceil(8);
     let in_bytes = (layer.input_elems() * ab).div_ceil(8);
-    let spill = in_bytes + out_bytes + weights.total() > array.sram_bytes;
-    let dram_read = weights.total() + if spill { in_bytes } else { 0 };
+    let footprint = count::sum([in_bytes, out_bytes, weights_total], "sparse layer bytes")?;
+    let spill = footprint > array.sram_bytes;
+    let dram_read = weights_total + if spill { in_bytes } else { 0 };
     let dram_write = if spill { out_bytes } else { 0 };
-    let dram_cycles =
-        ((dram_read + dram_write) as f64 / array.dram_bytes_per_cycle()).ceil() as u64;
-    let compute_cycles = g * cycles;
+    let dram_cycles = count::ceil_f64(
+        (dram_read + dram_write) as f64 / array.dram_bytes_per_cycle(),
+        "DRAM cycles",
+    )?;
+    let compute_cycles = count::mul(g, cycles, "sparse cycles")?;
     let (cycles, bound) = if dram_cycles > compute_cycles {
         (dram_cycles, Bound::Dram)
     } else if port_bound {
@@ -346,8 +355,8 @@ pub fn map_layer_sparse(
         dram_cycles,
         cycles,
         bound,
-        sram_act_read_bytes: (g * k * p * col_tiles * ab).div_ceil(8),
-        sram_weight_read_bytes: weights.total() * row_tiles,
+        sram_act_read_bytes: count::product(&[g, k, p, col_tiles, ab], "SRAM bits")?.div_ceil(8),
+        sram_weight_read_bytes: count::mul(weights_total, row_tiles, "SRAM weight bytes")?,
         sram_psum_read_bytes: 0,
         sram_write_bytes: out_bytes,
         dram_read_bytes: dram_read,
@@ -398,6 +407,8 @@ pub fn map_network_sparse(
     }
     let mut layers = Vec::with_capacity(network.layers.len());
     for l in &network.layers {
+        // Validated first: the element counts below multiply unchecked.
+        l.validate()?;
         let has_weights = l.weight_elems() > 0;
         let fits = match mode {
             SparseMode::NM { m, .. } => l.gemm_view().1.k % m == 0,
@@ -414,11 +425,15 @@ pub fn map_network_sparse(
     for l in &layers {
         tally.merge(&l.mapping.tally);
     }
+    let mapped: Vec<LayerMapping> = layers.iter().map(|l| l.mapping.clone()).collect();
+    super::mapping::check_network_sums(&mapped)?;
+    count::sum(layers.iter().map(|l| l.dense_macs), "network dense MACs")?;
+    tally.check()?;
     Ok(SparseNetworkMapping {
         mode,
         mapping: NetworkMapping {
             network: format!("{} ({mode})", network.name),
-            layers: layers.iter().map(|l| l.mapping.clone()).collect(),
+            layers: mapped,
             tally,
         },
         layers,

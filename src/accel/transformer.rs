@@ -407,13 +407,22 @@ impl Transformer {
 
     /// Elements of the KV cache for `tokens` positions of `batch` sequences:
     /// `2 · layers · kv_dim · tokens · batch` (K and V of every block). An encoder keeps no
-    /// cache across steps but the formula still gives the K and V it computes. Saturates
-    /// at `u64::MAX` rather than overflowing.
-    #[must_use]
-    pub fn kv_cache_elems(&self, tokens: u64, batch: u64) -> u64 {
-        (2 * self.spec.layers as u64 * self.kv_dim() as u64)
-            .saturating_mul(tokens)
-            .saturating_mul(batch)
+    /// cache across steps but the formula still gives the K and V it computes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when the count does not fit `u64`.
+    pub fn kv_cache_elems(&self, tokens: u64, batch: u64) -> Result<u64> {
+        crate::cost::count::product(
+            &[
+                2,
+                self.spec.layers as u64,
+                self.kv_dim() as u64,
+                tokens,
+                batch,
+            ],
+            "KV cache elements",
+        )
     }
 
     /// A LLaMA-family decoder (RMSNorm, gated SiLU FFN, rotary positions, no biases,
@@ -547,7 +556,7 @@ mod tests {
         assert_eq!(m.params().total(), 16 * per_layer + 128_256 * 2048 + 2048);
         assert_eq!(m.params().total(), 1_235_814_400);
         // KV cache: 2 · 16 layers · 512 · tokens · batch.
-        assert_eq!(m.kv_cache_elems(1000, 3), 2 * 16 * 512 * 1000 * 3);
+        assert_eq!(m.kv_cache_elems(1000, 3).unwrap(), 2 * 16 * 512 * 1000 * 3);
     }
 
     fn bert_base() -> TransformerSpec {

@@ -161,6 +161,13 @@ impl Layer {
                 if *elems == 0 {
                     return Err(Error::Shape(format!("{op} over 0 elements")));
                 }
+                // Input elements, operations and their bits must be countable in u64.
+                let per = op.inputs().max(op.ops_per_elem()).max(1) * 64;
+                if (*elems as u64).checked_mul(per).is_none() {
+                    return Err(Error::Shape(format!(
+                        "{op} over {elems} elements overflows the element or operation count"
+                    )));
+                }
                 Ok(())
             }
         }

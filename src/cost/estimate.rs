@@ -161,7 +161,7 @@ impl AreaEstimate {
 impl CostTable {
     /// Prices every operation of `tally`. Operations that cannot be priced are listed in
     /// [`Estimate::unpriced`] and left out of the total (use [`Estimate::complete`] to
-    /// require all).
+    /// require all); so are counts that saturated ([`Tally::is_saturated_kind`]).
     ///
     /// # Examples
     ///
@@ -183,6 +183,11 @@ impl CostTable {
         let mut lines = Vec::new();
         let mut unpriced = Vec::new();
         for (op, count) in tally.iter() {
+            if tally.is_saturated_kind(op) {
+                let reason = format!("count saturated at {} (a lower bound)", u64::MAX);
+                unpriced.push((op, count, reason));
+                continue;
+            }
             match self.price(op) {
                 Ok(price) => {
                     let energy_pj = price.energy_pj * count as f64;
@@ -209,8 +214,9 @@ impl CostTable {
     /// # Errors
     ///
     /// [`Error::Unsupported`] when a unit cannot be priced or its price has no area (a
-    /// memory access, say).
+    /// memory access, say); [`Error::OutOfRange`] when an instance count saturated.
     pub fn area(&self, design: &Design) -> Result<AreaEstimate> {
+        design.units().check()?;
         let mut lines = Vec::new();
         let mut total = 0.0;
         for (op, n) in design.units().iter() {

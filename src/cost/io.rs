@@ -16,6 +16,7 @@
 //! may be given once at the top as defaults for every `[[row]]`. Errors name the file, the
 //! line and the field.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -23,6 +24,7 @@ use toml::Spanned;
 
 use super::table::{check_figure, check_positive};
 use super::{CostRow, CostTable, OpKind, Span};
+use crate::limits::{COST_TABLE_MAX_BYTES, COST_TABLE_MAX_ROWS};
 use crate::{Error, Result};
 
 fn table_err(file: &str, line: usize, field: &str, reason: impl Into<String>) -> Error {
@@ -82,14 +84,14 @@ fn add_row(
     table: &mut CostTable,
     file: &str,
     raw: RawRow<'_>,
-    lines: &mut Vec<(OpKind, usize)>,
+    lines: &mut BTreeMap<OpKind, usize>,
 ) -> Result<()> {
     let line = raw.line;
     let op: OpKind = raw
         .operation
         .parse()
         .map_err(|e: Error| table_err(file, line, "operation", reason_of(&e)))?;
-    if let Some((_, first)) = lines.iter().find(|(o, _)| *o == op) {
+    if let Some(first) = lines.get(&op) {
         return Err(table_err(
             file,
             line,
@@ -121,7 +123,7 @@ fn add_row(
     table
         .push(row)
         .map_err(|e| table_err(file, line, "energy", reason_of(&e)))?;
-    lines.push((op, line));
+    lines.insert(op, line);
     Ok(())
 }
 
@@ -134,13 +136,58 @@ fn reason_of(e: &Error) -> String {
     }
 }
 
-/// 1-based line of a byte offset.
+/// 1-based line of a byte offset (for one-off messages; loops use [`LineIndex`]).
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    LineIndex::new(text).line(offset)
+}
+
+/// The offsets of a text's newlines, so that the line of any offset is a binary search:
+/// loading a table of `n` rows stays `O(n log n)` (counting newlines up to each row was
+/// quadratic).
+struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter_map(|(i, b)| (b == b'\n').then_some(i))
+            .collect();
+        Self { newlines }
+    }
+
+    /// 1-based line of byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
+/// Rejects a text longer than [`COST_TABLE_MAX_BYTES`] before parsing it.
+fn check_text_size(text: &str, file: &str) -> Result<()> {
+    if text.len() > COST_TABLE_MAX_BYTES {
+        return Err(table_err(
+            file,
+            0,
+            "-",
+            format!(
+                "{} bytes is more than COST_TABLE_MAX_BYTES = {COST_TABLE_MAX_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The error for a table of more than [`COST_TABLE_MAX_ROWS`] rows.
+fn too_many_rows(file: &str, rows: usize) -> Error {
+    table_err(
+        file,
+        0,
+        "row",
+        format!("{rows} rows or more is more than COST_TABLE_MAX_ROWS = {COST_TABLE_MAX_ROWS}"),
+    )
 }
 
 // --- TOML ------------------------------------------------------------------------------------
@@ -212,6 +259,7 @@ impl CostTable {
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn from_toml_str(text: &str, file: &str) -> Result<CostTable> {
+        check_text_size(text, file)?;
         let doc: TomlTable = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(0, |s| line_of(text, s.start));
             let msg = e.message().to_string();
@@ -222,16 +270,21 @@ impl CostTable {
                 .map_or_else(|| "-".to_string(), str::to_string);
             table_err(file, line, &field, msg)
         })?;
+        if doc.row.len() > COST_TABLE_MAX_ROWS {
+            return Err(too_many_rows(file, doc.row.len()));
+        }
         let mut table = CostTable::new(doc.name.as_deref().unwrap_or(file));
-        let mut lines = Vec::new();
+        let mut lines = BTreeMap::new();
+        let index = LineIndex::new(text);
+        let line_of = |offset: usize| index.line(offset);
         for row in &doc.row {
-            let line = line_of(text, row.span().start);
+            let line = line_of(row.span().start);
             let r = row.get_ref();
             let missing = |f: &str| table_err(file, line, f, "missing field");
             let operation = r.operation.as_ref().ok_or_else(|| missing("operation"))?;
-            let op_line = line_of(text, operation.span().start);
+            let op_line = line_of(operation.span().start);
             let energy_sp = r.energy.as_ref().ok_or_else(|| missing("energy"))?;
-            let e_line = line_of(text, energy_sp.span().start);
+            let e_line = line_of(energy_sp.span().start);
             let energy = match energy_sp.get_ref() {
                 TomlEnergy::One(v) => Span::exact(*v),
                 TomlEnergy::Range(v) if v.len() == 2 => {
@@ -331,6 +384,7 @@ impl CostTable {
     /// [`Error::Table`] with file, line and field: missing or unknown columns, malformed
     /// records, unknown operations or units, bad numbers, duplicate rows.
     pub fn from_csv_str(text: &str, file: &str) -> Result<CostTable> {
+        check_text_size(text, file)?;
         let mut rdr = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .comment(Some(b'#'))
@@ -338,14 +392,24 @@ impl CostTable {
             .from_reader(text.as_bytes());
         let csv_err = |e: csv::Error| {
             let line = e.position().map_or(0, |p| p.line() as usize);
-            table_err(file, line, "-", e.to_string())
+            let mut reason = e.to_string();
+            if let csv::ErrorKind::UnequalLengths { .. } = e.kind() {
+                reason.push_str(
+                    " (a field that contains a comma, such as an operation name or a \
+                     source, must be in double quotes: \"a, b\")",
+                );
+            }
+            table_err(file, line, "-", reason)
         };
         let mut records = rdr.records();
         let headers = match records.next() {
             Some(h) => h.map_err(csv_err)?,
             None => return Err(table_err(file, 1, "operation", "missing column")),
         };
-        let header_line = headers.position().map_or(1, |p| record_line(text, p));
+        let index = LineIndex::new(text);
+        let header_line = headers
+            .position()
+            .map_or(1, |p| record_line(text, &index, p));
         let mut idx = [usize::MAX; 8];
         for (i, h) in headers.iter().enumerate() {
             match CSV_COLUMNS.iter().position(|c| *c == h) {
@@ -371,10 +435,13 @@ impl CostTable {
             .and_then(|s| s.to_str())
             .unwrap_or(file);
         let mut table = CostTable::new(name);
-        let mut lines = Vec::new();
-        for rec in records {
+        let mut lines = BTreeMap::new();
+        for (n, rec) in records.enumerate() {
+            if n >= COST_TABLE_MAX_ROWS {
+                return Err(too_many_rows(file, n + 1));
+            }
             let rec = rec.map_err(csv_err)?;
-            let line = rec.position().map_or(0, |p| record_line(text, p));
+            let line = rec.position().map_or(0, |p| record_line(text, &index, p));
             let get = |k: usize| rec.get(idx[k]).filter(|s| !s.is_empty());
             let need =
                 |k: usize| get(k).ok_or_else(|| table_err(file, line, CSV_COLUMNS[k], "empty"));
@@ -446,7 +513,7 @@ impl CostTable {
 
 /// The line a CSV record is on. The csv crate reports where parsing started, which for a
 /// record after comment or blank lines is the first of those; skip them.
-fn record_line(text: &str, pos: &csv::Position) -> usize {
+fn record_line(text: &str, index: &LineIndex, pos: &csv::Position) -> usize {
     let bytes = text.as_bytes();
     let mut off = (pos.byte() as usize).min(bytes.len());
     while off < bytes.len() {
@@ -461,7 +528,7 @@ fn record_line(text: &str, pos: &csv::Position) -> usize {
         }
         off = end + 1;
     }
-    line_of(text, off)
+    index.line(off)
 }
 
 // --- files -----------------------------------------------------------------------------------
@@ -508,7 +575,24 @@ impl CostTable {
     /// (including text that is not UTF-8).
     pub fn load(path: impl AsRef<Path>) -> Result<CostTable> {
         let path = path.as_ref();
+        // A missing file is reported as missing, whatever its name (the format check
+        // comes second), and the size limit is checked before reading.
+        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let format = TableFormat::of_path(path)?;
+        if meta.len() > COST_TABLE_MAX_BYTES as u64 {
+            return Err(table_err(
+                &path.display().to_string(),
+                0,
+                "-",
+                format!(
+                    "{} bytes is more than COST_TABLE_MAX_BYTES = {COST_TABLE_MAX_BYTES}",
+                    meta.len()
+                ),
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,

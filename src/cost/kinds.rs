@@ -7,6 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::limits::{COST_FLOAT_MAX_EXP_BITS, COST_FLOAT_MAX_MAN_BITS, COST_MAX_OPERAND_BITS};
 use crate::{Error, Result};
 
 /// A floating-point format by its field widths: 1 sign bit, `exp_bits`, `man_bits` (stored
@@ -75,17 +76,41 @@ impl FloatKind {
         Self { exp_bits, man_bits }
     }
 
-    /// Total width in bits: sign + exponent + fraction.
+    /// Total width in bits: sign + exponent + fraction (saturating at `u32::MAX` for a
+    /// descriptor that [`FloatKind::validate`] rejects).
     #[must_use]
     pub const fn width(self) -> u32 {
-        1 + self.exp_bits + self.man_bits
+        1u32.saturating_add(self.exp_bits)
+            .saturating_add(self.man_bits)
     }
 
     /// Significand width in bits, hidden bit included (`man_bits + 1`): what sets the size of
-    /// a multiplier's partial-product array.
+    /// a multiplier's partial-product array (saturating, as [`FloatKind::width`]).
     #[must_use]
     pub const fn significand_bits(self) -> u32 {
-        self.man_bits + 1
+        self.man_bits.saturating_add(1)
+    }
+
+    /// Checks the field widths against the limits a cost can be derived for: exponent
+    /// `1..=`[`COST_FLOAT_MAX_EXP_BITS`], fraction `0..=`[`COST_FLOAT_MAX_MAN_BITS`]
+    /// (the same bounds the name parser applies).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidWidth`] naming the field.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::cost::FloatKind;
+    ///
+    /// assert!(FloatKind::FP16.validate().is_ok());
+    /// assert!(FloatKind::new(u32::MAX, u32::MAX).validate().is_err());
+    /// ```
+    pub fn validate(self) -> Result<()> {
+        Error::check_width("exponent field", self.exp_bits, 1, COST_FLOAT_MAX_EXP_BITS)?;
+        Error::check_width("fraction field", self.man_bits, 0, COST_FLOAT_MAX_MAN_BITS)?;
+        Ok(())
     }
 
     /// The common name of a known format ("FP16", "BF16", "FP8 E4M3", ...), if it has one.
@@ -133,10 +158,13 @@ impl FromStr for FloatKind {
         let (e, m) = rest.split_once('M').ok_or_else(|| bad_float(s))?;
         let exp_bits: u32 = e.parse().map_err(|_| bad_float(s))?;
         let man_bits: u32 = m.parse().map_err(|_| bad_float(s))?;
-        if exp_bits == 0 || exp_bits > 30 || man_bits > 120 {
+        if Self::new(exp_bits, man_bits).validate().is_err() {
             return Err(Error::Parse {
                 input: s.to_string(),
-                reason: "exponent width must be 1..=30 and fraction width 0..=120".into(),
+                reason: format!(
+                    "exponent width must be 1..={COST_FLOAT_MAX_EXP_BITS} and fraction width \
+                     0..={COST_FLOAT_MAX_MAN_BITS}"
+                ),
             });
         }
         let kind = Self::new(exp_bits, man_bits);
@@ -251,13 +279,16 @@ impl FromStr for NumKind {
     }
 }
 
-/// Parses a bit width 1..=4096.
+/// Parses a bit width `1..=`[`COST_MAX_OPERAND_BITS`].
 pub(super) fn parse_bits(input: &str, n: &str) -> Result<u32> {
     match n.trim().parse::<u32>() {
-        Ok(b) if (1..=4096).contains(&b) => Ok(b),
+        Ok(b) if (1..=COST_MAX_OPERAND_BITS).contains(&b) => Ok(b),
         _ => Err(Error::Parse {
             input: input.to_string(),
-            reason: format!("bit width {:?} must be a number in 1..=4096", n.trim()),
+            reason: format!(
+                "bit width {:?} must be a number in 1..={COST_MAX_OPERAND_BITS}",
+                n.trim()
+            ),
         }),
     }
 }

@@ -20,6 +20,7 @@
 //! The model and every rule are written down in `docs/cost-model.md`.
 
 mod breakdown;
+pub(crate) mod count;
 mod estimate;
 mod fp_units;
 mod gate_cost;

@@ -21,6 +21,7 @@
 use std::fmt;
 
 use super::{CostRow, CostTable, MemLevel, OpKind, ScaleStep, Span};
+use crate::limits::{COST_MAX_ACCESS_BITS, COST_MAX_OPERAND_BITS};
 use crate::{Error, Result};
 
 /// A derivation rule (see the module docs).
@@ -226,7 +227,7 @@ impl CostTable {
         };
         match op {
             OpKind::IntAdd { bits } | OpKind::IntMul { bits } => {
-                Error::check_width("operand", bits, 1, 4096)?;
+                Error::check_width("operand", bits, 1, COST_MAX_OPERAND_BITS)?;
                 let add = matches!(op, OpKind::IntAdd { .. });
                 let anchors = self.rows().iter().filter_map(|r| match r.op {
                     OpKind::IntAdd { bits: b } if add => Some((r, b)),
@@ -255,9 +256,7 @@ impl CostTable {
                 Price::sum(op, &m, &a, Rule::MacMulPlusAdd)
             }
             OpKind::FpAdd { format } | OpKind::FpMul { format } => {
-                if format.exp_bits == 0 {
-                    return Err(Error::width("exponent field", 0, 1, 30));
-                }
+                format.validate()?;
                 let add = matches!(op, OpKind::FpAdd { .. });
                 let measure = |f: super::FloatKind| {
                     if add { f.width() } else { f.significand_bits() }
@@ -299,7 +298,7 @@ impl CostTable {
     }
 
     fn price_memory(&self, op: OpKind, level: MemLevel, bits: u32, write: bool) -> Result<Price> {
-        Error::check_width("memory access", bits, 1, 1 << 20)?;
+        Error::check_width("memory access", bits, 1, COST_MAX_ACCESS_BITS)?;
         let none = |why: &str| {
             Error::Unsupported(format!(
                 "no row for \"{op}\" in table \"{}\" and no derivation rule applies: {why}",

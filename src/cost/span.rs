@@ -34,13 +34,42 @@ impl Span {
         Self { lo: v, hi: v }
     }
 
-    /// A range; the ends are put in order.
+    /// A range; the ends are put in order. A NaN end makes both ends NaN (`f64::min`
+    /// would drop it and turn `NaN..1` into `1..1`), so every figure check downstream
+    /// rejects it; [`Span::try_range`] rejects it at once.
     #[must_use]
     pub fn range(a: f64, b: f64) -> Self {
+        if a.is_nan() || b.is_nan() {
+            return Self::exact(f64::NAN);
+        }
         Self {
             lo: a.min(b),
             hi: a.max(b),
         }
+    }
+
+    /// A range of two numbers, neither NaN; the ends are put in order.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidParameter`] when an end is NaN.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::cost::Span;
+    ///
+    /// assert_eq!(Span::try_range(2.0, 1.0)?, Span::range(1.0, 2.0));
+    /// assert!(Span::try_range(f64::NAN, 1.0).is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn try_range(a: f64, b: f64) -> crate::Result<Self> {
+        for v in [a, b] {
+            if v.is_nan() {
+                return Err(crate::Error::param("range end", v, "must be a number"));
+            }
+        }
+        Ok(Self::range(a, b))
     }
 
     /// True for a single value.

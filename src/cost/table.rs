@@ -1,5 +1,7 @@
 //! [`CostTable`]: published energy and area per operation, each row with its source.
 
+use std::collections::BTreeMap;
+
 use super::{OpKind, ScaleStep, Span};
 use crate::{Error, Result};
 
@@ -97,10 +99,22 @@ pub(crate) fn check_positive(name: &'static str, v: f64) -> Result<f64> {
 /// assert_eq!((row.energy_pj.lo, row.area_um2), (0.2, Some(282.0)));
 /// assert_eq!(t.rows().len(), 13);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct CostTable {
     name: String,
     rows: Vec<CostRow>,
+    /// Where each operation's row is in `rows`: loading and lookups in `O(log n)`.
+    index: BTreeMap<OpKind, usize>,
+    /// Set by [`CostTable::row_mut`], which could change a row's `op`: lookups then check
+    /// the index against the rows.
+    edited: bool,
+}
+
+/// Tables are equal when their names and rows are.
+impl PartialEq for CostTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.rows == other.rows
+    }
 }
 
 impl CostTable {
@@ -110,6 +124,8 @@ impl CostTable {
         Self {
             name: name.to_string(),
             rows: Vec::new(),
+            index: BTreeMap::new(),
+            edited: false,
         }
     }
 
@@ -139,6 +155,7 @@ impl CostTable {
                 "duplicate: the table already has a row for it",
             ));
         }
+        self.index.insert(row.op, self.rows.len());
         self.rows.push(row);
         Ok(())
     }
@@ -152,13 +169,23 @@ impl CostTable {
     /// The row for exactly `op`, if the table has one (no derivation).
     #[must_use]
     pub fn row(&self, op: OpKind) -> Option<&CostRow> {
-        self.rows.iter().find(|r| r.op == op)
+        match self.index.get(&op) {
+            Some(&i) if self.rows[i].op == op => Some(&self.rows[i]),
+            _ if self.edited => self.rows.iter().find(|r| r.op == op),
+            _ => None,
+        }
     }
 
     /// Mutable access to the row for `op` (to edit a figure; validity is checked again when
     /// the table is priced or saved).
     pub fn row_mut(&mut self, op: OpKind) -> Option<&mut CostRow> {
-        self.rows.iter_mut().find(|r| r.op == op)
+        let i = match self.index.get(&op) {
+            Some(&i) if self.rows[i].op == op => i,
+            _ if self.edited => self.rows.iter().position(|r| r.op == op)?,
+            _ => return None,
+        };
+        self.edited = true;
+        Some(&mut self.rows[i])
     }
 }
 

@@ -11,7 +11,11 @@ use super::OpKind;
 /// Counts of operations by kind.
 ///
 /// Iteration is in [`OpKind`]'s order (variant, then widths), so two equal tallies always
-/// print the same. Counts saturate at `u64::MAX` rather than wrap.
+/// print the same. Counts saturate at `u64::MAX` rather than wrap, and a tally that
+/// saturated says so: [`Tally::is_saturated`] is true, [`Tally::check`] is an error, its
+/// `Display` marks the total, and pricing it ([`CostTable::estimate`](super::CostTable::estimate),
+/// [`CostTable::area`](super::CostTable::area), `accel::EnergyBreakdown`) refuses the
+/// saturated counts rather than price a wrong number.
 ///
 /// # Examples
 ///
@@ -29,6 +33,8 @@ use super::OpKind;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     counts: BTreeMap<OpKind, u64>,
+    /// Kinds whose count saturated at `u64::MAX`.
+    saturated: std::collections::BTreeSet<OpKind>,
 }
 
 impl Tally {
@@ -44,7 +50,26 @@ impl Tally {
             return;
         }
         let c = self.counts.entry(op).or_insert(0);
-        *c = c.saturating_add(n);
+        match c.checked_add(n) {
+            Some(v) => *c = v,
+            None => {
+                *c = u64::MAX;
+                self.saturated.insert(op);
+            }
+        }
+    }
+
+    /// Counts `a · b` more operations of kind `op` (the tally of one step repeated `b`
+    /// times); a product past `u64::MAX` saturates the count and marks it
+    /// ([`Tally::is_saturated_kind`]).
+    pub fn add_product(&mut self, op: OpKind, a: u64, b: u64) {
+        match a.checked_mul(b) {
+            Some(n) => self.add(op, n),
+            None => {
+                self.counts.insert(op, u64::MAX);
+                self.saturated.insert(op);
+            }
+        }
     }
 
     /// Adds every count of `other` into this tally.
@@ -52,6 +77,7 @@ impl Tally {
         for (op, n) in other.iter() {
             self.add(op, n);
         }
+        self.saturated.extend(other.saturated.iter().copied());
     }
 
     /// Multiplies every count by `factor` (the tally of one step, repeated `factor` times).
@@ -59,10 +85,53 @@ impl Tally {
     pub fn scale(&mut self, factor: u64) {
         if factor == 0 {
             self.counts.clear();
+            self.saturated.clear();
             return;
         }
-        for c in self.counts.values_mut() {
-            *c = c.saturating_mul(factor);
+        for (op, c) in self.counts.iter_mut() {
+            match c.checked_mul(factor) {
+                Some(v) => *c = v,
+                None => {
+                    *c = u64::MAX;
+                    self.saturated.insert(*op);
+                }
+            }
+        }
+    }
+
+    /// True when some count saturated at `u64::MAX` (it is a lower bound, not a count).
+    #[must_use]
+    pub fn is_saturated(&self) -> bool {
+        !self.saturated.is_empty()
+    }
+
+    /// True when the count of `op` saturated at `u64::MAX`.
+    #[must_use]
+    pub fn is_saturated_kind(&self, op: OpKind) -> bool {
+        self.saturated.contains(&op)
+    }
+
+    /// `Ok` unless a count saturated.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`](crate::Error::OutOfRange) naming the first saturated kind.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::cost::{OpKind, Tally};
+    ///
+    /// let mut t = Tally::new();
+    /// t.add(OpKind::IntAdd { bits: 8 }, u64::MAX);
+    /// assert!(t.check().is_ok());
+    /// t.add(OpKind::IntAdd { bits: 8 }, 1);
+    /// assert!(t.is_saturated() && t.check().is_err());
+    /// ```
+    pub fn check(&self) -> crate::Result<()> {
+        match self.saturated.iter().next() {
+            Some(op) => Err(super::count::overflow(format!("\"{op}\" operations"))),
+            None => Ok(()),
         }
     }
 
@@ -72,10 +141,21 @@ impl Tally {
         self.counts.get(&op).copied().unwrap_or(0)
     }
 
-    /// The sum of all counts (saturating).
+    /// The sum of all counts, saturating at `u64::MAX` (see [`Tally::checked_total`]).
     #[must_use]
     pub fn total(&self) -> u64 {
-        self.counts.values().fold(0u64, |a, &b| a.saturating_add(b))
+        self.checked_total().unwrap_or(u64::MAX)
+    }
+
+    /// The sum of all counts; `None` when it, or a count, does not fit `u64`.
+    #[must_use]
+    pub fn checked_total(&self) -> Option<u64> {
+        if self.is_saturated() {
+            return None;
+        }
+        self.counts
+            .values()
+            .try_fold(0u64, |a, &b| a.checked_add(b))
     }
 
     /// `(kind, count)` pairs in [`OpKind`] order; every count is non-zero.
@@ -119,7 +199,10 @@ impl fmt::Display for Tally {
             .iter()
             .map(|(k, n)| (k.to_string(), n.to_string()))
             .collect();
-        let total = self.total().to_string();
+        let total = match self.checked_total() {
+            Some(t) => t.to_string(),
+            None => format!(">= {} (saturated)", u64::MAX),
+        };
         let w0 = rows
             .iter()
             .map(|r| r.0.len())
@@ -183,6 +266,18 @@ mod tests {
         assert_eq!(a.total(), u64::MAX);
         a.scale(2);
         assert_eq!(a.count(MUL8), 4);
+        assert!(a.is_saturated() && a.is_saturated_kind(ADD8) && !a.is_saturated_kind(MUL8));
+        assert_eq!(a.checked_total(), None);
+        assert!(a.to_string().ends_with("(saturated)"));
+        assert!(a.check().unwrap_err().to_string().contains("8-bit int add"));
+        let mut b = Tally::new();
+        b.merge(&a);
+        assert!(b.is_saturated());
+        let mut c = Tally::new();
+        c.add(MUL8, u64::MAX / 2 + 1);
+        assert!(!c.is_saturated());
+        c.scale(2);
+        assert!(c.is_saturated());
     }
 
     #[test]

@@ -70,14 +70,16 @@ pub struct ErrorStats {
     pub count: usize,
     /// `max |a − r|`.
     pub max_abs: f64,
-    /// `sqrt(mean((a − r)²))`.
+    /// `sqrt(mean((a − r)²))` (computed scaled, so it neither overflows nor underflows
+    /// where the result is representable).
     pub rms: f64,
     /// `max |a − r| / |r|` over elements with `r ≠ 0` (0 if every reference is 0).
     pub max_rel: f64,
     /// `max |a − r| / ulp(r)` in the output grid.
     pub max_ulp: f64,
-    /// Signal-to-quantization-noise ratio `10·log10(Σr² / Σ(a − r)²)` in dB; `+∞` when the
-    /// output is exact.
+    /// Signal-to-quantization-noise ratio `10·log10(Σr² / Σ(a − r)²)` in dB, from sums
+    /// scaled before squaring (right for values near 1e±200); `+∞` when the output is exact,
+    /// `−∞` when an output is not finite or the reference is all zeros.
     pub sqnr_db: f64,
     /// Elements where `actual` is NaN or infinite while the reference is finite (they make
     /// the other statistics infinite or NaN).
@@ -119,29 +121,51 @@ impl ErrorStats {
             ));
         }
         let mut acc = ErrorAccumulator::default();
-        let (mut signal, mut max_ulp, mut non_finite) = (0.0f64, 0.0f64, 0);
-        for (&a, &r) in actual.iter().zip(reference) {
-            let e = if a.is_finite() {
+        let (mut max_ulp, mut non_finite) = (0.0f64, 0);
+        let error = |a: f64, r: f64| {
+            if a.is_finite() {
                 (a - r).abs()
             } else {
-                non_finite += 1;
                 f64::INFINITY
-            };
+            }
+        };
+        for (&a, &r) in actual.iter().zip(reference) {
+            let e = error(a, r);
+            non_finite += usize::from(e.is_infinite());
             acc.add(e, r);
             max_ulp = max_ulp.max(e / grid.ulp(r));
-            signal += r * r;
         }
+        // RMS and SQNR from sums of squares scaled by the largest magnitude first: squares
+        // of values near 1e200 overflow (inf / inf = NaN) and near 1e-200 underflow (0 / 0
+        // read as exact).
+        let sr = reference.iter().fold(0.0f64, |m, r| m.max(r.abs()));
+        let se = acc.max_abs;
+        let scaled_sum = |s: f64, it: &mut dyn Iterator<Item = f64>| -> f64 {
+            it.map(|x| (x / s) * (x / s)).sum()
+        };
+        let (rms, sqnr_db) = if se == 0.0 {
+            (0.0, f64::INFINITY)
+        } else if se.is_infinite() {
+            (f64::INFINITY, f64::NEG_INFINITY)
+        } else {
+            let pairs = || actual.iter().zip(reference).map(|(&a, &r)| error(a, r));
+            let noise = scaled_sum(se, &mut pairs());
+            let rms = se * (noise / actual.len() as f64).sqrt();
+            let sqnr = if sr == 0.0 {
+                f64::NEG_INFINITY
+            } else {
+                let signal = scaled_sum(sr, &mut reference.iter().copied());
+                10.0 * (signal / noise).log10() + 20.0 * (sr / se).log10()
+            };
+            (rms, sqnr)
+        };
         Ok(ErrorStats {
             count: actual.len(),
             max_abs: acc.max_abs,
-            rms: acc.mse().sqrt(),
+            rms,
             max_rel: acc.max_rel,
             max_ulp,
-            sqnr_db: if acc.sum_sq == 0.0 {
-                f64::INFINITY
-            } else {
-                10.0 * (signal / acc.sum_sq).log10()
-            },
+            sqnr_db,
             non_finite,
         })
     }

@@ -213,12 +213,16 @@ impl IntArith {
 }
 
 /// The value range of a `bits`-bit integer.
+/// By arithmetic shifts of the extremes, so 64-bit signed and 63-bit unsigned ranges do
+/// not overflow (`-(1 << 63)` and `(1 << 63) - 1` do); `bits` is clamped to `1..=64`
+/// (`1..=63` unsigned), the widths [`IntArith::validate`] accepts.
 pub(crate) fn range(bits: u32, signed: bool) -> (i64, i64) {
     if signed {
-        let h = 1i64 << (bits - 1);
-        (-h, h - 1)
+        let sh = 64 - bits.clamp(1, 64);
+        (i64::MIN >> sh, i64::MAX >> sh)
     } else {
-        (0, (1i64 << bits) - 1)
+        let sh = 64 - bits.clamp(1, 63);
+        (0, (u64::MAX >> sh) as i64)
     }
 }
 

@@ -86,26 +86,52 @@ pub struct Traffic {
 }
 
 impl Traffic {
-    /// Bytes read from the backing level.
+    /// Bytes read from the backing level. ([`MemoryModel::gemm_traffic`] checks that every
+    /// byte count of its result fits `u64`; for a hand-built `Traffic` that does not, the
+    /// byte counts saturate at `u64::MAX`.)
     #[must_use]
     pub fn backing_read_bytes(&self) -> u64 {
-        (self.backing_reads_a * self.a_bits as u64
-            + self.backing_reads_b * self.b_bits as u64
-            + self.backing_reads_bias * self.out_bits as u64)
-            .div_ceil(8)
+        bytes_of(&[
+            (self.backing_reads_a, self.a_bits),
+            (self.backing_reads_b, self.b_bits),
+            (self.backing_reads_bias, self.out_bits),
+        ])
     }
 
     /// Bytes written to the backing level.
     #[must_use]
     pub fn backing_write_bytes(&self) -> u64 {
-        (self.backing_writes * self.out_bits as u64).div_ceil(8)
+        bytes_of(&[(self.backing_writes, self.out_bits)])
     }
 
     /// Bytes read from the local level.
     #[must_use]
     pub fn local_read_bytes(&self) -> u64 {
-        (self.local_reads_a * self.a_bits as u64 + self.local_reads_b * self.b_bits as u64)
-            .div_ceil(8)
+        bytes_of(&[
+            (self.local_reads_a, self.a_bits),
+            (self.local_reads_b, self.b_bits),
+        ])
+    }
+
+    /// `Ok` when every byte count of this traffic fits `u64`.
+    fn check(&self) -> Result<()> {
+        let sums: [&[(u64, u32)]; 3] = [
+            &[
+                (self.backing_reads_a, self.a_bits),
+                (self.backing_reads_b, self.b_bits),
+                (self.backing_reads_bias, self.out_bits),
+            ],
+            &[(self.backing_writes, self.out_bits)],
+            &[
+                (self.local_reads_a, self.a_bits),
+                (self.local_reads_b, self.b_bits),
+            ],
+        ];
+        for parts in sums {
+            let bits: u128 = parts.iter().map(|&(n, b)| n as u128 * b as u128).sum();
+            crate::cost::count::narrow(bits, "memory traffic bits")?;
+        }
+        Ok(())
     }
 
     /// Adds `times` copies of these accesses to `tally` as [`OpKind::MemRead`] /
@@ -113,18 +139,26 @@ impl Traffic {
     pub fn add_to(&self, mem: &MemoryModel, tally: &mut Tally, times: u64) {
         let rd = |level, bits| OpKind::MemRead { level, bits };
         let wr = |level, bits| OpKind::MemWrite { level, bits };
-        tally.add(rd(mem.backing, self.a_bits), self.backing_reads_a * times);
-        tally.add(rd(mem.backing, self.b_bits), self.backing_reads_b * times);
-        tally.add(
+        // A product past u64::MAX saturates and marks the tally (Tally::is_saturated).
+        tally.add_product(rd(mem.backing, self.a_bits), self.backing_reads_a, times);
+        tally.add_product(rd(mem.backing, self.b_bits), self.backing_reads_b, times);
+        tally.add_product(
             rd(mem.backing, self.out_bits),
-            self.backing_reads_bias * times,
+            self.backing_reads_bias,
+            times,
         );
-        tally.add(wr(mem.local, self.a_bits), self.backing_reads_a * times);
-        tally.add(wr(mem.local, self.b_bits), self.backing_reads_b * times);
-        tally.add(rd(mem.local, self.a_bits), self.local_reads_a * times);
-        tally.add(rd(mem.local, self.b_bits), self.local_reads_b * times);
-        tally.add(wr(mem.backing, self.out_bits), self.backing_writes * times);
+        tally.add_product(wr(mem.local, self.a_bits), self.backing_reads_a, times);
+        tally.add_product(wr(mem.local, self.b_bits), self.backing_reads_b, times);
+        tally.add_product(rd(mem.local, self.a_bits), self.local_reads_a, times);
+        tally.add_product(rd(mem.local, self.b_bits), self.local_reads_b, times);
+        tally.add_product(wr(mem.backing, self.out_bits), self.backing_writes, times);
     }
+}
+
+/// `⌈Σ count · bits / 8⌉`, saturating at `u64::MAX` (see [`Traffic::backing_read_bytes`]).
+fn bytes_of(parts: &[(u64, u32)]) -> u64 {
+    let bits: u128 = parts.iter().map(|&(n, b)| n as u128 * b as u128).sum();
+    u64::try_from(bits.div_ceil(8)).unwrap_or(u64::MAX)
 }
 
 /// Bytes read from and written to one memory level, summed from a [`Tally`].
@@ -150,28 +184,37 @@ pub struct LevelBytes {
 /// let mut t = Tally::new();
 /// t.add(OpKind::MemRead { level: MemLevel::Dram, bits: 8 }, 1000);
 /// t.add(OpKind::MemWrite { level: MemLevel::Dram, bits: 32 }, 10);
-/// let l = memory_bytes(&t);
+/// let l = memory_bytes(&t)?;
 /// assert_eq!((l[0].read_bytes, l[0].write_bytes), (1000, 40));
+/// # Ok::<(), arithsim::Error>(())
 /// ```
-#[must_use]
-pub fn memory_bytes(tally: &Tally) -> Vec<LevelBytes> {
-    let mut bits: std::collections::BTreeMap<MemLevel, (u64, u64)> = Default::default();
+///
+/// # Errors
+///
+/// [`Error::OutOfRange`] when the tally saturated or a level's bytes do not fit `u64`.
+pub fn memory_bytes(tally: &Tally) -> Result<Vec<LevelBytes>> {
+    tally.check()?;
+    let mut bits: std::collections::BTreeMap<MemLevel, (u128, u128)> = Default::default();
     for (op, n) in tally.iter() {
+        // At most 2^64 · 2^32 per term and a few hundred kinds: u128 cannot overflow.
         match op {
             OpKind::MemRead { level, bits: b } => {
-                bits.entry(level).or_default().0 += n.saturating_mul(b as u64);
+                bits.entry(level).or_default().0 += n as u128 * b as u128;
             }
             OpKind::MemWrite { level, bits: b } => {
-                bits.entry(level).or_default().1 += n.saturating_mul(b as u64);
+                bits.entry(level).or_default().1 += n as u128 * b as u128;
             }
             _ => {}
         }
     }
+    let narrow = crate::cost::count::narrow;
     bits.into_iter()
-        .map(|(level, (r, w))| LevelBytes {
-            level,
-            read_bytes: r.div_ceil(8),
-            write_bytes: w.div_ceil(8),
+        .map(|(level, (r, w))| {
+            Ok(LevelBytes {
+                level,
+                read_bytes: narrow(r.div_ceil(8), "bytes read from a memory level")?,
+                write_bytes: narrow(w.div_ceil(8), "bytes written to a memory level")?,
+            })
         })
         .collect()
 }
@@ -181,7 +224,8 @@ impl MemoryModel {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameter`] when a tile dimension is 0.
+    /// [`Error::InvalidParameter`] when a tile dimension is 0 or a level is an SRAM of 0
+    /// bytes.
     pub fn new(backing: MemLevel, local: MemLevel, tile: Tile) -> Result<Self> {
         let m = Self {
             backing,
@@ -207,6 +251,15 @@ impl MemoryModel {
                 return Err(Error::param(name, 0, "must be at least 1"));
             }
         }
+        for (name, level) in [("backing", self.backing), ("local", self.local)] {
+            if let MemLevel::Sram { bytes: 0 } = level {
+                return Err(Error::param(
+                    name,
+                    "0-byte SRAM",
+                    "an SRAM holds at least 1 byte",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -226,14 +279,18 @@ impl MemoryModel {
         bias_len: usize,
     ) -> Result<Traffic> {
         self.validate()?;
+        let shape = GemmShape::new(shape.m, shape.n, shape.k)?;
         let tm = self.tile.m.min(shape.m) as u64;
         let tn = self.tile.n.min(shape.n) as u64;
         let tk = self.tile.k.min(shape.k) as u64;
         if let MemLevel::Sram { bytes } = self.local {
-            let need =
-                (tm * tk * a_bits as u64 + tk * tn * b_bits as u64 + tm * tn * out_bits as u64)
-                    .div_ceil(8);
-            if need > bytes {
+            // In u128: each term is below 2^64 · 2^64 · 2^32 / 2^64 (the tile is clipped to
+            // a shape whose MACs fit u64), so the sum cannot overflow.
+            let need = (tm as u128 * tk as u128 * a_bits as u128
+                + tk as u128 * tn as u128 * b_bits as u128
+                + tm as u128 * tn as u128 * out_bits as u128)
+                .div_ceil(8);
+            if need > bytes as u128 {
                 return Err(Error::param(
                     "tile",
                     format!("{tm}x{tn}x{tk}"),
@@ -242,17 +299,21 @@ impl MemoryModel {
             }
         }
         let (m, n, k) = (shape.m as u64, shape.n as u64, shape.k as u64);
-        Ok(Traffic {
+        let what = "memory traffic elements";
+        // M·N·K fits (GemmShape::new); ⌈N/tn⌉ ≤ N and ⌈M/tm⌉ ≤ M, so these fit too.
+        let t = Traffic {
             backing_reads_a: m * k * n.div_ceil(tn),
             backing_reads_b: k * n * m.div_ceil(tm),
             backing_reads_bias: bias_len as u64,
             backing_writes: m * n,
-            local_reads_a: m * n * k,
+            local_reads_a: crate::cost::count::product(&[m, n, k], what)?,
             local_reads_b: m * n * k,
             a_bits,
             b_bits,
             out_bits,
-        })
+        };
+        t.check()?;
+        Ok(t)
     }
 }
 

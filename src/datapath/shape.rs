@@ -1,5 +1,6 @@
 //! Kernel shapes and their validation: GEMM (`M × K` times `K × N`) and conv2d (NCHW / OIHW).
 
+use crate::limits::DATAPATH_MAX_TENSOR_ELEMENTS;
 use crate::{Error, Result};
 
 /// The shape of a matrix product `C[M × N] = A[M × K] · B[K × N]`, all row-major.
@@ -54,21 +55,36 @@ impl GemmShape {
             .saturating_mul(self.k as u64)
     }
 
-    /// Checks the operand slices against the shape.
+    /// Checks the operand slices against the shape, and the output against
+    /// [`DATAPATH_MAX_TENSOR_ELEMENTS`] before it is allocated.
     pub(crate) fn check_operands(&self, a_len: usize, b_len: usize) -> Result<()> {
+        let shape = GemmShape::new(self.m, self.n, self.k)?;
         check_len(
             "gemm operand a",
             a_len,
-            self.m * self.k,
-            &format!("m*k = {}*{}", self.m, self.k),
+            shape.m * shape.k,
+            &format!("m*k = {}*{}", shape.m, shape.k),
         )?;
         check_len(
             "gemm operand b",
             b_len,
-            self.k * self.n,
-            &format!("k*n = {}*{}", self.k, self.n),
-        )
+            shape.k * shape.n,
+            &format!("k*n = {}*{}", shape.k, shape.n),
+        )?;
+        check_tensor_elems("gemm output m*n", shape.m as u64 * shape.n as u64)
     }
+}
+
+/// Fails when a tensor the kernel is about to allocate exceeds
+/// [`DATAPATH_MAX_TENSOR_ELEMENTS`].
+pub(crate) fn check_tensor_elems(what: &str, elems: u64) -> Result<()> {
+    if elems > DATAPATH_MAX_TENSOR_ELEMENTS as u64 {
+        return Err(Error::Shape(format!(
+            "{what} has {elems} elements, more than DATAPATH_MAX_TENSOR_ELEMENTS = \
+             {DATAPATH_MAX_TENSOR_ELEMENTS}"
+        )));
+    }
+    Ok(())
 }
 
 /// Fails with a message naming the operand, its length and the expected one.
@@ -278,6 +294,11 @@ impl Conv2dShape {
                 )));
             }
         }
+        // (C/groups)·KH·KW checked first: `reduction_len` multiplies unchecked.
+        (self.in_channels / self.groups)
+            .checked_mul(self.kernel_height)
+            .and_then(|x| x.checked_mul(self.kernel_width))
+            .ok_or_else(|| Error::Shape("conv2d reduction (C/groups)·KH·KW overflows".into()))?;
         (self.batch as u64)
             .checked_mul(self.out_channels as u64)
             .and_then(|x| x.checked_mul(self.reduction_len() as u64))
@@ -397,7 +418,11 @@ impl Conv2dShape {
                 self.kernel_height,
                 self.kernel_width
             ),
-        )
+        )?;
+        // The output and one group's im2col matrix are allocated: both must be bounded.
+        let (_, gs) = self.gemm_view();
+        check_tensor_elems("conv2d output", self.output_len() as u64)?;
+        check_tensor_elems("conv2d im2col k*n", gs.k as u64 * gs.n as u64)
     }
 
     /// The offset `y·W + x` within an input channel plane read by output `(oy, ox)` at kernel

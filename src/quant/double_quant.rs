@@ -163,7 +163,10 @@ impl DoubleQuantized {
         &self.codes
     }
 
-    /// The reconstructed constants `m + decode(q) · s`, rounded to f32.
+    /// The reconstructed constants `m + decode(q) · s`, rounded to f32 and clamped to
+    /// `[0, f32::MAX]`: every original constant lies there, so the clamp only removes error
+    /// (near `f32::MAX` the rounded offset and scale can sum past it, which would otherwise
+    /// give an infinite absmax and infinite weights).
     #[must_use]
     pub fn dequantize(&self) -> Vec<f32> {
         let m = f64::from(self.offset);
@@ -171,8 +174,10 @@ impl DoubleQuantized {
             .chunks(self.block2)
             .zip(&self.scales)
             .flat_map(|(blk, &s)| {
-                blk.iter()
-                    .map(move |&q| (m + self.code.decode(q, f64::from(s))) as f32)
+                blk.iter().map(move |&q| {
+                    let c = m + self.code.decode(q, f64::from(s));
+                    c.clamp(0.0, f64::from(f32::MAX)) as f32
+                })
             })
             .collect()
     }

@@ -11,6 +11,7 @@
 //! ([`RoundingMode::NearestAway`]). The tests check both against the literal gemmlowp
 //! formulas.
 
+use crate::limits::QUANT_MULTIPLIER_MAX_SHIFT;
 use crate::round::{RoundingMode, round_shift, round_shift_signed};
 use crate::{Error, Result};
 
@@ -114,7 +115,11 @@ impl QuantizedMultiplier {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameter`] for a NaN or infinite `real`.
+    /// [`Error::InvalidParameter`] for a NaN or infinite `real`; [`Error::OutOfRange`] when
+    /// the shift would exceed [`QUANT_MULTIPLIER_MAX_SHIFT`] (`|real| ≥ 2^30`): the
+    /// left shift `x · 2^shift` of the requantization would no longer fit `i32`, so every
+    /// result would be wrong. (TFLite silently replaces such a multiplier by `(2^31 − 1, 30)`,
+    /// a different multiplier.)
     ///
     /// # Examples
     ///
@@ -166,6 +171,16 @@ impl QuantizedMultiplier {
                 shift: 0,
             });
         }
+        if shift > QUANT_MULTIPLIER_MAX_SHIFT {
+            return Err(Error::OutOfRange {
+                value: real.to_string(),
+                min: "-2^30 (exclusive)".into(),
+                max: format!(
+                    "2^30 (exclusive; QUANT_MULTIPLIER_MAX_SHIFT = {QUANT_MULTIPLIER_MAX_SHIFT})"
+                ),
+                what: "quantized multiplier".into(),
+            });
+        }
         let m = q as i64; // q <= 2^31
         Ok(QuantizedMultiplier {
             multiplier: if negative { -m } else { m } as i32,
@@ -190,6 +205,35 @@ impl QuantizedMultiplier {
             }
         }
         Self::from_real(input_scale * weight_scale / output_scale)
+    }
+
+    /// [`Self::apply`] with the left shift `x · 2^shift` saturated to `i32` instead of
+    /// wrapped: when `x · 2^shift` does not fit, `|x · M| ≥ 2^30` (since `M0 ≥ 2^30`), so the
+    /// saturated extreme is the right answer once the result is clamped to any output type of
+    /// at most 31 bits. The quantized GEMM and convolution requantize with this.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::quant::{QuantizedMultiplier, Requantization};
+    ///
+    /// let m = QuantizedMultiplier::from_real(2.0).unwrap(); // shift 2
+    /// let x = i32::MAX / 2; // x · 4 wraps in `apply`
+    /// assert!(m.apply_saturating(x, Requantization::DoubleRounding) >= 1 << 30);
+    /// assert!(m.apply_saturating(-x, Requantization::DoubleRounding) <= -(1 << 30));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn apply_saturating(self, x: i32, variant: Requantization) -> i32 {
+        if variant == Requantization::DoubleRounding && self.shift > 0 {
+            let left = self.shift.min(31) as u32;
+            let wide = (x as i64) << left;
+            if wide > i32::MAX as i64 || wide < i32::MIN as i64 {
+                let sat = if wide > 0 { i32::MAX } else { i32::MIN };
+                return saturating_rounding_doubling_high_mul(sat, self.multiplier);
+            }
+        }
+        self.apply(x, variant)
     }
 
     /// The real value this multiplier represents, `M0 · 2^(shift − 31)`.

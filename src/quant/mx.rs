@@ -95,10 +95,30 @@ impl MxElement {
     /// ```
     /// use arithsim::quant::MxElement;
     ///
-    /// assert_eq!(MxElement::Fp4E2M1.decode(0b0111), 6.0);
-    /// assert_eq!(MxElement::Int8.decode(0x80), -2.0);
+    /// assert_eq!(MxElement::Fp4E2M1.decode(0b0111)?, 6.0);
+    /// assert_eq!(MxElement::Int8.decode(0x80)?, -2.0);
+    /// assert!(MxElement::Fp4E2M1.decode(0b1_0111).is_err()); // bit 4 is not in an FP4 element
+    /// # Ok::<(), arithsim::Error>(())
     /// ```
-    pub fn decode(self, bits: u8) -> f64 {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for a pattern with bits set above the element width.
+    pub fn decode(self, bits: u8) -> Result<f64> {
+        let width = self.bits();
+        if width < 8 && bits >> width != 0 {
+            return Err(Error::OutOfRange {
+                value: format!("{bits:#010b}"),
+                min: "0".into(),
+                max: format!("{:#010b}", (1u16 << width) - 1),
+                what: format!("{width}-bit MX element pattern"),
+            });
+        }
+        Ok(self.decode_raw(bits))
+    }
+
+    /// [`Self::decode`] of a pattern known to fit the element.
+    fn decode_raw(self, bits: u8) -> f64 {
         match self.float_format() {
             Some(f) => f.bits_to_f64(bits as u64 & f.mask()),
             None => bits as i8 as f64 / 64.0,
@@ -267,7 +287,7 @@ impl MxBlock {
         let x = f64::from_bits(((1023 + e) as u64) << 52);
         self.elements
             .iter()
-            .map(|&b| self.element.decode(b) * x)
+            .map(|&b| self.element.decode_raw(b) * x)
             .collect()
     }
 

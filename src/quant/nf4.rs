@@ -28,6 +28,7 @@
 
 use crate::float::{FloatEnv, FloatFormat, OverflowPolicy};
 use crate::round::RoundingMode;
+use crate::{Error, Result};
 
 /// The 16 NF4 levels (QLoRA, Dettmers et al. 2023, Appendix E), code `i` → level `i`.
 // The published decimals verbatim (f32 values printed as f64); each is exactly this f32.
@@ -90,21 +91,41 @@ impl Code4 {
 
     /// The code of the 4-bit value nearest `w` in a block with absmax `absmax` (see the
     /// module docs for the exact rule and ties). `absmax = 0` (an all-zero block) gives
-    /// the code of 0. `w` must be finite with `|w| ≤ absmax`; larger magnitudes saturate
-    /// to the extreme codes.
+    /// the code of 0. Magnitudes above `absmax` saturate to the extreme codes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when `w` is not finite or `absmax` is not finite and
+    /// non-negative (a NaN has no nearest level).
     ///
     /// # Examples
     ///
     /// ```
     /// use arithsim::quant::{Code4, nf4_thresholds};
     ///
-    /// assert_eq!(Code4::Nf4.encode(1.0, 2.0), 12); // 0.5 is nearest 0.4407 (midpoint 0.5017)
-    /// let t = nf4_thresholds()[7] as f32;          // a tie goes to the lower level
-    /// assert_eq!(Code4::Nf4.encode(t, 1.0), 7);
-    /// assert_eq!(Code4::Fp4E2M1.encode(-3.0, 6.0), 0b1101); // -3 is E2M1 1 10 1
+    /// assert_eq!(Code4::Nf4.encode(1.0, 2.0)?, 12); // 0.5 is nearest 0.4407 (midpoint 0.5017)
+    /// let t = nf4_thresholds()[7] as f32;           // a tie goes to the lower level
+    /// assert_eq!(Code4::Nf4.encode(t, 1.0)?, 7);
+    /// assert_eq!(Code4::Fp4E2M1.encode(-3.0, 6.0)?, 0b1101); // -3 is E2M1 1 10 1
+    /// assert!(Code4::Nf4.encode(f32::NAN, 1.0).is_err());
+    /// # Ok::<(), arithsim::Error>(())
     /// ```
-    #[must_use]
-    pub fn encode(self, w: f32, absmax: f32) -> u8 {
+    pub fn encode(self, w: f32, absmax: f32) -> Result<u8> {
+        if !w.is_finite() {
+            return Err(Error::param("weight", w, "must be finite"));
+        }
+        if !(absmax.is_finite() && absmax >= 0.0) {
+            return Err(Error::param(
+                "absmax",
+                absmax,
+                "must be finite and non-negative",
+            ));
+        }
+        Ok(self.encode_finite(w, absmax))
+    }
+
+    /// [`Self::encode`] for a finite `w` and a finite non-negative `absmax`.
+    pub(crate) fn encode_finite(self, w: f32, absmax: f32) -> u8 {
         if absmax == 0.0 {
             return match self {
                 Code4::Nf4 => NF4_ZERO_CODE,
@@ -124,8 +145,34 @@ impl Code4 {
 
     /// The value of `code` in a block with absmax `absmax`: NF4 exact (the product of two
     /// f32s in f64), FP4 `e2m1 · absmax / 6` correctly rounded to f64 (one division).
-    #[must_use]
-    pub fn decode(self, code: u8, absmax: f32) -> f64 {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for a code above 15 (a 4-bit code has no higher bits).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::quant::Code4;
+    ///
+    /// assert_eq!(Code4::Fp4E2M1.decode(0b0111, 1.0)?, 1.0);
+    /// assert!(Code4::Fp4E2M1.decode(0x17, 1.0).is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn decode(self, code: u8, absmax: f32) -> Result<f64> {
+        if code > 15 {
+            return Err(Error::OutOfRange {
+                value: code.to_string(),
+                min: "0".into(),
+                max: "15".into(),
+                what: format!("{} code", self.name()),
+            });
+        }
+        Ok(self.decode_4bit(code, absmax))
+    }
+
+    /// [`Self::decode`] of the low 4 bits of `code`.
+    pub(crate) fn decode_4bit(self, code: u8, absmax: f32) -> f64 {
         let a = f64::from(absmax);
         match self {
             Code4::Nf4 => f64::from(NF4_LEVELS[usize::from(code & 15)]) * a,
@@ -188,7 +235,7 @@ mod tests {
             // Is the midpoint itself an f32? Then it is an exact tie: lower level.
             let at = ti as f32;
             if f64::from(at) == ti {
-                assert_eq!(Code4::Nf4.encode(at, 1.0), i, "tie at t{i}");
+                assert_eq!(Code4::Nf4.encode(at, 1.0).unwrap(), i, "tie at t{i}");
             }
             let above = f32::from_bits(if ti > 0.0 {
                 (ti as f32).to_bits() + 1
@@ -202,14 +249,14 @@ mod tests {
                 (ti as f32).to_bits() + 1
             });
             assert!(f64::from(above) > ti && f64::from(below) < ti, "t{i}");
-            assert_eq!(Code4::Nf4.encode(above, 1.0), i + 1, "above t{i}");
-            assert_eq!(Code4::Nf4.encode(below, 1.0), i, "below t{i}");
+            assert_eq!(Code4::Nf4.encode(above, 1.0).unwrap(), i + 1, "above t{i}");
+            assert_eq!(Code4::Nf4.encode(below, 1.0).unwrap(), i, "below t{i}");
             // Absmax 3: w = t·3 exactly when that is an f32, else the f32s around it.
             let a = 3.0f32;
             let x = ti * 3.0;
             let xf = x as f32;
             let expect = if f64::from(xf) > x { i + 1 } else { i };
-            assert_eq!(Code4::Nf4.encode(xf, a), expect, "t{i}·3");
+            assert_eq!(Code4::Nf4.encode(xf, a).unwrap(), expect, "t{i}·3");
         }
         // The ties that are exact f32s (midpoints of levels sharing an exponent) happen.
         assert!(t.iter().filter(|&&x| f64::from(x as f32) == x).count() >= 2);
@@ -219,17 +266,29 @@ mod tests {
     fn nf4_matches_brute_force_nearest() {
         for k in -2000..=2000 {
             let w = k as f32 / 2000.0;
-            assert_eq!(Code4::Nf4.encode(w, 1.0), nearest(f64::from(w)), "{w}");
-            assert_eq!(Code4::Nf4.encode(w * 0.37, 0.37), Code4::Nf4.encode(w, 1.0));
-        }
-        assert_eq!(Code4::Nf4.encode(0.0, 1.0), NF4_ZERO_CODE);
-        assert_eq!(Code4::Nf4.encode(-1.0, 1.0), 0);
-        assert_eq!(Code4::Nf4.encode(1.0, 1.0), 15);
-        assert_eq!(Code4::Nf4.encode(5.0, 0.0), NF4_ZERO_CODE);
-        for c in 0..16u8 {
-            assert_eq!(Code4::Nf4.encode(NF4_LEVELS[c as usize] * 0.75, 0.75), c);
             assert_eq!(
-                Code4::Nf4.decode(c, 0.75),
+                Code4::Nf4.encode(w, 1.0).unwrap(),
+                nearest(f64::from(w)),
+                "{w}"
+            );
+            assert_eq!(
+                Code4::Nf4.encode(w * 0.37, 0.37).unwrap(),
+                Code4::Nf4.encode(w, 1.0).unwrap()
+            );
+        }
+        assert_eq!(Code4::Nf4.encode(0.0, 1.0).unwrap(), NF4_ZERO_CODE);
+        assert_eq!(Code4::Nf4.encode(-1.0, 1.0).unwrap(), 0);
+        assert_eq!(Code4::Nf4.encode(1.0, 1.0).unwrap(), 15);
+        assert_eq!(Code4::Nf4.encode(5.0, 0.0).unwrap(), NF4_ZERO_CODE);
+        for c in 0..16u8 {
+            assert_eq!(
+                Code4::Nf4
+                    .encode(NF4_LEVELS[c as usize] * 0.75, 0.75)
+                    .unwrap(),
+                c
+            );
+            assert_eq!(
+                Code4::Nf4.decode(c, 0.75).unwrap(),
                 f64::from(NF4_LEVELS[c as usize]) * 0.75
             );
         }
@@ -250,16 +309,20 @@ mod tests {
                     best = j;
                 }
             }
-            let code = Code4::Fp4E2M1.encode(q as f32, 6.0);
-            assert_eq!(Code4::Fp4E2M1.decode(code, 6.0).abs(), values[best], "{q}");
+            let code = Code4::Fp4E2M1.encode(q as f32, 6.0).unwrap();
             assert_eq!(
-                Code4::Fp4E2M1.decode(code, 6.0),
+                Code4::Fp4E2M1.decode(code, 6.0).unwrap().abs(),
+                values[best],
+                "{q}"
+            );
+            assert_eq!(
+                Code4::Fp4E2M1.decode(code, 6.0).unwrap(),
                 values[best].copysign(q),
                 "{q}"
             );
         }
-        assert_eq!(Code4::Fp4E2M1.encode(1.0, 1.0), 0b0111);
-        assert_eq!(Code4::Fp4E2M1.decode(0b0111, 1.0), 1.0);
-        assert_eq!(Code4::Fp4E2M1.encode(0.3, 0.0), 0);
+        assert_eq!(Code4::Fp4E2M1.encode(1.0, 1.0).unwrap(), 0b0111);
+        assert_eq!(Code4::Fp4E2M1.decode(0b0111, 1.0).unwrap(), 1.0);
+        assert_eq!(Code4::Fp4E2M1.encode(0.3, 0.0).unwrap(), 0);
     }
 }

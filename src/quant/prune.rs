@@ -105,10 +105,16 @@ fn magnitudes<T: Copy + Into<f64>>(what: &'static str, x: &[T]) -> Result<Vec<f6
         .enumerate()
         .map(|(i, &v)| {
             let m = v.into().abs();
-            if m.is_nan() {
-                Err(Error::param(what, format!("element {i}"), "is NaN"))
-            } else {
+            if m.is_finite() {
                 Ok(m)
+            } else {
+                // ±inf is no magnitude to rank: it would always be kept, and its square
+                // poisons a row norm.
+                Err(Error::param(
+                    what,
+                    format!("element {i}"),
+                    format!("is {m}, not finite"),
+                ))
             }
         })
         .collect()
@@ -130,7 +136,7 @@ fn top(mags: &[f64], keep: usize) -> Vec<usize> {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidParameter`] for a density outside (0, 1] or a NaN element;
+/// [`Error::InvalidParameter`] for a density outside (0, 1] or a NaN or infinite element;
 /// [`Error::Shape`] for an empty tensor.
 pub fn prune_unstructured<T: Copy + Default + Into<f64>>(
     x: &[T],
@@ -227,9 +233,13 @@ pub fn prune_rows<T: Copy + Default + Into<f64>>(
     check_density(density)?;
     check_matrix(rows, cols, x.len())?;
     let mags = magnitudes("tensor", x)?;
+    // Scaled by the largest magnitude before squaring, so f64 weights near 1e200 do not
+    // overflow to equal infinite norms (the ranking is unchanged by a common scale).
+    let big = mags.iter().copied().fold(0.0, f64::max);
+    let scale = if big > 0.0 { big } else { 1.0 };
     let norms: Vec<f64> = mags
         .chunks_exact(cols)
-        .map(|r| r.iter().map(|m| m * m).sum())
+        .map(|r| r.iter().map(|m| (m / scale) * (m / scale)).sum())
         .collect();
     let mut mask = vec![false; x.len()];
     for r in top(&norms, kept_count(density, rows)) {

@@ -200,8 +200,8 @@ fn requantize(
     acc.iter()
         .enumerate()
         .map(|(i, &a)| {
-            let y = mults[channel(i)].apply(a, params.requantization);
-            y.wrapping_add(zo).clamp(lo, hi) as i8
+            let y = mults[channel(i)].apply_saturating(a, params.requantization);
+            y.saturating_add(zo).clamp(lo, hi) as i8
         })
         .collect()
 }

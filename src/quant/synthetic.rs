@@ -6,6 +6,7 @@
 //! outliers.
 
 use crate::cost::SplitMix64;
+use crate::limits::DATAPATH_MAX_TENSOR_ELEMENTS;
 use crate::{Error, Result};
 
 /// A uniform sample in `(0, 1]` from the top 53 bits (never 0, so `ln` is finite).
@@ -24,6 +25,12 @@ fn check(n: usize, std: f64) -> Result<()> {
         return Err(Error::Shape(
             "a synthetic tensor needs at least one element".into(),
         ));
+    }
+    if n > DATAPATH_MAX_TENSOR_ELEMENTS {
+        return Err(Error::Shape(format!(
+            "a synthetic tensor of {n} elements is more than DATAPATH_MAX_TENSOR_ELEMENTS = \
+             {DATAPATH_MAX_TENSOR_ELEMENTS}"
+        )));
     }
     if !(std.is_finite() && std > 0.0) {
         return Err(Error::param("std", std, "must be finite and positive"));
@@ -65,9 +72,17 @@ pub fn normal_tensor(n: usize, std: f64, seed: u64) -> Result<Vec<f32>> {
 /// # Errors
 ///
 /// As [`normal_tensor`]; [`Error::InvalidParameter`] for `dof < 3` (no finite variance to
-/// scale by) or above 1000.
+/// scale by) or above 1000; [`Error::Shape`] when `n · (dof + 1)` normal draws exceed
+/// [`DATAPATH_MAX_TENSOR_ELEMENTS`].
 pub fn student_t_tensor(n: usize, dof: u32, std: f64, seed: u64) -> Result<Vec<f32>> {
     check(n, std)?;
+    // Each sample draws `dof + 1` normals: bound the work, not just the size.
+    if (n as u64).saturating_mul(u64::from(dof) + 1) > DATAPATH_MAX_TENSOR_ELEMENTS as u64 {
+        return Err(Error::Shape(format!(
+            "{n} Student-t samples of {dof} degrees of freedom draw more than \
+             DATAPATH_MAX_TENSOR_ELEMENTS = {DATAPATH_MAX_TENSOR_ELEMENTS} normals"
+        )));
+    }
     if !(3..=1000).contains(&dof) {
         return Err(Error::param(
             "dof",

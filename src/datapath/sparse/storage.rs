@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::limits::SPARSE_NM_MAX_M;
 use crate::{Error, Result};
 
 /// A storage layout of a `rows × cols` matrix (row-major; for a GEMM's `A`, `cols` is the
@@ -123,6 +124,13 @@ pub fn check_nm(n: usize, m: usize, len: usize) -> Result<()> {
             "an N:M group needs at least one element",
         ));
     }
+    if m > SPARSE_NM_MAX_M {
+        return Err(Error::param(
+            "m",
+            m,
+            format!("an N:M group holds at most SPARSE_NM_MAX_M = {SPARSE_NM_MAX_M} elements"),
+        ));
+    }
     if n == 0 || n > m {
         return Err(Error::param(
             "n",
@@ -169,17 +177,21 @@ pub fn storage_bytes(
             "{nnz} stored values do not fit a {rows}x{cols} matrix"
         )));
     }
-    let packed = |count: u64, bits: u64| (count * bits).div_ceil(8);
+    // Bits in u128 (at most 2^64 · 64 · 2), bytes checked back into u64.
+    let what = "sparse storage bytes";
+    let packed = |count: u64, bits: u64| -> Result<u64> {
+        crate::cost::count::narrow((count as u128 * bits as u128).div_ceil(8), what)
+    };
     let vb = value_bits as u64;
     let nnz = nnz as u64;
-    Ok(match layout {
+    let s = match layout {
         Layout::Dense => StorageBytes {
-            values: packed(elems, vb),
+            values: packed(elems, vb)?,
             metadata: 0,
         },
         Layout::Bitmap => StorageBytes {
-            values: packed(nnz, vb),
-            metadata: packed(elems, 1),
+            values: packed(nnz, vb)?,
+            metadata: packed(elems, 1)?,
         },
         Layout::Csr | Layout::Csc => {
             let (outer, inner) = if layout == Layout::Csr {
@@ -190,19 +202,26 @@ pub fn storage_bytes(
             let idx = index_bits(inner - 1) as u64;
             let ptr = index_bits(nnz) as u64;
             StorageBytes {
-                values: packed(nnz, vb),
-                metadata: packed(nnz, idx) + packed(outer + 1, ptr),
+                values: packed(nnz, vb)?,
+                metadata: crate::cost::count::add(
+                    packed(nnz, idx)?,
+                    packed(crate::cost::count::add(outer, 1, what)?, ptr)?,
+                    what,
+                )?,
             }
         }
         Layout::NM { n, m } => {
             check_nm(n, m, cols)?;
             let kept = rows as u64 * (cols / m) as u64 * n as u64;
             StorageBytes {
-                values: packed(kept, vb),
-                metadata: packed(kept, nm_index_bits(m) as u64),
+                values: packed(kept, vb)?,
+                metadata: packed(kept, nm_index_bits(m) as u64)?,
             }
         }
-    })
+    };
+    // `total()` adds the two: it must fit too.
+    crate::cost::count::add(s.values, s.metadata, what)?;
+    Ok(s)
 }
 
 #[cfg(test)]
