@@ -34,6 +34,7 @@ mod fsd;
 mod macs;
 mod options;
 mod render;
+mod scatter;
 mod sections;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +43,7 @@ pub use chart::{BAR_FILL, render_svg};
 pub use fsd::{FsdFigures, FsdParams, FsdRow};
 pub use macs::MacRow;
 pub use options::ReportOptions;
+pub use scatter::{MARK_FILL, PointKind, Scatter, ScatterPoint, render_scatter_svg};
 pub use sections::{Comparison, GateRow};
 
 use super::{CostTable, Span};
