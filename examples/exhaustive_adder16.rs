@@ -29,12 +29,13 @@ fn main() -> Result<(), arithsim::Error> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut threads = None;
     if let Some(i) = args.iter().position(|a| a == "--threads") {
-        let n = args.get(i + 1).and_then(|v| v.parse().ok()).ok_or_else(|| {
-            arithsim::Error::Parse {
+        let n = args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| arithsim::Error::Parse {
                 input: "--threads".into(),
                 reason: "needs a thread count".into(),
-            }
-        })?;
+            })?;
         threads = Some(n);
         args.drain(i..i + 2);
     }

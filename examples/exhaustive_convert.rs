@@ -30,7 +30,7 @@ use arithsim::circuits::fp::{FpUnitConfig, RoundingControl, fp_converter};
 use arithsim::float::{FloatEnv, FloatFormat, OverflowPolicy};
 use arithsim::round::RoundingMode;
 use bitsliced::{
-    BATCH_BITS, Bench, Prepared, Target, Tally, Unit, WORDS, on_threads, pack, parse_modes,
+    BATCH_BITS, Bench, Prepared, Tally, Target, Unit, WORDS, on_threads, pack, parse_modes,
 };
 use rayon::prelude::*;
 
@@ -64,7 +64,12 @@ fn split_f32(x: u64) -> Option<(bool, u64, i32)> {
     }
 }
 
-fn check_chunk(convs: &[Conv], chunk: u64, hi_from: u64, hi_end: u64) -> arithsim::Result<Vec<Tally>> {
+fn check_chunk(
+    convs: &[Conv],
+    chunk: u64,
+    hi_from: u64,
+    hi_end: u64,
+) -> arithsim::Result<Vec<Tally>> {
     let mut benches = convs
         .iter()
         .map(|c| Bench::new(&c.units, "a"))
@@ -144,8 +149,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let targets = [
         ("FP32 -> FP16", FloatFormat::FP16, OverflowPolicy::Nan),
         ("FP32 -> BF16", FloatFormat::BF16, OverflowPolicy::Nan),
-        ("FP32 -> E4M3 (NaN)", FloatFormat::FP8_E4M3, OverflowPolicy::Nan),
-        ("FP32 -> E4M3 (sat)", FloatFormat::FP8_E4M3, OverflowPolicy::Saturate),
+        (
+            "FP32 -> E4M3 (NaN)",
+            FloatFormat::FP8_E4M3,
+            OverflowPolicy::Nan,
+        ),
+        (
+            "FP32 -> E4M3 (sat)",
+            FloatFormat::FP8_E4M3,
+            OverflowPolicy::Saturate,
+        ),
         ("FP32 -> E5M2", FloatFormat::FP8_E5M2, OverflowPolicy::Nan),
     ];
     let mut convs = Vec::new();

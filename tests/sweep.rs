@@ -9,9 +9,8 @@ use arithsim::cost::CostTable;
 use arithsim::cost::report::Format;
 use arithsim::gates::CellLibrary;
 use arithsim::sweep::{
-    AccelSpace, CircuitEval, CircuitPoint, DATAFLOWS, Metric, Objective, SweepTable,
-    accel_metrics, adder_space, circuit_metrics, multiplier_space, sweep_accel, sweep_circuits,
-    with_threads,
+    AccelSpace, CircuitEval, CircuitPoint, DATAFLOWS, Metric, Objective, SweepTable, accel_metrics,
+    adder_space, circuit_metrics, multiplier_space, sweep_accel, sweep_circuits, with_threads,
 };
 
 fn multipliers() -> SweepTable {
@@ -20,7 +19,11 @@ fn multipliers() -> SweepTable {
         &[Signedness::Unsigned, Signedness::Signed],
         &PartialProducts::ALL,
         &Reduction::ALL,
-        &[AdderKind::RippleCarry, AdderKind::KoggeStone, AdderKind::BrentKung],
+        &[
+            AdderKind::RippleCarry,
+            AdderKind::KoggeStone,
+            AdderKind::BrentKung,
+        ],
     );
     sweep_circuits(
         "6x6",
@@ -70,8 +73,14 @@ fn circuit_metrics_are_the_generators_own_figures() {
     let t = multipliers();
     let gates = t.metric("gates").unwrap();
     let depth = t.metric("depth").unwrap();
-    let spec = MultiplierSpec::new(6, 6, Signedness::Signed, Reduction::Wallace, AdderKind::KoggeStone)
-        .with_partial_products(PartialProducts::Booth4);
+    let spec = MultiplierSpec::new(
+        6,
+        6,
+        Signedness::Signed,
+        Reduction::Wallace,
+        AdderKind::KoggeStone,
+    )
+    .with_partial_products(PartialProducts::Booth4);
     let net = spec.build().unwrap();
     let i = t
         .rows
@@ -149,7 +158,9 @@ fn extra_metrics_rendering_and_errors() {
     let points = adder_space(&[8], &[AdderKind::RippleCarry, AdderKind::Sklansky]);
     let mut metrics = circuit_metrics();
     // A new column is one more entry (where glitch-aware energy goes).
-    metrics.push(Metric::new("cells", |c: &CircuitEval| Ok(c.cost.instances as f64)));
+    metrics.push(Metric::new("cells", |c: &CircuitEval| {
+        Ok(c.cost.instances as f64)
+    }));
     let lib = CellLibrary::nangate45();
     let t = sweep_circuits("adders", &points, &lib, 256, 1, &metrics).unwrap();
     assert_eq!(t.metric("cells").unwrap()[0], 8.0); // eight full adders
@@ -161,7 +172,8 @@ fn extra_metrics_rendering_and_errors() {
     let json = arithsim::sweep::render("t", &[s], Format::Json);
     assert!(json.contains("sklansky"));
     let svg = arithsim::cost::report::render_scatter_svg(
-        &t.scatter("a.svg", "area (um^2)", "delay (ns)", &front, &[1]).unwrap(),
+        &t.scatter("a.svg", "area (um^2)", "delay (ns)", &front, &[1])
+            .unwrap(),
     )
     .unwrap();
     assert!(svg.contains("8-bit sklansky"));
@@ -177,7 +189,16 @@ fn extra_metrics_rendering_and_errors() {
         }),
     ];
     assert!(sweep_circuits("x", &odd, &lib, 256, 1, &metrics).is_err());
-    assert!(sweep_accel("x", &[], &Network::resnet50_v1_5(1).unwrap(), &CostTable::horowitz_45nm(), &accel_metrics()).is_err());
+    assert!(
+        sweep_accel(
+            "x",
+            &[],
+            &Network::resnet50_v1_5(1).unwrap(),
+            &CostTable::horowitz_45nm(),
+            &accel_metrics()
+        )
+        .is_err()
+    );
     let bad = AccelSpace {
         base: fsd_npu(),
         shapes: vec![(0, 8)],
