@@ -9,18 +9,36 @@
 //! additions), its high bits are bits of `X / 64` or `X / 64 + 1` per lane, so the check is
 //! independent of the circuit and costs a few word operations per output bit.
 //!
-//! Run: `cargo run --release --example exhaustive_adder16 [kind ...]` with kinds such as
-//! `ripple-carry` (the default), `kogge-stone`, `brent-kung`, `sklansky`.
+//! The values of `b` are split into chunks run on rayon's pool (all cores by default;
+//! `--threads N` or `RAYON_NUM_THREADS=N`); each chunk has its own simulator and the
+//! mismatch counts are summed, so the outcome does not depend on the thread count.
+//!
+//! Run: `cargo run --release --example exhaustive_adder16 [--threads N] [kind ...]` with kinds
+//! such as `ripple-carry` (the default), `kogge-stone`, `brent-kung`, `sklansky`.
 
 use std::time::Instant;
 
 use arithsim::circuits::adders::{AdderKind, adder};
 use arithsim::gates::Simulator;
+use rayon::prelude::*;
 
 const WORDS: usize = 128; // 8192 vectors per batch
+const CHUNK: u64 = 256; // values of b per chunk of work
 
 fn main() -> Result<(), arithsim::Error> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut threads = None;
+    if let Some(i) = args.iter().position(|a| a == "--threads") {
+        let n = args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| arithsim::Error::Parse {
+                input: "--threads".into(),
+                reason: "needs a thread count".into(),
+            })?;
+        threads = Some(n);
+        args.drain(i..i + 2);
+    }
     let kinds: Vec<AdderKind> = if args.is_empty() {
         vec![AdderKind::RippleCarry]
     } else {
@@ -58,68 +76,85 @@ fn main() -> Result<(), arithsim::Error> {
     for kind in kinds {
         let net = adder(kind, 16)?;
         let stats = net.stats();
-        let mut sim = Simulator::new(&net, WORDS)?;
-        let a = net.input("a")?.wires().to_vec();
-        let b = net.input("b")?.wires().to_vec();
-        let cin = net.input("cin")?.wires()[0];
-        let sum = net.output("sum")?.wires().to_vec();
-        let cout = net.output("cout")?.wires()[0];
-        sim.input_words_mut(cin)?.fill(0);
-        // a bits 0..13: the same in every batch
-        for (i, &w) in a.iter().enumerate().take(13) {
-            let words = sim.input_words_mut(w)?;
-            for (t, x) in words.iter_mut().enumerate() {
-                *x = if i < 6 {
-                    lane_bit(i)
-                } else if (t >> (i - 6)) & 1 == 1 {
-                    !0
-                } else {
-                    0
-                };
-            }
-        }
-        let start = Instant::now();
-        let mut bad = 0u64;
-        for bv in 0..1u64 << 16 {
-            for (i, &w) in b.iter().enumerate() {
-                sim.input_words_mut(w)?
-                    .fill(if bv >> i & 1 == 1 { !0 } else { 0 });
-            }
-            for a_hi in 0..8u64 {
-                let a0 = a_hi << 13;
-                for (i, &w) in a.iter().enumerate().skip(13) {
-                    sim.input_words_mut(w)?
-                        .fill(if a0 >> i & 1 == 1 { !0 } else { 0 });
-                }
-                sim.eval();
-                let r = (bv % 64) as usize;
-                let mut diff = 0u64;
-                let c = carry[r];
-                for (i, &w) in sum.iter().chain(std::iter::once(&cout)).enumerate() {
-                    let got = sim.wire_words(w)?;
-                    if i < 6 {
-                        for &g in got {
-                            diff |= g ^ low[r][i];
-                        }
+        // Checks the `b` values of chunk `c` on one simulator; the count does not depend on
+        // how chunks are spread over threads.
+        let check = |c: u64| -> Result<u64, arithsim::Error> {
+            let mut sim = Simulator::new(&net, WORDS)?;
+            let a = net.input("a")?.wires().to_vec();
+            let b = net.input("b")?.wires().to_vec();
+            let cin = net.input("cin")?.wires()[0];
+            let sum = net.output("sum")?.wires().to_vec();
+            let cout = net.output("cout")?.wires()[0];
+            sim.input_words_mut(cin)?.fill(0);
+            // a bits 0..13: the same in every batch
+            for (i, &w) in a.iter().enumerate().take(13) {
+                let words = sim.input_words_mut(w)?;
+                for (t, x) in words.iter_mut().enumerate() {
+                    *x = if i < 6 {
+                        lane_bit(i)
+                    } else if (t >> (i - 6)) & 1 == 1 {
+                        !0
                     } else {
-                        let k = i - 6;
-                        for (t, &g) in got.iter().enumerate() {
-                            let h = (a0 + 64 * t as u64 + bv) >> 6;
-                            let m0 = 0u64.wrapping_sub(h >> k & 1);
-                            let m1 = 0u64.wrapping_sub((h + 1) >> k & 1);
-                            diff |= g ^ ((m0 & !c) | (m1 & c));
+                        0
+                    };
+                }
+            }
+            let mut bad = 0u64;
+            for bv in c * CHUNK..(c + 1) * CHUNK {
+                for (i, &w) in b.iter().enumerate() {
+                    sim.input_words_mut(w)?
+                        .fill(if bv >> i & 1 == 1 { !0 } else { 0 });
+                }
+                for a_hi in 0..8u64 {
+                    let a0 = a_hi << 13;
+                    for (i, &w) in a.iter().enumerate().skip(13) {
+                        sim.input_words_mut(w)?
+                            .fill(if a0 >> i & 1 == 1 { !0 } else { 0 });
+                    }
+                    sim.eval();
+                    let r = (bv % 64) as usize;
+                    let mut diff = 0u64;
+                    let cy = carry[r];
+                    for (i, &w) in sum.iter().chain(std::iter::once(&cout)).enumerate() {
+                        let got = sim.wire_words(w)?;
+                        if i < 6 {
+                            for &g in got {
+                                diff |= g ^ low[r][i];
+                            }
+                        } else {
+                            let k = i - 6;
+                            for (t, &g) in got.iter().enumerate() {
+                                let h = (a0 + 64 * t as u64 + bv) >> 6;
+                                let m0 = 0u64.wrapping_sub(h >> k & 1);
+                                let m1 = 0u64.wrapping_sub((h + 1) >> k & 1);
+                                diff |= g ^ ((m0 & !cy) | (m1 & cy));
+                            }
                         }
                     }
+                    bad += u64::from(diff.count_ones());
                 }
-                bad += u64::from(diff.count_ones());
             }
-        }
+            Ok(bad)
+        };
+        let run = || {
+            (0..(1u64 << 16) / CHUNK)
+                .into_par_iter()
+                .map(check)
+                .try_reduce(|| 0, |x, y| Ok(x + y))
+        };
+        let start = Instant::now();
+        let bad = match threads {
+            Some(n) => arithsim::sweep::with_threads(n, run)??,
+            None => run()?,
+        };
         let secs = start.elapsed().as_secs_f64();
         println!(
-            "{:<18} {} gates: 2^32 pairs in {secs:.2} s = {:.3e} vectors/s, mismatching lanes: {bad}",
+            "{:<18} {} gates: 2^32 pairs in {secs:.2} s = {:.3e} vectors/s on {} threads, \
+             mismatching lanes: {bad}",
             kind.name(),
             stats.gates,
-            4_294_967_296.0 / secs
+            4_294_967_296.0 / secs,
+            threads.unwrap_or_else(rayon::current_num_threads)
         );
         assert_eq!(bad, 0, "{} is wrong on some operand pair", kind.name());
     }

@@ -52,7 +52,8 @@
 //! ```
 //!
 //! Layers import only from the ones before them in this list: [`repr`], [`round`], [`fixed`],
-//! [`float`], [`gates`], [`circuits`], [`cost`], [`datapath`], [`quant`], [`accel`], [`nn`]. Public
+//! [`float`], [`gates`], [`circuits`], [`cost`], [`datapath`], [`quant`], [`accel`], [`nn`],
+//! [`sweep`]. Public
 //! functions that take user input return [`Result`]; bad widths, formats, strings, tables and
 //! shapes are [`Error`] values, never panics.
 #![forbid(unsafe_code)]
@@ -72,5 +73,6 @@ pub mod nn;
 pub mod quant;
 pub mod repr;
 pub mod round;
+pub mod sweep;
 
 pub use error::{Error, Result};

@@ -78,16 +78,24 @@ impl SplitMix64 {
     }
 }
 
+/// Operands per parallel segment of a long stream (64 lanes × 256 time steps).
+const SEGMENT: usize = 64 * 256;
+
 /// Gate-derived cost of `net` on the caller's operand stream: one slice per input port (by
 /// name), all the same length, operand `v` following operand `v - 64` in time (the
 /// simulator's lane layout: 64 independent streams).
+///
+/// Streams of at least two segments of 16,384 operands are simulated in segments on rayon's
+/// pool; each segment after the first starts one time step (64 operands) early, so the
+/// transition into it is counted exactly once, and toggle counts are integer sums: the
+/// figures are those of one simulation of the whole stream, whatever the thread count.
 ///
 /// # Errors
 ///
 /// [`Error::InvalidParameter`] when the stream is too short to see a transition (fewer
 /// than 128 operands); otherwise as [`Simulator::run`] (unknown or missing ports, mismatched
 /// lengths, operands wider than their port).
-pub fn gate_cost_with<T: Operand>(
+pub fn gate_cost_with<T: Operand + Sync>(
     net: &Netlist,
     lib: &CellLibrary,
     inputs: &[(&str, &[T])],
@@ -100,14 +108,36 @@ pub fn gate_cost_with<T: Operand>(
             "need at least 128 operands (two per lane) to observe transitions",
         ));
     }
-    let mut sim = Simulator::new(net, n.div_ceil(64).min(64))?;
-    sim.set_activity(true);
-    let mut out = crate::gates::BatchOutput::default();
-    sim.run(inputs, &mut out)?;
-    let act = sim
-        .activity()
-        .ok_or_else(|| Error::Unsupported("simulator activity was not recorded".into()))?;
-    gate_cost_from_activity(net, lib, act)
+    let activity = |lo: usize, hi: usize| -> Result<Activity> {
+        let part: Vec<(&str, &[T])> = inputs.iter().map(|(p, v)| (*p, &v[lo..hi])).collect();
+        let mut sim = Simulator::new(net, (hi - lo).div_ceil(64).min(64))?;
+        sim.set_activity(true);
+        let mut out = crate::gates::BatchOutput::default();
+        sim.run(&part, &mut out)?;
+        sim.activity()
+            .cloned()
+            .ok_or_else(|| Error::Unsupported("simulator activity was not recorded".into()))
+    };
+    // Unequal lengths take the one-piece path, whose `run` reports them.
+    if n < 2 * SEGMENT || inputs.iter().any(|(_, v)| v.len() != n) {
+        return gate_cost_from_activity(net, lib, &activity(0, n)?);
+    }
+    use rayon::prelude::*;
+    let parts = (0..n.div_ceil(SEGMENT))
+        .into_par_iter()
+        .map(|s| activity((s * SEGMENT).saturating_sub(64), ((s + 1) * SEGMENT).min(n)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut total = Activity {
+        toggles: vec![0; net.wire_count()],
+        transitions: 0,
+    };
+    for p in parts {
+        for (t, x) in total.toggles.iter_mut().zip(&p.toggles) {
+            *t += x;
+        }
+        total.transitions += p.transitions;
+    }
+    gate_cost_from_activity(net, lib, &total)
 }
 
 /// Gate-derived cost of `net` from switching activity the caller recorded (for sequential
@@ -322,6 +352,36 @@ mod tests {
         assert!((c.area_um2 - (inv.area_um2 + nand.area_um2 + xor.area_um2)).abs() < 1e-12);
         assert!((c.delay_ns - (inv.delay_ns + nand.delay_ns.max(xor.delay_ns))).abs() < 1e-12);
         assert_eq!(c.instances, 3);
+    }
+
+    /// A long stream is simulated in segments (in parallel): the figures must be those of
+    /// one simulator run over the whole stream, for any thread count.
+    #[test]
+    fn segmented_streams_equal_one_simulation() {
+        let net = crate::circuits::adders::kogge_stone_adder(16).unwrap();
+        let lib = CellLibrary::nangate45();
+        let n = 3 * SEGMENT + 100;
+        let mut rng = SplitMix64::new(9);
+        let a: Vec<u64> = (0..n).map(|_| rng.next_u64() & 0xffff).collect();
+        let b: Vec<u64> = (0..n).map(|_| rng.next_u64() & 0xffff).collect();
+        let c: Vec<u64> = (0..n).map(|_| rng.next_u64() & 1).collect();
+        let inputs = [("a", &a[..]), ("b", &b[..]), ("cin", &c[..])];
+        let mut sim = Simulator::new(&net, 64).unwrap();
+        sim.set_activity(true);
+        sim.run(&inputs, &mut crate::gates::BatchOutput::default())
+            .unwrap();
+        let whole = gate_cost_from_activity(&net, &lib, sim.activity().unwrap()).unwrap();
+        assert_eq!(whole.transitions, (n as u64 - 64));
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let seg = pool
+                .install(|| gate_cost_with(&net, &lib, &inputs))
+                .unwrap();
+            assert_eq!(seg, whole, "{threads} threads");
+        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ use crate::circuits::mac::Mac;
 use crate::gates::{Activity, CellLibrary};
 
 /// An integer operand type: any primitive integer that widens losslessly to `i64`.
-pub trait IntOperand: Copy + Into<i64> + Default {}
-impl<T: Copy + Into<i64> + Default> IntOperand for T {}
+pub trait IntOperand: Copy + Into<i64> + Default + Sync {}
+impl<T: Copy + Into<i64> + Default + Sync> IntOperand for T {}
 
 /// What an integer kernel returns.
 #[derive(Clone, Debug, PartialEq)]
@@ -513,7 +513,7 @@ impl IntDatapath {
 }
 
 /// A native word for the wrapping fast path (shared with the sparse kernels).
-pub(super) trait Word: Copy + Default {
+pub(super) trait Word: Copy + Default + Send + Sync {
     fn from_i64(x: i64) -> Self;
     fn to_i64(self) -> i64;
     fn mac(self, a: Self, b: Self) -> Self;
@@ -549,19 +549,23 @@ impl Word for i64 {
     }
 }
 
+/// GEMMs with at least this many MACs run their output rows in parallel (rayon's current
+/// pool); below it the threads cost more than they save.
+const PARALLEL_MACS: usize = 1 << 16;
+
 /// i-k-j GEMM on wrapping native words: exact modulo 2^(word bits), then `wrap` reduces to
 /// the accumulator width (which divides the word width, so the result is the same as wrapping
-/// at every step).
+/// at every step). Output rows are independent, so large GEMMs compute them on rayon's pool;
+/// every row is the same loop either way, so the bits do not depend on the thread count.
 fn gemm_wrapping<T: IntOperand, W: Word>(
     s: GemmShape,
     a: &[T],
     b: &[T],
     bias: Bias<'_>,
     out: &mut [i64],
-    wrap: impl Fn(i64) -> i64,
+    wrap: impl Fn(i64) -> i64 + Sync,
 ) {
-    let mut row = vec![W::default(); s.n];
-    for i in 0..s.m {
+    let one_row = |i: usize, orow: &mut [i64], row: &mut Vec<W>| {
         for (j, r) in row.iter_mut().enumerate() {
             *r = W::from_i64(bias.at(s.n, i, j).unwrap_or(0));
         }
@@ -573,8 +577,26 @@ fn gemm_wrapping<T: IntOperand, W: Word>(
                 *r = r.mac(av, W::from_i64(bv.into()));
             }
         }
-        for (o, r) in out[i * s.n..(i + 1) * s.n].iter_mut().zip(&row) {
+        for (o, r) in orow.iter_mut().zip(row.iter()) {
             *o = wrap(r.to_i64());
+        }
+    };
+    if s.n == 0 {
+        return;
+    }
+    if s.m > 1 && s.m.saturating_mul(s.n).saturating_mul(s.k) >= PARALLEL_MACS {
+        use rayon::prelude::*;
+        out[..s.m * s.n]
+            .par_chunks_mut(s.n)
+            .enumerate()
+            .for_each_init(
+                || vec![W::default(); s.n],
+                |row, (i, orow)| one_row(i, orow, row),
+            );
+    } else {
+        let mut row = vec![W::default(); s.n];
+        for (i, orow) in out[..s.m * s.n].chunks_mut(s.n).enumerate() {
+            one_row(i, orow, &mut row);
         }
     }
 }

@@ -38,6 +38,7 @@ mod glitch;
 mod macs;
 mod options;
 mod render;
+mod scatter;
 mod sections;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,7 @@ pub use liberty::{LibertyRow, liberty_section};
 pub use glitch::GlitchRow;
 pub use macs::MacRow;
 pub use options::ReportOptions;
+pub use scatter::{MARK_FILL, PointKind, Scatter, ScatterPoint, render_scatter_svg};
 pub use sections::{Comparison, GateRow};
 
 use super::{CostTable, Span};

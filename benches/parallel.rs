@@ -1,0 +1,198 @@
+//! Every core against one: the parallel paths (circuit and accelerator sweeps, bit-sliced
+//! gate-level simulation in independent chunks as the exhaustive checks run it, the INT8
+//! GEMM's output rows) on a rayon
+//! pool of all cores against a pool of one thread, in the same process and interleaved: every
+//! criterion sample runs both contenders batch by batch in rotating order, and each group
+//! ends with the median over samples of the ratio of the two times within a sample
+//! ("paired", as `benches/float.rs`), so machine load that changes over seconds affects both
+//! sides alike. Each group checks once that both pools give the same result.
+//!
+//! Run: `cargo bench --bench parallel -- --warm-up-time 1 --measurement-time 3`.
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+use arithsim::accel::{MacArithmetic, Network, fsd_npu};
+use arithsim::circuits::adders::AdderKind;
+use arithsim::circuits::fp::{FpUnitConfig, fp_adder};
+use arithsim::circuits::multipliers::{PartialProducts, Reduction, Signedness};
+use arithsim::cost::{CostTable, SplitMix64};
+use arithsim::float::FloatFormat;
+use arithsim::gates::{CellLibrary, Simulator};
+use arithsim::sweep::{
+    AccelSpace, DATAFLOWS, accel_metrics, circuit_metrics, multiplier_space, sweep_accel,
+    sweep_circuits,
+};
+use criterion::{Criterion, criterion_group, criterion_main};
+use rayon::ThreadPool;
+
+fn pool(n: usize) -> ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .expect("a thread pool")
+}
+
+/// Benchmarks `work` on one thread and on every core, interleaved, and prints the paired
+/// median of (one thread's time / all cores' time): the speed-up.
+fn paired<R: PartialEq + std::fmt::Debug + Send>(
+    c: &mut Criterion,
+    group: &str,
+    work: impl Fn() -> R + Sync,
+) {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let pools = [pool(1), pool(cores)];
+    assert_eq!(
+        pools[0].install(&work),
+        pools[1].install(&work),
+        "{group}: the parallel result differs from the one-thread result"
+    );
+    let names = ["1 thread".to_string(), format!("{cores} threads")];
+    let samples = RefCell::new(Vec::<[Duration; 2]>::new());
+    let mut g = c.benchmark_group(group);
+    g.sample_size(10);
+    for (me, name) in names.iter().enumerate() {
+        g.bench_function(name.as_str(), |b| {
+            b.iter_custom(|iters| {
+                let mut times = [Duration::ZERO; 2];
+                for i in 0..iters as usize {
+                    for j in 0..2 {
+                        let who = (i + j) % 2;
+                        let start = Instant::now();
+                        std::hint::black_box(pools[who].install(&work));
+                        times[who] += start.elapsed();
+                    }
+                }
+                samples.borrow_mut().push(times);
+                times[me]
+            })
+        });
+    }
+    g.finish();
+    let mut r: Vec<f64> = samples
+        .into_inner()
+        .iter()
+        .map(|t| t[0].as_secs_f64() / t[1].as_secs_f64())
+        .collect();
+    if r.is_empty() {
+        return;
+    }
+    r.sort_by(f64::total_cmp);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "{group}: paired median speed-up over {} samples, {cores} threads / 1 thread: {:.2} \
+         (range {:.2}–{:.2}); load average {}",
+        r.len(),
+        r[r.len() / 2],
+        r[0],
+        r[r.len() - 1],
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+}
+
+fn sweeps(c: &mut Criterion) {
+    let points = multiplier_space(
+        &[8],
+        &[Signedness::Unsigned, Signedness::Signed],
+        &PartialProducts::ALL,
+        &Reduction::ALL,
+        &[
+            AdderKind::RippleCarry,
+            AdderKind::KoggeStone,
+            AdderKind::BrentKung,
+        ],
+    );
+    let lib = CellLibrary::nangate45();
+    let metrics = circuit_metrics();
+    paired(c, "sweep 8x8 multipliers (48 points)", || {
+        sweep_circuits("8x8", &points, &lib, 1024, 1, &metrics).expect("sweep")
+    });
+    let sizes = [32u32, 64, 128, 256];
+    let arrays = AccelSpace {
+        base: fsd_npu(),
+        shapes: sizes
+            .iter()
+            .flat_map(|&r| sizes.iter().map(move |&c| (r, c)))
+            .collect(),
+        dataflows: DATAFLOWS.to_vec(),
+        arithmetics: vec![MacArithmetic::INT8, MacArithmetic::FP16],
+    }
+    .points()
+    .expect("arrays");
+    let net = Network::resnet50_v1_5(1).expect("resnet");
+    let table = CostTable::horowitz_45nm();
+    let am = accel_metrics();
+    paired(c, "sweep ResNet-50 accelerators (64 points)", || {
+        format!(
+            "{:?}",
+            sweep_accel("r", &arrays, &net, &table, &am).expect("sweep")
+        )
+    });
+}
+
+/// The exhaustive checks' shape: independent chunks, each with its own simulator of the
+/// FP16 adder, bit-sliced random operands, a checksum of the outputs per chunk.
+fn simulation_chunks(c: &mut Criterion) {
+    use rayon::prelude::*;
+    let net = fp_adder(FloatFormat::FP16, &FpUnitConfig::default()).expect("adder");
+    let words = 32;
+    let chunk = |k: u64| -> u64 {
+        let mut sim = Simulator::new(&net, words).expect("sim");
+        let mut rng = SplitMix64::new(k);
+        let inputs: Vec<_> = net
+            .inputs()
+            .iter()
+            .flat_map(|p| p.wires().to_vec())
+            .collect();
+        let outs: Vec<_> = net
+            .outputs()
+            .iter()
+            .flat_map(|p| p.wires().to_vec())
+            .collect();
+        let mut sum = 0u64;
+        for _ in 0..16 {
+            for &w in &inputs {
+                for x in sim.input_words_mut(w).expect("input") {
+                    *x = rng.next_u64();
+                }
+            }
+            sim.eval();
+            for &w in &outs {
+                sum = sum.wrapping_add(
+                    sim.wire_words(w)
+                        .expect("wire")
+                        .iter()
+                        .fold(0, |a, b| a ^ b),
+                );
+            }
+        }
+        sum
+    };
+    paired(c, "FP16 adder simulation, 64 independent chunks", || {
+        (0..64u64).into_par_iter().map(chunk).collect::<Vec<u64>>()
+    });
+}
+
+/// The INT8 GEMM's output rows (256³, above the parallel threshold).
+fn gemm_rows(c: &mut Criterion) {
+    use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
+    let n = 256;
+    let mut rng = SplitMix64::new(3);
+    let mut draw = || {
+        (0..n * n)
+            .map(|_| (rng.next_u64() % 256) as i64 - 128)
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (draw(), draw());
+    let dp = IntDatapath::new(IntArith::INT8_INT32).expect("datapath");
+    let shape = GemmShape::new(n, n, n).expect("shape");
+    paired(c, "INT8 GEMM 256x256x256 rows", || {
+        dp.gemm(shape, &a, &b, Bias::None).expect("gemm").values
+    });
+}
+
+criterion_group!(benches, sweeps, simulation_chunks, gemm_rows);
+criterion_main!(benches);

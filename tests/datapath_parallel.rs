@@ -1,0 +1,40 @@
+//! Large integer GEMMs compute their output rows on rayon's pool: the bits and counts must be
+//! those of the one-thread run and of a plain reference loop.
+
+use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
+use arithsim::sweep::with_threads;
+
+fn operands(n: usize, seed: u64) -> Vec<i64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 33) % 256) as i64 - 128
+        })
+        .collect()
+}
+
+#[test]
+fn parallel_int8_gemm_equals_one_thread_and_a_reference_loop() {
+    let (m, n, k) = (67, 45, 300); // 904,500 MACs: above the parallel threshold
+    let a = operands(m * k, 1);
+    let b = operands(k * n, 2);
+    let bias: Vec<i64> = (0..m as i64).map(|i| i * 1000 - 30_000).collect();
+    let dp = IntDatapath::new(IntArith::INT8_INT32).unwrap();
+    let shape = GemmShape::new(m, n, k).unwrap();
+    let run = || dp.gemm(shape, &a, &b, Bias::PerRow(&bias)).unwrap();
+    let one = with_threads(1, run).unwrap();
+    let two = with_threads(2, run).unwrap();
+    let three = with_threads(3, run).unwrap();
+    assert_eq!(one.values, two.values);
+    assert_eq!(one.values, three.values);
+    assert_eq!(format!("{:?}", one.tally), format!("{:?}", two.tally));
+    for i in 0..m {
+        for j in 0..n {
+            let exact: i64 = bias[i] + (0..k).map(|kk| a[i * k + kk] * b[kk * n + j]).sum::<i64>();
+            assert_eq!(one.values[i * n + j], exact as i32 as i64, "({i}, {j})");
+        }
+    }
+}
