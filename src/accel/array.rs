@@ -229,6 +229,15 @@ pub enum Dataflow {
 }
 
 impl Dataflow {
+    /// Every dataflow: the two broadcast ones (FSD style) and the three systolic ones.
+    pub const ALL: [Dataflow; 5] = [
+        Dataflow::OutputStationary,
+        Dataflow::WeightStationary,
+        Dataflow::SystolicOutputStationary,
+        Dataflow::SystolicWeightStationary,
+        Dataflow::SystolicInputStationary,
+    ];
+
     /// The three systolic dataflows with SCALE-Sim's cycle model.
     pub const SYSTOLIC: [Dataflow; 3] = [
         Dataflow::SystolicOutputStationary,

@@ -11,9 +11,9 @@ use crate::accel::{
 use crate::cost::CostTable;
 use crate::{Error, Result};
 
-/// Every dataflow the accelerator model has, in sweep order. A new [`Dataflow`] variant
-/// joins every sweep by one line here.
-pub const DATAFLOWS: &[Dataflow] = &[Dataflow::OutputStationary, Dataflow::WeightStationary];
+/// Every dataflow the accelerator model has ([`Dataflow::ALL`]: broadcast and systolic), in
+/// sweep order; a new [`Dataflow`] variant joins every sweep by adding it to that list.
+pub const DATAFLOWS: &[Dataflow] = &Dataflow::ALL;
 
 /// A grid of accelerators: `base` with each shape, dataflow and arithmetic.
 #[derive(Clone, Debug, PartialEq)]

@@ -33,8 +33,8 @@
 
 mod chart;
 mod fsd;
-mod liberty;
 mod glitch;
+mod liberty;
 mod macs;
 mod options;
 mod render;
@@ -45,8 +45,8 @@ use std::path::{Path, PathBuf};
 
 pub use chart::{BAR_FILL, render_svg};
 pub use fsd::{FsdFigures, FsdParams, FsdRow};
-pub use liberty::{LibertyRow, liberty_section};
 pub use glitch::GlitchRow;
+pub use liberty::{LibertyRow, liberty_section};
 pub use macs::MacRow;
 pub use options::ReportOptions;
 pub use scatter::{MARK_FILL, PointKind, Scatter, ScatterPoint, render_scatter_svg};
