@@ -120,7 +120,8 @@ pub fn accel_metrics() -> Vec<Metric<AccelEval>> {
 ///                     &accel_metrics())?;
 /// assert_eq!(t.rows.len(), 2 * DATAFLOWS.len());
 /// let cycles = t.metric("cycles")?;
-/// assert!(cycles[0] > cycles[2]); // 32x32 takes longer than 128x128
+/// // Rows run shape-major: the 32×32 array's dataflows first, then the 128×128 array's.
+/// assert!(cycles[0] > cycles[DATAFLOWS.len()]); // 32×32 takes longer than 128×128
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn sweep_accel(
