@@ -1,12 +1,13 @@
 //! Liberty (`.lib`) cell libraries: import, function-based mapping, NLDM tables.
 //!
 //! [`Liberty::load`] reads a library (gzip'd or not) with a hand-written subset parser (see
-//! `parse.rs` for why); [`CellLibrary::from_liberty`] maps the crate's gates and recorded
-//! cells onto its cells by boolean function and keeps the NLDM delay, slew and
+//! `parse.rs` for why);
+//! [`CellLibrary::from_liberty`](crate::gates::CellLibrary::from_liberty) maps the crate's
+//! gates and recorded cells onto its cells by boolean function and keeps the NLDM delay, slew and
 //! internal-power tables for [`Netlist::sta`](crate::gates::Netlist::sta) and
 //! [`Netlist::nldm_power`](crate::gates::Netlist::nldm_power). Unknown groups and attributes are
 //! skipped; a malformed or truncated file, an unsupported delay model or table, or a library
-//! without a function the crate needs is an [`Error::Table`](crate::Error::Table) with the line.
+//! without a function the crate needs is an [`Error::Table`] with the line.
 //!
 //! # Examples
 //!
