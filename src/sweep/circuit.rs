@@ -9,8 +9,8 @@ use super::Metric;
 use super::table::{SweepRow, SweepTable};
 use crate::circuits::adders::{AdderKind, adder};
 use crate::circuits::multipliers::{MultiplierSpec, PartialProducts, Reduction, Signedness};
-use crate::cost::{GateCost, gate_cost_random};
-use crate::gates::{CellLibrary, Netlist, Stats};
+use crate::cost::{GateCost, gate_cost_random, glitch_cost_random};
+use crate::gates::{CellLibrary, DEFAULT_RESOLUTION_NS, Netlist, Stats, TimedDelays};
 use crate::{Error, Result};
 
 type Build = Arc<dyn Fn() -> Result<Netlist> + Send + Sync>;
@@ -83,6 +83,51 @@ pub fn circuit_metrics() -> Vec<Metric<CircuitEval>> {
             Ok(c.cost.energy_pj() * c.cost.delay_ns)
         }),
     ]
+}
+
+/// A glitch-aware energy column (pJ/op at the library's voltage): each point's netlist run
+/// through the timed simulator ([`glitch_cost_random`]) with `lib`'s cell delays in the
+/// default 10 ps units, on `ops` random operands (seed `seed`). It costs about ten
+/// zero-delay simulations per point, so it is not in [`circuit_metrics`]: push it when the
+/// sweep should rank by energy with glitches (transport delays: an upper estimate, as the
+/// zero-delay figure is a lower bound).
+///
+/// # Errors
+///
+/// [`TimedDelays::from_library`]'s error for a library without delays.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::circuits::adders::AdderKind;
+/// use arithsim::gates::CellLibrary;
+/// use arithsim::sweep::{adder_space, circuit_metrics, glitch_energy_metric, sweep_circuits};
+///
+/// let lib = CellLibrary::nangate45();
+/// let mut metrics = circuit_metrics();
+/// metrics.push(glitch_energy_metric(&lib, 256, 1)?);
+/// let points = adder_space(&[8], &[AdderKind::RippleCarry, AdderKind::KoggeStone]);
+/// let t = sweep_circuits("8-bit adders", &points, &lib, 256, 1, &metrics)?;
+/// let zero = t.metric("energy (pJ/op)")?;
+/// let timed = t.metric("glitch-aware energy (pJ/op)")?;
+/// assert!(timed.iter().zip(&zero).all(|(t, z)| t >= z)); // glitches only add transitions
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn glitch_energy_metric(
+    lib: &CellLibrary,
+    ops: usize,
+    seed: u64,
+) -> Result<Metric<CircuitEval>> {
+    let delays = TimedDelays::from_library(lib, DEFAULT_RESOLUTION_NS)?;
+    let lib = lib.clone();
+    Ok(Metric::new(
+        "glitch-aware energy (pJ/op)",
+        move |c: &CircuitEval| {
+            Ok(glitch_cost_random(&c.net, &lib, &delays, ops, seed)?
+                .timed
+                .energy_pj())
+        },
+    ))
 }
 
 /// Every valid multiplier of `n × n` bits over the given signedness, partial-product

@@ -44,7 +44,8 @@ mod table;
 
 pub use accel::{AccelEval, AccelSpace, DATAFLOWS, accel_metrics, sweep_accel};
 pub use circuit::{
-    CircuitEval, CircuitPoint, adder_space, circuit_metrics, multiplier_space, sweep_circuits,
+    CircuitEval, CircuitPoint, adder_space, circuit_metrics, glitch_energy_metric,
+    multiplier_space, sweep_circuits,
 };
 pub use metric::Metric;
 pub use pareto::{Objective, Sense, pareto_front};

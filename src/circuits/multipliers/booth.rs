@@ -58,7 +58,7 @@ pub fn booth_digits(value: u64, m: u32, signedness: Signedness) -> crate::Result
     let sign_extended = signedness == Signedness::Signed
         && m > 0
         && (value >> (m - 1)) & 1 == 1
-        && high == u64::MAX >> m;
+        && high == u64::MAX.checked_shr(m).unwrap_or(0);
     if high != 0 && !sign_extended {
         return Err(crate::Error::OutOfRange {
             value: value.to_string(),
