@@ -32,7 +32,7 @@ pub fn to_checkpoint(net: &Network, note: Option<&str>) -> Checkpoint {
 /// # Examples
 ///
 /// ```
-/// use arithsim::nn::train::{DigitsNet, load_safetensors, read_f32_tensors, to_safetensors};
+/// use arithsim::nn::train::{DigitsNet, load_safetensors, read_checkpoint, to_safetensors};
 ///
 /// let mut a = DigitsNet::Mlp.build()?;
 /// a.init(1);
@@ -40,7 +40,7 @@ pub fn to_checkpoint(net: &Network, note: Option<&str>) -> Checkpoint {
 /// let mut b = DigitsNet::Mlp.build()?;
 /// load_safetensors(&mut b, &bytes)?;
 /// assert_eq!(a.param("fc3.weight")?, b.param("fc3.weight")?);
-/// assert_eq!(read_f32_tensors(&bytes)?[1].0, "fc1.weight"); // sorted by name
+/// assert_eq!(read_checkpoint(&bytes)?.names().nth(1), Some("fc1.weight")); // sorted
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 ///
@@ -51,25 +51,15 @@ pub fn to_safetensors(net: &Network, note: Option<&str>) -> Result<Vec<u8>> {
     to_checkpoint(net, note).to_bytes()
 }
 
-/// One tensor read back: `(name, shape, values)`.
-pub type NamedTensor = (String, Vec<usize>, Vec<f32>);
-
-/// Every F32 tensor of safetensors bytes as a [`Checkpoint`].
-fn read_f32(bytes: &[u8]) -> Result<Checkpoint> {
-    Checkpoint::parse(bytes, "safetensors file", &[Dtype::F32])
-}
-
-/// Every tensor of a safetensors file as `(name, shape, f32 values)`, sorted by name.
+/// A safetensors file as a [`Checkpoint`], F32 tensors only (what the trainer writes): a
+/// reloaded network has exactly the saved bits.
 ///
 /// # Errors
 ///
 /// [`Error::Table`](crate::Error::Table) for a malformed file, and naming a tensor whose
 /// dtype is not F32.
-pub fn read_f32_tensors(bytes: &[u8]) -> Result<Vec<NamedTensor>> {
-    Ok(read_f32(bytes)?
-        .tensors()
-        .map(|(n, t)| (n.to_string(), t.shape.clone(), t.data.clone()))
-        .collect())
+pub fn read_checkpoint(bytes: &[u8]) -> Result<Checkpoint> {
+    Checkpoint::parse(bytes, "safetensors file", &[Dtype::F32])
 }
 
 /// Sets the network's parameters from a safetensors file; tensors the network does not
@@ -77,10 +67,10 @@ pub fn read_f32_tensors(bytes: &[u8]) -> Result<Vec<NamedTensor>> {
 ///
 /// # Errors
 ///
-/// As [`read_f32_tensors`]; [`Error::Table`](crate::Error::Table) naming a parameter that
+/// As [`read_checkpoint`]; [`Error::Table`](crate::Error::Table) naming a parameter that
 /// is missing or has another shape.
 pub fn load_safetensors(net: &mut Network, bytes: &[u8]) -> Result<()> {
-    let c = read_f32(bytes)?;
+    let c = read_checkpoint(bytes)?;
     for p in net.params_mut() {
         let values = c.tensor(&p.name, p.value.shape())?;
         p.value.data_mut().copy_from_slice(values);
