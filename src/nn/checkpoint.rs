@@ -145,6 +145,23 @@ impl Checkpoint {
     /// Sets the free note written as the file's one metadata entry, `"arithsim"`.
     /// safetensors writes metadata from a hash map, so a single key is what keeps the bytes
     /// reproducible; hence one note rather than arbitrary metadata.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::nn::{Checkpoint, Tensor};
+    ///
+    /// let mut c = Checkpoint::default();
+    /// c.insert("fc.bias", Tensor { shape: vec![1], data: vec![2.0] });
+    /// c.set_note("trained by hand");
+    /// let bytes = c.to_bytes()?;
+    /// let header = String::from_utf8_lossy(&bytes[8..]);
+    /// assert!(header.contains(r#""__metadata__":{"arithsim":"trained by hand"}"#));
+    /// let back = Checkpoint::from_bytes(&bytes, "memory")?;
+    /// let names: Vec<&str> = back.tensors().map(|(n, _)| n).collect();
+    /// assert_eq!(names, ["fc.bias"]);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
     pub fn set_note(&mut self, note: impl Into<String>) {
         self.note = Some(note.into());
     }
