@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::nn::data::Digits;
-use arithsim::nn::train::{DigitsNet, read_f32_tensors, to_safetensors, train_digits};
+use arithsim::nn::train::{DigitsNet, read_checkpoint, to_safetensors, train_digits};
 use arithsim::{Error, Result};
 
 const USAGE: &str =
@@ -159,8 +159,9 @@ fn run(o: &Options) -> Result<bool> {
                     continue;
                 }
                 ok = false;
-                let (a, b) = (read_f32_tensors(&committed)?, read_f32_tensors(&bytes)?);
-                for ((name, _, va), (_, _, vb)) in a.iter().zip(&b) {
+                let (a, b) = (read_checkpoint(&committed)?, read_checkpoint(&bytes)?);
+                for ((name, ta), (_, tb)) in a.tensors().zip(b.tensors()) {
+                    let (va, vb) = (&ta.data, &tb.data);
                     let diff = va
                         .iter()
                         .zip(vb)

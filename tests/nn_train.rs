@@ -7,9 +7,20 @@ use arithsim::cost::SplitMix64;
 use arithsim::nn::data::Digits;
 use arithsim::nn::train::{
     Conv2d, Dense, DigitsNet, Flatten, Layer, MaxPool2d, Network, OptimizerConfig, Relu, Tensor,
-    TrainConfig, accuracy, digits_tensor, load_safetensors, read_f32_tensors,
-    softmax_cross_entropy, to_safetensors, train, train_digits,
+    TrainConfig, accuracy, digits_tensor, load_safetensors, read_checkpoint, softmax_cross_entropy,
+    to_safetensors, train, train_digits,
 };
+
+/// One tensor of a checkpoint as `(name, shape, values)`.
+type NamedTensor = (String, Vec<usize>, Vec<f32>);
+
+/// The F32 tensors of safetensors bytes, sorted by name, as tuples the tests can edit.
+fn read_f32_tensors(bytes: &[u8]) -> Result<Vec<NamedTensor>, Error> {
+    Ok(read_checkpoint(bytes)?
+        .tensors()
+        .map(|(n, t)| (n.to_string(), t.shape.clone(), t.data.clone()))
+        .collect())
+}
 
 fn uniform(rng: &mut SplitMix64) -> f32 {
     (rng.next_u64() >> 40) as f32 / 16_777_216.0 * 2.0 - 1.0
@@ -454,7 +465,7 @@ fn bad_checkpoints_are_errors_naming_the_tensor() {
     let mut net = DigitsNet::Mlp.build().unwrap();
     let good = checkpoint(DigitsNet::Mlp);
     let mut tensors = read_f32_tensors(&good).unwrap();
-    let write = |t: &[arithsim::nn::train::NamedTensor], dtype_of: &dyn Fn(&str) -> Dtype| {
+    let write = |t: &[NamedTensor], dtype_of: &dyn Fn(&str) -> Dtype| {
         let bytes: Vec<(String, Vec<usize>, Vec<u8>, Dtype)> = t
             .iter()
             .map(|(n, s, v)| {

@@ -6,7 +6,7 @@
 //! an f32). Any other dtype, a missing tensor or a wrong shape is an [`Error::Table`] whose
 //! `field` is the tensor's name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use safetensors::{Dtype, SafeTensors};
@@ -29,6 +29,7 @@ pub struct Tensor {
 pub struct Checkpoint {
     source: String,
     tensors: BTreeMap<String, Tensor>,
+    note: Option<String>,
 }
 
 impl Checkpoint {
@@ -67,6 +68,12 @@ impl Checkpoint {
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Checkpoint> {
+        Self::parse(bytes, source, &[Dtype::F32, Dtype::F16, Dtype::BF16])
+    }
+
+    /// As [`Checkpoint::from_bytes`], accepting only the dtypes in `accept` (the trainer
+    /// reads F32 only, so a reloaded network has exactly the bits that were saved).
+    pub(crate) fn parse(bytes: &[u8], source: &str, accept: &[Dtype]) -> Result<Checkpoint> {
         let st = SafeTensors::deserialize(bytes).map_err(|e| Error::Table {
             file: source.into(),
             line: 0,
@@ -101,6 +108,12 @@ impl Checkpoint {
                     )));
                 }
             };
+            if !accept.contains(&view.dtype()) {
+                return Err(err(format!(
+                    "dtype {} is not read here ({accept:?} are)",
+                    view.dtype()
+                )));
+            }
             let expect: usize = view.shape().iter().product();
             if data.len() != expect {
                 return Err(err(format!(
@@ -120,12 +133,42 @@ impl Checkpoint {
         Ok(Checkpoint {
             source: source.into(),
             tensors,
+            note: None,
         })
     }
 
     /// Adds or replaces a tensor (to write checkpoints of one's own).
     pub fn insert(&mut self, name: impl Into<String>, tensor: Tensor) {
         self.tensors.insert(name.into(), tensor);
+    }
+
+    /// Sets the free note written as the file's one metadata entry, `"arithsim"`.
+    /// safetensors writes metadata from a hash map, so a single key is what keeps the bytes
+    /// reproducible; hence one note rather than arbitrary metadata.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::nn::{Checkpoint, Tensor};
+    ///
+    /// let mut c = Checkpoint::default();
+    /// c.insert("fc.bias", Tensor { shape: vec![1], data: vec![2.0] });
+    /// c.set_note("trained by hand");
+    /// let bytes = c.to_bytes()?;
+    /// let header = String::from_utf8_lossy(&bytes[8..]);
+    /// assert!(header.contains(r#""__metadata__":{"arithsim":"trained by hand"}"#));
+    /// let back = Checkpoint::from_bytes(&bytes, "memory")?;
+    /// let names: Vec<&str> = back.tensors().map(|(n, _)| n).collect();
+    /// assert_eq!(names, ["fc.bias"]);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn set_note(&mut self, note: impl Into<String>) {
+        self.note = Some(note.into());
+    }
+
+    /// The tensors with their names, sorted by name.
+    pub fn tensors(&self) -> impl Iterator<Item = (&str, &Tensor)> {
+        self.tensors.iter().map(|(n, t)| (n.as_str(), t))
     }
 
     /// The tensor names, sorted.
@@ -239,7 +282,8 @@ impl Checkpoint {
         })
     }
 
-    /// The checkpoint as safetensors bytes (F32 tensors).
+    /// The checkpoint as safetensors bytes (F32 tensors), with the note of
+    /// [`Checkpoint::set_note`] as the only metadata entry if one was set.
     ///
     /// # Errors
     ///
@@ -264,7 +308,11 @@ impl Checkpoint {
                     .map_err(|e| self.err(n, e.to_string()))
             })
             .collect::<Result<Vec<_>>>()?;
-        safetensors::serialize(views, None).map_err(|e| self.err("*", e.to_string()))
+        let metadata = self
+            .note
+            .as_ref()
+            .map(|n| HashMap::from([("arithsim".to_string(), n.clone())]));
+        safetensors::serialize(views, metadata).map_err(|e| self.err("*", e.to_string()))
     }
 
     /// The checkpoint of a network's layers (`<layer>.weight`, `<layer>.bias`, F32).
@@ -273,6 +321,7 @@ impl Checkpoint {
         let mut c = Checkpoint {
             source: net.name().into(),
             tensors: BTreeMap::new(),
+            note: None,
         };
         for n in net.nodes() {
             let (wshape, w, b) = match &n.op {

@@ -45,7 +45,7 @@ mod simple;
 mod tensor;
 mod trainer;
 
-pub use checkpoint::{NamedTensor, load_safetensors, read_f32_tensors, to_safetensors};
+pub use checkpoint::{load_safetensors, read_checkpoint, to_checkpoint, to_safetensors};
 pub use conv::Conv2d;
 pub use dense::Dense;
 pub use digits::{DigitsNet, Trained, digits_tensor, train_digits};

@@ -99,3 +99,17 @@ impl Tensor {
         Ok(self.shape[0])
     }
 }
+
+/// The trainer's tensor as the checkpoint's [`nn::Tensor`](crate::nn::Tensor): the one
+/// conversion between the two. They stay two types because the trainer's layers index
+/// `data` by `shape` without re-checking, so its fields are private behind
+/// [`Tensor::new`]'s check, while a checkpoint tensor is plain data a user fills in and
+/// [`Checkpoint::tensor`](crate::nn::Checkpoint::tensor) checks on use.
+impl From<&Tensor> for crate::nn::Tensor {
+    fn from(t: &Tensor) -> Self {
+        crate::nn::Tensor {
+            shape: t.shape.clone(),
+            data: t.data.clone(),
+        }
+    }
+}
