@@ -390,7 +390,11 @@ fn booth_digits_refuses_bits_above_the_width() {
     ));
     assert!(booth_digits(1, 65, Signedness::Unsigned).is_err());
     assert!(booth_digits(1, 0, Signedness::Unsigned).is_err());
-    let value = |d: &[i8]| d.iter().rev().fold(0i128, |acc, &x| acc * 4 + i128::from(x));
+    let value = |d: &[i8]| {
+        d.iter()
+            .rev()
+            .fold(0i128, |acc, &x| acc * 4 + i128::from(x))
+    };
     let neg = booth_digits((-5i64) as u64, 8, Signedness::Signed).unwrap();
     assert_eq!(value(&neg), -5);
     assert_eq!(neg, booth_digits(0xFB, 8, Signedness::Signed).unwrap());
