@@ -283,9 +283,25 @@ pub fn gate_cost_random(
     ops: usize,
     seed: u64,
 ) -> Result<GateCost> {
+    let streams = random_port_streams(net, ops, seed);
+    let inputs: Vec<(&str, &[u128])> = streams
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_slice()))
+        .collect();
+    gate_cost_with(net, lib, &inputs)
+}
+
+/// `ops` uniformly random values for every input port of `net`, masked to the port's width,
+/// from one SplitMix64 stream seeded with `seed` (ports in order, two draws per value): the
+/// operand streams of [`gate_cost_random`] and the glitch-aware
+/// [`glitch_cost_random`](super::glitch_cost_random), so both price the same operands.
+pub(crate) fn random_port_streams(
+    net: &Netlist,
+    ops: usize,
+    seed: u64,
+) -> Vec<(String, Vec<u128>)> {
     let mut rng = SplitMix64::new(seed);
-    let streams: Vec<(String, Vec<u128>)> = net
-        .inputs()
+    net.inputs()
         .iter()
         .map(|p| {
             let w = p.width();
@@ -295,19 +311,11 @@ pub fn gate_cost_random(
                 (1u128 << w) - 1
             };
             let v = (0..ops)
-                .map(|_| {
-                    let x = (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
-                    x & mask
-                })
+                .map(|_| ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask)
                 .collect();
             (p.name().to_string(), v)
         })
-        .collect();
-    let inputs: Vec<(&str, &[u128])> = streams
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_slice()))
-        .collect();
-    gate_cost_with(net, lib, &inputs)
+        .collect()
 }
 
 #[cfg(test)]

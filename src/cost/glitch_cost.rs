@@ -10,7 +10,7 @@
 //! `1 − E_zero-delay / E_timed`. Model and limits: `docs/cost-model.md`.
 
 use super::fp_units::{FpUnit, OperandMix, float_operands, mac_operands};
-use super::gate_cost::{GateCost, SplitMix64, gate_cost_from_activity};
+use super::gate_cost::{GateCost, SplitMix64, gate_cost_from_activity, random_port_streams};
 use crate::circuits::fp::FpUnitConfig;
 use crate::gates::{CellLibrary, Netlist, Operand, TimedDelays, TimedSimulator};
 use crate::{Error, Result};
@@ -126,23 +126,7 @@ pub fn glitch_cost_random(
     seed: u64,
 ) -> Result<GlitchCost> {
     let ops = ops / 64 * 64;
-    let mut rng = SplitMix64::new(seed);
-    let streams: Vec<(String, Vec<u128>)> = net
-        .inputs()
-        .iter()
-        .map(|p| {
-            let w = p.width();
-            let mask = if w >= 128 {
-                u128::MAX
-            } else {
-                (1u128 << w) - 1
-            };
-            let v = (0..ops)
-                .map(|_| ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask)
-                .collect();
-            (p.name().to_string(), v)
-        })
-        .collect();
+    let streams = random_port_streams(net, ops, seed);
     let inputs: Vec<(&str, &[u128])> = streams
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_slice()))
