@@ -40,6 +40,7 @@
 //! ```
 
 pub mod data;
+pub mod finetune;
 pub mod train;
 
 mod calibrate;

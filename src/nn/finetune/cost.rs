@@ -1,0 +1,1 @@
+//! (filled in by the fine-tuning work: cost)
