@@ -74,5 +74,7 @@ pub mod quant;
 pub mod repr;
 pub mod round;
 pub mod sweep;
+#[cfg(feature = "proptest")]
+pub mod testing;
 
 pub use error::{Error, Result};
