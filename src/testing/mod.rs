@@ -51,3 +51,9 @@ pub use bits::bit_patterns;
 pub use fixed::fixed_values;
 pub use float::{float_bits, halfway_bits};
 pub use shapes::{Conv2dLimits, conv2d_shapes, gemm_shapes};
+
+/// The guide `docs/property-testing.md`, included here so that its examples run as
+/// doctests (the complete example, marked `ignore` there, runs as `tests/testing_feature.rs`).
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/property-testing.md")]
+pub struct PropertyTestingGuide;
