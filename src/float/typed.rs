@@ -4,8 +4,10 @@
 //!
 //! Every operation delegates to the runtime-format method of [`FloatFormat`] with the type's
 //! format as a constant (the same code path, specialised by the compiler; no copy of the
-//! algorithm), under [`FloatEnv::default`] (x86 NaN policy), and drops the flags. Use the
-//! format methods to choose a rounding mode or to see the flags:
+//! algorithm), under [`FloatEnv::default`] (x86 NaN policy), and drops the flags. To choose
+//! a rounding mode or see the flags, use the typed `*_with` methods (`a.add_with(b, &env)`
+//! returns a [`StatusAnd`](super::StatusAnd) of the typed value) or the format methods on
+//! the bit patterns:
 //!
 //! ```
 //! use arithsim::float::{FloatEnv, FloatFormat, F16};
