@@ -303,7 +303,7 @@ where
     let f = T::FORMAT;
     assert!(f.infinity_bits().is_none());
     assert!(T::infinity().is_nan() && T::neg_infinity().is_nan());
-    assert!(!(T::max_value() < T::infinity()));
+    assert_eq!(T::max_value().partial_cmp(&T::infinity()), None);
     assert_eq!(
         T::neg_zero().to_bits_u64(),
         f.zero_bits(true),

@@ -108,6 +108,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::op_ref)] // the reference operators are what is tested
     fn reference_operators_agree_with_value_operators() {
         let (a, b) = (F16::from_f64(1.1), F16::from_f64(3.3));
         assert_eq!((&a + &b).to_bits(), (a + b).to_bits());

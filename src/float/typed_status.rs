@@ -30,14 +30,14 @@ macro_rules! status_ops {
             /// # Examples
             ///
             /// ```
-            /// use arithsim::float::{FloatEnv, F16};
+            #[doc = concat!("use arithsim::float::{FloatEnv, ", stringify!($name), "};")]
             /// use arithsim::round::{Flags, RoundingMode};
             ///
-            /// let (a, b) = (F16::from_f64(0.1), F16::from_f64(0.2));
-            /// let r = a.add_with(b, &FloatEnv::new(RoundingMode::TowardPositive));
-            /// assert_eq!((r.value.to_f64(), r.flags), (0.30029296875, Flags::INEXACT));
-            /// let r = F16::MAX.add_with(F16::MAX, &FloatEnv::default());
-            /// assert_eq!((r.value, r.flags), (F16::INFINITY, Flags::OVERFLOW | Flags::INEXACT));
+            #[doc = concat!("let (one, tiny) = (", stringify!($name), "::ONE, ", stringify!($name), "::MIN_POSITIVE_SUBNORMAL);")]
+            /// let up = one.add_with(tiny, &FloatEnv::new(RoundingMode::TowardPositive));
+            /// assert_eq!((up.value, up.flags), (one.next_up(), Flags::INEXACT));
+            /// let nearest = one.add_with(tiny, &FloatEnv::default());
+            /// assert_eq!((nearest.value, nearest.flags), (one, Flags::INEXACT));
             /// ```
             #[inline]
             pub fn add_with(self, rhs: $name, env: &FloatEnv) -> StatusAnd<$name> {

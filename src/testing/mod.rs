@@ -6,7 +6,7 @@
 //! decides) is 1 in 2^13 for FP32 → FP16. These strategies weight those values in, so every
 //! property test that draws from them exercises them within its default 256 cases:
 //!
-//! - [`float_bits`]: patterns of any [`FloatFormat`] with ±0, ±∞, NaNs (quiet and
+//! - [`float_bits`]: patterns of any [`FloatFormat`](crate::float::FloatFormat) with ±0, ±∞, NaNs (quiet and
 //!   signalling, with payloads), subnormals, the smallest normal, ±1 and ±largest finite
 //!   weighted in; [`halfway_bits`]: values of a format exactly halfway between two adjacent
 //!   values of a narrower target format (and one unit either side);

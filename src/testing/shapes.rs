@@ -203,12 +203,11 @@ mod tests {
             max_kernel: 0,
             ..Conv2dLimits::default()
         };
-        assert_eq!(
+        assert!(
             conv2d_shapes(bad)
                 .unwrap_err()
                 .to_string()
-                .contains("max_kernel is 0"),
-            true
+                .contains("max_kernel is 0")
         );
     }
 }
