@@ -369,3 +369,21 @@ fn float_trait_constants_for_ieee_types() {
     consts::<Bf16>();
     consts::<F8E5M2>();
 }
+
+/// Regression: `Float::powf(1, sNaN)` on `F32` quieted the NaN on the way into `f32` (a
+/// conversion), so libm saw a quiet NaN and returned 1 where std's `powf` returns NaN. F32
+/// and F64 now hand their bits to std unchanged.
+#[test]
+fn f32_transcendentals_see_signalling_nans_as_std_does() {
+    let (one, snan) = (1.0f32, f32::from_bits(0xFF80_0001));
+    let native = one.powf(std::hint::black_box(snan));
+    let ours = Float::powf(F32::ONE, F32::from_bits(0xFF80_0001));
+    assert_eq!(ours.is_nan(), native.is_nan());
+    if !native.is_nan() {
+        assert_eq!(ours.to_bits(), native.to_bits());
+    }
+    let s = f64::from_bits(0x7FF0_0000_0000_0001);
+    let native = s.sin();
+    let ours = Float::sin(F64::from_bits(0x7FF0_0000_0000_0001));
+    assert_eq!(ours.to_bits(), native.to_bits());
+}

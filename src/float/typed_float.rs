@@ -11,8 +11,9 @@
 //! soft-float implementation here. They run in a wider native type and are rounded once into
 //! the format, to nearest even:
 //!
-//! - `F64` and `F32` use `f64` and `f32` themselves, so they return exactly what std returns
-//!   (the platform's libm, which is not always correctly rounded);
+//! - `F64` and `F32` hand their bits to `f64` and `f32` unchanged and take the result's bits
+//!   back, so they return bit for bit what std returns (the platform's libm, which is not
+//!   always correctly rounded);
 //! - `F16`, `Bf16` and `F8E5M2` go through `f32`, as `half` does, and return bit for bit what
 //!   `half::f16`/`half::bf16` return. Caveat — double rounding: libm's `f32` result is itself
 //!   rounded (and may be up to about an `f32` ulp off); rounding it again into 11, 8 or 3
@@ -106,17 +107,19 @@ signed_mul_add!(
 /// `Float` for a type; `$wide` is the native type the transcendentals run in, `$to`/`$from`
 /// the exact widening into it and the rounding back.
 macro_rules! float_for {
-    ($($name:ident: $bits:ty, $wide:ty, $to:ident, $from:ident);* $(;)?) => {$(
+    ($($name:ident: $bits:ty, $wide:ty, $to:expr, $from:expr);* $(;)?) => {$(
         impl $name {
             /// `f` of the value in the wider native type, rounded once into this format.
             #[inline]
             fn through_wide(self, f: impl FnOnce($wide) -> $wide) -> $name {
-                $name::$from(f(self.$to()))
+                let (to, from): (fn($name) -> $wide, fn($wide) -> $name) = ($to, $from);
+                from(f(to(self)))
             }
 
             #[inline]
             fn through_wide2(self, other: $name, f: impl FnOnce($wide, $wide) -> $wide) -> $name {
-                $name::$from(f(self.$to(), other.$to()))
+                let (to, from): (fn($name) -> $wide, fn($wide) -> $name) = ($to, $from);
+                from(f(to(self), to(other)))
             }
         }
 
@@ -377,10 +380,12 @@ macro_rules! float_for {
     )*};
 }
 
+// F64 and F32 hand their bits to std unchanged (a conversion would quiet a signalling NaN);
+// the narrower types widen exactly into f32 and round back to nearest even, as `half` does.
 float_for! {
-    F64: u64, f64, to_f64, from_f64;
-    F32: u32, f32, to_f32, from_f32;
-    F16: u16, f32, to_f32, from_f32;
-    Bf16: u16, f32, to_f32, from_f32;
-    F8E5M2: u8, f32, to_f32, from_f32;
+    F64: u64, f64, |x| f64::from_bits(x.to_bits()), |w| F64::from_bits(w.to_bits());
+    F32: u32, f32, |x| f32::from_bits(x.to_bits()), |w| F32::from_bits(w.to_bits());
+    F16: u16, f32, F16::to_f32, F16::from_f32;
+    Bf16: u16, f32, Bf16::to_f32, Bf16::from_f32;
+    F8E5M2: u8, f32, F8E5M2::to_f32, F8E5M2::from_f32;
 }
