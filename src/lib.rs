@@ -60,6 +60,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod names;
 
 pub mod accel;
 pub mod circuits;

@@ -29,6 +29,7 @@ mod div_sqrt;
 mod env;
 mod fma;
 mod format;
+pub(crate) mod format_name;
 mod int;
 mod isqrt;
 mod mul;

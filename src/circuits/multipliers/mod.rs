@@ -118,6 +118,71 @@ impl Reduction {
     }
 }
 
+impl std::str::FromStr for PartialProducts {
+    type Err = crate::Error;
+
+    /// Parses [`PartialProducts::name`] back (`"and-array"`, `"baugh-wooley"`, `"booth4"`)
+    /// or the variant name, case-insensitively (`"booth"` too).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`](crate::Error::Parse) naming the input and listing the names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::multipliers::PartialProducts;
+    /// assert_eq!("booth4".parse::<PartialProducts>()?, PartialProducts::Booth4);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> crate::Result<Self> {
+        crate::names::lookup(
+            "partial-product generator",
+            s,
+            &[
+                (&["and-array", "AndArray", "and"], Self::AndArray),
+                (&["baugh-wooley", "BaughWooley"], Self::BaughWooley),
+                (&["booth4", "booth", "radix-4 booth"], Self::Booth4),
+            ],
+        )
+    }
+}
+
+impl std::str::FromStr for Reduction {
+    type Err = crate::Error;
+
+    /// Parses [`Reduction::name`] back (`"array"`, `"wallace"`, `"dadda"`,
+    /// `"4:2-compressor"`) or the variant name, case-insensitively.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`](crate::Error::Parse) naming the input and listing the names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::multipliers::Reduction;
+    /// assert_eq!("Dadda".parse::<Reduction>()?, Reduction::Dadda);
+    /// assert_eq!("4:2".parse::<Reduction>()?, Reduction::Compressor42);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> crate::Result<Self> {
+        crate::names::lookup(
+            "partial-product reduction",
+            s,
+            &[
+                (&["array"], Self::Array),
+                (&["wallace"], Self::Wallace),
+                (&["dadda"], Self::Dadda),
+                (
+                    &["4:2-compressor", "Compressor42", "4:2"],
+                    Self::Compressor42,
+                ),
+            ],
+        )
+    }
+}
+
 /// Which product bits a multiplier computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ProductWidth {
