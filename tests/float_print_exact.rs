@@ -22,7 +22,11 @@ fn check_every_pattern(f: FloatFormat) -> (usize, usize) {
         let value = f.bits_to_f64(bits);
         // The exact decimal is the value (every E4M3/E5M2/FP16 value is an f64, and Rust's
         // parser is correctly rounded) and reads back to the same bits.
-        assert_eq!(exact.parse::<f64>().unwrap(), value, "{f} {bits:#x}: {exact}");
+        assert_eq!(
+            exact.parse::<f64>().unwrap(),
+            value,
+            "{f} {bits:#x}: {exact}"
+        );
         assert_eq!(f.parse(&exact, &env).unwrap().value, bits, "{f} {bits:#x}");
         let printed = f.display(bits).to_string();
         let shortest = format!("{:#}", f.display(bits));
