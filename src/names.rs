@@ -36,6 +36,29 @@ pub(crate) fn lookup<T: Copy>(what: &str, input: &str, table: &[(&[&str], T)]) -
         })
 }
 
+/// `Serialize` as the printed name and `Deserialize` through `FromStr` (so a value read from a
+/// file is validated as a parsed one is), for types whose fields are private or whose name is
+/// what a configuration file should hold ("e4m3", "Q4.4").
+#[cfg(feature = "serde")]
+macro_rules! serde_via_str {
+    ($($t:ty),+ $(,)?) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )+};
+}
+#[cfg(feature = "serde")]
+pub(crate) use serde_via_str;
+
 #[cfg(test)]
 mod tests {
     use super::*;

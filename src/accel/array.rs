@@ -9,6 +9,7 @@ use crate::{Error, Result};
 
 /// What one MAC of the array computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum MacArithmetic {
     /// `mul_bits × mul_bits` integer product added into an `acc_bits` accumulator.
     Int {
@@ -199,6 +200,7 @@ impl fmt::Display for MacArithmetic {
 /// model, so a SCALE-Sim study can be reproduced here and then priced (see
 /// [`scalesim_layer`](super::scalesim_layer) and `docs/accelerator.md` for the formulas).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Dataflow {
     /// Broadcast output stationary: each MAC owns one output and accumulates the whole
     /// reduction in place; every cycle one activation per row and one weight per column are
@@ -331,6 +333,7 @@ impl std::str::FromStr for Dataflow {
 /// A MAC-array accelerator: `rows × cols` MACs, their arithmetic, clock, on-chip SRAM and its
 /// read ports, DRAM bandwidth, and dataflow.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MacArray {
     /// A name for reports.
     pub name: String,

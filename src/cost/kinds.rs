@@ -331,3 +331,7 @@ mod tests {
         assert!("half".parse::<FloatKind>().is_err());
     }
 }
+
+// Kinds in configuration files are their names ("FP8 E4M3", "INT8", "FIX16.8").
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(FloatKind, NumKind);

@@ -268,3 +268,7 @@ mod tests {
         assert!(FixedFormat::new(u32::MAX, 2, false).is_err());
     }
 }
+
+// A fixed-point format in a configuration file is its name ("Q4.4", "UQ8.8").
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(FixedFormat);

@@ -9,6 +9,7 @@ use crate::{Error, Result};
 /// IEEE 754 reserves the all-ones exponent for infinities and NaNs. The OCP 8-bit formats and
 /// the OCP MX element formats give up some or all of that to gain range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Specials {
     /// IEEE 754: exponent all ones is ±∞ (mantissa zero) or NaN (mantissa non-zero; the
     /// mantissa's top bit set means quiet). FP64, FP32, TF32, FP16, BF16, FP8 E5M2.

@@ -228,3 +228,8 @@ impl std::str::FromStr for FloatFormat {
         }
     }
 }
+
+// A format in a configuration file is its name ("e4m3", "FP16", "E5M3FN bias 9"), read back
+// through the parser above, so it is validated like a parsed one.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(FloatFormat);

@@ -20,6 +20,7 @@ const MAX_ELEMS: u64 = crate::limits::WEIGHT_STORAGE_MAX_ELEMENTS;
 
 /// Bits of a stored tensor by what they hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StorageBits {
     /// The packed element codes (with any padding to whole bytes or words).
     pub codes: u64,
@@ -58,6 +59,7 @@ impl StorageBits {
 
 /// A way to store a weight matrix `W[rows × cols]` (rows = output channels).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum WeightFormat {
     /// IEEE binary32.
     Fp32,

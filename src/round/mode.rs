@@ -7,6 +7,7 @@ use std::fmt;
 /// Every mode acts on the true (sign-magnitude) value. "Up"/"away" in the docs below means
 /// the magnitude is incremented.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RoundingMode {
     /// Nearest, ties to the even neighbour (IEEE 754 default, `roundTiesToEven`).
     #[default]

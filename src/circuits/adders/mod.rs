@@ -53,6 +53,7 @@ pub const MAX_BUILD_WIDTH: usize = crate::limits::BUILD_MAX_WIDTH;
 
 /// Which adder architecture to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AdderKind {
     /// Ripple-carry: a chain of full adders.
     RippleCarry,

@@ -55,6 +55,7 @@ pub(crate) use reduce::{final_add, reduce};
 
 /// Whether operands are unsigned or two's-complement signed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Signedness {
     /// Unsigned binary.
     Unsigned,
@@ -64,6 +65,7 @@ pub enum Signedness {
 
 /// How the partial products are generated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PartialProducts {
     /// `a_i & b_j` for every pair: unsigned only.
     AndArray,
@@ -90,6 +92,7 @@ impl PartialProducts {
 
 /// How the partial-product bits are summed to two rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Reduction {
     /// Row by row into a carry-save pair: depth grows linearly with the rows.
     Array,
@@ -185,6 +188,7 @@ impl std::str::FromStr for Reduction {
 
 /// Which product bits a multiplier computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ProductWidth {
     /// All `n + m` bits.
     Full,
