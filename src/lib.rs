@@ -65,6 +65,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod names;
 
 pub mod accel;
 pub mod circuits;

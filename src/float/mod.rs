@@ -29,6 +29,7 @@ mod div_sqrt;
 mod env;
 mod fma;
 mod format;
+pub(crate) mod format_name;
 mod int;
 mod isqrt;
 mod mul;
@@ -49,6 +50,7 @@ pub use value::FloatValue;
 mod decimal;
 mod display;
 mod explain;
+mod explain_convert;
 mod explain_display;
 mod fmod;
 mod int_nearest;
@@ -67,6 +69,7 @@ mod typed_trait;
 
 pub use display::{BitFields, FloatDisplay};
 pub use explain::{AlignStep, ExplainOp, Explanation, NormalizeStep, OperandStep, RoundStep};
+pub use explain_convert::{ConversionExplanation, ConversionSource};
 pub use int_nearest::IntAsFloat;
 pub use scientific::{
     MAX_SIGNIFICANT_DIGITS, Normalization, Scientific, SignificantRounding, normalize_scientific,

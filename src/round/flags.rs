@@ -13,6 +13,7 @@ use std::ops::{BitOr, BitOrAssign};
 /// assert_eq!(Flags::empty().to_string(), "none");
 /// ```
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use]
 pub struct Flags(u8);
 

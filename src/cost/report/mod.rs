@@ -202,6 +202,18 @@ impl Format {
     }
 }
 
+impl std::fmt::Display for Format {
+    /// The name [`FromStr`](std::str::FromStr) reads back: `text`, `markdown`, `csv`, `json`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        })
+    }
+}
+
 impl std::str::FromStr for Format {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -210,10 +222,10 @@ impl std::str::FromStr for Format {
             "markdown" | "md" => Ok(Format::Markdown),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            _ => Err(Error::param(
-                "format",
-                format!("{s:?}"),
-                "expected text, markdown, csv or json",
+            _ => Err(crate::names::unknown(
+                "report format",
+                s,
+                &["text", "markdown", "csv", "json"],
             )),
         }
     }
