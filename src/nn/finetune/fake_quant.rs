@@ -51,6 +51,9 @@ pub enum ActQuant {
     Mx(MxElement),
 }
 
+/// A quantizer's grid handle and the name of the layer it feeds.
+pub type Grid = (String, Rc<Cell<ActQuant>>);
+
 /// An activation quantizer layer (no parameters): rounds its input to a shared, settable
 /// [`ActQuant`] grid; backward passes the gradient through, except where an int8 value
 /// saturated.
@@ -171,9 +174,7 @@ impl Layer for FakeQuant {
 /// # Errors
 ///
 /// As [`train::Network::new`].
-pub fn with_activation_quantizers(
-    net: train::Network,
-) -> Result<(train::Network, Vec<(String, Rc<Cell<ActQuant>>)>)> {
+pub fn with_activation_quantizers(net: train::Network) -> Result<(train::Network, Vec<Grid>)> {
     let name = net.name().to_string();
     let shape = net.input_shape().to_vec();
     let mut layers: Vec<Box<dyn Layer>> = Vec::new();
@@ -195,7 +196,7 @@ pub fn with_activation_quantizers(
 pub struct QatHook<'a> {
     format: Format,
     bench: &'a Bench,
-    grids: Vec<(String, Rc<Cell<ActQuant>>)>,
+    grids: Vec<Grid>,
     ranges: Vec<(f64, f64)>,
     /// The executor's test accuracy after each epoch.
     pub epoch_accuracy: Vec<f64>,
@@ -224,7 +225,7 @@ impl<'a> QatHook<'a> {
         net: &train::Network,
         format: &Format,
         bench: &'a Bench,
-        grids: Vec<(String, Rc<Cell<ActQuant>>)>,
+        grids: Vec<Grid>,
     ) -> Result<QatHook<'a>> {
         format.validate()?;
         let mut h = QatHook {
