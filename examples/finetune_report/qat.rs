@@ -34,6 +34,7 @@ struct Run {
     predictions: Vec<usize>,
     log: TrainLog,
     parameters: usize,
+    trainable: usize,
     density: f64,
 }
 
@@ -170,6 +171,7 @@ pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>
                         predictions: r.predictions,
                         log: r.log,
                         parameters: r.net.parameter_count(),
+                        trainable: r.net.parameter_count(),
                         density: 1.0,
                     })
                 }
@@ -185,6 +187,7 @@ pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>
                         predictions: r.predictions,
                         log: r.log,
                         parameters: r.net.parameter_count(),
+                        trainable: r.trainable,
                         density: r.density,
                     })
                 }
@@ -548,7 +551,36 @@ pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>
         log_y: false,
         points,
     };
+    // Accuracy recovered against trainable parameters.
+    let recovered: Vec<ScatterPoint> = groups
+        .iter()
+        .map(|(n, m, _, rs)| {
+            let after: Vec<f64> = rs
+                .iter()
+                .map(|r| pct(*r.epochs.last().unwrap_or(&0.0)))
+                .collect();
+            ScatterPoint {
+                x: rs[0].trainable as f64,
+                y: Spread::of(&after).mean - pct(rs[0].before),
+                label: format!("{} {m}", net_name(*n)),
+                kind: PointKind::Marked,
+            }
+        })
+        .collect();
+    let recovered = Scatter {
+        file: "finetune-recovered-vs-trainable.svg".into(),
+        title: "Accuracy recovered by retraining against trainable parameters".into(),
+        x_axis: "trainable parameters (log)".into(),
+        y_axis: "accuracy recovered (points, mean over seeds)".into(),
+        log_x: true,
+        log_y: false,
+        points: recovered,
+    };
     let extras = vec![
+        Extra {
+            file: recovered.file.clone(),
+            text: render_scatter_svg(&recovered)?,
+        },
         Extra {
             file: scatter.file.clone(),
             text: render_scatter_svg(&scatter)?,

@@ -119,7 +119,7 @@ impl TrainHook for PruneHook<'_> {
 ///
 /// # Errors
 ///
-/// As [`format`] and [`FineTune::validate`] (checked before any work), the executor and
+/// As [`format()`] and [`FineTune::validate`] (checked before any work), the executor and
 /// the trainer.
 ///
 /// # Examples
