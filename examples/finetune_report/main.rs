@@ -5,11 +5,35 @@
 //! cargo run --release --example finetune_report            # the full report (< 10 min)
 //! cargo run --release --example finetune_report -- --quick # the CI size (< 2 min)
 //! ```
+//!
+//! (ft-lora branch: a minimal driver for the LoRA and distillation sections only; the
+//! ft-qat branch's driver replaces it at merge.)
 
 mod lora;
 mod qat;
 
-fn main() {
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use arithsim::cost::CostTable;
+use arithsim::cost::report::{Format, render_sections, write_sections};
+
+fn main() -> ExitCode {
     qat::placeholder();
-    lora::placeholder();
+    let quick = std::env::args().any(|a| a == "--quick");
+    let out = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+        .join("finetune-report");
+    let table = CostTable::horowitz_45nm();
+    match lora::sections(quick, &[1, 2, 3], &table).and_then(|s| {
+        let title = "Fine-tuning, measured (LoRA/QLoRA and distillation)";
+        print!("{}", render_sections(title, &s, Format::Text));
+        write_sections(title, &s, &out, Format::Markdown)
+    }) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("finetune_report: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

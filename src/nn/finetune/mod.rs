@@ -6,5 +6,6 @@
 pub mod cost;
 pub mod distill;
 pub mod lora;
+pub mod loss_fit;
 pub mod prune;
 pub mod qat;
