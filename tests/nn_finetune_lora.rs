@@ -90,9 +90,8 @@ fn lora_dense_gradients_match_finite_differences() {
             "{what}: finite difference {fd}, backward {an}"
         );
     };
-    for pi in 0..2 {
-        let len = layer.params()[pi].value.len();
-        for i in 0..len {
+    for (pi, grad) in grads.iter().enumerate() {
+        for (i, &an) in grad.iter().enumerate() {
             let orig = layer.params()[pi].value.data()[i];
             layer.params_mut()[pi].value.data_mut()[i] = orig + eps;
             let up = weighted_sum(&layer.forward(&x).unwrap());
@@ -101,7 +100,7 @@ fn lora_dense_gradients_match_finite_differences() {
             layer.params_mut()[pi].value.data_mut()[i] = orig;
             close(
                 (up - down) / (2.0 * f64::from(eps)),
-                grads[pi][i],
+                an,
                 &format!("param {pi} [{i}]"),
             );
         }

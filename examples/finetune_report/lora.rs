@@ -23,6 +23,8 @@ use arithsim::nn::train::{
 use arithsim::nn::{Checkpoint, Executor, Format, Network, RunOutput, digits_cnn, digits_mlp};
 use arithsim::{Error, Result};
 
+use crate::Opts;
+
 /// LoRA's α (scale α/r): one value for every rank, as the LoRA paper does, so the learning
 /// rate needs no retuning across ranks.
 const ALPHA: f32 = 8.0;
@@ -130,17 +132,19 @@ fn run(net: &Network, format: &Format, calib: &[Vec<f32>], test: &[Vec<f32>]) ->
 
 fn checkpoint(name: &str) -> Result<Checkpoint> {
     Checkpoint::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("data/networks/{name}.safetensors")),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("data/networks/{name}.safetensors")),
     )
 }
 
-/// The LoRA/QLoRA and distillation sections. `quick`: fewer ranks and epochs (the CI size).
+/// The LoRA/QLoRA and distillation sections; `opts.quick`: fewer ranks, students and
+/// epochs (the CI size), every seed of `opts.seeds` still run.
 ///
 /// # Errors
 ///
-/// As the trainer, the executor and the checkpoints; [`Error::InvalidParameter`] for fewer
-/// than one seed.
-pub fn sections(quick: bool, seeds: &[u64], table: &CostTable) -> Result<Vec<Section>> {
+/// As the trainer, the executor and the checkpoints; [`Error::InvalidParameter`] for no
+/// seeds.
+pub fn sections(opts: &Opts, table: &CostTable) -> Result<Vec<Section>> {
+    let (quick, seeds) = (opts.quick, opts.seeds.as_slice());
     if seeds.is_empty() {
         return Err(Error::InvalidParameter {
             name: "seeds",
