@@ -250,6 +250,8 @@ pub struct LoraDense {
     adapter: Option<Adapter>,
     /// The last input and, with an adapter, `A·x` of each sample.
     last: Option<(Tensor, Vec<f32>)>,
+    /// Multiply-adds executed: forward, backward for the input, backward for the weights.
+    macs: [u64; 3],
 }
 
 impl LoraDense {
@@ -282,6 +284,7 @@ impl LoraDense {
             bias,
             adapter: None,
             last: None,
+            macs: [0; 3],
         })
     }
 
@@ -321,6 +324,29 @@ impl LoraDense {
     #[must_use]
     pub fn rank(&self) -> Option<usize> {
         self.adapter.as_ref().map(|a| a.a.value.shape()[0])
+    }
+
+    /// Multiply-adds executed so far, counted per sample from the loops' sizes:
+    /// `[forward, backward for ∂x, backward for ∂A and ∂B]`. Forward `d·k + r·k + d·r`;
+    /// `∂x` `d·k + d·r + r·k`; the weights `d·r + r·k` only — the frozen `W` gets no
+    /// gradient, LoRA's saving in compute (full fine-tuning adds `d·k` there).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::nn::finetune::lora::LoraDense;
+    /// use arithsim::nn::train::{Layer, Tensor};
+    ///
+    /// let mut fc = LoraDense::frozen("fc", 4, 3, vec![0.0; 12], vec![0.0; 3])?.with_adapter(2, 1.0)?;
+    /// let y = fc.forward(&Tensor::zeros(&[5, 4]))?;
+    /// fc.backward(&Tensor::zeros(y.shape()))?;
+    /// // Per sample: forward 12 + 8 + 6, ∂x 12 + 6 + 8, ∂A/∂B 6 + 8.
+    /// assert_eq!(fc.counted_macs(), [5 * 26, 5 * 26, 5 * 14]);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn counted_macs(&self) -> [u64; 3] {
+        self.macs
     }
 
     /// The frozen values held (weight and bias).
@@ -409,6 +435,9 @@ impl Layer for LoraDense {
             }
         }
         self.last = Some((input.clone(), hidden));
+        let r = self.rank().unwrap_or(0) as u64;
+        let (n64, k64, d64) = (n as u64, k as u64, d as u64);
+        self.macs[0] += n64 * (d64 * k64 + r * k64 + d64 * r);
         Tensor::new(vec![n, d], out)
     }
 
@@ -467,6 +496,10 @@ impl Layer for LoraDense {
                 }
             }
         }
+        let r = self.rank().unwrap_or(0) as u64;
+        let (n64, k64, d64) = (n as u64, k as u64, d as u64);
+        self.macs[1] += n64 * (d64 * k64 + d64 * r + r * k64);
+        self.macs[2] += n64 * (d64 * r + r * k64);
         Tensor::new(vec![n, k], dx)
     }
 
