@@ -1,6 +1,6 @@
 //! LoRA and QLoRA in miniature: a frozen base (FP32, INT8 or NF4 with double quantization)
 //! of the digits MLP, rank-`r` adapters on its hidden layers, trained with the crate's
-//! training loop ([`fit_loss`](super::loss_fit::fit_loss)); the adapters then merged into
+//! training loop ([`super::loss_fit::fit_loss`]); the adapters then merged into
 //! the weights for the bit-exact [`Executor`](crate::nn::Executor).
 //!
 //! # The base and its formats
