@@ -12,6 +12,8 @@
 //!   --timeout S     seconds per circuit before Yosys and ABC are killed (default 240); the
 //!                   row then says "timeout after S s"
 //!   --bless         write data/synth_areas.csv (else <target>/synth_areas.csv)
+//!   --hardfloat     instead, synthesize the FP32 FMA and the INT8 MAC and print their areas
+//!                   (the comparison with HardFloat's published figures in docs/cost-model.md)
 //!
 //! Per circuit: the flat Verilog export, then `yosys -p "read_verilog c.v; synth -top top;
 //! dfflibmap -liberty L; abc -liberty L; stat -liberty L"` with the library unzipped to a
@@ -24,14 +26,17 @@ mod synth;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use arithsim::cost::report::{SYNTH_AREAS_HEADER, SynthArea, report_circuits};
+use arithsim::circuits::fp::FpUnitConfig;
+use arithsim::cost::FpUnit;
+use arithsim::cost::report::{ReportCircuit, SYNTH_AREAS_HEADER, SynthArea, report_circuits};
+use arithsim::float::FloatFormat;
 use arithsim::gates::CellLibrary;
 use arithsim::{Error, Result};
 
 fn usage(reason: &str) -> Error {
     Error::Parse {
         input: std::env::args().skip(1).collect::<Vec<_>>().join(" "),
-        reason: format!("{reason}; options: --liberty FILE, --timeout S, --bless"),
+        reason: format!("{reason}; options: --liberty FILE, --timeout S, --bless, --hardfloat"),
     }
 }
 
@@ -52,7 +57,7 @@ fn run(args: &[String]) -> Result<()> {
     let mut lib_path = std::env::var("ARITHSIM_LIBERTY")
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from("../shared/data/nangate45_typ.lib.gz"));
-    let (mut timeout, mut bless) = (240u64, false);
+    let (mut timeout, mut bless, mut hardfloat) = (240u64, false, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -70,6 +75,7 @@ fn run(args: &[String]) -> Result<()> {
                     .ok_or_else(|| usage("--timeout needs a positive number of seconds"))?;
             }
             "--bless" => bless = true,
+            "--hardfloat" => hardfloat = true,
             other => return Err(usage(&format!("unknown option {other}"))),
         }
     }
@@ -90,6 +96,31 @@ fn run(args: &[String]) -> Result<()> {
     })?;
     let plain = synth::plain_library(&lib_path, &dir)?;
     let version = synth::yosys_version()?;
+    if hardfloat {
+        let f = FloatFormat::FP32;
+        let fma = FpUnit::Fma { mul: f, acc: f };
+        for (name, net) in [
+            (fma.name(), fma.build(&FpUnitConfig::default())?),
+            (
+                ReportCircuit::Int8Mac.name(),
+                ReportCircuit::Int8Mac.build()?,
+            ),
+        ] {
+            let s = synth::synthesize(&net, &plain, &dir, "h", timeout)?;
+            println!(
+                "{name}: textbook {:.1} um2 ({} cells), Yosys+ABC {} ({:.1} s, {version})",
+                net.area_um2(&lib),
+                net.instances().len(),
+                s.area_um2
+                    .map_or(format!("timeout after {timeout} s"), |a| format!(
+                        "{a:.1} um2"
+                    )),
+                s.seconds
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        return Ok(());
+    }
     let circuits = report_circuits();
     let mut nets = Vec::new();
     for c in &circuits {
