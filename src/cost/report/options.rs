@@ -1,5 +1,5 @@
 //! The command line the report examples share (`cost_report`, `compression_report`):
-//! `--table FILE`, `--out DIR`, `--format text|markdown|csv|json`, `--help`.
+//! `--table FILE`, `--liberty FILE`, `--out DIR`, `--format text|markdown|csv|json`, `--help`.
 //!
 //! Parsing lives here, once, so every report reads its options the same way and the parsing
 //! is tested with the library.
@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use super::Format;
 use crate::cost::CostTable;
+use crate::gates::CellLibrary;
 use crate::{Error, Result};
 
 /// The options of a report program.
@@ -16,6 +17,9 @@ use crate::{Error, Result};
 pub struct ReportOptions {
     /// A cost table to load (`.toml` or `.csv`); `None` is the embedded Horowitz 45 nm table.
     pub table: Option<PathBuf>,
+    /// A Liberty cell library (`.lib` or `.lib.gz`) for the gate-level figures; `None` is the
+    /// embedded NanGate 45 nm table (no NLDM tables: no NLDM delay or energy).
+    pub liberty: Option<PathBuf>,
     /// Where the report files and SVG charts go.
     pub out: PathBuf,
     /// What is printed (and also written as `report.<ext>`).
@@ -24,7 +28,8 @@ pub struct ReportOptions {
 
 impl ReportOptions {
     /// The flags, for a usage line: `usage: NAME` followed by this.
-    pub const FLAGS: &'static str = "[--table FILE] [--out DIR] [--format text|markdown|csv|json]";
+    pub const FLAGS: &'static str =
+        "[--table FILE] [--liberty FILE] [--out DIR] [--format text|markdown|csv|json]";
 
     /// Parses `args` (without the program name). `Ok(None)` means `--help` was asked for.
     ///
@@ -45,6 +50,7 @@ impl ReportOptions {
     pub fn parse(args: &[String], default_out: PathBuf) -> Result<Option<ReportOptions>> {
         let mut o = ReportOptions {
             table: None,
+            liberty: None,
             out: default_out,
             format: Format::Text,
         };
@@ -58,6 +64,7 @@ impl ReportOptions {
             };
             match arg.as_str() {
                 "--table" => o.table = Some(PathBuf::from(value()?)),
+                "--liberty" => o.liberty = Some(PathBuf::from(value()?)),
                 "--out" => o.out = PathBuf::from(value()?),
                 "--format" => o.format = value()?.parse()?,
                 "-h" | "--help" => return Ok(None),
@@ -81,6 +88,19 @@ impl ReportOptions {
         match &self.table {
             Some(path) => CostTable::load(path),
             None => Ok(CostTable::horowitz_45nm()),
+        }
+    }
+
+    /// The cell library the options name: the Liberty file, or the embedded NanGate 45 nm
+    /// table.
+    ///
+    /// # Errors
+    ///
+    /// As [`CellLibrary::load_liberty`].
+    pub fn cell_library(&self) -> Result<CellLibrary> {
+        match &self.liberty {
+            Some(path) => CellLibrary::load_liberty(path),
+            None => Ok(CellLibrary::nangate45()),
         }
     }
 
@@ -125,10 +145,14 @@ mod tests {
 
     #[test]
     fn every_option_and_every_mistake() {
-        let o = ReportOptions::parse(&args("--table t.toml --out d --format md"), "x".into())
-            .unwrap()
-            .unwrap();
+        let o = ReportOptions::parse(
+            &args("--table t.toml --liberty l.lib --out d --format md"),
+            "x".into(),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(o.table, Some(PathBuf::from("t.toml")));
+        assert_eq!(o.liberty, Some(PathBuf::from("l.lib")));
         assert_eq!(o.out, PathBuf::from("d"));
         assert_eq!(o.format, Format::Markdown);
         let d = ReportOptions::parse(&[], "x".into()).unwrap().unwrap();
@@ -141,7 +165,14 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        for bad in ["--out", "--format", "--table", "--format pdf", "report.md"] {
+        for bad in [
+            "--out",
+            "--format",
+            "--table",
+            "--liberty",
+            "--format pdf",
+            "report.md",
+        ] {
             assert!(
                 ReportOptions::parse(&args(bad), "x".into()).is_err(),
                 "{bad}"
@@ -155,5 +186,11 @@ mod tests {
             ..ReportOptions::parse(&[], "x".into()).unwrap().unwrap()
         };
         assert!(missing.cost_table().is_err());
+        assert!(d.cell_library().unwrap().liberty().is_none());
+        let no_lib = ReportOptions {
+            liberty: Some("does/not/exist.lib".into()),
+            ..d.clone()
+        };
+        assert!(no_lib.cell_library().is_err());
     }
 }
