@@ -65,9 +65,11 @@ where
     let peak = f64::from(config.optimizer.lr());
     let end = peak * f64::from(config.final_lr_fraction);
     let mut order = indices.to_vec();
+    let macs_before = net.macs();
     let mut log = TrainLog {
         epoch_loss: Vec::with_capacity(config.epochs),
         steps: 0,
+        macs: crate::nn::train::Macs::default(),
     };
     for _ in 0..config.epochs {
         shuffle(&mut rng, &mut order);
@@ -90,5 +92,6 @@ where
         }
         log.epoch_loss.push(loss_sum / per_epoch as f64);
     }
+    log.macs = net.macs().since(&macs_before);
     Ok(log)
 }
