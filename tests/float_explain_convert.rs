@@ -137,8 +137,10 @@ non-saturating overflow policy)
 5. pack: 0x7f = 0 | 1111 | 111  (+, quiet NaN) = NaN
    flags: overflow|inexact"
     );
-    let mut sat = FloatEnv::default();
-    sat.overflow = OverflowPolicy::Saturate;
+    let sat = FloatEnv {
+        overflow: OverflowPolicy::Saturate,
+        ..FloatEnv::default()
+    };
     let text = f.explain_parse("1234.5", &sat).unwrap().to_string();
     assert!(
         text.contains("4. overflow: beyond the largest finite value 448; saturates to the largest finite value 448\n5. pack: 0x7e"),

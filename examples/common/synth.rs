@@ -88,7 +88,7 @@ pub fn synthesize(
         .lines()
         .filter_map(|l| l.trim().strip_prefix("Chip area for module"))
         .filter_map(|rest| rest.rsplit(':').next()?.trim().parse::<f64>().ok())
-        .last()
+        .next_back()
         .ok_or_else(|| {
             let tail: String = text.lines().rev().take(20).collect::<Vec<_>>().join("\n");
             Error::Unsupported(format!(
