@@ -188,9 +188,8 @@ impl FloatFormat {
 impl std::str::FromStr for FloatFormat {
     type Err = Error;
 
-    /// Parses what [`Display`](std::fmt::Display) prints, and the aliases of the
-    /// [module docs](self): `"e4m3"`, `"bf16"`, `"FP8 E5M2FNUZ"`, `"e8m23"`, `"half"`,
-    /// `"E5M3FN bias 9"`.
+    /// Parses what [`Display`](std::fmt::Display) prints, and common aliases: `"e4m3"`,
+    /// `"bf16"`, `"FP8 E5M2FNUZ"`, `"e8m23"`, `"half"`, `"E5M3FN bias 9"`.
     ///
     /// # Errors
     ///
