@@ -328,7 +328,9 @@ mod tests {
             e.to_string().contains("exponent width must be 1..=30"),
             "{e}"
         );
-        assert!("half".parse::<FloatKind>().is_err());
+        // One syntax with FloatFormat: its aliases name kinds too.
+        assert_eq!("half".parse::<FloatKind>().unwrap(), FloatKind::FP16);
+        assert!("quarter".parse::<FloatKind>().is_err());
     }
 }
 
