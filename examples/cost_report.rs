@@ -30,6 +30,7 @@ use arithsim::cost::{
 };
 use arithsim::float::FloatFormat;
 use arithsim::gates::{CellLibrary, DEFAULT_RESOLUTION_NS, TimedDelays};
+use arithsim::rand_core::SeedableRng;
 
 /// Random operands per circuit for the gate-level energy (a multiple of 64).
 const STREAM: usize = 64 * 64;
@@ -193,7 +194,7 @@ fn glitch_rows() -> arithsim::Result<(Vec<GlitchRow>, Vec<String>)> {
     }
     let mac = Mac::new(int8_mac())?;
     let net = mac.netlist();
-    let mut rng = SplitMix64::new(SEED);
+    let mut rng = SplitMix64::seed_from_u64(SEED);
     let mut draw = || -> Vec<Vec<u64>> {
         (0..MAC_CLOCKS)
             .map(|_| int_operands(8, OperandMix::Random, 64, &mut rng))
