@@ -40,16 +40,7 @@ fn run(cli: &cli::Args) -> Result<(), arithsim::Error> {
         vec![AdderKind::RippleCarry]
     } else {
         args.iter()
-            .map(|a| {
-                AdderKind::ALL
-                    .into_iter()
-                    .find(|k| k.name() == *a || k.name().starts_with(&format!("{a}/")))
-                    .ok_or_else(|| arithsim::Error::InvalidParameter {
-                        name: "adder kind",
-                        value: a.clone(),
-                        reason: "unknown adder name".into(),
-                    })
-            })
+            .map(|a| a.parse::<AdderKind>())
             .collect::<Result<_, _>>()?
     };
     // lane patterns: bit i of lane index l, for i < 6

@@ -122,6 +122,7 @@ pub const SPECS: &[Spec] = &[
     PARSE_LONG_DECIMAL,
     PRUNING_DISTILLATION,
     QUANTIZED_GEMM,
+    SYNTH_AREAS,
     TRAIN_DIGITS,
 ];
 
@@ -165,11 +166,19 @@ pub const COMPRESSION_REPORT: Spec = report(
     "memory, 4-bit format error, LoRA/QLoRA and per-token energy of a large model",
     "compression-report",
 );
-pub const COST_REPORT: Spec = report(
-    "cost_report",
-    "why INT8 arithmetic beats floating point in energy and area",
-    "cost-report",
-);
+pub const COST_REPORT: Spec = Spec {
+    options: &[Opt {
+        name: "liberty",
+        kind: Kind::Text("FILE"),
+        help: "a Liberty library (.lib or .lib.gz) for sections 4d-4f: adds NLDM delay and \
+               NLDM energy (default: the embedded NanGate 45 nm table, no NLDM)",
+    }],
+    ..report(
+        "cost_report",
+        "why INT8 arithmetic beats floating point in energy and area",
+        "cost-report",
+    )
+};
 pub const EXHAUSTIVE_ADDER16: Spec = Spec {
     options: &[THREADS],
     positional: Some(Positional {
@@ -346,6 +355,40 @@ pub const QUANTIZED_GEMM: Spec = Spec {
     ..plain(
         "quantized_gemm",
         "accuracy against cost of one fully connected layer in INT8 and floats",
+    )
+};
+pub const SYNTH_AREAS: Spec = Spec {
+    options: &[
+        Opt {
+            name: "liberty",
+            kind: Kind::Text("FILE"),
+            help: "the library (.lib or .lib.gz); default $ARITHSIM_LIBERTY, else \
+                   ../shared/data/nangate45_typ.lib.gz",
+        },
+        Opt {
+            name: "timeout",
+            kind: Kind::Count("S"),
+            help: "seconds per circuit before Yosys and ABC are killed (default 240)",
+        },
+        Opt {
+            name: "bless",
+            kind: Kind::Flag,
+            help: "write data/synth_areas.csv (else <target>/synth_areas.csv)",
+        },
+        Opt {
+            name: "hardfloat",
+            kind: Kind::Flag,
+            help: "instead, synthesize the FP32 FMA and the INT8 MAC and print their areas",
+        },
+        Opt {
+            name: "quick",
+            kind: Kind::Flag,
+            help: "only the four smallest circuits (the CI size)",
+        },
+    ],
+    ..plain(
+        "synth_areas",
+        "Yosys + ABC areas of every cost-report circuit (needs yosys on the PATH)",
     )
 };
 pub const TRAIN_DIGITS: Spec = Spec {
@@ -566,10 +609,12 @@ impl Args {
         self.report().cost_table()
     }
 
-    /// `--table`, `--out` and `--format` as the report renderer takes them.
+    /// `--table`, `--liberty` (where the example takes it), `--out` and `--format` as the
+    /// report renderer takes them.
     pub fn report(&self) -> ReportOptions {
         ReportOptions {
             table: self.table.clone(),
+            liberty: self.value("liberty").map(PathBuf::from),
             out: self.out.clone(),
             format: self.format,
         }

@@ -20,6 +20,7 @@ use std::ops::{Add, Mul};
 /// assert_eq!(Span::exact(0.2) + Span::exact(0.1), Span::exact(0.2 + 0.1));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Span {
     /// Low end (equal to `hi` for a single value).
     pub lo: f64,

@@ -15,6 +15,7 @@ bitflags::bitflags! {
     /// assert_eq!(f.bits(), 20);
     /// ```
     #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     #[must_use]
     pub struct Flags: u8 {
         /// Invalid operation (0 × ∞, ∞ − ∞, sqrt of a negative, signalling NaN operand, ...).

@@ -231,73 +231,74 @@ pub(super) fn csv(sections: &[Section]) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// A JSON string literal.
-fn js(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            '\t' => o.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(o, "\\u{:04x}", c as u32);
+/// A cell as JSON: text a string, a number or exact range a number, a range
+/// `{"low", "high"}`, a missing or non-finite figure `null`.
+struct JsonCell<'a>(&'a Cell);
+
+impl serde::Serialize for JsonCell<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let num = |v: f64, s: S| {
+            if v.is_finite() {
+                s.serialize_f64(v)
+            } else {
+                s.serialize_none()
             }
-            c => o.push(c),
+        };
+        match self.0 {
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Num(v) => num(*v, s),
+            Cell::Span(r) if r.is_exact() => num(r.lo, s),
+            Cell::Span(r) => {
+                let finite = |v: f64| v.is_finite().then_some(v);
+                let mut st = s.serialize_struct("Range", 2)?;
+                st.serialize_field("low", &finite(r.lo))?;
+                st.serialize_field("high", &finite(r.hi))?;
+                st.end()
+            }
+            Cell::Empty => s.serialize_none(),
         }
     }
-    o.push('"');
-    o
 }
 
-/// A JSON number (finite) or null.
-fn jn(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:?}")
-    } else {
-        "null".into()
-    }
-}
-
-fn json_cell(c: &Cell) -> String {
-    match c {
-        Cell::Text(s) => js(s),
-        Cell::Num(v) => jn(*v),
-        Cell::Span(s) if s.is_exact() => jn(s.lo),
-        Cell::Span(s) => format!("{{\"low\":{},\"high\":{}}}", jn(s.lo), jn(s.hi)),
-        Cell::Empty => "null".into(),
-    }
+/// One section as JSON, fields in this order.
+#[derive(serde::Serialize)]
+struct JsonSection<'a> {
+    id: &'a str,
+    title: &'a str,
+    notes: &'a [String],
+    columns: &'a [String],
+    rows: Vec<Vec<JsonCell<'a>>>,
+    charts: Vec<&'a str>,
 }
 
 /// `{"title", "sections": [{"id", "title", "notes", "columns", "rows", "charts"}]}`; a range
-/// is `{"low", "high"}`, a missing figure `null`.
+/// is `{"low", "high"}`, a missing figure `null`. Written through `serde_json` (escaping and
+/// number spelling are its own); one section per line, as the hand-written writer did.
 pub(super) fn json(title: &str, sections: &[Section]) -> String {
-    let list = |items: Vec<String>| format!("[{}]", items.join(","));
     let sections: Vec<String> = sections
         .iter()
         .map(|s| {
-            let rows = s
-                .grid
-                .rows
-                .iter()
-                .map(|row| list(row.iter().map(json_cell).collect()))
-                .collect();
-            format!(
-                "{{\"id\":{},\"title\":{},\"notes\":{},\"columns\":{},\"rows\":{},\"charts\":{}}}",
-                js(s.id),
-                js(&s.title),
-                list(s.notes.iter().map(|n| js(n)).collect()),
-                list(s.grid.columns.iter().map(|c| js(c)).collect()),
-                list(rows),
-                list(s.charts.iter().map(|c| js(&c.file)).collect()),
-            )
+            let section = JsonSection {
+                id: s.id,
+                title: &s.title,
+                notes: &s.notes,
+                columns: &s.grid.columns,
+                rows: s
+                    .grid
+                    .rows
+                    .iter()
+                    .map(|row| row.iter().map(JsonCell).collect())
+                    .collect(),
+                charts: s.charts.iter().map(|c| c.file.as_str()).collect(),
+            };
+            // Serializing plain strings, numbers and options cannot fail.
+            serde_json::to_string(&section).unwrap_or_default()
         })
         .collect();
+    let title = serde_json::to_string(title).unwrap_or_default();
     format!(
-        "{{\"title\":{},\"sections\":[\n{}\n]}}\n",
-        js(title),
+        "{{\"title\":{title},\"sections\":[\n{}\n]}}\n",
         sections.join(",\n")
     )
 }
