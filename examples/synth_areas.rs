@@ -60,7 +60,11 @@ fn run(args: &cli::Args) -> Result<()> {
             .unwrap_or_else(|_| cli::crate_root().join("../shared/data/nangate45_typ.lib.gz")),
     };
     let timeout = args.count("timeout").filter(|&t| t > 0).unwrap_or(240);
-    let (bless, hardfloat, quick) = (args.flag("bless"), args.flag("hardfloat"), args.flag("quick"));
+    let (bless, hardfloat, quick) = (
+        args.flag("bless"),
+        args.flag("hardfloat"),
+        args.flag("quick"),
+    );
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = if bless {
         manifest.join("data/synth_areas.csv")

@@ -323,12 +323,14 @@ proptest! {
     fn report_options(path in "\\PC{0,12}") {
         bounded("report options", move || {
             let o = ReportOptions {
-                table: Some(path.into()),
+                table: Some(path.clone().into()),
+                liberty: Some(path.into()),
                 out: "x".into(),
                 format: Format::Text,
             };
             if !o.table.as_ref().is_some_and(|p| p.exists()) {
                 let _ = o.cost_table();
+                let _ = o.cell_library();
             }
         });
     }
