@@ -20,6 +20,7 @@ use arithsim::circuits::multipliers::{PartialProducts, Reduction, Signedness};
 use arithsim::cost::{CostTable, SplitMix64};
 use arithsim::float::FloatFormat;
 use arithsim::gates::{CellLibrary, Simulator};
+use arithsim::rand_core::{Rng, SeedableRng};
 use arithsim::sweep::{
     AccelSpace, DATAFLOWS, accel_metrics, circuit_metrics, multiplier_space, sweep_accel,
     sweep_circuits,
@@ -142,7 +143,7 @@ fn simulation_chunks(c: &mut Criterion) {
     let words = 32;
     let chunk = |k: u64| -> u64 {
         let mut sim = Simulator::new(&net, words).expect("sim");
-        let mut rng = SplitMix64::new(k);
+        let mut rng = SplitMix64::seed_from_u64(k);
         let inputs: Vec<_> = net
             .inputs()
             .iter()
@@ -181,7 +182,7 @@ fn simulation_chunks(c: &mut Criterion) {
 fn gemm_rows(c: &mut Criterion) {
     use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
     let n = 256;
-    let mut rng = SplitMix64::new(3);
+    let mut rng = SplitMix64::seed_from_u64(3);
     let mut draw = || {
         (0..n * n)
             .map(|_| (rng.next_u64() % 256) as i64 - 128)

@@ -7,16 +7,14 @@
 //! cargo run --release --example cost_report -- --liberty ../shared/data/nangate45_typ.lib.gz
 //! ```
 //!
-//! Options:
-//!   --table FILE    a cost table (.toml or .csv); default: the embedded Horowitz 45 nm table
-//!   --liberty FILE  a Liberty library (.lib or .lib.gz) for sections 4d-4f: adds NLDM delay
-//!                   and NLDM energy (default: the embedded NanGate 45 nm table, no NLDM)
-//!   --out DIR       where report.md and the SVG charts go; default: target/cost-report
-//!   --format F      what is printed (and also written as report.<ext>): text (default),
-//!                   markdown, csv or json
-//!   --help          this text
+//! `--help` lists the options: `--table FILE`, `--liberty FILE` (a Liberty library for
+//! sections 4d-4f: NLDM delay and energy), `--out DIR` (default `cost-report` under the
+//! target directory), `--format text|markdown|csv|json` (printed, and also written as
+//! `report.<ext>`).
 
-use std::path::PathBuf;
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::process::ExitCode;
 
 use arithsim::accel::fsd_npu;
@@ -281,6 +279,5 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/cost-report");
-    ReportOptions::main("cost_report", out, run)
+    cli::main(&cli::COST_REPORT, |a| run(&a.report()))
 }

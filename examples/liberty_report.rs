@@ -16,6 +16,8 @@
 //!   --quick         only the 8- and 16-bit circuits
 //!   --format F      text (default), markdown, csv or json
 
+#[path = "common/cli.rs"]
+mod cli;
 #[path = "common/synth.rs"]
 mod synth;
 
@@ -26,7 +28,7 @@ use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
 use arithsim::circuits::fp::{FpUnitConfig, fp_adder, fp_mac, fp_multiplier};
 use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
-use arithsim::cost::report::{Format, LibertyRow, liberty_section, render_sections};
+use arithsim::cost::report::{LibertyRow, liberty_section, render_sections};
 use arithsim::float::FloatFormat;
 use arithsim::gates::{CellLibrary, Netlist, StaOptions};
 use arithsim::{Error, Result};
@@ -80,38 +82,14 @@ fn circuits(quick: bool) -> Result<Vec<(String, Netlist)>> {
     Ok(v)
 }
 
-fn usage(reason: &str) -> Error {
-    Error::Parse {
-        input: std::env::args().skip(1).collect::<Vec<_>>().join(" "),
-        reason: format!("{reason}; options: --liberty FILE, --synth, --quick, --format F"),
-    }
-}
-
-fn run(args: &[String]) -> Result<()> {
-    let mut lib_path = std::env::var("ARITHSIM_LIBERTY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from("../shared/data/nangate45_typ.lib.gz"));
-    let (mut synth, mut quick, mut format) = (false, false, Format::Text);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--liberty" => {
-                lib_path = it
-                    .next()
-                    .map(PathBuf::from)
-                    .ok_or_else(|| usage("--liberty needs a file"))?;
-            }
-            "--synth" => synth = true,
-            "--quick" => quick = true,
-            "--format" => {
-                format = it
-                    .next()
-                    .ok_or_else(|| usage("--format needs a value"))?
-                    .parse()?;
-            }
-            other => return Err(usage(&format!("unknown option {other}"))),
-        }
-    }
+fn run(args: &cli::Args) -> Result<()> {
+    let lib_path = match args.value("liberty") {
+        Some(p) => PathBuf::from(p),
+        None => std::env::var("ARITHSIM_LIBERTY")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| cli::crate_root().join("../shared/data/nangate45_typ.lib.gz")),
+    };
+    let (synth, quick, format) = (args.flag("synth"), args.flag("quick"), args.format);
     let lib = CellLibrary::load_liberty(&lib_path)?;
     let dir = std::env::temp_dir().join(format!("arithsim_liberty_report_{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
@@ -163,12 +141,5 @@ fn run(args: &[String]) -> Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    cli::main(&cli::LIBERTY_REPORT, run)
 }

@@ -12,6 +12,7 @@
 //!   --timeout S     seconds per circuit before Yosys and ABC are killed (default 240); the
 //!                   row then says "timeout after S s"
 //!   --bless         write data/synth_areas.csv (else <target>/synth_areas.csv)
+//!   --quick         only the four smallest circuits (the CI size)
 //!   --hardfloat     instead, synthesize the FP32 FMA and the INT8 MAC and print their areas
 //!                   (the comparison with HardFloat's published figures in docs/cost-model.md)
 //!
@@ -20,8 +21,13 @@
 //! temporary file. Circuits run smallest first; the CSV (in report order) is rewritten after
 //! each one, so an interrupted run keeps what it measured (the rest say "not run").
 
+#[path = "common/cli.rs"]
+mod cli;
 #[path = "common/synth.rs"]
 mod synth;
+
+/// Circuits `--quick` synthesizes (the smallest ones; the CI size).
+const QUICK_CIRCUITS: usize = 4;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,13 +38,6 @@ use arithsim::cost::report::{ReportCircuit, SYNTH_AREAS_HEADER, SynthArea, repor
 use arithsim::float::FloatFormat;
 use arithsim::gates::CellLibrary;
 use arithsim::{Error, Result};
-
-fn usage(reason: &str) -> Error {
-    Error::Parse {
-        input: std::env::args().skip(1).collect::<Vec<_>>().join(" "),
-        reason: format!("{reason}; options: --liberty FILE, --timeout S, --bless, --hardfloat"),
-    }
-}
 
 fn write_csv(path: &PathBuf, rows: &[SynthArea]) -> Result<()> {
     let mut text = String::from(SYNTH_AREAS_HEADER);
@@ -53,40 +52,24 @@ fn write_csv(path: &PathBuf, rows: &[SynthArea]) -> Result<()> {
     })
 }
 
-fn run(args: &[String]) -> Result<()> {
-    let mut lib_path = std::env::var("ARITHSIM_LIBERTY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from("../shared/data/nangate45_typ.lib.gz"));
-    let (mut timeout, mut bless, mut hardfloat) = (240u64, false, false);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--liberty" => {
-                lib_path = it
-                    .next()
-                    .map(PathBuf::from)
-                    .ok_or_else(|| usage("--liberty needs a file"))?;
-            }
-            "--timeout" => {
-                timeout = it
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .filter(|&t| t > 0)
-                    .ok_or_else(|| usage("--timeout needs a positive number of seconds"))?;
-            }
-            "--bless" => bless = true,
-            "--hardfloat" => hardfloat = true,
-            other => return Err(usage(&format!("unknown option {other}"))),
-        }
-    }
+fn run(args: &cli::Args) -> Result<()> {
+    let lib_path = match args.value("liberty") {
+        Some(p) => PathBuf::from(p),
+        None => std::env::var("ARITHSIM_LIBERTY")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| cli::crate_root().join("../shared/data/nangate45_typ.lib.gz")),
+    };
+    let timeout = args.count("timeout").filter(|&t| t > 0).unwrap_or(240);
+    let (bless, hardfloat, quick) = (
+        args.flag("bless"),
+        args.flag("hardfloat"),
+        args.flag("quick"),
+    );
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = if bless {
         manifest.join("data/synth_areas.csv")
     } else {
-        let target = std::env::var("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| manifest.join("target"));
-        target.join("synth_areas.csv")
+        cli::target_dir().join("synth_areas.csv")
     };
     let lib = CellLibrary::load_liberty(&lib_path)?;
     let dir = std::env::temp_dir().join(format!("arithsim_synth_areas_{}", std::process::id()));
@@ -142,6 +125,9 @@ fn run(args: &[String]) -> Result<()> {
     write_csv(&out, &rows)?;
     let mut order: Vec<usize> = (0..circuits.len()).collect();
     order.sort_by_key(|&k| nets[k].instances().len());
+    if quick {
+        order.truncate(QUICK_CIRCUITS);
+    }
     for k in order {
         let s = synth::synthesize(&nets[k], &plain, &dir, &format!("c{k}"), timeout)?;
         let r = &mut rows[k];
@@ -166,12 +152,5 @@ fn run(args: &[String]) -> Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    cli::main(&cli::SYNTH_AREAS, run)
 }

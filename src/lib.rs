@@ -84,3 +84,6 @@ pub mod sweep;
 pub mod testing;
 
 pub use error::{Error, Result};
+/// The random-number traits of [`cost::SplitMix64`] (`Rng::next_u64`,
+/// `SeedableRng::seed_from_u64`), re-exported so callers need no dependency of their own.
+pub use rand_core;

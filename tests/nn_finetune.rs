@@ -17,6 +17,7 @@ use arithsim::nn::train::{
 };
 use arithsim::nn::{Format, WeightCompression, compress};
 use arithsim::quant::{IntType, MxElement, QuantParams};
+use arithsim::rand_core::{Rng, SeedableRng};
 use std::sync::OnceLock;
 
 fn bench() -> &'static Bench {
@@ -51,7 +52,7 @@ fn fake_quant_ste_gradient_matches_finite_differences_of_its_surrogate() {
     )
     .unwrap();
     let (lo, hi) = (p.dequantize(-128), p.dequantize(127));
-    let mut rng = SplitMix64::new(5);
+    let mut rng = SplitMix64::seed_from_u64(5);
     let x: Vec<f32> = (0..64).map(|_| 2.0 * uniform(&mut rng)).collect();
     let x = Tensor::new(vec![2, 32], x).unwrap();
     let h = 1e-3f64;

@@ -11,6 +11,8 @@
 
 use super::fp_units::{FpUnit, OperandMix, float_operands, mac_operands};
 use super::gate_cost::{GateCost, SplitMix64, gate_cost_from_activity, random_port_streams};
+use rand_core::SeedableRng;
+
 use crate::circuits::fp::FpUnitConfig;
 use crate::gates::{Activity, CellLibrary, Netlist, Operand, TimedDelays, TimedSimulator};
 use crate::{Error, Result};
@@ -222,7 +224,7 @@ pub fn fp_unit_glitch_cost(
     seed: u64,
 ) -> Result<GlitchCost> {
     let net = unit.build(cfg)?;
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     let mix = OperandMix::Random;
     if let FpUnit::Mac { mul, acc } = unit {
         let clocks = ops / 64;

@@ -15,6 +15,7 @@ use crate::cost::{
 };
 use crate::float::FloatFormat;
 use crate::gates::{CellLibrary, Netlist, TimedDelays};
+use rand_core::SeedableRng;
 
 /// A multiplier architecture of the report (unsigned; the final adder in brackets).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,7 +120,7 @@ impl ReportCircuit {
                 fp_unit_glitch_cost(unit, &FpUnitConfig::default(), lib, delays, ops, seed)
             }
             ReportCircuit::Int8Mac => {
-                let mut rng = SplitMix64::new(seed);
+                let mut rng = SplitMix64::seed_from_u64(seed);
                 let clocks = ops / 64;
                 let mut draw = || -> Vec<Vec<u64>> {
                     (0..clocks)

@@ -48,6 +48,25 @@ fn wrap(s: &str, width: usize) -> String {
     out
 }
 
+/// The widest a text table gets: wider tables are split into parts of whole columns (the
+/// first column repeated in each part), after long text cells and headers are wrapped.
+pub(super) const TEXT_WIDTH: usize = 120;
+
+/// The widest a text column gets before its cells wrap.
+const TEXT_COLUMN: usize = 44;
+
+/// The narrowest a header is wrapped to (a numeric column's header is wrapped to its
+/// figures' width, but not narrower than this or than its longest word).
+const HEADER_MIN: usize = 10;
+
+/// Lines of `s` wrapped at `width` (a longer word stands on its own line).
+fn wrap_lines(s: &str, width: usize) -> Vec<String> {
+    if s.chars().count() <= width {
+        return vec![s.to_string()];
+    }
+    wrap(s, width).lines().map(String::from).collect()
+}
+
 fn text_grid(g: &Grid, out: &mut String) {
     let cells: Vec<Vec<String>> = g
         .rows
@@ -55,44 +74,82 @@ fn text_grid(g: &Grid, out: &mut String) {
         .map(|r| r.iter().map(short).collect())
         .collect();
     let n = g.columns.len();
-    let width: Vec<usize> = (0..n)
-        .map(|i| {
-            cells
-                .iter()
-                .filter_map(|r| r.get(i))
-                .chain(std::iter::once(&g.columns[i]))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    // Numbers right-aligned, text left-aligned; a long last text column is not padded.
+    // Numbers right-aligned, text left-aligned.
     let numeric: Vec<bool> = (0..n)
         .map(|i| g.rows.iter().any(|r| r.get(i).is_some_and(is_numeric)))
         .collect();
-    let line = |vals: &[String], out: &mut String| {
-        let mut l = String::new();
-        for (i, v) in vals.iter().enumerate() {
-            let pad = width[i].saturating_sub(v.chars().count());
-            if i > 0 {
-                l.push_str("  ");
-            }
-            if numeric[i] {
-                l.push_str(&" ".repeat(pad));
-                l.push_str(v);
+    let chars = |s: &String| s.chars().count();
+    let width: Vec<usize> = (0..n)
+        .map(|i| {
+            let data = cells.iter().filter_map(|r| r.get(i)).map(chars).max();
+            let data = data.unwrap_or(0);
+            let data = if numeric[i] {
+                data
             } else {
-                l.push_str(v);
-                l.push_str(&" ".repeat(pad));
-            }
+                data.min(TEXT_COLUMN)
+            };
+            let header = &g.columns[i];
+            let word = header.split_whitespace().map(|w| w.chars().count()).max();
+            let header_w = header.chars().count().min(data.max(HEADER_MIN));
+            data.max(header_w).max(word.unwrap_or(0))
+        })
+        .collect();
+    // Parts of whole columns, each within TEXT_WIDTH, the first column in every part.
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut part = vec![0];
+    let mut used = width.first().copied().unwrap_or(0);
+    for i in 1..n {
+        if used + 2 + width[i] > TEXT_WIDTH && part.len() > 1 {
+            parts.push(std::mem::replace(&mut part, vec![0]));
+            used = width[0];
         }
-        out.push_str(l.trim_end());
-        out.push('\n');
+        part.push(i);
+        used += 2 + width[i];
+    }
+    parts.push(part);
+    let line = |cols: &[usize], vals: &[Vec<String>], out: &mut String| {
+        let height = vals.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let mut l = String::new();
+            for (j, (&i, v)) in cols.iter().zip(vals).enumerate() {
+                let v = v.get(k).map_or("", String::as_str);
+                let pad = width[i].saturating_sub(v.chars().count());
+                if j > 0 {
+                    l.push_str("  ");
+                }
+                if numeric[i] {
+                    l.push_str(&" ".repeat(pad));
+                    l.push_str(v);
+                } else {
+                    l.push_str(v);
+                    l.push_str(&" ".repeat(pad));
+                }
+            }
+            out.push_str(l.trim_end());
+            out.push('\n');
+        }
     };
-    line(&g.columns, out);
-    let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
-    line(&rule, out);
-    for r in &cells {
-        line(r, out);
+    for (p, cols) in parts.iter().enumerate() {
+        if parts.len() > 1 {
+            if p > 0 {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "(part {} of {})", p + 1, parts.len());
+        }
+        let header: Vec<Vec<String>> = cols
+            .iter()
+            .map(|&i| wrap_lines(&g.columns[i], width[i]))
+            .collect();
+        line(cols, &header, out);
+        let rule: Vec<Vec<String>> = cols.iter().map(|&i| vec!["-".repeat(width[i])]).collect();
+        line(cols, &rule, out);
+        for r in &cells {
+            let vals: Vec<Vec<String>> = cols
+                .iter()
+                .map(|&i| r.get(i).map_or_else(Vec::new, |v| wrap_lines(v, width[i])))
+                .collect();
+            line(cols, &vals, out);
+        }
     }
 }
 
@@ -106,7 +163,7 @@ pub(super) fn text(title: &str, sections: &[Section]) -> String {
             "-".repeat(s.title.chars().count())
         );
         for n in &s.notes {
-            out.push_str(&wrap(n, 110));
+            out.push_str(&wrap(n, TEXT_WIDTH));
             out.push('\n');
         }
         out.push('\n');

@@ -58,6 +58,7 @@ use crate::nn::{Arithmetic, Checkpoint, Format, Int8Config, WeightCompression};
 use crate::quant::{IntType, QuantParams, WeightFormat};
 use crate::round::RoundingMode;
 use crate::{Error, Result};
+use rand_core::Rng;
 
 /// The dense layers of the digits MLP, in order: `(name, inputs, outputs)`.
 const MLP_LAYERS: [(&str, usize, usize); 3] = [("fc1", 64, 64), ("fc2", 64, 32), ("fc3", 32, 10)];

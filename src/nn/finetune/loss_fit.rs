@@ -11,6 +11,7 @@ use crate::cost::SplitMix64;
 use crate::nn::data::shuffle;
 use crate::nn::train::{Network, Optimizer, Tensor, TrainConfig, TrainLog, gather};
 use crate::{Error, Result};
+use rand_core::SeedableRng;
 
 /// Trains `net` **from its current parameters** (`config.init_seed` unused) on samples
 /// `indices` of `inputs`; `loss(logits, batch)` gets a batch's logits and its sample
@@ -59,7 +60,7 @@ where
         ));
     }
     let mut opt = Optimizer::new(config.optimizer)?;
-    let mut rng = SplitMix64::new(config.shuffle_seed);
+    let mut rng = SplitMix64::seed_from_u64(config.shuffle_seed);
     let per_epoch = indices.len().div_ceil(config.batch_size);
     let total = per_epoch * config.epochs;
     let peak = f64::from(config.optimizer.lr());

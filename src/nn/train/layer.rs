@@ -1,6 +1,8 @@
 //! The layer interface: a value with `forward` and `backward` and named parameters.
 
 use super::Tensor;
+use rand_core::Rng;
+
 use crate::Result;
 
 /// A trainable tensor and its gradient, under its checkpoint name (`fc1.weight`).

@@ -1,6 +1,8 @@
 //! A network: layers in sequence, with shapes checked when it is built.
 
 use super::{Layer, Macs, Param, Tensor};
+use rand_core::SeedableRng;
+
 use crate::cost::SplitMix64;
 use crate::{Error, Result};
 
@@ -105,7 +107,7 @@ impl Network {
 
     /// Initialises every layer, in order, from one generator seeded with `seed`.
     pub fn init(&mut self, seed: u64) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = SplitMix64::seed_from_u64(seed);
         for layer in &mut self.layers {
             layer.init(&mut rng);
         }

@@ -3,6 +3,8 @@
 //! order, so the same configuration reproduces the weights bit for bit.
 
 use super::{Macs, Network, Optimizer, OptimizerConfig, Tensor, softmax_cross_entropy};
+use rand_core::SeedableRng;
+
 use crate::cost::SplitMix64;
 use crate::nn::data::shuffle;
 use crate::{Error, Result};
@@ -232,7 +234,7 @@ pub fn fit(
     config.validate()?;
     check_data(inputs, labels, indices)?;
     let mut opt = Optimizer::new(config.optimizer)?;
-    let mut rng = SplitMix64::new(config.shuffle_seed);
+    let mut rng = SplitMix64::seed_from_u64(config.shuffle_seed);
     let per_epoch = indices.len().div_ceil(config.batch_size);
     let total = per_epoch * config.epochs;
     let mut order = indices.to_vec();
