@@ -451,7 +451,7 @@ fn csv_errors_name_file_line_and_field() {
         "{HEAD}8-bit int add,0.03,pJ,36,um2,45,0.9,s\nFP17 mult,1,pJ,,,45,0.9,s\n"
     ));
     assert!(
-        e.starts_with("bad.csv:3: field \"operation\": expected a float format"),
+        e.starts_with("bad.csv:3: field \"operation\": not a float format"),
         "{e}"
     );
     let e = csv_err(&format!("{HEAD}8-bit int add,-0.03,pJ,36,um2,45,0.9,s\n"));

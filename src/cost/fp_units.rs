@@ -136,6 +136,7 @@ fn mac_stream(
 /// ```
 /// use arithsim::cost::{OperandMix, SplitMix64, float_operands};
 /// use arithsim::float::FloatFormat;
+/// use arithsim::rand_core::SeedableRng;
 ///
 /// let f = FloatFormat::FP16;
 /// let v = float_operands(f, OperandMix::NeuralNet, 1000, &mut SplitMix64::seed_from_u64(1));

@@ -75,7 +75,7 @@ impl FloatFormat {
     /// let f = FloatFormat::FP16;
     /// let t = f.explain_parse("0.1", &FloatEnv::default())?;
     /// assert_eq!(t.result, f.parse("0.1", &FloatEnv::default())?);
-    /// assert!(t.to_string().contains("more than half a unit"));
+    /// assert!(t.to_string().contains("less than half a unit"));
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn explain_parse(

@@ -80,7 +80,8 @@ impl FloatValue {
     /// ```
     /// use arithsim::float::{FloatEnv, FloatFormat, FloatValue};
     /// let v = FloatValue::parse(FloatFormat::FP8_E5M2, "0.3", &FloatEnv::default())?.value;
-    /// assert_eq!((v.bits(), v.to_string()), (0x35, "0.3".to_string()));
+    /// // 0.3 rounds to 0.3125, printed exactly (an 8-bit format: see `FloatValue`'s Display).
+    /// assert_eq!((v.bits(), v.to_string()), (0x35, "0.3125".to_string()));
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn parse(
