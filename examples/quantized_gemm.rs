@@ -18,6 +18,7 @@ use std::path::PathBuf;
 
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
 use arithsim::cost::{CostRow, CostTable, FloatKind, NumKind, OpKind, Tally};
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{Bias, ErrorStats, FloatArith, FloatDatapath, GemmShape, OutputGrid};
 use arithsim::float::{FloatEnv, FloatFormat};
 use arithsim::quant::{
@@ -186,7 +187,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             activation: FusedActivation::None,
             requantization: Requantization::DoubleRounding,
         };
-        let out = quantized_gemm(&params, shape, &w8, &x8, None)?;
+        let out = quantized_gemm(
+            &params,
+            shape,
+            LayerOperands {
+                weights: &w8,
+                input: &x8,
+            },
+            None,
+        )?;
         let deq: Vec<f64> = out
             .values
             .iter()

@@ -2,6 +2,7 @@
 //! gate-level one reports switching activity that depends on the data.
 
 mod support;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, Engine, GemmShape, IntArith, IntDatapath, Overflow,
 };
@@ -31,8 +32,26 @@ fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
     let x = data_i8(cs.input_len(), 3);
     let wt = data_i8(cs.weight_len(), 4);
     assert_eq!(
-        gate.conv2d(&cs, &x, &wt, None).unwrap().values,
-        word.conv2d(&cs, &x, &wt, None).unwrap().values
+        gate.conv2d(
+            &cs,
+            LayerOperands {
+                weights: &wt,
+                input: &x
+            },
+            None
+        )
+        .unwrap()
+        .values,
+        word.conv2d(
+            &cs,
+            LayerOperands {
+                weights: &wt,
+                input: &x
+            },
+            None
+        )
+        .unwrap()
+        .values
     );
 }
 

@@ -3,6 +3,7 @@
 
 mod support;
 use arithsim::cost::OpKind;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{Bias, Conv2dShape, GemmShape, Overflow};
 use support::{data_i8, ref_conv};
 
@@ -85,8 +86,10 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
     let out = dp
         .conv2d(
             &s,
-            &x.iter().map(|&v| v as i64).collect::<Vec<_>>(),
-            &w.iter().map(|&v| v as i64).collect::<Vec<_>>(),
+            LayerOperands {
+                weights: &w.iter().map(|&v| v as i64).collect::<Vec<_>>(),
+                input: &x.iter().map(|&v| v as i64).collect::<Vec<_>>(),
+            },
             None,
         )
         .unwrap();

@@ -3,6 +3,7 @@
 //! documented order.
 
 use arithsim::cost::{FloatKind, NumKind, OpKind};
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, ErrorStats, FloatArith, FloatDatapath, GemmShape,
     OutputGrid, ProductRounding,
@@ -263,7 +264,16 @@ fn conv2d_add_relu_and_error_metrics() {
         .unwrap();
     let x = data_small(ar.mul, s.input_len(), 1);
     let w = data_small(ar.mul, s.weight_len(), 2);
-    let out = dp.conv2d(&s, &x, &w, None).unwrap();
+    let out = dp
+        .conv2d(
+            &s,
+            LayerOperands {
+                weights: &w,
+                input: &x,
+            },
+            None,
+        )
+        .unwrap();
     // Reference: direct convolution, padded taps included as +0 products, order (c, ky, kx).
     let env = &ar.env;
     let (oh, ow) = s.output_hw();

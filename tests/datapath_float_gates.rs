@@ -4,6 +4,7 @@
 //! and its switching energy depends on the data.
 
 use arithsim::cost::{OperandMix, SplitMix64, float_operands};
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, Engine, FloatArith, FloatDatapath, GemmShape,
     ProductRounding,
@@ -158,8 +159,24 @@ fn dot_gemv_and_conv2d_match_and_energy_depends_on_data() {
     let wt = nn(arith.mul, cs.weight_len(), 7);
     let cb = nn(arith.acc, 2, 8);
     let (w, g) = (
-        word.conv2d(&cs, &inp, &wt, Some(&cb)).unwrap(),
-        gate.conv2d(&cs, &inp, &wt, Some(&cb)).unwrap(),
+        word.conv2d(
+            &cs,
+            LayerOperands {
+                weights: &wt,
+                input: &inp,
+            },
+            Some(&cb),
+        )
+        .unwrap(),
+        gate.conv2d(
+            &cs,
+            LayerOperands {
+                weights: &wt,
+                input: &inp,
+            },
+            Some(&cb),
+        )
+        .unwrap(),
     );
     assert_eq!(g.bits, w.bits);
     assert_eq!(g.flags, w.flags);

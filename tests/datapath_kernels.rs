@@ -3,6 +3,7 @@
 
 mod support;
 use arithsim::cost::{MemLevel, OpKind, Tally};
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, ErrorStats, GemmShape, IntArith, IntDatapath,
     MemoryModel, OutputGrid, Overflow, Tile,
@@ -202,7 +203,16 @@ fn conv2d_matches_direct_convolution() {
         let x = data_i8(s.input_len(), 10 + t as u64);
         let w = data_i8(s.weight_len(), 20 + t as u64);
         let bias: Vec<i64> = (0..s.out_channels as i64).map(|o| o * 77 - 100).collect();
-        let out = dp.conv2d(s, &x, &w, Some(&bias)).unwrap();
+        let out = dp
+            .conv2d(
+                s,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                Some(&bias),
+            )
+            .unwrap();
         assert_eq!(out.values, ref_conv(s, &x, &w, &bias), "shape {t}: {s:?}");
         assert_eq!(
             out.tally.count(OpKind::IntMac {
@@ -212,7 +222,16 @@ fn conv2d_matches_direct_convolution() {
             s.macs(),
             "shape {t}"
         );
-        let no_bias = dp.conv2d(s, &x, &w, None).unwrap();
+        let no_bias = dp
+            .conv2d(
+                s,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                None,
+            )
+            .unwrap();
         assert_eq!(no_bias.values, ref_conv(s, &x, &w, &[]));
     }
 }
@@ -305,7 +324,16 @@ fn memory_traffic_counts_tile_reuse() {
         .unwrap();
     let x = data_i8(s.input_len(), 1);
     let w = data_i8(s.weight_len(), 2);
-    let out = dp.conv2d(&s, &x, &w, None).unwrap();
+    let out = dp
+        .conv2d(
+            &s,
+            LayerOperands {
+                weights: &w,
+                input: &x,
+            },
+            None,
+        )
+        .unwrap();
     let (g, v) = s.gemm_view();
     assert_eq!((g, v.m, v.n, v.k), (2, 2, 16, 18));
     // per group: A 2*18 once per column tile (ceil(16/8)=2), B 18*16 once (row tiles 1).
@@ -398,12 +426,28 @@ fn bad_input_is_an_error_with_a_clear_message() {
     );
     let cs = Conv2dShape::new(1, 2, 4, 4, 2, 3, 3).unwrap();
     assert_eq!(
-        msg(dp.conv2d(&cs, &[0i8; 31], &[0i8; 36], None).unwrap_err()),
+        msg(dp
+            .conv2d(
+                &cs,
+                LayerOperands {
+                    weights: &[0i8; 36],
+                    input: &[0i8; 31]
+                },
+                None
+            )
+            .unwrap_err()),
         "shape error: conv2d input has 31 elements, expected 32 (n*c*h*w = 1*2*4*4)"
     );
     assert_eq!(
         msg(dp
-            .conv2d(&cs, &[0i8; 32], &[0i8; 36], Some(&[1]))
+            .conv2d(
+                &cs,
+                LayerOperands {
+                    weights: &[0i8; 36],
+                    input: &[0i8; 32]
+                },
+                Some(&[1])
+            )
             .unwrap_err()),
         "shape error: conv2d bias has 1 elements, expected 2 (out_channels)"
     );

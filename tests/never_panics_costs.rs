@@ -17,6 +17,7 @@ use arithsim::cost::report::ReportOptions;
 use arithsim::cost::{
     CostTable, Flavor, FloatKind, MemLevel, NumKind, OpKind, Span, Tally, area_factor,
 };
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::sparse::{Layout, check_nm, storage_bytes};
 use arithsim::datapath::{
     Bias, Conv2dShape, ErrorStats, GemmShape, IntArith, IntDatapath, MemoryModel, OutputGrid,
@@ -385,7 +386,7 @@ proptest! {
             }
             let dp = IntDatapath::new(IntArith::INT8_INT32).expect("preset");
             let x = vec![1i8; len];
-            let _ = dp.conv2d(&s, &x, &x, None);
+            let _ = dp.conv2d(&s, LayerOperands { weights: &x, input: &x }, None);
         });
     }
 
@@ -480,8 +481,8 @@ proptest! {
                     Requantization::DoubleRounding
                 },
             };
-            let _ = quantized_gemm(&p, GemmShape { m, n, k }, &w, &x, None);
-            let _ = quantized_gemm(&p, GemmShape { m, n, k }, &w, &x, Some(&[i32::MAX, i32::MIN]));
+            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, None);
+            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, Some(&[i32::MAX, i32::MIN]));
         });
     }
 

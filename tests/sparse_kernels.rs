@@ -4,6 +4,7 @@
 mod support;
 
 use arithsim::cost::{MemLevel, OpKind};
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::sparse::{Layout, SparseMatrix, ZeroHandling};
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, Engine, GemmShape, IntArith, IntDatapath, MemoryModel,
@@ -115,7 +116,16 @@ fn sparse_conv2d_equals_dense_conv2d() {
         let w = pruned(layout, o, kr, 9);
         let s = SparseMatrix::from_dense(layout, o, kr, &w).unwrap();
         let want = support::ref_conv(&shape, &x, &w, &bias);
-        let dense = dp.conv2d(&shape, &x, &w, Some(&bias)).unwrap();
+        let dense = dp
+            .conv2d(
+                &shape,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                Some(&bias),
+            )
+            .unwrap();
         assert_eq!(dense.values, want);
         let sp = dp
             .sparse_conv2d(&shape, &x, &s, Some(&bias), ZeroHandling::Skip)
