@@ -15,7 +15,11 @@
 ///
 /// let dp = IntDatapath::new(IntArith::INT8_INT32)?;
 /// let shape = Conv2dShape::new(1, 1, 2, 2, 1, 1, 1)?;
-/// let out = dp.conv2d(///     &shape, LayerOperands { weights: ///     None, input: ///     LayerOperands { weights: &[3i8], input: &[1i8, 2, 3, 4] } }, ///)?;
+/// let out = dp.conv2d(
+///     &shape,
+///     LayerOperands { weights: &[3i8], input: &[1i8, 2, 3, 4] },
+///     None,
+/// )?;
 /// assert_eq!(out.values, [3, 6, 9, 12]);
 /// # Ok::<(), arithsim::Error>(())
 /// ```
