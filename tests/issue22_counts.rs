@@ -3,6 +3,7 @@
 //! failed (or, where said, panicked under overflow checks) before its fix.
 
 use arithsim::Error;
+use arithsim::accel::DecodeParams;
 use arithsim::accel::{
     ActivationModel, Layer, LayerKind, LoraConfig, Network, SparseMode, Transformer, fsd_npu,
     map_gemm, map_network, map_network_sparse,
@@ -188,9 +189,11 @@ fn kv_cache_and_decode_counts_are_checked() {
     assert!(
         m.decode_cost(
             arithsim::quant::WeightFormat::Fp16,
-            1 << 40,
-            1 << 20,
-            16,
+            DecodeParams {
+                context: 1 << 40,
+                batch: 1 << 20,
+                bits_per_kv: 16
+            },
             &t
         )
         .is_err()

@@ -9,6 +9,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+use arithsim::accel::DecodeParams;
 use arithsim::accel::{
     ActivationModel, Dataflow, Layer, LayerKind, LoadBalance, LoraConfig, MacArithmetic,
     SparseMode, Transformer, fsd_npu, map_gemm, map_layer, map_layer_sparse,
@@ -653,7 +654,7 @@ proptest! {
                 let _ = m.weight_memory(fmt);
                 let _ = m.kv_cache_bytes(seq, batch, bits);
                 let _ = m.decode_macs(seq);
-                let _ = m.decode_cost(fmt, seq, batch, bits, &table);
+                let _ = m.decode_cost(fmt, DecodeParams { context: seq, batch, bits_per_kv: bits }, &table);
                 let (s, b) = ((seq % 4096) as usize, (batch % 8) as usize);
                 if let Ok(net) = m.sequence_network(s, b) {
                     let _ = arithsim::accel::map_network(&fsd_npu(), &net);

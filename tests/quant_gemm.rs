@@ -4,6 +4,7 @@
 //! `+ z_out`, clamp.
 
 use arithsim::cost::OpKind;
+use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{Conv2dShape, GemmShape};
 use arithsim::quant::{
@@ -204,12 +205,19 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
         let (h, w) = (r.range(3, 8) as usize, r.range(3, 8) as usize);
         let (kh, kw) = (r.range(1, 3) as usize, r.range(1, 3) as usize);
         let batch = r.range(1, 2) as usize;
-        let Ok(s) = Conv2dShape::new(batch, cin, h, w, cout, kh, kw)
-            .and_then(|s| s.with_stride(r.range(1, 2) as usize, r.range(1, 2) as usize))
-            .and_then(|s| s.with_padding(r.range(0, 2) as usize, r.range(0, 2) as usize))
-            .and_then(|s| s.with_dilation(r.range(1, 2) as usize, 1))
-            .and_then(|s| s.with_groups(groups))
-        else {
+        let Ok(s) = Conv2dShape::new(Conv2dDims {
+            batch,
+            in_channels: cin,
+            in_height: h,
+            in_width: w,
+            out_channels: cout,
+            kernel_height: kh,
+            kernel_width: kw,
+        })
+        .and_then(|s| s.with_stride(r.range(1, 2) as usize, r.range(1, 2) as usize))
+        .and_then(|s| s.with_padding(r.range(0, 2) as usize, r.range(0, 2) as usize))
+        .and_then(|s| s.with_dilation(r.range(1, 2) as usize, 1))
+        .and_then(|s| s.with_groups(groups)) else {
             continue;
         };
         let p = random_params(&mut r, cout, case % 2 == 0, false);
@@ -427,7 +435,16 @@ fn errors_have_clear_messages() {
         .unwrap_err()),
         "shape error: 3 per-channel weight parameters for 2 output channels"
     );
-    let s = Conv2dShape::new(1, 1, 3, 3, 1, 2, 2).unwrap();
+    let s = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 1,
+        in_height: 3,
+        in_width: 3,
+        out_channels: 1,
+        kernel_height: 2,
+        kernel_width: 2,
+    })
+    .unwrap();
     assert_eq!(
         msg(quantized_conv2d(
             &ok,

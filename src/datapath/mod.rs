@@ -49,4 +49,4 @@ pub use int_kernels::{IntDatapath, IntOperand, IntOutput};
 pub use memory::{LevelBytes, MemoryModel, Tile, Traffic, memory_bytes};
 pub use operands::LayerOperands;
 pub use order::AccumulationOrder;
-pub use shape::{Conv2dShape, GemmShape};
+pub use shape::{Conv2dDims, Conv2dShape, GemmShape};
