@@ -1,6 +1,7 @@
 //! Every core against one: the parallel paths (circuit and accelerator sweeps, bit-sliced
 //! gate-level simulation in independent chunks as the exhaustive checks run it, the INT8
-//! GEMM's output rows) on a rayon
+//! GEMM's output rows (convolutions run through the same rows), exhaustive circuit error
+//! metrics, gate-cost operand streams, network inference over images) on a rayon
 //! pool of all cores against a pool of one thread, in the same process and interleaved: every
 //! criterion sample runs both contenders batch by batch in rotating order, and each group
 //! ends with the median over samples of the ratio of the two times within a sample
@@ -19,6 +20,7 @@ use arithsim::circuits::multipliers::{PartialProducts, Reduction, Signedness};
 use arithsim::cost::{CostTable, SplitMix64};
 use arithsim::float::FloatFormat;
 use arithsim::gates::{CellLibrary, Simulator};
+use arithsim::rand_core::{Rng, SeedableRng};
 use arithsim::sweep::{
     AccelSpace, DATAFLOWS, accel_metrics, circuit_metrics, multiplier_space, sweep_accel,
     sweep_circuits,
@@ -141,7 +143,7 @@ fn simulation_chunks(c: &mut Criterion) {
     let words = 32;
     let chunk = |k: u64| -> u64 {
         let mut sim = Simulator::new(&net, words).expect("sim");
-        let mut rng = SplitMix64::new(k);
+        let mut rng = SplitMix64::seed_from_u64(k);
         let inputs: Vec<_> = net
             .inputs()
             .iter()
@@ -180,7 +182,7 @@ fn simulation_chunks(c: &mut Criterion) {
 fn gemm_rows(c: &mut Criterion) {
     use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
     let n = 256;
-    let mut rng = SplitMix64::new(3);
+    let mut rng = SplitMix64::seed_from_u64(3);
     let mut draw = || {
         (0..n * n)
             .map(|_| (rng.next_u64() % 256) as i64 - 128)
@@ -194,5 +196,71 @@ fn gemm_rows(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, sweeps, simulation_chunks, gemm_rows);
+/// The exhaustive error metrics of a circuit: all 2^24 operand pairs of a 12×12 array
+/// multiplier, in 256 chunks of 2^16 vectors.
+fn error_metrics(c: &mut Criterion) {
+    use arithsim::circuits::multipliers::array_multiplier;
+    use arithsim::datapath::ErrorMetrics;
+    let net =
+        array_multiplier(12, 12, Signedness::Unsigned, AdderKind::RippleCarry).expect("multiplier");
+    let product = |v: &[u128]| (v[0] * v[1]) as i128;
+    paired(c, "error metrics, 12x12 multiplier, 2^24 vectors", || {
+        format!(
+            "{:?}",
+            ErrorMetrics::of(&net, "product", Signedness::Unsigned, product, 0, 0)
+                .expect("metrics")
+        )
+    });
+}
+
+/// A gate-cost operand stream: 2^17 random operand pairs through the 16×16 Dadda
+/// multiplier, simulated in segments of 16,384.
+fn gate_cost_streams(c: &mut Criterion) {
+    use arithsim::circuits::multipliers::dadda_multiplier;
+    use arithsim::cost::gate_cost_random;
+    let net =
+        dadda_multiplier(16, 16, Signedness::Unsigned, AdderKind::KoggeStone).expect("multiplier");
+    let lib = CellLibrary::nangate45();
+    paired(c, "gate cost, 16x16 Dadda, 2^17 random operands", || {
+        format!(
+            "{:?}",
+            gate_cost_random(&net, &lib, 1 << 17, 5).expect("cost")
+        )
+    });
+}
+
+/// Network inference over images: the digits CNN in integer-only INT8 on the 360 test
+/// images, one image per unit of work.
+fn network_images(c: &mut Criterion) {
+    use arithsim::nn::data::Digits;
+    use arithsim::nn::{Checkpoint, Executor, Format, digits_cnn};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/networks/digits_cnn.safetensors");
+    let net = digits_cnn(&Checkpoint::load(&path).expect("checkpoint")).expect("network");
+    let d = Digits::embedded().expect("digits");
+    let split = d.split(Digits::FIXED_SPLIT_SEED);
+    let images = |ix: &[usize]| -> Vec<Vec<f32>> {
+        ix.iter().map(|&i| d.input(i).expect("image")).collect()
+    };
+    let (train, test) = (images(&split.train), images(&split.test));
+    let format = Format::report_set()
+        .expect("formats")
+        .into_iter()
+        .find(|f| f.name.starts_with("INT8"))
+        .expect("an INT8 format");
+    let exec = Executor::new(&net, &format, &train).expect("executor");
+    paired(c, "digits CNN INT8 inference, 360 images", || {
+        exec.run(&test).expect("run").logits
+    });
+}
+
+criterion_group!(
+    benches,
+    sweeps,
+    simulation_chunks,
+    gemm_rows,
+    error_metrics,
+    gate_cost_streams,
+    network_images
+);
 criterion_main!(benches);

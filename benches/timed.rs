@@ -9,6 +9,7 @@ use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::multipliers::{Signedness, dadda_multiplier};
 use arithsim::cost::SplitMix64;
 use arithsim::gates::{CellLibrary, Simulator, TimedDelays, TimedSimulator};
+use arithsim::rand_core::{Rng, SeedableRng};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Steps (words of 64 operations) per iteration.
@@ -21,7 +22,7 @@ fn dadda32(c: &mut Criterion) {
         .iter()
         .flat_map(|p| p.wires().iter().map(|w| w.index() as u32))
         .collect();
-    let mut rng = SplitMix64::new(7);
+    let mut rng = SplitMix64::seed_from_u64(7);
     // words[s][k]: input wire k at step s
     let words: Vec<Vec<u64>> = (0..STEPS)
         .map(|_| inputs.iter().map(|_| rng.next_u64()).collect())

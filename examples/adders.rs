@@ -4,13 +4,22 @@
 //! 45 nm), depth in unit gate delays, path delay and area under that library, and the mean
 //! number of wire toggles per addition on random operands.
 //!
-//! Run: `cargo run --release --example adders`. Add `markdown` for a Markdown table.
+//! Run: `cargo run --release --example adders`. Add `-- --markdown` for a Markdown table.
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
 
 use arithsim::circuits::adders::{AdderKind, adder};
 use arithsim::gates::{BatchOutput, CellLibrary, Simulator};
 
-fn main() -> Result<(), arithsim::Error> {
-    let markdown = std::env::args().any(|a| a == "markdown");
+fn main() -> ExitCode {
+    cli::main(&cli::ADDERS, run)
+}
+
+fn run(args: &cli::Args) -> Result<(), arithsim::Error> {
+    let markdown = args.flag("markdown");
     let lib = CellLibrary::nangate45();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut next = move || {

@@ -8,12 +8,9 @@
 //! cargo run --release --example compression_report -- --format markdown --out /tmp/cr
 //! ```
 //!
-//! Options:
-//!   --table FILE    a cost table (.toml or .csv); default: the embedded Horowitz 45 nm table
-//!   --out DIR       where report.md and the SVG charts go; default: target/compression-report
-//!   --format F      what is printed (and also written as report.<ext>): text (default),
-//!                   markdown, csv or json
-//!   --help          this text
+//! `--help` lists the options: `--table FILE`, `--out DIR` (default `compression-report`
+//! under the target directory), `--format text|markdown|csv|json` (printed, and also written
+//! as `report.<ext>`).
 //!
 //! Sources of the constants: NF4 levels, block sizes 64 and 256, r = 64 on all linear
 //! layers and the "> 780 GB" / "< 48 GB" headlines: Dettmers et al. 2023, "QLoRA: Efficient
@@ -22,7 +19,9 @@
 //! Touvron et al. 2023, Table 2; Llama 3.2 1B: Meta's published config; activations:
 //! Korthikanti et al. 2022; energy: Horowitz, ISSCC 2014.
 
-use std::path::PathBuf;
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::process::ExitCode;
 
 use arithsim::accel::DecodeParams;
@@ -650,6 +649,5 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/compression-report");
-    ReportOptions::main("compression_report", out, run)
+    cli::main(&cli::COMPRESSION_REPORT, |a| run(&a.report()))
 }

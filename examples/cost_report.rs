@@ -4,16 +4,17 @@
 //! ```text
 //! cargo run --release --example cost_report
 //! cargo run --release --example cost_report -- --table docs/example-costs.toml --format json
+//! cargo run --release --example cost_report -- --liberty ../shared/data/nangate45_typ.lib.gz
 //! ```
 //!
-//! Options:
-//!   --table FILE    a cost table (.toml or .csv); default: the embedded Horowitz 45 nm table
-//!   --out DIR       where report.md and the SVG charts go; default: target/cost-report
-//!   --format F      what is printed (and also written as report.<ext>): text (default),
-//!                   markdown, csv or json
-//!   --help          this text
+//! `--help` lists the options: `--table FILE`, `--liberty FILE` (a Liberty library for
+//! sections 4d-4f: NLDM delay and energy), `--out DIR` (default `cost-report` under the
+//! target directory), `--format text|markdown|csv|json` (printed, and also written as
+//! `report.<ext>`).
 
-use std::path::PathBuf;
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::process::ExitCode;
 
 use arithsim::accel::fsd_npu;
@@ -23,14 +24,16 @@ use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::circuits::multipliers::{
     Signedness, array_multiplier, dadda_multiplier, wallace_multiplier,
 };
-use arithsim::cost::report::{GateRow, GlitchRow, MacRow, Report, ReportInputs, ReportOptions};
+use arithsim::cost::report::{
+    CircuitRow, GateRow, GlitchRow, MacRow, Report, ReportCircuit, ReportInputs, ReportOptions,
+    report_circuits,
+};
 use arithsim::cost::{
-    FloatKind, FpUnit, GateCost, INT8_MAC_NAME, OpKind, OperandMix, SplitMix64, fp_unit_figures,
-    fp_unit_glitch_cost, gate_cost_random, glitch_cost_clocked, glitch_cost_random,
-    int_mac_figures, int_operands, mac_comparison,
+    FloatKind, FpUnit, GateCost, INT8_MAC_NAME, OpKind, fp_unit_figures, fp_unit_glitch_cost,
+    gate_cost_random, glitch_cost_random, int_mac_figures, mac_comparison,
 };
 use arithsim::float::FloatFormat;
-use arithsim::gates::{CellLibrary, DEFAULT_RESOLUTION_NS, TimedDelays};
+use arithsim::gates::{CellLibrary, DEFAULT_RESOLUTION_NS, StaOptions, TimedDelays};
 
 /// Random operands per circuit for the gate-level energy (a multiple of 64).
 const STREAM: usize = 64 * 64;
@@ -192,19 +195,10 @@ fn glitch_rows() -> arithsim::Result<(Vec<GlitchRow>, Vec<String>)> {
             });
         }
     }
-    let mac = Mac::new(int8_mac())?;
-    let net = mac.netlist();
-    let mut rng = SplitMix64::new(SEED);
-    let mut draw = || -> Vec<Vec<u64>> {
-        (0..MAC_CLOCKS)
-            .map(|_| int_operands(8, OperandMix::Random, 64, &mut rng))
-            .collect()
-    };
-    let (a, b) = (draw(), draw());
-    let (pa, pb) = (net.inputs()[0].name(), net.inputs()[1].name());
+    let mac = ReportCircuit::Int8Mac;
     rows.push(GlitchRow {
         circuit: "INT8 MAC, 32-bit acc".into(),
-        cost: glitch_cost_clocked(net, &lib, &d, &[(pa, &a), (pb, &b)])?,
+        cost: mac.glitch_cost(&mac.build()?, &lib, &d, 64 * MAC_CLOCKS, SEED)?,
     });
     for (mul, acc) in [
         (FloatFormat::FP16, FloatFormat::FP32),
@@ -226,11 +220,41 @@ fn glitch_rows() -> arithsim::Result<(Vec<GlitchRow>, Vec<String>)> {
     Ok((rows, notes))
 }
 
+/// Sections 4d-4f: every circuit of sections 4, 4b and 4c once, on the options' library
+/// (NLDM delay and energy when it was loaded from Liberty).
+fn circuit_rows(lib: &CellLibrary, sta: &StaOptions) -> arithsim::Result<Vec<CircuitRow>> {
+    let d = TimedDelays::from_library(lib, DEFAULT_RESOLUTION_NS)?;
+    report_circuits()
+        .into_iter()
+        .map(|c| {
+            let ops = if c.is_clocked() {
+                64 * MAC_CLOCKS
+            } else {
+                STREAM
+            };
+            CircuitRow::compute(c, lib, &d, sta, ops, SEED)
+        })
+        .collect()
+}
+
 fn run(o: &ReportOptions) -> arithsim::Result<()> {
     let table = o.cost_table()?;
     let (gate_rows, gate_notes) = gate_rows()?;
     let (mac_rows, mac_notes) = mac_rows()?;
     let (glitch_rows, glitch_notes) = glitch_rows()?;
+    let lib = o.cell_library()?;
+    let sta = StaOptions::default();
+    let circuit_rows = circuit_rows(&lib, &sta)?;
+    let circuit_notes = vec![format!(
+        "Library: {}. Streams as in section 4c: {STREAM} random operand pairs (seed {SEED}) \
+         for adders, multipliers and FP units; 64 streams of {MAC_CLOCKS} random clocks for \
+         the MACs. Timed delays at {DEFAULT_RESOLUTION_NS} ns per unit.",
+        if lib.liberty().is_some() {
+            lib.source()
+        } else {
+            "the embedded NanGate 45 nm table (data/nangate45_cells.csv)"
+        }
+    )];
     // Section 5 takes the accelerator from the `accel` layer's FSD preset: one source.
     let inputs = ReportInputs {
         gate_rows,
@@ -240,6 +264,9 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
         mac_notes,
         glitch_rows,
         glitch_notes,
+        circuit_rows,
+        circuit_notes,
+        sta,
     };
     let report = Report::build(&table, &inputs)?;
     print!("{}", report.render(o.format));
@@ -252,6 +279,5 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/cost-report");
-    ReportOptions::main("cost_report", out, run)
+    cli::main(&cli::COST_REPORT, |a| run(&a.report()))
 }

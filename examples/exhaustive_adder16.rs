@@ -16,6 +16,10 @@
 //! Run: `cargo run --release --example exhaustive_adder16 [--threads N] [kind ...]` with kinds
 //! such as `ripple-carry` (the default), `kogge-stone`, `brent-kung`, `sklansky`.
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::circuits::adders::{AdderKind, adder};
@@ -25,34 +29,18 @@ use rayon::prelude::*;
 const WORDS: usize = 128; // 8192 vectors per batch
 const CHUNK: u64 = 256; // values of b per chunk of work
 
-fn main() -> Result<(), arithsim::Error> {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut threads = None;
-    if let Some(i) = args.iter().position(|a| a == "--threads") {
-        let n = args
-            .get(i + 1)
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| arithsim::Error::Parse {
-                input: "--threads".into(),
-                reason: "needs a thread count".into(),
-            })?;
-        threads = Some(n);
-        args.drain(i..i + 2);
-    }
+fn main() -> ExitCode {
+    cli::main(&cli::EXHAUSTIVE_ADDER16, run)
+}
+
+fn run(cli: &cli::Args) -> Result<(), arithsim::Error> {
+    let args = &cli.positional;
+    let threads = cli.count("threads").map(|n| n as usize);
     let kinds: Vec<AdderKind> = if args.is_empty() {
         vec![AdderKind::RippleCarry]
     } else {
         args.iter()
-            .map(|a| {
-                AdderKind::ALL
-                    .into_iter()
-                    .find(|k| k.name() == *a || k.name().starts_with(&format!("{a}/")))
-                    .ok_or_else(|| arithsim::Error::InvalidParameter {
-                        name: "adder kind",
-                        value: a.clone(),
-                        reason: "unknown adder name".into(),
-                    })
-            })
+            .map(|a| a.parse::<AdderKind>())
             .collect::<Result<_, _>>()?
     };
     // lane patterns: bit i of lane index l, for i < 6

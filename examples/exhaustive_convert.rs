@@ -24,6 +24,10 @@
 #[path = "common/bitsliced.rs"]
 mod bitsliced;
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::circuits::fp::{FpUnitConfig, RoundingControl, fp_converter};
@@ -127,23 +131,20 @@ fn check_chunk(
     Ok(tallies)
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut modes = vec![RoundingMode::NearestEven];
-    let mut threads = None;
-    let mut hi_end = 1u64 << (32 - BATCH_BITS);
-    let mut hi_from = 0u64;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--threads" => threads = Some(args.next().ok_or("--threads needs a value")?.parse()?),
-            "--high-values" => {
-                hi_end = args.next().ok_or("--high-values needs a value")?.parse()?;
-            }
-            "--from" => hi_from = args.next().ok_or("--from needs a value")?.parse()?,
-            "--mode" => modes = parse_modes(&args.next().ok_or("--mode needs a value")?)?,
-            other => return Err(format!("unknown argument {other:?}").into()),
-        }
-    }
+fn main() -> ExitCode {
+    cli::main(&cli::EXHAUSTIVE_CONVERT, run)
+}
+
+fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
+    let modes = match args.value("mode") {
+        Some(m) => parse_modes(m)?,
+        None => vec![RoundingMode::NearestEven],
+    };
+    let threads = args.count("threads").map(|n| n as usize);
+    let hi_end = args
+        .count("high-values")
+        .unwrap_or(1u64 << (32 - BATCH_BITS));
+    let hi_from = args.count("from").unwrap_or(0);
     let hi_from = hi_from.min(1 << (32 - BATCH_BITS));
     let hi_end = (hi_from + hi_end).min(1 << (32 - BATCH_BITS));
     let targets = [

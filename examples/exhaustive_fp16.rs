@@ -33,6 +33,10 @@
 #[path = "common/bitsliced.rs"]
 mod bitsliced;
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::circuits::fp::{FpUnitConfig, RoundingControl, fp_adder, fp_multiplier};
@@ -138,29 +142,19 @@ fn check_chunk(
     Ok(tally)
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut ops: Vec<String> = Vec::new();
-    let mut modes = vec![RoundingMode::NearestEven];
-    let mut threads = None;
-    let mut b_end = 1u64 << 16;
-    let mut soft = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--threads" => threads = Some(args.next().ok_or("--threads needs a value")?.parse()?),
-            "--b-values" => b_end = args.next().ok_or("--b-values needs a value")?.parse()?,
-            "--mode" => modes = parse_modes(&args.next().ok_or("--mode needs a value")?)?,
-            "--reference" => {
-                soft = match args.next().as_deref() {
-                    Some("exact") => false,
-                    Some("soft") => true,
-                    _ => return Err("--reference takes exact or soft".into()),
-                }
-            }
-            "add" | "mul" => ops.push(a),
-            other => return Err(format!("unknown argument {other:?}").into()),
-        }
-    }
+fn main() -> ExitCode {
+    cli::main(&cli::EXHAUSTIVE_FP16, run)
+}
+
+fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
+    let mut ops: Vec<String> = args.positional.clone();
+    let modes = match args.value("mode") {
+        Some(m) => parse_modes(m)?,
+        None => vec![RoundingMode::NearestEven],
+    };
+    let threads = args.count("threads").map(|n| n as usize);
+    let b_end = args.count("b-values").unwrap_or(1u64 << 16);
+    let soft = args.value("reference") == Some("soft");
     if ops.is_empty() {
         ops = vec!["add".into(), "mul".into()];
     }

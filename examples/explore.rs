@@ -17,7 +17,11 @@
 //! choose); the tables do not depend on the thread count.
 //!
 //! Run: `cargo run --release --example explore -- [--table FILE] [--out DIR]
-//! [--format text|markdown|csv|json]` (default output folder `target/explore`).
+//! [--format text|markdown|csv|json]` (default output folder `explore` under the target
+//! directory; `--help` lists the options).
+
+#[path = "common/cli.rs"]
+mod cli;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,7 +29,7 @@ use std::time::Instant;
 use arithsim::accel::{MacArithmetic, Network, fsd_npu};
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::multipliers::{PartialProducts, Reduction, Signedness};
-use arithsim::cost::report::{ReportOptions, Scatter, Section};
+use arithsim::cost::report::{Scatter, Section};
 use arithsim::gates::CellLibrary;
 use arithsim::sweep::{
     AccelSpace, DATAFLOWS, Objective, SweepTable, accel_metrics, circuit_metrics, multiplier_space,
@@ -206,7 +210,8 @@ fn print_front(t: &SweepTable, front: &[usize], marked: &[usize], cols: &[&str])
 }
 
 fn main() -> ExitCode {
-    ReportOptions::main("explore", "target/explore".into(), |o| {
+    cli::main(&cli::EXPLORE, |a| -> arithsim::Result<()> {
+        let o = &a.report();
         let table = o.cost_table()?;
         let lib = CellLibrary::nangate45();
         let (mut sections, mut charts) = (Vec::new(), Vec::new());

@@ -3,10 +3,19 @@
 //!
 //! Run: `cargo run --release --example float_explain`
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
+
 use arithsim::float::{ExplainOp, FloatEnv, FloatFormat, OverflowPolicy};
 use arithsim::round::RoundingMode;
 
-fn main() -> Result<(), arithsim::Error> {
+fn main() -> ExitCode {
+    cli::main(&cli::FLOAT_EXPLAIN, |_| run())
+}
+
+fn run() -> Result<(), arithsim::Error> {
     let env = FloatEnv::default();
 
     println!("== 0.1 + 0.2: neither operand is exact, and the sum is not 0.3\n");

@@ -6,18 +6,24 @@
 //!
 //! `cargo run --release --example float_fma_sweep [triples per format]`
 
+#[path = "common/cli.rs"]
+mod cli;
+
 #[path = "../tests/float_ref/mod.rs"]
 mod float_ref;
+
+use std::process::ExitCode;
 
 use arithsim::float::{FloatEnv, FloatFormat};
 use arithsim::round::RoundingMode;
 use float_ref::{Ref, Val};
 
-fn main() {
-    let samples: u64 = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2_500_000);
+fn main() -> ExitCode {
+    cli::main(&cli::FLOAT_FMA_SWEEP, run)
+}
+
+fn run(args: &cli::Args) -> Result<(), String> {
+    let samples: u64 = args.counts().first().copied().unwrap_or(2_500_000);
     let mut s = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move || {
         s ^= s << 13;
@@ -64,8 +70,8 @@ fn main() {
         );
     }
     if failures > 0 {
-        println!("{failures} mismatches");
-        std::process::exit(1);
+        return Err(format!("{failures} mismatches"));
     }
     println!("all match");
+    Ok(())
 }

@@ -5,6 +5,11 @@
 //!
 //! Run: `cargo run --release --example float_units`
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
+
 use arithsim::circuits::fp::{FpUnitConfig, RoundingControl, fp_adder, fp_adder_near_far};
 use arithsim::cost::{
     FpUnit, GateCost, LabelCost, OperandMix, fp_unit_figures, label_breakdown, mac_comparison,
@@ -20,7 +25,11 @@ const SEED: u64 = 2014;
 /// The cost table's voltage (Horowitz, 45 nm).
 const TABLE_V: f64 = 0.9;
 
-fn main() -> arithsim::Result<()> {
+fn main() -> ExitCode {
+    cli::main(&cli::FLOAT_UNITS, |_| run())
+}
+
+fn run() -> arithsim::Result<()> {
     let lib = CellLibrary::nangate45();
     let cfg = FpUnitConfig::default();
     println!(

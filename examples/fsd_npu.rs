@@ -5,17 +5,20 @@
 //! Energy comes from the embedded Horowitz 45 nm table; the DRAM read is a 1.3–2.6 nJ range,
 //! so energy and TOPS/W print as ranges and the chart draws midpoints.
 //!
-//! Run: `cargo run --release --example fsd_npu [output-dir]` (default `target/reports`);
-//! writes `fsd_npu_energy.svg` there.
+//! Run: `cargo run --release --example fsd_npu -- [--table FILE] [--out DIR]` (default
+//! `reports` under the target directory); writes `fsd_npu_energy.svg` there.
 
-use std::path::PathBuf;
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::accel::{
     Bandwidth, Dataflow, EnergyBreakdown, MacArithmetic, MacArray, Network, NetworkMapping,
     fsd_npu, map_network, map_network_stalls, scalesim_network,
 };
-use arithsim::cost::{CostTable, FloatKind, Span};
+use arithsim::cost::{FloatKind, Span};
 use plotters::prelude::*;
 
 struct Row {
@@ -25,13 +28,13 @@ struct Row {
     energy: EnergyBreakdown,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out_dir = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/reports"));
-    std::fs::create_dir_all(&out_dir)?;
-    let table = CostTable::horowitz_45nm();
+fn main() -> ExitCode {
+    cli::main(&cli::FSD_NPU, run)
+}
+
+fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
+    let out_dir = args.create_out()?;
+    let table = args.cost_table()?;
     let net = Network::resnet50_v1_5(1)?;
     let npu = fsd_npu();
 

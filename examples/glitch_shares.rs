@@ -10,6 +10,11 @@
 //! 4,096 random operands, and the glitch share `1 − E_zero / E_timed` at 5, 10 (the default)
 //! and 20 ps per unit and with every cell one unit.
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
+
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
 use arithsim::circuits::fp::FpUnitConfig;
 use arithsim::circuits::multipliers::{
@@ -22,7 +27,11 @@ use arithsim::gates::{CellLibrary, TimedDelays};
 const OPS: usize = 4096;
 const SEED: u64 = 2014;
 
-fn main() -> arithsim::Result<()> {
+fn main() -> ExitCode {
+    cli::main(&cli::GLITCH_SHARES, |_| run())
+}
+
+fn run() -> arithsim::Result<()> {
     let lib = CellLibrary::nangate45();
     let delays = [
         TimedDelays::from_library(&lib, 0.005)?,

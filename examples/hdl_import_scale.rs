@@ -7,6 +7,10 @@
 //! cargo run --release --example hdl_import_scale [-- N ...]   (default: 250000 500000 1000000 2000000)
 //! ```
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::Result;
@@ -47,11 +51,12 @@ fn random_netlist(gates: usize) -> Result<Netlist> {
     b.finish()
 }
 
-fn main() -> Result<()> {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+fn main() -> ExitCode {
+    cli::main(&cli::HDL_IMPORT_SCALE, run)
+}
+
+fn run(args: &cli::Args) -> Result<()> {
+    let sizes: Vec<usize> = args.counts().into_iter().map(|n| n as usize).collect();
     let sizes = if sizes.is_empty() {
         vec![250_000, 500_000, 1_000_000, 2_000_000]
     } else {

@@ -10,13 +10,17 @@
 //!    the exact ones with the NanGate 45 nm cells and their switching activity.
 //!
 //! ```text
-//! cargo run --release --example hdl_roundtrip [-- --out DIR]   (default: target/hdl)
+//! cargo run --release --example hdl_roundtrip [-- --out DIR]   (default: hdl under the target directory)
 //! ```
 //!
 //! Then, with the tools installed: `yosys -p "read_verilog DIR/dadda8.v; stat"`,
 //! `iverilog`, or `gtkwave DIR/int8_mac.vcd` (see docs/hdl.md).
 
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::mac::{Mac, int8_mac};
@@ -66,16 +70,12 @@ fn truncated_multiplier(k: usize) -> Result<Netlist> {
     b.finish()
 }
 
-fn main() -> Result<()> {
-    let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/hdl");
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(i) = args.iter().position(|a| a == "--out") {
-        out = PathBuf::from(args.get(i + 1).ok_or_else(|| Error::InvalidParameter {
-            name: "--out",
-            value: String::new(),
-            reason: "needs a folder".into(),
-        })?);
-    }
+fn main() -> ExitCode {
+    cli::main(&cli::HDL_ROUNDTRIP, run)
+}
+
+fn run(args: &cli::Args) -> Result<()> {
+    let out = args.out.clone();
     std::fs::create_dir_all(&out).map_err(|e| Error::Io {
         path: out.clone(),
         source: e,

@@ -12,19 +12,24 @@
 //!                   ../shared/data/nangate45_typ.lib.gz
 //!   --synth         also synthesize each circuit with Yosys + ABC (`yosys` on the PATH):
 //!                   `synth -top top; dfflibmap -liberty L; abc -liberty L; stat -liberty L`
+//!                   (a circuit that takes over 600 s gets no area)
 //!   --quick         only the 8- and 16-bit circuits
 //!   --format F      text (default), markdown, csv or json
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+#[path = "common/cli.rs"]
+mod cli;
+#[path = "common/synth.rs"]
+mod synth;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
 use arithsim::circuits::fp::{FpUnitConfig, fp_adder, fp_mac, fp_multiplier};
 use arithsim::circuits::mac::{Mac, int8_mac};
 use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
-use arithsim::cost::report::{Format, LibertyRow, liberty_section, render_sections};
+use arithsim::cost::report::{LibertyRow, liberty_section, render_sections};
 use arithsim::float::FloatFormat;
-use arithsim::gates::hdl::VerilogOptions;
 use arithsim::gates::{CellLibrary, Netlist, StaOptions};
 use arithsim::{Error, Result};
 
@@ -77,96 +82,14 @@ fn circuits(quick: bool) -> Result<Vec<(String, Netlist)>> {
     Ok(v)
 }
 
-/// The library unzipped into `dir` (Yosys reads no gzip).
-fn plain_library(path: &Path, dir: &Path) -> Result<PathBuf> {
-    let out = dir.join("library.lib");
-    let io = |source| Error::Io {
-        path: out.clone(),
-        source,
+fn run(args: &cli::Args) -> Result<()> {
+    let lib_path = match args.value("liberty") {
+        Some(p) => PathBuf::from(p),
+        None => std::env::var("ARITHSIM_LIBERTY")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| cli::crate_root().join("../shared/data/nangate45_typ.lib.gz")),
     };
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut s = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&bytes[..]), &mut s)
-            .map_err(io)?;
-        s
-    } else {
-        bytes
-    };
-    std::fs::write(&out, text).map_err(io)?;
-    Ok(out)
-}
-
-/// Yosys + ABC area of `net`'s function, µm².
-fn synthesized_area(net: &Netlist, lib: &Path, dir: &Path, name: &str) -> Result<f64> {
-    let v = dir.join(format!("{name}.v"));
-    std::fs::write(&v, net.to_verilog(&VerilogOptions::new("top"))?).map_err(|source| {
-        Error::Io {
-            path: v.clone(),
-            source,
-        }
-    })?;
-    let l = lib.display();
-    let script = format!(
-        "read_verilog {}; synth -top top; dfflibmap -liberty {l}; abc -liberty {l}; stat -liberty {l}",
-        v.display()
-    );
-    let out = Command::new("yosys")
-        .args(["-p", &script])
-        .output()
-        .map_err(|source| Error::Io {
-            path: "yosys".into(),
-            source,
-        })?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut log = String::from_utf8_lossy(&out.stdout).into_owned();
-    if log.is_empty() {
-        log = String::from_utf8_lossy(&out.stderr).into_owned();
-    }
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("Chip area for module"))
-        .and_then(|rest| rest.rsplit(':').next())
-        .and_then(|a| a.trim().parse().ok())
-        .ok_or_else(|| {
-            Error::Unsupported(format!("no area in the Yosys output for {name}:\n{log}"))
-        })
-}
-
-fn usage(reason: &str) -> Error {
-    Error::Parse {
-        input: std::env::args().skip(1).collect::<Vec<_>>().join(" "),
-        reason: format!("{reason}; options: --liberty FILE, --synth, --quick, --format F"),
-    }
-}
-
-fn run(args: &[String]) -> Result<()> {
-    let mut lib_path = std::env::var("ARITHSIM_LIBERTY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from("../shared/data/nangate45_typ.lib.gz"));
-    let (mut synth, mut quick, mut format) = (false, false, Format::Text);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--liberty" => {
-                lib_path = it
-                    .next()
-                    .map(PathBuf::from)
-                    .ok_or_else(|| usage("--liberty needs a file"))?;
-            }
-            "--synth" => synth = true,
-            "--quick" => quick = true,
-            "--format" => {
-                format = it
-                    .next()
-                    .ok_or_else(|| usage("--format needs a value"))?
-                    .parse()?;
-            }
-            other => return Err(usage(&format!("unknown option {other}"))),
-        }
-    }
+    let (synth, quick, format) = (args.flag("synth"), args.flag("quick"), args.format);
     let lib = CellLibrary::load_liberty(&lib_path)?;
     let dir = std::env::temp_dir().join(format!("arithsim_liberty_report_{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
@@ -174,7 +97,7 @@ fn run(args: &[String]) -> Result<()> {
         source,
     })?;
     let plain = if synth {
-        Some(plain_library(&lib_path, &dir)?)
+        Some(synth::plain_library(&lib_path, &dir)?)
     } else {
         None
     };
@@ -182,7 +105,7 @@ fn run(args: &[String]) -> Result<()> {
     let mut rows = Vec::new();
     for (k, (name, net)) in circuits(quick)?.into_iter().enumerate() {
         let synth_area_um2 = match &plain {
-            Some(p) => Some(synthesized_area(&net, p, &dir, &format!("c{k}"))?),
+            Some(p) => synth::synthesize(&net, p, &dir, &format!("c{k}"), 600)?.area_um2,
             None => None,
         };
         rows.push(LibertyRow {
@@ -218,12 +141,5 @@ fn run(args: &[String]) -> Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    cli::main(&cli::LIBERTY_REPORT, run)
 }

@@ -12,6 +12,11 @@
 //! * Energy: switching energy ½·C·V² summed over toggled wires (wire loads from the library),
 //!   per operation; cells' internal energy is not included.
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
+
 use arithsim::Result;
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::mac::{Mac, MacSpec, MacStructure, int4_mac, int8_mac, int16_mac};
@@ -213,7 +218,11 @@ fn macs(lib: &CellLibrary) -> Result<()> {
     Ok(())
 }
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
+    cli::main(&cli::MULTIPLIERS, |_| run())
+}
+
+fn run() -> Result<()> {
     let lib = CellLibrary::nangate45();
     println!("# Multipliers and MAC units at gate level\n");
     println!(

@@ -9,10 +9,13 @@
 //! ```
 //!
 //! Options: `--table FILE` (a cost table, default the embedded Horowitz 45 nm table),
-//! `--out DIR` (default `target/network-report`: report.md, report.<ext>, predictions.csv and
+//! `--out DIR` (default `network-report` under the target directory: report.md, report.<ext>, predictions.csv and
 //! the SVG charts), `--format text|markdown|csv|json`, `--help`. The environment variable
 //! `NETWORK_REPORT_GATE_IMAGES` (default 2) sets how many test images section 6 runs on the
 //! gate-level engine.
+
+#[path = "common/cli.rs"]
+mod cli;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,11 +52,7 @@ const BITS: [u32; 6] = [8, 6, 5, 4, 3, 2];
 const DENSITIES: [f64; 8] = [1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
 
 fn main() -> ExitCode {
-    ReportOptions::main(
-        "network_report",
-        PathBuf::from("target/network-report"),
-        run,
-    )
+    cli::main(&cli::NETWORK_REPORT, |a| run(&a.report()))
 }
 
 /// A loaded network and the test data.

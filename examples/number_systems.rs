@@ -6,6 +6,11 @@
 //! Every number printed here is computed by the library (nothing is typed in as an answer);
 //! `tests/course_examples.rs` checks the same examples with their steps.
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
+
 use arithsim::fixed::{
     Fixed, FixedFormat, explain_add, explain_div, explain_mul, read_binary_point,
 };
@@ -17,7 +22,11 @@ use arithsim::repr::{
 };
 use arithsim::round::RoundingMode::{self, NearestEven};
 
-fn main() -> arithsim::Result<()> {
+fn main() -> ExitCode {
+    cli::main(&cli::NUMBER_SYSTEMS, |_| run())
+}
+
+fn run() -> arithsim::Result<()> {
     radix()?;
     tables()?;
     significance_of_bits()?;

@@ -7,12 +7,20 @@
 //! cargo run --release --example parse_long_decimal
 //! ```
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::Result;
 use arithsim::float::{FloatEnv, FloatFormat};
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
+    cli::main(&cli::PARSE_LONG_DECIMAL, |_| run())
+}
+
+fn run() -> Result<()> {
     let mut s = 0x1234_5678_9ABC_DEF1u64;
     let mut lit = String::from("0.");
     for _ in 0..1_000_000 {

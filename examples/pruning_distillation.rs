@@ -8,11 +8,13 @@
 //! against the dense kernel on the same pruned weights before anything is printed.
 //!
 //! Run: `cargo run --release --example pruning_distillation -- [--table FILE] [--out DIR]
-//! [--format text|markdown|csv|json]` (default `target/pruning-report`, text, the embedded
+//! [--format text|markdown|csv|json]` (default `pruning-report` under the target directory, text, the embedded
 //! Horowitz table); writes the report and the SVG charts there. A bad option prints the
 //! error and the usage line and exits with code 2.
 
-use std::path::PathBuf;
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::process::ExitCode;
 
 use arithsim::accel::{
@@ -96,8 +98,7 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let out = PathBuf::from("target/pruning-report");
-    ReportOptions::main("pruning_distillation", out, run)
+    cli::main(&cli::PRUNING_DISTILLATION, |a| run(&a.report()))
 }
 
 /// A 256 x 256 x 256 INT8 GEMM with pruned weights, every pattern checked against the dense

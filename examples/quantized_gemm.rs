@@ -11,13 +11,17 @@
 //! FP32 sum over blocks) are added for comparison; their E8M0 scales (one byte per 32
 //! elements) are not in the traffic.
 //!
-//! Run: `cargo run --release --example quantized_gemm [output-dir]` (default
-//! `target/reports`); writes `quantized_gemm_tradeoff.svg` there.
+//! Run: `cargo run --release --example quantized_gemm -- [--table FILE] [--out DIR]`
+//! (default `reports` under the target directory); writes `quantized_gemm_tradeoff.svg`
+//! there.
 
-use std::path::PathBuf;
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
 
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
-use arithsim::cost::{CostRow, CostTable, FloatKind, NumKind, OpKind, Tally};
+use arithsim::cost::{CostRow, FloatKind, NumKind, OpKind, Tally};
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{Bias, ErrorStats, FloatArith, FloatDatapath, GemmShape, OutputGrid};
 use arithsim::float::{FloatEnv, FloatFormat};
@@ -53,12 +57,12 @@ struct Result_ {
     energy_uj: f64,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out_dir = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/reports"));
-    std::fs::create_dir_all(&out_dir)?;
+fn main() -> ExitCode {
+    cli::main(&cli::QUANTIZED_GEMM, run)
+}
+
+fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
+    let out_dir = args.create_out()?;
 
     // Weights W[M][K]: channel c has standard deviation 10^(-2 c / M) (1 down to 0.01).
     let mut rng = Rng(0x5eed_1234_abcd_9876);
@@ -88,7 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
 
-    let mut table = CostTable::horowitz_45nm();
+    let mut table = args.cost_table()?;
     // Assumption of this report: the INT32 -> INT8 clamp costs an 8-bit add.
     table.push(CostRow::new(
         OpKind::Convert {

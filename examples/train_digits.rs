@@ -3,10 +3,14 @@
 //! over split seeds.
 //!
 //! ```text
-//! cargo run --release --example train_digits                # write data/networks/*.safetensors
-//! cargo run --release --example train_digits -- --check     # retrain, compare bit for bit
+//! cargo run --release --example train_digits                # write <target>/networks/*.safetensors
+//! cargo run --release --example train_digits -- --bless     # write data/networks/*.safetensors
+//! cargo run --release --example train_digits -- --check     # retrain, compare with data/networks
 //! cargo run --release --example train_digits -- --seeds     # FP32 accuracy over 5 split seeds
 //! ```
+
+#[path = "common/cli.rs"]
+mod cli;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,9 +19,6 @@ use std::time::Instant;
 use arithsim::nn::data::Digits;
 use arithsim::nn::train::{DigitsNet, read_checkpoint, to_safetensors, train_digits};
 use arithsim::{Error, Result};
-
-const USAGE: &str =
-    "usage: train_digits [--check | --seeds] [--net mlp|cnn|all] [--out DIR] [--help]";
 
 /// The split seeds of `--seeds`: the fixed one and the four after it.
 const SEEDS: [u64; 5] = [
@@ -41,34 +42,31 @@ struct Options {
     out: PathBuf,
 }
 
-fn parse(args: &[String]) -> std::result::Result<Option<Options>, String> {
-    let mut o = Options {
-        mode: Mode::Write,
-        nets: DigitsNet::ALL.to_vec(),
-        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/networks"),
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--check" => o.mode = Mode::Check,
-            "--seeds" => o.mode = Mode::Seeds,
-            "--net" => {
-                o.nets = match it.next().map(String::as_str) {
-                    Some("mlp") => vec![DigitsNet::Mlp],
-                    Some("cnn") => vec![DigitsNet::Cnn],
-                    Some("all") => DigitsNet::ALL.to_vec(),
-                    Some(v) => return Err(format!("unknown network {v:?}; expected mlp|cnn|all")),
-                    None => return Err("--net needs a value".into()),
-                }
-            }
-            "--out" => {
-                o.out = PathBuf::from(it.next().ok_or("--out needs a value")?);
-            }
-            "-h" | "--help" => return Ok(None),
-            other => return Err(format!("unknown option {other:?}")),
-        }
+/// The committed checkpoints: what `--check` compares with and `--bless` writes.
+fn committed() -> PathBuf {
+    cli::crate_root().join("data/networks")
+}
+
+fn options(args: &cli::Args) -> Options {
+    Options {
+        mode: if args.flag("check") {
+            Mode::Check
+        } else if args.flag("seeds") {
+            Mode::Seeds
+        } else {
+            Mode::Write
+        },
+        nets: match args.value("net") {
+            Some("mlp") => vec![DigitsNet::Mlp],
+            Some("cnn") => vec![DigitsNet::Cnn],
+            _ => DigitsNet::ALL.to_vec(),
+        },
+        out: if args.flag("bless") || args.flag("check") {
+            committed()
+        } else {
+            args.out.clone()
+        },
     }
-    Ok(Some(o))
 }
 
 fn note(which: DigitsNet) -> String {
@@ -216,24 +214,9 @@ fn run(o: &Options) -> Result<bool> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let options = match parse(&args) {
-        Ok(Some(o)) => o,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("error: {e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&options) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    cli::main(&cli::TRAIN_DIGITS, |args| match run(&options(args)) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err("a retrained checkpoint differs from the committed one".to_string()),
+        Err(e) => Err(e.to_string()),
+    })
 }

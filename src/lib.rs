@@ -56,10 +56,16 @@
 //! [`sweep`]. Public
 //! functions that take user input return [`Result`]; bad widths, formats, strings, tables and
 //! shapes are [`Error`] values, never panics.
+//!
+//! Feature `proptest`: `arithsim::testing` exports proptest strategies (float patterns with
+//! the special values weighted in, halfway cases, fixed values, bit patterns, kernel shapes)
+//! and `Arbitrary` for the typed floats, for property-testing your code against arithsim
+//! (`docs/property-testing.md`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;
+mod names;
 
 pub mod accel;
 pub mod circuits;
@@ -74,5 +80,10 @@ pub mod quant;
 pub mod repr;
 pub mod round;
 pub mod sweep;
+#[cfg(feature = "proptest")]
+pub mod testing;
 
 pub use error::{Error, Result};
+/// The random-number traits of [`cost::SplitMix64`] (`Rng::next_u64`,
+/// `SeedableRng::seed_from_u64`), re-exported so callers need no dependency of their own.
+pub use rand_core;

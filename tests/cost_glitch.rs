@@ -10,6 +10,7 @@ use arithsim::cost::{
     glitch_cost_random, int_operands,
 };
 use arithsim::gates::{CellLibrary, TimedDelays};
+use arithsim::rand_core::SeedableRng;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * b.abs().max(1e-9)
@@ -56,7 +57,7 @@ fn clocked_mac_matches_gate_cost_clocked() {
     let d = TimedDelays::from_library(&lib, 0.01).unwrap();
     let mac = Mac::new(int8_mac()).unwrap();
     let net = mac.netlist();
-    let mut rng = SplitMix64::new(4);
+    let mut rng = SplitMix64::seed_from_u64(4);
     let mut draw = || -> Vec<Vec<u64>> {
         (0..12)
             .map(|_| int_operands(8, OperandMix::Random, 64, &mut rng))

@@ -615,7 +615,7 @@ fn formats_parse_and_bad_ones_are_errors() {
     let e = "xml".parse::<Format>().unwrap_err();
     assert_eq!(
         e.to_string(),
-        "invalid format \"xml\": expected text, markdown, csv or json"
+        "cannot parse \"xml\": not a report format; expected one of: text, markdown, csv, json"
     );
 }
 

@@ -12,12 +12,13 @@ use arithsim::datapath::{
 };
 use arithsim::float::{FloatEnv, FloatFormat, NanPolicy};
 use arithsim::gates::CellLibrary;
+use arithsim::rand_core::{Rng, SeedableRng};
 use arithsim::round::RoundingMode;
 
 /// Random bit patterns of `f` with its specials (±0, ±∞ or NaN where they exist, the largest
 /// finite value, the smallest subnormal) mixed in every seventh element.
 fn data(f: FloatFormat, n: usize, seed: u64) -> Vec<u64> {
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     let mut specials = vec![0, f.sign_bit(), f.max_finite_bits(), 1, f.sign_bit() | 1];
     if let Some(inf) = f.infinity_bits() {
         specials.extend([inf, inf | f.sign_bit(), inf | 1]); // ±∞ and a signaling NaN
@@ -39,7 +40,12 @@ fn data(f: FloatFormat, n: usize, seed: u64) -> Vec<u64> {
 
 /// Small, mostly same-exponent values, so sums stay finite and rounding is exercised.
 fn nn(f: FloatFormat, n: usize, seed: u64) -> Vec<u64> {
-    float_operands(f, OperandMix::NeuralNet, n, &mut SplitMix64::new(seed))
+    float_operands(
+        f,
+        OperandMix::NeuralNet,
+        n,
+        &mut SplitMix64::seed_from_u64(seed),
+    )
 }
 
 fn check_gemm(arith: FloatArith, s: GemmShape, a: &[u64], b: &[u64], bias: Bias<'_, u64>) {

@@ -13,6 +13,7 @@ use arithsim::gates::{
     BatchOutput, CellLibrary, Instance, LibCell, Netlist, Op, Simulator, TimedDelays,
     TimedSimulator,
 };
+use arithsim::rand_core::{Rng, SeedableRng};
 
 /// Zero-delay value of every node of `inst` from `vals` (nodes outside the instance).
 fn eval_instance(net: &Netlist, inst: &Instance, vals: &[bool]) -> Vec<(u32, bool)> {
@@ -130,7 +131,7 @@ type LaneStreams = Vec<Vec<Vec<bool>>>;
 /// Random operands for every input port, `steps` per lane, and the same as per-lane bit
 /// vectors for the reference.
 fn random_streams(net: &Netlist, steps: usize, seed: u64) -> (Ports, LaneStreams) {
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     let ports: Vec<(String, Vec<u64>)> = net
         .inputs()
         .iter()

@@ -22,6 +22,7 @@ use arithsim::circuits::multipliers::{MultiplierSpec, PartialProducts, Reduction
 use arithsim::cost::SplitMix64;
 use arithsim::float::FloatFormat;
 use arithsim::gates::{CellLibrary, LibCell, Netlist, TimedDelays, TimedSimulator};
+use arithsim::rand_core::{Rng, SeedableRng};
 use vcd::{Command as Vc, Value};
 
 /// Operands per lane (the first only settles).
@@ -45,7 +46,7 @@ fn run(dir: &PathBuf, tool: &str, args: &[&str]) {
 
 fn check(name: &str, net: &Netlist, delays: &TimedDelays, seed: u64) {
     // operands: operand v is lane v % 64 at step v / 64
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     let ports: Vec<(String, usize, Vec<u64>)> = net
         .inputs()
         .iter()

@@ -166,3 +166,85 @@ fn timing_and_power_reject_bad_options() {
     assert_eq!(norm.switching_fj, old.switching_fj);
     assert!(old.internal_fj > 1.5 * norm.internal_fj);
 }
+
+/// NLDM power from per-net activity: one inverter by hand from the library's tables, every
+/// wire at one activity equal to the uniform figure exactly, and the crate's simulated
+/// activities (zero-delay and glitch-aware) through [`arithsim::cost::nldm_energy`].
+#[test]
+fn nldm_power_from_per_wire_activity() {
+    use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
+    use arithsim::cost::report::ReportCircuit;
+    use arithsim::cost::{glitch_cost_random, nldm_energy};
+    use arithsim::gates::{Builder, PowerActivity, StaOptions, TimedDelays};
+    let lib = CellLibrary::load_liberty(lib_path()).unwrap();
+    let opts = StaOptions::default();
+
+    // y = !a: the INV_X1's internal-power group at (input slew, output load) plus ½·C·V² of
+    // the output port's load, times the output's activity; the input's activity only weighs.
+    let mut b = Builder::new();
+    let a = b.input_bit("a").unwrap();
+    let y = b.not(a);
+    b.output("y", &[y]).unwrap();
+    let net = b.finish().unwrap();
+    let mut act = vec![0.0; net.wire_count()];
+    act[a.index()] = 0.7;
+    act[y.index()] = 0.7;
+    let p = net
+        .nldm_power(&lib, &opts, PowerActivity::PerWire(&act))
+        .unwrap();
+    let inv = lib.liberty().unwrap().liberty.cell("INV_X1").unwrap();
+    let out = inv.outputs()[0];
+    assert_eq!(inv.pins[out].power.len(), 1);
+    assert!(inv.inputs().iter().all(|&i| inv.pins[i].power.is_empty()));
+    let g = &inv.pins[out].power[0];
+    let (s, c) = (opts.input_slew_ns, opts.output_load_ff);
+    let e = (g.energy[0].as_ref().unwrap().lookup(s, c)
+        + g.energy[1].as_ref().unwrap().lookup(s, c))
+        / 2.0;
+    assert!(e > 0.1, "{e} fJ");
+    assert!(
+        (p.internal_fj - 0.7 * e).abs() < 1e-12,
+        "{} vs {}",
+        p.internal_fj,
+        0.7 * e
+    );
+    let sw = 0.7 * 0.5 * c * 1.1 * 1.1;
+    assert!(
+        (p.switching_fj - sw).abs() < 1e-12,
+        "{} vs {sw}",
+        p.switching_fj
+    );
+
+    // every wire at one activity: exactly the uniform figure
+    for net in [
+        adder_without_carry_in(AdderKind::KoggeStone, 8).unwrap(),
+        ReportCircuit::Int8Mac.build().unwrap(),
+    ] {
+        let all = vec![0.3; net.wire_count()];
+        let per = net
+            .nldm_power(&lib, &opts, PowerActivity::PerWire(&all))
+            .unwrap();
+        let uni = net
+            .nldm_power(&lib, &opts, PowerActivity::Uniform(0.3))
+            .unwrap();
+        assert_eq!(per, uni);
+    }
+
+    // simulated activity: a ripple-carry adder glitches, so the glitch-aware NLDM energy
+    // exceeds the zero-delay one; both are the per-wire power of the run's activities
+    let net = adder_without_carry_in(AdderKind::RippleCarry, 16).unwrap();
+    let d = TimedDelays::from_library(&lib, 0.01).unwrap();
+    let run = glitch_cost_random(&net, &lib, &d, 4096, 7).unwrap();
+    let e = nldm_energy(&net, &lib, &opts, &run).unwrap();
+    let zero = run.zero_delay_activity.per_operation();
+    assert_eq!(
+        e.zero_delay,
+        net.nldm_power(&lib, &opts, PowerActivity::PerWire(&zero))
+            .unwrap()
+    );
+    assert!(e.glitch_aware.total_fj() > 1.3 * e.zero_delay.total_fj());
+    let mean = zero.iter().sum::<f64>() / zero.len() as f64;
+    assert_eq!(e.uniform_activity, mean);
+    // the embedded table has no NLDM tables: an error, not a figure
+    assert!(nldm_energy(&net, &CellLibrary::nangate45(), &opts, &run).is_err());
+}

@@ -10,6 +10,7 @@ use arithsim::nn::train::{
     TrainConfig, accuracy, digits_tensor, load_safetensors, read_checkpoint, softmax_cross_entropy,
     to_safetensors, train, train_digits,
 };
+use arithsim::rand_core::{Rng, SeedableRng};
 
 /// One tensor of a checkpoint as `(name, shape, values)`.
 type NamedTensor = (String, Vec<usize>, Vec<f32>);
@@ -44,7 +45,7 @@ fn dot(r: &Tensor, y: &Tensor) -> f64 {
 /// `L = Σ r·forward(x)` with step `h`. Inputs must keep ReLU and pooling away from their
 /// kinks by more than `h`.
 fn grad_check(layer: &mut dyn Layer, x: &Tensor, h: f32, seed: u64) {
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     // Non-zero parameters.
     for p in layer.params_mut() {
         for v in p.value.data_mut() {
@@ -101,14 +102,14 @@ fn grad_check(layer: &mut dyn Layer, x: &Tensor, h: f32, seed: u64) {
 
 #[test]
 fn dense_gradients_match_finite_differences() {
-    let mut rng = SplitMix64::new(1);
+    let mut rng = SplitMix64::seed_from_u64(1);
     let x = random(&[3, 5], &mut rng);
     grad_check(&mut Dense::new("d", 5, 4).unwrap(), &x, 1e-2, 2);
 }
 
 #[test]
 fn conv_gradients_match_finite_differences() {
-    let mut rng = SplitMix64::new(3);
+    let mut rng = SplitMix64::seed_from_u64(3);
     let x = random(&[2, 2, 5, 5], &mut rng);
     grad_check(
         &mut Conv2d::new("c", 2, 3, (3, 3)).unwrap().with_padding((1, 1)),
@@ -136,7 +137,7 @@ fn spaced(shape: &[usize], seed: u64) -> Tensor {
     let mut v: Vec<f32> = (0..n)
         .map(|i| (i as f32 - n as f32 / 2.0 + 0.5) * 0.05)
         .collect();
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     for i in (1..n).rev() {
         let j = (rng.next_u64() % (i as u64 + 1)) as usize;
         v.swap(i, j);
@@ -155,7 +156,7 @@ fn relu_pool_flatten_gradients_match_finite_differences() {
 
 #[test]
 fn softmax_cross_entropy_gradient_matches_finite_differences() {
-    let mut rng = SplitMix64::new(11);
+    let mut rng = SplitMix64::seed_from_u64(11);
     let logits = Tensor::new(
         vec![3, 10],
         (0..30).map(|_| 3.0 * uniform(&mut rng)).collect(),
@@ -189,7 +190,7 @@ fn network_gradient_matches_finite_differences() {
     ];
     let mut net = Network::new("t", &[1, 2, 3], layers).unwrap();
     net.init(12);
-    let mut rng = SplitMix64::new(13);
+    let mut rng = SplitMix64::seed_from_u64(13);
     let x = random(&[4, 1, 2, 3], &mut rng);
     let labels = [0, 2, 1, 2];
     net.zero_grad();

@@ -228,9 +228,9 @@ pub fn parse_modes(name: &str) -> Result<Vec<RoundingMode>, String> {
     if name == "all" {
         return Ok(RoundingMode::DETERMINISTIC.to_vec());
     }
-    RoundingMode::DETERMINISTIC
-        .into_iter()
-        .find(|m| m.short_name() == name)
+    name.parse::<RoundingMode>()
+        .ok()
+        .filter(|m| RoundingMode::DETERMINISTIC.contains(m))
         .map(|m| vec![m])
         .ok_or_else(|| {
             let names: Vec<String> = RoundingMode::DETERMINISTIC

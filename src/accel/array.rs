@@ -9,6 +9,7 @@ use crate::{Error, Result};
 
 /// What one MAC of the array computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum MacArithmetic {
     /// `mul_bits × mul_bits` integer product added into an `acc_bits` accumulator.
     Int {
@@ -199,6 +200,7 @@ impl fmt::Display for MacArithmetic {
 /// model, so a SCALE-Sim study can be reproduced here and then priced (see
 /// [`scalesim_layer`](super::scalesim_layer) and `docs/accelerator.md` for the formulas).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Dataflow {
     /// Broadcast output stationary: each MAC owns one output and accumulates the whole
     /// reduction in place; every cycle one activation per row and one weight per column are
@@ -283,9 +285,55 @@ impl fmt::Display for Dataflow {
     }
 }
 
+impl std::str::FromStr for Dataflow {
+    type Err = Error;
+
+    /// Parses the [`Display`](fmt::Display) name (`"weight stationary"`,
+    /// `"systolic input stationary"`) or the variant name (`"SystolicInputStationary"`),
+    /// case-insensitively with spaces, `-` and `_` ignored. SCALE-Sim's two-letter names are
+    /// not accepted alone: `"os"` would be ambiguous between the broadcast and the systolic
+    /// output-stationary model; write `"systolic os"`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] naming the input and listing the names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::Dataflow;
+    /// assert_eq!("weight-stationary".parse::<Dataflow>()?, Dataflow::WeightStationary);
+    /// assert_eq!("systolic ws".parse::<Dataflow>()?, Dataflow::SystolicWeightStationary);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Dataflow> {
+        crate::names::lookup(
+            "dataflow",
+            s,
+            &[
+                (&["output stationary"], Dataflow::OutputStationary),
+                (&["weight stationary"], Dataflow::WeightStationary),
+                (
+                    &["systolic output stationary", "systolic os"],
+                    Dataflow::SystolicOutputStationary,
+                ),
+                (
+                    &["systolic weight stationary", "systolic ws"],
+                    Dataflow::SystolicWeightStationary,
+                ),
+                (
+                    &["systolic input stationary", "systolic is"],
+                    Dataflow::SystolicInputStationary,
+                ),
+            ],
+        )
+    }
+}
+
 /// A MAC-array accelerator: `rows × cols` MACs, their arithmetic, clock, on-chip SRAM and its
 /// read ports, DRAM bandwidth, and dataflow.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MacArray {
     /// A name for reports.
     pub name: String,

@@ -21,6 +21,7 @@ use crate::cost::{FloatKind, OpKind};
 
 /// An element-wise operation of a network layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ElementwiseOp {
     /// Softmax over each row of attention scores.
     Softmax,

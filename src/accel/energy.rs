@@ -11,6 +11,7 @@ use crate::cost::{CostTable, MemLevel, OpKind, Span, Tally};
 
 /// Energy in picojoules, by where it is spent.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EnergyBreakdown {
     /// Multiplies and adds of the MACs (and any other arithmetic in the tally).
     pub compute_pj: Span,

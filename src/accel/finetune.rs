@@ -106,6 +106,66 @@ impl FinetuneMemory {
         count::sum(self.parts().map(|(_, b)| b), "fine-tuning bytes")
     }
 
+    /// Full fine-tuning of `params` parameters in 16 bits with Adam (2 B weight, 2 B
+    /// gradient, 8 B of FP32 states per parameter) plus `activations` bytes: the rule of
+    /// [`Transformer::full_finetune_memory`], for any model whose counts are known.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when a part or the total does not fit `u64`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::FinetuneMemory;
+    ///
+    /// let m = FinetuneMemory::full(1000, 64)?;
+    /// assert_eq!(m.total()?, 12 * 1000 + 64);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn full(params: u64, activations: u64) -> Result<Self> {
+        let what = "full fine-tuning bytes";
+        let m = FinetuneMemory {
+            weights: count::mul(params, 2, what)?,
+            adapters: 0,
+            gradients: count::mul(params, 2, what)?,
+            optimizer: count::mul(params, 8, what)?,
+            activations,
+        };
+        m.total()?;
+        Ok(m)
+    }
+
+    /// LoRA: a frozen base of `base_bytes` (in its storage format) and `adapter_params`
+    /// trainable adapter parameters (BF16 weight 2 B, BF16 gradient 2 B, Adam's FP32
+    /// states 8 B each) plus `activations` bytes: the rule of [`Transformer::lora_memory`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when a part or the total does not fit `u64`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::FinetuneMemory;
+    ///
+    /// let m = FinetuneMemory::lora(500, 100, 0)?;
+    /// assert_eq!((m.weights, m.adapters, m.gradients, m.optimizer), (500, 200, 200, 800));
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn lora(base_bytes: u64, adapter_params: u64, activations: u64) -> Result<Self> {
+        let what = "LoRA fine-tuning bytes";
+        let m = FinetuneMemory {
+            weights: base_bytes,
+            adapters: count::mul(adapter_params, 2, what)?,
+            gradients: count::mul(adapter_params, 2, what)?,
+            optimizer: count::mul(adapter_params, 8, what)?,
+            activations,
+        };
+        m.total()?;
+        Ok(m)
+    }
+
     /// `(label, bytes)` of each part, for tables and charts.
     #[must_use]
     pub fn parts(&self) -> [(&'static str, u64); 5] {
@@ -224,17 +284,10 @@ impl Transformer {
     ///
     /// [`Error::OutOfRange`] when a part or the total does not fit `u64`.
     pub fn full_finetune_memory(&self, act: ActivationModel) -> Result<FinetuneMemory> {
-        let n = self.params().total();
-        let what = "full fine-tuning bytes";
-        let m = FinetuneMemory {
-            weights: count::mul(n, 2, what)?,
-            adapters: 0,
-            gradients: count::mul(n, 2, what)?,
-            optimizer: count::mul(n, 8, what)?,
-            activations: self.checkpointed_activation_bytes(act)?,
-        };
-        m.total()?;
-        Ok(m)
+        FinetuneMemory::full(
+            self.params().total(),
+            self.checkpointed_activation_bytes(act)?,
+        )
     }
 
     /// LoRA on a frozen base stored in `base` (BF16 for LoRA, [`WeightFormat::NF4_DQ`] for
@@ -267,16 +320,7 @@ impl Transformer {
     ) -> Result<FinetuneMemory> {
         let p = self.lora_params(cfg)?;
         let w: WeightMemory = self.weight_memory(base)?;
-        let what = "LoRA fine-tuning bytes";
-        let m = FinetuneMemory {
-            weights: w.total_bytes(),
-            adapters: count::mul(p, 2, what)?,
-            gradients: count::mul(p, 2, what)?,
-            optimizer: count::mul(p, 8, what)?,
-            activations: self.checkpointed_activation_bytes(act)?,
-        };
-        m.total()?;
-        Ok(m)
+        FinetuneMemory::lora(w.total_bytes(), p, self.checkpointed_activation_bytes(act)?)
     }
 }
 

@@ -47,6 +47,7 @@ use crate::{Error, Result};
 
 /// What limits a layer's speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Bound {
     /// The MACs are busy (possibly with padded tiles).
     Compute,
@@ -58,6 +59,7 @@ pub enum Bound {
 
 /// One layer mapped onto an array.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LayerMapping {
     /// The layer's name.
     pub name: String,
@@ -126,6 +128,7 @@ impl LayerMapping {
 
 /// A whole network mapped onto an array.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NetworkMapping {
     /// The network's name.
     pub network: String,

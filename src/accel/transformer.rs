@@ -49,6 +49,7 @@ use crate::{Error, Result};
 
 /// Which way a stack attends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum StackKind {
     /// Causal self-attention, generating token by token (GPT, LLaMA); keeps a KV cache.
     DecoderOnly,
@@ -58,6 +59,7 @@ pub enum StackKind {
 
 /// Normalization layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum NormKind {
     /// LayerNorm with a weight and a bias per feature (BERT, GPT-2).
     LayerNorm,
@@ -78,6 +80,7 @@ impl NormKind {
 
 /// How positions enter the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PositionKind {
     /// A learned table of `positions` embeddings (BERT: 512, GPT-2: 1024).
     Learned {
@@ -92,6 +95,7 @@ pub enum PositionKind {
 
 /// The feed-forward block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum FfnKind {
     /// `down(act(up(x)))`: two matrices (BERT's GELU MLP).
     Plain,
@@ -101,6 +105,7 @@ pub enum FfnKind {
 
 /// A transformer's shape. Plain data: [`Transformer::new`] validates it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TransformerSpec {
     /// Name shown in reports ("LLaMA-7B").
     pub name: String,
@@ -143,6 +148,7 @@ pub struct TransformerSpec {
 
 /// Parameters by where they live. Biases are counted with their layer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ParamCounts {
     /// Token, position and token-type embedding tables.
     pub embeddings: u64,

@@ -12,6 +12,7 @@ use crate::{Error, Result};
 
 /// One layer of a network.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum LayerKind {
     /// A convolution.
     Conv2d(Conv2dShape),
@@ -51,6 +52,7 @@ pub enum LayerKind {
 
 /// A named layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Layer {
     /// Its name ("conv1", "layer2.0.conv2", "fc").
     pub name: String,
@@ -178,6 +180,7 @@ impl Layer {
 /// activations and additions out: they are a rounding error next to the convolutions; the
 /// transformer workloads list their element-wise work as [`LayerKind::Elementwise`] layers).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Network {
     /// Its name.
     pub name: String,

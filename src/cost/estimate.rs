@@ -8,6 +8,7 @@ use crate::{Error, Result};
 
 /// One line of an [`Estimate`]: `count` operations at `price` each.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EstimateLine {
     /// The operation.
     pub op: OpKind,
@@ -21,6 +22,7 @@ pub struct EstimateLine {
 
 /// The energy of a tally: total, lines by operation, and anything the table could not price.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Estimate {
     /// Priced lines in the tally's order.
     pub lines: Vec<EstimateLine>,
@@ -143,6 +145,7 @@ impl Design {
 
 /// The area of a [`Design`]: lines `(unit, instances, price, area)` and the total.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AreaEstimate {
     /// `(unit, instances, its price, instances × unit area in µm²)`.
     pub lines: Vec<(OpKind, u64, Price, f64)>,

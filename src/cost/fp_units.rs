@@ -9,6 +9,8 @@
 //! the fan-out load per toggle, at the library's voltage; [`GateCost::energy_pj_at`] scales
 //! them to another supply.
 
+use rand_core::{Rng, SeedableRng};
+
 use crate::circuits::fp::{FpUnitConfig, fp_adder, fp_fma, fp_mac, fp_multiplier};
 use crate::circuits::mac::Mac;
 use crate::float::FloatFormat;
@@ -136,7 +138,7 @@ fn mac_stream(
 /// use arithsim::float::FloatFormat;
 ///
 /// let f = FloatFormat::FP16;
-/// let v = float_operands(f, OperandMix::NeuralNet, 1000, &mut SplitMix64::new(1));
+/// let v = float_operands(f, OperandMix::NeuralNet, 1000, &mut SplitMix64::seed_from_u64(1));
 /// assert!(v.iter().all(|&x| f.bits_to_f64(x).abs() < 0.5));
 /// let same_exp = v.iter().filter(|&&x| (0.125..0.25).contains(&f.bits_to_f64(x).abs())).count();
 /// assert!(same_exp > 700 && same_exp < 880); // about 792 expected
@@ -329,7 +331,7 @@ pub fn fp_unit_figures(
     let net = unit.build(cfg)?;
     let mut costs = Vec::with_capacity(2);
     for mix in OperandMix::ALL {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = SplitMix64::seed_from_u64(seed);
         let cost = match unit {
             FpUnit::Mac { mul, acc } => {
                 let clocks = ops / 64;
@@ -394,7 +396,7 @@ pub fn int_mac_figures(
     let bits = mac.spec().width;
     let mut costs = Vec::with_capacity(2);
     for mix in OperandMix::ALL {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = SplitMix64::seed_from_u64(seed);
         let mut draw = || -> Vec<Vec<u64>> {
             (0..clocks)
                 .map(|_| int_operands(bits, mix, 64 * mac.spec().lanes as usize, &mut rng))

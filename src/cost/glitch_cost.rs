@@ -11,8 +11,10 @@
 
 use super::fp_units::{FpUnit, OperandMix, float_operands, mac_operands};
 use super::gate_cost::{GateCost, SplitMix64, gate_cost_from_activity, random_port_streams};
+use rand_core::SeedableRng;
+
 use crate::circuits::fp::FpUnitConfig;
-use crate::gates::{CellLibrary, Netlist, Operand, TimedDelays, TimedSimulator};
+use crate::gates::{Activity, CellLibrary, Netlist, Operand, TimedDelays, TimedSimulator};
 use crate::{Error, Result};
 
 /// Zero-delay and glitch-aware cost of one circuit on one operand stream.
@@ -26,6 +28,10 @@ pub struct GlitchCost {
     pub resolution_ns: f64,
     /// The timed critical path: the latest unit at which a wire can change, in ns.
     pub settle_ns: f64,
+    /// Per-wire functional (zero-delay) toggles behind `zero_delay`.
+    pub zero_delay_activity: Activity,
+    /// Per-wire toggles of the timed run, glitches included, behind `timed`.
+    pub timed_activity: Activity,
 }
 
 impl GlitchCost {
@@ -59,11 +65,14 @@ fn costs(
     d: &TimedDelays,
     sim: &TimedSimulator<'_>,
 ) -> Result<GlitchCost> {
+    let (zero_delay_activity, timed_activity) = (sim.functional_activity(), sim.activity());
     Ok(GlitchCost {
-        zero_delay: gate_cost_from_activity(net, lib, &sim.functional_activity())?,
-        timed: gate_cost_from_activity(net, lib, &sim.activity())?,
+        zero_delay: gate_cost_from_activity(net, lib, &zero_delay_activity)?,
+        timed: gate_cost_from_activity(net, lib, &timed_activity)?,
         resolution_ns: d.resolution_ns(),
         settle_ns: f64::from(sim.settle_time()) * d.resolution_ns(),
+        zero_delay_activity,
+        timed_activity,
     })
 }
 
@@ -215,7 +224,7 @@ pub fn fp_unit_glitch_cost(
     seed: u64,
 ) -> Result<GlitchCost> {
     let net = unit.build(cfg)?;
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     let mix = OperandMix::Random;
     if let FpUnit::Mac { mul, acc } = unit {
         let clocks = ops / 64;

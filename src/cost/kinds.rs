@@ -7,6 +7,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::float::FloatFormat;
+use crate::float::format_name::{FormatName, parse_name};
 use crate::limits::{COST_FLOAT_MAX_EXP_BITS, COST_FLOAT_MAX_MAN_BITS, COST_MAX_OPERAND_BITS};
 use crate::{Error, Result};
 
@@ -135,60 +137,65 @@ impl fmt::Display for FloatKind {
 impl FromStr for FloatKind {
     type Err = Error;
 
-    /// Parses a known name ("FP16", "bf16", "FP8 E4M3", "fp8-e5m2") or `E<exp>M<man>`.
+    /// Parses the names [`FloatFormat`]'s parser accepts, one syntax for both (see
+    /// [`FloatFormat::from_str`](FloatFormat#impl-FromStr-for-FloatFormat)): "FP16",
+    /// "bf16", "FP8 E4M3", "fp8-e5m2", "half", `E<exp>M<man>` (a special-value suffix or bias
+    /// is accepted and dropped: a cost depends on the field widths only), with the wider
+    /// limits of a cost descriptor (exponent 1..=[`COST_FLOAT_MAX_EXP_BITS`], fraction
+    /// 0..=[`COST_FLOAT_MAX_MAN_BITS`]).
     fn from_str(s: &str) -> Result<Self> {
-        let norm: String = s
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '_'))
-            .collect::<String>()
-            .to_ascii_uppercase();
-        for (k, n) in FLOAT_NAMES {
-            if n.replace(' ', "") == norm {
-                return Ok(*k);
+        match parse_name(s)? {
+            FormatName::Preset(f) => Ok(FloatKind::from(f)),
+            FormatName::Code {
+                exp_bits, man_bits, ..
+            } => {
+                let kind = Self::new(exp_bits, man_bits);
+                if kind.validate().is_err() {
+                    return Err(Error::Parse {
+                        input: s.to_string(),
+                        reason: format!(
+                            "exponent width must be 1..={COST_FLOAT_MAX_EXP_BITS} and fraction \
+                             width 0..={COST_FLOAT_MAX_MAN_BITS}"
+                        ),
+                    });
+                }
+                Ok(kind)
             }
         }
-        // "E4M3" alone, or "FPn E4M3" with n = the total width.
-        let (declared, em) = match norm.find('E') {
-            Some(i) if norm.starts_with("FP") && i > 2 => (Some(&norm[2..i]), &norm[i..]),
-            Some(0) => (None, norm.as_str()),
-            _ => return Err(bad_float(s)),
-        };
-        let rest = em.strip_prefix('E').ok_or_else(|| bad_float(s))?;
-        let (e, m) = rest.split_once('M').ok_or_else(|| bad_float(s))?;
-        let exp_bits: u32 = e.parse().map_err(|_| bad_float(s))?;
-        let man_bits: u32 = m.parse().map_err(|_| bad_float(s))?;
-        if Self::new(exp_bits, man_bits).validate().is_err() {
-            return Err(Error::Parse {
-                input: s.to_string(),
-                reason: format!(
-                    "exponent width must be 1..={COST_FLOAT_MAX_EXP_BITS} and fraction width \
-                     0..={COST_FLOAT_MAX_MAN_BITS}"
-                ),
-            });
-        }
-        let kind = Self::new(exp_bits, man_bits);
-        if let Some(d) = declared {
-            if d.parse::<u32>().ok() != Some(kind.width()) {
-                return Err(Error::Parse {
-                    input: s.to_string(),
-                    reason: format!(
-                        "declared width FP{d} but E{exp_bits}M{man_bits} is {} bits",
-                        kind.width()
-                    ),
-                });
-            }
-        }
-        Ok(kind)
     }
 }
 
-fn bad_float(s: &str) -> Error {
-    Error::Parse {
-        input: s.to_string(),
-        reason: "expected a float format: FP64, FP32, TF32, FP16, BF16, FP8 E4M3, FP8 E5M2, \
-                 FP6 E3M2, FP6 E2M3, FP4 E2M1 or E<exp>M<man>"
-            .into(),
+impl From<FloatFormat> for FloatKind {
+    /// The format's field widths: what its cost depends on (the bias and special-value
+    /// convention do not change the circuit's size, so FP8 E4M3 and E4M3FNUZ are one kind).
+    fn from(f: FloatFormat) -> FloatKind {
+        FloatKind::new(f.exp_bits(), f.man_bits())
+    }
+}
+
+impl TryFrom<FloatKind> for FloatFormat {
+    type Error = Error;
+
+    /// The format this kind's name means when parsed as a [`FloatFormat`]: the preset with
+    /// these widths if there is one (`FloatKind::FP8_E4M3` is OCP FP8 E4M3, no infinities),
+    /// else the IEEE-style format.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidWidth`] when the widths are beyond what [`FloatFormat`] simulates.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::cost::FloatKind;
+    /// use arithsim::float::FloatFormat;
+    /// assert_eq!(FloatFormat::try_from(FloatKind::FP8_E4M3)?, FloatFormat::FP8_E4M3);
+    /// assert_eq!(FloatKind::from(FloatFormat::FP8_E4M3FNUZ), FloatKind::FP8_E4M3);
+    /// assert!(FloatFormat::try_from(FloatKind::new(30, 120)).is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn try_from(k: FloatKind) -> Result<FloatFormat> {
+        FloatFormat::by_widths(k.exp_bits, k.man_bits)
     }
 }
 
@@ -321,6 +328,12 @@ mod tests {
             e.to_string().contains("exponent width must be 1..=30"),
             "{e}"
         );
-        assert!("half".parse::<FloatKind>().is_err());
+        // One syntax with FloatFormat: its aliases name kinds too.
+        assert_eq!("half".parse::<FloatKind>().unwrap(), FloatKind::FP16);
+        assert!("quarter".parse::<FloatKind>().is_err());
     }
 }
+
+// Kinds in configuration files are their names ("FP8 E4M3", "INT8", "FIX16.8").
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(FloatKind, NumKind);

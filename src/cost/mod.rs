@@ -28,6 +28,7 @@ mod glitch_cost;
 mod horowitz;
 mod io;
 mod kinds;
+mod nldm_energy;
 mod op;
 mod price;
 pub mod report;
@@ -52,6 +53,7 @@ pub use glitch_cost::{
 pub use horowitz::HOROWITZ_SOURCE;
 pub use io::TableFormat;
 pub use kinds::{FloatKind, NumKind};
+pub use nldm_energy::{NldmEnergy, nldm_energy};
 pub use op::{MemLevel, OpKind};
 pub use price::{Basis, Price, Rule};
 pub use scaling::{ENERGY_MODELS, EnergyModel, Flavor, ScaleStep, area_factor, energy_model};

@@ -437,3 +437,7 @@ mod tests {
         );
     }
 }
+
+// An operation kind is its name, so a tally serializes as a map from names to counts.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(OpKind);

@@ -26,6 +26,7 @@ use crate::{Error, Result};
 
 /// A derivation rule (see the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Rule {
     /// Integer add: energy and area linear in bits.
@@ -66,6 +67,7 @@ impl fmt::Display for Rule {
 
 /// Where a price came from.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Basis {
     /// A row of the table as it stands.
     Table,
@@ -89,6 +91,7 @@ impl fmt::Display for Basis {
 
 /// The cost of one operation, with its provenance.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Price {
     /// The operation priced.
     pub op: OpKind,

@@ -156,6 +156,7 @@ pub fn area_factor(from_nm: f64, to_nm: f64) -> Result<f64> {
 /// One applied scaling step, carried by every scaled row so it is never mistaken for a
 /// published figure.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ScaleStep {
     /// Node the figure was published at.
     pub from_node_nm: f64,

@@ -20,6 +20,7 @@ use std::ops::{Add, Mul};
 /// assert_eq!(Span::exact(0.2) + Span::exact(0.1), Span::exact(0.2 + 0.1));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Span {
     /// Low end (equal to `hi` for a single value).
     pub lo: f64,
@@ -135,7 +136,8 @@ impl fmt::Display for Span {
     }
 }
 
-/// A figure with 3 significant digits, in plain notation (no exponent) for 1e-4..1e9,
+/// A figure with 3 significant digits, in plain notation (no exponent) for 1e-4..1e15 (so a
+/// column of counts never mixes "4.09e9" with "408918409"),
 /// without trailing zeros: 0.03, 1.1, 3495, 43333.
 #[must_use]
 pub fn sig(v: f64) -> String {
@@ -146,7 +148,7 @@ pub fn sig(v: f64) -> String {
         return "0".into();
     }
     let a = v.abs();
-    if !(1e-4..1e9).contains(&a) {
+    if !(1e-4..1e15).contains(&a) {
         return format!("{v:.2e}");
     }
     let digits = a.log10().floor() as i32;
@@ -177,7 +179,9 @@ mod tests {
         assert_eq!(sig(27.97), "28");
         assert_eq!(sig(0.000_123_4), "0.000123");
         assert_eq!(sig(-2.5), "-2.5");
-        assert_eq!(sig(1e12), "1.00e12");
+        assert_eq!(sig(4_089_184_090.0), "4089184090");
+        assert_eq!(sig(408_918_409.0), "408918409");
+        assert_eq!(sig(1e15), "1.00e15");
         assert_eq!(Span::range(2600.0, 1300.0).to_string(), "1300–2600");
     }
 

@@ -8,6 +8,7 @@ use crate::{Error, Result};
 /// One priced operation: energy per operation, area of one unit, where and how it was
 /// measured.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CostRow {
     /// The operation.
     pub op: OpKind,
@@ -235,5 +236,37 @@ mod tests {
             "invalid voltage_v 0: must be finite and positive"
         );
         assert!(t.rows().is_empty());
+    }
+}
+
+/// A table serializes as its name and rows; deserializing pushes the rows again, so the
+/// one-row-per-operation check applies as it does to a loaded file.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct TableData {
+    name: String,
+    rows: Vec<CostRow>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CostTable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        TableData {
+            name: self.name.clone(),
+            rows: self.rows.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CostTable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let data = TableData::deserialize(d)?;
+        let mut table = CostTable::new(&data.name);
+        for row in data.rows {
+            table.push(row).map_err(serde::de::Error::custom)?;
+        }
+        Ok(table)
     }
 }

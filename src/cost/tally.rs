@@ -31,6 +31,7 @@ use super::OpKind;
 /// assert_eq!(t.total(), 1280);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Tally {
     counts: BTreeMap<OpKind, u64>,
     /// Kinds whose count saturated at `u64::MAX`.

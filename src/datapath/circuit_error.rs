@@ -22,6 +22,8 @@
 use rayon::prelude::*;
 
 use super::error_metrics::ErrorAccumulator;
+use rand_core::{Rng, SeedableRng};
+
 use crate::circuits::multipliers::Signedness;
 use crate::cost::SplitMix64;
 use crate::gates::Netlist;
@@ -197,7 +199,8 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
         exhaustive: bool,
         seed: u64,
     ) -> Result<(ErrorAccumulator, u64)> {
-        let mut rng = SplitMix64::new(seed ^ (k as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let mut rng =
+            SplitMix64::seed_from_u64(seed ^ (k as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
         let mut cols: Vec<Vec<u128>> = vec![Vec::with_capacity(n); self.widths.len()];
         for i in 0..n {
             let v = (k * CHUNK + i) as u128;
@@ -243,7 +246,7 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
                 })
                 .collect();
         }
-        let mut rng = SplitMix64::new(seed ^ 0x5EA2_C4E5);
+        let mut rng = SplitMix64::seed_from_u64(seed ^ 0x5EA2_C4E5);
         seeds.retain(|s| s.len() == self.widths.len());
         for _ in 0..SEARCH_RANDOM_SEEDS {
             seeds.push(

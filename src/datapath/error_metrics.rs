@@ -7,6 +7,7 @@ use super::shape::check_len;
 
 /// The grid the output values live on, which sets the size of one ULP.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum OutputGrid {
     /// A binary floating-point format: one ULP at `x` is `2^(max(⌊log2|x|⌋, emin) − man_bits)`
     /// with `emin` the format's smallest normal exponent `1 − bias` (so the subnormal spacing
@@ -65,6 +66,7 @@ fn exponent(x: f64) -> i32 {
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ErrorStats {
     /// Elements compared.
     pub count: usize,

@@ -16,6 +16,7 @@ use crate::{Error, Result};
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GemmShape {
     /// Rows of `A` and `C`.
     pub m: usize,
@@ -121,6 +122,7 @@ pub(crate) fn check_len(what: &str, got: usize, want: usize, why: &str) -> Resul
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Conv2dShape {
     /// Images in the batch (`N`).
     pub batch: usize,

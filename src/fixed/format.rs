@@ -182,6 +182,47 @@ impl fmt::Display for FixedFormat {
     }
 }
 
+impl std::str::FromStr for FixedFormat {
+    type Err = Error;
+
+    /// Parses what [`Display`](fmt::Display) prints: `Q<int>.<frac>` (signed, the sign bit
+    /// counted in `<int>`) or `UQ<int>.<frac>` (unsigned), case-insensitively (`"q4.4"`,
+    /// `"uq8.8"`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] naming the input for another syntax; [`FixedFormat::new`]'s errors
+    /// for widths out of range.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::fixed::FixedFormat;
+    /// assert_eq!("q4.4".parse::<FixedFormat>()?, FixedFormat::q(4, 4)?);
+    /// assert_eq!("UQ8.8".parse::<FixedFormat>()?, FixedFormat::uq(8, 8)?);
+    /// assert!("q4".parse::<FixedFormat>().is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<FixedFormat> {
+        let key = crate::names::normalize(s);
+        let bad = || {
+            crate::names::unknown(
+                "fixed-point format",
+                s,
+                &["Q<int>.<frac> (signed)", "UQ<int>.<frac> (unsigned)"],
+            )
+        };
+        let (signed, rest) = match key.strip_prefix("uq") {
+            Some(r) => (false, r),
+            None => (true, key.strip_prefix('q').ok_or_else(bad)?),
+        };
+        let (i, f) = rest.split_once('.').ok_or_else(bad)?;
+        let int_bits: u32 = i.parse().map_err(|_| bad())?;
+        let frac_bits: u32 = f.parse().map_err(|_| bad())?;
+        FixedFormat::new(int_bits, frac_bits, signed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,3 +268,7 @@ mod tests {
         assert!(FixedFormat::new(u32::MAX, 2, false).is_err());
     }
 }
+
+// A fixed-point format in a configuration file is its name ("Q4.4", "UQ8.8").
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(FixedFormat);

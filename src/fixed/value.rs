@@ -17,6 +17,31 @@ use crate::{Error, Result};
 /// Equality (`==`) compares format and pattern; ordering (`<`) is defined between values of
 /// the same format. [`Fixed::cmp_value`] compares the numbers across formats.
 ///
+/// # Why there is no `+`, `-`, `*`, `/`
+///
+/// The format is a runtime value, so two `Fixed` operands may have different formats, and any
+/// sum may overflow: a std operator would have to panic on a format mismatch or pick an
+/// overflow behaviour silently, and mul/div would have to pick a rounding mode. The crate
+/// never panics on user input, so arithmetic is only in methods that name the overflow
+/// behaviour and take the rounding mode. A type-level format (one Rust type per Q(K.M), as
+/// the `fixed` crate does) would make equal formats a compile-time fact, but every signature
+/// would then carry type-level numbers while arithsim's formats are chosen at run time (from
+/// sweeps, tables, command lines), so it is not offered.
+///
+/// The method families and their return types:
+///
+/// | family | binary ops (`add`, `sub`, `mul`, `div`) | unary ops (`neg`, `mul_acc`, `to_format`) |
+/// |---|---|---|
+/// | `checked_*` | `Result<Fixed>` | `Result<Fixed>` |
+/// | `wrapping_*`, `saturating_*` | `Result<Fixed>` | `Fixed` |
+/// | `overflowing_*` | `Result<(Fixed, bool)>` | `(Fixed, bool)` |
+///
+/// The binary operations return `Result` in every family because their two operands must
+/// share a format ([`Error::FormatMismatch`]; `div` also for a zero divisor); `checked_*`
+/// errs on overflow too ([`Error::OutOfRange`], naming the exact result and the range).
+/// `mul_acc` accumulates into `self`'s format, whatever the factors' formats, so it cannot
+/// mismatch.
+///
 /// # Examples
 ///
 /// ```

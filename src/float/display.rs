@@ -10,9 +10,19 @@ use super::value::FloatValue;
 
 /// A value of a format, ready to print (see [`FloatFormat::display`]).
 ///
-/// `{}` prints the shortest decimal that [`FloatFormat::parse`] (round to nearest, ties to
-/// even) maps back to the same bits, positionally like Rust's `f32`/`f64` `Display`
-/// (`0.1`, `65504`, `inf`, `-inf`, `NaN`, `-0`); `{:.N}` prints the exact value rounded to `N`
+/// `{}` prints, positionally like Rust's `f32`/`f64` `Display` (`0.1`, `65504`, `inf`,
+/// `-inf`, `NaN`, `-0`):
+///
+/// - the **exact decimal value** when the format is at most 8 bits wide (FP8, FP6, FP4: every
+///   value, at most 12 significant digits) or the exact value has at most 6 significant
+///   digits (FP16's 65504, BF16's 65280), because there the shortest round-trip decimal is
+///   not the value and reads wrong to a student (FP8 E4M3's 448 would print `450`, since
+///   every decimal in (432, 464) reads back as 448);
+/// - else the shortest decimal that [`FloatFormat::parse`] (round to nearest, ties to even)
+///   maps back to the same bits (FP16's 0.0999755859375 prints `0.1`).
+///
+/// `{:#}` always prints the shortest round-trip decimal, [`FloatFormat::exact_decimal`] always
+/// the exact value. `{:.N}` prints the exact value rounded to `N`
 /// fraction digits (ties to even); `{:e}` prints the shortest digits in scientific notation
 /// (`1e-45`, `6.5504e4`) and `{:.Ne}` the exact value rounded to `N` digits after the point.
 /// Width, fill, alignment, `+` and `0` flags work as for Rust's floats. `{:?}` shows the bit fields (see [`BitFields`]).
@@ -32,8 +42,7 @@ enum Printable {
 impl FloatFormat {
     /// Wraps `bits` for printing (bits above the format's width are ignored).
     ///
-    /// Tiny formats print surprising-looking shortest decimals because few digits suffice:
-    /// FP8 E4M3's 448 is `450`, since every value in (432, 464) reads back as 448.
+    /// Which decimal `{}` prints (exact or shortest round-trip) is said on [`FloatDisplay`].
     ///
     /// # Examples
     ///
@@ -45,7 +54,12 @@ impl FloatFormat {
     /// assert_eq!(format!("{:.6}", f.display(0x2E66)), "0.099976");
     /// assert_eq!(format!("{:e}", f.display(0x0001)), "6e-8");
     /// assert_eq!(f.display(0xFC00).to_string(), "-inf");
-    /// assert_eq!(FloatFormat::FP8_E4M3.display(0x7E).to_string(), "450");
+    /// assert_eq!(f.display(0x7BFF).to_string(), "65504"); // exact: 5 digits
+    /// assert_eq!(format!("{:#}", f.display(0x7BFF)), "65500"); // shortest round trip
+    /// // FP8: always the exact value (the shortest round trip would be "450" and "130").
+    /// assert_eq!(FloatFormat::FP8_E4M3.display(0x7E).to_string(), "448");
+    /// assert_eq!(FloatFormat::FP8_E4M3.display(0x70).to_string(), "128");
+    /// assert_eq!(format!("{:#}", FloatFormat::FP8_E4M3.display(0x7E)), "450");
     /// ```
     #[inline]
     pub fn display(self, bits: u64) -> FloatDisplay {
@@ -123,12 +137,38 @@ impl fmt::Display for FloatDisplay {
                 let body = match (f.precision(), m) {
                     (Some(p), _) => decimal::exact(m, e).plain_with_precision(p),
                     (None, 0) => "0".to_string(),
+                    (None, _) if !f.alternate() && self.prints_exact(m, e) => {
+                        decimal::exact(m, e).plain(0)
+                    }
                     (None, _) => self.shortest(m, e).plain(0),
                 };
                 sign(neg) + &body
             }
         };
         pad(f, &s)
+    }
+}
+
+/// Formats at most this wide print every value exactly (see [`FloatDisplay`]).
+const EXACT_MAX_WIDTH: u32 = 8;
+/// Wider formats print a value exactly when it has at most this many significant digits.
+const EXACT_MAX_DIGITS: usize = 6;
+
+impl FloatDisplay {
+    /// Whether `{}` prints the non-zero `m · 2^e` exactly (the rule on [`FloatDisplay`]).
+    fn prints_exact(&self, m: u128, e: i32) -> bool {
+        if self.format.width() <= EXACT_MAX_WIDTH {
+            return true;
+        }
+        let tz = m.trailing_zeros();
+        let (m, e) = (m >> tz, e + tz as i32);
+        // Cheap bounds before the big-integer expansion: an odd m·2^e with e ≤ −9 ends in
+        // m·5^9 ≥ 1953125 (7 digits); one with e > 128 is above 2^128, which at most
+        // 5^23 · 999999 (the factors of ten an m < 2^53 can hold) cannot reach.
+        if !(-8..=128).contains(&e) {
+            return false;
+        }
+        decimal::exact(m, e).digits.len() <= EXACT_MAX_DIGITS
     }
 }
 

@@ -6,6 +6,7 @@ use crate::round::RoundingMode;
 ///
 /// IEEE 754 allows both; x86 SSE, Arm and RISC-V detect tininess after rounding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Tininess {
     /// Tiny if the result, rounded as if the exponent range were unbounded, is below the
     /// smallest normal (x86 SSE, Arm, RISC-V; the default).
@@ -26,6 +27,7 @@ pub enum Tininess {
 /// [`Specials::FiniteOnly`]: super::Specials::FiniteOnly
 /// [`Flags::INVALID`]: crate::round::Flags::INVALID
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum NanPolicy {
     /// x86-64 SSE/AVX: an invalid operation returns the default NaN, negative and quiet with
     /// a zero payload (FP32 0xFFC00000); an operation with NaN operands returns the first NaN
@@ -43,6 +45,7 @@ pub enum NanPolicy {
 ///
 /// [`Specials`]: super::Specials
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum OverflowPolicy {
     /// Where IEEE would give ±∞, return NaN (the OCP non-saturating mode; ml_dtypes).
     /// Results that round to the largest finite value in directed modes stay finite.
@@ -72,6 +75,7 @@ pub enum OverflowPolicy {
 /// assert_eq!(f.sub(inf, inf, &FloatEnv::default()).value, 0xFFC0_0000);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FloatEnv {
     /// Rounding mode for every lossy step.
     pub rounding: RoundingMode,

@@ -275,7 +275,7 @@ impl FloatFormat {
     }
 
     /// Where the exact `mag × 2^exp` gets its last kept bit, and what lies below it.
-    fn normalize_step(self, mag: &BigUint, exp: i32) -> NormalizeStep {
+    pub(super) fn normalize_step(self, mag: &BigUint, exp: i32) -> NormalizeStep {
         let m = self.man_bits() as i64;
         let emin = self.min_exponent() as i64;
         let lead = exp as i64 + mag.bits() as i64 - 1;

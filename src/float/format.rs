@@ -9,6 +9,7 @@ use crate::{Error, Result};
 /// IEEE 754 reserves the all-ones exponent for infinities and NaNs. The OCP 8-bit formats and
 /// the OCP MX element formats give up some or all of that to gain range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Specials {
     /// IEEE 754: exponent all ones is ±∞ (mantissa zero) or NaN (mantissa non-zero; the
     /// mantissa's top bit set means quiet). FP64, FP32, TF32, FP16, BF16, FP8 E5M2.
@@ -432,20 +433,30 @@ impl FloatFormat {
 }
 
 impl fmt::Display for FloatFormat {
-    /// The preset name (`FP16`, `FP8 E4M3`), else `E<e>M<m>` with the bias if it is not the
-    /// IEEE default and a suffix for non-IEEE specials (`FN`, `FNUZ`, ` finite`).
+    /// The preset name (`FP16`, `FP8 E4M3`), else `E<e>M<m>` with a suffix for non-IEEE
+    /// specials (`FN`, `FNUZ`, ` finite`) — or ` IEEE` where the bare code names a non-IEEE
+    /// preset (`E4M3 IEEE`) — and the bias if it is not the one the bare code implies (see
+    /// [`FloatFormat::from_str`](#impl-FromStr-for-FloatFormat), which parses this back).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(name) = self.preset_name() {
             return f.write_str(name);
         }
         write!(f, "E{}M{}", self.exp_bits, self.man_bits)?;
         match self.specials {
-            Specials::Ieee => {}
+            Specials::Ieee => {
+                if super::format_name::default_specials(self.exp_bits, self.man_bits)
+                    != Specials::Ieee
+                {
+                    f.write_str(" IEEE")?;
+                }
+            }
             Specials::NanAllOnes => f.write_str("FN")?,
             Specials::Fnuz => f.write_str("FNUZ")?,
             Specials::FiniteOnly => f.write_str(" finite")?,
         }
-        if self.bias != (1 << (self.exp_bits - 1)) - 1 {
+        if self.bias
+            != super::format_name::default_bias(self.exp_bits, self.man_bits, self.specials)
+        {
             write!(f, " bias {}", self.bias)?;
         }
         Ok(())

@@ -29,6 +29,7 @@ mod div_sqrt;
 mod env;
 mod fma;
 mod format;
+pub(crate) mod format_name;
 mod int;
 mod isqrt;
 mod mul;
@@ -49,20 +50,29 @@ pub use value::FloatValue;
 mod decimal;
 mod display;
 mod explain;
+mod explain_convert;
 mod explain_display;
 mod fmod;
 mod int_nearest;
 mod parse;
 mod scientific;
 mod typed;
+mod typed_bits;
+mod typed_consts;
+mod typed_float;
 #[cfg(feature = "half")]
 mod typed_half;
 mod typed_num;
+mod typed_ops;
+mod typed_status;
+mod typed_trait;
 
 pub use display::{BitFields, FloatDisplay};
 pub use explain::{AlignStep, ExplainOp, Explanation, NormalizeStep, OperandStep, RoundStep};
+pub use explain_convert::{ConversionExplanation, ConversionSource};
 pub use int_nearest::IntAsFloat;
 pub use scientific::{
     MAX_SIGNIFICANT_DIGITS, Normalization, Scientific, SignificantRounding, normalize_scientific,
 };
-pub use typed::{Bf16, F8E4M3, F8E5M2, F16, F32, F64};
+pub use typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
+pub use typed_trait::TypedFloat;

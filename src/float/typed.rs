@@ -4,8 +4,10 @@
 //!
 //! Every operation delegates to the runtime-format method of [`FloatFormat`] with the type's
 //! format as a constant (the same code path, specialised by the compiler; no copy of the
-//! algorithm), under [`FloatEnv::default`] (x86 NaN policy), and drops the flags. Use the
-//! format methods to choose a rounding mode or to see the flags:
+//! algorithm), under [`FloatEnv::default`] (x86 NaN policy), and drops the flags. To choose
+//! a rounding mode or see the flags, use the typed `*_with` methods (`a.add_with(b, &env)`
+//! returns a [`StatusAnd`](super::StatusAnd) of the typed value) or the format methods on
+//! the bit patterns:
 //!
 //! ```
 //! use arithsim::float::{FloatEnv, FloatFormat, F16};
@@ -326,7 +328,8 @@ typed_float!(
     ///
     /// ```
     /// use arithsim::float::F16;
-    /// assert_eq!(F16::MAX.to_string(), "65500"); // 65504 reads back from "65500"
+    /// assert_eq!(F16::MAX.to_string(), "65504"); // exact: few digits (see `FloatDisplay`)
+    /// assert_eq!(format!("{:#}", F16::MAX), "65500"); // shortest round trip
     /// assert_eq!(F16::MAX.to_f64(), 65504.0);
     /// ```
     F16, u16, FloatFormat::FP16
@@ -365,6 +368,29 @@ typed_float!(
     /// ```
     F8E4M3, u8, FloatFormat::FP8_E4M3
 );
+typed_float!(
+    /// FP8 E4M3FNUZ (1-4-3, bias 8; AMD/Graphcore): no infinities, no −0, the one NaN is
+    /// 0x80 (the pattern −0 would have); largest finite 240.
+    ///
+    /// ```
+    /// use arithsim::float::F8E4M3Fnuz;
+    /// assert_eq!(F8E4M3Fnuz::MAX.to_f64(), 240.0);
+    /// assert_eq!(F8E4M3Fnuz::NAN.to_bits(), 0x80);
+    /// assert_eq!((-F8E4M3Fnuz::ZERO).to_bits(), 0x00); // no −0
+    /// ```
+    F8E4M3Fnuz, u8, FloatFormat::FP8_E4M3FNUZ
+);
+typed_float!(
+    /// FP8 E5M2FNUZ (1-5-2, bias 16; AMD/Graphcore): no infinities, no −0, the one NaN is
+    /// 0x80; largest finite 57344.
+    ///
+    /// ```
+    /// use arithsim::float::F8E5M2Fnuz;
+    /// assert_eq!(F8E5M2Fnuz::MAX.to_f64(), 57344.0);
+    /// assert!((F8E5M2Fnuz::MAX + F8E5M2Fnuz::MAX).is_nan());
+    /// ```
+    F8E5M2Fnuz, u8, FloatFormat::FP8_E5M2FNUZ
+);
 
 macro_rules! from_native {
     ($name:ident, $native:ty, $via:ident) => {
@@ -394,7 +420,7 @@ macro_rules! to_f32 {
     )*};
 }
 
-to_f32!(F32, F16, Bf16, F8E5M2, F8E4M3);
+to_f32!(F32, F16, Bf16, F8E5M2, F8E4M3, F8E4M3Fnuz, F8E5M2Fnuz);
 
 /// Exact widening conversions between typed values (every value of the narrower type is a
 /// value of the wider one), through [`FloatFormat::convert`].
@@ -414,6 +440,8 @@ widen! {
     F32 => F64;
     F16 => F32, F64;
     Bf16 => F32, F64;
-    F8E5M2 => F16, F32, F64;
+    F8E5M2 => F16, Bf16, F32, F64;
     F8E4M3 => F16, Bf16, F32, F64;
+    F8E4M3Fnuz => F16, Bf16, F32, F64;
+    F8E5M2Fnuz => F16, Bf16, F32, F64;
 }

@@ -1,7 +1,15 @@
 //! num-traits for the typed values: `Zero`, `One`, `Num`, `Bounded`, `ToPrimitive`,
-//! `FromPrimitive`, `NumCast` for all of them and `FloatCore` for those with infinities
-//! (`F8E4M3` has none, so it does not claim to be a `FloatCore`). Each method delegates to an
-//! inherent method or a [`FloatFormat`] method.
+//! `FromPrimitive`, `NumCast` and `FloatCore` for all of them (`Float`, `Signed` and `MulAdd`
+//! are in `typed_float.rs`). Each method delegates to an inherent method or a
+//! [`FloatFormat`] method.
+//!
+//! Formats without infinities (`F8E4M3`, `F8E4M3Fnuz`, `F8E5M2Fnuz`): `FloatCore::infinity()`
+//! and `neg_infinity()` return the format's NaN (positive and negative NaN for E4M3, the one
+//! NaN 0x80 for FNUZ), which is what an overflowing operation returns under the default
+//! environment (OCP non-saturating), so `is_infinite()` is false for every value and
+//! `x < T::infinity()` is false too — generic code that uses infinity as a sentinel for
+//! "larger than everything" must use `max_value()` with these types. FNUZ formats have no
+//! −0: `neg_zero()` returns +0.
 
 use std::num::FpCategory;
 
@@ -11,7 +19,7 @@ use num_traits::{Bounded, FromPrimitive, Num, NumCast, One, ToPrimitive, Zero};
 use super::classify::FloatClass;
 use super::env::FloatEnv;
 use super::format::FloatFormat;
-use super::typed::{Bf16, F8E4M3, F8E5M2, F16, F32, F64};
+use super::typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
 use crate::round::RoundingMode;
 
 const ENV: FloatEnv = FloatEnv::new(RoundingMode::NearestEven);
@@ -141,15 +149,31 @@ macro_rules! num_traits_for {
     )*};
 }
 
-num_traits_for!(F64: u64, F32: u32, F16: u16, Bf16: u16, F8E5M2: u8, F8E4M3: u8);
+num_traits_for!(
+    F64: u64,
+    F32: u32,
+    F16: u16,
+    Bf16: u16,
+    F8E5M2: u8,
+    F8E4M3: u8,
+    F8E4M3Fnuz: u8,
+    F8E5M2Fnuz: u8
+);
 
 macro_rules! float_core_for {
     ($($name:ident: $bits:ty),*) => {$(
         impl FloatCore for $name {
             #[inline]
+            /// +∞, or the NaN in a format without infinities (see the module docs).
             fn infinity() -> $name {
-                $name::from_bits($name::FORMAT.infinity_bits().unwrap_or(0) as $bits)
+                match $name::FORMAT.infinity_bits() {
+                    Some(bits) => $name::from_bits(bits as $bits),
+                    None => $name::from_bits(
+                        $name::FORMAT.default_nan(super::env::NanPolicy::RiscV) as $bits,
+                    ),
+                }
             }
+            /// −∞, or the (negative) NaN in a format without infinities.
             #[inline]
             fn neg_infinity() -> $name {
                 -Self::infinity()
@@ -249,4 +273,13 @@ macro_rules! float_core_for {
     )*};
 }
 
-float_core_for!(F64: u64, F32: u32, F16: u16, Bf16: u16, F8E5M2: u8);
+float_core_for!(
+    F64: u64,
+    F32: u32,
+    F16: u16,
+    Bf16: u16,
+    F8E5M2: u8,
+    F8E4M3: u8,
+    F8E4M3Fnuz: u8,
+    F8E5M2Fnuz: u8
+);

@@ -55,6 +55,21 @@ impl Activity {
         }
     }
 
+    /// Toggles per operation of every wire (index = wire id): the per-net activity that
+    /// [`PowerActivity::PerWire`](crate::gates::PowerActivity::PerWire) takes (all 0 when
+    /// nothing was observed).
+    ///
+    /// ```
+    /// use arithsim::gates::Activity;
+    /// let a = Activity { toggles: vec![0, 3, 8], transitions: 4 };
+    /// assert_eq!(a.per_operation(), vec![0.0, 0.75, 2.0]);
+    /// ```
+    #[must_use]
+    pub fn per_operation(&self) -> Vec<f64> {
+        let t = self.transitions.max(1) as f64;
+        self.toggles.iter().map(|&x| x as f64 / t).collect()
+    }
+
     /// Output toggles of each library-cell instance (see [`Netlist::instances`]): the sum
     /// over the instance's output wires, for energy = toggles × (internal energy + ½·C·V²).
     #[must_use]

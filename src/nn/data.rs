@@ -27,6 +27,8 @@
 //! class is within one image of 20 % in the test split. Which images of a class go to test
 //! is a seeded shuffle with the crate's [`SplitMix64`].
 
+use rand_core::{Rng, SeedableRng};
+
 use crate::cost::SplitMix64;
 use crate::{Error, Result};
 
@@ -257,7 +259,7 @@ impl Digits {
     /// image is in exactly one list; `test` has `⌈0.2·len()⌉` images.
     #[must_use]
     pub fn split(&self, seed: u64) -> Split {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = SplitMix64::seed_from_u64(seed);
         let quota = self.test_quota();
         let (mut train, mut test) = (Vec::new(), Vec::new());
         for (class, &q) in quota.iter().enumerate() {

@@ -111,6 +111,15 @@ impl FloatPlan {
         Ok(FloatPlan { dp, mx, params })
     }
 
+    /// The exact value of every weight of node `i` as the datapath multiplies it (the
+    /// multiply-format pattern, or the MX carrier pattern of the dequantized block);
+    /// `None` for a node without weights.
+    pub(crate) fn weight_values(&self, i: usize) -> Option<Vec<f64>> {
+        let p = self.params.get(i)?.as_ref()?;
+        let mul = self.dp.arith().mul;
+        Some(p.weight.iter().map(|&b| mul.bits_to_f64(b)).collect())
+    }
+
     /// One inference: the logits (exact, as f64) and the counted operations.
     pub(crate) fn infer(&self, net: &Network, image: &[f32]) -> Result<(Vec<f64>, Tally)> {
         let ar = self.dp.arith();

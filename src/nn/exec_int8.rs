@@ -169,6 +169,29 @@ impl Int8Plan {
         Ok(Int8Plan { values, layers })
     }
 
+    /// The real value of every weight of node `i` as the integer kernels use it:
+    /// `code · scale` of its output channel (one f64 rounding); `None` for a node without
+    /// weights.
+    pub(crate) fn weight_values(&self, i: usize) -> Option<Vec<f64>> {
+        let q = self.layers.get(i)?.as_ref()?;
+        let rows = q.bias.len().max(1);
+        let k = q.weight.len() / rows;
+        let scale = |r: usize| match &q.params.weights {
+            WeightParams::PerTensor(p) => p.scale(),
+            WeightParams::PerChannel(pc) => pc.channels()[r].scale(),
+        };
+        Some(
+            q.weight
+                .chunks(k.max(1))
+                .enumerate()
+                .flat_map(|(r, row)| {
+                    let s = scale(r);
+                    row.iter().map(move |&c| f64::from(c) * s)
+                })
+                .collect(),
+        )
+    }
+
     /// The quantization parameters of value `v` (0 = input).
     pub(crate) fn value_params(&self, v: usize) -> QuantParams {
         self.values[v]

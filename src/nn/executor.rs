@@ -205,6 +205,36 @@ impl Executor {
         }
     }
 
+    /// The weights of node `i` as the arithmetic uses them, as real values, row-major like
+    /// the node's weight; `None` for a node without weights. Float formats: the exact value
+    /// of each multiply-format pattern (after the weight compression); MX: the dequantized
+    /// block elements; integer-only: `code · scale` of the weight's output channel (the
+    /// product rounded once to f64). Quantization-aware training takes its forward weights
+    /// from here, so they are the executor's by construction.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::nn::{Arithmetic, Dense, Executor, Format, Int8Config, Network, Node, Op};
+    /// use arithsim::nn::WeightCompression;
+    ///
+    /// let fc = Dense { outputs: 1, inputs: 3, weight: vec![0.3, -0.1, 0.05], bias: vec![0.0] };
+    /// let net = Network::new("t", vec![3], vec![Node::chained("fc", Op::Dense(fc), 0)])?;
+    /// let w2 = Int8Config { weight_bits: 2, ..Int8Config::TFLITE }; // codes -1, 0, 1
+    /// let f = Format::new("W2A8", Arithmetic::Int8(w2), WeightCompression::None);
+    /// let ex = Executor::new(&net, &f, &[vec![1.0, 1.0, 1.0]])?;
+    /// assert_eq!(ex.weight_values(0), Some(vec![0.3f32 as f64, 0.0, 0.0]));
+    /// assert_eq!(ex.weight_values(1), None);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn weight_values(&self, i: usize) -> Option<Vec<f64>> {
+        match &self.plan {
+            Plan::Float(p) => p.weight_values(i),
+            Plan::Int8(p) => p.weight_values(i),
+        }
+    }
+
     /// One image: its logits and the operations counted.
     ///
     /// # Errors

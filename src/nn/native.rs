@@ -211,10 +211,11 @@ pub(crate) fn pool<T: Copy, U>(
 mod tests {
     use super::*;
     use crate::cost::SplitMix64;
+    use rand_core::{Rng, SeedableRng};
 
     #[test]
     fn fma_f32_equals_mul_add() {
-        let mut rng = SplitMix64::new(42);
+        let mut rng = SplitMix64::seed_from_u64(42);
         let mut f = |spread: u64| {
             let r = rng.next_u64();
             // Random sign and mantissa, exponent within ±spread of 0 (plus specials below).

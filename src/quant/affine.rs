@@ -13,6 +13,7 @@ use crate::{Error, Result};
 
 /// The integer type quantized values are stored in, with its range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum IntType {
     /// Signed 8-bit, `[−128, 127]`.
     Int8,
@@ -83,6 +84,7 @@ impl fmt::Display for IntType {
 
 /// How the real range is mapped onto the integer range.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Symmetry {
     /// The whole `[min, max]` (widened to contain 0) maps onto `[qmin, qmax]`; the zero
     /// point is whatever integer represents 0 (TFLite activations).
@@ -95,6 +97,7 @@ pub enum Symmetry {
 
 /// Affine quantization parameters of one tensor (or one channel): `real = scale · (q − zp)`.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct QuantParams {
     scale: f64,
     zero_point: i32,
@@ -336,6 +339,7 @@ impl QuantParams {
 /// Per-channel parameters: one [`QuantParams`] per slice along the outermost axis of a
 /// row-major tensor (output channels of a weight matrix `[N][K]` or a filter `[Cout][..]`).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PerChannelParams {
     channels: Vec<QuantParams>,
 }

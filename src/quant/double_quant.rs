@@ -30,6 +30,7 @@ use crate::{Error, Result};
 
 /// The 8-bit code of the centred constants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DqCode {
     /// Symmetric INT8, `[−127, 127]`, step `s / 127`.
     Int8,

@@ -39,6 +39,7 @@ pub const E8M0_NAN: u8 = 0xFF;
 
 /// An MX element data type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum MxElement {
     /// MXFP8 with FP8 E4M3 elements (max 448).
     Fp8E4M3,

@@ -72,6 +72,7 @@ pub fn nf4_thresholds() -> [f64; 15] {
 
 /// A 4-bit element format of an absmax-scaled block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Code4 {
     /// NF4: 16 normal quantiles in `[−1, 1]`; the block maps `absmax` to 1.
     Nf4,

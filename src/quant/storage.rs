@@ -20,6 +20,7 @@ const MAX_ELEMS: u64 = crate::limits::WEIGHT_STORAGE_MAX_ELEMENTS;
 
 /// Bits of a stored tensor by what they hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StorageBits {
     /// The packed element codes (with any padding to whole bytes or words).
     pub codes: u64,
@@ -58,6 +59,7 @@ impl StorageBits {
 
 /// A way to store a weight matrix `W[rows × cols]` (rows = output channels).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum WeightFormat {
     /// IEEE binary32.
     Fp32,
@@ -323,6 +325,97 @@ impl fmt::Display for WeightFormat {
             } => write!(f, "{}+DQ b{block}/{block2} {dq_code:?}", code.name()),
             WeightFormat::Mxfp4 => f.write_str("MXFP4"),
         }
+    }
+}
+
+impl std::str::FromStr for WeightFormat {
+    type Err = Error;
+
+    /// Parses what [`Display`](fmt::Display) prints, case-insensitively with spaces, `-` and
+    /// `_` ignored: `FP32`, `FP16`, `BF16`, `INT8 per-channel` (or `INT8`), `INT4 g<group>`
+    /// with an optional ` sym`, `NF4`, `NF4+DQ`, `MXFP4`, `<code> b<block>` and
+    /// `<code>+DQ b<block>/<block2> <Int8|Fp8E4M3>` with `<code>` one of `NF4`, `FP4 E2M1`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] naming the input and listing the forms.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::quant::WeightFormat;
+    /// assert_eq!("nf4".parse::<WeightFormat>()?, WeightFormat::NF4);
+    /// assert_eq!("INT4 g128".parse::<WeightFormat>()?, WeightFormat::INT4_G128);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<WeightFormat> {
+        let bad = || {
+            crate::names::unknown(
+                "weight format",
+                s,
+                &[
+                    "FP32",
+                    "FP16",
+                    "BF16",
+                    "INT8 per-channel",
+                    "INT4 g<group>[ sym]",
+                    "NF4",
+                    "NF4+DQ",
+                    "MXFP4",
+                    "<NF4|FP4 E2M1> b<block>",
+                    "<NF4|FP4 E2M1>+DQ b<block>/<block2> <Int8|Fp8E4M3>",
+                ],
+            )
+        };
+        let key = crate::names::normalize(s);
+        let number = |t: &str| t.parse::<usize>().map_err(|_| bad());
+        match key.as_str() {
+            "fp32" => return Ok(WeightFormat::Fp32),
+            "fp16" => return Ok(WeightFormat::Fp16),
+            "bf16" => return Ok(WeightFormat::Bf16),
+            "int8perchannel" | "int8" => return Ok(WeightFormat::Int8PerChannel),
+            "nf4" => return Ok(WeightFormat::NF4),
+            "nf4+dq" => return Ok(WeightFormat::NF4_DQ),
+            "mxfp4" => return Ok(WeightFormat::Mxfp4),
+            _ => {}
+        }
+        if let Some(rest) = key.strip_prefix("int4g") {
+            let (group, symmetric) = match rest.strip_suffix("sym") {
+                Some(g) => (g, true),
+                None => (rest, false),
+            };
+            return Ok(WeightFormat::Int4Group {
+                group: number(group)?,
+                symmetric,
+            });
+        }
+        let (code, rest) = if let Some(r) = key.strip_prefix("nf4") {
+            (Code4::Nf4, r)
+        } else if let Some(r) = key.strip_prefix("fp4e2m1") {
+            (Code4::Fp4E2M1, r)
+        } else {
+            return Err(bad());
+        };
+        if let Some(r) = rest.strip_prefix("+dqb") {
+            let (block, r) = r.split_once('/').ok_or_else(bad)?;
+            let digits = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            let dq_code = match &r[digits..] {
+                "int8" => DqCode::Int8,
+                "fp8e4m3" => DqCode::Fp8E4M3,
+                _ => return Err(bad()),
+            };
+            return Ok(WeightFormat::Block4Dq {
+                code,
+                block: number(block)?,
+                block2: number(&r[..digits])?,
+                dq_code,
+            });
+        }
+        let block = rest.strip_prefix('b').ok_or_else(bad)?;
+        Ok(WeightFormat::Block4 {
+            code,
+            block: number(block)?,
+        })
     }
 }
 

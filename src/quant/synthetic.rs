@@ -5,6 +5,8 @@
 //! al. 2023) with a few outliers; Student's t with few degrees of freedom stands in for the
 //! outliers.
 
+use rand_core::{Rng, SeedableRng};
+
 use crate::cost::SplitMix64;
 use crate::limits::DATAPATH_MAX_TENSOR_ELEMENTS;
 use crate::{Error, Result};
@@ -58,7 +60,7 @@ fn check(n: usize, std: f64) -> Result<()> {
 /// ```
 pub fn normal_tensor(n: usize, std: f64, seed: u64) -> Result<Vec<f32>> {
     check(n, std)?;
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     Ok((0..n)
         .map(|_| (std * standard_normal(&mut rng)) as f32)
         .collect())
@@ -91,7 +93,7 @@ pub fn student_t_tensor(n: usize, dof: u32, std: f64, seed: u64) -> Result<Vec<f
         ));
     }
     let k = std * ((f64::from(dof) - 2.0) / f64::from(dof)).sqrt();
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     Ok((0..n)
         .map(|_| {
             let z = standard_normal(&mut rng);

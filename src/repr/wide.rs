@@ -6,7 +6,10 @@ use std::fmt;
 /// A sign and a 128-bit magnitude: every integer from −(2^128 − 1) to 2^128 − 1.
 ///
 /// `i128` cannot hold a 128-bit unsigned pattern and `u128` cannot hold a negative one; this
-/// holds both, so decoding never fails. Zero is never negative.
+/// holds both, so decoding never fails. Zero is never negative. It stays next to
+/// `num_bigint::BigInt` (which the crate uses for exact rationals) because it is `Copy`,
+/// `const`, 17 bytes and allocation-free, as decoding every pattern of a format asks; it
+/// converts to `BigInt` exactly (`From`) and back where it fits (`TryFrom`).
 ///
 /// # Examples
 ///
@@ -160,9 +163,60 @@ impl From<i32> for WideInt {
     }
 }
 
+/// Exact: every `WideInt` is a `BigInt`.
+///
+/// ```
+/// use arithsim::repr::WideInt;
+/// use num_bigint::BigInt;
+/// let b = BigInt::from(WideInt::new(true, u128::MAX));
+/// assert_eq!(b, -BigInt::from(u128::MAX));
+/// assert_eq!(WideInt::try_from(&b)?, WideInt::new(true, u128::MAX));
+/// assert!(WideInt::try_from(&(b * 2)).is_err());
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+impl From<WideInt> for num_bigint::BigInt {
+    fn from(v: WideInt) -> num_bigint::BigInt {
+        let m = num_bigint::BigInt::from(v.magnitude);
+        if v.negative { -m } else { m }
+    }
+}
+
+/// The `BigInt` if its magnitude fits 128 bits.
+impl TryFrom<&num_bigint::BigInt> for WideInt {
+    type Error = crate::Error;
+
+    fn try_from(v: &num_bigint::BigInt) -> crate::Result<WideInt> {
+        let magnitude =
+            u128::try_from(v.magnitude()).map_err(|_| crate::Error::InvalidParameter {
+                name: "WideInt",
+                value: v.to_string(),
+                reason: "magnitude above 2^128 - 1".into(),
+            })?;
+        Ok(WideInt::new(v.sign() == num_bigint::Sign::Minus, magnitude))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bigint_round_trip() {
+        for v in [
+            WideInt::ZERO,
+            WideInt::from(i128::MIN),
+            WideInt::from(u128::MAX),
+            WideInt::new(true, u128::MAX),
+            WideInt::from(-7i32),
+        ] {
+            let b = num_bigint::BigInt::from(v);
+            assert_eq!(b.to_string(), v.to_string());
+            assert_eq!(WideInt::try_from(&b).unwrap(), v);
+        }
+        let too_big = num_bigint::BigInt::from(u128::MAX) + 1;
+        assert!(WideInt::try_from(&too_big).is_err());
+        assert!(WideInt::try_from(&-too_big).is_err());
+    }
 
     #[test]
     fn conversions_at_the_edges() {

@@ -7,6 +7,7 @@ use std::fmt;
 /// Every mode acts on the true (sign-magnitude) value. "Up"/"away" in the docs below means
 /// the magnitude is incremented.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RoundingMode {
     /// Nearest, ties to the even neighbour (IEEE 754 default, `roundTiesToEven`).
     #[default]
@@ -98,5 +99,143 @@ impl fmt::Display for RoundingMode {
             RoundingMode::ToOdd => f.write_str("to odd"),
             RoundingMode::Stochastic { bits, .. } => write!(f, "stochastic ({bits} random bits)"),
         }
+    }
+}
+
+/// Names and aliases of the deterministic modes, short name first.
+const MODE_NAMES: &[(&[&str], RoundingMode)] = &[
+    (
+        &[
+            "rne",
+            "nearest, ties to even",
+            "nearest even",
+            "ties to even",
+            "roundTiesToEven",
+        ],
+        RoundingMode::NearestEven,
+    ),
+    (
+        &[
+            "rna",
+            "nearest, ties away from zero",
+            "nearest away",
+            "ties away",
+            "roundTiesToAway",
+        ],
+        RoundingMode::NearestAway,
+    ),
+    (
+        &[
+            "rnp",
+            "nearest, ties toward +inf",
+            "nearest toward positive",
+        ],
+        RoundingMode::NearestTowardPositive,
+    ),
+    (
+        &[
+            "rtz",
+            "toward zero",
+            "rz",
+            "truncate",
+            "trunc",
+            "roundTowardZero",
+        ],
+        RoundingMode::TowardZero,
+    ),
+    (
+        &[
+            "rup",
+            "toward +inf",
+            "toward positive",
+            "ru",
+            "ceil",
+            "ceiling",
+            "roundTowardPositive",
+        ],
+        RoundingMode::TowardPositive,
+    ),
+    (
+        &[
+            "rdn",
+            "toward -inf",
+            "toward negative",
+            "rd",
+            "floor",
+            "roundTowardNegative",
+        ],
+        RoundingMode::TowardNegative,
+    ),
+    (
+        &["rto", "to odd", "round to odd", "odd"],
+        RoundingMode::ToOdd,
+    ),
+];
+
+impl std::str::FromStr for RoundingMode {
+    type Err = crate::Error;
+
+    /// Parses the [`short_name`](RoundingMode::short_name) (`rne`, `rtz`, `rup`, `rdn`, `rna`,
+    /// `rnp`, `rto`, `sr<k>`), the [`Display`](fmt::Display) name ("toward zero"), the variant
+    /// name (`TowardZero`) or a common alias (`floor`, `ceil`, `trunc`, IEEE's
+    /// `roundTiesToEven`, …), case-insensitively. A stochastic mode parses with `random: 0`:
+    /// the printed name does not carry the random bits, which a caller supplies per operation.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`](crate::Error::Parse) naming the input and listing the short names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::round::RoundingMode;
+    /// assert_eq!("rtz".parse::<RoundingMode>()?, RoundingMode::TowardZero);
+    /// assert_eq!("toward -inf".parse::<RoundingMode>()?, RoundingMode::TowardNegative);
+    /// assert_eq!("sr8".parse::<RoundingMode>()?, RoundingMode::Stochastic { random: 0, bits: 8 });
+    /// assert!("nearest".parse::<RoundingMode>().is_err()); // which tie rule?
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> crate::Result<RoundingMode> {
+        let key = crate::names::normalize(s);
+        // `sr<k>` and "stochastic (<k> random bits)".
+        let stochastic = key
+            .strip_prefix("sr")
+            .or_else(|| {
+                key.strip_prefix("stochastic(")
+                    .and_then(|r| r.strip_suffix("randombits)"))
+            })
+            .or_else(|| key.strip_prefix("stochastic"));
+        if let Some(bits) = stochastic.and_then(|b| b.parse::<u32>().ok()) {
+            if !(1..=64).contains(&bits) {
+                return Err(crate::Error::Parse {
+                    input: s.to_string(),
+                    reason: format!("stochastic rounding takes 1..=64 random bits, not {bits}"),
+                });
+            }
+            return Ok(RoundingMode::Stochastic { random: 0, bits });
+        }
+        MODE_NAMES
+            .iter()
+            .find(|(names, m)| {
+                names.iter().any(|n| crate::names::normalize(n) == key)
+                    || crate::names::normalize(&format!("{m:?}")) == key
+            })
+            .map(|(_, m)| *m)
+            .ok_or_else(|| {
+                crate::names::unknown(
+                    "rounding mode",
+                    s,
+                    &[
+                        "rne",
+                        "rna",
+                        "rnp",
+                        "rtz",
+                        "rup",
+                        "rdn",
+                        "rto",
+                        "sr<k> (k = 1..=64)",
+                    ],
+                )
+            })
     }
 }

@@ -6,6 +6,7 @@
 use arithsim::cost::SplitMix64;
 use arithsim::nn::{Checkpoint, Network, Op, Tensor};
 use arithsim::quant::normal_tensor;
+use arithsim::rand_core::{Rng, SeedableRng};
 
 /// A checkpoint of He-initialised random weights for `layers` (`name`, weight shape).
 pub fn random_checkpoint(layers: &[(&str, Vec<usize>)], seed: u64) -> Checkpoint {
@@ -52,7 +53,7 @@ pub fn mlp_layers() -> Vec<(&'static str, Vec<usize>)> {
 
 /// `n` random digits-like images: pixels 0..=16 divided by 16, a third of them 0.
 pub fn random_images(n: usize, seed: u64) -> Vec<Vec<f32>> {
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     (0..n)
         .map(|_| {
             (0..64)

@@ -53,6 +53,7 @@ pub const MAX_BUILD_WIDTH: usize = crate::limits::BUILD_MAX_WIDTH;
 
 /// Which adder architecture to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AdderKind {
     /// Ripple-carry: a chain of full adders.
     RippleCarry,
@@ -331,4 +332,85 @@ pub fn full_adder() -> Result<Netlist> {
     b.output("sum", &[s])?;
     b.output("cout", &[co])?;
     b.finish()
+}
+
+impl std::str::FromStr for AdderKind {
+    type Err = Error;
+
+    /// Parses [`AdderKind::name`] back (`"kogge-stone"`, `"carry-lookahead/4"`), and the
+    /// variant names (`"KoggeStone"`), case-insensitively; a block architecture without
+    /// `/<block>` takes the default block of 4 (as in [`AdderKind::ALL`]). `"rca"`, `"cla"`,
+    /// `"csla"`, `"cska"` are accepted for the four classic ones.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] naming the input and listing the names; [`AdderKind::validate`]'s
+    /// error for a block out of range.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::adders::AdderKind;
+    /// assert_eq!("kogge-stone".parse::<AdderKind>()?, AdderKind::KoggeStone);
+    /// assert_eq!("carry-select/8".parse::<AdderKind>()?, AdderKind::CarrySelect { block: 8 });
+    /// assert!("carry-lookahead/1".parse::<AdderKind>().is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<AdderKind> {
+        let (head, block) = match s.split_once('/') {
+            Some((h, b)) => {
+                let block: u32 = b.trim().parse().map_err(|_| Error::Parse {
+                    input: s.to_string(),
+                    reason: format!("block size {b:?} is not a number"),
+                })?;
+                (h, Some(block))
+            }
+            None => (s, None),
+        };
+        let table: &[(&[&str], AdderKind)] = &[
+            (
+                &["ripple-carry", "RippleCarry", "rca", "ripple"],
+                AdderKind::RippleCarry,
+            ),
+            (
+                &["carry-lookahead", "CarryLookahead", "cla"],
+                AdderKind::CarryLookahead { block: 4 },
+            ),
+            (
+                &["carry-select", "CarrySelect", "csla"],
+                AdderKind::CarrySelect { block: 4 },
+            ),
+            (
+                &["carry-skip", "CarrySkip", "cska", "carry-bypass"],
+                AdderKind::CarrySkip { block: 4 },
+            ),
+            (
+                &["conditional-sum", "ConditionalSum"],
+                AdderKind::ConditionalSum,
+            ),
+            (&["sklansky"], AdderKind::Sklansky),
+            (&["kogge-stone", "KoggeStone"], AdderKind::KoggeStone),
+            (&["brent-kung", "BrentKung"], AdderKind::BrentKung),
+            (&["han-carlson", "HanCarlson"], AdderKind::HanCarlson),
+            (
+                &["ladner-fischer", "LadnerFischer"],
+                AdderKind::LadnerFischer,
+            ),
+        ];
+        let kind = crate::names::lookup("adder architecture", head, table)?;
+        let kind = match (kind, block) {
+            (k, None) => k,
+            (AdderKind::CarryLookahead { .. }, Some(block)) => AdderKind::CarryLookahead { block },
+            (AdderKind::CarrySelect { .. }, Some(block)) => AdderKind::CarrySelect { block },
+            (AdderKind::CarrySkip { .. }, Some(block)) => AdderKind::CarrySkip { block },
+            (k, Some(_)) => {
+                return Err(Error::Parse {
+                    input: s.to_string(),
+                    reason: format!("{} takes no block size", k.name()),
+                });
+            }
+        };
+        kind.validate()?;
+        Ok(kind)
+    }
 }

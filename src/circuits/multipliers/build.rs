@@ -34,6 +34,7 @@ pub const MAX_MULTIPLIER_WIDTH: u32 = crate::limits::MULTIPLIER_MAX_WIDTH;
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MultiplierSpec {
     /// Width of operand `a` (the multiplicand for Booth), `1..=64`.
     pub n: u32,

@@ -55,6 +55,7 @@ pub(crate) use reduce::{final_add, reduce};
 
 /// Whether operands are unsigned or two's-complement signed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Signedness {
     /// Unsigned binary.
     Unsigned,
@@ -64,6 +65,7 @@ pub enum Signedness {
 
 /// How the partial products are generated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PartialProducts {
     /// `a_i & b_j` for every pair: unsigned only.
     AndArray,
@@ -90,6 +92,7 @@ impl PartialProducts {
 
 /// How the partial-product bits are summed to two rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Reduction {
     /// Row by row into a carry-save pair: depth grows linearly with the rows.
     Array,
@@ -118,8 +121,74 @@ impl Reduction {
     }
 }
 
+impl std::str::FromStr for PartialProducts {
+    type Err = crate::Error;
+
+    /// Parses [`PartialProducts::name`] back (`"and-array"`, `"baugh-wooley"`, `"booth4"`)
+    /// or the variant name, case-insensitively (`"booth"` too).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`](crate::Error::Parse) naming the input and listing the names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::multipliers::PartialProducts;
+    /// assert_eq!("booth4".parse::<PartialProducts>()?, PartialProducts::Booth4);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> crate::Result<Self> {
+        crate::names::lookup(
+            "partial-product generator",
+            s,
+            &[
+                (&["and-array", "AndArray", "and"], Self::AndArray),
+                (&["baugh-wooley", "BaughWooley"], Self::BaughWooley),
+                (&["booth4", "booth", "radix-4 booth"], Self::Booth4),
+            ],
+        )
+    }
+}
+
+impl std::str::FromStr for Reduction {
+    type Err = crate::Error;
+
+    /// Parses [`Reduction::name`] back (`"array"`, `"wallace"`, `"dadda"`,
+    /// `"4:2-compressor"`) or the variant name, case-insensitively.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`](crate::Error::Parse) naming the input and listing the names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::multipliers::Reduction;
+    /// assert_eq!("Dadda".parse::<Reduction>()?, Reduction::Dadda);
+    /// assert_eq!("4:2".parse::<Reduction>()?, Reduction::Compressor42);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> crate::Result<Self> {
+        crate::names::lookup(
+            "partial-product reduction",
+            s,
+            &[
+                (&["array"], Self::Array),
+                (&["wallace"], Self::Wallace),
+                (&["dadda"], Self::Dadda),
+                (
+                    &["4:2-compressor", "Compressor42", "4:2"],
+                    Self::Compressor42,
+                ),
+            ],
+        )
+    }
+}
+
 /// Which product bits a multiplier computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ProductWidth {
     /// All `n + m` bits.
     Full,

@@ -16,6 +16,10 @@
 //! from gate-level circuits (INT8 against FP8, FP16, BF16, FP32), as ratios to the first row.
 //! When [`ReportInputs::glitch_rows`] are given, a section 4c follows: glitch-aware energy
 //! from the timed simulation beside the zero-delay figure, with the glitch share.
+//! When [`ReportInputs::circuit_rows`] are given, sections 4d–4f follow: every circuit once,
+//! its textbook area against Yosys + ABC (from the embedded `data/synth_areas.csv`), fixed and
+//! NLDM delay with zero-delay and glitch-aware energy, and NLDM energy from uniform and
+//! simulated per-net activity (the NLDM figures when the library was loaded from Liberty).
 //!
 //! # Examples
 //!
@@ -32,27 +36,34 @@
 //! ```
 
 mod chart;
+mod circuits;
 mod fsd;
 mod glitch;
 mod liberty;
 mod macs;
 mod options;
+mod per_circuit;
 mod render;
 mod scatter;
 mod sections;
+mod synth;
 
 use std::path::{Path, PathBuf};
 
 pub use chart::{BAR_FILL, render_svg};
+pub use circuits::{MulArch, ReportCircuit, report_circuits};
 pub use fsd::{FsdFigures, FsdParams, FsdRow};
 pub use glitch::GlitchRow;
 pub use liberty::{LibertyRow, liberty_section};
 pub use macs::MacRow;
 pub use options::ReportOptions;
+pub use per_circuit::CircuitRow;
 pub use scatter::{MARK_FILL, PointKind, Scatter, ScatterPoint, render_scatter_svg};
 pub use sections::{Comparison, GateRow};
+pub use synth::{SYNTH_AREAS_CSV, SYNTH_AREAS_HEADER, SynthArea, parse_synth_areas, synth_areas};
 
 use super::{CostTable, Span};
+use crate::gates::StaOptions;
 use crate::{Error, Result};
 
 /// One cell of a report grid.
@@ -147,6 +158,13 @@ pub struct ReportInputs {
     pub glitch_rows: Vec<GlitchRow>,
     /// Notes for section 4c.
     pub glitch_notes: Vec<String>,
+    /// Every circuit once, for sections 4d–4f (area against Yosys + ABC; fixed and NLDM
+    /// delay, zero-delay and glitch-aware energy; NLDM energy); empty: no such sections.
+    pub circuit_rows: Vec<CircuitRow>,
+    /// Notes for section 4e (streams, library).
+    pub circuit_notes: Vec<String>,
+    /// The boundary conditions the rows' NLDM figures were computed with (for the notes).
+    pub sta: StaOptions,
 }
 
 impl Default for ReportInputs {
@@ -159,6 +177,9 @@ impl Default for ReportInputs {
             mac_notes: Vec::new(),
             glitch_rows: Vec::new(),
             glitch_notes: Vec::new(),
+            circuit_rows: Vec::new(),
+            circuit_notes: Vec::new(),
+            sta: StaOptions::default(),
         }
     }
 }
@@ -202,6 +223,18 @@ impl Format {
     }
 }
 
+impl std::fmt::Display for Format {
+    /// The name [`FromStr`](std::str::FromStr) reads back: `text`, `markdown`, `csv`, `json`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        })
+    }
+}
+
 impl std::str::FromStr for Format {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -210,10 +243,10 @@ impl std::str::FromStr for Format {
             "markdown" | "md" => Ok(Format::Markdown),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            _ => Err(Error::param(
-                "format",
-                format!("{s:?}"),
-                "expected text, markdown, csv or json",
+            _ => Err(crate::names::unknown(
+                "report format",
+                s,
+                &["text", "markdown", "csv", "json"],
             )),
         }
     }

@@ -48,6 +48,25 @@ fn wrap(s: &str, width: usize) -> String {
     out
 }
 
+/// The widest a text table gets: wider tables are split into parts of whole columns (the
+/// first column repeated in each part), after long text cells and headers are wrapped.
+pub(super) const TEXT_WIDTH: usize = 120;
+
+/// The widest a text column gets before its cells wrap.
+const TEXT_COLUMN: usize = 44;
+
+/// The narrowest a header is wrapped to (a numeric column's header is wrapped to its
+/// figures' width, but not narrower than this or than its longest word).
+const HEADER_MIN: usize = 10;
+
+/// Lines of `s` wrapped at `width` (a longer word stands on its own line).
+fn wrap_lines(s: &str, width: usize) -> Vec<String> {
+    if s.chars().count() <= width {
+        return vec![s.to_string()];
+    }
+    wrap(s, width).lines().map(String::from).collect()
+}
+
 fn text_grid(g: &Grid, out: &mut String) {
     let cells: Vec<Vec<String>> = g
         .rows
@@ -55,44 +74,82 @@ fn text_grid(g: &Grid, out: &mut String) {
         .map(|r| r.iter().map(short).collect())
         .collect();
     let n = g.columns.len();
-    let width: Vec<usize> = (0..n)
-        .map(|i| {
-            cells
-                .iter()
-                .filter_map(|r| r.get(i))
-                .chain(std::iter::once(&g.columns[i]))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    // Numbers right-aligned, text left-aligned; a long last text column is not padded.
+    // Numbers right-aligned, text left-aligned.
     let numeric: Vec<bool> = (0..n)
         .map(|i| g.rows.iter().any(|r| r.get(i).is_some_and(is_numeric)))
         .collect();
-    let line = |vals: &[String], out: &mut String| {
-        let mut l = String::new();
-        for (i, v) in vals.iter().enumerate() {
-            let pad = width[i].saturating_sub(v.chars().count());
-            if i > 0 {
-                l.push_str("  ");
-            }
-            if numeric[i] {
-                l.push_str(&" ".repeat(pad));
-                l.push_str(v);
+    let chars = |s: &String| s.chars().count();
+    let width: Vec<usize> = (0..n)
+        .map(|i| {
+            let data = cells.iter().filter_map(|r| r.get(i)).map(chars).max();
+            let data = data.unwrap_or(0);
+            let data = if numeric[i] {
+                data
             } else {
-                l.push_str(v);
-                l.push_str(&" ".repeat(pad));
-            }
+                data.min(TEXT_COLUMN)
+            };
+            let header = &g.columns[i];
+            let word = header.split_whitespace().map(|w| w.chars().count()).max();
+            let header_w = header.chars().count().min(data.max(HEADER_MIN));
+            data.max(header_w).max(word.unwrap_or(0))
+        })
+        .collect();
+    // Parts of whole columns, each within TEXT_WIDTH, the first column in every part.
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut part = vec![0];
+    let mut used = width.first().copied().unwrap_or(0);
+    for i in 1..n {
+        if used + 2 + width[i] > TEXT_WIDTH && part.len() > 1 {
+            parts.push(std::mem::replace(&mut part, vec![0]));
+            used = width[0];
         }
-        out.push_str(l.trim_end());
-        out.push('\n');
+        part.push(i);
+        used += 2 + width[i];
+    }
+    parts.push(part);
+    let line = |cols: &[usize], vals: &[Vec<String>], out: &mut String| {
+        let height = vals.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let mut l = String::new();
+            for (j, (&i, v)) in cols.iter().zip(vals).enumerate() {
+                let v = v.get(k).map_or("", String::as_str);
+                let pad = width[i].saturating_sub(v.chars().count());
+                if j > 0 {
+                    l.push_str("  ");
+                }
+                if numeric[i] {
+                    l.push_str(&" ".repeat(pad));
+                    l.push_str(v);
+                } else {
+                    l.push_str(v);
+                    l.push_str(&" ".repeat(pad));
+                }
+            }
+            out.push_str(l.trim_end());
+            out.push('\n');
+        }
     };
-    line(&g.columns, out);
-    let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
-    line(&rule, out);
-    for r in &cells {
-        line(r, out);
+    for (p, cols) in parts.iter().enumerate() {
+        if parts.len() > 1 {
+            if p > 0 {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "(part {} of {})", p + 1, parts.len());
+        }
+        let header: Vec<Vec<String>> = cols
+            .iter()
+            .map(|&i| wrap_lines(&g.columns[i], width[i]))
+            .collect();
+        line(cols, &header, out);
+        let rule: Vec<Vec<String>> = cols.iter().map(|&i| vec!["-".repeat(width[i])]).collect();
+        line(cols, &rule, out);
+        for r in &cells {
+            let vals: Vec<Vec<String>> = cols
+                .iter()
+                .map(|&i| r.get(i).map_or_else(Vec::new, |v| wrap_lines(v, width[i])))
+                .collect();
+            line(cols, &vals, out);
+        }
     }
 }
 
@@ -106,7 +163,7 @@ pub(super) fn text(title: &str, sections: &[Section]) -> String {
             "-".repeat(s.title.chars().count())
         );
         for n in &s.notes {
-            out.push_str(&wrap(n, 110));
+            out.push_str(&wrap(n, TEXT_WIDTH));
             out.push('\n');
         }
         out.push('\n');
@@ -174,73 +231,74 @@ pub(super) fn csv(sections: &[Section]) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// A JSON string literal.
-fn js(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            '\t' => o.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(o, "\\u{:04x}", c as u32);
+/// A cell as JSON: text a string, a number or exact range a number, a range
+/// `{"low", "high"}`, a missing or non-finite figure `null`.
+struct JsonCell<'a>(&'a Cell);
+
+impl serde::Serialize for JsonCell<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let num = |v: f64, s: S| {
+            if v.is_finite() {
+                s.serialize_f64(v)
+            } else {
+                s.serialize_none()
             }
-            c => o.push(c),
+        };
+        match self.0 {
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Num(v) => num(*v, s),
+            Cell::Span(r) if r.is_exact() => num(r.lo, s),
+            Cell::Span(r) => {
+                let finite = |v: f64| v.is_finite().then_some(v);
+                let mut st = s.serialize_struct("Range", 2)?;
+                st.serialize_field("low", &finite(r.lo))?;
+                st.serialize_field("high", &finite(r.hi))?;
+                st.end()
+            }
+            Cell::Empty => s.serialize_none(),
         }
     }
-    o.push('"');
-    o
 }
 
-/// A JSON number (finite) or null.
-fn jn(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:?}")
-    } else {
-        "null".into()
-    }
-}
-
-fn json_cell(c: &Cell) -> String {
-    match c {
-        Cell::Text(s) => js(s),
-        Cell::Num(v) => jn(*v),
-        Cell::Span(s) if s.is_exact() => jn(s.lo),
-        Cell::Span(s) => format!("{{\"low\":{},\"high\":{}}}", jn(s.lo), jn(s.hi)),
-        Cell::Empty => "null".into(),
-    }
+/// One section as JSON, fields in this order.
+#[derive(serde::Serialize)]
+struct JsonSection<'a> {
+    id: &'a str,
+    title: &'a str,
+    notes: &'a [String],
+    columns: &'a [String],
+    rows: Vec<Vec<JsonCell<'a>>>,
+    charts: Vec<&'a str>,
 }
 
 /// `{"title", "sections": [{"id", "title", "notes", "columns", "rows", "charts"}]}`; a range
-/// is `{"low", "high"}`, a missing figure `null`.
+/// is `{"low", "high"}`, a missing figure `null`. Written through `serde_json` (escaping and
+/// number spelling are its own); one section per line, as the hand-written writer did.
 pub(super) fn json(title: &str, sections: &[Section]) -> String {
-    let list = |items: Vec<String>| format!("[{}]", items.join(","));
     let sections: Vec<String> = sections
         .iter()
         .map(|s| {
-            let rows = s
-                .grid
-                .rows
-                .iter()
-                .map(|row| list(row.iter().map(json_cell).collect()))
-                .collect();
-            format!(
-                "{{\"id\":{},\"title\":{},\"notes\":{},\"columns\":{},\"rows\":{},\"charts\":{}}}",
-                js(s.id),
-                js(&s.title),
-                list(s.notes.iter().map(|n| js(n)).collect()),
-                list(s.grid.columns.iter().map(|c| js(c)).collect()),
-                list(rows),
-                list(s.charts.iter().map(|c| js(&c.file)).collect()),
-            )
+            let section = JsonSection {
+                id: s.id,
+                title: &s.title,
+                notes: &s.notes,
+                columns: &s.grid.columns,
+                rows: s
+                    .grid
+                    .rows
+                    .iter()
+                    .map(|row| row.iter().map(JsonCell).collect())
+                    .collect(),
+                charts: s.charts.iter().map(|c| c.file.as_str()).collect(),
+            };
+            // Serializing plain strings, numbers and options cannot fail.
+            serde_json::to_string(&section).unwrap_or_default()
         })
         .collect();
+    let title = serde_json::to_string(title).unwrap_or_default();
     format!(
-        "{{\"title\":{},\"sections\":[\n{}\n]}}\n",
-        js(title),
+        "{{\"title\":{title},\"sections\":[\n{}\n]}}\n",
         sections.join(",\n")
     )
 }

@@ -116,6 +116,7 @@ pub(super) fn build(table: &CostTable, inputs: &ReportInputs) -> Result<Report> 
     ];
     sections.extend(super::macs::mac_section(table, inputs)?);
     sections.extend(super::glitch::glitch_section(inputs));
+    sections.extend(super::per_circuit::per_circuit_sections(inputs));
     sections.push(super::fsd::fsd_section(table, &fsd));
     Ok(Report {
         title: format!("Arithmetic cost report: {}", table.name()),

@@ -11,15 +11,21 @@
 //!
 //! # Examples
 //!
-//! Pricing a circuit with your own library takes three lines:
+//! Pricing every circuit of the cost report with your own library takes three lines (area,
+//! NLDM critical path, NLDM energy at one uniform activity; the example reads the NanGate file
+//! from `ARITHSIM_LIBERTY` or `../shared/data`):
 //!
-//! ```no_run
-//! use arithsim::circuits::adders::{adder, AdderKind};
-//! use arithsim::gates::CellLibrary;
+//! ```
+//! use arithsim::cost::report::report_circuits;
+//! use arithsim::gates::{CellLibrary, PowerActivity};
+//! # let my_library = std::env::var("ARITHSIM_LIBERTY")
+//! #     .unwrap_or_else(|_| "../shared/data/nangate45_typ.lib.gz".into());
+//! # let o = Default::default();
 //!
-//! let lib = CellLibrary::load_liberty("my_library.lib.gz")?;
-//! let net = adder(AdderKind::KoggeStone, 32)?;
-//! println!("{} um^2, {} ns", net.area_um2(&lib), net.sta(&lib, &Default::default())?.delay_ns);
+//! let lib = CellLibrary::load_liberty(my_library)?;
+//! for (c, net) in report_circuits().iter().map(|c| (c.name(), c.build())) { let net = net?;
+//!     println!("{c}: {} um^2, {} ns, {} fJ/op", net.area_um2(&lib), net.sta(&lib, &o)?.delay_ns,
+//!         net.nldm_power(&lib, &o, PowerActivity::Uniform(0.25))?.total_fj()); }
 //! # Ok::<(), arithsim::Error>(())
 //! ```
 

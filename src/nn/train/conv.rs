@@ -7,7 +7,7 @@
 //! adding into ∂x, ∂W and ∂b in that order.
 
 use super::Tensor;
-use super::layer::{Layer, Param, backward_shape_error, uniform};
+use super::layer::{Layer, Macs, Param, backward_shape_error, uniform};
 use crate::cost::SplitMix64;
 use crate::datapath::{Conv2dDims, Conv2dShape};
 use crate::{Error, Result};
@@ -40,6 +40,7 @@ pub struct Conv2d {
     weight: Param,
     bias: Param,
     last: Option<(Tensor, Conv2dShape)>,
+    macs: Macs,
 }
 
 impl Conv2d {
@@ -72,6 +73,7 @@ impl Conv2d {
             weight: Param::new(format!("{name}.weight"), Tensor::zeros(&w)),
             bias: Param::new(format!("{name}.bias"), Tensor::zeros(&[out_channels])),
             last: None,
+            macs: Macs::default(),
         })
     }
 
@@ -205,6 +207,7 @@ impl Layer for Conv2d {
             input.data(),
         );
         let mut out = vec![0.0f32; n * self.out_channels * oh * ow];
+        let mut count = 0u64;
         // Each output's sum runs over (ci, ky, kx) ascending; the loops over output
         // positions sit inside so that many independent sums advance together.
         for (img, out_img) in out
@@ -228,6 +231,7 @@ impl Layer for Conv2d {
                                 let xs = taps_out(ow, sx, px, kx, w);
                                 let row = &plane[iy * w..(iy + 1) * w];
                                 let arow = &mut acc[oy * ow..(oy + 1) * ow];
+                                count += xs.len() as u64;
                                 for ox in xs {
                                     arow[ox] += wv * row[ox * sx + kx - px];
                                 }
@@ -241,6 +245,7 @@ impl Layer for Conv2d {
             }
         }
         self.last = Some((input.clone(), s));
+        self.macs.forward += count;
         Tensor::new(vec![n, self.out_channels, oh, ow], out)
     }
 
@@ -267,6 +272,7 @@ impl Layer for Conv2d {
         let dw = self.weight.grad.data_mut();
         let db = self.bias.grad.data_mut();
         let mut dx = vec![0.0f32; x.len()];
+        let mut count = 0u64;
         for img in 0..n {
             let xi = &x.data()[img * c * h * w..(img + 1) * c * h * w];
             let dxi = &mut dx[img * c * h * w..(img + 1) * c * h * w];
@@ -278,6 +284,7 @@ impl Layer for Conv2d {
                         let go = g[((img * self.out_channels + o) * oh + oy) * ow + ox];
                         db[o] += go;
                         let (ys, xs) = (taps(oy, sy, py, kh, h), taps(ox, sx, px, kw, w));
+                        count += (cg * ys.len() * xs.len()) as u64;
                         for ci in 0..cg {
                             for ky in ys.clone() {
                                 let iy = oy * sy + ky - py;
@@ -293,6 +300,8 @@ impl Layer for Conv2d {
                 }
             }
         }
+        self.macs.backward_input += count;
+        self.macs.backward_weight += count;
         Tensor::new(x.shape().to_vec(), dx)
     }
 
@@ -313,5 +322,9 @@ impl Layer for Conv2d {
 
     fn params_mut(&mut self) -> Vec<&mut Param> {
         vec![&mut self.weight, &mut self.bias]
+    }
+
+    fn macs(&self) -> Macs {
+        self.macs
     }
 }

@@ -4,7 +4,7 @@
 //! ascending; ∂W and ∂b over the batch `n` ascending, added to the gradient already there.
 
 use super::Tensor;
-use super::layer::{Layer, Param, backward_shape_error, uniform};
+use super::layer::{Layer, Macs, Param, backward_shape_error, uniform};
 use crate::cost::SplitMix64;
 use crate::{Error, Result};
 
@@ -34,6 +34,7 @@ pub struct Dense {
     weight: Param,
     bias: Param,
     last_input: Option<Tensor>,
+    macs: Macs,
 }
 
 impl Dense {
@@ -56,6 +57,7 @@ impl Dense {
             weight: Param::new(format!("{name}.weight"), Tensor::zeros(&[outputs, inputs])),
             bias: Param::new(format!("{name}.bias"), Tensor::zeros(&[outputs])),
             last_input: None,
+            macs: Macs::default(),
         })
     }
 }
@@ -93,6 +95,7 @@ impl Layer for Dense {
             }
         }
         self.last_input = Some(input.clone());
+        self.macs.forward += (n * self.outputs * self.inputs) as u64;
         Tensor::new(vec![n, self.outputs], out)
     }
 
@@ -134,6 +137,8 @@ impl Layer for Dense {
                 }
             }
         }
+        self.macs.backward_input += (n * m * k) as u64;
+        self.macs.backward_weight += (n * m * k) as u64;
         Tensor::new(vec![n, k], dx)
     }
 
@@ -152,5 +157,9 @@ impl Layer for Dense {
 
     fn params_mut(&mut self) -> Vec<&mut Param> {
         vec![&mut self.weight, &mut self.bias]
+    }
+
+    fn macs(&self) -> Macs {
+        self.macs
     }
 }

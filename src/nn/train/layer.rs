@@ -1,6 +1,8 @@
 //! The layer interface: a value with `forward` and `backward` and named parameters.
 
 use super::Tensor;
+use rand_core::Rng;
+
 use crate::Result;
 
 /// A trainable tensor and its gradient, under its checkpoint name (`fc1.weight`).
@@ -72,6 +74,67 @@ pub trait Layer: std::fmt::Debug {
     /// The parameters, mutable, in the order of [`Layer::params`].
     fn params_mut(&mut self) -> Vec<&mut Param> {
         Vec::new()
+    }
+
+    /// The multiply-adds this layer has executed since it was built, counted by its loops
+    /// (a layer without products counts none).
+    fn macs(&self) -> Macs {
+        Macs::default()
+    }
+}
+
+/// Multiply-adds executed by training, counted where they happen (in the layers' loops,
+/// padded taps not counted), split by pass: so "backward ≈ 2× forward" is measured, not
+/// assumed.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::train::{Dense, Layer, Tensor};
+///
+/// let mut fc = Dense::new("fc", 3, 2)?;
+/// let y = fc.forward(&Tensor::zeros(&[4, 3]))?;
+/// fc.backward(&Tensor::zeros(y.shape()))?;
+/// let m = fc.macs();
+/// assert_eq!((m.forward, m.backward_input, m.backward_weight), (24, 24, 24));
+/// assert_eq!(m.total(), 72);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Macs {
+    /// Forward products `w·x`.
+    pub forward: u64,
+    /// Backward products for the input gradient `∂x += g·w`.
+    pub backward_input: u64,
+    /// Backward products for the weight gradient `∂W += g·x`.
+    pub backward_weight: u64,
+}
+
+impl Macs {
+    /// All three together.
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.forward + self.backward_input + self.backward_weight
+    }
+
+    /// The counts accumulated between `earlier` and `self`.
+    #[must_use]
+    pub fn since(&self, earlier: &Macs) -> Macs {
+        Macs {
+            forward: self.forward - earlier.forward,
+            backward_input: self.backward_input - earlier.backward_input,
+            backward_weight: self.backward_weight - earlier.backward_weight,
+        }
+    }
+
+    /// The sum of two counts.
+    #[must_use]
+    pub fn plus(&self, other: &Macs) -> Macs {
+        Macs {
+            forward: self.forward + other.forward,
+            backward_input: self.backward_input + other.backward_input,
+            backward_weight: self.backward_weight + other.backward_weight,
+        }
     }
 }
 

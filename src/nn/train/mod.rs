@@ -49,10 +49,12 @@ pub use checkpoint::{load_safetensors, read_checkpoint, to_checkpoint, to_safete
 pub use conv::Conv2d;
 pub use dense::Dense;
 pub use digits::{DigitsNet, Trained, digits_tensor, train_digits};
-pub use layer::{Layer, Param};
+pub use layer::{Layer, Macs, Param};
 pub use loss::{exp_det, softmax_cross_entropy};
 pub use network::Network;
 pub use optim::{Optimizer, OptimizerConfig};
 pub use simple::{Flatten, MaxPool2d, Relu};
 pub use tensor::Tensor;
-pub use trainer::{TrainConfig, TrainLog, accuracy, gather, predict, train};
+pub use trainer::{
+    NoHook, TrainConfig, TrainHook, TrainLog, accuracy, fit, gather, predict, train,
+};

@@ -1,6 +1,8 @@
 //! A network: layers in sequence, with shapes checked when it is built.
 
-use super::{Layer, Param, Tensor};
+use super::{Layer, Macs, Param, Tensor};
+use rand_core::SeedableRng;
+
 use crate::cost::SplitMix64;
 use crate::{Error, Result};
 
@@ -91,6 +93,13 @@ impl Network {
         &self.layers
     }
 
+    /// The layers, taken out (to rebuild the network with layers inserted, as
+    /// quantization-aware training inserts its activation quantizers).
+    #[must_use]
+    pub fn into_layers(self) -> Vec<Box<dyn Layer>> {
+        self.layers
+    }
+
     /// The layers, mutable (to swap one for a wrapper, for example).
     pub fn layers_mut(&mut self) -> &mut [Box<dyn Layer>] {
         &mut self.layers
@@ -98,7 +107,7 @@ impl Network {
 
     /// Initialises every layer, in order, from one generator seeded with `seed`.
     pub fn init(&mut self, seed: u64) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = SplitMix64::seed_from_u64(seed);
         for layer in &mut self.layers {
             layer.init(&mut rng);
         }
@@ -163,6 +172,15 @@ impl Network {
         for p in self.params_mut() {
             p.zero_grad();
         }
+    }
+
+    /// Multiply-adds executed by every layer so far, counted in the layers' loops (see
+    /// [`Macs`]).
+    #[must_use]
+    pub fn macs(&self) -> Macs {
+        self.layers
+            .iter()
+            .fold(Macs::default(), |a, l| a.plus(&l.macs()))
     }
 
     /// Number of trainable values.

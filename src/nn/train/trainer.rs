@@ -2,7 +2,9 @@
 //! step per batch, a linearly decaying learning rate. Single-threaded; every sum in a fixed
 //! order, so the same configuration reproduces the weights bit for bit.
 
-use super::{Network, Optimizer, OptimizerConfig, Tensor, softmax_cross_entropy};
+use super::{Macs, Network, Optimizer, OptimizerConfig, Tensor, softmax_cross_entropy};
+use rand_core::SeedableRng;
+
 use crate::cost::SplitMix64;
 use crate::nn::data::shuffle;
 use crate::{Error, Result};
@@ -69,7 +71,64 @@ pub struct TrainLog {
     pub epoch_loss: Vec<f64>,
     /// Optimiser steps taken.
     pub steps: usize,
+    /// Multiply-adds of the run's forward and backward passes, counted by the layers.
+    pub macs: Macs,
 }
+
+/// What [`fit`] calls around every step, so that quantization-aware training, pruning masks
+/// and frozen parameters reuse the one training loop instead of copying it.
+///
+/// The loop, per batch: `forward_values` → forward → backward → `gradients` → optimiser
+/// step → `after_step`; after each epoch, `epoch_end`. Every method does nothing by default.
+pub trait TrainHook {
+    /// Before the forward pass: the values the pass should use for each parameter (in
+    /// [`Network::params`] order; `None` = the parameter as it is), given the trained
+    /// ("latent") parameters. The pass and its backward run on these values; the gradients
+    /// they give are applied to the latent values (the straight-through estimator), which
+    /// are put back before the optimiser step.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the hook's quantizer returns.
+    fn forward_values(&mut self, _net: &Network) -> Result<Vec<Option<Vec<f32>>>> {
+        Ok(Vec::new())
+    }
+
+    /// After backward, before the optimiser step: may change the gradients (zero the frozen
+    /// or pruned entries).
+    ///
+    /// # Errors
+    ///
+    /// The hook's own.
+    fn gradients(&mut self, _net: &mut Network) -> Result<()> {
+        Ok(())
+    }
+
+    /// After the optimiser step: may change the parameters (put pruned or frozen entries
+    /// back, since weight decay moves them even with a zero gradient).
+    ///
+    /// # Errors
+    ///
+    /// The hook's own.
+    fn after_step(&mut self, _net: &mut Network) -> Result<()> {
+        Ok(())
+    }
+
+    /// After epoch `epoch` (0-based): evaluate, recalibrate.
+    ///
+    /// # Errors
+    ///
+    /// The hook's own; an error stops training.
+    fn epoch_end(&mut self, _epoch: usize, _net: &mut Network) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The hook that changes nothing: [`train`] is [`fit`] with it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoHook;
+
+impl TrainHook for NoHook {}
 
 /// Copies samples `indices` of `inputs` (`[N, ...]`) into one batch tensor.
 ///
@@ -136,33 +195,113 @@ pub fn train(
     config.validate()?;
     check_data(inputs, labels, indices)?;
     net.init(config.init_seed);
+    fit(net, inputs, labels, indices, config, &mut NoHook)
+}
+
+/// Trains `net` from its current parameters (fine-tuning: `config.init_seed` is not used)
+/// with `hook` called around every step; otherwise as [`train`]: seeded shuffles,
+/// mini-batches, softmax cross-entropy, the learning-rate schedule, bit-reproducible.
+///
+/// # Errors
+///
+/// As [`train`]; the hook's errors; [`Error::Shape`] when `forward_values` gives values of
+/// another length than the parameter.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::train::{Dense, Layer, Network, NoHook, OptimizerConfig, Tensor, TrainConfig, fit};
+///
+/// let mut net = Network::new("t", &[2], vec![Box::new(Dense::new("fc", 2, 2)?)])?;
+/// let x = Tensor::new(vec![2, 2], vec![1.0, 0.0, 0.0, 1.0])?;
+/// let config = TrainConfig {
+///     epochs: 20, batch_size: 2, init_seed: 0, shuffle_seed: 1,
+///     optimizer: OptimizerConfig::adam(0.1), final_lr_fraction: 1.0,
+/// };
+/// let log = fit(&mut net, &x, &[0, 1], &[0, 1], &config, &mut NoHook)?;
+/// assert!(log.epoch_loss[19] < log.epoch_loss[0]);
+/// assert_eq!(log.macs.forward, 20 * 2 * 4); // 20 steps of 2 images through 2 x 2 weights
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn fit(
+    net: &mut Network,
+    inputs: &Tensor,
+    labels: &[usize],
+    indices: &[usize],
+    config: &TrainConfig,
+    hook: &mut dyn TrainHook,
+) -> Result<TrainLog> {
+    config.validate()?;
+    check_data(inputs, labels, indices)?;
     let mut opt = Optimizer::new(config.optimizer)?;
-    let mut rng = SplitMix64::new(config.shuffle_seed);
+    let mut rng = SplitMix64::seed_from_u64(config.shuffle_seed);
     let per_epoch = indices.len().div_ceil(config.batch_size);
     let total = per_epoch * config.epochs;
     let mut order = indices.to_vec();
+    let macs_before = net.macs();
     let mut log = TrainLog {
         epoch_loss: Vec::with_capacity(config.epochs),
         steps: 0,
+        macs: Macs::default(),
     };
-    for _ in 0..config.epochs {
+    for epoch in 0..config.epochs {
         shuffle(&mut rng, &mut order);
         let mut loss_sum = 0.0;
         for batch in order.chunks(config.batch_size) {
             let x = gather(inputs, batch)?;
             let y: Vec<usize> = batch.iter().map(|&i| labels[i]).collect();
             net.zero_grad();
+            let latent = swap_in(net, hook.forward_values(net)?)?;
             let logits = net.forward(&x)?;
             let (loss, grad) = softmax_cross_entropy(&logits, &y)?;
             net.backward(&grad)?;
+            swap_in(net, latent)?;
+            hook.gradients(net)?;
             let lr = config.lr_at(log.steps, total);
             opt.step(&mut net.params_mut(), lr)?;
+            hook.after_step(net)?;
             loss_sum += loss;
             log.steps += 1;
         }
         log.epoch_loss.push(loss_sum / per_epoch as f64);
+        hook.epoch_end(epoch, net)?;
     }
+    log.macs = net.macs().since(&macs_before);
     Ok(log)
+}
+
+/// Puts `values` into the parameters (by [`Network::params`] position, `None` skipped) and
+/// returns what was there, in the same form.
+fn swap_in(net: &mut Network, values: Vec<Option<Vec<f32>>>) -> Result<Vec<Option<Vec<f32>>>> {
+    if values.is_empty() {
+        return Ok(values);
+    }
+    let mut params = net.params_mut();
+    if values.len() > params.len() {
+        return Err(Error::Shape(format!(
+            "training hook gave values for {} parameters, the network has {}",
+            values.len(),
+            params.len()
+        )));
+    }
+    let mut old = Vec::with_capacity(values.len());
+    for (p, v) in params.iter_mut().zip(values) {
+        let Some(mut v) = v else {
+            old.push(None);
+            continue;
+        };
+        if v.len() != p.value.len() {
+            return Err(Error::Shape(format!(
+                "training hook gave {} values for {} of {}",
+                v.len(),
+                p.name,
+                p.value.len()
+            )));
+        }
+        p.value.data_mut().swap_with_slice(&mut v);
+        old.push(Some(v));
+    }
+    Ok(old)
 }
 
 /// The predicted class (argmax of the logits, lowest class on ties) of samples `indices`,

@@ -1,0 +1,288 @@
+//! Every printed name parses back (`x.to_string().parse() == x`), and a bad name is an
+//! `Error::Parse` that names the input and lists what is accepted.
+
+use arithsim::Error;
+use arithsim::accel::Dataflow;
+use arithsim::circuits::adders::AdderKind;
+use arithsim::circuits::multipliers::{PartialProducts, Reduction};
+use arithsim::cost::FloatKind;
+use arithsim::cost::report::Format;
+use arithsim::fixed::FixedFormat;
+use arithsim::float::{EXP_BITS_RANGE, FloatFormat, MAN_BITS_RANGE, Specials};
+use arithsim::quant::{Code4, DqCode, WeightFormat};
+use arithsim::round::RoundingMode;
+use std::fmt::{Debug, Display};
+use std::str::FromStr;
+
+fn round_trip<T>(x: T)
+where
+    T: Display + Debug + PartialEq + FromStr<Err = Error>,
+{
+    let s = x.to_string();
+    match s.parse::<T>() {
+        Ok(y) => assert_eq!(y, x, "{s:?} parsed to another value"),
+        Err(e) => panic!("{s:?} ({x:?}) does not parse back: {e}"),
+    }
+}
+
+/// The error is a parse error naming the input, and its message lists `listed`.
+fn rejects<T: FromStr<Err = Error> + Debug>(input: &str, listed: &str) {
+    match input.parse::<T>() {
+        Ok(v) => panic!("{input:?} parsed to {v:?}"),
+        Err(Error::Parse { input: i, reason }) => {
+            assert_eq!(i, input);
+            assert!(
+                reason.contains(listed),
+                "{reason:?} does not list {listed:?}"
+            );
+        }
+        Err(e) => panic!("{input:?}: not a parse error: {e:?}"),
+    }
+}
+
+#[test]
+fn every_float_format_round_trips() {
+    let specials = [
+        Specials::Ieee,
+        Specials::NanAllOnes,
+        Specials::Fnuz,
+        Specials::FiniteOnly,
+    ];
+    let mut n = 0;
+    for e in EXP_BITS_RANGE.0..=EXP_BITS_RANGE.1 {
+        for m in MAN_BITS_RANGE.0..=MAN_BITS_RANGE.1 {
+            for s in specials {
+                let Ok(f) = FloatFormat::new(e, m).and_then(|f| f.with_specials(s)) else {
+                    continue;
+                };
+                let top = f.max_normal_biased_exponent() as i32;
+                for bias in [1, f.bias(), f.bias() + 1, top] {
+                    if let Ok(g) = FloatFormat::with_bias(e, m, bias, s) {
+                        round_trip(g);
+                        n += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(n > 2000, "{n} formats");
+    for (_, f) in FloatFormat::PRESETS {
+        round_trip(f);
+    }
+}
+
+#[test]
+fn float_format_names_and_aliases() {
+    let cases = [
+        ("e4m3", FloatFormat::FP8_E4M3),
+        ("E4M3FN", FloatFormat::FP8_E4M3),
+        ("fp8_e4m3fn", FloatFormat::FP8_E4M3),
+        ("bf16", FloatFormat::BF16),
+        ("bfloat16", FloatFormat::BF16),
+        ("e5m2fnuz", FloatFormat::FP8_E5M2FNUZ),
+        ("E4M3FNUZ", FloatFormat::FP8_E4M3FNUZ),
+        ("e8m23", FloatFormat::FP32),
+        ("fp16", FloatFormat::FP16),
+        ("half", FloatFormat::FP16),
+        ("fp32", FloatFormat::FP32),
+        ("single", FloatFormat::FP32),
+        ("Double", FloatFormat::FP64),
+        ("tf32", FloatFormat::TF32),
+        ("e5m2", FloatFormat::FP8_E5M2),
+        ("fp4 e2m1", FloatFormat::FP4_E2M1),
+        ("e2m1", FloatFormat::FP4_E2M1),
+        ("fp6-e3m2", FloatFormat::FP6_E3M2),
+    ];
+    for (s, f) in cases {
+        assert_eq!(s.parse::<FloatFormat>().unwrap(), f, "{s}");
+    }
+    assert_eq!(FloatFormat::new(4, 3).unwrap().to_string(), "E4M3 IEEE");
+    assert_eq!(
+        "E5M3FN bias 9".parse::<FloatFormat>().unwrap(),
+        FloatFormat::with_bias(5, 3, 9, Specials::NanAllOnes).unwrap()
+    );
+    rejects::<FloatFormat>("e4m", "FP8 E4M3");
+    rejects::<FloatFormat>("fp8", "E<e>M<m>");
+    rejects::<FloatFormat>("e4m3xyz", "bfloat16");
+    // A declared width that disagrees with the fields.
+    assert!(matches!(
+        "fp16 e4m3".parse::<FloatFormat>(),
+        Err(Error::Parse { .. })
+    ));
+    // Widths out of range are the format's own errors.
+    assert!(matches!(
+        "e12m3".parse::<FloatFormat>(),
+        Err(Error::InvalidWidth { .. })
+    ));
+}
+
+#[test]
+fn float_kinds_share_the_syntax_and_convert() {
+    for e in 1..=30 {
+        for m in (0..=120).step_by(7) {
+            round_trip(FloatKind::new(e, m));
+        }
+    }
+    for (_, f) in FloatFormat::PRESETS {
+        let k = FloatKind::from(f);
+        assert_eq!((k.exp_bits, k.man_bits), (f.exp_bits(), f.man_bits()));
+        // Every format name is also a kind name, with the same widths.
+        assert_eq!(f.to_string().parse::<FloatKind>().unwrap(), k, "{f}");
+        // The kind goes back to the format its name means.
+        let back = FloatFormat::try_from(k).unwrap();
+        assert_eq!(back, k.to_string().parse::<FloatFormat>().unwrap());
+    }
+    assert_eq!(
+        FloatFormat::try_from(FloatKind::FP8_E4M3).unwrap(),
+        FloatFormat::FP8_E4M3
+    );
+    assert_eq!(
+        FloatFormat::try_from(FloatKind::FP8_E5M2).unwrap(),
+        FloatFormat::FP8_E5M2
+    );
+    assert_eq!(
+        FloatFormat::try_from(FloatKind::new(6, 9)).unwrap(),
+        FloatFormat::new(6, 9).unwrap()
+    );
+    assert!(FloatFormat::try_from(FloatKind::new(1, 0)).is_err());
+    assert_eq!(
+        "E4M3FNUZ".parse::<FloatKind>().unwrap(),
+        FloatKind::FP8_E4M3
+    );
+    assert_eq!("half".parse::<FloatKind>().unwrap(), FloatKind::FP16);
+    rejects::<FloatKind>("E31M2", "1..=30");
+    rejects::<FloatKind>("fp9", "FP8 E4M3");
+}
+
+#[test]
+fn fixed_formats_round_trip() {
+    for i in 0..=64 {
+        for f in 0..=64 {
+            for signed in [true, false] {
+                if let Ok(q) = FixedFormat::new(i, f, signed) {
+                    round_trip(q);
+                }
+            }
+        }
+    }
+    assert_eq!(
+        "q4.4".parse::<FixedFormat>().unwrap(),
+        FixedFormat::q(4, 4).unwrap()
+    );
+    assert_eq!(
+        "uq8.8".parse::<FixedFormat>().unwrap(),
+        FixedFormat::uq(8, 8).unwrap()
+    );
+    rejects::<FixedFormat>("q4", "UQ<int>.<frac>");
+    rejects::<FixedFormat>("x4.4", "Q<int>.<frac>");
+}
+
+#[test]
+fn rounding_modes_round_trip_by_both_names() {
+    for m in RoundingMode::DETERMINISTIC {
+        round_trip(m);
+        assert_eq!(m.short_name().parse::<RoundingMode>().unwrap(), m);
+        assert_eq!(format!("{m:?}").parse::<RoundingMode>().unwrap(), m);
+    }
+    for bits in [1, 8, 64] {
+        let m = RoundingMode::Stochastic { random: 0, bits };
+        round_trip(m);
+        assert_eq!(m.short_name().parse::<RoundingMode>().unwrap(), m);
+    }
+    let cases = [
+        ("RNE", RoundingMode::NearestEven),
+        ("rtz", RoundingMode::TowardZero),
+        ("rup", RoundingMode::TowardPositive),
+        ("rdn", RoundingMode::TowardNegative),
+        ("rna", RoundingMode::NearestAway),
+        ("floor", RoundingMode::TowardNegative),
+        ("ceil", RoundingMode::TowardPositive),
+        ("roundTiesToEven", RoundingMode::NearestEven),
+    ];
+    for (s, m) in cases {
+        assert_eq!(s.parse::<RoundingMode>().unwrap(), m, "{s}");
+    }
+    rejects::<RoundingMode>("nearest", "rne");
+    rejects::<RoundingMode>("sr0", "64");
+    rejects::<RoundingMode>("sr65", "64");
+}
+
+#[test]
+fn circuit_kinds_round_trip() {
+    for k in AdderKind::ALL {
+        assert_eq!(k.name().parse::<AdderKind>().unwrap(), k);
+        // The variant name alone (`CarryLookahead { block: 4 }` → "CarryLookahead").
+        let variant = format!("{k:?}");
+        let variant = variant.split(' ').next().unwrap();
+        assert_eq!(variant.parse::<AdderKind>().unwrap(), k, "{variant}");
+    }
+    assert_eq!(
+        "carry-skip/3".parse::<AdderKind>().unwrap(),
+        AdderKind::CarrySkip { block: 3 }
+    );
+    assert_eq!(
+        "CLA".parse::<AdderKind>().unwrap(),
+        AdderKind::CarryLookahead { block: 4 }
+    );
+    rejects::<AdderKind>("kogge", "kogge-stone");
+    rejects::<AdderKind>("sklansky/4", "no block");
+    assert!(matches!(
+        "carry-lookahead/1".parse::<AdderKind>(),
+        Err(Error::InvalidParameter { .. })
+    ));
+    for p in PartialProducts::ALL {
+        assert_eq!(p.name().parse::<PartialProducts>().unwrap(), p);
+    }
+    for r in Reduction::ALL {
+        assert_eq!(r.name().parse::<Reduction>().unwrap(), r);
+    }
+    rejects::<PartialProducts>("booth8", "booth4");
+    rejects::<Reduction>("wallce", "wallace");
+}
+
+#[test]
+fn dataflows_weight_and_report_formats_round_trip() {
+    for d in Dataflow::ALL {
+        round_trip(d);
+        assert_eq!(format!("{d:?}").parse::<Dataflow>().unwrap(), d);
+    }
+    rejects::<Dataflow>("os", "systolic output stationary");
+    let weights = [
+        WeightFormat::Fp32,
+        WeightFormat::Fp16,
+        WeightFormat::Bf16,
+        WeightFormat::Int8PerChannel,
+        WeightFormat::INT4_G128,
+        WeightFormat::Int4Group {
+            group: 32,
+            symmetric: true,
+        },
+        WeightFormat::NF4,
+        WeightFormat::NF4_DQ,
+        WeightFormat::FP4_B64,
+        WeightFormat::Block4 {
+            code: Code4::Nf4,
+            block: 32,
+        },
+        WeightFormat::Block4Dq {
+            code: Code4::Fp4E2M1,
+            block: 64,
+            block2: 128,
+            dq_code: DqCode::Fp8E4M3,
+        },
+        WeightFormat::Block4Dq {
+            code: Code4::Nf4,
+            block: 32,
+            block2: 256,
+            dq_code: DqCode::Int8,
+        },
+        WeightFormat::Mxfp4,
+    ];
+    for w in weights {
+        round_trip(w);
+    }
+    rejects::<WeightFormat>("int3", "NF4+DQ");
+    for f in [Format::Text, Format::Markdown, Format::Csv, Format::Json] {
+        round_trip(f);
+    }
+}
