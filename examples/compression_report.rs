@@ -24,6 +24,7 @@ mod cli;
 
 use std::process::ExitCode;
 
+use arithsim::accel::DecodeParams;
 use arithsim::accel::{ActivationModel, GB, LoraConfig, Transformer};
 use arithsim::cost::report::{
     Bar, Cell, Chart, Grid, ReportOptions, Section, render_sections, write_sections,
@@ -467,10 +468,26 @@ fn decode_section(models: &[&Transformer], table: &CostTable) -> arithsim::Resul
     let mj = |s: Span| s.map(|v| v / 1e9);
     for m in models {
         let base = m
-            .decode_cost(WeightFormat::Fp16, CONTEXT, 1, 16, table)?
+            .decode_cost(
+                WeightFormat::Fp16,
+                DecodeParams {
+                    context: CONTEXT,
+                    batch: 1,
+                    bits_per_kv: 16,
+                },
+                table,
+            )?
             .energy_per_token_pj();
         for f in formats {
-            let c = m.decode_cost(f, CONTEXT, 1, 16, table)?;
+            let c = m.decode_cost(
+                f,
+                DecodeParams {
+                    context: CONTEXT,
+                    batch: 1,
+                    bits_per_kv: 16,
+                },
+                table,
+            )?;
             let e = c.energy_per_token_pj();
             rows.push(vec![
                 text(m.name()),
@@ -544,10 +561,26 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
     let decode_models = [&models[0], &m7];
     let decode = decode_section(&decode_models, &table)?;
     let e16 = m7
-        .decode_cost(WeightFormat::Fp16, CONTEXT, 1, 16, &table)?
+        .decode_cost(
+            WeightFormat::Fp16,
+            DecodeParams {
+                context: CONTEXT,
+                batch: 1,
+                bits_per_kv: 16,
+            },
+            &table,
+        )?
         .energy_per_token_pj();
     let e4 = m7
-        .decode_cost(WeightFormat::NF4_DQ, CONTEXT, 1, 16, &table)?
+        .decode_cost(
+            WeightFormat::NF4_DQ,
+            DecodeParams {
+                context: CONTEXT,
+                batch: 1,
+                bits_per_kv: 16,
+            },
+            &table,
+        )?
         .energy_per_token_pj();
     let headlines = Section {
         id: "headlines",

@@ -22,6 +22,7 @@ use std::process::ExitCode;
 
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
 use arithsim::cost::{CostRow, FloatKind, NumKind, OpKind, Tally};
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{Bias, ErrorStats, FloatArith, FloatDatapath, GemmShape, OutputGrid};
 use arithsim::float::{FloatEnv, FloatFormat};
 use arithsim::quant::{
@@ -190,7 +191,15 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
             activation: FusedActivation::None,
             requantization: Requantization::DoubleRounding,
         };
-        let out = quantized_gemm(&params, shape, &w8, &x8, None)?;
+        let out = quantized_gemm(
+            &params,
+            shape,
+            LayerOperands {
+                weights: &w8,
+                input: &x8,
+            },
+            None,
+        )?;
         let deq: Vec<f64> = out
             .values
             .iter()

@@ -6,6 +6,7 @@ use arithsim::accel::{
     map_gemm, map_layer, map_network,
 };
 use arithsim::cost::{CostTable, FloatKind, MemLevel, OpKind, Span};
+use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::{Conv2dShape, GemmShape};
 use proptest::prelude::*;
 
@@ -286,12 +287,20 @@ fn dram_traffic_is_weights_and_spills() {
 #[test]
 fn conv_maps_through_its_gemm_view_with_groups() {
     let npu = fsd_npu();
-    let c = Conv2dShape::new(1, 32, 28, 28, 32, 3, 3)
-        .unwrap()
-        .with_padding(1, 1)
-        .unwrap()
-        .with_groups(32) // depthwise
-        .unwrap();
+    let c = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 32,
+        in_height: 28,
+        in_width: 28,
+        out_channels: 32,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap()
+    .with_padding(1, 1)
+    .unwrap()
+    .with_groups(32) // depthwise
+    .unwrap();
     let layer = Layer {
         name: "dw".into(),
         kind: LayerKind::Conv2d(c),
@@ -381,7 +390,16 @@ fn errors_have_clear_messages() {
     let npu = fsd_npu();
     let msg = |r: arithsim::Error| r.to_string();
     // Shapes are the datapath's; their errors come through mapping unchanged.
-    let mut c = Conv2dShape::new(1, 6, 8, 8, 8, 3, 3).unwrap();
+    let mut c = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 6,
+        in_height: 8,
+        in_width: 8,
+        out_channels: 8,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap();
     c.groups = 4;
     assert_eq!(
         msg(c.validate().unwrap_err()),

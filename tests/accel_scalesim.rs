@@ -10,6 +10,7 @@ use arithsim::accel::{
     map_gemm, map_layer, map_layer_stalls, map_network, map_network_stalls, scalesim_layer,
     scalesim_network,
 };
+use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::{Conv2dShape, GemmShape};
 
 /// One row of a stored SCALE-Sim reference.
@@ -228,10 +229,18 @@ fn broadcast_output_stationary_waits_for_the_drain() {
     assert_eq!(mixed.compute_cycles, 50 + 96 + 64 + 50);
     // Groups run back to back: the second group's first tile waits for the first group's
     // last drain. Two groups of 96 pixels x 64 reduction x 96 channels: 64 + 96.
-    let c = Conv2dShape::new(1, 128, 8, 12, 192, 1, 1)
-        .unwrap()
-        .with_groups(2)
-        .unwrap();
+    let c = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 128,
+        in_height: 8,
+        in_width: 12,
+        out_channels: 192,
+        kernel_height: 1,
+        kernel_width: 1,
+    })
+    .unwrap()
+    .with_groups(2)
+    .unwrap();
     let grouped = Layer {
         name: "g".into(),
         kind: LayerKind::Conv2d(c),

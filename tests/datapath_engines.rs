@@ -2,6 +2,8 @@
 //! gate-level one reports switching activity that depends on the data.
 
 mod support;
+use arithsim::datapath::Conv2dDims;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, Engine, GemmShape, IntArith, IntDatapath, Overflow,
 };
@@ -24,15 +26,41 @@ fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
     let act = g.activity.expect("gate-level activity");
     assert!(act.total() > 0 && act.transitions > 0);
 
-    let cs = Conv2dShape::new(1, 2, 5, 4, 2, 3, 3)
-        .unwrap()
-        .with_padding(1, 1)
-        .unwrap();
+    let cs = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 2,
+        in_height: 5,
+        in_width: 4,
+        out_channels: 2,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap()
+    .with_padding(1, 1)
+    .unwrap();
     let x = data_i8(cs.input_len(), 3);
     let wt = data_i8(cs.weight_len(), 4);
     assert_eq!(
-        gate.conv2d(&cs, &x, &wt, None).unwrap().values,
-        word.conv2d(&cs, &x, &wt, None).unwrap().values
+        gate.conv2d(
+            &cs,
+            LayerOperands {
+                weights: &wt,
+                input: &x
+            },
+            None
+        )
+        .unwrap()
+        .values,
+        word.conv2d(
+            &cs,
+            LayerOperands {
+                weights: &wt,
+                input: &x
+            },
+            None
+        )
+        .unwrap()
+        .values
     );
 }
 

@@ -3,6 +3,8 @@
 
 mod support;
 use arithsim::cost::OpKind;
+use arithsim::datapath::Conv2dDims;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{Bias, Conv2dShape, GemmShape, Overflow};
 use support::{data_i8, ref_conv};
 
@@ -76,17 +78,27 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
         Overflow::Wrapping,
     ))
     .unwrap();
-    let s = Conv2dShape::new(1, 2, 5, 5, 3, 3, 3)
-        .unwrap()
-        .with_padding(1, 1)
-        .unwrap();
+    let s = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 2,
+        in_height: 5,
+        in_width: 5,
+        out_channels: 3,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap()
+    .with_padding(1, 1)
+    .unwrap();
     let x = data_i8(s.input_len(), 41);
     let w = data_i8(s.weight_len(), 42);
     let out = dp
         .conv2d(
             &s,
-            &x.iter().map(|&v| v as i64).collect::<Vec<_>>(),
-            &w.iter().map(|&v| v as i64).collect::<Vec<_>>(),
+            LayerOperands {
+                weights: &w.iter().map(|&v| v as i64).collect::<Vec<_>>(),
+                input: &x.iter().map(|&v| v as i64).collect::<Vec<_>>(),
+            },
             None,
         )
         .unwrap();

@@ -3,6 +3,8 @@
 //! documented order.
 
 use arithsim::cost::{FloatKind, NumKind, OpKind};
+use arithsim::datapath::Conv2dDims;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, ErrorStats, FloatArith, FloatDatapath, GemmShape,
     OutputGrid, ProductRounding,
@@ -255,15 +257,32 @@ fn product_rounding_modes_differ_where_the_product_does_not_fit() {
 fn conv2d_add_relu_and_error_metrics() {
     let ar = FloatArith::BF16_FP32;
     let dp = FloatDatapath::new(ar).unwrap();
-    let s = Conv2dShape::new(1, 4, 6, 5, 4, 3, 3)
-        .unwrap()
-        .with_padding(1, 1)
-        .unwrap()
-        .with_groups(2)
-        .unwrap();
+    let s = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 4,
+        in_height: 6,
+        in_width: 5,
+        out_channels: 4,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap()
+    .with_padding(1, 1)
+    .unwrap()
+    .with_groups(2)
+    .unwrap();
     let x = data_small(ar.mul, s.input_len(), 1);
     let w = data_small(ar.mul, s.weight_len(), 2);
-    let out = dp.conv2d(&s, &x, &w, None).unwrap();
+    let out = dp
+        .conv2d(
+            &s,
+            LayerOperands {
+                weights: &w,
+                input: &x,
+            },
+            None,
+        )
+        .unwrap();
     // Reference: direct convolution, padded taps included as +0 products, order (c, ky, kx).
     let env = &ar.env;
     let (oh, ow) = s.output_hw();

@@ -4,6 +4,8 @@
 //! and its switching energy depends on the data.
 
 use arithsim::cost::{OperandMix, SplitMix64, float_operands};
+use arithsim::datapath::Conv2dDims;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, Engine, FloatArith, FloatDatapath, GemmShape,
     ProductRounding,
@@ -154,18 +156,42 @@ fn dot_gemv_and_conv2d_match_and_energy_depends_on_data() {
         word.gemv(6, 11, &gemv_a, &gemv_x, &bias).unwrap().bits
     );
 
-    let cs = Conv2dShape::new(1, 4, 5, 4, 2, 3, 3)
-        .unwrap()
-        .with_padding(1, 1)
-        .unwrap()
-        .with_groups(2)
-        .unwrap();
+    let cs = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 4,
+        in_height: 5,
+        in_width: 4,
+        out_channels: 2,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap()
+    .with_padding(1, 1)
+    .unwrap()
+    .with_groups(2)
+    .unwrap();
     let inp = nn(arith.mul, cs.input_len(), 6);
     let wt = nn(arith.mul, cs.weight_len(), 7);
     let cb = nn(arith.acc, 2, 8);
     let (w, g) = (
-        word.conv2d(&cs, &inp, &wt, Some(&cb)).unwrap(),
-        gate.conv2d(&cs, &inp, &wt, Some(&cb)).unwrap(),
+        word.conv2d(
+            &cs,
+            LayerOperands {
+                weights: &wt,
+                input: &inp,
+            },
+            Some(&cb),
+        )
+        .unwrap(),
+        gate.conv2d(
+            &cs,
+            LayerOperands {
+                weights: &wt,
+                input: &inp,
+            },
+            Some(&cb),
+        )
+        .unwrap(),
     );
     assert_eq!(g.bits, w.bits);
     assert_eq!(g.flags, w.flags);

@@ -3,6 +3,8 @@
 
 mod support;
 use arithsim::cost::{MemLevel, OpKind, Tally};
+use arithsim::datapath::Conv2dDims;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, ErrorStats, GemmShape, IntArith, IntDatapath,
     MemoryModel, OutputGrid, Overflow, Tile,
@@ -170,39 +172,80 @@ fn saturating_accumulation_depends_on_order_as_documented() {
 #[test]
 fn conv2d_matches_direct_convolution() {
     let shapes = [
-        Conv2dShape::new(2, 4, 9, 8, 6, 3, 3)
-            .unwrap()
-            .with_padding(1, 1)
-            .unwrap(),
-        Conv2dShape::new(1, 4, 11, 10, 4, 3, 2)
-            .unwrap()
-            .with_stride(2, 3)
-            .unwrap()
-            .with_padding(2, 1)
-            .unwrap()
-            .with_dilation(2, 1)
-            .unwrap()
-            .with_groups(2)
-            .unwrap(),
+        Conv2dShape::new(Conv2dDims {
+            batch: 2,
+            in_channels: 4,
+            in_height: 9,
+            in_width: 8,
+            out_channels: 6,
+            kernel_height: 3,
+            kernel_width: 3,
+        })
+        .unwrap()
+        .with_padding(1, 1)
+        .unwrap(),
+        Conv2dShape::new(Conv2dDims {
+            batch: 1,
+            in_channels: 4,
+            in_height: 11,
+            in_width: 10,
+            out_channels: 4,
+            kernel_height: 3,
+            kernel_width: 2,
+        })
+        .unwrap()
+        .with_stride(2, 3)
+        .unwrap()
+        .with_padding(2, 1)
+        .unwrap()
+        .with_dilation(2, 1)
+        .unwrap()
+        .with_groups(2)
+        .unwrap(),
         // Depthwise.
-        Conv2dShape::new(2, 3, 5, 5, 3, 3, 3)
-            .unwrap()
-            .with_padding(1, 1)
-            .unwrap()
-            .with_groups(3)
-            .unwrap(),
+        Conv2dShape::new(Conv2dDims {
+            batch: 2,
+            in_channels: 3,
+            in_height: 5,
+            in_width: 5,
+            out_channels: 3,
+            kernel_height: 3,
+            kernel_width: 3,
+        })
+        .unwrap()
+        .with_padding(1, 1)
+        .unwrap()
+        .with_groups(3)
+        .unwrap(),
         // 1x1, stride 2.
-        Conv2dShape::new(1, 8, 6, 6, 5, 1, 1)
-            .unwrap()
-            .with_stride(2, 2)
-            .unwrap(),
+        Conv2dShape::new(Conv2dDims {
+            batch: 1,
+            in_channels: 8,
+            in_height: 6,
+            in_width: 6,
+            out_channels: 5,
+            kernel_height: 1,
+            kernel_width: 1,
+        })
+        .unwrap()
+        .with_stride(2, 2)
+        .unwrap(),
     ];
     let dp = IntDatapath::new(IntArith::INT8_INT32).unwrap();
     for (t, s) in shapes.iter().enumerate() {
         let x = data_i8(s.input_len(), 10 + t as u64);
         let w = data_i8(s.weight_len(), 20 + t as u64);
         let bias: Vec<i64> = (0..s.out_channels as i64).map(|o| o * 77 - 100).collect();
-        let out = dp.conv2d(s, &x, &w, Some(&bias)).unwrap();
+        let out = dp
+            .conv2d(
+                s,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                Some(&bias),
+            )
+            .unwrap();
         assert_eq!(out.values, ref_conv(s, &x, &w, &bias), "shape {t}: {s:?}");
         assert_eq!(
             out.tally.count(OpKind::IntMac {
@@ -212,7 +255,16 @@ fn conv2d_matches_direct_convolution() {
             s.macs(),
             "shape {t}"
         );
-        let no_bias = dp.conv2d(s, &x, &w, None).unwrap();
+        let no_bias = dp
+            .conv2d(
+                s,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                None,
+            )
+            .unwrap();
         assert_eq!(no_bias.values, ref_conv(s, &x, &w, &[]));
     }
 }
@@ -299,13 +351,30 @@ fn memory_traffic_counts_tile_reuse() {
     );
 
     // Conv2d is counted through its implicit-GEMM view, once per group.
-    let s = Conv2dShape::new(1, 4, 6, 6, 4, 3, 3)
-        .unwrap()
-        .with_groups(2)
-        .unwrap();
+    let s = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 4,
+        in_height: 6,
+        in_width: 6,
+        out_channels: 4,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap()
+    .with_groups(2)
+    .unwrap();
     let x = data_i8(s.input_len(), 1);
     let w = data_i8(s.weight_len(), 2);
-    let out = dp.conv2d(&s, &x, &w, None).unwrap();
+    let out = dp
+        .conv2d(
+            &s,
+            LayerOperands {
+                weights: &w,
+                input: &x,
+            },
+            None,
+        )
+        .unwrap();
     let (g, v) = s.gemm_view();
     assert_eq!((g, v.m, v.n, v.k), (2, 2, 16, 18));
     // per group: A 2*18 once per column tile (ceil(16/8)=2), B 18*16 once (row tiles 1).
@@ -370,40 +439,98 @@ fn bad_input_is_an_error_with_a_clear_message() {
         "shape error: gemm dimension k is 0; every dimension must be at least 1"
     );
     assert_eq!(
-        msg(Conv2dShape::new(1, 3, 4, 4, 8, 5, 5).unwrap_err()),
+        msg(Conv2dShape::new(Conv2dDims {
+            batch: 1,
+            in_channels: 3,
+            in_height: 4,
+            in_width: 4,
+            out_channels: 8,
+            kernel_height: 5,
+            kernel_width: 5
+        })
+        .unwrap_err()),
         "shape error: conv2d has no output: dilated kernel height 5 exceeds padded input height 4 \
          (input 4, padding 0 on each side)"
     );
     assert_eq!(
-        msg(Conv2dShape::new(1, 3, 9, 9, 8, 3, 3)
-            .unwrap()
-            .with_dilation(5, 1)
-            .unwrap_err()),
+        msg(Conv2dShape::new(Conv2dDims {
+            batch: 1,
+            in_channels: 3,
+            in_height: 9,
+            in_width: 9,
+            out_channels: 8,
+            kernel_height: 3,
+            kernel_width: 3
+        })
+        .unwrap()
+        .with_dilation(5, 1)
+        .unwrap_err()),
         "shape error: conv2d has no output: dilated kernel height 11 exceeds padded input height 9 \
          (input 9, padding 0 on each side)"
     );
     assert_eq!(
-        msg(Conv2dShape::new(1, 3, 9, 9, 8, 3, 3)
-            .unwrap()
-            .with_stride(0, 1)
-            .unwrap_err()),
+        msg(Conv2dShape::new(Conv2dDims {
+            batch: 1,
+            in_channels: 3,
+            in_height: 9,
+            in_width: 9,
+            out_channels: 8,
+            kernel_height: 3,
+            kernel_width: 3
+        })
+        .unwrap()
+        .with_stride(0, 1)
+        .unwrap_err()),
         "shape error: conv2d vertical stride is 0; it must be at least 1"
     );
     assert_eq!(
-        msg(Conv2dShape::new(1, 6, 9, 9, 8, 3, 3)
-            .unwrap()
-            .with_groups(4)
-            .unwrap_err()),
+        msg(Conv2dShape::new(Conv2dDims {
+            batch: 1,
+            in_channels: 6,
+            in_height: 9,
+            in_width: 9,
+            out_channels: 8,
+            kernel_height: 3,
+            kernel_width: 3
+        })
+        .unwrap()
+        .with_groups(4)
+        .unwrap_err()),
         "shape error: conv2d in_channels 6 is not a multiple of groups 4"
     );
-    let cs = Conv2dShape::new(1, 2, 4, 4, 2, 3, 3).unwrap();
+    let cs = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 2,
+        in_height: 4,
+        in_width: 4,
+        out_channels: 2,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap();
     assert_eq!(
-        msg(dp.conv2d(&cs, &[0i8; 31], &[0i8; 36], None).unwrap_err()),
+        msg(dp
+            .conv2d(
+                &cs,
+                LayerOperands {
+                    weights: &[0i8; 36],
+                    input: &[0i8; 31]
+                },
+                None
+            )
+            .unwrap_err()),
         "shape error: conv2d input has 31 elements, expected 32 (n*c*h*w = 1*2*4*4)"
     );
     assert_eq!(
         msg(dp
-            .conv2d(&cs, &[0i8; 32], &[0i8; 36], Some(&[1]))
+            .conv2d(
+                &cs,
+                LayerOperands {
+                    weights: &[0i8; 36],
+                    input: &[0i8; 32]
+                },
+                Some(&[1])
+            )
             .unwrap_err()),
         "shape error: conv2d bias has 1 elements, expected 2 (out_channels)"
     );

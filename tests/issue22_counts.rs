@@ -3,11 +3,13 @@
 //! failed (or, where said, panicked under overflow checks) before its fix.
 
 use arithsim::Error;
+use arithsim::accel::DecodeParams;
 use arithsim::accel::{
     ActivationModel, Layer, LayerKind, LoraConfig, Network, SparseMode, Transformer, fsd_npu,
     map_gemm, map_network, map_network_sparse,
 };
 use arithsim::cost::{CostTable, FloatKind, MemLevel, OpKind, Span, Tally};
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     ErrorStats, GemmShape, IntArith, IntDatapath, MemoryModel, OutputGrid, Overflow, Tile,
 };
@@ -38,7 +40,18 @@ fn quantized_multiplier_shift_is_bounded() {
     assert!(e.to_string().contains("QUANT_MULTIPLIER_MAX_SHIFT"), "{e}");
     let p = layer_params(1e6, 1e6, 1.0);
     let shape = GemmShape::new(1, 1, 1).unwrap();
-    assert!(quantized_gemm(&p, shape, &[1], &[1], None).is_err());
+    assert!(
+        quantized_gemm(
+            &p,
+            shape,
+            LayerOperands {
+                weights: &[1],
+                input: &[1]
+            },
+            None
+        )
+        .is_err()
+    );
     // The largest allowed multiplier is still accepted.
     let m = QuantizedMultiplier::from_real(1e9).unwrap();
     assert_eq!(m.shift, limits::QUANT_MULTIPLIER_MAX_SHIFT);
@@ -51,16 +64,46 @@ fn requantization_left_shift_saturates_in_the_gemm() {
     let p = layer_params(1e4, 1e5, 1.0); // M = 1e9
     let shape = GemmShape::new(1, 1, 1).unwrap();
     assert_eq!(
-        quantized_gemm(&p, shape, &[1], &[2], None).unwrap().values,
+        quantized_gemm(
+            &p,
+            shape,
+            LayerOperands {
+                weights: &[1],
+                input: &[2]
+            },
+            None
+        )
+        .unwrap()
+        .values,
         [127]
     );
     assert_eq!(
-        quantized_gemm(&p, shape, &[-1], &[2], None).unwrap().values,
+        quantized_gemm(
+            &p,
+            shape,
+            LayerOperands {
+                weights: &[-1],
+                input: &[2]
+            },
+            None
+        )
+        .unwrap()
+        .values,
         [-128]
     );
     // Small products are unchanged: 1 · 1 · 1e9 saturates too, 0 stays 0.
     assert_eq!(
-        quantized_gemm(&p, shape, &[0], &[2], None).unwrap().values,
+        quantized_gemm(
+            &p,
+            shape,
+            LayerOperands {
+                weights: &[0],
+                input: &[2]
+            },
+            None
+        )
+        .unwrap()
+        .values,
         [0]
     );
 }
@@ -146,9 +189,11 @@ fn kv_cache_and_decode_counts_are_checked() {
     assert!(
         m.decode_cost(
             arithsim::quant::WeightFormat::Fp16,
-            1 << 40,
-            1 << 20,
-            16,
+            DecodeParams {
+                context: 1 << 40,
+                batch: 1 << 20,
+                bits_per_kv: 16
+            },
             &t
         )
         .is_err()

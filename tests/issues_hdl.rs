@@ -503,3 +503,30 @@ fn reduction_plans_of_huge_heights_are_fast_or_refused() {
         }
     }
 }
+
+/// Issue 23: `Simulator::step_with` appended to its output while the docs' VCD example read
+/// `out.get("acc")?[0]` each cycle, so it read the first cycle's value forever. `step_with`
+/// and `run` now both replace the output with this call's values.
+#[test]
+fn step_with_and_run_hold_only_this_calls_outputs() {
+    use arithsim::circuits::mac::{Mac, int8_mac};
+    use arithsim::gates::{BatchOutput, Simulator};
+    let mac = Mac::new(int8_mac()).unwrap();
+    let mut sim = Simulator::new(mac.netlist(), 1).unwrap();
+    let mut out = BatchOutput::default();
+    let mut acc = 0u128;
+    for (a, b) in [(3u64, 4u64), (5, 6), (7, 8)] {
+        sim.step_with(&[("a", &[a]), ("b", &[b])], &mut out)
+            .unwrap();
+        acc += u128::from(a * b);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out.get("acc").unwrap(), [acc]);
+    }
+    let net = arithsim::circuits::adders::ripple_carry_adder(4).unwrap();
+    let mut sim = Simulator::new(&net, 1).unwrap();
+    for (a, b) in [(1u64, 2u64), (7, 7)] {
+        sim.run(&[("a", &[a]), ("b", &[b]), ("cin", &[0])], &mut out)
+            .unwrap();
+        assert_eq!(out.get("sum").unwrap(), [u128::from((a + b) & 15)]);
+    }
+}

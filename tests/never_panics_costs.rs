@@ -9,6 +9,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+use arithsim::accel::DecodeParams;
 use arithsim::accel::{
     ActivationModel, Dataflow, Layer, LayerKind, LoadBalance, LoraConfig, MacArithmetic,
     SparseMode, Transformer, fsd_npu, map_gemm, map_layer, map_layer_sparse,
@@ -17,6 +18,7 @@ use arithsim::cost::report::{Format, ReportOptions};
 use arithsim::cost::{
     CostTable, Flavor, FloatKind, MemLevel, NumKind, OpKind, Span, Tally, area_factor,
 };
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::sparse::{Layout, check_nm, storage_bytes};
 use arithsim::datapath::{
     Bias, Conv2dShape, ErrorStats, GemmShape, IntArith, IntDatapath, MemoryModel, OutputGrid,
@@ -383,7 +385,7 @@ proptest! {
             }
             let dp = IntDatapath::new(IntArith::INT8_INT32).expect("preset");
             let x = vec![1i8; len];
-            let _ = dp.conv2d(&s, &x, &x, None);
+            let _ = dp.conv2d(&s, LayerOperands { weights: &x, input: &x }, None);
         });
     }
 
@@ -478,8 +480,8 @@ proptest! {
                     Requantization::DoubleRounding
                 },
             };
-            let _ = quantized_gemm(&p, GemmShape { m, n, k }, &w, &x, None);
-            let _ = quantized_gemm(&p, GemmShape { m, n, k }, &w, &x, Some(&[i32::MAX, i32::MIN]));
+            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, None);
+            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, Some(&[i32::MAX, i32::MIN]));
         });
     }
 
@@ -650,7 +652,7 @@ proptest! {
                 let _ = m.weight_memory(fmt);
                 let _ = m.kv_cache_bytes(seq, batch, bits);
                 let _ = m.decode_macs(seq);
-                let _ = m.decode_cost(fmt, seq, batch, bits, &table);
+                let _ = m.decode_cost(fmt, DecodeParams { context: seq, batch, bits_per_kv: bits }, &table);
                 let (s, b) = ((seq % 4096) as usize, (batch % 8) as usize);
                 if let Ok(net) = m.sequence_network(s, b) {
                     let _ = arithsim::accel::map_network(&fsd_npu(), &net);

@@ -4,6 +4,8 @@
 //! `+ z_out`, clamp.
 
 use arithsim::cost::OpKind;
+use arithsim::datapath::Conv2dDims;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{Conv2dShape, GemmShape};
 use arithsim::quant::{
     FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, QuantizedMultiplier,
@@ -153,8 +155,10 @@ fn gemm_matches_tflite_reference() {
         let out = quantized_gemm(
             &p,
             GemmShape::new(m, n, k).unwrap(),
-            &w,
-            &x,
+            LayerOperands {
+                weights: &w,
+                input: &x,
+            },
             use_bias.then_some(&bias[..]),
         )
         .unwrap();
@@ -201,12 +205,19 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
         let (h, w) = (r.range(3, 8) as usize, r.range(3, 8) as usize);
         let (kh, kw) = (r.range(1, 3) as usize, r.range(1, 3) as usize);
         let batch = r.range(1, 2) as usize;
-        let Ok(s) = Conv2dShape::new(batch, cin, h, w, cout, kh, kw)
-            .and_then(|s| s.with_stride(r.range(1, 2) as usize, r.range(1, 2) as usize))
-            .and_then(|s| s.with_padding(r.range(0, 2) as usize, r.range(0, 2) as usize))
-            .and_then(|s| s.with_dilation(r.range(1, 2) as usize, 1))
-            .and_then(|s| s.with_groups(groups))
-        else {
+        let Ok(s) = Conv2dShape::new(Conv2dDims {
+            batch,
+            in_channels: cin,
+            in_height: h,
+            in_width: w,
+            out_channels: cout,
+            kernel_height: kh,
+            kernel_width: kw,
+        })
+        .and_then(|s| s.with_stride(r.range(1, 2) as usize, r.range(1, 2) as usize))
+        .and_then(|s| s.with_padding(r.range(0, 2) as usize, r.range(0, 2) as usize))
+        .and_then(|s| s.with_dilation(r.range(1, 2) as usize, 1))
+        .and_then(|s| s.with_groups(groups)) else {
             continue;
         };
         let p = random_params(&mut r, cout, case % 2 == 0, false);
@@ -214,7 +225,16 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
         let input = random_tensor(&mut r, s.input_len(), IntType::Int8);
         let weights = random_tensor(&mut r, s.weight_len(), wt);
         let bias: Vec<i32> = (0..cout).map(|_| r.range(-3000, 3000)).collect();
-        let out = quantized_conv2d(&p, &s, &input, &weights, Some(&bias)).unwrap();
+        let out = quantized_conv2d(
+            &p,
+            &s,
+            LayerOperands {
+                weights: &weights,
+                input: &input,
+            },
+            Some(&bias),
+        )
+        .unwrap();
         let (oh, ow) = s.output_hw();
         let (cg, og) = (cin / groups, cout / groups);
         let zx = p.input.zero_point();
@@ -270,7 +290,16 @@ fn relu_clamps_at_the_output_zero_point() {
         activation: FusedActivation::Relu,
         requantization: Requantization::DoubleRounding,
     };
-    let out = quantized_gemm(&p, GemmShape::new(1, 2, 1).unwrap(), &[1], &[-50, 50], None).unwrap();
+    let out = quantized_gemm(
+        &p,
+        GemmShape::new(1, 2, 1).unwrap(),
+        LayerOperands {
+            weights: &[1],
+            input: &[-50, 50],
+        },
+        None,
+    )
+    .unwrap();
     assert_eq!(out.values, [10, 60]);
     let p6 = QuantLayerParams {
         activation: FusedActivation::Relu6,
@@ -279,8 +308,10 @@ fn relu_clamps_at_the_output_zero_point() {
     let out = quantized_gemm(
         &p6,
         GemmShape::new(1, 2, 1).unwrap(),
-        &[1],
-        &[-50, 50],
+        LayerOperands {
+            weights: &[1],
+            input: &[-50, 50],
+        },
         None,
     )
     .unwrap();
@@ -299,8 +330,10 @@ fn int4_operands_use_a_4_bit_datapath() {
     let out = quantized_gemm(
         &p,
         GemmShape::new(1, 1, 3).unwrap(),
-        &[7, -7, 3],
-        &[-8, 7, 2],
+        LayerOperands {
+            weights: &[7, -7, 3],
+            input: &[-8, 7, 2],
+        },
         None,
     )
     .unwrap();
@@ -327,15 +360,42 @@ fn errors_have_clear_messages() {
     let g = GemmShape::new(2, 1, 2).unwrap();
     let msg = |e: arithsim::Error| e.to_string();
     assert_eq!(
-        msg(quantized_gemm(&ok, g, &[1, 2, 3], &[1, 2], None).unwrap_err()),
+        msg(quantized_gemm(
+            &ok,
+            g,
+            LayerOperands {
+                weights: &[1, 2, 3],
+                input: &[1, 2]
+            },
+            None
+        )
+        .unwrap_err()),
         "shape error: quantized gemm 2x1x2 needs 4 weights and 2 inputs, got 3 and 2"
     );
     assert_eq!(
-        msg(quantized_gemm(&ok, g, &[1, 2, 3, 4], &[1, 2], Some(&[1])).unwrap_err()),
+        msg(quantized_gemm(
+            &ok,
+            g,
+            LayerOperands {
+                weights: &[1, 2, 3, 4],
+                input: &[1, 2]
+            },
+            Some(&[1])
+        )
+        .unwrap_err()),
         "shape error: bias has 1 values for 2 output channels"
     );
     assert_eq!(
-        msg(quantized_gemm(&ok, g, &[1, -128, 3, 4], &[1, 2], None).unwrap_err()),
+        msg(quantized_gemm(
+            &ok,
+            g,
+            LayerOperands {
+                weights: &[1, -128, 3, 4],
+                input: &[1, 2]
+            },
+            None
+        )
+        .unwrap_err()),
         "value -128 is out of range -127..=127 for weights[1] of type int8 [-127, 127]"
     );
     let u8p = QuantLayerParams {
@@ -343,7 +403,16 @@ fn errors_have_clear_messages() {
         ..ok.clone()
     };
     assert_eq!(
-        msg(quantized_gemm(&u8p, g, &[1, 2, 3, 4], &[1, 2], None).unwrap_err()),
+        msg(quantized_gemm(
+            &u8p,
+            g,
+            LayerOperands {
+                weights: &[1, 2, 3, 4],
+                input: &[1, 2]
+            },
+            None
+        )
+        .unwrap_err()),
         "unsupported: input of type uint8 in a quantized int8 kernel (use a signed type: subtract 128 from uint8 values and zero points)"
     );
     let pc = QuantLayerParams {
@@ -354,12 +423,39 @@ fn errors_have_clear_messages() {
         ..ok.clone()
     };
     assert_eq!(
-        msg(quantized_gemm(&pc, g, &[1, 2, 3, 4], &[1, 2], None).unwrap_err()),
+        msg(quantized_gemm(
+            &pc,
+            g,
+            LayerOperands {
+                weights: &[1, 2, 3, 4],
+                input: &[1, 2]
+            },
+            None
+        )
+        .unwrap_err()),
         "shape error: 3 per-channel weight parameters for 2 output channels"
     );
-    let s = Conv2dShape::new(1, 1, 3, 3, 1, 2, 2).unwrap();
+    let s = Conv2dShape::new(Conv2dDims {
+        batch: 1,
+        in_channels: 1,
+        in_height: 3,
+        in_width: 3,
+        out_channels: 1,
+        kernel_height: 2,
+        kernel_width: 2,
+    })
+    .unwrap();
     assert_eq!(
-        msg(quantized_conv2d(&ok, &s, &[0; 8], &[0; 4], None).unwrap_err()),
+        msg(quantized_conv2d(
+            &ok,
+            &s,
+            LayerOperands {
+                weights: &[0; 4],
+                input: &[0; 8]
+            },
+            None
+        )
+        .unwrap_err()),
         "shape error: quantized conv2d needs 9 inputs and 4 weights, got 8 and 4"
     );
     let zw = QuantLayerParams {
@@ -367,10 +463,30 @@ fn errors_have_clear_messages() {
         ..ok.clone()
     };
     assert_eq!(
-        msg(quantized_conv2d(&zw, &s, &[0; 9], &[0; 4], None).unwrap_err()),
+        msg(quantized_conv2d(
+            &zw,
+            &s,
+            LayerOperands {
+                weights: &[0; 4],
+                input: &[0; 9]
+            },
+            None
+        )
+        .unwrap_err()),
         "unsupported: quantized conv2d with a non-zero weight zero point (TFLite int8 convolutions use symmetric weights)"
     );
-    assert!(quantized_gemm(&ok, GemmShape { m: 0, n: 1, k: 1 }, &[], &[1], None).is_err());
+    assert!(
+        quantized_gemm(
+            &ok,
+            GemmShape { m: 0, n: 1, k: 1 },
+            LayerOperands {
+                weights: &[],
+                input: &[1]
+            },
+            None
+        )
+        .is_err()
+    );
 }
 
 proptest! {
@@ -386,7 +502,7 @@ proptest! {
             requantization: Requantization::DoubleRounding,
         };
         let w: Vec<i8> = x.iter().map(|&v| v.max(-127)).rev().collect();
-        let out = quantized_gemm(&p, GemmShape::new(1, 1, 64).unwrap(), &w, &x, None).unwrap();
+        let out = quantized_gemm(&p, GemmShape::new(1, 1, 64).unwrap(), LayerOperands { weights: &w, input: &x }, None).unwrap();
         let acc: i32 = x.iter().zip(&w).map(|(&a, &b)| (a as i32 - zx) * b as i32).sum();
         prop_assert_eq!(out.accumulators[0], acc);
         prop_assert_eq!(out.values[0], ref_output(&p, acc, 0));

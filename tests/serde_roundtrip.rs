@@ -84,6 +84,17 @@ fn tables_tallies_estimates_shapes_and_arrays_round_trip() {
     assert!(json.contains("FP32"), "{json}");
     round_trip(&table.estimate(&tally));
     round_trip(&GemmShape::new(4, 5, 6).unwrap());
-    round_trip(&Conv2dShape::new(1, 3, 8, 8, 4, 3, 3).unwrap());
+    round_trip(
+        &Conv2dShape::new(arithsim::datapath::Conv2dDims {
+            batch: 1,
+            in_channels: 3,
+            in_height: 8,
+            in_width: 8,
+            out_channels: 4,
+            kernel_height: 3,
+            kernel_width: 3,
+        })
+        .unwrap(),
+    );
     round_trip(&fsd_npu());
 }

@@ -4,6 +4,8 @@
 mod support;
 
 use arithsim::cost::{MemLevel, OpKind};
+use arithsim::datapath::Conv2dDims;
+use arithsim::datapath::LayerOperands;
 use arithsim::datapath::sparse::{Layout, SparseMatrix, ZeroHandling};
 use arithsim::datapath::{
     AccumulationOrder, Bias, Conv2dShape, Engine, GemmShape, IntArith, IntDatapath, MemoryModel,
@@ -101,12 +103,20 @@ fn two_four_issues_half_the_macs() {
 
 #[test]
 fn sparse_conv2d_equals_dense_conv2d() {
-    let shape = Conv2dShape::new(2, 4, 6, 5, 6, 3, 3)
-        .unwrap()
-        .with_padding(1, 1)
-        .unwrap()
-        .with_groups(2)
-        .unwrap();
+    let shape = Conv2dShape::new(Conv2dDims {
+        batch: 2,
+        in_channels: 4,
+        in_height: 6,
+        in_width: 5,
+        out_channels: 6,
+        kernel_height: 3,
+        kernel_width: 3,
+    })
+    .unwrap()
+    .with_padding(1, 1)
+    .unwrap()
+    .with_groups(2)
+    .unwrap();
     let (o, kr) = (shape.out_channels, shape.reduction_len()); // 6 x 18
     let x = data_i8(shape.input_len(), 21);
     let bias: Vec<i64> = (0..o as i64).map(|i| 7 - i * 5).collect();
@@ -115,7 +125,16 @@ fn sparse_conv2d_equals_dense_conv2d() {
         let w = pruned(layout, o, kr, 9);
         let s = SparseMatrix::from_dense(layout, o, kr, &w).unwrap();
         let want = support::ref_conv(&shape, &x, &w, &bias);
-        let dense = dp.conv2d(&shape, &x, &w, Some(&bias)).unwrap();
+        let dense = dp
+            .conv2d(
+                &shape,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                Some(&bias),
+            )
+            .unwrap();
         assert_eq!(dense.values, want);
         let sp = dp
             .sparse_conv2d(&shape, &x, &s, Some(&bias), ZeroHandling::Skip)

@@ -23,6 +23,18 @@ use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally, count};
 use crate::quant::WeightFormat;
 use crate::{Error, Result};
 
+/// The step being priced by [`Transformer::decode_cost`]: three counts named, so they
+/// cannot be passed in the wrong order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DecodeParams {
+    /// Tokens already in the KV cache (read once per step).
+    pub context: u64,
+    /// Sequences decoded together (the weights are read once for all of them); at least 1.
+    pub batch: u64,
+    /// Bits per cached key or value element (16 for an FP16 cache); at least 1.
+    pub bits_per_kv: u64,
+}
+
 /// What one decode step costs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DecodeCost {
@@ -85,26 +97,30 @@ impl Transformer {
     /// # Examples
     ///
     /// ```
-    /// use arithsim::accel::Transformer;
+    /// use arithsim::accel::{DecodeParams, Transformer};
     /// use arithsim::cost::CostTable;
     /// use arithsim::quant::WeightFormat;
     ///
     /// let m = Transformer::llama_7b();
+    /// let step = DecodeParams { context: 1024, batch: 1, bits_per_kv: 16 };
     /// let t = CostTable::horowitz_45nm();
-    /// let fp16 = m.decode_cost(WeightFormat::Fp16, 1024, 1, 16, &t)?;
+    /// let fp16 = m.decode_cost(WeightFormat::Fp16, step, &t)?;
     /// assert!(fp16.energy.memory_fraction() > 0.99); // memory-bound
-    /// let nf4 = m.decode_cost(WeightFormat::NF4, 1024, 1, 16, &t)?;
+    /// let nf4 = m.decode_cost(WeightFormat::NF4, step, &t)?;
     /// assert!(fp16.energy_per_token_pj().mid() > 3.0 * nf4.energy_per_token_pj().mid());
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn decode_cost(
         &self,
         format: WeightFormat,
-        context: u64,
-        batch: u64,
-        bits_per_kv: u64,
+        step: DecodeParams,
         table: &CostTable,
     ) -> Result<DecodeCost> {
+        let DecodeParams {
+            context,
+            batch,
+            bits_per_kv,
+        } = step;
         if batch == 0 {
             return Err(Error::param("batch", 0, "must be at least 1"));
         }
@@ -184,7 +200,17 @@ mod tests {
     fn llama_7b_decode_by_hand() {
         let m = Transformer::llama_7b();
         let t = CostTable::horowitz_45nm();
-        let c = m.decode_cost(WeightFormat::Fp16, 1000, 1, 16, &t).unwrap();
+        let c = m
+            .decode_cost(
+                WeightFormat::Fp16,
+                DecodeParams {
+                    context: 1000,
+                    batch: 1,
+                    bits_per_kv: 16,
+                },
+                &t,
+            )
+            .unwrap();
         let lin = m.block_linear_weights();
         assert_eq!(c.macs, lin + 32_000 * 4096 + 2 * 32 * 4096 * 1000);
         // Weights: all but the token embedding table, plus one row; 2 bytes each.
@@ -197,7 +223,17 @@ mod tests {
         assert!((c.energy.compute_pj.lo - (1.1 + 0.9) * c.macs as f64).abs() < 1.0);
         assert!(c.macs_per_byte() < 1.0);
         // Batch 8 shares the weights: per-token energy drops, MACs per byte rise.
-        let b8 = m.decode_cost(WeightFormat::Fp16, 1000, 8, 16, &t).unwrap();
+        let b8 = m
+            .decode_cost(
+                WeightFormat::Fp16,
+                DecodeParams {
+                    context: 1000,
+                    batch: 8,
+                    bits_per_kv: 16,
+                },
+                &t,
+            )
+            .unwrap();
         assert_eq!(b8.macs, 8 * c.macs);
         assert!(b8.energy_per_token_pj().mid() < c.energy_per_token_pj().mid());
         assert!(b8.macs_per_byte() > 4.0 * c.macs_per_byte());
@@ -209,7 +245,15 @@ mod tests {
         let m = Transformer::llama_7b();
         let t = CostTable::horowitz_45nm();
         let e = m
-            .decode_cost(WeightFormat::NF4, u64::MAX, u64::MAX, 16, &t)
+            .decode_cost(
+                WeightFormat::NF4,
+                DecodeParams {
+                    context: u64::MAX,
+                    batch: u64::MAX,
+                    bits_per_kv: 16,
+                },
+                &t,
+            )
             .unwrap_err();
         assert!(e.to_string().contains("count of decode"), "{e}");
         let act = crate::accel::ActivationModel {
@@ -223,12 +267,30 @@ mod tests {
     fn tied_head_reads_the_embedding_matrix() {
         let m = Transformer::llama_3_2_1b();
         let t = CostTable::horowitz_45nm();
-        let c = m.decode_cost(WeightFormat::Bf16, 0, 1, 16, &t).unwrap();
+        let c = m
+            .decode_cost(
+                WeightFormat::Bf16,
+                DecodeParams {
+                    context: 0,
+                    batch: 1,
+                    bits_per_kv: 16,
+                },
+                &t,
+            )
+            .unwrap();
         // Tied: the whole model (the embedding matrix is the head) plus one row.
         assert_eq!(c.weight_bytes, 2 * (1_235_814_400 + 2048));
         assert_eq!(c.kv_bytes, 0);
         assert!(matches!(
-            m.decode_cost(WeightFormat::Bf16, 0, 0, 16, &t),
+            m.decode_cost(
+                WeightFormat::Bf16,
+                DecodeParams {
+                    context: 0,
+                    batch: 0,
+                    bits_per_kv: 16
+                },
+                &t
+            ),
             Err(Error::InvalidParameter { name: "batch", .. })
         ));
     }

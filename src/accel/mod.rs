@@ -41,7 +41,7 @@ mod transformer_workload;
 mod workload;
 
 pub use array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray, fsd_npu};
-pub use decode::DecodeCost;
+pub use decode::{DecodeCost, DecodeParams};
 pub use distill::{Distillation, ModelCost, price_distillation, price_model};
 pub use elementwise::ElementwiseOp;
 pub use energy::EnergyBreakdown;

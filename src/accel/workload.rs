@@ -7,7 +7,7 @@
 //! `K = (Cin/groups)·KH·KW`, `N = batch·OH·OW`.
 
 use super::elementwise::ElementwiseOp;
-use crate::datapath::{Conv2dShape, GemmShape};
+use crate::datapath::{Conv2dDims, Conv2dShape, GemmShape};
 use crate::{Error, Result};
 
 /// One layer of a network.
@@ -235,7 +235,15 @@ impl Network {
     /// [`Error::Shape`] when `batch` is 0.
     pub fn lenet5(batch: usize) -> Result<Network> {
         let conv = |name: &str, cin, size, cout| -> Result<Layer> {
-            let c = Conv2dShape::new(batch, cin, size, size, cout, 5, 5)?;
+            let c = Conv2dShape::new(Conv2dDims {
+                batch,
+                in_channels: cin,
+                in_height: size,
+                in_width: size,
+                out_channels: cout,
+                kernel_height: 5,
+                kernel_width: 5,
+            })?;
             Ok(Layer {
                 name: name.into(),
                 kind: LayerKind::Conv2d(c),
@@ -281,9 +289,17 @@ impl Network {
 fn resnet50(batch: usize, v1_5: bool) -> Result<Network> {
     let mut layers = Vec::new();
     let mut push = |name: String, cin, size, cout, k, stride, pad| -> Result<()> {
-        let c = Conv2dShape::new(batch, cin, size, size, cout, k, k)?
-            .with_stride(stride, stride)?
-            .with_padding(pad, pad)?;
+        let c = Conv2dShape::new(Conv2dDims {
+            batch,
+            in_channels: cin,
+            in_height: size,
+            in_width: size,
+            out_channels: cout,
+            kernel_height: k,
+            kernel_width: k,
+        })?
+        .with_stride(stride, stride)?
+        .with_padding(pad, pad)?;
         layers.push(Layer {
             name,
             kind: LayerKind::Conv2d(c),

@@ -12,6 +12,7 @@ use super::bias::Bias;
 use super::conv::conv2d_by_groups;
 use super::int_arith::Overflow;
 use super::memory::MemoryModel;
+use super::operands::LayerOperands;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 
@@ -304,10 +305,13 @@ impl FixedDatapath {
     pub fn conv2d(
         &self,
         shape: &Conv2dShape,
-        input: &[i64],
-        weight: &[i64],
+        operands: LayerOperands<'_, i64>,
         bias: Option<&[i64]>,
     ) -> Result<FixedOutput> {
+        let LayerOperands {
+            weights: weight,
+            input,
+        } = operands;
         shape.check_operands(input.len(), weight.len())?;
         let zero = Fixed::zero(self.arith.operand);
         let fi = to_fixed(self.arith.operand, "input", input)?;

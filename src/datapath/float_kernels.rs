@@ -20,6 +20,7 @@ use super::float_arith::{FloatArith, ProductRounding, kind, name};
 use super::float_gate_engine::build_fma;
 use super::gate_engine::{Engine, add_activity};
 use super::memory::MemoryModel;
+use super::operands::LayerOperands;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 
@@ -207,10 +208,13 @@ impl FloatDatapath {
     pub fn conv2d(
         &self,
         shape: &Conv2dShape,
-        input: &[u64],
-        weight: &[u64],
+        operands: LayerOperands<'_, u64>,
         bias: Option<&[u64]>,
     ) -> Result<FloatOutput> {
+        let LayerOperands {
+            weights: weight,
+            input,
+        } = operands;
         shape.check_operands(input.len(), weight.len())?;
         if let Some(bv) = bias {
             check_len("conv2d bias", bv.len(), shape.out_channels, "out_channels")?;

@@ -14,6 +14,7 @@ use super::conv::conv2d_by_groups;
 use super::gate_engine::{Engine, activity_energy_pj, add_activity, build_mac, gemm_gate_level};
 use super::int_arith::{IntArith, Overflow};
 use super::memory::MemoryModel;
+use super::operands::LayerOperands;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 use crate::circuits::mac::Mac;
@@ -264,10 +265,13 @@ impl IntDatapath {
     pub fn conv2d<T: IntOperand>(
         &self,
         shape: &Conv2dShape,
-        input: &[T],
-        weight: &[T],
+        operands: LayerOperands<'_, T>,
         bias: Option<&[i64]>,
     ) -> Result<IntOutput> {
+        let LayerOperands {
+            weights: weight,
+            input,
+        } = operands;
         shape.check_operands(input.len(), weight.len())?;
         if let Some(bv) = bias {
             check_len("conv2d bias", bv.len(), shape.out_channels, "out_channels")?;

@@ -113,10 +113,10 @@ pub(crate) fn check_len(what: &str, got: usize, want: usize, why: &str) -> Resul
 /// # Examples
 ///
 /// ```
-/// use arithsim::datapath::Conv2dShape;
+/// use arithsim::datapath::{Conv2dDims, Conv2dShape};
 ///
 /// // ResNet-50's first layer: 7x7, stride 2, padding 3, 3 -> 64 channels at 224x224.
-/// let s = Conv2dShape::new(1, 3, 224, 224, 64, 7, 7)?.with_stride(2, 2)?.with_padding(3, 3)?;
+/// let s = Conv2dShape::new(Conv2dDims { batch: 1, in_channels: 3, in_height: 224, in_width: 224, out_channels: 64, kernel_height: 7, kernel_width: 7 })?.with_stride(2, 2)?.with_padding(3, 3)?;
 /// assert_eq!(s.output_hw(), (112, 112));
 /// assert_eq!(s.macs(), 118_013_952);
 /// # Ok::<(), arithsim::Error>(())
@@ -149,6 +149,26 @@ pub struct Conv2dShape {
     pub groups: usize,
 }
 
+/// The seven sizes of a convolution, by name (seven `usize` in a row would let a swap
+/// compile): what [`Conv2dShape::new`] takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Conv2dDims {
+    /// Images in the batch (`N`).
+    pub batch: usize,
+    /// Input channels (`C`).
+    pub in_channels: usize,
+    /// Input height (`H`).
+    pub in_height: usize,
+    /// Input width (`W`).
+    pub in_width: usize,
+    /// Output channels (`O`).
+    pub out_channels: usize,
+    /// Kernel height.
+    pub kernel_height: usize,
+    /// Kernel width.
+    pub kernel_width: usize,
+}
+
 impl Conv2dShape {
     /// A validated shape with stride 1, no padding, dilation 1 and one group.
     ///
@@ -156,15 +176,16 @@ impl Conv2dShape {
     ///
     /// [`Error::Shape`] when a dimension is zero or the kernel is larger than the input (no
     /// output).
-    pub fn new(
-        batch: usize,
-        in_channels: usize,
-        in_height: usize,
-        in_width: usize,
-        out_channels: usize,
-        kernel_height: usize,
-        kernel_width: usize,
-    ) -> Result<Self> {
+    pub fn new(dims: Conv2dDims) -> Result<Self> {
+        let Conv2dDims {
+            batch,
+            in_channels,
+            in_height,
+            in_width,
+            out_channels,
+            kernel_height,
+            kernel_width,
+        } = dims;
         let s = Self {
             batch,
             in_channels,
@@ -473,27 +494,53 @@ mod tests {
 
     #[test]
     fn hand_built_invalid_shapes_do_not_panic() {
-        let mut s = Conv2dShape::new(1, 4, 7, 9, 2, 3, 3).unwrap();
+        let mut s = Conv2dShape::new(Conv2dDims {
+            batch: 1,
+            in_channels: 4,
+            in_height: 7,
+            in_width: 9,
+            out_channels: 2,
+            kernel_height: 3,
+            kernel_width: 3,
+        })
+        .unwrap();
         s.stride = (0, 0);
         s.groups = 0;
         s.kernel_height = 100;
         assert_eq!(s.output_hw().0, 0);
         assert!(s.validate().is_err());
         let _ = (s.macs(), s.gemm_view(), s.output_len());
-        let e = Conv2dShape::new(usize::MAX / 2, 4, 7, 9, 2, 3, 3).unwrap_err();
+        let e = Conv2dShape::new(Conv2dDims {
+            batch: usize::MAX / 2,
+            in_channels: 4,
+            in_height: 7,
+            in_width: 9,
+            out_channels: 2,
+            kernel_height: 3,
+            kernel_width: 3,
+        })
+        .unwrap_err();
         assert!(e.to_string().starts_with("shape error: conv2d"), "{e}");
     }
 
     #[test]
     fn output_size_formula() {
-        let s = Conv2dShape::new(1, 4, 7, 9, 2, 3, 3)
-            .unwrap()
-            .with_padding(1, 2)
-            .unwrap()
-            .with_stride(2, 3)
-            .unwrap()
-            .with_dilation(2, 1)
-            .unwrap();
+        let s = Conv2dShape::new(Conv2dDims {
+            batch: 1,
+            in_channels: 4,
+            in_height: 7,
+            in_width: 9,
+            out_channels: 2,
+            kernel_height: 3,
+            kernel_width: 3,
+        })
+        .unwrap()
+        .with_padding(1, 2)
+        .unwrap()
+        .with_stride(2, 3)
+        .unwrap()
+        .with_dilation(2, 1)
+        .unwrap();
         // (7 + 2 - 5) / 2 + 1 = 3 ; (9 + 4 - 3) / 3 + 1 = 4
         assert_eq!(s.output_hw(), (3, 4));
         assert_eq!(s.gemm_view().1, GemmShape { m: 2, n: 12, k: 36 });

@@ -124,11 +124,14 @@ impl BatchOutput {
             self.values = vec![Vec::new(); net.outputs.len()];
         }
         for v in &mut self.values {
+            v.clear();
             v.reserve(n);
         }
     }
 
-    /// Drops the values but keeps the buffers (for streaming).
+    /// Drops the values but keeps the buffers. [`Simulator::run`] and
+    /// [`Simulator::step_with`] replace the values themselves; this is for a caller that
+    /// wants an empty output between runs.
     pub fn clear(&mut self) {
         for v in &mut self.values {
             v.clear();
@@ -200,8 +203,9 @@ pub(crate) fn match_inputs<'a, T: Operand>(
 
 impl Simulator<'_> {
     /// Streams operands through the circuit: every input port gets one slice (by name), all of
-    /// the same length; the output values are appended to `out`. Calls can be repeated for a
-    /// long stream; buffers are reused and toggle counts (if on) continue across calls.
+    /// the same length; `out` then holds this call's output values (its previous contents are
+    /// replaced, as by [`Simulator::step_with`]). Calls can be repeated for a long stream:
+    /// buffers are reused and toggle counts (if on) continue across calls.
     /// For exact activity across calls, pass lengths that are multiples of 64.
     ///
     /// # Errors
@@ -232,8 +236,9 @@ impl Simulator<'_> {
 
     /// One clock cycle of a sequential circuit from integers: operand `v` of each input
     /// slice drives machine `v` (lane `v % 64` of word `v / 64`; at most
-    /// [`Simulator::lanes`] of them), the outputs of this cycle (before the clock edge) are
-    /// appended to `out`, then every register loads its `D` (as [`Simulator::step`]).
+    /// [`Simulator::lanes`] of them), `out` then holds the outputs of this cycle (before the
+    /// clock edge; its previous contents are replaced, as by [`Simulator::run`]), then every
+    /// register loads its `D` (as [`Simulator::step`]).
     ///
     /// # Errors
     /// As [`Simulator::run`], and [`Error::Shape`] for more operands than lanes.

@@ -13,7 +13,9 @@
 use super::graph::{Network, Op};
 use super::native::pool;
 use crate::cost::Tally;
-use crate::datapath::{Bias, Engine, FloatArith, FloatDatapath, GemmShape, ProductRounding};
+use crate::datapath::{
+    Bias, Engine, FloatArith, FloatDatapath, GemmShape, LayerOperands, ProductRounding,
+};
 use crate::float::{FloatEnv, FloatFormat};
 use crate::quant::{MxElement, mx_dequantize, mx_quantize};
 use crate::round::RoundingMode;
@@ -158,7 +160,14 @@ impl FloatPlan {
                     match self.mx {
                         None => {
                             let xm = to_mul(x, &mut tally)?;
-                            let out = self.dp.conv2d(&shape, &xm, &p.weight, Some(&p.bias))?;
+                            let out = self.dp.conv2d(
+                                &shape,
+                                LayerOperands {
+                                    weights: &p.weight,
+                                    input: &xm,
+                                },
+                                Some(&p.bias),
+                            )?;
                             tally.merge(&out.tally);
                             out.bits
                         }
@@ -226,7 +235,14 @@ impl FloatPlan {
                     let shape = conv.shape(xs[1], xs[2])?;
                     let xm = to_mul(x, &mut tally)?;
                     let wm = to_bits(mul, &conv.weight);
-                    let out = self.dp.conv2d(&shape, &xm, &wm, None)?;
+                    let out = self.dp.conv2d(
+                        &shape,
+                        LayerOperands {
+                            weights: &wm,
+                            input: &xm,
+                        },
+                        None,
+                    )?;
                     tally.merge(&out.tally);
                     out.bits
                 }

@@ -13,7 +13,7 @@ use super::format::Int8Config;
 use super::graph::{Network, Op};
 use super::native::pool;
 use crate::cost::{FloatKind, NumKind, OpKind, Tally};
-use crate::datapath::GemmShape;
+use crate::datapath::{GemmShape, LayerOperands};
 use crate::quant::{
     FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, QuantizedMultiplier,
     Requantization, Symmetry, WeightParams, quantized_conv2d, quantized_gemm,
@@ -220,8 +220,10 @@ impl Int8Plan {
                     let out = quantized_gemm(
                         &q.params,
                         GemmShape::new(d.outputs, 1, d.inputs)?,
-                        &q.weight,
-                        x,
+                        LayerOperands {
+                            weights: &q.weight,
+                            input: x,
+                        },
                         Some(&q.bias),
                     )?;
                     tally.merge(&out.tally);
@@ -229,7 +231,15 @@ impl Int8Plan {
                 }
                 (Op::Conv2d(c), Some(q)) => {
                     let shape = c.shape(xs[1], xs[2])?;
-                    let out = quantized_conv2d(&q.params, &shape, x, &q.weight, Some(&q.bias))?;
+                    let out = quantized_conv2d(
+                        &q.params,
+                        &shape,
+                        LayerOperands {
+                            weights: &q.weight,
+                            input: x,
+                        },
+                        Some(&q.bias),
+                    )?;
                     tally.merge(&out.tally);
                     out.values
                 }

@@ -19,7 +19,9 @@
 use super::affine::{IntType, PerChannelParams, QuantParams};
 use super::fixed_point::{QuantizedMultiplier, Requantization};
 use crate::cost::{NumKind, OpKind, Tally};
-use crate::datapath::{Bias, Conv2dShape, GemmShape, IntArith, IntDatapath, Overflow};
+use crate::datapath::{
+    Bias, Conv2dShape, GemmShape, IntArith, IntDatapath, LayerOperands, Overflow,
+};
 use crate::{Error, Result};
 
 /// An activation fused into the output clamp.
@@ -238,7 +240,7 @@ fn count_requant(tally: &mut Tally, outputs: u64) {
 /// # Examples
 ///
 /// ```
-/// use arithsim::datapath::GemmShape;
+/// use arithsim::datapath::{GemmShape, LayerOperands};
 /// use arithsim::quant::*;
 ///
 /// let p = QuantLayerParams {
@@ -249,7 +251,7 @@ fn count_requant(tally: &mut Tally, outputs: u64) {
 ///     requantization: Requantization::DoubleRounding,
 /// };
 /// // One output channel, K = 2, one input vector: real w = [1, -0.5], x = [1.5, 2.5].
-/// let out = quantized_gemm(&p, GemmShape::new(1, 1, 2)?, &[4, -2], &[4, 6], None)?;
+/// let out = quantized_gemm(&p, GemmShape::new(1, 1, 2)?, LayerOperands { weights: &[4, -2], input: &[4, 6] }, None)?;
 /// // 1·1.5 − 0.5·2.5 = 0.25 -> round(0.25 / 1.0) + (−3) = −3
 /// assert_eq!(out.values, [-3]);
 /// # Ok::<(), arithsim::Error>(())
@@ -257,10 +259,10 @@ fn count_requant(tally: &mut Tally, outputs: u64) {
 pub fn quantized_gemm(
     params: &QuantLayerParams,
     shape: GemmShape,
-    weights: &[i8],
-    input: &[i8],
+    operands: LayerOperands<'_, i8>,
     bias: Option<&[i32]>,
 ) -> Result<QuantOutput> {
+    let LayerOperands { weights, input } = operands;
     let shape = GemmShape::new(shape.m, shape.n, shape.k)?;
     params.check(shape.m)?;
     if weights.len() != shape.m * shape.k || input.len() != shape.k * shape.n {
@@ -323,10 +325,10 @@ pub fn quantized_gemm(
 pub fn quantized_conv2d(
     params: &QuantLayerParams,
     shape: &Conv2dShape,
-    input: &[i8],
-    weights: &[i8],
+    operands: LayerOperands<'_, i8>,
     bias: Option<&[i32]>,
 ) -> Result<QuantOutput> {
+    let LayerOperands { weights, input } = operands;
     shape.validate()?;
     params.check(shape.out_channels)?;
     if input.len() != shape.input_len() || weights.len() != shape.weight_len() {
@@ -361,7 +363,14 @@ pub fn quantized_conv2d(
     };
     let padded = pad(shape, input, params.input.zero_point() as i8);
     let dp = params.datapath()?;
-    let out = dp.conv2d(&padded_shape, &padded, weights, Some(&folded))?;
+    let out = dp.conv2d(
+        &padded_shape,
+        LayerOperands {
+            weights,
+            input: &padded,
+        },
+        Some(&folded),
+    )?;
     let acc: Vec<i32> = out.values.iter().map(|&v| v as i32).collect();
     let (oh, ow) = shape.output_hw();
     let plane = oh * ow;

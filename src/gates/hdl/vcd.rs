@@ -42,10 +42,14 @@ struct Probe {
 /// vcd.probe("acc_q", &q)?;
 /// let mut sim = Simulator::new(net, 1)?;
 /// let mut out = Default::default();
+/// let mut acc = Vec::new();
 /// for (t, (a, b)) in [(3u64, 4u64), (5, 6), (255, 2)].into_iter().enumerate() {
 ///     sim.step_with(&[("a", &[a]), ("b", &[b])], &mut out)?;
+///     acc.push(out.get("acc")?[0]); // `out` holds this cycle's outputs only
 ///     vcd.sample(&sim, 0, 10 * t as u64)?;
 /// }
+/// // Before each clock edge: 0 + 3·4, then 12 + 5·6, then 42 + (−1)·2 (0xFF is −1 as int8).
+/// assert_eq!(acc, [12, 42, 40]);
 /// let text = vcd.finish(30);
 /// assert!(text.contains("$var wire 32 # acc [31:0] $end"));
 /// assert!(text.contains("#10\nb00000101 !\n")); // a = 5 at t = 10

@@ -9,7 +9,7 @@
 use super::Tensor;
 use super::layer::{Layer, Macs, Param, backward_shape_error, uniform};
 use crate::cost::SplitMix64;
-use crate::datapath::Conv2dShape;
+use crate::datapath::{Conv2dDims, Conv2dShape};
 use crate::{Error, Result};
 
 /// A convolution layer. Build with [`Conv2d::new`], then [`Conv2d::with_stride`],
@@ -131,15 +131,15 @@ impl Conv2d {
                 self.name, self.in_channels
             )));
         }
-        Conv2dShape::new(
-            batch.max(1),
-            input[0],
-            input[1],
-            input[2],
-            self.out_channels,
-            self.kernel.0,
-            self.kernel.1,
-        )
+        Conv2dShape::new(Conv2dDims {
+            batch: batch.max(1),
+            in_channels: input[0],
+            in_height: input[1],
+            in_width: input[2],
+            out_channels: self.out_channels,
+            kernel_height: self.kernel.0,
+            kernel_width: self.kernel.1,
+        })
         .and_then(|s| s.with_stride(self.stride.0, self.stride.1))
         .and_then(|s| s.with_padding(self.padding.0, self.padding.1))
         .and_then(|s| s.with_groups(self.groups))
