@@ -272,11 +272,13 @@ pub fn fp_mac_presets() -> [(&'static str, FpMacSpec); 6] {
 /// assert_eq!(net.registers().len(), 16);
 /// let mut sim = Simulator::new(&net, 1)?;
 /// let mut out = BatchOutput::default();
+/// let mut acc = Vec::new();
 /// for _ in 0..3 {
-///     // 1.5 × 1.5 = 2.25 per clock (E4M3 1.5 = 0x3C)
+///     // 1.5 × 1.5 = 2.25 per clock (E4M3 1.5 = 0x3C); `out` holds this clock's outputs.
 ///     sim.step_with(&[("a", &[0x3Cu64]), ("b", &[0x3Cu64])], &mut out)?;
+///     acc.extend_from_slice(out.get("acc")?);
 /// }
-/// assert_eq!(out.get("acc")?, &[0x4080, 0x4480, 0x46C0]); // 2.25, 4.5, 6.75 in FP16
+/// assert_eq!(acc, [0x4080, 0x4480, 0x46C0]); // 2.25, 4.5, 6.75 in FP16
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn fp_mac(mul: FloatFormat, acc: FloatFormat, cfg: &FpUnitConfig) -> Result<Netlist> {
