@@ -57,7 +57,7 @@ pub fn liberty_section(rows: &[LibertyRow], notes: Vec<String>) -> Section {
         .collect();
     Section {
         id: "liberty",
-        title: "4d. On a Liberty library: NLDM delay and synthesized area".into(),
+        title: "1. On a Liberty library: NLDM delay and synthesized area".into(),
         notes,
         grid: Grid {
             columns: [
