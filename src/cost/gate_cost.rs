@@ -18,7 +18,7 @@
 
 use rand_core::{Rng, SeedableRng};
 
-use crate::gates::{Activity, CellLibrary, Netlist, Operand, Simulator};
+use crate::gates::{Activity, BatchOutput, CellLibrary, Netlist, Operand, Simulator};
 use crate::{Error, Result};
 
 /// Area, energy per operation and delay of one circuit under one cell library.
@@ -105,24 +105,68 @@ pub fn gate_cost_with<T: Operand + Sync>(
             "need at least 128 operands (two per lane) to observe transitions",
         ));
     }
-    let activity = |lo: usize, hi: usize| -> Result<Activity> {
-        let part: Vec<(&str, &[T])> = inputs.iter().map(|(p, v)| (*p, &v[lo..hi])).collect();
-        let mut sim = Simulator::new(net, (hi - lo).div_ceil(64).min(64))?;
+    // Unequal lengths take the one-piece path, whose `run` reports them.
+    let equal = inputs.iter().all(|(_, v)| v.len() == n);
+    let mut part: Vec<(&str, &[T])> = Vec::with_capacity(inputs.len());
+    let act = stream_activity(net, n, equal, move |sim, lo, hi, out| {
+        part.clear();
+        part.extend(inputs.iter().map(|(p, v)| (*p, &v[lo..hi])));
+        sim.run(&part, out)
+    })?;
+    gate_cost_from_activity(net, lib, &act)
+}
+
+/// The switching activity of operands `0..n` of a stream, which `feed(sim, lo, hi, out)`
+/// runs through `sim` (operands `lo..hi`, in one or more [`Simulator::run`] calls of
+/// multiples of 64 operands but the last). Streams of at least two [`SEGMENT`]s (when
+/// `segmented`) are simulated in segments on rayon's pool, each segment after the first
+/// starting one time step (64 operands) early so the transition into it is counted exactly
+/// once; toggle counts are integer sums, so the activity is that of one simulation of the
+/// whole stream, whatever the thread count. Each rayon job reuses one simulator (and one
+/// `feed` state) for its segments: a fresh simulator per segment costs page faults.
+fn stream_activity<F>(net: &Netlist, n: usize, segmented: bool, feed: F) -> Result<Activity>
+where
+    F: FnMut(&mut Simulator<'_>, usize, usize, &mut BatchOutput) -> Result<()>
+        + Clone
+        + Send
+        + Sync,
+{
+    if n < 128 {
+        return Err(Error::param(
+            "operand stream length",
+            n,
+            "need at least 128 operands (two per lane) to observe transitions",
+        ));
+    }
+    let one = |(sim, feed, out): &mut (Simulator<'_>, F, BatchOutput), lo: usize, hi: usize| {
+        sim.reset();
         sim.set_activity(true);
-        let mut out = crate::gates::BatchOutput::default();
-        sim.run(&part, &mut out)?;
+        feed(sim, lo, hi, out)?;
         sim.activity()
             .cloned()
             .ok_or_else(|| Error::Unsupported("simulator activity was not recorded".into()))
     };
-    // Unequal lengths take the one-piece path, whose `run` reports them.
-    if n < 2 * SEGMENT || inputs.iter().any(|(_, v)| v.len() != n) {
-        return gate_cost_from_activity(net, lib, &activity(0, n)?);
+    let mut state = (
+        Simulator::new(net, n.div_ceil(64).min(64))?,
+        feed,
+        BatchOutput::default(),
+    );
+    if n < 2 * SEGMENT || !segmented {
+        return one(&mut state, 0, n);
     }
     use rayon::prelude::*;
     let parts = (0..n.div_ceil(SEGMENT))
         .into_par_iter()
-        .map(|s| activity((s * SEGMENT).saturating_sub(64), ((s + 1) * SEGMENT).min(n)))
+        .map_init(
+            || state.clone(),
+            |state, s| {
+                one(
+                    state,
+                    (s * SEGMENT).saturating_sub(64),
+                    ((s + 1) * SEGMENT).min(n),
+                )
+            },
+        )
         .collect::<Result<Vec<_>>>()?;
     let mut total = Activity {
         toggles: vec![0; net.wire_count()],
@@ -134,7 +178,7 @@ pub fn gate_cost_with<T: Operand + Sync>(
         }
         total.transitions += p.transitions;
     }
-    gate_cost_from_activity(net, lib, &total)
+    Ok(total)
 }
 
 /// Gate-derived cost of `net` from switching activity the caller recorded (for sequential
@@ -280,12 +324,70 @@ pub fn gate_cost_random(
     ops: usize,
     seed: u64,
 ) -> Result<GateCost> {
-    let streams = random_port_streams(net, ops, seed);
-    let inputs: Vec<(&str, &[u128])> = streams
+    let ports: Vec<(&str, u128)> = net
+        .inputs()
         .iter()
-        .map(|(n, v)| (n.as_str(), v.as_slice()))
+        .map(|p| (p.name(), width_mask(p.width())))
         .collect();
-    gate_cost_with(net, lib, &inputs)
+    let mut blocks: Vec<Vec<u128>> = vec![Vec::new(); ports.len()];
+    // Each segment draws its own operands (a jump into the one stream), a block of one
+    // simulator batch at a time: no sequential pass over the whole stream, no stream held.
+    let act = stream_activity(net, ops, true, move |sim, lo, hi, out| {
+        for start in (lo..hi).step_by(RANDOM_BLOCK) {
+            let end = (start + RANDOM_BLOCK).min(hi);
+            for (p, (block, &(_, mask))) in blocks.iter_mut().zip(&ports).enumerate() {
+                random_operands(seed, ops, p, mask, start..end, block);
+            }
+            let inputs: Vec<(&str, &[u128])> = ports
+                .iter()
+                .zip(&blocks)
+                .map(|(&(name, _), b)| (name, b.as_slice()))
+                .collect();
+            sim.run(&inputs, out)?;
+        }
+        Ok(())
+    })?;
+    gate_cost_from_activity(net, lib, &act)
+}
+
+/// Operands per block that [`gate_cost_random`] draws and simulates at a time: one batch of
+/// a 64-word simulator.
+const RANDOM_BLOCK: usize = 64 * 64;
+
+/// SplitMix64's state increment (its "golden gamma"): after `k` draws from
+/// `seed_from_u64(s)` the state is `s + k·γ` (mod 2^64), so any position of the stream can be
+/// reached in one step (tested against drawing through).
+const SPLITMIX64_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// All ones in the low `width` bits (every bit for 128 and more).
+fn width_mask(width: usize) -> u128 {
+    if width >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    }
+}
+
+/// Operands `range` of port `port` of the random streams of [`random_port_streams`] (`ops`
+/// values per port from one SplitMix64 stream seeded with `seed`, ports in order, two draws
+/// per value: value `v` of port `p` starts at draw `2·(p·ops + v)`), into `out`.
+fn random_operands(
+    seed: u64,
+    ops: usize,
+    port: usize,
+    mask: u128,
+    range: std::ops::Range<usize>,
+    out: &mut Vec<u128>,
+) {
+    let draw = (port as u64)
+        .wrapping_mul(ops as u64)
+        .wrapping_add(range.start as u64)
+        .wrapping_mul(2);
+    let mut rng = SplitMix64::seed_from_u64(seed.wrapping_add(draw.wrapping_mul(SPLITMIX64_GAMMA)));
+    out.clear();
+    out.extend(
+        range.map(|_| ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask),
+    );
 }
 
 /// `ops` uniformly random values for every input port of `net`, masked to the port's width,
@@ -297,19 +399,12 @@ pub(crate) fn random_port_streams(
     ops: usize,
     seed: u64,
 ) -> Vec<(String, Vec<u128>)> {
-    let mut rng = SplitMix64::seed_from_u64(seed);
     net.inputs()
         .iter()
-        .map(|p| {
-            let w = p.width();
-            let mask = if w >= 128 {
-                u128::MAX
-            } else {
-                (1u128 << w) - 1
-            };
-            let v = (0..ops)
-                .map(|_| ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask)
-                .collect();
+        .enumerate()
+        .map(|(i, p)| {
+            let mut v = Vec::with_capacity(ops);
+            random_operands(seed, ops, i, width_mask(p.width()), 0..ops, &mut v);
             (p.name().to_string(), v)
         })
         .collect()
@@ -412,6 +507,60 @@ mod tests {
                 .unwrap();
             assert_eq!(seg, whole, "{threads} threads");
         }
+    }
+
+    /// The segments of [`gate_cost_random`] jump into the stream: the jumped operands must
+    /// be those drawn one after another (the old `random_port_streams`), ports in order.
+    #[test]
+    fn jumped_operands_are_the_drawn_stream() {
+        let mut b = Builder::new();
+        let x = b.input("x", 128).unwrap();
+        let y = b.input("y", 5).unwrap();
+        let z = b.xor(x[0], y[0]);
+        b.output("z", &[z]).unwrap();
+        let net = b.finish().unwrap();
+        let ops = 1000;
+        let mut rng = SplitMix64::seed_from_u64(77);
+        let mut draw =
+            |mask: u128| ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask;
+        let x_drawn: Vec<u128> = (0..ops).map(|_| draw(u128::MAX)).collect();
+        let y_drawn: Vec<u128> = (0..ops).map(|_| draw(31)).collect();
+        let streams = random_port_streams(&net, ops, 77);
+        assert_eq!(streams[0], ("x".to_string(), x_drawn.clone()));
+        assert_eq!(streams[1], ("y".to_string(), y_drawn.clone()));
+        let mut part = Vec::new();
+        random_operands(77, ops, 1, 31, 613..700, &mut part);
+        assert_eq!(part, y_drawn[613..700]);
+    }
+
+    /// `gate_cost_random` draws its operands inside the parallel segments: the figures must
+    /// be those of `gate_cost_with` on the whole stream, for any thread count, segmented or
+    /// not.
+    #[test]
+    fn random_streams_drawn_per_segment_equal_the_whole_stream() {
+        let net = crate::circuits::adders::kogge_stone_adder(16).unwrap();
+        let lib = CellLibrary::nangate45();
+        for ops in [SEGMENT + 64, 3 * SEGMENT + 100] {
+            let streams = random_port_streams(&net, ops, 4);
+            let inputs: Vec<(&str, &[u128])> = streams
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_slice()))
+                .collect();
+            let whole = with_threads_of(1, || gate_cost_with(&net, &lib, &inputs)).unwrap();
+            assert_eq!(whole.transitions, ops as u64 - 64);
+            for threads in [1, 2, 3] {
+                let c = with_threads_of(threads, || gate_cost_random(&net, &lib, ops, 4)).unwrap();
+                assert_eq!(c, whole, "{ops} operands, {threads} threads");
+            }
+        }
+    }
+
+    fn with_threads_of<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(f)
     }
 
     #[test]
