@@ -18,7 +18,7 @@
 
 use rand_core::{Rng, SeedableRng};
 
-use crate::gates::{Activity, BatchOutput, CellLibrary, Netlist, Operand, Simulator};
+use crate::gates::{Activity, BatchOutput, CellLibrary, Instance, Netlist, Operand, Simulator};
 use crate::{Error, Result};
 
 /// Area, energy per operation and delay of one circuit under one cell library.
@@ -75,14 +75,17 @@ impl GateCost {
 /// [`Rng::next_u64`]: rand_core::Rng::next_u64
 pub use rand_xoshiro::SplitMix64;
 
-/// Operands per parallel segment of a long stream (64 lanes × 256 time steps).
-const SEGMENT: usize = 64 * 256;
+/// Operands per parallel segment of a long stream: with the time step before it (which every
+/// segment after the first simulates again, to count the transition into it) it fills one
+/// batch of a 64-word simulator exactly. Segments of 16,384 took five batches (the fifth for
+/// that one step) for four batches of work, and made only eight tasks of 2^17 operands.
+const SEGMENT: usize = 64 * 64 - 64;
 
 /// Gate-derived cost of `net` on the caller's operand stream: one slice per input port (by
 /// name), all the same length, operand `v` following operand `v - 64` in time (the
 /// simulator's lane layout: 64 independent streams).
 ///
-/// Streams of at least two segments of 16,384 operands are simulated in segments on rayon's
+/// Streams of at least two segments of 4,032 operands are simulated in segments on rayon's
 /// pool; each segment after the first starts one time step (64 operands) early, so the
 /// transition into it is counted exactly once, and toggle counts are integer sums: the
 /// figures are those of one simulation of the whole stream, whatever the thread count.
@@ -108,12 +111,17 @@ pub fn gate_cost_with<T: Operand + Sync>(
     // Unequal lengths take the one-piece path, whose `run` reports them.
     let equal = inputs.iter().all(|(_, v)| v.len() == n);
     let mut part: Vec<(&str, &[T])> = Vec::with_capacity(inputs.len());
-    let act = stream_activity(net, n, equal, move |sim, lo, hi, out| {
-        part.clear();
-        part.extend(inputs.iter().map(|(p, v)| (*p, &v[lo..hi])));
-        sim.run(&part, out)
-    })?;
-    gate_cost_from_activity(net, lib, &act)
+    let (act, netc) = rayon::join(
+        || {
+            stream_activity(net, n, equal, move |sim, lo, hi, out| {
+                part.clear();
+                part.extend(inputs.iter().map(|(p, v)| (*p, &v[lo..hi])));
+                sim.run(&part, out)
+            })
+        },
+        || NetlistCost::of(net, lib),
+    );
+    price(net, lib, &netc, &act?)
 }
 
 /// The switching activity of operands `0..n` of a stream, which `feed(sim, lo, hi, out)`
@@ -193,6 +201,31 @@ pub fn gate_cost_from_activity(
     lib: &CellLibrary,
     act: &Activity,
 ) -> Result<GateCost> {
+    price(net, lib, &NetlistCost::of(net, lib), act)
+}
+
+/// What a gate cost takes from the netlist alone, whatever the activity: computed alongside
+/// the simulation of a stream (`rayon::join`), not after it.
+struct NetlistCost {
+    loads_ff: Vec<f64>,
+    instances: Vec<Instance>,
+    area_um2: f64,
+    delay_ns: f64,
+}
+
+impl NetlistCost {
+    fn of(net: &Netlist, lib: &CellLibrary) -> Self {
+        NetlistCost {
+            loads_ff: net.wire_loads_ff(lib),
+            instances: net.instances(),
+            area_um2: net.area_um2(lib),
+            delay_ns: net.timing(lib).delay_ns,
+        }
+    }
+}
+
+/// Prices `act` (validated against `net`) with `lib` and the netlist's own figures.
+fn price(net: &Netlist, lib: &CellLibrary, netc: &NetlistCost, act: &Activity) -> Result<GateCost> {
     if act.toggles.len() != net.wire_count() {
         return Err(Error::Shape(format!(
             "activity has {} wire counts but the netlist has {} wires",
@@ -208,26 +241,25 @@ pub fn gate_cost_from_activity(
         ));
     }
     let transitions = act.transitions;
-    let loads = net.wire_loads_ff(lib);
-    let instances = net.instances();
-    let internal_fj: f64 = instances
+    let internal_fj: f64 = netc
+        .instances
         .iter()
-        .zip(act.instance_toggles(&instances))
+        .zip(act.instance_toggles(&netc.instances))
         .map(|(x, t)| lib.cell(x.cell).internal_energy_fj * t as f64)
         .sum();
     let switching_fj: f64 = act
         .toggles
         .iter()
-        .zip(&loads)
+        .zip(&netc.loads_ff)
         .map(|(&t, &c)| t as f64 * lib.switching_energy_fj(c))
         .sum();
     let per_op = |fj: f64| fj / transitions as f64 / 1000.0;
     Ok(GateCost {
-        area_um2: net.area_um2(lib),
-        instances: instances.len(),
+        area_um2: netc.area_um2,
+        instances: netc.instances.len(),
         internal_pj: per_op(internal_fj),
         switching_pj: per_op(switching_fj),
-        delay_ns: net.timing(lib).delay_ns,
+        delay_ns: netc.delay_ns,
         toggles_per_op: act.total() as f64 / transitions as f64,
         transitions: act.transitions,
         library_voltage_v: lib.voltage_v(),
@@ -332,7 +364,7 @@ pub fn gate_cost_random(
     let mut blocks: Vec<Vec<u128>> = vec![Vec::new(); ports.len()];
     // Each segment draws its own operands (a jump into the one stream), a block of one
     // simulator batch at a time: no sequential pass over the whole stream, no stream held.
-    let act = stream_activity(net, ops, true, move |sim, lo, hi, out| {
+    let feed = move |sim: &mut Simulator<'_>, lo: usize, hi: usize, out: &mut BatchOutput| {
         for start in (lo..hi).step_by(RANDOM_BLOCK) {
             let end = (start + RANDOM_BLOCK).min(hi);
             for (p, (block, &(_, mask))) in blocks.iter_mut().zip(&ports).enumerate() {
@@ -346,8 +378,12 @@ pub fn gate_cost_random(
             sim.run(&inputs, out)?;
         }
         Ok(())
-    })?;
-    gate_cost_from_activity(net, lib, &act)
+    };
+    let (act, netc) = rayon::join(
+        || stream_activity(net, ops, true, feed),
+        || NetlistCost::of(net, lib),
+    );
+    price(net, lib, &netc, &act?)
 }
 
 /// Operands per block that [`gate_cost_random`] draws and simulates at a time: one batch of
