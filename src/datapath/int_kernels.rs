@@ -553,9 +553,12 @@ impl Word for i64 {
     }
 }
 
-/// GEMMs with at least this many MACs run their output rows in parallel (rayon's current
-/// pool); below it the threads cost more than they save.
-const PARALLEL_MACS: usize = 1 << 16;
+/// GEMMs with at least this many MACs (about 50 µs on one core) run their output rows in
+/// parallel (rayon's current pool); below it the threads cost more than they save. At 2^16
+/// (about 10 µs) a network run over images in parallel also split every image's second
+/// convolution of the digits CNN (73,728 MACs) into tasks of a few microseconds, which the
+/// other worker stole from under the images.
+const PARALLEL_MACS: usize = 1 << 18;
 
 /// Output rows a task computes together in the wrapping GEMM: each row of `B` (and its
 /// conversion to the native word) is read once for four rows of `C` instead of once per row,
