@@ -214,7 +214,7 @@ fn error_metrics(c: &mut Criterion) {
 }
 
 /// A gate-cost operand stream: 2^17 random operand pairs through the 16×16 Dadda
-/// multiplier, simulated in segments of 16,384.
+/// multiplier, drawn and simulated in segments of 4,032.
 fn gate_cost_streams(c: &mut Criterion) {
     use arithsim::circuits::multipliers::dadda_multiplier;
     use arithsim::cost::gate_cost_random;
