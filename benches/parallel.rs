@@ -128,11 +128,21 @@ fn sweeps(c: &mut Criterion) {
     let table = CostTable::horowitz_45nm();
     let am = accel_metrics();
     paired(c, "sweep ResNet-50 accelerators (64 points)", || {
-        format!(
-            "{:?}",
-            sweep_accel("r", &arrays, &net, &table, &am).expect("sweep")
-        )
+        Printed(sweep_accel("r", &arrays, &net, &table, &am).expect("sweep"))
     });
+}
+
+/// A result compared by its `Debug` text (a metric can be NaN, which is not equal to itself),
+/// so that the one-time equality check formats it but the timed runs do not: formatting the
+/// accelerator sweep's table took about 3 % of the sweep's one-thread time, all of it
+/// sequential.
+#[derive(Debug)]
+struct Printed<T>(T);
+
+impl<T: std::fmt::Debug> PartialEq for Printed<T> {
+    fn eq(&self, other: &Self) -> bool {
+        format!("{:?}", self.0) == format!("{:?}", other.0)
+    }
 }
 
 /// The exhaustive checks' shape: independent chunks, each with its own simulator of the
