@@ -136,9 +136,7 @@ fn area_section(rows: &[CircuitRow]) -> Section {
 
 fn delay_energy_section(rows: &[CircuitRow], opts: &StaOptions) -> Section {
     let nldm = rows.iter().all(|r| r.nldm_delay_ns.is_some());
-    let v = rows
-        .first()
-        .map_or(0.0, |r| r.glitch.timed.library_voltage_v);
+    let v = rows.first().map_or(0.0, |r| r.glitch.timed.voltage_v);
     let grid_rows = rows
         .iter()
         .map(|r| {
