@@ -163,7 +163,7 @@ fn mac_of(f: &Format) -> (MacArithmetic, Option<FpUnit>, String) {
                 mul: a.mul,
                 acc: a.acc,
             }
-            .name(),
+            .to_string(),
         ),
         Arithmetic::Mx(e) => {
             let el = e.float_format().unwrap_or(FloatFormat::FP8_E4M3);

@@ -254,7 +254,12 @@ fn iverilog_agrees_on_every_adder_kind() {
         // Cell modules for the 32-bit ones, flat gates for the 8-bit ones.
         let got = iverilog(&refs, &format!("adders-{width}"), &cols, false, width == 32);
         for ((kind, net), g) in AdderKind::ALL.iter().zip(&nets).zip(&got) {
-            assert_eq!(g, &crate_outputs(net, &cols), "{} {width}", kind.name());
+            assert_eq!(
+                g,
+                &crate_outputs(net, &cols),
+                "{} {width}",
+                kind.to_string()
+            );
         }
     }
 }
@@ -283,7 +288,7 @@ fn iverilog_agrees_on_every_multiplier_architecture() {
             width == 16,
         );
         for ((spec, net), g) in specs.iter().zip(&nets).zip(&got) {
-            assert_eq!(g, &crate_outputs(net, &cols), "{}", spec.name());
+            assert_eq!(g, &crate_outputs(net, &cols), "{}", spec.to_string());
         }
     }
 }
@@ -418,7 +423,7 @@ fn yosys_sat_proves_equivalence_with_behavioural_descriptions() {
     let mut script = String::new();
     for kind in AdderKind::ALL {
         for w in [8u32, 16] {
-            let tag = format!("{}_{w}", kind.name().replace(['/', '-'], "_"));
+            let tag = format!("{}_{w}", kind.to_string().replace(['/', '-'], "_"));
             let net = adder(kind, w).unwrap();
             std::fs::write(
                 dir.path(&format!("{tag}.v")),
@@ -562,7 +567,7 @@ fn yosys_and_abc_prove_8x8_multipliers_equal_a_times_b() {
             assert!(
                 out.lines().any(|l| l.starts_with(verdict)),
                 "{} ({read}): {out}",
-                spec.name()
+                spec.to_string()
             );
         }
     }
@@ -615,7 +620,7 @@ fn tree_cut(spec: &MultiplierSpec) -> TreeCut {
         names.len(),
         bits.len(),
         "{}: a net in two columns",
-        spec.name()
+        spec.to_string()
     );
     TreeCut {
         net: b.finish().unwrap(),
@@ -895,7 +900,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
                 ],
                 120,
             )
-            .unwrap_or_else(|| panic!("{}: ABC's &polyn ran out of time", spec.name()));
+            .unwrap_or_else(|| panic!("{}: ABC's &polyn ran out of time", spec.to_string()));
             let expected = without_operand_bits(
                 product_polynomial(16, signed, &inputs, cut.constant, cut.width),
                 &cut,
@@ -915,7 +920,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
                 got,
                 expected,
                 "{} ({read}): the tree's polynomial",
-                spec.name()
+                spec.to_string()
             );
 
             let (script, checks) = adder_and_stitch_check(&m, read, &cut, cut.constant);
@@ -932,7 +937,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
                     .count(),
                 2,
                 "{} ({read}): {log}",
-                spec.name()
+                spec.to_string()
             );
         }
 

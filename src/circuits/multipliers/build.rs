@@ -68,6 +68,31 @@ pub struct MultiplierOutput {
     pub reduced_columns: Vec<Vec<Wire>>,
 }
 
+/// A short name, such as "dadda/baugh-wooley/kogge-stone 8x8 signed": built from the
+/// parameters, so `Display` rather than a `&'static str` `name()`.
+impl std::fmt::Display for MultiplierSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = match self.signedness {
+            Signedness::Unsigned => "unsigned",
+            Signedness::Signed => "signed",
+        };
+        let low = if self.product == ProductWidth::Low {
+            " low half"
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "{}/{}/{} {}x{} {s}{low}",
+            self.reduction.name(),
+            self.partial_products.name(),
+            self.adder,
+            self.n,
+            self.m
+        )
+    }
+}
+
 impl MultiplierSpec {
     /// A full-product multiplier; partial products are the AND array for unsigned operands
     /// and Baugh-Wooley for signed ones.
@@ -142,28 +167,6 @@ impl MultiplierSpec {
         let out = build_multiplier(&mut b, self, &a, &x)?;
         b.output("product", &out.product)?;
         b.finish()
-    }
-
-    /// A short name, such as "dadda/baugh-wooley/kogge-stone 8x8 signed".
-    #[must_use]
-    pub fn name(&self) -> String {
-        let s = match self.signedness {
-            Signedness::Unsigned => "unsigned",
-            Signedness::Signed => "signed",
-        };
-        let low = if self.product == ProductWidth::Low {
-            " low half"
-        } else {
-            ""
-        };
-        format!(
-            "{}/{}/{} {}x{} {s}{low}",
-            self.reduction.name(),
-            self.partial_products.name(),
-            self.adder.name(),
-            self.n,
-            self.m
-        )
     }
 }
 
