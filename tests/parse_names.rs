@@ -248,10 +248,10 @@ fn dataflows_weight_and_report_formats_round_trip() {
     }
     rejects::<Dataflow>("os", "systolic output stationary");
     let weights = [
-        WeightFormat::Fp32,
-        WeightFormat::Fp16,
-        WeightFormat::Bf16,
-        WeightFormat::Int8PerChannel,
+        WeightFormat::FP32,
+        WeightFormat::FP16,
+        WeightFormat::BF16,
+        WeightFormat::INT8_PER_CHANNEL,
         WeightFormat::INT4_G128,
         WeightFormat::Int4Group {
             group: 32,
@@ -276,7 +276,7 @@ fn dataflows_weight_and_report_formats_round_trip() {
             block2: 256,
             dq_code: DqCode::Int8,
         },
-        WeightFormat::Mxfp4,
+        WeightFormat::MXFP4,
     ];
     for w in weights {
         round_trip(w);
