@@ -337,7 +337,7 @@ fn measure(
         table_pj,
         gate_pj,
         cycles: mapping.cycles(),
-        latency_us: mapping.seconds(&array) * 1e6,
+        latency_us: mapping.seconds() * 1e6,
         predictions: out.predictions.clone(),
         notes: ex.notes().to_vec(),
     };
