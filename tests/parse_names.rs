@@ -2,11 +2,12 @@
 //! `Error::Parse` that names the input and lists what is accepted.
 
 use arithsim::Error;
-use arithsim::accel::Dataflow;
+use arithsim::accel::{Dataflow, MacArithmetic};
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::multipliers::{PartialProducts, Reduction};
 use arithsim::cost::FloatKind;
 use arithsim::cost::report::Format;
+use arithsim::datapath::{FloatArith, IntArith, Overflow, ProductRounding};
 use arithsim::fixed::FixedFormat;
 use arithsim::float::{EXP_BITS_RANGE, FloatFormat, MAN_BITS_RANGE, Specials};
 use arithsim::quant::{Code4, DqCode, WeightFormat};
@@ -285,4 +286,110 @@ fn dataflows_weight_and_report_formats_round_trip() {
     for f in [Format::Text, Format::Markdown, Format::Csv, Format::Json] {
         round_trip(f);
     }
+}
+
+#[test]
+fn mac_and_datapath_arithmetics_round_trip() {
+    let int8 = MacArithmetic::Int {
+        mul_bits: 8,
+        acc_bits: 32,
+    };
+    let e4m3 = FloatKind::from(FloatFormat::FP8_E4M3);
+    let macs = [
+        int8,
+        MacArithmetic::Int {
+            mul_bits: 4,
+            acc_bits: 16,
+        },
+        MacArithmetic::FP16,
+        MacArithmetic::BF16,
+        MacArithmetic::FP32,
+        MacArithmetic::Float {
+            mul: e4m3,
+            acc: FloatKind::FP16,
+        },
+        MacArithmetic::Float {
+            mul: FloatKind::FP16,
+            acc: FloatKind::FP16,
+        },
+    ];
+    for m in macs {
+        round_trip(m);
+    }
+    for (compact, want) in [
+        ("int8-int32", int8),
+        ("INT8 x INT8 -> INT32", int8),
+        ("int8→int32", int8),
+        ("fp16-fp32", MacArithmetic::FP16),
+        ("bf16-fp32", MacArithmetic::BF16),
+        ("fp32", MacArithmetic::FP32),
+        (
+            "fp8-e4m3-fp16",
+            MacArithmetic::Float {
+                mul: e4m3,
+                acc: FloatKind::FP16,
+            },
+        ),
+    ] {
+        assert_eq!(compact.parse::<MacArithmetic>().unwrap(), want, "{compact}");
+    }
+    rejects::<MacArithmetic>("int8-fp32", "INT<m> -> INT<acc>");
+    rejects::<MacArithmetic>("int8", "int8-int32");
+    assert!("int16-int8".parse::<MacArithmetic>().is_err()); // accumulator too narrow
+
+    let saturating = IntArith {
+        overflow: Overflow::Saturating,
+        ..IntArith::INT8_INT32
+    };
+    for a in [IntArith::INT8_INT32, IntArith::UINT8_UINT32, saturating] {
+        round_trip(a);
+    }
+    assert_eq!(
+        "int8-int32".parse::<IntArith>().unwrap(),
+        IntArith::INT8_INT32
+    );
+    assert_eq!(
+        "uint8-uint32".parse::<IntArith>().unwrap(),
+        IntArith::UINT8_UINT32
+    );
+    assert_eq!(
+        "INT8 -> INT32 (saturating)".parse::<IntArith>().unwrap(),
+        saturating
+    );
+    rejects::<IntArith>("int8-uint32", "int8-int32");
+    rejects::<IntArith>("int8-int32 (clamping)", "wrapping|saturating");
+    rejects::<IntArith>("fp16-fp32", "int8-int32");
+
+    let floats = [
+        FloatArith::FP16_FP32,
+        FloatArith::BF16_FP32,
+        FloatArith::FP8_E4M3_FP32,
+        FloatArith::FP8_E5M2_FP32,
+        FloatArith::FP8_E4M3_FP16,
+        FloatArith::FP8_E5M2_FP16,
+        FloatArith::FP16_FP16,
+        FloatArith::FP32_FP32,
+        FloatArith::new(
+            FloatFormat::BF16,
+            FloatFormat::FP32,
+            ProductRounding::RoundToMulFormat,
+            RoundingMode::TowardZero,
+        )
+        .unwrap(),
+    ];
+    for a in floats {
+        round_trip(a);
+    }
+    for (compact, want) in [
+        ("fp16-fp32", FloatArith::FP16_FP32),
+        ("bf16-fp32", FloatArith::BF16_FP32),
+        ("fp8-e4m3-fp32", FloatArith::FP8_E4M3_FP32),
+        ("FP8 E5M2 -> FP16", FloatArith::FP8_E5M2_FP16),
+        ("fp32-fp32", FloatArith::FP32_FP32),
+    ] {
+        assert_eq!(compact.parse::<FloatArith>().unwrap(), want, "{compact}");
+    }
+    rejects::<FloatArith>("fp16-fp32 (rounded, rne)", "fp16-fp32");
+    rejects::<FloatArith>("int8-int32", "fp16-fp32");
+    assert!("fp32-fp16".parse::<FloatArith>().is_err());
 }

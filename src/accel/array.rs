@@ -191,6 +191,78 @@ impl fmt::Display for MacArithmetic {
     }
 }
 
+impl std::str::FromStr for MacArithmetic {
+    type Err = Error;
+
+    /// Parses what [`Display`](fmt::Display) prints — "INT8 -> INT32", "FP16 -> FP32",
+    /// "FP32" (a float MAC accumulating in its operand format) — and the compact
+    /// "int8-int32", "fp16-fp32", "fp8-e4m3-fp32", case-insensitively; a side may be written
+    /// "INT8 x INT8", and `→` stands for `->`. Float sides take every [`FloatKind`] name.
+    /// Note that "FP16" alone is FP16 × FP16 → FP16, not [`MacArithmetic::FP16`] (which
+    /// accumulates in FP32 and prints "FP16 -> FP32").
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] naming the input and the forms; [`MacArithmetic::validate`]'s error
+    /// for an arithmetic the model does not support (an accumulator narrower than the
+    /// operands).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::MacArithmetic;
+    /// let int8 = MacArithmetic::Int { mul_bits: 8, acc_bits: 32 };
+    /// assert_eq!("int8-int32".parse::<MacArithmetic>()?, int8);
+    /// assert_eq!(int8.to_string().parse::<MacArithmetic>()?, int8);
+    /// assert_eq!("fp16-fp32".parse::<MacArithmetic>()?, MacArithmetic::FP16);
+    /// assert!("int8-int4".parse::<MacArithmetic>().is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<MacArithmetic> {
+        #[derive(Clone, Copy)]
+        enum Side {
+            Int(u32),
+            Float(FloatKind),
+        }
+        let side = |t: &str| -> Result<Side> {
+            let t = crate::names::strip_square(t);
+            let key = crate::names::normalize(t);
+            match key.strip_prefix("int").map(str::parse::<u32>) {
+                Some(Ok(bits)) => Ok(Side::Int(bits)),
+                Some(Err(_)) => Err(Error::Parse {
+                    input: t.into(),
+                    reason: "not an integer width".into(),
+                }),
+                None => t.parse::<FloatKind>().map(Side::Float),
+            }
+        };
+        let bad = || {
+            crate::names::unknown(
+                "MAC arithmetic",
+                s,
+                &[
+                    "INT<m> -> INT<acc>",
+                    "<float> -> <float>",
+                    "<float>",
+                    "int8-int32",
+                ],
+            )
+        };
+        let m = match side(s) {
+            Ok(Side::Float(k)) => MacArithmetic::Float { mul: k, acc: k },
+            _ => match crate::names::split_pair(s, side, side).ok_or_else(bad)? {
+                (Side::Int(mul_bits), Side::Int(acc_bits)) => {
+                    MacArithmetic::Int { mul_bits, acc_bits }
+                }
+                (Side::Float(mul), Side::Float(acc)) => MacArithmetic::Float { mul, acc },
+                _ => return Err(bad()),
+            },
+        };
+        m.validate()?;
+        Ok(m)
+    }
+}
+
 /// How operands move through the array, and so how a layer's cycles are counted.
 ///
 /// Two families, named apart on purpose: [`OutputStationary`](Self::OutputStationary) and
