@@ -103,6 +103,38 @@ macro_rules! serde_via_str {
 #[cfg(feature = "serde")]
 pub(crate) use serde_via_str;
 
+/// `Serialize` and `Deserialize` for a type with invariants: the fields as the derive writes
+/// them, and after reading, the type's own check (the one its constructors run), so a file
+/// cannot hold a value the constructors would refuse. The type derives both traits with
+/// `#[serde(remote = "Self")]` (which makes them inherent functions) and names its check:
+/// `serde_checked!(GemmShape, |s| GemmShape::new(s.m, s.n, s.k).map(drop))`.
+#[cfg(feature = "serde")]
+macro_rules! serde_checked {
+    ($t:ty, $check:expr) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                <$t>::serialize(self, s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<Self, D::Error> {
+                let v = <$t>::deserialize(d)?;
+                let check: fn(&$t) -> $crate::Result<()> = $check;
+                check(&v).map_err(serde::de::Error::custom)?;
+                Ok(v)
+            }
+        }
+    };
+}
+#[cfg(feature = "serde")]
+pub(crate) use serde_checked;
+
 #[cfg(test)]
 mod tests {
     use super::*;

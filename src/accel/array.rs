@@ -9,7 +9,11 @@ use crate::{Error, Result};
 
 /// What one MAC of the array computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub enum MacArithmetic {
     /// `mul_bits × mul_bits` integer product added into an `acc_bits` accumulator.
     Int {
@@ -405,7 +409,11 @@ impl std::str::FromStr for Dataflow {
 /// A MAC-array accelerator: `rows × cols` MACs, their arithmetic, clock, on-chip SRAM and its
 /// read ports, DRAM bandwidth, and dataflow.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct MacArray {
     /// A name for reports.
     pub name: String,
@@ -603,6 +611,12 @@ impl MacArray {
         self.dram_bytes_per_s / self.clock_hz
     }
 }
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(MacArray, MacArray::validate);
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(MacArithmetic, MacArithmetic::validate);
 
 #[cfg(test)]
 mod tests {

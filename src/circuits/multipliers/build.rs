@@ -34,7 +34,11 @@ pub const MAX_MULTIPLIER_WIDTH: u32 = crate::limits::MULTIPLIER_MAX_WIDTH;
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct MultiplierSpec {
     /// Width of operand `a` (the multiplicand for Booth), `1..=64`.
     pub n: u32,
@@ -311,3 +315,6 @@ pub fn booth_multiplier(
         .with_partial_products(PartialProducts::Booth4)
         .build()
 }
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(MultiplierSpec, MultiplierSpec::validate);
