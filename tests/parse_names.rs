@@ -4,7 +4,8 @@
 use arithsim::Error;
 use arithsim::accel::{Dataflow, MacArithmetic};
 use arithsim::circuits::adders::AdderKind;
-use arithsim::circuits::multipliers::{PartialProducts, Reduction};
+use arithsim::circuits::mac::{MacSpec, MacStructure, dot_product_unit};
+use arithsim::circuits::multipliers::{PartialProducts, Reduction, Signedness};
 use arithsim::cost::FloatKind;
 use arithsim::cost::report::Format;
 use arithsim::datapath::{FloatArith, IntArith, Overflow, ProductRounding};
@@ -392,4 +393,40 @@ fn mac_and_datapath_arithmetics_round_trip() {
     rejects::<FloatArith>("fp16-fp32 (rounded, rne)", "fp16-fp32");
     rejects::<FloatArith>("int8-int32", "fp16-fp32");
     assert!("fp32-fp16".parse::<FloatArith>().is_err());
+}
+
+#[test]
+fn mac_specs_round_trip() {
+    let signed = MacSpec::new(8, 32, Signedness::Signed);
+    let specs = [
+        signed,
+        MacSpec::new(4, 16, Signedness::Unsigned),
+        dot_product_unit(4, signed),
+        MacSpec {
+            overflow: arithsim::circuits::mac::Overflow::Saturating,
+            structure: MacStructure::Fused,
+            reduction: Reduction::Wallace,
+            adder: AdderKind::CarryLookahead { block: 4 },
+            ..MacSpec::new(16, 48, Signedness::Signed)
+        },
+        MacSpec {
+            partial_products: PartialProducts::Booth4,
+            adder: AdderKind::CarrySelect { block: 8 },
+            ..signed
+        },
+    ];
+    for s in specs {
+        round_trip(s);
+    }
+    rejects::<MacSpec>("int8x8->32 signed", "<signed|unsigned>");
+    rejects::<MacSpec>(
+        "int8x4->32 signed wrapping separate dadda/baugh-wooley/brent-kung",
+        "[dot<k> ]int<w>",
+    );
+    // A name that parses but cannot be built: the accumulator is narrower than the product.
+    assert!(
+        "int8x8->8 signed wrapping separate dadda/baugh-wooley/brent-kung"
+            .parse::<MacSpec>()
+            .is_err()
+    );
 }

@@ -30,6 +30,7 @@
 //! ```
 
 mod build;
+mod parse;
 mod run;
 
 pub use build::build_mac_step;
