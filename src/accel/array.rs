@@ -121,8 +121,8 @@ impl MacArithmetic {
         }
     }
 
-    /// Energy of one MAC from `table` (e.g. 0.2 + 0.1 = 0.3 pJ for INT8 → INT32 and
-    /// 3.7 + 0.9 = 4.6 pJ for FP32 in Horowitz's 45 nm table).
+    /// Energy of one MAC from `table`, at the table rows' voltage (e.g. 0.2 + 0.1 = 0.3 pJ
+    /// for INT8 → INT32 and 3.7 + 0.9 = 4.6 pJ for FP32 in Horowitz's 45 nm table, 0.9 V).
     ///
     /// # Errors
     ///
@@ -586,7 +586,8 @@ impl MacArray {
         self.peak_tops() * self.arrays_per_chip as f64
     }
 
-    /// Energy of one MAC of this array from `table` (see [`MacArithmetic::mac_energy_pj`]).
+    /// Energy of one MAC of this array from `table`, at the table rows' voltage (see
+    /// [`MacArithmetic::mac_energy_pj`]).
     ///
     /// # Errors
     ///
