@@ -144,7 +144,7 @@ fn run(cli: &cli::Args) -> Result<(), arithsim::Error> {
             4_294_967_296.0 / secs,
             threads.unwrap_or_else(rayon::current_num_threads)
         );
-        assert_eq!(bad, 0, "{} is wrong on some operand pair", kind.to_string());
+        assert_eq!(bad, 0, "{} is wrong on some operand pair", kind);
     }
     Ok(())
 }

@@ -51,7 +51,7 @@ fn every_adder_exhaustive_8_bit_both_carry_ins() {
                 s[i],
                 u128::from(want & 0xff),
                 "{} {}+{}+{}",
-                kind.to_string(),
+                kind,
                 a[i],
                 b[i],
                 c[i]
@@ -60,7 +60,7 @@ fn every_adder_exhaustive_8_bit_both_carry_ins() {
                 co[i],
                 u128::from(want >> 8),
                 "{} cout {}+{}+{}",
-                kind.to_string(),
+                kind,
                 a[i],
                 b[i],
                 c[i]
@@ -72,8 +72,8 @@ fn every_adder_exhaustive_8_bit_both_carry_ins() {
         let (s, co) = (out.get("sum").unwrap(), out.get("cout").unwrap());
         for i in 0..n {
             let want = a[i] + b[i];
-            assert_eq!(s[i], u128::from(want & 0xff), "{} no-cin", kind.to_string());
-            assert_eq!(co[i], u128::from(want >> 8), "{} no-cin", kind.to_string());
+            assert_eq!(s[i], u128::from(want & 0xff), "{} no-cin", kind);
+            assert_eq!(co[i], u128::from(want >> 8), "{} no-cin", kind);
         }
     }
 }
@@ -107,18 +107,8 @@ fn every_adder_every_width_1_to_20_on_edges() {
             let out = net.eval_u128(&[("a", &a), ("b", &b), ("cin", &c)]).unwrap();
             for i in 0..a.len() {
                 let want = a[i] + b[i] + c[i];
-                assert_eq!(
-                    out.get("sum").unwrap()[i],
-                    want & m,
-                    "{} w{w}",
-                    kind.to_string()
-                );
-                assert_eq!(
-                    out.get("cout").unwrap()[i],
-                    want >> w,
-                    "{} w{w}",
-                    kind.to_string()
-                );
+                assert_eq!(out.get("sum").unwrap()[i], want & m, "{} w{w}", kind);
+                assert_eq!(out.get("cout").unwrap()[i], want >> w, "{} w{w}", kind);
             }
         }
     }

@@ -254,12 +254,7 @@ fn iverilog_agrees_on_every_adder_kind() {
         // Cell modules for the 32-bit ones, flat gates for the 8-bit ones.
         let got = iverilog(&refs, &format!("adders-{width}"), &cols, false, width == 32);
         for ((kind, net), g) in AdderKind::ALL.iter().zip(&nets).zip(&got) {
-            assert_eq!(
-                g,
-                &crate_outputs(net, &cols),
-                "{} {width}",
-                kind.to_string()
-            );
+            assert_eq!(g, &crate_outputs(net, &cols), "{} {width}", kind);
         }
     }
 }
@@ -288,7 +283,7 @@ fn iverilog_agrees_on_every_multiplier_architecture() {
             width == 16,
         );
         for ((spec, net), g) in specs.iter().zip(&nets).zip(&got) {
-            assert_eq!(g, &crate_outputs(net, &cols), "{}", spec.to_string());
+            assert_eq!(g, &crate_outputs(net, &cols), "{}", spec);
         }
     }
 }
@@ -567,7 +562,7 @@ fn yosys_and_abc_prove_8x8_multipliers_equal_a_times_b() {
             assert!(
                 out.lines().any(|l| l.starts_with(verdict)),
                 "{} ({read}): {out}",
-                spec.to_string()
+                spec
             );
         }
     }
@@ -616,12 +611,7 @@ fn tree_cut(spec: &MultiplierSpec) -> TreeCut {
     let mut names: Vec<&String> = bits.iter().map(|(_, n)| n).collect();
     names.sort();
     names.dedup();
-    assert_eq!(
-        names.len(),
-        bits.len(),
-        "{}: a net in two columns",
-        spec.to_string()
-    );
+    assert_eq!(names.len(), bits.len(), "{}: a net in two columns", spec);
     TreeCut {
         net: b.finish().unwrap(),
         bits,
@@ -900,7 +890,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
                 ],
                 120,
             )
-            .unwrap_or_else(|| panic!("{}: ABC's &polyn ran out of time", spec.to_string()));
+            .unwrap_or_else(|| panic!("{}: ABC's &polyn ran out of time", spec));
             let expected = without_operand_bits(
                 product_polynomial(16, signed, &inputs, cut.constant, cut.width),
                 &cut,
@@ -916,12 +906,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
         for read in &reads {
             let (text, expected) = tree(read);
             let got = parse_polynomial(&text, cut.width, 32);
-            assert_eq!(
-                got,
-                expected,
-                "{} ({read}): the tree's polynomial",
-                spec.to_string()
-            );
+            assert_eq!(got, expected, "{} ({read}): the tree's polynomial", spec);
 
             let (script, checks) = adder_and_stitch_check(&m, read, &cut, cut.constant);
             std::fs::write(dir.path(&format!("{m}_chk.v")), checks).unwrap();
@@ -937,7 +922,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
                     .count(),
                 2,
                 "{} ({read}): {log}",
-                spec.to_string()
+                spec
             );
         }
 
