@@ -6,7 +6,7 @@ use arithsim::accel::{Dataflow, MacArithmetic, fsd_npu};
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::multipliers::{MultiplierSpec, Reduction, Signedness};
 use arithsim::cost::{CostTable, FloatKind, OpKind, Tally};
-use arithsim::datapath::{Conv2dShape, GemmShape, IntArith};
+use arithsim::datapath::{Conv2dShape, FloatArith, GemmShape, IntArith};
 use arithsim::fixed::FixedFormat;
 use arithsim::float::{FloatEnv, FloatFormat, Specials};
 use arithsim::quant::WeightFormat;
@@ -167,4 +167,16 @@ fn types_with_invariants_refuse_invalid_json() {
     let json = round_trip(&IntArith::INT8_INT32);
     assert_eq!(json, "\"INT8 x INT8 -> INT32 (wrapping)\"");
     refused::<IntArith>("\"INT8 x INT8 -> INT99 (wrapping)\"", "99");
+
+    // FloatArith: its fields, then its check (the accumulator must hold the products).
+    let fa = round_trip(&FloatArith::FP16_FP32);
+    refused::<FloatArith>(
+        &with_field(&fa, "acc", "\"BF16\""),
+        "accumulate format BF16",
+    );
+
+    // MacSpec is written as its name (every field) and read through `FromStr`.
+    let mac = arithsim::circuits::mac::MacSpec::new(8, 32, Signedness::Signed);
+    let json = round_trip(&mac);
+    refused::<arithsim::circuits::mac::MacSpec>(&json.replace("->32", "->8"), "accumulator");
 }

@@ -102,3 +102,8 @@ impl FromStr for MacSpec {
         Ok(spec)
     }
 }
+
+// Written as its name (which holds every field) and read back through `FromStr`, which
+// validates it.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(MacSpec);
