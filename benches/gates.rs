@@ -34,7 +34,7 @@ fn random_inputs(net: &Netlist, sim: &mut Simulator<'_>) {
 fn sliced(c: &mut Criterion) {
     for kind in [AdderKind::RippleCarry, AdderKind::KoggeStone] {
         let net = adder(kind, 32).unwrap();
-        let mut g = c.benchmark_group(format!("{} 32-bit, bit-sliced", kind.name()));
+        let mut g = c.benchmark_group(format!("{} 32-bit, bit-sliced", kind));
         g.throughput(Throughput::Elements(64 * WORDS as u64));
         let mut sim = Simulator::new(&net, WORDS).unwrap();
         random_inputs(&net, &mut sim);
@@ -89,7 +89,7 @@ fn integer_api(c: &mut Criterion) {
     let ci: Vec<u64> = (0..n).map(|_| xorshift(&mut seed) & 1).collect();
     for kind in [AdderKind::RippleCarry, AdderKind::KoggeStone] {
         let net = adder(kind, 32).unwrap();
-        let mut g = c.benchmark_group(format!("{} 32-bit, integer API", kind.name()));
+        let mut g = c.benchmark_group(format!("{} 32-bit, integer API", kind));
         g.throughput(Throughput::Elements(n as u64));
         let mut sim = Simulator::new(&net, WORDS).unwrap();
         let mut out = BatchOutput::default();

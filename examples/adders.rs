@@ -69,7 +69,7 @@ fn run(args: &cli::Args) -> Result<(), arithsim::Error> {
             }
             let act = sim.activity().expect("activity is on");
             let row = (
-                kind.name(),
+                kind.to_string(),
                 s.gates,
                 s.total_cells(),
                 net.instances().len(),

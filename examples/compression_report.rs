@@ -86,11 +86,11 @@ fn grid(columns: &[&str], rows: Vec<Vec<Cell>>) -> Grid {
 /// The formats of the memory table, widest first (bits per weight with overhead: 32, 16,
 /// 8.01, 4.5, 4.25, 4.16, 4.13). BF16 takes what FP16 takes.
 const MEMORY_FORMATS: [WeightFormat; 7] = [
-    WeightFormat::Fp32,
-    WeightFormat::Fp16,
-    WeightFormat::Int8PerChannel,
+    WeightFormat::FP32,
+    WeightFormat::FP16,
+    WeightFormat::INT8_PER_CHANNEL,
     WeightFormat::NF4,
-    WeightFormat::Mxfp4,
+    WeightFormat::MXFP4,
     WeightFormat::INT4_G128,
     WeightFormat::NF4_DQ,
 ];
@@ -111,7 +111,7 @@ fn memory_section(models: &[Transformer]) -> arithsim::Result<Section> {
             row.push(num(gb(w.total_bytes())));
             if matches!(
                 f,
-                WeightFormat::Fp16 | WeightFormat::Int8PerChannel | WeightFormat::NF4_DQ
+                WeightFormat::FP16 | WeightFormat::INT8_PER_CHANNEL | WeightFormat::NF4_DQ
             ) {
                 bars.push(Bar {
                     label: format!("{} {f}", m.name()),
@@ -144,11 +144,11 @@ fn memory_section(models: &[Transformer]) -> arithsim::Result<Section> {
                  output channel), INT4 g128 {} (FP16 scale + 4-bit zero per 128), NF4 {} (FP32 \
                  absmax per 64), NF4+DQ {:.5} (8-bit absmax per 64, FP32 per 256 blocks, FP32 \
                  offset per matrix), MXFP4 {} (E8M0 per 32) — for a 4096 × 4096 matrix.",
-                WeightFormat::Int8PerChannel.bits_per_weight(4096, 4096)?,
+                WeightFormat::INT8_PER_CHANNEL.bits_per_weight(4096, 4096)?,
                 WeightFormat::INT4_G128.bits_per_weight(4096, 4096)?,
                 WeightFormat::NF4.bits_per_weight(4096, 4096)?,
                 WeightFormat::NF4_DQ.bits_per_weight(4096, 4096)?,
-                WeightFormat::Mxfp4.bits_per_weight(4096, 4096)?,
+                WeightFormat::MXFP4.bits_per_weight(4096, 4096)?,
             ),
             format!(
                 "{}: {} linear weights quantized, {} other parameters; NF4+DQ overall {:.3} bits \
@@ -207,13 +207,13 @@ fn fit_section(models: &[Transformer]) -> arithsim::Result<Section> {
 /// Section: error of each format on the same normal and heavy-tailed matrices.
 fn error_section() -> arithsim::Result<Section> {
     let formats = [
-        WeightFormat::Fp16,
-        WeightFormat::Int8PerChannel,
+        WeightFormat::FP16,
+        WeightFormat::INT8_PER_CHANNEL,
         WeightFormat::INT4_G128,
         WeightFormat::NF4,
         WeightFormat::NF4_DQ,
         WeightFormat::FP4_B64,
-        WeightFormat::Mxfp4,
+        WeightFormat::MXFP4,
     ];
     let tensors = [
         ("normal".to_string(), normal_tensor(ROWS * COLS, STD, SEED)?),
@@ -366,7 +366,7 @@ fn qlora_section(m: &Transformer) -> arithsim::Result<(Section, f64, f64)> {
     let act = ActivationModel::QLORA_FIG6;
     let cfg = LoraConfig::all_linear(64);
     let full = m.full_finetune_memory(act)?;
-    let lora = m.lora_memory(&cfg, WeightFormat::Bf16, act)?;
+    let lora = m.lora_memory(&cfg, WeightFormat::BF16, act)?;
     let qlora = m.lora_memory(&cfg, WeightFormat::NF4_DQ, act)?;
     let mut rows = Vec::new();
     for (name, f) in [
@@ -457,8 +457,8 @@ fn qlora_section(m: &Transformer) -> arithsim::Result<(Section, f64, f64)> {
 /// Section: energy of one generated token by weight format.
 fn decode_section(models: &[&Transformer], table: &CostTable) -> arithsim::Result<Section> {
     let formats = [
-        WeightFormat::Fp16,
-        WeightFormat::Int8PerChannel,
+        WeightFormat::FP16,
+        WeightFormat::INT8_PER_CHANNEL,
         WeightFormat::INT4_G128,
         WeightFormat::NF4,
         WeightFormat::NF4_DQ,
@@ -469,7 +469,7 @@ fn decode_section(models: &[&Transformer], table: &CostTable) -> arithsim::Resul
     for m in models {
         let base = m
             .decode_cost(
-                WeightFormat::Fp16,
+                WeightFormat::FP16,
                 DecodeParams {
                     context: CONTEXT,
                     batch: 1,
@@ -562,7 +562,7 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
     let decode = decode_section(&decode_models, &table)?;
     let e16 = m7
         .decode_cost(
-            WeightFormat::Fp16,
+            WeightFormat::FP16,
             DecodeParams {
                 context: CONTEXT,
                 batch: 1,
@@ -598,7 +598,7 @@ fn run(o: &ReportOptions) -> arithsim::Result<()> {
                     text("LLaMA-7B weights FP16 / NF4+DQ"),
                     text(format!(
                         "{:.2} / {:.2}",
-                        gb(m7.weight_memory(WeightFormat::Fp16)?.total_bytes()),
+                        gb(m7.weight_memory(WeightFormat::FP16)?.total_bytes()),
                         gb(m7.weight_memory(WeightFormat::NF4_DQ)?.total_bytes())
                     )),
                     text("GB"),

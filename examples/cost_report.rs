@@ -49,7 +49,7 @@ fn gate_rows() -> arithsim::Result<(Vec<GateRow>, Vec<String>)> {
         for bits in [8, 16, 32] {
             let net = adder_without_carry_in(kind, bits)?;
             rows.push(GateRow {
-                circuit: format!("{bits}-bit {} adder, carry-in 0", kind.name()),
+                circuit: format!("{bits}-bit {} adder, carry-in 0", kind),
                 op: OpKind::IntAdd { bits },
                 cost: gate_cost_random(&net, &lib, STREAM, SEED)?,
             });
@@ -160,7 +160,7 @@ fn glitch_rows() -> arithsim::Result<(Vec<GlitchRow>, Vec<String>)> {
     ] {
         let net = adder_without_carry_in(kind, 32)?;
         rows.push(GlitchRow {
-            circuit: format!("32-bit {} adder", kind.name()),
+            circuit: format!("32-bit {} adder", kind),
             cost: glitch_cost_random(&net, &lib, &d, STREAM, SEED)?,
         });
     }
@@ -190,7 +190,7 @@ fn glitch_rows() -> arithsim::Result<(Vec<GlitchRow>, Vec<String>)> {
     for f in [FloatFormat::FP16, FloatFormat::FP32] {
         for unit in [FpUnit::Adder(f), FpUnit::Multiplier(f)] {
             rows.push(GlitchRow {
-                circuit: unit.name(),
+                circuit: unit.to_string(),
                 cost: fp_unit_glitch_cost(unit, &cfg, &lib, &d, STREAM, SEED)?,
             });
         }
@@ -206,7 +206,7 @@ fn glitch_rows() -> arithsim::Result<(Vec<GlitchRow>, Vec<String>)> {
     ] {
         let unit = FpUnit::Mac { mul, acc };
         rows.push(GlitchRow {
-            circuit: unit.name(),
+            circuit: unit.to_string(),
             cost: fp_unit_glitch_cost(unit, &cfg, &lib, &d, 64 * MAC_CLOCKS, SEED)?,
         });
     }

@@ -139,12 +139,12 @@ fn run(cli: &cli::Args) -> Result<(), arithsim::Error> {
         println!(
             "{:<18} {} gates: 2^32 pairs in {secs:.2} s = {:.3e} vectors/s on {} threads, \
              mismatching lanes: {bad}",
-            kind.name(),
+            kind.to_string(),
             stats.gates,
             4_294_967_296.0 / secs,
             threads.unwrap_or_else(rayon::current_num_threads)
         );
-        assert_eq!(bad, 0, "{} is wrong on some operand pair", kind.name());
+        assert_eq!(bad, 0, "{} is wrong on some operand pair", kind);
     }
     Ok(())
 }

@@ -126,8 +126,10 @@ fn accelerators(
         arithmetics: vec![MacArithmetic::INT8, MacArithmetic::FP16],
     };
     let mut arrays = space.points()?;
-    let mut fsd = fsd_npu();
-    fsd.name = "Tesla FSD NPU (96x96 INT8, output stationary)".into();
+    let fsd = fsd_npu()
+        .to_builder()
+        .name("Tesla FSD NPU (96x96 INT8, output stationary)")
+        .build()?;
     arrays.push(fsd.clone());
     let net = Network::resnet50_v1_5(1)?;
     let t0 = Instant::now();

@@ -108,7 +108,7 @@ fn run() -> arithsim::Result<()> {
         let (area, delay) = (net.area_um2(&lib), net.timing(&lib).delay_ns);
         println!(
             "\n{}: where the area and the critical path go ({area:.0} µm², {delay:.3} ns)",
-            unit.name()
+            unit
         );
         println!(
             "  {:<40} {:>6} {:>10} {:>7} {:>10} {:>7}",
@@ -169,7 +169,7 @@ fn run() -> arithsim::Result<()> {
             let (a, d) = (net.area_um2(&lib), net.timing(&lib).delay_ns);
             println!(
                 "  {:<20} {what:<36} area {a:>7.0} µm² ({:+.1}%), delay {d:.3} ns ({:+.1}%)",
-                unit.name(),
+                unit.to_string(),
                 100.0 * (a / a0 - 1.0),
                 100.0 * (d / d0 - 1.0),
             );
@@ -183,7 +183,7 @@ fn run() -> arithsim::Result<()> {
         let (a, d) = (two.area_um2(&lib), two.timing(&lib).delay_ns);
         println!(
             "  {:<20} {:<36} area {a:>7.0} µm² ({:+.1}%), delay {d:.3} ns ({:+.1}%)",
-            FpUnit::Adder(f).name(),
+            FpUnit::Adder(f).to_string(),
             "near/far two-path adder",
             100.0 * (a / a0 - 1.0),
             100.0 * (d / d0 - 1.0),

@@ -102,7 +102,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         "TOPS/W"
     );
     for r in &rows {
-        let (m, a, e) = (&r.mapping, &r.array, &r.energy);
+        let (m, e) = (&r.mapping, &r.energy);
         let mj = |s: Span| format!("{:.2}", s.mid() / 1e9);
         let total = e.total_pj();
         let tw = e.tops_per_watt(m.macs());
@@ -110,9 +110,9 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
             "{:<26} {:>10} {:>5.1}% {:>8.0} {:>7.2} {:>16} {:>9} {:>9} {:>9} {:>13}",
             r.label,
             m.cycles(),
-            100.0 * m.utilization(a),
-            m.inferences_per_s(a),
-            m.achieved_tops(a),
+            100.0 * m.utilization(),
+            m.inferences_per_s(),
+            m.achieved_tops(),
             format!("{:.2}-{:.2}", total.lo / 1e9, total.hi / 1e9),
             mj(e.compute_pj),
             mj(e.sram_pj),
@@ -159,7 +159,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
             l.name,
             l.macs,
             l.cycles,
-            100.0 * l.utilization(&int8.array),
+            100.0 * l.utilization(),
             format!("{:?}", l.bound)
         );
     }
@@ -201,7 +201,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
             scalesim,
             compute as f64 / base as f64,
             m.cycles(),
-            m.inferences_per_s(&a)
+            m.inferences_per_s()
         );
     }
 
@@ -231,7 +231,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         lenet.name,
         lenet.macs(),
         ml.cycles(),
-        100.0 * ml.utilization(&npu)
+        100.0 * ml.utilization()
     );
     println!("\nmapping ResNet-50 onto the model took {map_time:?} per arithmetic");
 

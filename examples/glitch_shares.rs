@@ -95,7 +95,7 @@ fn run() -> arithsim::Result<()> {
             .iter()
             .map(|d| fp_unit_glitch_cost(unit, &cfg, &lib, d, OPS, SEED))
             .collect::<arithsim::Result<Vec<_>>>()?;
-        print(&unit.name(), &c);
+        print(&unit.to_string(), &c);
     }
     Ok(())
 }

@@ -195,11 +195,11 @@ fn run(args: &cli::Args) -> Result<()> {
         println!(
             "| {name} | {:.2} | {} | {:.4} | {:.5} | {:.1} | {:.3} | {} | {:.0} | {:.3} |",
             m.mean_abs,
-            m.worst_abs,
+            m.max_abs,
             m.error_probability,
             m.mean_rel,
             m.mse,
-            m.worst_rel,
+            m.max_rel,
             net.stats().gates,
             c.area_um2,
             c.energy_pj()

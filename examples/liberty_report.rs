@@ -40,7 +40,7 @@ fn circuits(quick: bool) -> Result<Vec<(String, Netlist)>> {
     for kind in [AdderKind::RippleCarry, AdderKind::KoggeStone] {
         for &bits in widths {
             v.push((
-                format!("{bits}-bit {} adder, carry-in 0", kind.name()),
+                format!("{bits}-bit {} adder, carry-in 0", kind),
                 adder_without_carry_in(kind, bits)?,
             ));
         }

@@ -163,7 +163,7 @@ fn mac_of(f: &Format) -> (MacArithmetic, Option<FpUnit>, String) {
                 mul: a.mul,
                 acc: a.acc,
             }
-            .name(),
+            .to_string(),
         ),
         Arithmetic::Mx(e) => {
             let el = e.float_format().unwrap_or(FloatFormat::FP8_E4M3);
@@ -337,7 +337,7 @@ fn measure(
         table_pj,
         gate_pj,
         cycles: mapping.cycles(),
-        latency_us: mapping.seconds(&array) * 1e6,
+        latency_us: mapping.seconds() * 1e6,
         predictions: out.predictions.clone(),
         notes: ex.notes().to_vec(),
     };

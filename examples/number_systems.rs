@@ -253,10 +253,10 @@ fn fixed_point() -> arithsim::Result<()> {
     let uq44 = FixedFormat::uq(4, 4)?;
     println!(
         "  signed {q44} spans {} … {}; unsigned {uq44} spans {} … {}; step {}",
-        Fixed::min(q44),
-        Fixed::max(q44),
-        Fixed::min(uq44),
-        Fixed::max(uq44),
+        Fixed::min_value(q44),
+        Fixed::max_value(q44),
+        Fixed::min_value(uq44),
+        Fixed::max_value(uq44),
         q44.resolution()
     );
     let x = |v: f64| Fixed::from_f64(v, q44, NearestEven);

@@ -83,9 +83,9 @@ fn run(args: &cli::Args) -> Result<()> {
         let f = FloatFormat::FP32;
         let fma = FpUnit::Fma { mul: f, acc: f };
         for (name, net) in [
-            (fma.name(), fma.build(&FpUnitConfig::default())?),
+            (fma.to_string(), fma.build(&FpUnitConfig::default())?),
             (
-                ReportCircuit::Int8Mac.name(),
+                ReportCircuit::Int8Mac.to_string(),
                 ReportCircuit::Int8Mac.build()?,
             ),
         ] {
@@ -113,7 +113,7 @@ fn run(args: &cli::Args) -> Result<()> {
         .iter()
         .zip(&nets)
         .map(|(c, n)| SynthArea {
-            circuit: c.name(),
+            circuit: c.to_string(),
             textbook_um2: n.area_um2(&lib),
             synth_um2: None,
             status: "not run".into(),

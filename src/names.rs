@@ -36,6 +36,50 @@ pub(crate) fn lookup<T: Copy>(what: &str, input: &str, table: &[(&[&str], T)]) -
         })
 }
 
+/// `input` read as "`<left> -> <right>`" (or `→`), or compactly as "`<left>-<right>`" (the
+/// first `-` at which both sides parse: "int8-int32", "fp8-e4m3-fp32"); `None` when no
+/// split parses, so the caller reports its own error.
+pub(crate) fn split_pair<L, R>(
+    input: &str,
+    left: impl Fn(&str) -> crate::Result<L>,
+    right: impl Fn(&str) -> crate::Result<R>,
+) -> Option<(L, R)> {
+    for arrow in ["->", "→"] {
+        if let Some((l, r)) = input.split_once(arrow) {
+            return Some((left(l.trim()).ok()?, right(r.trim()).ok()?));
+        }
+    }
+    input.match_indices('-').find_map(|(i, _)| {
+        Some((
+            left(input[..i].trim()).ok()?,
+            right(input[i + 1..].trim()).ok()?,
+        ))
+    })
+}
+
+/// `input` without a trailing "` (<note>)`", and the note.
+pub(crate) fn split_note(input: &str) -> (&str, Option<&str>) {
+    let t = input.trim();
+    match t.strip_suffix(')').and_then(|b| b.rsplit_once('(')) {
+        Some((head, note)) => (head.trim(), Some(note.trim())),
+        None => (t, None),
+    }
+}
+
+/// `input` without a leading "`<x> x `" (or `×`) that repeats the rest: "INT8 x INT8" is
+/// "INT8" (the printed form names both operands); an unrepeated side is kept whole.
+pub(crate) fn strip_square(input: &str) -> &str {
+    let t = input.trim();
+    for times in [" x ", " X ", "×"] {
+        if let Some((a, b)) = t.split_once(times) {
+            if normalize(a) == normalize(b) {
+                return b.trim();
+            }
+        }
+    }
+    t
+}
+
 /// `Serialize` as the printed name and `Deserialize` through `FromStr` (so a value read from a
 /// file is validated as a parsed one is), for types whose fields are private or whose name is
 /// what a configuration file should hold ("e4m3", "Q4.4").
@@ -59,6 +103,38 @@ macro_rules! serde_via_str {
 #[cfg(feature = "serde")]
 pub(crate) use serde_via_str;
 
+/// `Serialize` and `Deserialize` for a type with invariants: the fields as the derive writes
+/// them, and after reading, the type's own check (the one its constructors run), so a file
+/// cannot hold a value the constructors would refuse. The type derives both traits with
+/// `#[serde(remote = "Self")]` (which makes them inherent functions) and names its check:
+/// `serde_checked!(GemmShape, |s| GemmShape::new(s.m, s.n, s.k).map(drop))`.
+#[cfg(feature = "serde")]
+macro_rules! serde_checked {
+    ($t:ty, $check:expr) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                <$t>::serialize(self, s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<Self, D::Error> {
+                let v = <$t>::deserialize(d)?;
+                let check: fn(&$t) -> $crate::Result<()> = $check;
+                check(&v).map_err(serde::de::Error::custom)?;
+                Ok(v)
+            }
+        }
+    };
+}
+#[cfg(feature = "serde")]
+pub(crate) use serde_checked;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +144,28 @@ mod tests {
         assert_eq!(normalize(" FP8 E4M3 "), "fp8e4m3");
         assert_eq!(normalize("Kogge-Stone"), "koggestone");
         assert_eq!(normalize("q4_4"), "q44");
+    }
+
+    #[test]
+    fn pairs_split_at_the_arrow_or_the_first_dash_that_parses() {
+        let num = |s: &str| {
+            s.parse::<u32>().map_err(|_| crate::Error::Parse {
+                input: s.into(),
+                reason: "not a number".into(),
+            })
+        };
+        assert_eq!(split_pair("8 -> 32", num, num), Some((8, 32)));
+        assert_eq!(split_pair("8→32", num, num), Some((8, 32)));
+        assert_eq!(split_pair("8-32", num, num), Some((8, 32)));
+        assert_eq!(split_pair("8 -> x", num, num), None);
+        assert_eq!(split_pair("832", num, num), None);
+        assert_eq!(
+            split_note("a -> b (wrapping)"),
+            ("a -> b", Some("wrapping"))
+        );
+        assert_eq!(split_note("a -> b"), ("a -> b", None));
+        assert_eq!(strip_square("INT8 x INT8"), "INT8");
+        assert_eq!(strip_square("INT8 x INT4"), "INT8 x INT4");
     }
 
     #[test]

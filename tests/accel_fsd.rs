@@ -226,7 +226,7 @@ proptest! {
                 }
                 _ => unreachable!("arrays() has no systolic dataflow"),
             }
-            let u = map.utilization(&a);
+            let u = map.utilization();
             prop_assert!(u > 0.0 && u <= 1.0);
         }
     }
@@ -239,8 +239,8 @@ fn a_perfectly_fitting_gemm_runs_at_full_utilization() {
     let m = map_gemm(&npu, g).unwrap();
     assert_eq!(m.bound, Bound::Compute);
     assert_eq!(m.cycles, 80 * 4096);
-    assert_eq!(m.utilization(&npu), 1.0);
-    assert!((m.achieved_tops(&npu) - npu.peak_tops()).abs() < 1e-9);
+    assert_eq!(m.utilization(), 1.0);
+    assert!((m.achieved_tops() - npu.peak_tops()).abs() < 1e-9);
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn conv_maps_through_its_gemm_view_with_groups() {
     // 32 groups of 784x9x1: 9 row tiles each, 9 steps.
     assert_eq!(m.tiles, 32 * 9);
     assert_eq!(m.compute_cycles, 32 * 9 * 9);
-    assert!(m.utilization(&npu) < 0.02);
+    assert!(m.utilization() < 0.02);
 }
 
 #[test]

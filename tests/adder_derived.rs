@@ -66,19 +66,19 @@ fn adder_subtractor_exhaustive_8_bit() {
                     out.get("result").unwrap()[i],
                     u128::from(r),
                     "{} {x} {y} sub={sub}",
-                    kind.name()
+                    kind
                 );
                 assert_eq!(
                     out.get("overflow").unwrap()[i],
                     u128::from(ov),
                     "{} {x} {y} sub={sub}",
-                    kind.name()
+                    kind
                 );
                 assert_eq!(
                     out.get("cout").unwrap()[i],
                     u128::from(cout),
                     "{} {x} {y} sub={sub}",
-                    kind.name()
+                    kind
                 );
             }
         }
@@ -96,13 +96,13 @@ fn incrementer_exhaustive_and_ripple_is_a_half_adder_chain() {
                 out.get("sum").unwrap()[x as usize],
                 u128::from((x + 1) & 0xff),
                 "{}",
-                kind.name()
+                kind
             );
             assert_eq!(
                 out.get("cout").unwrap()[x as usize],
                 u128::from(x == 255),
                 "{}",
-                kind.name()
+                kind
             );
         }
     }

@@ -55,16 +55,11 @@ fn prefix_networks_match_closed_forms_for_powers_of_two() {
                 sched.iter().map(Vec::len).sum::<usize>() as u64,
                 cells,
                 "{} N={n}",
-                kind.name()
+                kind
             );
-            assert_eq!(sched.len() as u64, levels, "{} N={n} levels", kind.name());
+            assert_eq!(sched.len() as u64, levels, "{} N={n} levels", kind);
             let no_cin = net(kind, n as u32, false);
-            assert_eq!(
-                prefix_cells(&no_cin),
-                cells,
-                "{} N={n} netlist cells",
-                kind.name()
-            );
+            assert_eq!(prefix_cells(&no_cin), cells, "{} N={n} netlist cells", kind);
             // The longest chain of cells equals the rows, except for Brent-Kung: its last
             // up-sweep row only forms the carry-out, in parallel with the first down-sweep row,
             // so its longest chain is 2L - 2.
@@ -81,19 +76,19 @@ fn prefix_networks_match_closed_forms_for_powers_of_two() {
                 u64::from(no_cin.cell_depth(&PREFIX)),
                 chain,
                 "{} N={n} netlist levels",
-                kind.name()
+                kind
             );
             // a live carry-in adds one gray cell at bit 0, and a level where bit 0's path is
             // the longest chain
             let with_cin = net(kind, n as u32, true);
-            assert_eq!(prefix_cells(&with_cin), cells + 1, "{} N={n}", kind.name());
+            assert_eq!(prefix_cells(&with_cin), cells + 1, "{} N={n}", kind);
             let c = u64::from(with_cin.cell_depth(&PREFIX));
-            assert!(c == chain || c == chain + 1, "{} N={n}", kind.name());
+            assert!(c == chain || c == chain + 1, "{} N={n}", kind);
             if matches!(
                 kind,
                 AdderKind::Sklansky | AdderKind::KoggeStone | AdderKind::BrentKung
             ) {
-                assert_eq!(c, chain + 1, "{} N={n}", kind.name());
+                assert_eq!(c, chain + 1, "{} N={n}", kind);
             }
         }
     }
@@ -127,14 +122,14 @@ fn prefix_adders_gate_count_and_depth_at_every_width() {
                 s.gates,
                 3 * n64 - 1 + 3 * black + 2 * gray,
                 "{} N={n}",
-                kind.name()
+                kind
             );
             // every group ending at bit i >= 1 reaching bit 0 is a gray cell: exactly N - 1 of them
-            assert_eq!(gray, n64 - 1, "{} N={n}", kind.name());
+            assert_eq!(gray, n64 - 1, "{} N={n}", kind);
             // depth: at most 1 (g/p) + 2 per chained cell + 1 (sum XOR)
             let chain = nl.cell_depth(&PREFIX);
-            assert!(s.depth <= 2 * chain + 2, "{} N={n}", kind.name());
-            assert!(n < 2 || s.depth >= 2 * chain, "{} N={n}", kind.name());
+            assert!(s.depth <= 2 * chain + 2, "{} N={n}", kind);
+            assert!(n < 2 || s.depth >= 2 * chain, "{} N={n}", kind);
         }
     }
 }

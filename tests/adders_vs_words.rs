@@ -51,7 +51,7 @@ fn every_adder_exhaustive_8_bit_both_carry_ins() {
                 s[i],
                 u128::from(want & 0xff),
                 "{} {}+{}+{}",
-                kind.name(),
+                kind,
                 a[i],
                 b[i],
                 c[i]
@@ -60,7 +60,7 @@ fn every_adder_exhaustive_8_bit_both_carry_ins() {
                 co[i],
                 u128::from(want >> 8),
                 "{} cout {}+{}+{}",
-                kind.name(),
+                kind,
                 a[i],
                 b[i],
                 c[i]
@@ -72,8 +72,8 @@ fn every_adder_exhaustive_8_bit_both_carry_ins() {
         let (s, co) = (out.get("sum").unwrap(), out.get("cout").unwrap());
         for i in 0..n {
             let want = a[i] + b[i];
-            assert_eq!(s[i], u128::from(want & 0xff), "{} no-cin", kind.name());
-            assert_eq!(co[i], u128::from(want >> 8), "{} no-cin", kind.name());
+            assert_eq!(s[i], u128::from(want & 0xff), "{} no-cin", kind);
+            assert_eq!(co[i], u128::from(want >> 8), "{} no-cin", kind);
         }
     }
 }
@@ -107,13 +107,8 @@ fn every_adder_every_width_1_to_20_on_edges() {
             let out = net.eval_u128(&[("a", &a), ("b", &b), ("cin", &c)]).unwrap();
             for i in 0..a.len() {
                 let want = a[i] + b[i] + c[i];
-                assert_eq!(out.get("sum").unwrap()[i], want & m, "{} w{w}", kind.name());
-                assert_eq!(
-                    out.get("cout").unwrap()[i],
-                    want >> w,
-                    "{} w{w}",
-                    kind.name()
-                );
+                assert_eq!(out.get("sum").unwrap()[i], want & m, "{} w{w}", kind);
+                assert_eq!(out.get("cout").unwrap()[i], want >> w, "{} w{w}", kind);
             }
         }
     }
@@ -135,8 +130,20 @@ fn check_wide(kind: AdderKind, w: u32, ops: &[(u128, u128, bool)]) -> Result<(),
         } else {
             (s2 & m, s2 >> w)
         };
-        prop_assert_eq!(out.get("sum").unwrap()[i], sum, "{} w{}", kind.name(), w);
-        prop_assert_eq!(out.get("cout").unwrap()[i], cout, "{} w{}", kind.name(), w);
+        prop_assert_eq!(
+            out.get("sum").unwrap()[i],
+            sum,
+            "{} w{}",
+            kind.to_string(),
+            w
+        );
+        prop_assert_eq!(
+            out.get("cout").unwrap()[i],
+            cout,
+            "{} w{}",
+            kind.to_string(),
+            w
+        );
     }
     Ok(())
 }

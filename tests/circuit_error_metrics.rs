@@ -69,16 +69,16 @@ fn exhaustive_metrics_of_a_truncated_8x8_multiplier_match_native() {
             }
         }
         assert!(m.exhaustive);
-        assert_eq!(m.vectors, 65536);
+        assert_eq!(m.count, 65536);
         assert!(close(m.mean_abs, sum / 65536.0), "k={k} mae {}", m.mean_abs);
-        assert_eq!(m.worst_abs, worst as f64, "k={k}");
+        assert_eq!(m.max_abs, worst as f64, "k={k}");
         assert!(close(m.error_probability, wrong as f64 / 65536.0), "k={k}");
         assert!(close(m.mse, sq / 65536.0), "k={k}");
         assert!(close(m.mean_rel, rel / nz as f64), "k={k}");
-        assert!(close(m.worst_rel, wrel), "k={k}");
+        assert!(close(m.max_rel, wrel), "k={k}");
         if k == 0 {
             assert_eq!(
-                (m.mean_abs, m.error_probability, m.worst_rel),
+                (m.mean_abs, m.error_probability, m.max_rel),
                 (0.0, 0.0, 0.0)
             );
         }
@@ -118,7 +118,7 @@ fn signed_outputs_and_sampling() {
         0,
     )
     .unwrap();
-    assert_eq!((m.vectors, m.worst_abs), (256, 0.0));
+    assert_eq!((m.count, m.max_abs), (256, 0.0));
     // Read as unsigned, the negative products are off by 2^8.
     let u = ErrorMetrics::of(
         &net,
@@ -129,15 +129,15 @@ fn signed_outputs_and_sampling() {
         0,
     )
     .unwrap();
-    assert_eq!(u.worst_abs, 256.0);
+    assert_eq!(u.max_abs, 256.0);
 
     // 16 × 16: 32 input bits, sampled. Low 6 bits dropped: uniform-ish error in 0..64.
     let wide = truncated(16, 6);
     let f = |v: &[u128]| (v[0] * v[1]) as i128;
     let s = ErrorMetrics::of(&wide, "product", Signedness::Unsigned, f, 20_000, 11).unwrap();
     assert!(!s.exhaustive);
-    assert_eq!(s.vectors, 20_000);
-    assert!(s.worst_abs <= 63.0 && s.worst_abs >= 60.0);
+    assert_eq!(s.count, 20_000);
+    assert!(s.max_abs <= 63.0 && s.max_abs >= 60.0);
     // For uniform random operands the low 6 product bits are close to uniform: mean ≈ 31.5
     // minus the bias from even factors (a quarter of products are ≡ 0 mod 4, ...).
     assert!(s.mean_abs > 20.0 && s.mean_abs < 32.0, "{}", s.mean_abs);
@@ -197,8 +197,8 @@ fn result_fits_domain_leaves_out_overflowing_pairs() {
         .filter(|s| !(-128..128).contains(s))
         .count() as u64;
     assert_eq!(d.out_of_domain, overflowing);
-    assert_eq!(d.vectors, 65536 - overflowing);
-    assert_eq!((d.worst_abs, d.error_probability), (0.0, 0.0));
+    assert_eq!(d.count, 65536 - overflowing);
+    assert_eq!((d.max_abs, d.error_probability), (0.0, 0.0));
     // a custom domain: only non-negative operands (no overflow possible below 64 + 64)
     let small = |v: &[u128]| v[0] < 64 && v[1] < 64;
     let c = ErrorMetrics::of_domain(
@@ -211,8 +211,8 @@ fn result_fits_domain_leaves_out_overflowing_pairs() {
         0,
     )
     .unwrap();
-    assert_eq!((c.vectors, c.out_of_domain), (4096, 65536 - 4096));
-    assert_eq!(c.worst_abs, 0.0);
+    assert_eq!((c.count, c.out_of_domain), (4096, 65536 - 4096));
+    assert_eq!(c.max_abs, 0.0);
     let nothing = |_: &[u128]| false;
     assert!(matches!(
         ErrorMetrics::of_domain(
@@ -250,7 +250,7 @@ fn one_thread_and_many_give_the_same_bits() {
     };
     let one = run(1);
     assert!(one.0.exhaustive && !one.1.exhaustive);
-    assert_eq!(one.1.vectors, 300_000);
+    assert_eq!(one.1.count, 300_000);
     for threads in [2, 3, 8] {
         let many = run(threads);
         assert_eq!(one.0, many.0);
@@ -275,7 +275,7 @@ fn exhaustive_up_to_24_input_bits() {
     )
     .unwrap();
     assert!(m.exhaustive);
-    assert_eq!(m.vectors, 1 << 24);
+    assert_eq!(m.count, 1 << 24);
     let (mut sum, mut worst, mut wrong) = (0u64, 0u64, 0u64);
     for a in 0u64..4096 {
         for b in 0u64..4096 {
@@ -285,7 +285,7 @@ fn exhaustive_up_to_24_input_bits() {
             wrong += u64::from(e != 0);
         }
     }
-    assert_eq!(m.worst_abs, worst as f64);
+    assert_eq!(m.max_abs, worst as f64);
     assert!(close(m.mean_abs, sum as f64 / (1u64 << 24) as f64));
     assert!(close(
         m.error_probability,
@@ -322,8 +322,8 @@ fn worst_relative_error_is_searched_near_zero() {
     )
     .unwrap();
     assert!(!m.exhaustive);
-    assert_eq!(m.vectors, 20_000);
-    assert_eq!(m.worst_rel, 0.5);
+    assert_eq!(m.count, 20_000);
+    assert_eq!(m.max_rel, 0.5);
     // the samples alone: their mean relative error is tiny
     assert!(m.mean_rel < 1e-3, "{}", m.mean_rel);
 }

@@ -27,6 +27,11 @@ fn ripple_adder_area_is_its_full_adders_and_energy_is_reproducible() {
     assert!(a.toggles_per_op > 8.0 && a.toggles_per_op < 40.0, "{a:?}");
     assert!(a.energy_pj() > 0.01 && a.energy_pj() < 0.2, "{a:?}");
     assert_eq!(a.transitions, 64 * 63);
+    // The energy is at the library's voltage, stated in the result; rescaling goes by V².
+    assert_eq!(a.voltage_v, lib.voltage_v());
+    assert_eq!(a.energy_pj_at(a.voltage_v), a.energy_pj());
+    let k = 0.9 / a.voltage_v;
+    assert!((a.energy_pj_at(0.9) - a.energy_pj() * k * k).abs() < 1e-15);
 }
 
 #[test]

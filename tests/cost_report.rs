@@ -187,7 +187,7 @@ fn fake_gate_cost(area: f64, energy_1v1: f64) -> GateCost {
         delay_ns: 1.0,
         toggles_per_op: 10.0,
         transitions: 1000,
-        library_voltage_v: 1.1,
+        voltage_v: 1.1,
     }
 }
 

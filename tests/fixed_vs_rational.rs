@@ -458,7 +458,7 @@ proptest! {
 fn widest_products_saturate_and_wrap_exactly() {
     // Products beyond i128: checked against a reference built from u128 pieces.
     let u = FixedFormat::uq(32, 32).unwrap();
-    let m = Fixed::max(u); // (2^64 - 1) · 2^-32
+    let m = Fixed::max_value(u); // (2^64 - 1) · 2^-32
     for mode in RoundingMode::DETERMINISTIC {
         assert_eq!(m.saturating_mul(m, mode).unwrap(), m);
         let (w, o) = m.overflowing_mul(m, mode).unwrap();
@@ -498,10 +498,10 @@ fn comparison_across_formats_matches_cross_multiplication() {
         }
     }
     // The widest formats: magnitudes up to 2^128 after alignment.
-    let u = Fixed::max(FixedFormat::uq(64, 0).unwrap());
-    let f = Fixed::max(FixedFormat::uq(0, 64).unwrap());
+    let u = Fixed::max_value(FixedFormat::uq(64, 0).unwrap());
+    let f = Fixed::max_value(FixedFormat::uq(0, 64).unwrap());
     assert_eq!(u.cmp_value(&f), std::cmp::Ordering::Greater);
-    let m = Fixed::min(FixedFormat::q(64, 0).unwrap());
+    let m = Fixed::min_value(FixedFormat::q(64, 0).unwrap());
     assert_eq!(m.cmp_value(&f), std::cmp::Ordering::Less);
     assert_eq!(f.cmp_value(&f), std::cmp::Ordering::Equal);
 }

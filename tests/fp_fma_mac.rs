@@ -228,7 +228,7 @@ fn fp8_mixed_pairs_times_addends() {
 #[test]
 fn preset_conversions_are_exact() {
     for (name, s) in fp_mac_presets() {
-        assert_eq!(s.name(), name);
+        assert_eq!(s.to_string(), name);
         let env = s.cfg.env(RoundingMode::NearestEven);
         for x in 0..(1u64 << s.mul.width()) {
             if s.mul.is_nan(x) {

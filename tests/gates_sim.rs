@@ -159,7 +159,7 @@ fn fused_and_unfused_evaluation_agree() {
                     f.wire_words(w).unwrap(),
                     u.wire_words(w).unwrap(),
                     "{}",
-                    kind.name()
+                    kind
                 );
             }
         }

@@ -238,7 +238,7 @@ fn every_adder_kind_round_trips() {
     for kind in AdderKind::ALL {
         for width in [8, 13, 32] {
             let net = adder(kind, width).unwrap();
-            round_trip(&net, &format!("{} {width}", kind.name()));
+            round_trip(&net, &format!("{} {width}", kind));
         }
     }
 }
@@ -251,8 +251,8 @@ fn every_multiplier_architecture_round_trips() {
                 let spec = MultiplierSpec::new(n, n, s, r, adder).with_partial_products(pp);
                 let net = spec.build().unwrap();
                 // Labelled (so the per-label checks of the round trip have labels to lose).
-                assert!(net.stats().by_label.len() > 2, "{}", spec.name());
-                round_trip(&net, &spec.name());
+                assert!(net.stats().by_label.len() > 2, "{}", spec);
+                round_trip(&net, &spec.to_string());
             }
         }
     }

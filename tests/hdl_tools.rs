@@ -254,7 +254,7 @@ fn iverilog_agrees_on_every_adder_kind() {
         // Cell modules for the 32-bit ones, flat gates for the 8-bit ones.
         let got = iverilog(&refs, &format!("adders-{width}"), &cols, false, width == 32);
         for ((kind, net), g) in AdderKind::ALL.iter().zip(&nets).zip(&got) {
-            assert_eq!(g, &crate_outputs(net, &cols), "{} {width}", kind.name());
+            assert_eq!(g, &crate_outputs(net, &cols), "{} {width}", kind);
         }
     }
 }
@@ -283,7 +283,7 @@ fn iverilog_agrees_on_every_multiplier_architecture() {
             width == 16,
         );
         for ((spec, net), g) in specs.iter().zip(&nets).zip(&got) {
-            assert_eq!(g, &crate_outputs(net, &cols), "{}", spec.name());
+            assert_eq!(g, &crate_outputs(net, &cols), "{}", spec);
         }
     }
 }
@@ -418,7 +418,7 @@ fn yosys_sat_proves_equivalence_with_behavioural_descriptions() {
     let mut script = String::new();
     for kind in AdderKind::ALL {
         for w in [8u32, 16] {
-            let tag = format!("{}_{w}", kind.name().replace(['/', '-'], "_"));
+            let tag = format!("{}_{w}", kind.to_string().replace(['/', '-'], "_"));
             let net = adder(kind, w).unwrap();
             std::fs::write(
                 dir.path(&format!("{tag}.v")),
@@ -562,7 +562,7 @@ fn yosys_and_abc_prove_8x8_multipliers_equal_a_times_b() {
             assert!(
                 out.lines().any(|l| l.starts_with(verdict)),
                 "{} ({read}): {out}",
-                spec.name()
+                spec
             );
         }
     }
@@ -611,12 +611,7 @@ fn tree_cut(spec: &MultiplierSpec) -> TreeCut {
     let mut names: Vec<&String> = bits.iter().map(|(_, n)| n).collect();
     names.sort();
     names.dedup();
-    assert_eq!(
-        names.len(),
-        bits.len(),
-        "{}: a net in two columns",
-        spec.name()
-    );
+    assert_eq!(names.len(), bits.len(), "{}: a net in two columns", spec);
     TreeCut {
         net: b.finish().unwrap(),
         bits,
@@ -895,7 +890,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
                 ],
                 120,
             )
-            .unwrap_or_else(|| panic!("{}: ABC's &polyn ran out of time", spec.name()));
+            .unwrap_or_else(|| panic!("{}: ABC's &polyn ran out of time", spec));
             let expected = without_operand_bits(
                 product_polynomial(16, signed, &inputs, cut.constant, cut.width),
                 &cut,
@@ -911,12 +906,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
         for read in &reads {
             let (text, expected) = tree(read);
             let got = parse_polynomial(&text, cut.width, 32);
-            assert_eq!(
-                got,
-                expected,
-                "{} ({read}): the tree's polynomial",
-                spec.name()
-            );
+            assert_eq!(got, expected, "{} ({read}): the tree's polynomial", spec);
 
             let (script, checks) = adder_and_stitch_check(&m, read, &cut, cut.constant);
             std::fs::write(dir.path(&format!("{m}_chk.v")), checks).unwrap();
@@ -932,7 +922,7 @@ fn yosys_and_abc_prove_16x16_multipliers_equal_a_times_b() {
                     .count(),
                 2,
                 "{} ({read}): {log}",
-                spec.name()
+                spec
             );
         }
 

@@ -188,7 +188,7 @@ fn kv_cache_and_decode_counts_are_checked() {
     let t = CostTable::horowitz_45nm();
     assert!(
         m.decode_cost(
-            arithsim::quant::WeightFormat::Fp16,
+            arithsim::quant::WeightFormat::FP16,
             DecodeParams {
                 context: 1 << 40,
                 batch: 1 << 20,

@@ -163,6 +163,10 @@ fn timing_and_power_reject_bad_options() {
         .nldm_power(&lib, &opts, PowerActivity::Uniform(0.25))
         .unwrap();
     assert!((quiet.total_fj() - norm.total_fj() / 2.0).abs() < 1e-9 * norm.total_fj());
+    // The energy is at the library's voltage, stated in the result.
+    assert_eq!(norm.voltage_v, lib.voltage_v());
+    assert_eq!(norm.total_fj_at(norm.voltage_v), norm.total_fj());
+    assert!((norm.total_fj_at(0.55) - norm.total_fj() / 4.0).abs() < 1e-9 * norm.total_fj());
     assert_eq!(norm.switching_fj, old.switching_fj);
     assert!(old.internal_fj > 1.5 * norm.internal_fj);
 }

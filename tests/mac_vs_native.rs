@@ -78,7 +78,7 @@ fn check(spec: MacSpec, seed: u64, native: impl Fn(i64, i64) -> i64) {
                 run.acc[t][s],
                 (acc as i128 as u128) & mask,
                 "{} stream {s} clock {t}",
-                spec.name()
+                spec
             );
             assert_eq!(
                 run.acc[t][s],
@@ -206,7 +206,7 @@ fn dot_product_units_vs_reference() {
                 for t in 0..clocks {
                     let lanes = st * k as usize..(st + 1) * k as usize;
                     acc = spec.reference(acc, &a[t][lanes.clone()], &b[t][lanes.clone()]);
-                    assert_eq!(run.acc[t][st], acc, "{} stream {st} clock {t}", spec.name());
+                    assert_eq!(run.acc[t][st], acc, "{} stream {st} clock {t}", spec);
                     // Independent check of the reference for the wrapping signed case.
                     if overflow == Overflow::Wrapping && s == Signedness::Signed {
                         for i in lanes {
@@ -239,7 +239,7 @@ fn fused_uses_one_final_adder() {
 #[test]
 fn errors_have_clear_messages() {
     let err = |spec: MacSpec| match Mac::new(spec) {
-        Ok(_) => panic!("{} should be rejected", spec.name()),
+        Ok(_) => panic!("{} should be rejected", spec),
         Err(e) => e,
     };
     let e = err(MacSpec::new(8, 12, Signedness::Signed));

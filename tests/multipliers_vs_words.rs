@@ -62,7 +62,7 @@ fn check(net: &Netlist, sp: &MultiplierSpec, xs: &[u128], ys: &[u128]) {
             p,
             expect(x, y, sp.n, sp.m, sp.signedness, w),
             "{}: {x:#x} * {y:#x}",
-            sp.name()
+            sp
         );
     }
 }
@@ -540,7 +540,7 @@ fn reduced_columns_sum_to_the_product() {
                 got.get("row1").unwrap(),
             );
             for i in 0..xs.len() {
-                assert_eq!((r0[i] + r1[i]) & 0xFFFF, p[i], "{}", sp.name());
+                assert_eq!((r0[i] + r1[i]) & 0xFFFF, p[i], "{}", sp);
             }
         }
     }

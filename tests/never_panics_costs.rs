@@ -208,11 +208,11 @@ fn weight_format() -> impl Strategy<Value = WeightFormat> {
     let code = prop_oneof![Just(Code4::Nf4), Just(Code4::Fp4E2M1)];
     let dq = prop_oneof![Just(DqCode::Int8), Just(DqCode::Fp8E4M3)];
     prop_oneof![
-        Just(WeightFormat::Fp32),
-        Just(WeightFormat::Fp16),
-        Just(WeightFormat::Bf16),
-        Just(WeightFormat::Int8PerChannel),
-        Just(WeightFormat::Mxfp4),
+        Just(WeightFormat::FP32),
+        Just(WeightFormat::FP16),
+        Just(WeightFormat::BF16),
+        Just(WeightFormat::INT8_PER_CHANNEL),
+        Just(WeightFormat::MXFP4),
         (ext_usize(), any::<bool>())
             .prop_map(|(group, symmetric)| WeightFormat::Int4Group { group, symmetric }),
         (code.clone(), ext_usize()).prop_map(|(code, block)| WeightFormat::Block4 { code, block }),

@@ -169,7 +169,7 @@ fn fixed_entry_points_at_extremes() {
                         let _ = Fixed::from_raw(fmt, raw);
                     }
                     let _ = Fixed::from_bits(fmt, u64::MAX);
-                    let (lo, hi) = (Fixed::min(fmt), Fixed::max(fmt));
+                    let (lo, hi) = (Fixed::min_value(fmt), Fixed::max_value(fmt));
                     for m in MODES {
                         let _ = lo.checked_mul(hi, m);
                         let _ = lo.wrapping_mul(lo, m);

@@ -2,11 +2,13 @@
 //! `Error::Parse` that names the input and lists what is accepted.
 
 use arithsim::Error;
-use arithsim::accel::Dataflow;
+use arithsim::accel::{Dataflow, MacArithmetic};
 use arithsim::circuits::adders::AdderKind;
-use arithsim::circuits::multipliers::{PartialProducts, Reduction};
+use arithsim::circuits::mac::{MacSpec, MacStructure, dot_product_unit};
+use arithsim::circuits::multipliers::{PartialProducts, Reduction, Signedness};
 use arithsim::cost::FloatKind;
 use arithsim::cost::report::Format;
+use arithsim::datapath::{FloatArith, IntArith, Overflow, ProductRounding};
 use arithsim::fixed::FixedFormat;
 use arithsim::float::{EXP_BITS_RANGE, FloatFormat, MAN_BITS_RANGE, Specials};
 use arithsim::quant::{Code4, DqCode, WeightFormat};
@@ -210,7 +212,7 @@ fn rounding_modes_round_trip_by_both_names() {
 #[test]
 fn circuit_kinds_round_trip() {
     for k in AdderKind::ALL {
-        assert_eq!(k.name().parse::<AdderKind>().unwrap(), k);
+        assert_eq!(k.to_string().parse::<AdderKind>().unwrap(), k);
         // The variant name alone (`CarryLookahead { block: 4 }` → "CarryLookahead").
         let variant = format!("{k:?}");
         let variant = variant.split(' ').next().unwrap();
@@ -248,10 +250,10 @@ fn dataflows_weight_and_report_formats_round_trip() {
     }
     rejects::<Dataflow>("os", "systolic output stationary");
     let weights = [
-        WeightFormat::Fp32,
-        WeightFormat::Fp16,
-        WeightFormat::Bf16,
-        WeightFormat::Int8PerChannel,
+        WeightFormat::FP32,
+        WeightFormat::FP16,
+        WeightFormat::BF16,
+        WeightFormat::INT8_PER_CHANNEL,
         WeightFormat::INT4_G128,
         WeightFormat::Int4Group {
             group: 32,
@@ -276,7 +278,7 @@ fn dataflows_weight_and_report_formats_round_trip() {
             block2: 256,
             dq_code: DqCode::Int8,
         },
-        WeightFormat::Mxfp4,
+        WeightFormat::MXFP4,
     ];
     for w in weights {
         round_trip(w);
@@ -285,4 +287,146 @@ fn dataflows_weight_and_report_formats_round_trip() {
     for f in [Format::Text, Format::Markdown, Format::Csv, Format::Json] {
         round_trip(f);
     }
+}
+
+#[test]
+fn mac_and_datapath_arithmetics_round_trip() {
+    let int8 = MacArithmetic::Int {
+        mul_bits: 8,
+        acc_bits: 32,
+    };
+    let e4m3 = FloatKind::from(FloatFormat::FP8_E4M3);
+    let macs = [
+        int8,
+        MacArithmetic::Int {
+            mul_bits: 4,
+            acc_bits: 16,
+        },
+        MacArithmetic::FP16,
+        MacArithmetic::BF16,
+        MacArithmetic::FP32,
+        MacArithmetic::Float {
+            mul: e4m3,
+            acc: FloatKind::FP16,
+        },
+        MacArithmetic::Float {
+            mul: FloatKind::FP16,
+            acc: FloatKind::FP16,
+        },
+    ];
+    for m in macs {
+        round_trip(m);
+    }
+    for (compact, want) in [
+        ("int8-int32", int8),
+        ("INT8 x INT8 -> INT32", int8),
+        ("int8→int32", int8),
+        ("fp16-fp32", MacArithmetic::FP16),
+        ("bf16-fp32", MacArithmetic::BF16),
+        ("fp32", MacArithmetic::FP32),
+        (
+            "fp8-e4m3-fp16",
+            MacArithmetic::Float {
+                mul: e4m3,
+                acc: FloatKind::FP16,
+            },
+        ),
+    ] {
+        assert_eq!(compact.parse::<MacArithmetic>().unwrap(), want, "{compact}");
+    }
+    rejects::<MacArithmetic>("int8-fp32", "INT<m> -> INT<acc>");
+    rejects::<MacArithmetic>("int8", "int8-int32");
+    assert!("int16-int8".parse::<MacArithmetic>().is_err()); // accumulator too narrow
+
+    let saturating = IntArith {
+        overflow: Overflow::Saturating,
+        ..IntArith::INT8_INT32
+    };
+    for a in [IntArith::INT8_INT32, IntArith::UINT8_UINT32, saturating] {
+        round_trip(a);
+    }
+    assert_eq!(
+        "int8-int32".parse::<IntArith>().unwrap(),
+        IntArith::INT8_INT32
+    );
+    assert_eq!(
+        "uint8-uint32".parse::<IntArith>().unwrap(),
+        IntArith::UINT8_UINT32
+    );
+    assert_eq!(
+        "INT8 -> INT32 (saturating)".parse::<IntArith>().unwrap(),
+        saturating
+    );
+    rejects::<IntArith>("int8-uint32", "int8-int32");
+    rejects::<IntArith>("int8-int32 (clamping)", "wrapping|saturating");
+    rejects::<IntArith>("fp16-fp32", "int8-int32");
+
+    let floats = [
+        FloatArith::FP16_FP32,
+        FloatArith::BF16_FP32,
+        FloatArith::FP8_E4M3_FP32,
+        FloatArith::FP8_E5M2_FP32,
+        FloatArith::FP8_E4M3_FP16,
+        FloatArith::FP8_E5M2_FP16,
+        FloatArith::FP16_FP16,
+        FloatArith::FP32_FP32,
+        FloatArith::new(
+            FloatFormat::BF16,
+            FloatFormat::FP32,
+            ProductRounding::RoundToMulFormat,
+            RoundingMode::TowardZero,
+        )
+        .unwrap(),
+    ];
+    for a in floats {
+        round_trip(a);
+    }
+    for (compact, want) in [
+        ("fp16-fp32", FloatArith::FP16_FP32),
+        ("bf16-fp32", FloatArith::BF16_FP32),
+        ("fp8-e4m3-fp32", FloatArith::FP8_E4M3_FP32),
+        ("FP8 E5M2 -> FP16", FloatArith::FP8_E5M2_FP16),
+        ("fp32-fp32", FloatArith::FP32_FP32),
+    ] {
+        assert_eq!(compact.parse::<FloatArith>().unwrap(), want, "{compact}");
+    }
+    rejects::<FloatArith>("fp16-fp32 (rounded, rne)", "fp16-fp32");
+    rejects::<FloatArith>("int8-int32", "fp16-fp32");
+    assert!("fp32-fp16".parse::<FloatArith>().is_err());
+}
+
+#[test]
+fn mac_specs_round_trip() {
+    let signed = MacSpec::new(8, 32, Signedness::Signed);
+    let specs = [
+        signed,
+        MacSpec::new(4, 16, Signedness::Unsigned),
+        dot_product_unit(4, signed),
+        MacSpec {
+            overflow: arithsim::circuits::mac::Overflow::Saturating,
+            structure: MacStructure::Fused,
+            reduction: Reduction::Wallace,
+            adder: AdderKind::CarryLookahead { block: 4 },
+            ..MacSpec::new(16, 48, Signedness::Signed)
+        },
+        MacSpec {
+            partial_products: PartialProducts::Booth4,
+            adder: AdderKind::CarrySelect { block: 8 },
+            ..signed
+        },
+    ];
+    for s in specs {
+        round_trip(s);
+    }
+    rejects::<MacSpec>("int8x8->32 signed", "<signed|unsigned>");
+    rejects::<MacSpec>(
+        "int8x4->32 signed wrapping separate dadda/baugh-wooley/brent-kung",
+        "[dot<k> ]int<w>",
+    );
+    // A name that parses but cannot be built: the accumulator is narrower than the product.
+    assert!(
+        "int8x8->8 signed wrapping separate dadda/baugh-wooley/brent-kung"
+            .parse::<MacSpec>()
+            .is_err()
+    );
 }

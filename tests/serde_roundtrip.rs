@@ -6,7 +6,7 @@ use arithsim::accel::{Dataflow, MacArithmetic, fsd_npu};
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::multipliers::{MultiplierSpec, Reduction, Signedness};
 use arithsim::cost::{CostTable, FloatKind, OpKind, Tally};
-use arithsim::datapath::{Conv2dShape, GemmShape};
+use arithsim::datapath::{Conv2dShape, FloatArith, GemmShape, IntArith};
 use arithsim::fixed::FixedFormat;
 use arithsim::float::{FloatEnv, FloatFormat, Specials};
 use arithsim::quant::WeightFormat;
@@ -97,4 +97,86 @@ fn tables_tallies_estimates_shapes_and_arrays_round_trip() {
         .unwrap(),
     );
     round_trip(&fsd_npu());
+}
+
+/// `json` does not deserialize into a `T`, and the error names `field`.
+fn refused<T: DeserializeOwned + Debug>(json: &str, field: &str) {
+    match serde_json::from_str::<T>(json) {
+        Ok(v) => panic!("{json} deserialized into {v:?}"),
+        Err(e) => assert!(
+            e.to_string().contains(field),
+            "{json}: {e} does not name {field}"
+        ),
+    }
+}
+
+/// Replaces `"key":<old>` by `"key":<new>` in a serialized value (the first occurrence).
+fn with_field(json: &str, key: &str, new: &str) -> String {
+    let tag = format!("\"{key}\":");
+    let at = json
+        .find(&tag)
+        .unwrap_or_else(|| panic!("{key} not in {json}"))
+        + tag.len();
+    let end = at + json[at..].find([',', '}']).unwrap();
+    format!("{}{new}{}", &json[..at], &json[end..])
+}
+
+#[test]
+fn types_with_invariants_refuse_invalid_json() {
+    let gemm = serde_json::to_string(&GemmShape::new(4, 5, 6).unwrap()).unwrap();
+    refused::<GemmShape>(&with_field(&gemm, "k", "0"), "dimension k is 0");
+
+    let conv = serde_json::to_string(
+        &Conv2dShape::new(arithsim::datapath::Conv2dDims {
+            batch: 1,
+            in_channels: 4,
+            in_height: 8,
+            in_width: 8,
+            out_channels: 4,
+            kernel_height: 3,
+            kernel_width: 3,
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    refused::<Conv2dShape>(&with_field(&conv, "groups", "0"), "groups");
+    refused::<Conv2dShape>(&with_field(&conv, "kernel_height", "30"), "kernel");
+
+    let npu = serde_json::to_string(&fsd_npu()).unwrap();
+    for (field, bad, named) in [
+        ("rows", "0", "rows"),
+        ("sram_bank_bytes", "0", "sram bank bytes"),
+        ("clock_hz", "-2e9", "clock"),
+        ("dram_bytes_per_s", "0.0", "dram bandwidth"),
+    ] {
+        refused::<arithsim::accel::MacArray>(&with_field(&npu, field, bad), named);
+    }
+    refused::<MacArithmetic>(r#"{"Int":{"mul_bits":8,"acc_bits":4}}"#, "accumulator");
+
+    let spec = serde_json::to_string(&MultiplierSpec::new(
+        8,
+        8,
+        Signedness::Unsigned,
+        Reduction::Dadda,
+        AdderKind::KoggeStone,
+    ))
+    .unwrap();
+    refused::<MultiplierSpec>(&with_field(&spec, "n", "0"), "multiplier operand a");
+
+    // IntArith is written as its name and read through `FromStr`.
+    let json = round_trip(&IntArith::INT8_INT32);
+    assert_eq!(json, "\"INT8 x INT8 -> INT32 (wrapping)\"");
+    refused::<IntArith>("\"INT8 x INT8 -> INT99 (wrapping)\"", "99");
+
+    // FloatArith: its fields, then its check (the accumulator must hold the products).
+    let fa = round_trip(&FloatArith::FP16_FP32);
+    refused::<FloatArith>(
+        &with_field(&fa, "acc", "\"BF16\""),
+        "accumulate format BF16",
+    );
+
+    // MacSpec is written as its name (every field) and read through `FromStr`.
+    let mac = arithsim::circuits::mac::MacSpec::new(8, 32, Signedness::Signed);
+    let json = round_trip(&mac);
+    refused::<arithsim::circuits::mac::MacSpec>(&json.replace("->32", "->8"), "accumulator");
 }

@@ -14,7 +14,7 @@ fn every_report_circuit_has_a_row_with_its_textbook_area() {
     let circuits = report_circuits();
     assert_eq!(rows.len(), circuits.len(), "one row per circuit, no extra");
     for c in &circuits {
-        let name = c.name();
+        let name = c.to_string();
         let r = rows
             .iter()
             .find(|r| r.circuit == name)
@@ -63,7 +63,7 @@ fn resynthesis_reproduces_the_stored_areas() {
     let rows = synth_areas().unwrap();
     let mut checked = 0;
     for c in report_circuits() {
-        let name = c.name();
+        let name = c.to_string();
         if !matches!(
             name.as_str(),
             "8-bit ripple-carry adder" | "8-bit kogge-stone adder" | "INT8 MAC, 32-bit acc"

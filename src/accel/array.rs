@@ -9,7 +9,11 @@ use crate::{Error, Result};
 
 /// What one MAC of the array computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub enum MacArithmetic {
     /// `mul_bits × mul_bits` integer product added into an `acc_bits` accumulator.
     Int {
@@ -117,8 +121,8 @@ impl MacArithmetic {
         }
     }
 
-    /// Energy of one MAC from `table` (e.g. 0.2 + 0.1 = 0.3 pJ for INT8 → INT32 and
-    /// 3.7 + 0.9 = 4.6 pJ for FP32 in Horowitz's 45 nm table).
+    /// Energy of one MAC from `table`, at the table rows' voltage (e.g. 0.2 + 0.1 = 0.3 pJ
+    /// for INT8 → INT32 and 3.7 + 0.9 = 4.6 pJ for FP32 in Horowitz's 45 nm table, 0.9 V).
     ///
     /// # Errors
     ///
@@ -188,6 +192,78 @@ impl fmt::Display for MacArithmetic {
             MacArithmetic::Float { mul, acc } if mul == acc => write!(f, "{mul}"),
             MacArithmetic::Float { mul, acc } => write!(f, "{mul} -> {acc}"),
         }
+    }
+}
+
+impl std::str::FromStr for MacArithmetic {
+    type Err = Error;
+
+    /// Parses what [`Display`](fmt::Display) prints — "INT8 -> INT32", "FP16 -> FP32",
+    /// "FP32" (a float MAC accumulating in its operand format) — and the compact
+    /// "int8-int32", "fp16-fp32", "fp8-e4m3-fp32", case-insensitively; a side may be written
+    /// "INT8 x INT8", and `→` stands for `->`. Float sides take every [`FloatKind`] name.
+    /// Note that "FP16" alone is FP16 × FP16 → FP16, not [`MacArithmetic::FP16`] (which
+    /// accumulates in FP32 and prints "FP16 -> FP32").
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] naming the input and the forms; [`MacArithmetic::validate`]'s error
+    /// for an arithmetic the model does not support (an accumulator narrower than the
+    /// operands).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::MacArithmetic;
+    /// let int8 = MacArithmetic::Int { mul_bits: 8, acc_bits: 32 };
+    /// assert_eq!("int8-int32".parse::<MacArithmetic>()?, int8);
+    /// assert_eq!(int8.to_string().parse::<MacArithmetic>()?, int8);
+    /// assert_eq!("fp16-fp32".parse::<MacArithmetic>()?, MacArithmetic::FP16);
+    /// assert!("int8-int4".parse::<MacArithmetic>().is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<MacArithmetic> {
+        #[derive(Clone, Copy)]
+        enum Side {
+            Int(u32),
+            Float(FloatKind),
+        }
+        let side = |t: &str| -> Result<Side> {
+            let t = crate::names::strip_square(t);
+            let key = crate::names::normalize(t);
+            match key.strip_prefix("int").map(str::parse::<u32>) {
+                Some(Ok(bits)) => Ok(Side::Int(bits)),
+                Some(Err(_)) => Err(Error::Parse {
+                    input: t.into(),
+                    reason: "not an integer width".into(),
+                }),
+                None => t.parse::<FloatKind>().map(Side::Float),
+            }
+        };
+        let bad = || {
+            crate::names::unknown(
+                "MAC arithmetic",
+                s,
+                &[
+                    "INT<m> -> INT<acc>",
+                    "<float> -> <float>",
+                    "<float>",
+                    "int8-int32",
+                ],
+            )
+        };
+        let m = match side(s) {
+            Ok(Side::Float(k)) => MacArithmetic::Float { mul: k, acc: k },
+            _ => match crate::names::split_pair(s, side, side).ok_or_else(bad)? {
+                (Side::Int(mul_bits), Side::Int(acc_bits)) => {
+                    MacArithmetic::Int { mul_bits, acc_bits }
+                }
+                (Side::Float(mul), Side::Float(acc)) => MacArithmetic::Float { mul, acc },
+                _ => return Err(bad()),
+            },
+        };
+        m.validate()?;
+        Ok(m)
     }
 }
 
@@ -333,7 +409,11 @@ impl std::str::FromStr for Dataflow {
 /// A MAC-array accelerator: `rows × cols` MACs, their arithmetic, clock, on-chip SRAM and its
 /// read ports, DRAM bandwidth, and dataflow.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct MacArray {
     /// A name for reports.
     pub name: String,
@@ -506,7 +586,8 @@ impl MacArray {
         self.peak_tops() * self.arrays_per_chip as f64
     }
 
-    /// Energy of one MAC of this array from `table` (see [`MacArithmetic::mac_energy_pj`]).
+    /// Energy of one MAC of this array from `table`, at the table rows' voltage (see
+    /// [`MacArithmetic::mac_energy_pj`]).
     ///
     /// # Errors
     ///
@@ -531,6 +612,12 @@ impl MacArray {
         self.dram_bytes_per_s / self.clock_hz
     }
 }
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(MacArray, MacArray::validate);
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(MacArithmetic, MacArithmetic::validate);
 
 #[cfg(test)]
 mod tests {

@@ -104,7 +104,7 @@ impl Transformer {
     /// let m = Transformer::llama_7b();
     /// let step = DecodeParams { context: 1024, batch: 1, bits_per_kv: 16 };
     /// let t = CostTable::horowitz_45nm();
-    /// let fp16 = m.decode_cost(WeightFormat::Fp16, step, &t)?;
+    /// let fp16 = m.decode_cost(WeightFormat::FP16, step, &t)?;
     /// assert!(fp16.energy.memory_fraction() > 0.99); // memory-bound
     /// let nf4 = m.decode_cost(WeightFormat::NF4, step, &t)?;
     /// assert!(fp16.energy_per_token_pj().mid() > 3.0 * nf4.energy_per_token_pj().mid());
@@ -158,7 +158,7 @@ impl Transformer {
         let macs = count::mul(batch, self.decode_macs(context)?, "decode MACs")?;
         let words = count::add(weight_bytes, kv_bytes, "decode bytes read")?.div_ceil(8);
         let mut tally = Tally::new();
-        let (mul, add) = if format == WeightFormat::Fp32 {
+        let (mul, add) = if format == WeightFormat::FP32 {
             (FloatKind::FP32, FloatKind::FP32)
         } else {
             (FloatKind::FP16, FloatKind::FP32)
@@ -202,7 +202,7 @@ mod tests {
         let t = CostTable::horowitz_45nm();
         let c = m
             .decode_cost(
-                WeightFormat::Fp16,
+                WeightFormat::FP16,
                 DecodeParams {
                     context: 1000,
                     batch: 1,
@@ -225,7 +225,7 @@ mod tests {
         // Batch 8 shares the weights: per-token energy drops, MACs per byte rise.
         let b8 = m
             .decode_cost(
-                WeightFormat::Fp16,
+                WeightFormat::FP16,
                 DecodeParams {
                     context: 1000,
                     batch: 8,
@@ -269,7 +269,7 @@ mod tests {
         let t = CostTable::horowitz_45nm();
         let c = m
             .decode_cost(
-                WeightFormat::Bf16,
+                WeightFormat::BF16,
                 DecodeParams {
                     context: 0,
                     batch: 1,
@@ -283,7 +283,7 @@ mod tests {
         assert_eq!(c.kv_bytes, 0);
         assert!(matches!(
             m.decode_cost(
-                WeightFormat::Bf16,
+                WeightFormat::BF16,
                 DecodeParams {
                     context: 0,
                     batch: 0,

@@ -65,7 +65,7 @@ pub fn price_model(
         macs: m.macs(),
         elementwise_ops,
         cycles: m.cycles(),
-        latency_s: m.seconds(array),
+        latency_s: m.seconds(),
         energy: m.energy(table)?,
     })
 }

@@ -402,7 +402,7 @@ mod tests {
         assert!(qt < 48_000_000_000, "{qt}");
         assert!(qt > 40_000_000_000, "{qt}");
         let lora16 = m
-            .lora_memory(&LoraConfig::all_linear(64), WeightFormat::Bf16, act)
+            .lora_memory(&LoraConfig::all_linear(64), WeightFormat::BF16, act)
             .unwrap();
         assert_eq!(lora16.weights, 2 * n);
     }

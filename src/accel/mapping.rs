@@ -90,25 +90,30 @@ pub struct LayerMapping {
     /// The operations: MACs (see [`MacArithmetic::mac_ops`](super::MacArithmetic::mac_ops)),
     /// SRAM and DRAM accesses in 64-bit words.
     pub tally: Tally,
+    /// MACs of the array it was mapped on (`rows · cols`), kept so the rates below need not
+    /// be given the array again.
+    pub array_macs: u64,
+    /// Clock of the array it was mapped on, Hz.
+    pub clock_hz: f64,
 }
 
 impl LayerMapping {
     /// Fraction of MAC-cycles doing useful work: `macs / (cycles · rows · cols)`.
-    pub fn utilization(&self, array: &MacArray) -> f64 {
+    pub fn utilization(&self) -> f64 {
         if self.cycles == 0 {
             return 0.0;
         }
-        self.macs as f64 / (self.cycles as f64 * array.macs() as f64)
+        self.macs as f64 / (self.cycles as f64 * self.array_macs as f64)
     }
 
     /// Time in seconds.
-    pub fn seconds(&self, array: &MacArray) -> f64 {
-        self.cycles as f64 / array.clock_hz
+    pub fn seconds(&self) -> f64 {
+        self.cycles as f64 / self.clock_hz
     }
 
     /// Achieved tera-operations per second (2 per MAC).
-    pub fn achieved_tops(&self, array: &MacArray) -> f64 {
-        2.0 * self.macs as f64 / self.seconds(array) / 1e12
+    pub fn achieved_tops(&self) -> f64 {
+        2.0 * self.macs as f64 / self.seconds() / 1e12
     }
 
     /// Energy from `table` (see [`EnergyBreakdown::from_table`]).
@@ -136,6 +141,10 @@ pub struct NetworkMapping {
     pub layers: Vec<LayerMapping>,
     /// The sum of the layers' tallies.
     pub tally: Tally,
+    /// MACs of the array it was mapped on (`rows · cols`).
+    pub array_macs: u64,
+    /// Clock of the array it was mapped on, Hz.
+    pub clock_hz: f64,
 }
 
 impl NetworkMapping {
@@ -150,23 +159,23 @@ impl NetworkMapping {
     }
 
     /// Seconds per inference.
-    pub fn seconds(&self, array: &MacArray) -> f64 {
-        self.cycles() as f64 / array.clock_hz
+    pub fn seconds(&self) -> f64 {
+        self.cycles() as f64 / self.clock_hz
     }
 
     /// Inferences (frames, for batch 1) per second on one array.
-    pub fn inferences_per_s(&self, array: &MacArray) -> f64 {
-        1.0 / self.seconds(array)
+    pub fn inferences_per_s(&self) -> f64 {
+        1.0 / self.seconds()
     }
 
     /// Overall MAC utilization.
-    pub fn utilization(&self, array: &MacArray) -> f64 {
-        self.macs() as f64 / (self.cycles() as f64 * array.macs() as f64)
+    pub fn utilization(&self) -> f64 {
+        self.macs() as f64 / (self.cycles() as f64 * self.array_macs as f64)
     }
 
     /// Achieved tera-operations per second (2 per MAC).
-    pub fn achieved_tops(&self, array: &MacArray) -> f64 {
-        2.0 * self.macs() as f64 / self.seconds(array) / 1e12
+    pub fn achieved_tops(&self) -> f64 {
+        2.0 * self.macs() as f64 / self.seconds() / 1e12
     }
 
     /// Energy per inference from `table` (see [`EnergyBreakdown::from_table`]).
@@ -275,6 +284,8 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         dram_read_bytes: dram_read,
         dram_write_bytes: dram_write,
         tally: Tally::new(),
+        array_macs: array.macs(),
+        clock_hz: array.clock_hz,
     };
     Ok(with_tally(array, mapping))
 }
@@ -311,7 +322,7 @@ pub fn map_gemm(array: &MacArray, gemm: GemmShape) -> Result<LayerMapping> {
 /// let npu = fsd_npu();
 /// let m = map_network(&npu, &Network::resnet50_v1_5(1).unwrap()).unwrap();
 /// assert_eq!(m.macs(), 4_089_184_256);
-/// assert!(m.utilization(&npu) > 0.4 && m.utilization(&npu) <= 1.0);
+/// assert!(m.utilization() > 0.4 && m.utilization() <= 1.0);
 /// ```
 pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping> {
     if network.layers.is_empty() {
@@ -335,6 +346,8 @@ pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping
         network: network.name.clone(),
         layers,
         tally,
+        array_macs: array.macs(),
+        clock_hz: array.clock_hz,
     })
 }
 
@@ -548,6 +561,8 @@ fn map_elementwise(array: &MacArray, layer: &Layer, op: ElementwiseOp, elems: u6
         dram_read_bytes: 0,
         dram_write_bytes: 0,
         tally: Tally::new(),
+        array_macs: array.macs(),
+        clock_hz: array.clock_hz,
     };
     let mut m = with_tally(array, m);
     for (kind, n) in op.ops(elems, FloatKind::FP32) {

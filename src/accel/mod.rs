@@ -20,12 +20,13 @@
 //! let npu = fsd_npu();
 //! let resnet = Network::resnet50_v1_5(1)?;
 //! let m = map_network(&npu, &resnet)?;
-//! println!("{:.0} frames/s at {:.0}% utilization", m.inferences_per_s(&npu),
-//!          100.0 * m.utilization(&npu));
+//! println!("{:.0} frames/s at {:.0}% utilization", m.inferences_per_s(),
+//!          100.0 * m.utilization());
 //! # Ok::<(), arithsim::Error>(())
 //! ```
 
 mod array;
+mod array_builder;
 mod decode;
 mod distill;
 mod elementwise;
@@ -41,6 +42,7 @@ mod transformer_workload;
 mod workload;
 
 pub use array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray, fsd_npu};
+pub use array_builder::MacArrayBuilder;
 pub use decode::{DecodeCost, DecodeParams};
 pub use distill::{Distillation, ModelCost, price_distillation, price_model};
 pub use elementwise::ElementwiseOp;

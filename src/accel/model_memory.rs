@@ -7,7 +7,7 @@
 //! the blocks: the Q, K, V, O and FFN matrices ([`Transformer::linear_weights`]), each
 //! matrix on its own (its own blocks, groups, double-quantization offset). Everything else —
 //! token and position embeddings, LM head, norms, biases, pooler — stays 16-bit (BF16), as
-//! those tools leave it; with [`WeightFormat::Fp32`] everything is 32-bit. Bytes are
+//! those tools leave it; with [`WeightFormat::FP32`] everything is 32-bit. Bytes are
 //! decimal (1 GB = 10⁹ bytes), as GPU and phone memory sizes are quoted in the QLoRA paper.
 
 use super::transformer::Transformer;
@@ -74,7 +74,7 @@ impl Transformer {
     /// use arithsim::quant::WeightFormat;
     ///
     /// let m = Transformer::llama_7b();
-    /// assert_eq!(m.weight_memory(WeightFormat::Fp16)?.total_bytes(), 2 * 6_738_415_616);
+    /// assert_eq!(m.weight_memory(WeightFormat::FP16)?.total_bytes(), 2 * 6_738_415_616);
     /// let nf4 = m.weight_memory(WeightFormat::NF4_DQ)?;
     /// assert!(nf4.total_bytes() < 4_000_000_000 && nf4.fits(8_000_000_000));
     /// # Ok::<(), arithsim::Error>(())
@@ -103,7 +103,7 @@ impl Transformer {
             add(&mut bits.second_level, b.second_level)?;
         }
         let other = self.params().total() - self.block_linear_weights();
-        let each = if format == WeightFormat::Fp32 { 32 } else { 16 };
+        let each = if format == WeightFormat::FP32 { 32 } else { 16 };
         other
             .checked_mul(each)
             .and_then(|o| o.checked_add(bits.total()))
@@ -143,8 +143,8 @@ mod tests {
         // Other params: embeddings 2·32000·4096 and 65 RMSNorms.
         assert_eq!(other, 2 * 32_000 * 4096 + 65 * 4096);
         let mem = |f| m.weight_memory(f).unwrap();
-        assert_eq!(mem(WeightFormat::Fp32).total_bytes(), 4 * n);
-        assert_eq!(mem(WeightFormat::Bf16).total_bytes(), 2 * n);
+        assert_eq!(mem(WeightFormat::FP32).total_bytes(), 4 * n);
+        assert_eq!(mem(WeightFormat::BF16).total_bytes(), 2 * n);
         // INT4 g128 asymmetric: 4 + 20/128 bits per linear weight, exactly.
         let int4 = mem(WeightFormat::INT4_G128);
         assert_eq!(int4.quantized_bits.total(), lin * 4 + lin / 128 * 20);
@@ -161,7 +161,7 @@ mod tests {
             lin * 4 + lin / 64 * 8 + 32 * 32 * blocks_per_layer + 32 * 7 * 32
         );
         assert_eq!(dq.total_bits(), dq.quantized_bits.total() + 16 * other);
-        assert!(dq.fits(4_000_000_000) && !mem(WeightFormat::Fp16).fits(8_000_000_000));
+        assert!(dq.fits(4_000_000_000) && !mem(WeightFormat::FP16).fits(8_000_000_000));
     }
 
     #[test]

@@ -133,8 +133,8 @@ pub struct SparseLayerMapping {
 impl SparseLayerMapping {
     /// Dense-equivalent MACs per MAC-cycle: `dense_macs / (cycles · rows · cols)` (above 1
     /// when skipping beats the dense peak).
-    pub fn effective_utilization(&self, array: &MacArray) -> f64 {
-        self.dense_macs as f64 / (self.mapping.cycles as f64 * array.macs() as f64)
+    pub fn effective_utilization(&self) -> f64 {
+        self.dense_macs as f64 / (self.mapping.cycles as f64 * self.mapping.array_macs as f64)
     }
 }
 
@@ -156,8 +156,8 @@ impl SparseNetworkMapping {
     }
 
     /// Dense-equivalent MACs per MAC-cycle over the network.
-    pub fn effective_utilization(&self, array: &MacArray) -> f64 {
-        self.dense_macs() as f64 / (self.mapping.cycles() as f64 * array.macs() as f64)
+    pub fn effective_utilization(&self) -> f64 {
+        self.dense_macs() as f64 / (self.mapping.cycles() as f64 * self.mapping.array_macs as f64)
     }
 
     /// Names of the weight layers that ran dense although a sparse mode was asked for (an
@@ -202,7 +202,7 @@ impl SparseNetworkMapping {
 /// let layer = &net.layers[2]; // layer1.0.conv2, 3x3, K = 576
 /// let s = map_layer_sparse(&npu, layer, SparseMode::NM { n: 2, m: 4 })?;
 /// assert_eq!(s.mapping.macs * 2, s.dense_macs);
-/// assert!(s.effective_utilization(&npu) > 1.0); // more than the dense peak
+/// assert!(s.effective_utilization() > 1.0); // more than the dense peak
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn map_layer_sparse(
@@ -362,6 +362,8 @@ pub fn map_layer_sparse(
         dram_read_bytes: dram_read,
         dram_write_bytes: dram_write,
         tally: Tally::new(),
+        array_macs: array.macs(),
+        clock_hz: array.clock_hz,
     };
     Ok(SparseLayerMapping {
         mapping: with_tally(array, mapping),
@@ -435,6 +437,8 @@ pub fn map_network_sparse(
             network: format!("{} ({mode})", network.name),
             layers: mapped,
             tally,
+            array_macs: array.macs(),
+            clock_hz: array.clock_hz,
         },
         layers,
     })

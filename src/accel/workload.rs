@@ -52,7 +52,11 @@ pub enum LayerKind {
 
 /// A named layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Layer {
     /// Its name ("conv1", "layer2.0.conv2", "fc").
     pub name: String,
@@ -180,7 +184,11 @@ impl Layer {
 /// activations and additions out: they are a rounding error next to the convolutions; the
 /// transformer workloads list their element-wise work as [`LayerKind::Elementwise`] layers).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Network {
     /// Its name.
     pub name: String,
@@ -355,6 +363,12 @@ fn resnet50(batch: usize, v1_5: bool) -> Result<Network> {
     net.validate()?;
     Ok(net)
 }
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(Layer, Layer::validate);
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(Network, Network::validate);
 
 #[cfg(test)]
 mod tests {

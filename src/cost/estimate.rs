@@ -16,7 +16,7 @@ pub struct EstimateLine {
     pub count: u64,
     /// Its price per operation, with provenance.
     pub price: Price,
-    /// `count × price.energy_pj`.
+    /// `count × price.energy_pj`, at `price.voltage_v`.
     pub energy_pj: Span,
 }
 
@@ -28,7 +28,8 @@ pub struct Estimate {
     pub lines: Vec<EstimateLine>,
     /// Operations with no row and no rule: `(kind, count, why)`. Not in the total.
     pub unpriced: Vec<(OpKind, u64, String)>,
-    /// Sum of the priced lines, pJ.
+    /// Sum of the priced lines, pJ, each at its `price.voltage_v` (the table's voltage; a
+    /// table whose rows are at one voltage gives a total at that voltage).
     pub energy_pj: Span,
 }
 

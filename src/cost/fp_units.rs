@@ -212,36 +212,36 @@ pub fn format_name(f: FloatFormat) -> String {
         )
 }
 
-impl FpUnit {
-    /// An explicit name: "FP16 adder", "FP16 FMA (FP32 addend and result)", "FP8 E4M3 MAC
-    /// (FP32 acc)".
-    #[must_use]
-    pub fn name(&self) -> String {
+/// An explicit name: "FP16 adder", "FP16 FMA (FP32 addend and result)", "FP8 E4M3 MAC
+/// (FP32 acc)": built from the formats, so `Display` rather than a `&'static str` `name()`.
+impl std::fmt::Display for FpUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            FpUnit::Adder(f) => format!("{} adder", format_name(f)),
-            FpUnit::Multiplier(f) => format!("{} multiplier", format_name(f)),
-            FpUnit::Fma { mul, acc } if mul == acc => format!("{} FMA", format_name(mul)),
-            FpUnit::Fma { mul, acc } => {
-                format!(
-                    "{} FMA ({} addend and result)",
-                    format_name(mul),
-                    format_name(acc)
-                )
-            }
+            FpUnit::Adder(x) => write!(f, "{} adder", format_name(x)),
+            FpUnit::Multiplier(x) => write!(f, "{} multiplier", format_name(x)),
+            FpUnit::Fma { mul, acc } if mul == acc => write!(f, "{} FMA", format_name(mul)),
+            FpUnit::Fma { mul, acc } => write!(
+                f,
+                "{} FMA ({} addend and result)",
+                format_name(mul),
+                format_name(acc)
+            ),
             // The names the table-based report sections use for the same units: one meaning
             // per name across the report.
             FpUnit::Mac { mul, acc } if mul == FloatFormat::FP32 && acc == mul => {
-                "FP32 MAC".to_string()
+                f.write_str("FP32 MAC")
             }
             FpUnit::Mac { mul, acc } if mul == acc => {
-                format!("{} MAC ({} acc)", format_name(mul), format_name(acc))
+                write!(f, "{} MAC ({} acc)", format_name(mul), format_name(acc))
             }
             FpUnit::Mac { mul, acc } => {
-                format!("{}→{} MAC", format_name(mul), format_name(acc))
+                write!(f, "{}→{} MAC", format_name(mul), format_name(acc))
             }
         }
     }
+}
 
+impl FpUnit {
     /// The unit's netlist under `cfg`.
     ///
     /// # Errors
@@ -260,7 +260,7 @@ impl FpUnit {
 /// Structure and cost of one unit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitFigures {
-    /// The unit's name ([`FpUnit::name`], or the integer MAC's).
+    /// The unit's name (the `Display` of [`FpUnit`], or the integer MAC's).
     pub unit: String,
     /// Logic gates (primitives).
     pub gates: u64,
@@ -370,7 +370,7 @@ pub fn fp_unit_figures(
     }
     let nn = costs.pop().expect("two mixes");
     let random = costs.pop().expect("two mixes");
-    Ok(UnitFigures::new(unit.name(), &net, random, nn))
+    Ok(UnitFigures::new(unit.to_string(), &net, random, nn))
 }
 
 /// Structure and gate-derived cost of an integer MAC (`circuits::mac`), for the comparison

@@ -22,15 +22,19 @@ use crate::gates::{Activity, BatchOutput, CellLibrary, Instance, Netlist, Operan
 use crate::{Error, Result};
 
 /// Area, energy per operation and delay of one circuit under one cell library.
+///
+/// Every energy figure here is at [`voltage_v`](GateCost::voltage_v), the library's supply
+/// voltage (1.1 V for the embedded NanGate 45 nm table); [`GateCost::energy_pj_at`] gives it
+/// at another supply.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GateCost {
     /// Sum of cell areas, µm².
     pub area_um2: f64,
     /// Number of library-cell instances.
     pub instances: usize,
-    /// Mean internal (cell) energy per operation at the library voltage, pJ.
+    /// Mean internal (cell) energy per operation at `voltage_v`, pJ.
     pub internal_pj: f64,
-    /// Mean load-switching energy (½·C·V²) per operation at the library voltage, pJ.
+    /// Mean load-switching energy (½·C·V²) per operation at `voltage_v`, pJ.
     pub switching_pj: f64,
     /// Critical-path delay, ns.
     pub delay_ns: f64,
@@ -38,12 +42,12 @@ pub struct GateCost {
     pub toggles_per_op: f64,
     /// Operand transitions simulated (the denominator of the per-operation figures).
     pub transitions: u64,
-    /// The library's supply voltage, V.
-    pub library_voltage_v: f64,
+    /// The supply voltage every energy figure of this cost is at: the library's, V.
+    pub voltage_v: f64,
 }
 
 impl GateCost {
-    /// Energy per operation at the library voltage, pJ.
+    /// Energy per operation at [`voltage_v`](GateCost::voltage_v), pJ.
     #[must_use]
     pub fn energy_pj(&self) -> f64 {
         self.internal_pj + self.switching_pj
@@ -53,7 +57,7 @@ impl GateCost {
     /// only; the same circuit, a first-order voltage scaling), pJ.
     #[must_use]
     pub fn energy_pj_at(&self, voltage_v: f64) -> f64 {
-        let k = voltage_v / self.library_voltage_v;
+        let k = voltage_v / self.voltage_v;
         self.energy_pj() * k * k
     }
 }
@@ -262,7 +266,7 @@ fn price(net: &Netlist, lib: &CellLibrary, netc: &NetlistCost, act: &Activity) -
         delay_ns: netc.delay_ns,
         toggles_per_op: act.total() as f64 / transitions as f64,
         transitions: act.transitions,
-        library_voltage_v: lib.voltage_v(),
+        voltage_v: lib.voltage_v(),
     })
 }
 

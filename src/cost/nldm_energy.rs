@@ -7,7 +7,8 @@ use super::GlitchCost;
 use crate::Result;
 use crate::gates::{CellLibrary, Netlist, NldmPower, PowerActivity, StaOptions};
 
-/// NLDM energy of one circuit at three activities, fJ per operation.
+/// NLDM energy of one circuit at three activities, fJ per operation, each at its
+/// [`NldmPower::voltage_v`] (the Liberty library's voltage).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NldmEnergy {
     /// The uniform activity: the mean of the zero-delay per-net activities (toggles per

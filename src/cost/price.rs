@@ -95,13 +95,13 @@ impl fmt::Display for Basis {
 pub struct Price {
     /// The operation priced.
     pub op: OpKind,
-    /// Energy per operation, pJ.
+    /// Energy per operation at `voltage_v`, pJ.
     pub energy_pj: Span,
     /// Area of one unit, µm² (`None` when an anchor has no area).
     pub area_um2: Option<f64>,
     /// Technology node, nm.
     pub node_nm: f64,
-    /// Supply voltage, V.
+    /// Supply voltage, V: the one `energy_pj` is at (the anchor rows').
     pub voltage_v: f64,
     /// Source(s) of the anchor rows.
     pub source: String,

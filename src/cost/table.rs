@@ -12,13 +12,13 @@ use crate::{Error, Result};
 pub struct CostRow {
     /// The operation.
     pub op: OpKind,
-    /// Energy per operation in picojoules (a range where the source gives one).
+    /// Energy per operation in picojoules at `voltage_v` (a range where the source gives one).
     pub energy_pj: Span,
     /// Area of one unit in µm², when the source gives it (memories usually do not).
     pub area_um2: Option<f64>,
     /// Technology node in nm.
     pub node_nm: f64,
-    /// Supply voltage in V.
+    /// Supply voltage in V: the one `energy_pj` is at.
     pub voltage_v: f64,
     /// Where the figure comes from (paper, table, page).
     pub source: String,

@@ -17,7 +17,7 @@
 //! samples: from every combination of small operands (0, 1, 2, 3, −1, −2, the most negative)
 //! and from random vectors, it flips single input bits while that raises the relative error,
 //! or keeps it and moves the exact value closer to zero. Its vectors only raise
-//! `worst_rel`; the means and `vectors` are the samples'.
+//! `max_rel`; the means and `count` are the samples'.
 
 use rayon::prelude::*;
 
@@ -83,14 +83,16 @@ impl std::fmt::Debug for InputDomain<'_> {
 /// let net = b.finish()?;
 /// let m = ErrorMetrics::of(&net, "p", Signedness::Unsigned, |v| (v[0] * v[1]) as i128, 0, 0)?;
 /// assert!(m.exhaustive);
-/// assert_eq!((m.vectors, m.worst_abs, m.error_probability), (4, 1.0, 0.25));
-/// assert_eq!((m.mean_abs, m.mean_rel, m.worst_rel), (0.25, 1.0, 1.0));
+/// assert_eq!((m.count, m.max_abs, m.error_probability), (4, 1.0, 0.25));
+/// assert_eq!((m.mean_abs, m.mean_rel, m.max_rel), (0.25, 1.0, 1.0));
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ErrorMetrics {
-    /// Input vectors evaluated in the domain.
-    pub vectors: u64,
+    /// Input vectors evaluated in the domain (the same name as [`ErrorStats::count`]).
+    ///
+    /// [`ErrorStats::count`]: super::ErrorStats::count
+    pub count: u64,
     /// Vectors evaluated and left out because they are outside the domain.
     pub out_of_domain: u64,
     /// Whether every input vector was evaluated (otherwise a seeded uniform sample).
@@ -98,7 +100,7 @@ pub struct ErrorMetrics {
     /// Mean absolute error `mean |e|` (MAE, also "mean error distance").
     pub mean_abs: f64,
     /// Worst-case error `max |e|` (WCE).
-    pub worst_abs: f64,
+    pub max_abs: f64,
     /// Error probability: the fraction of vectors with `e ≠ 0` (EP, "error rate").
     pub error_probability: f64,
     /// Mean relative error `mean |e| / |exact|` over vectors with `exact ≠ 0` (MRED; 0 if
@@ -108,7 +110,7 @@ pub struct ErrorMetrics {
     pub mse: f64,
     /// Worst-case relative error `max |e| / |exact|` over `exact ≠ 0` (WCRE; when sampling,
     /// the larger of the samples' and the near-zero search's).
-    pub worst_rel: f64,
+    pub max_rel: f64,
 }
 
 /// What one run needs to evaluate a batch of vectors.
@@ -317,6 +319,32 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
 }
 
 impl ErrorMetrics {
+    /// Root-mean-square error `sqrt(mse)`, in the output's units (the statistic
+    /// [`ErrorStats::rms`](super::ErrorStats::rms) holds for kernel outputs).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::multipliers::Signedness;
+    /// use arithsim::datapath::ErrorMetrics;
+    /// use arithsim::gates::Builder;
+    ///
+    /// // An output stuck at 0 against `a + b` on 1-bit inputs: errors 0, 1, 1, 2.
+    /// let mut b = Builder::new();
+    /// let _x = b.input("a", 1)?;
+    /// let _y = b.input("b", 1)?;
+    /// let z = b.zero();
+    /// b.output("s", &[z, z])?;
+    /// let net = b.finish()?;
+    /// let m = ErrorMetrics::of(&net, "s", Signedness::Unsigned, |v| (v[0] + v[1]) as i128, 0, 0)?;
+    /// assert_eq!((m.mse, m.rms()), (1.5, 1.5f64.sqrt()));
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn rms(&self) -> f64 {
+        self.mse.sqrt()
+    }
+
     /// Runs `net` against `reference` and measures the error of output port `output`, read
     /// as an unsigned or two's-complement integer, over every input vector: as
     /// [`ErrorMetrics::of_domain`] with [`InputDomain::All`].
@@ -372,10 +400,10 @@ impl ErrorMetrics {
     /// let s = |x: u128| x as u8 as i8 as i128;
     /// let sum = |v: &[u128]| s(v[0]) + s(v[1]);
     /// let d = ErrorMetrics::of_domain(&net, "sum", Signedness::Signed, sum, InputDomain::ResultFits, 0, 0)?;
-    /// assert_eq!((d.vectors + d.out_of_domain, d.worst_abs), (65536, 0.0));
+    /// assert_eq!((d.count + d.out_of_domain, d.max_abs), (65536, 0.0));
     /// assert_eq!(d.out_of_domain, 16384); // a quarter of the pairs overflow
     /// let all = ErrorMetrics::of(&net, "sum", Signedness::Signed, sum, 0, 0)?;
-    /// assert_eq!(all.worst_abs, 256.0);
+    /// assert_eq!(all.max_abs, 256.0);
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn of_domain(
@@ -439,18 +467,18 @@ impl ErrorMetrics {
                 format!("none of the {count} vectors evaluated is in it"),
             ));
         }
-        let worst_rel = if exhaustive {
+        let max_rel = if exhaustive {
             acc.max_rel
         } else {
             acc.max_rel.max(run.search(seed)?)
         };
         let n = acc.count as f64;
         Ok(ErrorMetrics {
-            vectors: acc.count,
+            count: acc.count,
             out_of_domain,
             exhaustive,
             mean_abs: acc.sum_abs / n,
-            worst_abs: acc.max_abs,
+            max_abs: acc.max_abs,
             error_probability: acc.wrong as f64 / n,
             mean_rel: if acc.nonzero_refs == 0 {
                 0.0
@@ -458,7 +486,7 @@ impl ErrorMetrics {
                 acc.sum_rel / acc.nonzero_refs as f64
             },
             mse: acc.mse(),
-            worst_rel,
+            max_rel,
         })
     }
 }

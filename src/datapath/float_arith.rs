@@ -10,6 +10,7 @@ use crate::{Error, Result};
 
 /// What happens to a product `a·b` of two multiply-format operands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ProductRounding {
     /// Round the product to the multiply format (a separate multiplier of that format), widen
     /// it exactly to the accumulate format, then add it to the accumulator with a second
@@ -45,6 +46,11 @@ pub enum ProductRounding {
 /// assert!(e.to_string().starts_with("unsupported: accumulate format FP16"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct FloatArith {
     /// The operands' format.
     pub mul: FloatFormat,
@@ -219,3 +225,6 @@ impl fmt::Display for FloatArith {
         )
     }
 }
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(FloatArith, FloatArith::validate);

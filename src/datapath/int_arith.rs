@@ -246,6 +246,11 @@ impl fmt::Display for IntArith {
     }
 }
 
+// Written as its name ("INT8 x INT8 -> INT32 (wrapping)") and read back through `FromStr`,
+// which validates the widths.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(IntArith);
+
 #[cfg(test)]
 mod tests {
     use super::*;

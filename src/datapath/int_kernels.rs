@@ -102,7 +102,8 @@ impl IntDatapath {
     /// Data-dependent dynamic energy, in pJ, of the MAC netlist over a kernel run on the
     /// gate-level engine: each recorded output toggle of a cell costs its internal energy plus
     /// `½·C·V²` of the load it drives, from the cell library `lib` (e.g.
-    /// [`CellLibrary::nangate45`]). Leakage is not included.
+    /// [`CellLibrary::nangate45`]), at the library's voltage ([`CellLibrary::voltage_v`]).
+    /// Leakage is not included.
     ///
     /// # Errors
     ///

@@ -20,6 +20,7 @@
 //! # Ok::<(), arithsim::Error>(())
 //! ```
 
+mod arith_names;
 mod bias;
 mod circuit_error;
 mod conv;

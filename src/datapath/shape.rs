@@ -16,7 +16,11 @@ use crate::{Error, Result};
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct GemmShape {
     /// Rows of `A` and `C`.
     pub m: usize,
@@ -122,7 +126,11 @@ pub(crate) fn check_len(what: &str, got: usize, want: usize, why: &str) -> Resul
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Conv2dShape {
     /// Images in the batch (`N`).
     pub batch: usize,
@@ -487,6 +495,12 @@ pub(crate) fn im2col<T: Copy>(s: &Conv2dShape, input: &[T], g: usize, zero: T) -
     }
     out
 }
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(GemmShape, |s| GemmShape::new(s.m, s.n, s.k).map(drop));
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(Conv2dShape, Conv2dShape::validate);
 
 #[cfg(test)]
 mod tests {

@@ -255,8 +255,8 @@ impl fmt::Display for AddTrace {
                 self.a,
                 self.b,
                 self.exact_sum(),
-                Fixed::min(format),
-                Fixed::max(format),
+                Fixed::min_value(format),
+                Fixed::max_value(format),
                 format.width(),
                 self.result
             )
@@ -267,8 +267,8 @@ impl fmt::Display for AddTrace {
                 self.a,
                 self.b,
                 self.result,
-                Fixed::min(format),
-                Fixed::max(format)
+                Fixed::min_value(format),
+                Fixed::max_value(format)
             )
         }
     }

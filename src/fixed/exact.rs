@@ -78,9 +78,9 @@ impl Exact {
             _ => Landed {
                 wrapped,
                 saturated: if self.negative {
-                    Fixed::min(format)
+                    Fixed::min_value(format)
                 } else {
-                    Fixed::max(format)
+                    Fixed::max_value(format)
                 },
                 overflow: true,
             },

@@ -8,6 +8,14 @@
 //! - `saturating_*` clamps to the format's minimum or maximum;
 //! - `overflowing_*` returns the wrapped value and whether it overflowed.
 //!
+//! **Return types, one rule.** An operation whose operands must share a format — add, sub,
+//! mul, div, between two `Fixed` — returns `Result` in every family, because the formats may
+//! differ ([`Error::FormatMismatch`]; div also fails on a zero divisor): `wrapping_add`
+//! returns `Result<Fixed>`, `overflowing_add` `Result<(Fixed, bool)>`. An operation that
+//! cannot fail — unary `neg`, `mul_acc` (its operands may have any formats: the product is
+//! exact) and `to_format` — returns the value (or `(value, bool)`) directly: `wrapping_neg`
+//! returns `Fixed`. `checked_*` always returns `Result`, its overflow being the error.
+//!
 //! Add and sub are exact before overflow. Mul, div, `mul_acc` and format conversion take a
 //! [`RoundingMode`] and round exactly once, through [`crate::round`].
 
@@ -227,8 +235,8 @@ impl Fixed {
     ///
     /// let q44 = FixedFormat::q(4, 4)?;
     /// assert_eq!(Fixed::from_raw(q44, 24)?.checked_neg()?.raw(), -24);
-    /// assert!(Fixed::min(q44).checked_neg().is_err()); // -(-8) = 8 does not fit
-    /// assert_eq!(Fixed::min(q44).wrapping_neg(), Fixed::min(q44));
+    /// assert!(Fixed::min_value(q44).checked_neg().is_err()); // -(-8) = 8 does not fit
+    /// assert_eq!(Fixed::min_value(q44).wrapping_neg(), Fixed::min_value(q44));
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn checked_neg(self) -> Result<Fixed> {
@@ -488,16 +496,19 @@ mod tests {
     #[test]
     fn widest_formats_do_not_overflow_internally() {
         let u = FixedFormat::uq(64, 0).unwrap();
-        let m = Fixed::max(u);
+        let m = Fixed::max_value(u);
         assert_eq!(m.saturating_mul(m, NearestEven).unwrap(), m);
         let (w, o) = m.overflowing_mul(m, NearestEven).unwrap();
         assert!(o);
         assert_eq!(w.raw(), 1); // (2^64-1)^2 mod 2^64
         let s = FixedFormat::q(64, 0).unwrap();
-        let min = Fixed::min(s);
+        let min = Fixed::min_value(s);
         let minus_one = Fixed::from_raw(s, -1).unwrap();
         assert!(min.checked_div(minus_one, NearestEven).is_err());
         assert_eq!(min.wrapping_div(minus_one, NearestEven).unwrap(), min);
-        assert_eq!(min.saturating_mul(min, NearestEven).unwrap(), Fixed::max(s));
+        assert_eq!(
+            min.saturating_mul(min, NearestEven).unwrap(),
+            Fixed::max_value(s)
+        );
     }
 }

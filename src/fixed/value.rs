@@ -114,15 +114,16 @@ impl Fixed {
         Fixed { format, bits: 0 }
     }
 
-    /// The smallest value of `format`.
+    /// The smallest value of `format` (named like `num_traits::Bounded::min_value`, so it is
+    /// not read as `Ord::min`).
     #[inline]
-    pub fn min(format: FixedFormat) -> Fixed {
+    pub fn min_value(format: FixedFormat) -> Fixed {
         Fixed::from_pattern_unchecked(format, format.min_raw() as u64)
     }
 
-    /// The largest value of `format`.
+    /// The largest value of `format` (named like `num_traits::Bounded::max_value`).
     #[inline]
-    pub fn max(format: FixedFormat) -> Fixed {
+    pub fn max_value(format: FixedFormat) -> Fixed {
         Fixed::from_pattern_unchecked(format, format.max_raw() as u64)
     }
 
@@ -302,8 +303,8 @@ pub(crate) fn decimal(negative: bool, magnitude: u128, frac_bits: u32) -> String
 pub(crate) fn out_of_range(value: String, format: FixedFormat) -> Error {
     Error::OutOfRange {
         value,
-        min: Fixed::min(format).to_string(),
-        max: Fixed::max(format).to_string(),
+        min: Fixed::min_value(format).to_string(),
+        max: Fixed::max_value(format).to_string(),
         what: format.to_string(),
     }
 }
@@ -396,11 +397,11 @@ mod tests {
         );
         assert_eq!(
             Fixed::saturating_from_f64(1e300, f, RoundingMode::NearestEven).unwrap(),
-            Fixed::max(f)
+            Fixed::max_value(f)
         );
         assert_eq!(
             Fixed::saturating_from_f64(-1e300, f, RoundingMode::NearestEven).unwrap(),
-            Fixed::min(f)
+            Fixed::min_value(f)
         );
     }
 }

@@ -153,7 +153,8 @@ pub struct CellData {
     pub input_cap_ff_mean: f64,
     /// Representative (worst-arc) delay in ns.
     pub delay_ns: f64,
-    /// Internal energy per output transition in fJ.
+    /// Internal energy per output transition in fJ, at the library's
+    /// [`voltage_v`](CellLibrary::voltage_v).
     pub internal_energy_fj: f64,
     /// Leakage power in nW.
     pub leakage_nw: f64,
@@ -430,7 +431,8 @@ impl CellLibrary {
         &self.source
     }
 
-    /// Switching energy in fJ of one transition of a net with load `cap_ff`: `½·C·V²`.
+    /// Switching energy in fJ of one transition of a net with load `cap_ff`: `½·C·V²` at the
+    /// library's [`voltage_v`](CellLibrary::voltage_v).
     #[must_use]
     pub fn switching_energy_fj(&self, cap_ff: f64) -> f64 {
         0.5 * cap_ff * self.voltage_v * self.voltage_v

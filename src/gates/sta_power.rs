@@ -35,20 +35,32 @@ pub enum InternalPowerModel {
     OpenSta2019,
 }
 
-/// Energy per operation from NLDM tables, fJ.
+/// Energy per operation from NLDM tables, fJ, at [`voltage_v`](NldmPower::voltage_v) (the
+/// Liberty library's nominal voltage: its tables are characterized there).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NldmPower {
-    /// Internal (short-circuit and cell-internal) energy from the `internal_power` tables.
+    /// Internal (short-circuit and cell-internal) energy from the `internal_power` tables,
+    /// at `voltage_v`.
     pub internal_fj: f64,
-    /// Switching energy `½·C·V²` per transition of each driven net's load.
+    /// Switching energy `½·C·V²` per transition of each driven net's load, at `voltage_v`.
     pub switching_fj: f64,
+    /// The supply voltage both energies are at: the library's, V.
+    pub voltage_v: f64,
 }
 
 impl NldmPower {
-    /// Internal plus switching.
+    /// Internal plus switching, at [`voltage_v`](NldmPower::voltage_v).
     #[must_use]
     pub fn total_fj(&self) -> f64 {
         self.internal_fj + self.switching_fj
+    }
+
+    /// Internal plus switching rescaled to supply `voltage_v` by `(V / V_lib)²` (the same
+    /// first-order dynamic scaling as [`GateCost::energy_pj_at`](crate::cost::GateCost::energy_pj_at)), fJ.
+    #[must_use]
+    pub fn total_fj_at(&self, voltage_v: f64) -> f64 {
+        let k = voltage_v / self.voltage_v;
+        self.total_fj() * k * k
     }
 }
 
@@ -242,6 +254,7 @@ impl Netlist {
         Ok(NldmPower {
             internal_fj: internal,
             switching_fj: switching,
+            voltage_v: v,
         })
     }
 }

@@ -58,6 +58,21 @@ impl StorageBits {
 }
 
 /// A way to store a weight matrix `W[rows × cols]` (rows = output channels).
+///
+/// **Named formats are the constants; the variants are the structure.** Write
+/// [`WeightFormat::FP16`], [`WeightFormat::NF4`], [`WeightFormat::MXFP4`] (every named preset
+/// is an associated constant, and `Display`/`FromStr` round-trip each); the variants are for
+/// matching and for formats the presets do not name (`Int4Group { group: 64, .. }`).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::quant::WeightFormat;
+/// assert_eq!(WeightFormat::NF4.to_string(), "NF4");
+/// assert_eq!("bf16".parse::<WeightFormat>()?, WeightFormat::BF16);
+/// assert_eq!(WeightFormat::INT4_G128.bits_per_weight(4096, 4096)?, 4.0 + 20.0 / 128.0);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum WeightFormat {
@@ -100,6 +115,16 @@ pub enum WeightFormat {
 }
 
 impl WeightFormat {
+    /// IEEE binary32 weights.
+    pub const FP32: WeightFormat = WeightFormat::Fp32;
+    /// IEEE binary16 weights.
+    pub const FP16: WeightFormat = WeightFormat::Fp16;
+    /// bfloat16 weights.
+    pub const BF16: WeightFormat = WeightFormat::Bf16;
+    /// Symmetric narrow INT8 with one FP32 scale per output channel.
+    pub const INT8_PER_CHANNEL: WeightFormat = WeightFormat::Int8PerChannel;
+    /// OCP MXFP4: E2M1 elements, one E8M0 scale per 32 values.
+    pub const MXFP4: WeightFormat = WeightFormat::Mxfp4;
     /// GPTQ/AWQ's INT4: asymmetric, group 128.
     pub const INT4_G128: WeightFormat = WeightFormat::Int4Group {
         group: 128,
@@ -126,15 +151,15 @@ impl WeightFormat {
 
     /// The formats the compression report compares, widest first.
     pub const ALL: [WeightFormat; 9] = [
-        WeightFormat::Fp32,
-        WeightFormat::Fp16,
-        WeightFormat::Bf16,
-        WeightFormat::Int8PerChannel,
+        WeightFormat::FP32,
+        WeightFormat::FP16,
+        WeightFormat::BF16,
+        WeightFormat::INT8_PER_CHANNEL,
         WeightFormat::INT4_G128,
         WeightFormat::NF4,
         WeightFormat::NF4_DQ,
         WeightFormat::FP4_B64,
-        WeightFormat::Mxfp4,
+        WeightFormat::MXFP4,
     ];
 
     /// Bits a `rows × cols` matrix takes, exactly (the same count the quantized objects
@@ -370,13 +395,13 @@ impl std::str::FromStr for WeightFormat {
         let key = crate::names::normalize(s);
         let number = |t: &str| t.parse::<usize>().map_err(|_| bad());
         match key.as_str() {
-            "fp32" => return Ok(WeightFormat::Fp32),
-            "fp16" => return Ok(WeightFormat::Fp16),
-            "bf16" => return Ok(WeightFormat::Bf16),
-            "int8perchannel" | "int8" => return Ok(WeightFormat::Int8PerChannel),
+            "fp32" => return Ok(WeightFormat::FP32),
+            "fp16" => return Ok(WeightFormat::FP16),
+            "bf16" => return Ok(WeightFormat::BF16),
+            "int8perchannel" | "int8" => return Ok(WeightFormat::INT8_PER_CHANNEL),
             "nf4" => return Ok(WeightFormat::NF4),
             "nf4+dq" => return Ok(WeightFormat::NF4_DQ),
-            "mxfp4" => return Ok(WeightFormat::Mxfp4),
+            "mxfp4" => return Ok(WeightFormat::MXFP4),
             _ => {}
         }
         if let Some(rest) = key.strip_prefix("int4g") {
@@ -460,13 +485,13 @@ mod tests {
     #[test]
     fn bits_per_weight_of_the_named_formats() {
         let b = |f: WeightFormat| f.bits_per_weight(4096, 4096).unwrap();
-        assert_eq!(b(WeightFormat::Fp16), 16.0);
-        assert_eq!(b(WeightFormat::Int8PerChannel), 8.0 + 32.0 / 4096.0);
+        assert_eq!(b(WeightFormat::FP16), 16.0);
+        assert_eq!(b(WeightFormat::INT8_PER_CHANNEL), 8.0 + 32.0 / 4096.0);
         assert_eq!(b(WeightFormat::INT4_G128), 4.15625);
         assert_eq!(b(WeightFormat::NF4), 4.5);
         let dq = 4.0 + 8.0 / 64.0 + 32.0 / (64.0 * 256.0) + 32.0 / (4096.0 * 4096.0);
         assert_eq!(b(WeightFormat::NF4_DQ), dq);
-        assert_eq!(b(WeightFormat::Mxfp4), 4.25);
+        assert_eq!(b(WeightFormat::MXFP4), 4.25);
         assert_eq!(WeightFormat::NF4_DQ.to_string(), "NF4+DQ");
         assert_eq!(WeightFormat::INT4_G128.to_string(), "INT4 g128");
     }
@@ -482,17 +507,17 @@ mod tests {
         ] {
             let e = |f: WeightFormat| f.error(&w, rows, cols).unwrap();
             let (int8, nf4, nf4dq, fp4, fp16) = (
-                e(WeightFormat::Int8PerChannel),
+                e(WeightFormat::INT8_PER_CHANNEL),
                 e(WeightFormat::NF4),
                 e(WeightFormat::NF4_DQ),
                 e(WeightFormat::FP4_B64),
-                e(WeightFormat::Fp16),
+                e(WeightFormat::FP16),
             );
             assert!(fp16.sqnr_db > int8.sqnr_db + 20.0);
             assert!(int8.sqnr_db > nf4.sqnr_db + 15.0);
             assert!(nf4.sqnr_db > fp4.sqnr_db, "{} {}", nf4.sqnr_db, fp4.sqnr_db);
             assert!((nf4.sqnr_db - nf4dq.sqnr_db).abs() < 0.5);
-            assert_eq!(e(WeightFormat::Fp32).max_abs, 0.0);
+            assert_eq!(e(WeightFormat::FP32).max_abs, 0.0);
         }
     }
 
@@ -501,13 +526,13 @@ mod tests {
     #[test]
     fn round_trips_match_independent_references() {
         let w = student_t_tensor(64 * 128, 3, 1.0, 4).unwrap();
-        let fp16 = WeightFormat::Fp16.round_trip(&w, 64, 128).unwrap();
-        let bf16 = WeightFormat::Bf16.round_trip(&w, 64, 128).unwrap();
+        let fp16 = WeightFormat::FP16.round_trip(&w, 64, 128).unwrap();
+        let bf16 = WeightFormat::BF16.round_trip(&w, 64, 128).unwrap();
         for (i, &x) in w.iter().enumerate() {
             assert_eq!(fp16[i], half::f16::from_f32(x).to_f64(), "{x}");
             assert_eq!(bf16[i], half::bf16::from_f32(x).to_f64(), "{x}");
         }
-        let stats = WeightFormat::Bf16.error(&w, 64, 128).unwrap();
+        let stats = WeightFormat::BF16.error(&w, 64, 128).unwrap();
         let max = w
             .iter()
             .zip(&bf16)

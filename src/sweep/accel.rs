@@ -34,17 +34,22 @@ impl AccelSpace {
     ///
     /// # Errors
     ///
-    /// As [`MacArray::with_arithmetic`] and [`MacArray::validate`] (a zero-sized shape).
+    /// As [`MacArrayBuilder::build`](crate::accel::MacArrayBuilder::build) (a zero-sized
+    /// shape, an unsupported arithmetic).
     pub fn points(&self) -> Result<Vec<MacArray>> {
         let mut out = Vec::new();
         for &(rows, cols) in &self.shapes {
             for &df in &self.dataflows {
                 for &ar in &self.arithmetics {
-                    let mut a = self.base.with_arithmetic(ar)?.with_dataflow(df);
-                    a.rows = rows;
-                    a.cols = cols;
-                    a.name = format!("{rows}x{cols} {df} {ar}");
-                    a.validate()?;
+                    let a = self
+                        .base
+                        .to_builder()
+                        .rows(rows)
+                        .cols(cols)
+                        .arithmetic(ar)
+                        .dataflow(df)
+                        .name(format!("{rows}x{cols} {df} {ar}"))
+                        .build()?;
                     out.push(a);
                 }
             }
@@ -73,15 +78,14 @@ pub struct AccelEval {
 pub fn accel_metrics() -> Vec<Metric<AccelEval>> {
     vec![
         Metric::new("cycles", |e: &AccelEval| Ok(e.mapping.cycles() as f64)),
-        Metric::new("latency (ms)", |e: &AccelEval| {
-            Ok(1e3 * e.mapping.seconds(&e.array))
-        }),
+        Metric::new(
+            "latency (ms)",
+            |e: &AccelEval| Ok(1e3 * e.mapping.seconds()),
+        ),
         Metric::new("inferences/s", |e: &AccelEval| {
-            Ok(e.mapping.inferences_per_s(&e.array))
+            Ok(e.mapping.inferences_per_s())
         }),
-        Metric::new("utilization", |e: &AccelEval| {
-            Ok(e.mapping.utilization(&e.array))
-        }),
+        Metric::new("utilization", |e: &AccelEval| Ok(e.mapping.utilization())),
         Metric::new("energy (mJ/inference)", |e: &AccelEval| {
             Ok(e.energy.total_pj().mid() * 1e-9)
         }),

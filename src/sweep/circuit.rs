@@ -161,13 +161,13 @@ pub fn multiplier_space(
                             Signedness::Signed => "signed",
                         };
                         points.push(CircuitPoint::new(
-                            format!("{n}x{n} {sign} {}/{}/{}", pp.name(), r.name(), a.name()),
+                            format!("{n}x{n} {sign} {}/{}/{}", pp.name(), r.name(), a),
                             vec![
                                 ("width".into(), format!("{n}x{n}")),
                                 ("signedness".into(), sign.into()),
                                 ("partial products".into(), pp.name().into()),
                                 ("reduction".into(), r.name().into()),
-                                ("final adder".into(), a.name()),
+                                ("final adder".into(), a.to_string()),
                             ],
                             move || spec.build(),
                         ));
@@ -187,8 +187,11 @@ pub fn adder_space(widths: &[u32], kinds: &[AdderKind]) -> Vec<CircuitPoint> {
         .flat_map(|&n| {
             kinds.iter().map(move |&k| {
                 CircuitPoint::new(
-                    format!("{n}-bit {}", k.name()),
-                    vec![("width".into(), n.to_string()), ("adder".into(), k.name())],
+                    format!("{n}-bit {}", k),
+                    vec![
+                        ("width".into(), n.to_string()),
+                        ("adder".into(), k.to_string()),
+                    ],
                     move || adder(k, n),
                 )
             })

@@ -102,23 +102,6 @@ impl AdderKind {
         AdderKind::LadnerFischer,
     ];
 
-    /// A short name ("kogge-stone", "carry-lookahead/4", ...).
-    #[must_use]
-    pub fn name(&self) -> String {
-        match self {
-            AdderKind::RippleCarry => "ripple-carry".into(),
-            AdderKind::CarryLookahead { block } => format!("carry-lookahead/{block}"),
-            AdderKind::CarrySelect { block } => format!("carry-select/{block}"),
-            AdderKind::CarrySkip { block } => format!("carry-skip/{block}"),
-            AdderKind::ConditionalSum => "conditional-sum".into(),
-            AdderKind::Sklansky => "sklansky".into(),
-            AdderKind::KoggeStone => "kogge-stone".into(),
-            AdderKind::BrentKung => "brent-kung".into(),
-            AdderKind::HanCarlson => "han-carlson".into(),
-            AdderKind::LadnerFischer => "ladner-fischer".into(),
-        }
-    }
-
     /// Checks the block-size parameter.
     ///
     /// # Errors
@@ -133,10 +116,7 @@ impl AdderKind {
             return Err(Error::param(
                 "block size",
                 block,
-                format!(
-                    "{} needs a block size in {min}..={MAX_BUILD_WIDTH}",
-                    self.name()
-                ),
+                format!("{} needs a block size in {min}..={MAX_BUILD_WIDTH}", self),
             ));
         }
         Ok(())
@@ -193,7 +173,7 @@ pub fn build_adder(
     kind.validate()?;
     check_operands(b, x, y)?;
     b.check_wires(&[cin])?;
-    let name = kind.name();
+    let name = kind.to_string();
     b.push_label(&name);
     let r = match kind {
         AdderKind::RippleCarry => ripple::build_ripple(b, x, y, cin),
@@ -334,10 +314,35 @@ pub fn full_adder() -> Result<Netlist> {
     b.finish()
 }
 
+/// A short name ("kogge-stone", "carry-lookahead/4", ...): built from the block size, so
+/// `Display` rather than a `&'static str` `name()`; [`FromStr`](std::str::FromStr) parses it
+/// back.
+///
+/// ```
+/// use arithsim::circuits::adders::AdderKind;
+/// assert_eq!(AdderKind::CarryLookahead { block: 4 }.to_string(), "carry-lookahead/4");
+/// ```
+impl std::fmt::Display for AdderKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AdderKind::RippleCarry => f.write_str("ripple-carry"),
+            AdderKind::CarryLookahead { block } => write!(f, "carry-lookahead/{block}"),
+            AdderKind::CarrySelect { block } => write!(f, "carry-select/{block}"),
+            AdderKind::CarrySkip { block } => write!(f, "carry-skip/{block}"),
+            AdderKind::ConditionalSum => f.write_str("conditional-sum"),
+            AdderKind::Sklansky => f.write_str("sklansky"),
+            AdderKind::KoggeStone => f.write_str("kogge-stone"),
+            AdderKind::BrentKung => f.write_str("brent-kung"),
+            AdderKind::HanCarlson => f.write_str("han-carlson"),
+            AdderKind::LadnerFischer => f.write_str("ladner-fischer"),
+        }
+    }
+}
+
 impl std::str::FromStr for AdderKind {
     type Err = Error;
 
-    /// Parses [`AdderKind::name`] back (`"kogge-stone"`, `"carry-lookahead/4"`), and the
+    /// Parses what `Display` prints back (`"kogge-stone"`, `"carry-lookahead/4"`), and the
     /// variant names (`"KoggeStone"`), case-insensitively; a block architecture without
     /// `/<block>` takes the default block of 4 (as in [`AdderKind::ALL`]). `"rca"`, `"cla"`,
     /// `"csla"`, `"cska"` are accepted for the four classic ones.
@@ -406,7 +411,7 @@ impl std::str::FromStr for AdderKind {
             (k, Some(_)) => {
                 return Err(Error::Parse {
                     input: s.to_string(),
-                    reason: format!("{} takes no block size", k.name()),
+                    reason: format!("{} takes no block size", k),
                 });
             }
         };

@@ -42,7 +42,7 @@ use crate::{Error, Result};
 /// let spec = FpMacSpec::new(FloatFormat::FP16, FloatFormat::FP32)
 ///     .with_config(FpUnitConfig::default().with_rounding(RoundingControl::Input));
 /// assert!(spec.validate().is_ok());
-/// assert_eq!(spec.name(), "FP16xFP16+FP32");
+/// assert_eq!(spec.to_string(), "FP16xFP16+FP32");
 /// // One clock at word level: 0 + 1.5 × 1.5 = 2.25.
 /// let r = spec.reference(0, 0x3E00, 0x3E00, RoundingMode::TowardZero);
 /// assert_eq!(f32::from_bits(r.value as u32), 2.25);
@@ -57,6 +57,21 @@ pub struct FpMacSpec {
     pub acc: FloatFormat,
     /// Rounding, subnormals, NaN/overflow policy, adder and multiplier.
     pub cfg: FpUnitConfig,
+}
+
+/// A short name such as "FP16xFP16+FP32" or "E4M3xE4M3+FP16" (the names of
+/// [`fp_mac_presets`]): built from the formats, so `Display` rather than a `&'static str`
+/// `name()`.
+impl std::fmt::Display for FpMacSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |x: FloatFormat| {
+            x.preset_name().map_or_else(
+                || format!("{x:?}"),
+                |p| p.trim_start_matches("FP8 ").to_string(),
+            )
+        };
+        write!(f, "{m}x{m}+{}", n(self.acc), m = n(self.mul))
+    }
 }
 
 impl FpMacSpec {
@@ -84,19 +99,6 @@ impl FpMacSpec {
     /// hold the product format exactly (naming `acc`), a bad config.
     pub fn validate(&self) -> Result<()> {
         check_fma(self.mul, self.acc, &self.cfg)
-    }
-
-    /// A short name such as "FP16xFP16+FP32" or "E4M3xE4M3+FP16" (the names of
-    /// [`fp_mac_presets`]).
-    #[must_use]
-    pub fn name(&self) -> String {
-        let n = |f: FloatFormat| {
-            f.preset_name().map_or_else(
-                || format!("{f:?}"),
-                |p| p.trim_start_matches("FP8 ").to_string(),
-            )
-        };
-        format!("{m}x{m}+{}", n(self.acc), m = n(self.mul))
     }
 
     /// The word-level twin of one clock: `acc.fma(convert(a), convert(b), acc)` under

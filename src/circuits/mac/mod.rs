@@ -30,6 +30,7 @@
 //! ```
 
 mod build;
+mod parse;
 mod run;
 
 pub use build::build_mac_step;
@@ -117,6 +118,37 @@ pub fn dot_product_unit(k: u32, mac: MacSpec) -> MacSpec {
     }
 }
 
+/// A short name, such as "int8x8->32 signed wrapping fused dadda/baugh-wooley/brent-kung":
+/// built from the parameters, so `Display` rather than a `&'static str` `name()`.
+impl std::fmt::Display for MacSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = match self.signedness {
+            Signedness::Unsigned => "unsigned",
+            Signedness::Signed => "signed",
+        };
+        let o = match self.overflow {
+            Overflow::Wrapping => "wrapping",
+            Overflow::Saturating => "saturating",
+        };
+        let st = match self.structure {
+            MacStructure::Separate => "separate",
+            MacStructure::Fused => "fused",
+        };
+        if self.lanes > 1 {
+            write!(f, "dot{} ", self.lanes)?;
+        }
+        write!(
+            f,
+            "int{w}x{w}->{acc} {s} {o} {st} {}/{}/{}",
+            self.reduction.name(),
+            self.partial_products.name(),
+            self.adder,
+            w = self.width,
+            acc = self.acc_width
+        )
+    }
+}
+
 impl MacSpec {
     /// A wrapping, separate MAC with a Dadda tree (Baugh-Wooley for signed, AND array for
     /// unsigned) and a Brent-Kung adder.
@@ -181,36 +213,6 @@ impl MacSpec {
             Overflow::Wrapping => 0,
             Overflow::Saturating => 1 + (32 - self.lanes.leading_zeros()),
         }
-    }
-
-    /// A short name, such as "int8x8->32 signed wrapping fused dadda/baugh-wooley/brent-kung".
-    #[must_use]
-    pub fn name(&self) -> String {
-        let s = match self.signedness {
-            Signedness::Unsigned => "unsigned",
-            Signedness::Signed => "signed",
-        };
-        let o = match self.overflow {
-            Overflow::Wrapping => "wrapping",
-            Overflow::Saturating => "saturating",
-        };
-        let st = match self.structure {
-            MacStructure::Separate => "separate",
-            MacStructure::Fused => "fused",
-        };
-        let k = if self.lanes > 1 {
-            format!("dot{} ", self.lanes)
-        } else {
-            String::new()
-        };
-        format!(
-            "{k}int{w}x{w}->{acc} {s} {o} {st} {}/{}/{}",
-            self.reduction.name(),
-            self.partial_products.name(),
-            self.adder.name(),
-            w = self.width,
-            acc = self.acc_width
-        )
     }
 
     /// Checks the parameters.

@@ -34,7 +34,11 @@ pub const MAX_MULTIPLIER_WIDTH: u32 = crate::limits::MULTIPLIER_MAX_WIDTH;
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct MultiplierSpec {
     /// Width of operand `a` (the multiplicand for Booth), `1..=64`.
     pub n: u32,
@@ -66,6 +70,31 @@ pub struct MultiplierOutput {
     /// is their sum modulo `2^width`; a proof can cut the netlist here (the tree's sum, then the
     /// adder), as `tests/hdl_tools.rs` does for 16×16 multipliers.
     pub reduced_columns: Vec<Vec<Wire>>,
+}
+
+/// A short name, such as "dadda/baugh-wooley/kogge-stone 8x8 signed": built from the
+/// parameters, so `Display` rather than a `&'static str` `name()`.
+impl std::fmt::Display for MultiplierSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = match self.signedness {
+            Signedness::Unsigned => "unsigned",
+            Signedness::Signed => "signed",
+        };
+        let low = if self.product == ProductWidth::Low {
+            " low half"
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "{}/{}/{} {}x{} {s}{low}",
+            self.reduction.name(),
+            self.partial_products.name(),
+            self.adder,
+            self.n,
+            self.m
+        )
+    }
 }
 
 impl MultiplierSpec {
@@ -142,28 +171,6 @@ impl MultiplierSpec {
         let out = build_multiplier(&mut b, self, &a, &x)?;
         b.output("product", &out.product)?;
         b.finish()
-    }
-
-    /// A short name, such as "dadda/baugh-wooley/kogge-stone 8x8 signed".
-    #[must_use]
-    pub fn name(&self) -> String {
-        let s = match self.signedness {
-            Signedness::Unsigned => "unsigned",
-            Signedness::Signed => "signed",
-        };
-        let low = if self.product == ProductWidth::Low {
-            " low half"
-        } else {
-            ""
-        };
-        format!(
-            "{}/{}/{} {}x{} {s}{low}",
-            self.reduction.name(),
-            self.partial_products.name(),
-            self.adder.name(),
-            self.n,
-            self.m
-        )
     }
 }
 
@@ -308,3 +315,6 @@ pub fn booth_multiplier(
         .with_partial_products(PartialProducts::Booth4)
         .build()
 }
+
+#[cfg(feature = "serde")]
+crate::names::serde_checked!(MultiplierSpec, MultiplierSpec::validate);

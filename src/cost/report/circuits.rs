@@ -51,25 +51,27 @@ pub enum ReportCircuit {
     Int8Mac,
 }
 
-impl ReportCircuit {
-    /// The circuit's name in the report and in `data/synth_areas.csv`.
-    #[must_use]
-    pub fn name(&self) -> String {
+/// The circuit's name in the report and in `data/synth_areas.csv`: built from the
+/// parameters, so `Display` rather than a `&'static str` `name()`.
+impl std::fmt::Display for ReportCircuit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            ReportCircuit::Adder { kind, bits } => format!("{bits}-bit {} adder", kind.name()),
+            ReportCircuit::Adder { kind, bits } => write!(f, "{bits}-bit {kind} adder"),
             ReportCircuit::Multiplier { arch, bits } => {
                 let a = match arch {
                     MulArch::Array => "array (ripple)",
                     MulArch::Wallace => "Wallace (Kogge-Stone)",
                     MulArch::Dadda => "Dadda (Kogge-Stone)",
                 };
-                format!("{bits}x{bits}-bit {a} multiplier")
+                write!(f, "{bits}x{bits}-bit {a} multiplier")
             }
-            ReportCircuit::Fp(u) => u.name(),
-            ReportCircuit::Int8Mac => "INT8 MAC, 32-bit acc".into(),
+            ReportCircuit::Fp(u) => write!(f, "{u}"),
+            ReportCircuit::Int8Mac => f.write_str("INT8 MAC, 32-bit acc"),
         }
     }
+}
 
+impl ReportCircuit {
     /// Whether the circuit has registers (it is then run clock by clock).
     #[must_use]
     pub fn is_clocked(&self) -> bool {
@@ -142,8 +144,8 @@ impl ReportCircuit {
 ///
 /// ```
 /// let all = arithsim::cost::report::report_circuits();
-/// assert!(all.iter().any(|c| c.name() == "32x32-bit Dadda (Kogge-Stone) multiplier"));
-/// assert!(all.iter().any(|c| c.name() == "FP32 MAC"));
+/// assert!(all.iter().any(|c| c.to_string() == "32x32-bit Dadda (Kogge-Stone) multiplier"));
+/// assert!(all.iter().any(|c| c.to_string() == "FP32 MAC"));
 /// ```
 #[must_use]
 pub fn report_circuits() -> Vec<ReportCircuit> {

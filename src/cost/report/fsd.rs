@@ -45,7 +45,7 @@ impl FsdParams {
 pub struct FsdRow {
     /// "INT8 MAC", "FP16 MAC (FP16 acc)", "FP16→FP32 MAC", "FP32 MAC".
     pub mac: String,
-    /// Energy per MAC, pJ.
+    /// Energy per MAC, pJ, at the report table's voltage.
     pub energy_per_mac_pj: Span,
     /// Power of one NPU's array at full rate, W.
     pub power_per_npu_w: Span,

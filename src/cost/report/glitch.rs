@@ -17,7 +17,7 @@ pub struct GlitchRow {
 /// Builds section 4c from `inputs.glitch_rows`; `None` when there are none.
 pub(super) fn glitch_section(inputs: &ReportInputs) -> Option<Section> {
     let first = inputs.glitch_rows.first()?;
-    let lib_v = first.cost.timed.library_voltage_v;
+    let lib_v = first.cost.timed.voltage_v;
     let mut rows = Vec::new();
     let mut bars = Vec::new();
     for r in &inputs.glitch_rows {

@@ -26,7 +26,7 @@ pub(super) fn mac_section(table: &CostTable, inputs: &ReportInputs) -> Result<Op
     };
     // Energies are compared at the table's voltage, as in section 4.
     let v = table.price(OpKind::IntMul { bits: 8 })?.voltage_v;
-    let lib_v = base.random.library_voltage_v;
+    let lib_v = base.random.voltage_v;
     let base_nn = base.nn.as_ref().map(|c| c.energy_pj_at(v));
     let base_e = base.random.energy_pj_at(v);
     let mut rows = Vec::new();

@@ -14,7 +14,7 @@ use crate::gates::{CellLibrary, StaOptions, TimedDelays};
 /// One circuit's figures for sections 4d–4f.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CircuitRow {
-    /// The circuit ([`ReportCircuit::name`]).
+    /// The circuit (the `Display` of [`ReportCircuit`]).
     pub circuit: String,
     /// Library cell instances of the textbook netlist.
     pub instances: usize,
@@ -50,7 +50,7 @@ impl CircuitRow {
         seed: u64,
     ) -> Result<CircuitRow> {
         let net = c.build()?;
-        let name = c.name();
+        let name = c.to_string();
         let glitch = c.glitch_cost(&net, lib, delays, ops, seed)?;
         let liberty = lib.liberty().is_some();
         let nldm_delay_ns = if liberty {
@@ -136,9 +136,7 @@ fn area_section(rows: &[CircuitRow]) -> Section {
 
 fn delay_energy_section(rows: &[CircuitRow], opts: &StaOptions) -> Section {
     let nldm = rows.iter().all(|r| r.nldm_delay_ns.is_some());
-    let v = rows
-        .first()
-        .map_or(0.0, |r| r.glitch.timed.library_voltage_v);
+    let v = rows.first().map_or(0.0, |r| r.glitch.timed.voltage_v);
     let grid_rows = rows
         .iter()
         .map(|r| {

@@ -26,9 +26,9 @@ pub struct Comparison {
     pub cheap: String,
     /// The costlier side's name.
     pub costly: String,
-    /// Cheaper side's energy per operation, pJ.
+    /// Cheaper side's energy per operation, pJ, at the table's voltage.
     pub cheap_energy_pj: Span,
-    /// Costlier side's energy per operation, pJ.
+    /// Costlier side's energy per operation, pJ, at the table's voltage.
     pub costly_energy_pj: Span,
     /// `costly / cheap` energy.
     pub energy_ratio: Span,
@@ -474,10 +474,7 @@ fn gate_section(table: &CostTable, inputs: &ReportInputs) -> Result<Section> {
             value: ratio,
         });
     }
-    let lib_v = inputs
-        .gate_rows
-        .first()
-        .map_or(1.1, |g| g.cost.library_voltage_v);
+    let lib_v = inputs.gate_rows.first().map_or(1.1, |g| g.cost.voltage_v);
     let v = volts.unwrap_or(0.9);
     let mut notes =
         vec![format!(

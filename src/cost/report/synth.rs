@@ -19,7 +19,7 @@ pub const SYNTH_AREAS_HEADER: &str =
 /// One circuit's synthesized area.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SynthArea {
-    /// The circuit ([`ReportCircuit::name`](super::ReportCircuit::name)).
+    /// The circuit (the `Display` of [`ReportCircuit`](super::ReportCircuit)).
     pub circuit: String,
     /// Area of the textbook netlist's cells in the library, µm².
     pub textbook_um2: f64,

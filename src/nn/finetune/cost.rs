@@ -30,7 +30,8 @@ pub struct TrainingCost {
     pub updates: u64,
     /// The operations, by kind.
     pub tally: Tally,
-    /// Their energy with the table, pJ.
+    /// Their energy with the table, pJ, at the voltage of the table's rows
+    /// ([`Price::voltage_v`](crate::cost::Price::voltage_v)).
     pub energy_pj: Span,
 }
 

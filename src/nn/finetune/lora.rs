@@ -95,8 +95,8 @@ impl BaseFormat {
     #[must_use]
     pub fn weight_format(self) -> WeightFormat {
         match self {
-            BaseFormat::Fp32 => WeightFormat::Fp32,
-            BaseFormat::Int8 => WeightFormat::Int8PerChannel,
+            BaseFormat::Fp32 => WeightFormat::FP32,
+            BaseFormat::Int8 => WeightFormat::INT8_PER_CHANNEL,
             BaseFormat::Nf4Dq => WeightFormat::NF4_DQ,
         }
     }
