@@ -617,11 +617,11 @@ fn help_line(flag: &str, help: &str) -> String {
 /// how to give one.
 pub fn liberty_path(args: &Args) -> arithsim::Result<PathBuf> {
     let (path, given) = match (args.value("liberty"), std::env::var_os("ARITHSIM_LIBERTY")) {
-        (Some(p), _) => (PathBuf::from(p), "--liberty"),
-        (None, Some(p)) if !p.is_empty() => (PathBuf::from(p), "ARITHSIM_LIBERTY"),
+        (Some(p), _) => (PathBuf::from(p), "given by --liberty"),
+        (None, Some(p)) if !p.is_empty() => (PathBuf::from(p), "given by ARITHSIM_LIBERTY"),
         _ => (
             crate_root().join("../shared/data/nangate45_typ.lib.gz"),
-            "the default",
+            "the default, in the project's shared data folder",
         ),
     };
     if path.is_file() {
@@ -631,7 +631,7 @@ pub fn liberty_path(args: &Args) -> arithsim::Result<PathBuf> {
         source: std::io::Error::new(
             std::io::ErrorKind::NotFound,
             format!(
-                "no Liberty library at {given}'s path: pass --liberty FILE (a .lib or .lib.gz, \
+                "no Liberty library there ({given}): pass --liberty FILE (a .lib or .lib.gz, \
                  such as NanGate 45 nm's) or set ARITHSIM_LIBERTY=FILE"
             ),
         ),
