@@ -13,8 +13,8 @@
 //! | `source` | where the figure comes from |
 //!
 //! In TOML, `name` and any of `energy_unit`, `area_unit`, `node_nm`, `voltage_v`, `source`
-//! may be given once at the top as defaults for every `[[row]]`. Errors name the file, the
-//! line and the field.
+//! may be given once at the top as defaults for every `[[row]]`; in CSV, the name is a
+//! `# name: …` comment line. Errors name the file, the line and the field.
 
 use std::collections::BTreeMap;
 use std::path::Path;
