@@ -2,8 +2,9 @@
 //! utilization, frames per second, energy per frame (compute vs SRAM vs DRAM) and TOPS/W,
 //! for INT8 (the real chip) against FP16 and FP32 MACs on the same array.
 //!
-//! Energy comes from the embedded Horowitz 45 nm table; the DRAM read is a 1.3–2.6 nJ range,
-//! so energy and TOPS/W print as ranges and the chart draws midpoints.
+//! Energy comes from the embedded Horowitz 45 nm table (or `--table FILE`, whose name and node
+//! are printed); the DRAM read is a 1.3–2.6 nJ range, so energy and TOPS/W print as ranges
+//! and the chart draws midpoints.
 //!
 //! Run: `cargo run --release --example fsd_npu -- [--table FILE] [--out DIR]` (default
 //! `reports` under the target directory); writes `fsd_npu_energy.svg` there.
@@ -121,9 +122,16 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let int8 = &rows[0];
+    // The table's own name and node(s), not the default table's.
+    let mut nodes: Vec<f64> = table.rows().iter().map(|r| r.node_nm).collect();
+    nodes.sort_by(f64::total_cmp);
+    nodes.dedup();
+    let nodes: Vec<String> = nodes.iter().map(|n| format!("{n}")).collect();
     println!(
-        "\nMAC energy (45 nm table): INT8 MAC {:.2} pJ, FP16→FP32 MAC {:.2} pJ, FP32 MAC {:.2} pJ; \
-         FP32/INT8 energy per frame: {:.1}x",
+        "\nMAC energy (table \"{}\", {} nm): INT8 MAC {:.2} pJ, FP16→FP32 MAC {:.2} pJ, \
+         FP32 MAC {:.2} pJ; FP32/INT8 energy per frame: {:.1}x",
+        table.name(),
+        nodes.join("/"),
         rows[0].array.mac_energy_pj(&table)?.lo,
         rows[1].array.mac_energy_pj(&table)?.lo,
         rows[2].array.mac_energy_pj(&table)?.lo,

@@ -9,7 +9,8 @@
 //!
 //! Options:
 //!   --liberty FILE  the library (.lib or .lib.gz); default: $ARITHSIM_LIBERTY, else
-//!                   ../shared/data/nangate45_typ.lib.gz
+//!                   ../shared/data/nangate45_typ.lib.gz (the project's shared data; an
+//!                   error that says to pass one when it is not there)
 //!   --synth         also synthesize each circuit with Yosys + ABC (`yosys` on the PATH):
 //!                   `synth -top top; dfflibmap -liberty L; abc -liberty L; stat -liberty L`
 //!                   (a circuit that takes over 600 s gets no area)
@@ -21,7 +22,6 @@ mod cli;
 #[path = "common/synth.rs"]
 mod synth;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
@@ -83,12 +83,7 @@ fn circuits(quick: bool) -> Result<Vec<(String, Netlist)>> {
 }
 
 fn run(args: &cli::Args) -> Result<()> {
-    let lib_path = match args.value("liberty") {
-        Some(p) => PathBuf::from(p),
-        None => std::env::var("ARITHSIM_LIBERTY")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| cli::crate_root().join("../shared/data/nangate45_typ.lib.gz")),
-    };
+    let lib_path = cli::liberty_path(args)?;
     let (synth, quick, format) = (args.flag("synth"), args.flag("quick"), args.format);
     let lib = CellLibrary::load_liberty(&lib_path)?;
     let dir = std::env::temp_dir().join(format!("arithsim_liberty_report_{}", std::process::id()));

@@ -8,7 +8,8 @@
 //!
 //! Options:
 //!   --liberty FILE  the library (.lib or .lib.gz); default: $ARITHSIM_LIBERTY, else
-//!                   ../shared/data/nangate45_typ.lib.gz
+//!                   ../shared/data/nangate45_typ.lib.gz (the project's shared data; an
+//!                   error that says to pass one when it is not there)
 //!   --timeout S     seconds per circuit before Yosys and ABC are killed (default 240); the
 //!                   row then says "timeout after S s"
 //!   --bless         write data/synth_areas.csv (else <target>/synth_areas.csv)
@@ -53,12 +54,7 @@ fn write_csv(path: &PathBuf, rows: &[SynthArea]) -> Result<()> {
 }
 
 fn run(args: &cli::Args) -> Result<()> {
-    let lib_path = match args.value("liberty") {
-        Some(p) => PathBuf::from(p),
-        None => std::env::var("ARITHSIM_LIBERTY")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| cli::crate_root().join("../shared/data/nangate45_typ.lib.gz")),
-    };
+    let lib_path = cli::liberty_path(args)?;
     let timeout = args.count("timeout").filter(|&t| t > 0).unwrap_or(240);
     let (bless, hardfloat, quick) = (
         args.flag("bless"),
@@ -137,7 +133,8 @@ fn run(args: &cli::Args) -> Result<()> {
             Some(_) => "ok".into(),
             None => format!("timeout after {timeout} s"),
         };
-        eprintln!(
+        // The table is the result: stdout (progress and the file written go to stderr).
+        println!(
             "{:<45} textbook {:>10.1} um2  synthesized {:>10}  {:>6.1} s",
             r.circuit,
             r.textbook_um2,

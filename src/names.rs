@@ -18,8 +18,32 @@ pub(crate) fn normalize(s: &str) -> String {
 pub(crate) fn unknown(what: &str, input: &str, accepted: &[&str]) -> Error {
     Error::Parse {
         input: input.to_string(),
-        reason: format!("not a {what}; expected one of: {}", accepted.join(", ")),
+        reason: format!(
+            "not {} {what}; expected one of: {}",
+            article(what),
+            accepted.join(", ")
+        ),
     }
+}
+
+/// "an" before a vowel sound ("an adder architecture", "an FP format"), else "a" ("a float
+/// format", "a unit"): the first letter decides, with the usual exceptions for a vowel letter
+/// read as a consonant ("uni…", "use…") and an initialism whose letter name starts with a vowel
+/// sound (F, H, L, M, N, R, S, X).
+fn article(what: &str) -> &'static str {
+    let word = what.split_whitespace().next().unwrap_or("");
+    let lower = word.to_lowercase();
+    let initialism = word.len() > 1
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let vowel_sound = match lower.chars().next() {
+        Some(c) if initialism => "aefhilmnorsx".contains(c),
+        Some('a' | 'e' | 'i' | 'o') => true,
+        Some('u') => !(lower.starts_with("uni") || lower.starts_with("use")),
+        _ => false,
+    };
+    if vowel_sound { "an" } else { "a" }
 }
 
 /// The entry of `table` whose name (or alias) normalises like `input`, else
@@ -166,6 +190,17 @@ mod tests {
         assert_eq!(split_note("a -> b"), ("a -> b", None));
         assert_eq!(strip_square("INT8 x INT8"), "INT8");
         assert_eq!(strip_square("INT8 x INT4"), "INT8 x INT4");
+    }
+
+    #[test]
+    fn the_article_follows_the_sound() {
+        assert_eq!(article("adder architecture"), "an");
+        assert_eq!(article("float format"), "a");
+        assert_eq!(article("FP format"), "an");
+        assert_eq!(article("MAC preset"), "an");
+        assert_eq!(article("unit"), "a");
+        assert_eq!(article("unsigned format"), "an");
+        assert_eq!(article("dataflow"), "a");
     }
 
     #[test]

@@ -307,19 +307,46 @@ fn toml_and_csv_round_trip_the_default_table() {
     let t = CostTable::horowitz_45nm();
     let back = CostTable::from_toml_str(&t.to_toml_string(), "t.toml").unwrap();
     assert_eq!(back, t);
-    let mut back = CostTable::from_csv_str(&t.to_csv_string(), "t.csv").unwrap();
-    back.set_name(t.name());
+    // The CSV carries the name in its `# name:` line, not in the file name.
+    let back = CostTable::from_csv_str(&t.to_csv_string(), "t.csv").unwrap();
+    assert_eq!(back.name(), t.name());
     assert_eq!(back, t);
-    // And through files, with the format taken from the extension.
+    // And through files, with the format taken from the extension: equal, name included.
     let dir = std::env::temp_dir().join(format!("arithsim-cost-rt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for ext in ["toml", "csv"] {
         let p = dir.join(format!("h.{ext}"));
         t.save(&p).unwrap();
         let back = CostTable::load(&p).unwrap();
-        assert_eq!(back.rows(), t.rows());
+        assert_eq!(back, t, "{ext}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn csv_names_survive_quotes_commas_and_newlines_and_old_files_keep_the_stem() {
+    let mut t = CostTable::horowitz_45nm();
+    for name in ["mine, \"v2\"", "two\nlines", "# name: nested", "µ-table"] {
+        t.set_name(name);
+        let back = CostTable::from_csv_str(&t.to_csv_string(), "x.csv").unwrap();
+        assert_eq!(back.name(), name);
+        assert_eq!(back, t);
+    }
+    // An older file (no `# name:` line) is named after its stem, as before.
+    let old = "# my table\noperation,energy,energy_unit,node_nm,voltage_v,source\n\
+               8-bit int add,0.03,pJ,45,0.9,me\n";
+    assert_eq!(
+        CostTable::from_csv_str(old, "dir/my-costs.csv")
+            .unwrap()
+            .name(),
+        "my-costs"
+    );
+    // A hand-written, unquoted name line.
+    let named = format!("# name: Lab table 7\n{old}");
+    assert_eq!(
+        CostTable::from_csv_str(&named, "a.csv").unwrap().name(),
+        "Lab table 7"
+    );
 }
 
 #[test]
@@ -327,7 +354,7 @@ fn the_example_files_in_docs_load() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/");
     let toml = CostTable::load(format!("{dir}example-costs.toml")).unwrap();
     let csv = CostTable::load(format!("{dir}example-costs.csv")).unwrap();
-    assert_eq!(toml.rows(), csv.rows());
+    assert_eq!(csv, toml, "same name and rows");
     // The example shows units: its 8-bit add is given as 30 fJ.
     let add = toml.row(OpKind::IntAdd { bits: 8 }).unwrap();
     assert!(close(add.energy_pj.lo, 0.03));

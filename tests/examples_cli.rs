@@ -159,6 +159,76 @@ fn ci_arguments_and_example_options() {
     assert_eq!(a.value("liberty"), Some("l.lib"));
 }
 
+/// A bad value of a positional argument is a usage error (exit 2 with the usage, as an
+/// unknown option), caught while parsing, not an error of the run (exit 1): the adder kinds
+/// of `exhaustive_adder16` are checked by `AdderKind`'s own `FromStr`, short names included.
+#[test]
+fn bad_values_are_usage_errors_and_short_names_are_accepted() {
+    let s = spec("exhaustive_adder16");
+    let a = run(s, &["ks", "bk", "sklansky", "carry-select/8", "rca"]);
+    assert_eq!(
+        a.positional,
+        ["ks", "bk", "sklansky", "carry-select/8", "rca"]
+    );
+    for bad in ["kogge", "carry-lookahead/1", "ks/4"] {
+        let e = s.parse([bad]).unwrap_err();
+        assert!(
+            e.starts_with("ADDER: ") && e.contains(bad) && !e.contains('\n'),
+            "{bad}: {e}"
+        );
+    }
+    let e = s.parse(["kogge"]).unwrap_err();
+    assert!(e.contains("not an adder architecture"), "{e}");
+    assert!(s.usage().contains("kogge-stone (ks)"), "{}", s.usage());
+}
+
+/// The help text: every line fits 100 columns, and a flag too long for the help column
+/// (`--mode rne|...|all`) ends its line instead of running into its description.
+#[test]
+fn help_lines_fit_and_long_flags_stand_alone() {
+    for s in SPECS {
+        let usage = s.usage();
+        for line in usage.lines().skip(2) {
+            assert!(line.chars().count() <= 100, "{}: {line:?}", s.name);
+            if line.starts_with("  -") {
+                // Either the flag stands alone, or its help starts at column 28 after at
+                // least two spaces.
+                let c: Vec<char> = line.chars().collect();
+                let alone = !line[2..].contains("  ");
+                let apart = c.len() > 28 && c[26] == ' ' && c[27] == ' ' && c[28] != ' ';
+                assert!(alone || apart, "{}: {line:?}", s.name);
+            }
+        }
+    }
+    let usage = spec("exhaustive_fp16").usage();
+    assert!(
+        usage
+            .lines()
+            .any(|l| l == "  --mode rne|rna|rnp|rtz|rup|rdn|rto|all"),
+        "{usage}"
+    );
+    assert!(
+        usage.contains("\n                            rounding mode of the units"),
+        "{usage}"
+    );
+}
+
+/// Without the project's shared data folder, a missing Liberty file is an error that says how
+/// to give one.
+#[test]
+fn a_missing_liberty_file_says_how_to_give_one() {
+    for name in ["liberty_report", "synth_areas"] {
+        let a = run(spec(name), &["--liberty", "does/not/exist.lib.gz"]);
+        let e = cli::liberty_path(&a).unwrap_err().to_string();
+        assert!(
+            e.contains("does/not/exist.lib.gz")
+                && e.contains("--liberty FILE")
+                && e.contains("ARITHSIM_LIBERTY"),
+            "{e}"
+        );
+    }
+}
+
 /// `--out` defaults under the target directory, not the source tree or the working
 /// directory.
 #[test]

@@ -167,3 +167,42 @@ non-saturating overflow policy)
         "{fp16}"
     );
 }
+
+/// The exact value a trace shows is `±digits × 2^lsb_exponent` (read back here), with
+/// `goes_on` only for a decimal that has no finite binary expansion.
+#[test]
+fn the_exact_value_is_named_and_reads_back() {
+    let env = FloatEnv::default();
+    for lit in [
+        "6.5", "-0.375", "1234.5", "3", "-1e-3", "0.1", "65504", "1e10",
+    ] {
+        let t = FloatFormat::FP16.explain_parse(lit, &env).unwrap();
+        let x = t.exact.clone().expect(lit);
+        assert_eq!(x.negative, lit.starts_with('-'), "{lit}");
+        assert!(
+            x.digits.starts_with('1') && x.digits.ends_with('1'),
+            "{lit}: {x:?}"
+        );
+        assert!(x.digits.chars().all(|c| c == '0' || c == '1'), "{lit}");
+        // Exact in binary iff the expansion stops; then it reads back to the literal.
+        let v: f64 = lit.parse().unwrap();
+        let exact_in_binary = v * 2f64.powi(20) == (v * 2f64.powi(20)).trunc();
+        assert_eq!(x.goes_on, !exact_in_binary, "{lit}: {x:?}");
+        if !x.goes_on {
+            let m = u64::from_str_radix(&x.digits, 2).unwrap() as f64;
+            let back = m * 2f64.powi(x.lsb_exponent);
+            assert_eq!(if x.negative { -back } else { back }, v, "{lit}");
+        }
+    }
+    // Specials have no exact value to show.
+    for lit in ["0", "-inf", "nan"] {
+        assert!(
+            FloatFormat::FP16
+                .explain_parse(lit, &env)
+                .unwrap()
+                .exact
+                .is_none(),
+            "{lit}"
+        );
+    }
+}

@@ -400,3 +400,24 @@ fn widening_conversions_are_exact() {
         }
     }
 }
+
+/// `exact_decimal` of a typed value is the format's exact decimal of its bits, for every
+/// pattern of the 8-bit types and a sample of the wider ones, and reads back to the same bits.
+#[test]
+fn typed_exact_decimal_is_the_formats() {
+    for b in 0..=u8::MAX {
+        let x = F8E4M3::from_bits(b);
+        assert_eq!(x.exact_decimal(), F8E4M3::FORMAT.exact_decimal(b.into()));
+        let y = F8E5M2::from_bits(b);
+        assert_eq!(y.exact_decimal(), F8E5M2::FORMAT.exact_decimal(b.into()));
+        if x.is_finite() {
+            assert_eq!(x.exact_decimal().parse::<F8E4M3>().unwrap().to_bits(), b);
+        }
+    }
+    assert_eq!(F8E4M3::from_bits(0x7E).exact_decimal(), "448");
+    assert_eq!(F16::from_f32(0.1).exact_decimal(), "0.0999755859375");
+    assert_eq!(
+        F16::from_bits(0x0001).exact_decimal(),
+        "0.000000059604644775390625"
+    );
+}

@@ -227,6 +227,24 @@ fn circuit_kinds_round_trip() {
         AdderKind::CarryLookahead { block: 4 }
     );
     rejects::<AdderKind>("kogge", "kogge-stone");
+    rejects::<AdderKind>("kogge", "not an adder architecture");
+    // The usual abbreviations of the literature and of synthesis tools.
+    for (short, k) in [
+        ("ks", AdderKind::KoggeStone),
+        ("bk", AdderKind::BrentKung),
+        ("sk", AdderKind::Sklansky),
+        ("hc", AdderKind::HanCarlson),
+        ("lf", AdderKind::LadnerFischer),
+        ("csum", AdderKind::ConditionalSum),
+        ("rca", AdderKind::RippleCarry),
+    ] {
+        assert_eq!(short.parse::<AdderKind>().unwrap(), k, "{short}");
+        assert_eq!(
+            short.to_uppercase().parse::<AdderKind>().unwrap(),
+            k,
+            "{short}"
+        );
+    }
     rejects::<AdderKind>("sklansky/4", "no block");
     assert!(matches!(
         "carry-lookahead/1".parse::<AdderKind>(),
@@ -248,7 +266,17 @@ fn dataflows_weight_and_report_formats_round_trip() {
         round_trip(d);
         assert_eq!(format!("{d:?}").parse::<Dataflow>().unwrap(), d);
     }
-    rejects::<Dataflow>("os", "systolic output stationary");
+    // SCALE-Sim's names, as in its configuration files, are its systolic dataflows.
+    for (scalesim, d) in [
+        ("os", Dataflow::SystolicOutputStationary),
+        ("ws", Dataflow::SystolicWeightStationary),
+        ("is", Dataflow::SystolicInputStationary),
+    ] {
+        assert_eq!(scalesim.parse::<Dataflow>().unwrap(), d);
+        assert_eq!(scalesim.to_uppercase().parse::<Dataflow>().unwrap(), d);
+    }
+    rejects::<Dataflow>("xs", "systolic output stationary");
+    rejects::<Dataflow>("xs", "not a dataflow");
     let weights = [
         WeightFormat::FP32,
         WeightFormat::FP16,

@@ -34,6 +34,16 @@ pub enum Kind {
     Count(&'static str),
     /// One of these words.
     Choice(&'static [&'static str]),
+    /// A value the function accepts (a name the crate parses, such as an adder kind); its
+    /// error is the message.
+    Parsed(&'static str, fn(&str) -> Result<(), String>),
+}
+
+/// An adder kind as `AdderKind`'s `FromStr` reads it (`kogge-stone`, `ks`, `carry-select/8`).
+fn adder_kind(v: &str) -> Result<(), String> {
+    v.parse::<arithsim::circuits::adders::AdderKind>()
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// One option of one example, `--name` followed by a value unless it is a flag.
@@ -183,9 +193,11 @@ pub const EXHAUSTIVE_ADDER16: Spec = Spec {
     options: &[THREADS],
     positional: Some(Positional {
         name: "ADDER",
-        kind: Kind::Text("ADDER"),
+        kind: Kind::Parsed("ADDER", adder_kind),
         max: usize::MAX,
-        help: "adder kinds to check (default: ripple-carry)",
+        help: "adder kinds to check (default: ripple-carry): ripple-carry (rca), \
+               carry-lookahead (cla), kogge-stone (ks), brent-kung (bk), sklansky (sk), \
+               han-carlson (hc), ladner-fischer (lf), ...; a block size as carry-select/8",
     }),
     ..plain(
         "exhaustive_adder16",
@@ -309,7 +321,8 @@ pub const LIBERTY_REPORT: Spec = Spec {
             name: "liberty",
             kind: Kind::Text("FILE"),
             help: "the library (.lib or .lib.gz); default $ARITHSIM_LIBERTY, else \
-                   ../shared/data/nangate45_typ.lib.gz",
+                   ../shared/data/nangate45_typ.lib.gz (the project's shared data; \
+                   elsewhere, give a file)",
         },
         Opt {
             name: "synth",
@@ -363,7 +376,8 @@ pub const SYNTH_AREAS: Spec = Spec {
             name: "liberty",
             kind: Kind::Text("FILE"),
             help: "the library (.lib or .lib.gz); default $ARITHSIM_LIBERTY, else \
-                   ../shared/data/nangate45_typ.lib.gz",
+                   ../shared/data/nangate45_typ.lib.gz (the project's shared data; \
+                   elsewhere, give a file)",
         },
         Opt {
             name: "timeout",
@@ -446,7 +460,7 @@ impl Spec {
         let mut lines = Vec::new();
         let mut add = |flag: String, help: String| {
             synopsis.push_str(&format!(" [{flag}]"));
-            lines.push(format!("  {flag:<24} {help}"));
+            lines.push(help_line(&flag, &help));
         };
         if self.table {
             add(
@@ -472,7 +486,9 @@ impl Spec {
         for o in self.options {
             let flag = match o.kind {
                 Kind::Flag => format!("--{}", o.name),
-                Kind::Text(v) | Kind::Count(v) => format!("--{} {v}", o.name),
+                Kind::Text(v) | Kind::Count(v) | Kind::Parsed(v, _) => {
+                    format!("--{} {v}", o.name)
+                }
                 Kind::Choice(c) => format!("--{} {}", o.name, c.join("|")),
             };
             add(flag, o.help.into());
@@ -488,10 +504,10 @@ impl Spec {
                 format!("{each}...")
             };
             synopsis.push_str(&format!(" [{flag}]"));
-            lines.push(format!("  {flag:<24} {}", p.help));
+            lines.push(help_line(&flag, p.help));
         }
         synopsis.push_str(" [--help]");
-        lines.push(format!("  {:<24} this text", "-h, --help"));
+        lines.push(help_line("-h, --help", "this text"));
         format!("{synopsis}\n{}\n{}", self.about, lines.join("\n"))
     }
 
@@ -564,9 +580,69 @@ impl Spec {
     }
 }
 
+/// Where an option's help starts, and the width it wraps at.
+const HELP_COLUMN: usize = 28;
+const HELP_WIDTH: usize = 100;
+
+/// One option's help: the flag, then its help from [`HELP_COLUMN`] wrapped at
+/// [`HELP_WIDTH`]; a flag too long for its column ends its line, so the help never runs into
+/// it.
+fn help_line(flag: &str, help: &str) -> String {
+    let indent = " ".repeat(HELP_COLUMN);
+    let head = format!("  {flag}");
+    let mut out = if head.len() + 2 > HELP_COLUMN {
+        format!("{head}\n{indent}")
+    } else {
+        format!("{head:<HELP_COLUMN$}")
+    };
+    let mut col = HELP_COLUMN;
+    for (i, word) in help.split_whitespace().enumerate() {
+        if i > 0 && col + 1 + word.len() > HELP_WIDTH {
+            out.push('\n');
+            out.push_str(&indent);
+            col = HELP_COLUMN;
+        } else if i > 0 {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += word.len();
+    }
+    out
+}
+
+/// The Liberty library: `--liberty FILE`, else `$ARITHSIM_LIBERTY`, else the NanGate file of
+/// the project's shared data folder (`../shared/data/nangate45_typ.lib.gz` beside the crate),
+/// which a user of the published crate does not have: a missing file is an error that says
+/// how to give one.
+pub fn liberty_path(args: &Args) -> arithsim::Result<PathBuf> {
+    let (path, given) = match (args.value("liberty"), std::env::var_os("ARITHSIM_LIBERTY")) {
+        (Some(p), _) => (PathBuf::from(p), "given by --liberty"),
+        (None, Some(p)) if !p.is_empty() => (PathBuf::from(p), "given by ARITHSIM_LIBERTY"),
+        _ => (
+            crate_root().join("../shared/data/nangate45_typ.lib.gz"),
+            "the default, in the project's shared data folder",
+        ),
+    };
+    if path.is_file() {
+        return Ok(path);
+    }
+    Err(arithsim::Error::Io {
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!(
+                "no Liberty library there ({given}): pass --liberty FILE (a .lib or .lib.gz, \
+                 such as NanGate 45 nm's) or set ARITHSIM_LIBERTY=FILE"
+            ),
+        ),
+        path,
+    })
+}
+
 fn check(kind: Kind, v: &str) -> Result<(), String> {
     match kind {
         Kind::Flag | Kind::Text(_) => Ok(()),
+        Kind::Parsed(_, parse) => parse(v),
         Kind::Count(_) => v
             .parse::<u64>()
             .map(drop)

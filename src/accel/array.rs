@@ -366,9 +366,9 @@ impl std::str::FromStr for Dataflow {
 
     /// Parses the [`Display`](fmt::Display) name (`"weight stationary"`,
     /// `"systolic input stationary"`) or the variant name (`"SystolicInputStationary"`),
-    /// case-insensitively with spaces, `-` and `_` ignored. SCALE-Sim's two-letter names are
-    /// not accepted alone: `"os"` would be ambiguous between the broadcast and the systolic
-    /// output-stationary model; write `"systolic os"`.
+    /// case-insensitively with spaces, `-` and `_` ignored. SCALE-Sim's names `"os"`, `"ws"`,
+    /// `"is"` (as in its configuration files) name the systolic dataflows, which follow
+    /// SCALE-Sim's cycle model; the broadcast models are named in full.
     ///
     /// # Errors
     ///
@@ -380,6 +380,8 @@ impl std::str::FromStr for Dataflow {
     /// use arithsim::accel::Dataflow;
     /// assert_eq!("weight-stationary".parse::<Dataflow>()?, Dataflow::WeightStationary);
     /// assert_eq!("systolic ws".parse::<Dataflow>()?, Dataflow::SystolicWeightStationary);
+    /// assert_eq!("os".parse::<Dataflow>()?, Dataflow::SystolicOutputStationary);
+    /// assert_eq!("IS".parse::<Dataflow>()?, Dataflow::SystolicInputStationary);
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     fn from_str(s: &str) -> Result<Dataflow> {
@@ -390,15 +392,15 @@ impl std::str::FromStr for Dataflow {
                 (&["output stationary"], Dataflow::OutputStationary),
                 (&["weight stationary"], Dataflow::WeightStationary),
                 (
-                    &["systolic output stationary", "systolic os"],
+                    &["systolic output stationary", "systolic os", "os"],
                     Dataflow::SystolicOutputStationary,
                 ),
                 (
-                    &["systolic weight stationary", "systolic ws"],
+                    &["systolic weight stationary", "systolic ws", "ws"],
                     Dataflow::SystolicWeightStationary,
                 ),
                 (
-                    &["systolic input stationary", "systolic is"],
+                    &["systolic input stationary", "systolic is", "is"],
                     Dataflow::SystolicInputStationary,
                 ),
             ],

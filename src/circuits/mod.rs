@@ -10,3 +10,9 @@ pub mod adders;
 pub mod fp;
 pub mod mac;
 pub mod multipliers;
+
+/// The guide `docs/circuits.md`, included here so that its examples compile (and run, unless marked
+/// `no_run`) as doctests and cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/circuits.md")]
+pub struct CircuitsGuide;

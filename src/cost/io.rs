@@ -13,8 +13,8 @@
 //! | `source` | where the figure comes from |
 //!
 //! In TOML, `name` and any of `energy_unit`, `area_unit`, `node_nm`, `voltage_v`, `source`
-//! may be given once at the top as defaults for every `[[row]]`. Errors name the file, the
-//! line and the field.
+//! may be given once at the top as defaults for every `[[row]]`; in CSV, the name is a
+//! `# name: …` comment line. Errors name the file, the line and the field.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -377,7 +377,24 @@ const CSV_OPTIONAL: [&str; 2] = ["area", "area_unit"];
 impl CostTable {
     /// Parses a table from CSV text with a header row (columns in any order; `area` and
     /// `area_unit` may be left out; lines starting with `#` are comments). `file` names it in
-    /// errors and becomes the table's name.
+    /// errors. The table's name is given by a comment line `# name: …` (the text after it,
+    /// or a JSON string in double quotes, as [`CostTable::to_csv_string`] writes it), so that
+    /// saving and loading give back an equal table; a file without one is named after its
+    /// file stem (`my-costs.csv` → "my-costs").
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::cost::CostTable;
+    ///
+    /// let t = CostTable::horowitz_45nm();
+    /// let back = CostTable::from_csv_str(&t.to_csv_string(), "saved.csv")?;
+    /// assert_eq!(back, t);
+    /// let plain = "operation,energy,energy_unit,node_nm,voltage_v,source\n\
+    ///              8-bit int add,0.03,pJ,45,0.9,me\n";
+    /// assert_eq!(CostTable::from_csv_str(plain, "data/my-costs.csv")?.name(), "my-costs");
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -430,11 +447,15 @@ impl CostTable {
                 return Err(table_err(file, header_line, c, "missing column"));
             }
         }
-        let name = Path::new(file)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or(file);
-        let mut table = CostTable::new(name);
+        let stem = || {
+            Path::new(file)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(file)
+                .to_string()
+        };
+        let name = csv_name_line(text).unwrap_or_else(stem);
+        let mut table = CostTable::new(&name);
         let mut lines = BTreeMap::new();
         for (n, rec) in records.enumerate() {
             if n >= COST_TABLE_MAX_ROWS {
@@ -478,11 +499,15 @@ impl CostTable {
         Ok(table)
     }
 
-    /// The table as CSV with all eight columns (energies in pJ, areas in µm²), which
-    /// [`CostTable::from_csv_str`] reads back to an equal table (its name comes from the
-    /// file name).
+    /// The table as CSV: a `# name: "…"` comment line (the name as a JSON string, so any
+    /// name survives), then all eight columns (energies in pJ, areas in µm²), which
+    /// [`CostTable::from_csv_str`] reads back to an equal table.
     #[must_use]
     pub fn to_csv_string(&self) -> String {
+        let mut out = format!(
+            "{CSV_NAME_PREFIX} {}\n",
+            serde_json::to_string(self.name()).unwrap_or_default()
+        );
         let mut w = csv::Writer::from_writer(Vec::new());
         // Writing to a Vec cannot fail.
         let _ = w.write_record(CSV_COLUMNS);
@@ -507,8 +532,28 @@ impl CostTable {
                 r.source.clone(),
             ]);
         }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        out.push_str(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default());
+        out
     }
+}
+
+/// The comment that names a CSV table.
+const CSV_NAME_PREFIX: &str = "# name:";
+
+/// The name given by the first `# name: …` comment line of a CSV text: a JSON string when it
+/// is one (what [`CostTable::to_csv_string`] writes), else the rest of the line, trimmed.
+/// `None` when there is no such line or its name is empty.
+fn csv_name_line(text: &str) -> Option<String> {
+    let rest = text
+        .lines()
+        .find_map(|l| l.strip_prefix(CSV_NAME_PREFIX))?
+        .trim();
+    let name = if rest.starts_with('"') {
+        serde_json::from_str::<String>(rest).unwrap_or_else(|_| rest.to_string())
+    } else {
+        rest.to_string()
+    };
+    (!name.is_empty()).then_some(name)
 }
 
 /// The line a CSV record is on. The csv crate reports where parsing started, which for a

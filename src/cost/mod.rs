@@ -60,3 +60,9 @@ pub use scaling::{ENERGY_MODELS, EnergyModel, Flavor, ScaleStep, area_factor, en
 pub use span::{Span, sig};
 pub use table::{CostRow, CostTable};
 pub use tally::Tally;
+
+/// The guide `docs/cost-model.md`, included here so that its examples compile (and run, unless marked
+/// `no_run`) as doctests and cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/cost-model.md")]
+pub struct CostModelGuide;

@@ -180,6 +180,37 @@ impl Price {
     }
 }
 
+/// One line: the operation, energy, area, technology, and where the figure comes from
+/// ("table", or the derivation for a derived price). `{:?}` has every field.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::cost::{CostTable, OpKind};
+///
+/// let t = CostTable::horowitz_45nm();
+/// let p = t.price(OpKind::IntMul { bits: 8 })?;
+/// assert_eq!(p.to_string(), "8-bit int mult: 0.2 pJ, 282 µm² at 45 nm, 0.9 V (table)");
+/// let d = t.price(OpKind::IntMul { bits: 16 })?.to_string(); // from the 32-bit row
+/// assert!(d.starts_with("16-bit int mult: 0.775 pJ, 874 µm² at 45 nm, 0.9 V (derived"));
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+impl fmt::Display for Price {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} pJ", self.op, self.energy_pj)?;
+        if let Some(a) = self.area_um2 {
+            write!(f, ", {} µm²", super::span::sig(a))?;
+        }
+        write!(
+            f,
+            " at {} nm, {} V ({})",
+            super::span::sig(self.node_nm),
+            super::span::sig(self.voltage_v),
+            self.basis
+        )
+    }
+}
+
 /// The anchor row whose width is nearest `want` in ratio; ties go to the wider anchor.
 fn nearest<'a>(
     rows: impl Iterator<Item = (&'a CostRow, u32)>,

@@ -145,6 +145,24 @@ impl FixedFormat {
         (-(self.frac_bits() as f64)).exp2()
     }
 
+    /// The scaling factor `2^-M` that turns the stored integer into the value
+    /// (`value = raw × scaling_factor`): the course's name for [`Self::resolution`], the same
+    /// number.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::fixed::FixedFormat;
+    ///
+    /// let q: FixedFormat = "q4.4".parse()?;
+    /// assert_eq!(q.scaling_factor(), 0.0625);
+    /// assert_eq!(q.scaling_factor(), q.resolution());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn scaling_factor(self) -> f64 {
+        self.resolution()
+    }
+
     /// The smallest value, as f64 (rounded to nearest for formats wider than 53 bits).
     pub fn min_f64(self) -> f64 {
         self.min_raw() as f64 * self.resolution()

@@ -47,16 +47,45 @@ pub struct ConversionExplanation {
     pub env: FloatEnv,
     /// For zeros, infinities and NaNs: the rule applied, with no arithmetic.
     pub special: Option<&'static str>,
-    /// The exact value: sign, leading bits in binary (trailing zeros dropped), the exponent
-    /// of the last bit shown, and whether nonzero bits follow (a decimal such as 0.1 has no
-    /// finite binary expansion).
-    pub exact: Option<(bool, String, i32, bool)>,
+    /// The exact value in binary, before rounding (`None` for zeros, infinities and NaNs).
+    pub exact: Option<ExactBinary>,
     /// Normalization to the target's last place.
     pub normalize: Option<NormalizeStep>,
     /// The rounding decision.
     pub rounding: Option<RoundStep>,
     /// The packed result and the flags raised.
     pub result: StatusAnd<u64>,
+}
+
+/// The exact value a conversion starts from, in binary: `±digits × 2^lsb_exponent`, where
+/// `digits` are read as a binary integer — or, when `goes_on`, the first bits of a value with
+/// no finite binary expansion (a decimal such as 0.1).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::float::{FloatEnv, FloatFormat};
+///
+/// let t = FloatFormat::FP8_E4M3.explain_parse("-6.5", &FloatEnv::default())?;
+/// let x = t.exact.unwrap();
+/// // -6.5 = -1101b x 2^-1
+/// assert!(x.negative && !x.goes_on);
+/// assert_eq!((x.digits.as_str(), x.lsb_exponent), ("1101", -1));
+/// assert!(FloatFormat::FP16.explain_parse("0.1", &FloatEnv::default())?.exact.unwrap().goes_on);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExactBinary {
+    /// The sign: true for a negative value.
+    pub negative: bool,
+    /// The bits from the leading 1 down to the last nonzero bit shown, most significant
+    /// first (trailing zeros dropped, so the last digit is a 1).
+    pub digits: String,
+    /// The exponent of the last digit's place: the value is `digits × 2^lsb_exponent`.
+    pub lsb_exponent: i32,
+    /// Nonzero bits follow the ones shown (only the first 120 bits of a decimal
+    /// without a finite binary expansion are kept; the rest is a sticky bit).
+    pub goes_on: bool,
 }
 
 impl FloatFormat {
@@ -169,7 +198,12 @@ impl ConversionExplanation {
         let f = self.format;
         let tz = sig.trailing_zeros().min(EXACT_BITS - 1);
         let digits = format!("{:b}", sig >> tz);
-        self.exact = Some((negative, digits, exp + tz as i32, sticky));
+        self.exact = Some(ExactBinary {
+            negative,
+            digits,
+            lsb_exponent: exp + tz as i32,
+            goes_on: sticky,
+        });
         let mut norm = f.normalize_step(&BigUint::from(sig), exp);
         norm.discarded.sticky |= sticky;
         let r = round(negative, norm.kept, norm.discarded, self.env.rounding);
@@ -207,7 +241,13 @@ impl fmt::Display for ConversionExplanation {
             writeln!(f, "{step}. special case: {rule}")?;
             step += 1;
         }
-        if let Some((neg, digits, lsb, more)) = &self.exact {
+        if let Some(ExactBinary {
+            negative: neg,
+            digits,
+            lsb_exponent: lsb,
+            goes_on: more,
+        }) = &self.exact
+        {
             let lead = lsb + digits.len() as i32 - 1;
             let frac = &digits[1..];
             writeln!(

@@ -69,7 +69,7 @@ mod typed_trait;
 
 pub use display::{BitFields, FloatDisplay};
 pub use explain::{AlignStep, ExplainOp, Explanation, NormalizeStep, OperandStep, RoundStep};
-pub use explain_convert::{ConversionExplanation, ConversionSource};
+pub use explain_convert::{ConversionExplanation, ConversionSource, ExactBinary};
 pub use int_nearest::IntAsFloat;
 pub use scientific::{
     MAX_SIGNIFICANT_DIGITS, Normalization, Scientific, SignificantRounding, normalize_scientific,

@@ -215,6 +215,14 @@ macro_rules! typed_float {
             pub fn abs(self) -> $name {
                 Self::wrap(Self::FORMAT.abs(self.raw()))
             }
+
+            /// The exact decimal value, every digit (`FloatFormat::exact_decimal` of the
+            /// bits): what a student checks a hand conversion against, where `Display` may
+            /// print a shorter decimal that only reads back to the same bits.
+            #[must_use]
+            pub fn exact_decimal(self) -> String {
+                Self::FORMAT.exact_decimal(self.raw())
+            }
         }
 
         impl Neg for $name {
@@ -331,6 +339,10 @@ typed_float!(
     /// assert_eq!(F16::MAX.to_string(), "65504"); // exact: few digits (see `FloatDisplay`)
     /// assert_eq!(format!("{:#}", F16::MAX), "65500"); // shortest round trip
     /// assert_eq!(F16::MAX.to_f64(), 65504.0);
+    /// let tenth: F16 = "0.1".parse()?;
+    /// assert_eq!(tenth.to_string(), "0.1"); // shortest that reads back
+    /// assert_eq!(tenth.exact_decimal(), "0.0999755859375"); // the value stored
+    /// # Ok::<(), arithsim::Error>(())
     /// ```
     F16, u16, FloatFormat::FP16
 );

@@ -97,3 +97,9 @@ pub fn logit_sqnr_db(logits: &[Vec<f64>], reference: &[Vec<f64>]) -> Result<f64>
     let r: Vec<f64> = reference.iter().flatten().copied().collect();
     Ok(ErrorStats::compare(&a, &r, OutputGrid::Uniform { step: 1.0 })?.sqnr_db)
 }
+
+/// The guide `docs/networks.md`, included here so that its examples compile (and run, unless marked
+/// `no_run`) as doctests and cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/networks.md")]
+pub struct NetworksGuide;

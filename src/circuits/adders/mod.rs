@@ -344,8 +344,9 @@ impl std::str::FromStr for AdderKind {
 
     /// Parses what `Display` prints back (`"kogge-stone"`, `"carry-lookahead/4"`), and the
     /// variant names (`"KoggeStone"`), case-insensitively; a block architecture without
-    /// `/<block>` takes the default block of 4 (as in [`AdderKind::ALL`]). `"rca"`, `"cla"`,
-    /// `"csla"`, `"cska"` are accepted for the four classic ones.
+    /// `/<block>` takes the default block of 4 (as in [`AdderKind::ALL`]). The usual
+    /// abbreviations are accepted too: `"rca"`, `"cla"`, `"csla"`, `"cska"`, `"csum"` for
+    /// the classic ones, `"ks"`, `"bk"`, `"sk"`, `"hc"`, `"lf"` for the parallel-prefix ones.
     ///
     /// # Errors
     ///
@@ -358,7 +359,11 @@ impl std::str::FromStr for AdderKind {
     /// use arithsim::circuits::adders::AdderKind;
     /// assert_eq!("kogge-stone".parse::<AdderKind>()?, AdderKind::KoggeStone);
     /// assert_eq!("carry-select/8".parse::<AdderKind>()?, AdderKind::CarrySelect { block: 8 });
+    /// assert_eq!("ks".parse::<AdderKind>()?, AdderKind::KoggeStone);
+    /// assert_eq!("BK".parse::<AdderKind>()?, AdderKind::BrentKung);
     /// assert!("carry-lookahead/1".parse::<AdderKind>().is_err());
+    /// let e = "kogge".parse::<AdderKind>().unwrap_err().to_string();
+    /// assert!(e.contains("not an adder architecture"), "{e}");
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     fn from_str(s: &str) -> Result<AdderKind> {
@@ -390,15 +395,15 @@ impl std::str::FromStr for AdderKind {
                 AdderKind::CarrySkip { block: 4 },
             ),
             (
-                &["conditional-sum", "ConditionalSum"],
+                &["conditional-sum", "ConditionalSum", "csum"],
                 AdderKind::ConditionalSum,
             ),
-            (&["sklansky"], AdderKind::Sklansky),
-            (&["kogge-stone", "KoggeStone"], AdderKind::KoggeStone),
-            (&["brent-kung", "BrentKung"], AdderKind::BrentKung),
-            (&["han-carlson", "HanCarlson"], AdderKind::HanCarlson),
+            (&["sklansky", "sk"], AdderKind::Sklansky),
+            (&["kogge-stone", "KoggeStone", "ks"], AdderKind::KoggeStone),
+            (&["brent-kung", "BrentKung", "bk"], AdderKind::BrentKung),
+            (&["han-carlson", "HanCarlson", "hc"], AdderKind::HanCarlson),
             (
-                &["ladner-fischer", "LadnerFischer"],
+                &["ladner-fischer", "LadnerFischer", "lf"],
                 AdderKind::LadnerFischer,
             ),
         ];

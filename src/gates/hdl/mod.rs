@@ -40,3 +40,9 @@ mod verilog_timed;
 pub use vcd::Vcd;
 pub use verilog_in::{read_verilog, read_verilog_module, read_verilog_with_library};
 pub use verilog_out::VerilogOptions;
+
+/// The guide `docs/hdl.md`, included here so that its examples compile (and run, unless marked
+/// `no_run`) as doctests and cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/hdl.md")]
+pub struct HdlGuide;
