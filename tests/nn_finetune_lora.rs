@@ -10,12 +10,12 @@ use arithsim::nn::finetune::distill::{
     DistillConfig, distillation_loss, logits_of, student_cnn, train_student,
 };
 use arithsim::nn::finetune::lora::{
-    BaseFormat, LoraDense, TrainerMemory, adapter_params, fine_tune, full_mlp, lora_mlp, max_rank,
+    BaseFormat, LoraDense, TrainerMemory, adapter_params, full_mlp, lora_mlp, max_rank,
     merged_checkpoint, rotate_quarter,
 };
 use arithsim::nn::train::{
-    DigitsNet, Layer, OptimizerConfig, Tensor, TrainConfig, digits_tensor, load_safetensors,
-    predict,
+    DigitsNet, Layer, NoHook, OptimizerConfig, Tensor, TrainConfig, digits_tensor, fit,
+    load_safetensors, predict,
 };
 use arithsim::nn::{Checkpoint, Executor, Format, digits_mlp};
 use arithsim::quant::WeightFormat;
@@ -207,10 +207,18 @@ fn bad_hyper_parameters_are_errors_naming_them() {
     let (x, y) = digits_tensor(&d).unwrap();
     let mut net = lora_mlp(&c, BaseFormat::Fp32, 4, 8.0, 1).unwrap();
     for lr in [0.0, -1e-3, f32::NAN] {
-        let e = fine_tune(&mut net, &x, &y, &split.train, &config(1, lr, 1)).unwrap_err();
+        let e = fit(
+            &mut net,
+            &x,
+            &y,
+            &split.train,
+            &config(1, lr, 1),
+            &mut NoHook,
+        )
+        .unwrap_err();
         assert_eq!(name(e), "learning rate");
     }
-    let e = fine_tune(&mut net, &x, &y, &[], &config(1, 1e-3, 1)).unwrap_err();
+    let e = fit(&mut net, &x, &y, &[], &config(1, 1e-3, 1), &mut NoHook).unwrap_err();
     assert_eq!(name(e), "training data");
     let z = Tensor::zeros(&[1, 10]);
     for t in [0.0, -2.0, f32::NAN, f32::INFINITY] {
@@ -223,14 +231,14 @@ fn bad_hyper_parameters_are_errors_naming_them() {
             "temperature"
         );
         let mut s = student_cnn(2, 4).unwrap();
-        let logits = Tensor::zeros(&[y.len(), 10]);
+        let mut teacher = student_cnn(2, 4).unwrap();
         let e = train_student(
             &mut s,
             &x,
             &y,
             &split.train,
             &config(1, 1e-3, 1),
-            Some((&logits, cfg)),
+            Some((&mut teacher, cfg)),
         );
         assert_eq!(name(e.unwrap_err()), "temperature");
     }
@@ -252,7 +260,15 @@ fn same_seed_same_adapter_weights_bit_for_bit() {
     let train = &split.train[..320];
     let run = |seed: u64| {
         let mut net = lora_mlp(&c, BaseFormat::Nf4Dq, 4, 8.0, seed).unwrap();
-        fine_tune(&mut net, &xr, &y, train, &config(2, 5e-3, seed)).unwrap();
+        fit(
+            &mut net,
+            &xr,
+            &y,
+            train,
+            &config(2, 5e-3, seed),
+            &mut NoHook,
+        )
+        .unwrap();
         net.params()
             .iter()
             .flat_map(|p| p.value.data().iter().map(|v| v.to_bits()))
@@ -304,7 +320,15 @@ fn rotated_digits_shift_and_lora_recovery() {
         merged_checkpoint(&c, BaseFormat::Nf4Dq, 8.0, &tnet).unwrap(),
         base
     );
-    fine_tune(&mut tnet, &xr, &y, &split.train, &config(8, 5e-3, 3)).unwrap();
+    fit(
+        &mut tnet,
+        &xr,
+        &y,
+        &split.train,
+        &config(8, 5e-3, 3),
+        &mut NoHook,
+    )
+    .unwrap();
     let merged = merged_checkpoint(&c, BaseFormat::Nf4Dq, 8.0, &tnet).unwrap();
     let recovered = acc(&merged, &xr);
     assert!(recovered > shifted + 0.3, "{shifted} -> {recovered}");
@@ -355,14 +379,13 @@ fn distilled_student_is_reproducible() {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/networks/digits_cnn.safetensors");
     let mut teacher = DigitsNet::Cnn.build().unwrap();
     load_safetensors(&mut teacher, &std::fs::read(p).unwrap()).unwrap();
-    let soft = logits_of(&mut teacher, &x).unwrap();
-    assert_eq!(soft.shape(), [y.len(), 10]);
+    assert_eq!(logits_of(&mut teacher, &x).unwrap().shape(), [y.len(), 10]);
     let kd = DistillConfig {
         temperature: 4.0,
         soft_weight: 0.7,
     };
     let train = &split.train[..256];
-    let run = || {
+    let mut run = || {
         let mut s = student_cnn(4, 8).unwrap();
         let log = train_student(
             &mut s,
@@ -370,7 +393,7 @@ fn distilled_student_is_reproducible() {
             &y,
             train,
             &config(3, 2e-3, 5),
-            Some((&soft, kd)),
+            Some((&mut teacher, kd)),
         )
         .unwrap();
         let bits: Vec<u32> = s
@@ -383,4 +406,83 @@ fn distilled_student_is_reproducible() {
     let (loss, a) = run();
     assert!(loss[2] < loss[0], "{loss:?}");
     assert_eq!(a, run().1);
+}
+
+/// FNV-1a over the bits of every trainable value and every epoch loss.
+fn fingerprint(net: &arithsim::nn::train::Network, loss: &[f64]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut eat = |b: u64| {
+        h ^= b;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    for p in net.params() {
+        for v in p.value.data() {
+            eat(u64::from(v.to_bits()));
+        }
+    }
+    for l in loss {
+        eat(l.to_bits());
+    }
+    h
+}
+
+/// LoRA and distillation run the one trainer (`nn::train::fit`, the loss from the hook):
+/// the weights and losses are bit for bit those of the loop they had before it
+/// (`loss_fit::fit_loss`, deleted), fingerprints recorded from that loop.
+#[test]
+fn one_trainer_keeps_the_bits_of_the_old_loop() {
+    let c = mlp();
+    let d = Digits::embedded().unwrap();
+    let split = d.split(Digits::FIXED_SPLIT_SEED);
+    let (x, y) = digits_tensor(&d).unwrap();
+    let xr = rotate_quarter(&x).unwrap();
+    let mut net = lora_mlp(&c, BaseFormat::Int8, 2, 8.0, 11).unwrap();
+    let log = fit(
+        &mut net,
+        &xr,
+        &y,
+        &split.train[..300],
+        &config(2, 5e-3, 11),
+        &mut NoHook,
+    )
+    .unwrap();
+    let lora = fingerprint(&net, &log.epoch_loss);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/networks/digits_cnn.safetensors");
+    let mut teacher = DigitsNet::Cnn.build().unwrap();
+    load_safetensors(&mut teacher, &std::fs::read(p).unwrap()).unwrap();
+    let kd = DistillConfig {
+        temperature: 4.0,
+        soft_weight: 0.7,
+    };
+    let mut s = student_cnn(2, 4).unwrap();
+    let teacher = Some((&mut teacher, kd));
+    let log = train_student(
+        &mut s,
+        &x,
+        &y,
+        &split.train[..200],
+        &config(2, 2e-3, 4),
+        teacher,
+    )
+    .unwrap();
+    let distilled = fingerprint(&s, &log.epoch_loss);
+    let mut s = student_cnn(2, 4).unwrap();
+    let log = train_student(
+        &mut s,
+        &x,
+        &y,
+        &split.train[..200],
+        &config(2, 2e-3, 4),
+        None,
+    )
+    .unwrap();
+    let labels = fingerprint(&s, &log.epoch_loss);
+    assert_eq!(
+        (lora, distilled, labels),
+        (
+            0x9e91_1c5a_4007_6452,
+            0xd95c_3699_1014_ffd3,
+            0xd5dd_a644_06a9_64a0
+        )
+    );
 }

@@ -1,6 +1,6 @@
 //! LoRA and QLoRA in miniature: a frozen base (FP32, INT8 or NF4 with double quantization)
 //! of the digits MLP, rank-`r` adapters on its hidden layers, trained with the crate's
-//! training loop ([`super::loss_fit::fit_loss`]); the adapters then merged into
+//! training loop ([`crate::nn::train::fit`]); the adapters then merged into
 //! the weights for the bit-exact [`Executor`](crate::nn::Executor).
 //!
 //! # The base and its formats
@@ -47,13 +47,9 @@
 //! alone could undo it exactly (`fc1' = fc1·P`, a change of full rank): a rank-`r` adapter
 //! can only approximate it, which is what the rank sweep measures.
 
-use super::loss_fit::fit_loss;
 use crate::accel::FinetuneMemory;
 use crate::cost::SplitMix64;
-use crate::nn::train::{
-    Dense, Flatten, Layer, Network, Param, Relu, Tensor, TrainConfig, TrainLog,
-    softmax_cross_entropy,
-};
+use crate::nn::train::{Dense, Flatten, Layer, Macs, Network, Param, Relu, Tensor};
 use crate::nn::{Arithmetic, Checkpoint, Format, Int8Config, WeightCompression};
 use crate::quant::{IntType, QuantParams, WeightFormat};
 use crate::round::RoundingMode;
@@ -226,6 +222,10 @@ struct Adapter {
 /// `B·h` over `j` ascending, scaled by `α/r` and added once. Backward: `∂B` and `∂A` over the
 /// batch ascending; `∂x = Wᵀg + Aᵀ(α/r·Bᵀg)`, each over `o` (then `j`) ascending.
 ///
+/// Multiply-adds ([`Layer::macs`]), counted per sample from the loops' sizes: forward
+/// `d·k + r·k + d·r`; `∂x` `d·k + d·r + r·k`; the weights `d·r + r·k` only — the frozen `W`
+/// gets no gradient, LoRA's saving in compute (full fine-tuning adds `d·k` there).
+///
 /// # Examples
 ///
 /// ```
@@ -239,6 +239,13 @@ struct Adapter {
 /// // B starts at zero, so the output is the base's.
 /// let y = fc.forward(&Tensor::new(vec![1, 2], vec![3.0, 4.0])?)?;
 /// assert_eq!(y.data(), [2.5]);
+///
+/// let mut fc = LoraDense::frozen("fc", 4, 3, vec![0.0; 12], vec![0.0; 3])?.with_adapter(2, 1.0)?;
+/// let y = fc.forward(&Tensor::zeros(&[5, 4]))?;
+/// fc.backward(&Tensor::zeros(y.shape()))?;
+/// // Per sample: forward 12 + 8 + 6, ∂x 12 + 6 + 8, ∂A/∂B 6 + 8.
+/// let m = fc.macs();
+/// assert_eq!((m.forward, m.backward_input, m.backward_weight), (5 * 26, 5 * 26, 5 * 14));
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -251,8 +258,8 @@ pub struct LoraDense {
     adapter: Option<Adapter>,
     /// The last input and, with an adapter, `A·x` of each sample.
     last: Option<(Tensor, Vec<f32>)>,
-    /// Multiply-adds executed: forward, backward for the input, backward for the weights.
-    macs: [u64; 3],
+    /// Multiply-adds executed.
+    macs: Macs,
 }
 
 impl LoraDense {
@@ -285,7 +292,7 @@ impl LoraDense {
             bias,
             adapter: None,
             last: None,
-            macs: [0; 3],
+            macs: Macs::default(),
         })
     }
 
@@ -325,29 +332,6 @@ impl LoraDense {
     #[must_use]
     pub fn rank(&self) -> Option<usize> {
         self.adapter.as_ref().map(|a| a.a.value.shape()[0])
-    }
-
-    /// Multiply-adds executed so far, counted per sample from the loops' sizes:
-    /// `[forward, backward for ∂x, backward for ∂A and ∂B]`. Forward `d·k + r·k + d·r`;
-    /// `∂x` `d·k + d·r + r·k`; the weights `d·r + r·k` only — the frozen `W` gets no
-    /// gradient, LoRA's saving in compute (full fine-tuning adds `d·k` there).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use arithsim::nn::finetune::lora::LoraDense;
-    /// use arithsim::nn::train::{Layer, Tensor};
-    ///
-    /// let mut fc = LoraDense::frozen("fc", 4, 3, vec![0.0; 12], vec![0.0; 3])?.with_adapter(2, 1.0)?;
-    /// let y = fc.forward(&Tensor::zeros(&[5, 4]))?;
-    /// fc.backward(&Tensor::zeros(y.shape()))?;
-    /// // Per sample: forward 12 + 8 + 6, ∂x 12 + 6 + 8, ∂A/∂B 6 + 8.
-    /// assert_eq!(fc.counted_macs(), [5 * 26, 5 * 26, 5 * 14]);
-    /// # Ok::<(), arithsim::Error>(())
-    /// ```
-    #[must_use]
-    pub fn counted_macs(&self) -> [u64; 3] {
-        self.macs
     }
 
     /// The frozen values held (weight and bias).
@@ -438,7 +422,7 @@ impl Layer for LoraDense {
         self.last = Some((input.clone(), hidden));
         let r = self.rank().unwrap_or(0) as u64;
         let (n64, k64, d64) = (n as u64, k as u64, d as u64);
-        self.macs[0] += n64 * (d64 * k64 + r * k64 + d64 * r);
+        self.macs.forward += n64 * (d64 * k64 + r * k64 + d64 * r);
         Tensor::new(vec![n, d], out)
     }
 
@@ -499,8 +483,8 @@ impl Layer for LoraDense {
         }
         let r = self.rank().unwrap_or(0) as u64;
         let (n64, k64, d64) = (n as u64, k as u64, d as u64);
-        self.macs[1] += n64 * (d64 * k64 + d64 * r + r * k64);
-        self.macs[2] += n64 * (d64 * r + r * k64);
+        self.macs.backward_input += n64 * (d64 * k64 + d64 * r + r * k64);
+        self.macs.backward_weight += n64 * (d64 * r + r * k64);
         Tensor::new(vec![n, k], dx)
     }
 
@@ -526,6 +510,10 @@ impl Layer for LoraDense {
         self.adapter
             .as_mut()
             .map_or_else(Vec::new, |ad| vec![&mut ad.a, &mut ad.b])
+    }
+
+    fn macs(&self) -> Macs {
+        self.macs
     }
 }
 
@@ -711,33 +699,6 @@ pub fn rotate_quarter(inputs: &Tensor) -> Result<Tensor> {
         }
     }
     Tensor::new(s.to_vec(), out)
-}
-
-/// Trains `net` (from [`lora_mlp`] or [`full_mlp`]) from its current parameters with
-/// softmax cross-entropy on samples `indices` of `inputs` / `labels` ([`fit_loss`]).
-///
-/// # Errors
-///
-/// As [`fit_loss`]: ("learning rate") for a learning rate ≤ 0 or NaN, ("training data") for no
-/// indices.
-pub fn fine_tune(
-    net: &mut Network,
-    inputs: &Tensor,
-    labels: &[usize],
-    indices: &[usize],
-    config: &TrainConfig,
-) -> Result<TrainLog> {
-    if inputs.shape().first() != Some(&labels.len()) {
-        return Err(Error::Shape(format!(
-            "inputs {:?} for {} labels",
-            inputs.shape(),
-            labels.len()
-        )));
-    }
-    fit_loss(net, inputs, indices, config, |logits, batch| {
-        let y: Vec<usize> = batch.iter().map(|&i| labels[i]).collect();
-        softmax_cross_entropy(logits, &y)
-    })
 }
 
 /// What the trainer holds while fine-tuning the MLP, in bytes (all f32 except ReLU masks,

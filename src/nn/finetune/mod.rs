@@ -25,7 +25,6 @@ pub mod cost;
 pub mod distill;
 pub mod fake_quant;
 pub mod lora;
-pub mod loss_fit;
 pub mod prune;
 pub mod qat;
 
