@@ -486,3 +486,121 @@ fn one_trainer_keeps_the_bits_of_the_old_loop() {
         )
     );
 }
+
+/// A tiny `4 → 3 → 2` network: `fc1` (optionally with a rank-2 adapter, frozen) and `fc2`.
+fn tiny(lora: bool) -> arithsim::nn::train::Network {
+    use arithsim::nn::train::{Dense, Network, Relu};
+    let w1: Vec<f32> = (0..12).map(rnd).collect();
+    let layers: Vec<Box<dyn Layer>> = if lora {
+        vec![
+            Box::new(
+                LoraDense::frozen("fc1", 4, 3, w1, vec![0.1; 3])
+                    .unwrap()
+                    .with_adapter(2, 1.0)
+                    .unwrap(),
+            ),
+            Box::new(Relu::new("relu1")),
+            Box::new(
+                LoraDense::frozen("fc2", 3, 2, (12..18).map(rnd).collect(), vec![0.0; 2]).unwrap(),
+            ),
+        ]
+    } else {
+        vec![
+            Box::new(Dense::new("fc1", 4, 3).unwrap()),
+            Box::new(Relu::new("relu1")),
+            Box::new(Dense::new("fc2", 3, 2).unwrap()),
+        ]
+    };
+    let mut net = Network::new("tiny", &[4], layers).unwrap();
+    net.init(3);
+    net
+}
+
+/// The MACs a training run logs, and the FP32 multiplies and adds its cost prices, equal a
+/// hand count for every method: full fine-tuning (and QAT / pruning, the same loop and
+/// layers), LoRA (frozen base forward and input gradient, no base weight gradient) and
+/// distillation (one teacher forward per training image, then the student's steps).
+#[test]
+fn training_macs_equal_a_hand_count_for_every_method() {
+    use arithsim::cost::{CostTable, FloatKind, OpKind};
+    use arithsim::nn::finetune::cost::{ADAM_ADDS, ADAM_MULS, TrainingCost};
+    use arithsim::nn::train::{Dense, Macs, Network};
+    let x = Tensor::new(vec![5, 4], (0..20).map(|i| rnd(i + 100)).collect()).unwrap();
+    let y = [0, 1, 1, 0, 1];
+    let all = [0, 1, 2, 3, 4];
+    let mut cfg = config(2, 1e-2, 1);
+    cfg.batch_size = 2; // 3 steps per epoch, 6 in all
+    let table = CostTable::horowitz_45nm();
+    let priced = |log: &arithsim::nn::train::TrainLog, params: usize, want: Macs| {
+        assert_eq!(log.macs, want);
+        let c = TrainingCost::of(log, params, &table).unwrap();
+        let mul = c.tally.count(OpKind::FpMul {
+            format: FloatKind::FP32,
+        });
+        let add = c.tally.count(OpKind::FpAdd {
+            format: FloatKind::FP32,
+        });
+        let updates = 6 * params as u64;
+        assert_eq!(mul, want.total() + ADAM_MULS * updates);
+        assert_eq!(add, want.total() + ADAM_ADDS * updates);
+    };
+    // Full fine-tuning: per image 4·3 + 3·2 = 18 products in each of the three passes.
+    let mut net = tiny(false);
+    let log = fit(&mut net, &x, &y, &all, &cfg, &mut NoHook).unwrap();
+    let per = 2 * 5 * 18;
+    priced(
+        &log,
+        23,
+        Macs {
+            forward: per,
+            backward_input: per,
+            backward_weight: per,
+        },
+    );
+    // LoRA r = 2 on fc1 (d = 3, k = 4): forward 12 + 8 + 6 and fc2 6; input gradient the
+    // same; weight gradient only the adapter's 6 + 8. Trainable: 2·(3 + 4) = 14.
+    let mut net = tiny(true);
+    assert_eq!(net.parameter_count(), 14);
+    let log = fit(&mut net, &x, &y, &all, &cfg, &mut NoHook).unwrap();
+    priced(
+        &log,
+        14,
+        Macs {
+            forward: 2 * 5 * 32,
+            backward_input: 2 * 5 * 32,
+            backward_weight: 2 * 5 * 14,
+        },
+    );
+    // Distillation on 3 images: the tiny teacher once per image (18), the 4 → 2 student
+    // (8 per pass) two epochs of 2 steps.
+    let mut teacher = tiny(false);
+    let mut student = Network::new(
+        "s",
+        &[4],
+        vec![Box::new(Dense::new("fc", 4, 2).unwrap()) as Box<dyn Layer>],
+    )
+    .unwrap();
+    let kd = DistillConfig {
+        temperature: 2.0,
+        soft_weight: 0.5,
+    };
+    let log = train_student(
+        &mut student,
+        &x,
+        &y,
+        &[4, 0, 2],
+        &cfg,
+        Some((&mut teacher, kd)),
+    )
+    .unwrap();
+    assert_eq!(log.steps, 4);
+    let s = 2 * 3 * 8;
+    assert_eq!(
+        log.macs,
+        Macs {
+            forward: 3 * 18 + s,
+            backward_input: s,
+            backward_weight: s
+        }
+    );
+}
