@@ -239,13 +239,23 @@ fn bad_hyper_parameters_are_errors_naming_them() {
             &split.train,
             &config(1, 1e-3, 1),
             Some((&mut teacher, cfg)),
+            &mut NoHook,
         );
         assert_eq!(name(e.unwrap_err()), "temperature");
     }
     let mut s = student_cnn(2, 4).unwrap();
-    let e = train_student(&mut s, &x, &y, &[], &config(1, 1e-3, 1), None).unwrap_err();
+    let e = train_student(&mut s, &x, &y, &[], &config(1, 1e-3, 1), None, &mut NoHook).unwrap_err();
     assert_eq!(name(e), "training data");
-    let e = train_student(&mut s, &x, &y, &split.train, &config(1, f32::NAN, 1), None).unwrap_err();
+    let e = train_student(
+        &mut s,
+        &x,
+        &y,
+        &split.train,
+        &config(1, f32::NAN, 1),
+        None,
+        &mut NoHook,
+    )
+    .unwrap_err();
     assert_eq!(name(e), "learning rate");
 }
 
@@ -394,6 +404,7 @@ fn distilled_student_is_reproducible() {
             train,
             &config(3, 2e-3, 5),
             Some((&mut teacher, kd)),
+            &mut NoHook,
         )
         .unwrap();
         let bits: Vec<u32> = s
@@ -463,6 +474,7 @@ fn one_trainer_keeps_the_bits_of_the_old_loop() {
         &split.train[..200],
         &config(2, 2e-3, 4),
         teacher,
+        &mut NoHook,
     )
     .unwrap();
     let distilled = fingerprint(&s, &log.epoch_loss);
@@ -474,6 +486,7 @@ fn one_trainer_keeps_the_bits_of_the_old_loop() {
         &split.train[..200],
         &config(2, 2e-3, 4),
         None,
+        &mut NoHook,
     )
     .unwrap();
     let labels = fingerprint(&s, &log.epoch_loss);
@@ -591,6 +604,7 @@ fn training_macs_equal_a_hand_count_for_every_method() {
         &[4, 0, 2],
         &cfg,
         Some((&mut teacher, kd)),
+        &mut NoHook,
     )
     .unwrap();
     assert_eq!(log.steps, 4);

@@ -29,8 +29,8 @@
 //! and added to the run's forward MACs ([`train_student`]), not one per image per epoch.
 
 use crate::nn::train::{
-    Conv2d, Dense, Flatten, Layer, MaxPool2d, Network, NoHook, Relu, Tensor, TrainConfig,
-    TrainHook, TrainLog, exp_det, fit, gather, softmax_cross_entropy,
+    Conv2d, Dense, Flatten, Layer, MaxPool2d, Network, Relu, Tensor, TrainConfig, TrainHook,
+    TrainLog, exp_det, fit, gather, softmax_cross_entropy,
 };
 use crate::{Error, Result};
 
@@ -255,9 +255,47 @@ impl TrainHook for SoftTargets {
     }
 }
 
+/// `outer` with its loss replaced by the soft targets' (when there are some).
+struct WithLoss<'a> {
+    soft: Option<SoftTargets>,
+    outer: &'a mut dyn TrainHook,
+}
+
+impl TrainHook for WithLoss<'_> {
+    fn forward_values(&mut self, net: &Network) -> Result<Vec<Option<Vec<f32>>>> {
+        self.outer.forward_values(net)
+    }
+
+    fn loss(
+        &mut self,
+        logits: &Tensor,
+        batch: &[usize],
+        labels: &[usize],
+    ) -> Result<(f64, Tensor)> {
+        match &mut self.soft {
+            Some(s) => s.loss(logits, batch, labels),
+            None => self.outer.loss(logits, batch, labels),
+        }
+    }
+
+    fn gradients(&mut self, net: &mut Network) -> Result<()> {
+        self.outer.gradients(net)
+    }
+
+    fn after_step(&mut self, net: &mut Network) -> Result<()> {
+        self.outer.after_step(net)
+    }
+
+    fn epoch_end(&mut self, epoch: usize, net: &mut Network) -> Result<()> {
+        self.outer.epoch_end(epoch, net)
+    }
+}
+
 /// Initialises `student` from `config.init_seed` and trains it on samples `indices` of
-/// `inputs` / `labels` ([`fit`]): with the distillation loss ([`SoftTargets`]) against
-/// `teacher`'s logits when given, from the labels alone (softmax cross-entropy) otherwise.
+/// `inputs` / `labels` ([`fit`] with `hook`, e.g. [`NoHook`](crate::nn::train::NoHook) or one that measures each
+/// epoch): with the distillation loss ([`SoftTargets`], replacing `hook`'s loss) against
+/// `teacher`'s logits when given, with `hook`'s loss (cross-entropy on the labels by
+/// default) otherwise.
 ///
 /// The teacher runs once over the training images (its f32 forward pass, batches of 256,
 /// [`logits_of`]) before the first step; its counted forward MACs are added to the
@@ -275,6 +313,7 @@ pub fn train_student(
     indices: &[usize],
     config: &TrainConfig,
     teacher: Option<(&mut Network, DistillConfig)>,
+    hook: &mut dyn TrainHook,
 ) -> Result<TrainLog> {
     let n = inputs.shape().first().copied().unwrap_or(0);
     if labels.len() != n {
@@ -293,7 +332,7 @@ pub fn train_student(
     }
     let Some((teacher, d)) = teacher else {
         student.init(config.init_seed);
-        return fit(student, inputs, labels, indices, config, &mut NoHook);
+        return fit(student, inputs, labels, indices, config, hook);
     };
     d.validate()?;
     // The teacher's logits of the training images, scattered to their sample rows.
@@ -305,7 +344,10 @@ pub fn train_student(
     for (&i, zi) in indices.iter().zip(z.data().chunks_exact(k)) {
         rows[i * k..(i + 1) * k].copy_from_slice(zi);
     }
-    let mut hook = SoftTargets::new(Tensor::new(vec![n, k], rows)?, d)?;
+    let mut hook = WithLoss {
+        soft: Some(SoftTargets::new(Tensor::new(vec![n, k], rows)?, d)?),
+        outer: hook,
+    };
     student.init(config.init_seed);
     let mut log = fit(student, inputs, labels, indices, config, &mut hook)?;
     log.macs = log.macs.plus(&teacher_macs);
