@@ -47,6 +47,7 @@
 //! alone could undo it exactly (`fc1' = fc1·P`, a change of full rank): a rank-`r` adapter
 //! can only approximate it, which is what the rank sweep measures.
 
+use super::Bench;
 use crate::accel::FinetuneMemory;
 use crate::cost::SplitMix64;
 use crate::nn::train::{Dense, Flatten, Layer, Macs, Network, Param, Relu, Tensor};
@@ -699,6 +700,44 @@ pub fn rotate_quarter(inputs: &Tensor) -> Result<Tensor> {
         }
     }
     Tensor::new(s.to_vec(), out)
+}
+
+/// `bench` with every image turned 90° clockwise ([`rotate_quarter`]): training tensors,
+/// calibration and test images; labels and split unchanged (the task shift of the module
+/// docs).
+///
+/// # Errors
+///
+/// [`Error::Shape`] when the bench's images are not `[N, 1, 8, 8]`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::finetune::Bench;
+/// use arithsim::nn::finetune::lora::rotated;
+///
+/// let bench = Bench::digits()?;
+/// let r = rotated(&bench)?;
+/// assert_ne!(r.test, bench.test);
+/// let back = rotated(&rotated(&r)?)?;
+/// assert_eq!(rotated(&back)?.test, bench.test); // four quarter turns
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn rotated(bench: &Bench) -> Result<Bench> {
+    let inputs = rotate_quarter(&bench.inputs)?;
+    let images = |ix: &[usize]| -> Vec<Vec<f32>> {
+        ix.iter()
+            .map(|&i| inputs.data()[i * 64..(i + 1) * 64].to_vec())
+            .collect()
+    };
+    Ok(Bench {
+        calibration: images(&bench.split.train),
+        test: images(&bench.split.test),
+        test_labels: bench.test_labels.clone(),
+        labels: bench.labels.clone(),
+        split: bench.split.clone(),
+        inputs,
+    })
 }
 
 /// What the trainer holds while fine-tuning the MLP, in bytes (all f32 except ReLU masks,
