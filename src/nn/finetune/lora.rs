@@ -11,7 +11,8 @@
 //! - **FP32**: the checkpoint's weights; run by [`Format::fp32`].
 //! - **INT8**: symmetric narrow INT8 (`[−127, 127]`), one scale `max |w| / 127` (f64) per
 //!   output channel, rounded half away from zero — the weight recipe of the integer-only
-//!   executor ([`Int8Config::TFLITE`]), which also quantizes the activations (not modelled
+//!   executor ([`Int8Config::TFLITE`]), taken from the executor itself
+//!   ([`Executor::weight_values`]), which also quantizes the activations (not modelled
 //!   while training: the adapter sees FP32 activations).
 //! - **NF4 + double quantization**: [`WeightFormat::NF4_DQ`] (QLoRA's blocks of 64, absmax
 //!   codes in INT8 blocks of 256), dequantized; run in FP32 arithmetic on those values.
@@ -51,9 +52,8 @@ use super::Bench;
 use crate::accel::FinetuneMemory;
 use crate::cost::SplitMix64;
 use crate::nn::train::{Dense, Flatten, Layer, Macs, Network, Param, Relu, Tensor};
-use crate::nn::{Arithmetic, Checkpoint, Format, Int8Config, WeightCompression};
-use crate::quant::{IntType, QuantParams, WeightFormat};
-use crate::round::RoundingMode;
+use crate::nn::{Arithmetic, Checkpoint, Executor, Format, Int8Config, WeightCompression};
+use crate::quant::WeightFormat;
 use crate::{Error, Result};
 use rand_core::Rng;
 
@@ -149,18 +149,21 @@ impl BaseFormat {
         match self {
             BaseFormat::Fp32 => Ok(w.to_vec()),
             BaseFormat::Int8 => {
-                let mut out = Vec::with_capacity(w.len());
-                for row in w.chunks_exact(cols) {
-                    let a = row.iter().fold(0.0f64, |m, &x| m.max(f64::from(x).abs()));
-                    let p = QuantParams::new(
-                        if a == 0.0 { 1.0 } else { a / 127.0 },
-                        0,
-                        IntType::Int8Narrow,
-                    )?;
-                    let q = p.quantize_slice(row, RoundingMode::NearestAway);
-                    out.extend(p.dequantize_slice(&q).into_iter().map(|v| v as f32));
-                }
-                Ok(out)
+                // The executor's own weight recipe, read back from a one-layer network (the
+                // calibration image only sets activation ranges, which weights ignore).
+                let fc = crate::nn::Dense {
+                    outputs: rows,
+                    inputs: cols,
+                    weight: w.to_vec(),
+                    bias: vec![0.0; rows],
+                };
+                let node = crate::nn::Node::chained("w", crate::nn::Op::Dense(fc), 0);
+                let net = crate::nn::Network::new("weights", vec![cols], vec![node])?;
+                let ex = Executor::new(&net, &self.executor_format(), &[vec![1.0; cols]])?;
+                let v = ex
+                    .weight_values(0)
+                    .ok_or_else(|| Error::Shape("a dense layer without weights".into()))?;
+                Ok(v.into_iter().map(|v| v as f32).collect())
             }
             BaseFormat::Nf4Dq => Ok(WeightFormat::NF4_DQ
                 .round_trip(w, rows, cols)?
