@@ -1,7 +1,7 @@
 //! LoRA and QLoRA in miniature: a frozen base (FP32, INT8 or NF4 with double quantization)
 //! of the digits MLP, rank-`r` adapters on its hidden layers, trained with the crate's
 //! training loop ([`crate::nn::train::fit`]); the adapters then merged into
-//! the weights for the bit-exact [`Executor`](crate::nn::Executor).
+//! the weights for the bit-exact [`Executor`].
 //!
 //! # The base and its formats
 //!
