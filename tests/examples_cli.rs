@@ -23,17 +23,25 @@ fn spec(name: &str) -> &'static Spec {
     SPECS.iter().find(|s| s.name == name).expect(name)
 }
 
-/// Every `examples/*.rs` has a spec, uses it through `cli::main`, and every spec names an
-/// example: an example added without the parser fails here.
+/// Every `examples/*.rs` and `examples/*/main.rs` has a spec, uses it through `cli::main`,
+/// and every spec names an example: an example added without the parser fails here.
 #[test]
 fn every_example_has_a_spec_and_uses_it() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut names = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let name = path.file_stem().unwrap().to_str().unwrap().to_string();
-            let src = std::fs::read_to_string(&path).unwrap();
+        let main = path.join("main.rs");
+        let (name, file) = if path.extension().is_some_and(|e| e == "rs") {
+            (path.file_stem().unwrap(), path.clone())
+        } else if main.is_file() {
+            (path.file_name().unwrap(), main)
+        } else {
+            continue;
+        };
+        {
+            let name = name.to_str().unwrap().to_string();
+            let src = std::fs::read_to_string(&file).unwrap();
             let constant = name.to_uppercase();
             assert!(
                 src.contains(&format!("cli::main(&cli::{constant},")),
@@ -154,6 +162,16 @@ fn ci_arguments_and_example_options() {
     assert_eq!(a.counts(), [1000]);
     assert!(spec("float_fma_sweep").parse(["1", "2"]).is_err());
     assert!(run(spec("adders"), &["--markdown"]).flag("markdown"));
+    let f = spec("finetune_report");
+    let a = run(f, &["--quick", "--out", "o", "--table", "t.toml"]);
+    assert!(a.flag("quick"));
+    assert_eq!(
+        (a.out, a.table),
+        (PathBuf::from("o"), Some(PathBuf::from("t.toml")))
+    );
+    assert!(!run(f, &[]).flag("quick"));
+    assert!(f.parse(["--quick=yes"]).is_err());
+    assert!(f.parse(["--seeds", "3"]).is_err());
     let a = run(spec("liberty_report"), &["--synth", "--liberty", "l.lib"]);
     assert!(a.flag("synth") && !a.flag("quick"));
     assert_eq!(a.value("liberty"), Some("l.lib"));

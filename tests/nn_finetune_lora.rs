@@ -10,12 +10,12 @@ use arithsim::nn::finetune::distill::{
     DistillConfig, distillation_loss, logits_of, student_cnn, train_student,
 };
 use arithsim::nn::finetune::lora::{
-    BaseFormat, LoraDense, TrainerMemory, adapter_params, fine_tune, full_mlp, lora_mlp, max_rank,
+    BaseFormat, LoraDense, TrainerMemory, adapter_params, full_mlp, lora_mlp, max_rank,
     merged_checkpoint, rotate_quarter,
 };
 use arithsim::nn::train::{
-    DigitsNet, Layer, OptimizerConfig, Tensor, TrainConfig, digits_tensor, load_safetensors,
-    predict,
+    DigitsNet, Layer, NoHook, OptimizerConfig, Tensor, TrainConfig, digits_tensor, fit,
+    load_safetensors, predict,
 };
 use arithsim::nn::{Checkpoint, Executor, Format, digits_mlp};
 use arithsim::quant::WeightFormat;
@@ -207,10 +207,18 @@ fn bad_hyper_parameters_are_errors_naming_them() {
     let (x, y) = digits_tensor(&d).unwrap();
     let mut net = lora_mlp(&c, BaseFormat::Fp32, 4, 8.0, 1).unwrap();
     for lr in [0.0, -1e-3, f32::NAN] {
-        let e = fine_tune(&mut net, &x, &y, &split.train, &config(1, lr, 1)).unwrap_err();
+        let e = fit(
+            &mut net,
+            &x,
+            &y,
+            &split.train,
+            &config(1, lr, 1),
+            &mut NoHook,
+        )
+        .unwrap_err();
         assert_eq!(name(e), "learning rate");
     }
-    let e = fine_tune(&mut net, &x, &y, &[], &config(1, 1e-3, 1)).unwrap_err();
+    let e = fit(&mut net, &x, &y, &[], &config(1, 1e-3, 1), &mut NoHook).unwrap_err();
     assert_eq!(name(e), "training data");
     let z = Tensor::zeros(&[1, 10]);
     for t in [0.0, -2.0, f32::NAN, f32::INFINITY] {
@@ -223,21 +231,31 @@ fn bad_hyper_parameters_are_errors_naming_them() {
             "temperature"
         );
         let mut s = student_cnn(2, 4).unwrap();
-        let logits = Tensor::zeros(&[y.len(), 10]);
+        let mut teacher = student_cnn(2, 4).unwrap();
         let e = train_student(
             &mut s,
             &x,
             &y,
             &split.train,
             &config(1, 1e-3, 1),
-            Some((&logits, cfg)),
+            Some((&mut teacher, cfg)),
+            &mut NoHook,
         );
         assert_eq!(name(e.unwrap_err()), "temperature");
     }
     let mut s = student_cnn(2, 4).unwrap();
-    let e = train_student(&mut s, &x, &y, &[], &config(1, 1e-3, 1), None).unwrap_err();
+    let e = train_student(&mut s, &x, &y, &[], &config(1, 1e-3, 1), None, &mut NoHook).unwrap_err();
     assert_eq!(name(e), "training data");
-    let e = train_student(&mut s, &x, &y, &split.train, &config(1, f32::NAN, 1), None).unwrap_err();
+    let e = train_student(
+        &mut s,
+        &x,
+        &y,
+        &split.train,
+        &config(1, f32::NAN, 1),
+        None,
+        &mut NoHook,
+    )
+    .unwrap_err();
     assert_eq!(name(e), "learning rate");
 }
 
@@ -252,7 +270,15 @@ fn same_seed_same_adapter_weights_bit_for_bit() {
     let train = &split.train[..320];
     let run = |seed: u64| {
         let mut net = lora_mlp(&c, BaseFormat::Nf4Dq, 4, 8.0, seed).unwrap();
-        fine_tune(&mut net, &xr, &y, train, &config(2, 5e-3, seed)).unwrap();
+        fit(
+            &mut net,
+            &xr,
+            &y,
+            train,
+            &config(2, 5e-3, seed),
+            &mut NoHook,
+        )
+        .unwrap();
         net.params()
             .iter()
             .flat_map(|p| p.value.data().iter().map(|v| v.to_bits()))
@@ -304,7 +330,15 @@ fn rotated_digits_shift_and_lora_recovery() {
         merged_checkpoint(&c, BaseFormat::Nf4Dq, 8.0, &tnet).unwrap(),
         base
     );
-    fine_tune(&mut tnet, &xr, &y, &split.train, &config(8, 5e-3, 3)).unwrap();
+    fit(
+        &mut tnet,
+        &xr,
+        &y,
+        &split.train,
+        &config(8, 5e-3, 3),
+        &mut NoHook,
+    )
+    .unwrap();
     let merged = merged_checkpoint(&c, BaseFormat::Nf4Dq, 8.0, &tnet).unwrap();
     let recovered = acc(&merged, &xr);
     assert!(recovered > shifted + 0.3, "{shifted} -> {recovered}");
@@ -355,14 +389,13 @@ fn distilled_student_is_reproducible() {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/networks/digits_cnn.safetensors");
     let mut teacher = DigitsNet::Cnn.build().unwrap();
     load_safetensors(&mut teacher, &std::fs::read(p).unwrap()).unwrap();
-    let soft = logits_of(&mut teacher, &x).unwrap();
-    assert_eq!(soft.shape(), [y.len(), 10]);
+    assert_eq!(logits_of(&mut teacher, &x).unwrap().shape(), [y.len(), 10]);
     let kd = DistillConfig {
         temperature: 4.0,
         soft_weight: 0.7,
     };
     let train = &split.train[..256];
-    let run = || {
+    let mut run = || {
         let mut s = student_cnn(4, 8).unwrap();
         let log = train_student(
             &mut s,
@@ -370,7 +403,8 @@ fn distilled_student_is_reproducible() {
             &y,
             train,
             &config(3, 2e-3, 5),
-            Some((&soft, kd)),
+            Some((&mut teacher, kd)),
+            &mut NoHook,
         )
         .unwrap();
         let bits: Vec<u32> = s
@@ -383,4 +417,204 @@ fn distilled_student_is_reproducible() {
     let (loss, a) = run();
     assert!(loss[2] < loss[0], "{loss:?}");
     assert_eq!(a, run().1);
+}
+
+/// FNV-1a over the bits of every trainable value and every epoch loss.
+fn fingerprint(net: &arithsim::nn::train::Network, loss: &[f64]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut eat = |b: u64| {
+        h ^= b;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    for p in net.params() {
+        for v in p.value.data() {
+            eat(u64::from(v.to_bits()));
+        }
+    }
+    for l in loss {
+        eat(l.to_bits());
+    }
+    h
+}
+
+/// LoRA and distillation run the one trainer (`nn::train::fit`, the loss from the hook):
+/// the weights and losses are bit for bit those of the loop they had before it
+/// (`loss_fit::fit_loss`, deleted), fingerprints recorded from that loop.
+#[test]
+fn one_trainer_keeps_the_bits_of_the_old_loop() {
+    let c = mlp();
+    let d = Digits::embedded().unwrap();
+    let split = d.split(Digits::FIXED_SPLIT_SEED);
+    let (x, y) = digits_tensor(&d).unwrap();
+    let xr = rotate_quarter(&x).unwrap();
+    let mut net = lora_mlp(&c, BaseFormat::Int8, 2, 8.0, 11).unwrap();
+    let log = fit(
+        &mut net,
+        &xr,
+        &y,
+        &split.train[..300],
+        &config(2, 5e-3, 11),
+        &mut NoHook,
+    )
+    .unwrap();
+    let lora = fingerprint(&net, &log.epoch_loss);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/networks/digits_cnn.safetensors");
+    let mut teacher = DigitsNet::Cnn.build().unwrap();
+    load_safetensors(&mut teacher, &std::fs::read(p).unwrap()).unwrap();
+    let kd = DistillConfig {
+        temperature: 4.0,
+        soft_weight: 0.7,
+    };
+    let mut s = student_cnn(2, 4).unwrap();
+    let teacher = Some((&mut teacher, kd));
+    let log = train_student(
+        &mut s,
+        &x,
+        &y,
+        &split.train[..200],
+        &config(2, 2e-3, 4),
+        teacher,
+        &mut NoHook,
+    )
+    .unwrap();
+    let distilled = fingerprint(&s, &log.epoch_loss);
+    let mut s = student_cnn(2, 4).unwrap();
+    let log = train_student(
+        &mut s,
+        &x,
+        &y,
+        &split.train[..200],
+        &config(2, 2e-3, 4),
+        None,
+        &mut NoHook,
+    )
+    .unwrap();
+    let labels = fingerprint(&s, &log.epoch_loss);
+    assert_eq!(
+        (lora, distilled, labels),
+        (
+            0x9e91_1c5a_4007_6452,
+            0xd95c_3699_1014_ffd3,
+            0xd5dd_a644_06a9_64a0
+        )
+    );
+}
+
+/// A tiny `4 → 3 → 2` network: `fc1` (optionally with a rank-2 adapter, frozen) and `fc2`.
+fn tiny(lora: bool) -> arithsim::nn::train::Network {
+    use arithsim::nn::train::{Dense, Network, Relu};
+    let w1: Vec<f32> = (0..12).map(rnd).collect();
+    let layers: Vec<Box<dyn Layer>> = if lora {
+        vec![
+            Box::new(
+                LoraDense::frozen("fc1", 4, 3, w1, vec![0.1; 3])
+                    .unwrap()
+                    .with_adapter(2, 1.0)
+                    .unwrap(),
+            ),
+            Box::new(Relu::new("relu1")),
+            Box::new(
+                LoraDense::frozen("fc2", 3, 2, (12..18).map(rnd).collect(), vec![0.0; 2]).unwrap(),
+            ),
+        ]
+    } else {
+        vec![
+            Box::new(Dense::new("fc1", 4, 3).unwrap()),
+            Box::new(Relu::new("relu1")),
+            Box::new(Dense::new("fc2", 3, 2).unwrap()),
+        ]
+    };
+    let mut net = Network::new("tiny", &[4], layers).unwrap();
+    net.init(3);
+    net
+}
+
+/// The MACs a training run logs, and the FP32 multiplies and adds its cost prices, equal a
+/// hand count for every method: full fine-tuning (and QAT / pruning, the same loop and
+/// layers), LoRA (frozen base forward and input gradient, no base weight gradient) and
+/// distillation (one teacher forward per training image, then the student's steps).
+#[test]
+fn training_macs_equal_a_hand_count_for_every_method() {
+    use arithsim::cost::{CostTable, FloatKind, OpKind};
+    use arithsim::nn::finetune::cost::{ADAM_ADDS, ADAM_MULS, TrainingCost};
+    use arithsim::nn::train::{Dense, Macs, Network};
+    let x = Tensor::new(vec![5, 4], (0..20).map(|i| rnd(i + 100)).collect()).unwrap();
+    let y = [0, 1, 1, 0, 1];
+    let all = [0, 1, 2, 3, 4];
+    let mut cfg = config(2, 1e-2, 1);
+    cfg.batch_size = 2; // 3 steps per epoch, 6 in all
+    let table = CostTable::horowitz_45nm();
+    let priced = |log: &arithsim::nn::train::TrainLog, params: usize, want: Macs| {
+        assert_eq!(log.macs, want);
+        let c = TrainingCost::of(log, params, &table).unwrap();
+        let mul = c.tally.count(OpKind::FpMul {
+            format: FloatKind::FP32,
+        });
+        let add = c.tally.count(OpKind::FpAdd {
+            format: FloatKind::FP32,
+        });
+        let updates = 6 * params as u64;
+        assert_eq!(mul, want.total() + ADAM_MULS * updates);
+        assert_eq!(add, want.total() + ADAM_ADDS * updates);
+    };
+    // Full fine-tuning: per image 4·3 + 3·2 = 18 products in each of the three passes.
+    let mut net = tiny(false);
+    let log = fit(&mut net, &x, &y, &all, &cfg, &mut NoHook).unwrap();
+    let per = 2 * 5 * 18;
+    priced(
+        &log,
+        23,
+        Macs {
+            forward: per,
+            backward_input: per,
+            backward_weight: per,
+        },
+    );
+    // LoRA r = 2 on fc1 (d = 3, k = 4): forward 12 + 8 + 6 and fc2 6; input gradient the
+    // same; weight gradient only the adapter's 6 + 8. Trainable: 2·(3 + 4) = 14.
+    let mut net = tiny(true);
+    assert_eq!(net.parameter_count(), 14);
+    let log = fit(&mut net, &x, &y, &all, &cfg, &mut NoHook).unwrap();
+    priced(
+        &log,
+        14,
+        Macs {
+            forward: 2 * 5 * 32,
+            backward_input: 2 * 5 * 32,
+            backward_weight: 2 * 5 * 14,
+        },
+    );
+    // Distillation on 3 images: the tiny teacher once per image (18), the 4 → 2 student
+    // (8 per pass) two epochs of 2 steps.
+    let mut teacher = tiny(false);
+    let mut student = Network::new(
+        "s",
+        &[4],
+        vec![Box::new(Dense::new("fc", 4, 2).unwrap()) as Box<dyn Layer>],
+    )
+    .unwrap();
+    let kd = DistillConfig {
+        temperature: 2.0,
+        soft_weight: 0.5,
+    };
+    let log = train_student(
+        &mut student,
+        &x,
+        &y,
+        &[4, 0, 2],
+        &cfg,
+        Some((&mut teacher, kd)),
+        &mut NoHook,
+    )
+    .unwrap();
+    assert_eq!(log.steps, 4);
+    let s = 2 * 3 * 8;
+    assert_eq!(
+        log.macs,
+        Macs {
+            forward: 3 * 18 + s,
+            backward_input: s,
+            backward_weight: s
+        }
+    );
 }

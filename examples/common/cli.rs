@@ -108,8 +108,7 @@ const THREADS: Opt = Opt {
     help: "worker threads (default: all cores, or RAYON_NUM_THREADS)",
 };
 
-/// Every example's command line (the examples in folders, such as `finetune_report`, parse
-/// their own).
+/// Every example's command line (`examples/NAME.rs` and `examples/NAME/main.rs`).
 pub const SPECS: &[Spec] = &[
     ADDERS,
     COMPRESSION_REPORT,
@@ -120,6 +119,7 @@ pub const SPECS: &[Spec] = &[
     EXPLORE,
     FLOAT_EXPLAIN,
     FLOAT_FMA_SWEEP,
+    FINETUNE_REPORT,
     FLOAT_UNITS,
     FSD_NPU,
     GLITCH_SHARES,
@@ -344,6 +344,19 @@ pub const MULTIPLIERS: Spec = plain(
     "multipliers",
     "every multiplier architecture's gates, area and activity; the MAC presets",
 );
+pub const FINETUNE_REPORT: Spec = Spec {
+    options: &[Opt {
+        name: "quick",
+        kind: Kind::Flag,
+        help: "the CI size: the MLP only, fewer epochs and settings, still 3 seeds (< 2 min)",
+    }],
+    ..report(
+        "finetune_report",
+        "what QAT, pruning with retraining, LoRA/QLoRA and distillation recover, and at what \
+         training energy",
+        "finetune-report",
+    )
+};
 pub const NETWORK_REPORT: Spec = report(
     "network_report",
     "two trained networks run bit-exactly in every number format, with their costs",

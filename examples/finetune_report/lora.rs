@@ -2,28 +2,26 @@
 //! and 4): rank-r adapters on a frozen FP32 / INT8 / NF4+DQ base of the digits MLP against
 //! full fine-tuning on rotated digits, and a distilled CNN student against the same student
 //! trained from labels, every accuracy measured by the bit-exact executor over several
-//! seeds.
+//! seeds, every run's training energy counted and priced.
 
-use std::path::Path;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use arithsim::accel::{FinetuneMemory, PublishedDistillation};
-use arithsim::cost::report::{Bar, Cell, Chart, Grid, Section};
+use arithsim::cost::report::{Bar, Cell, Chart, Grid, PointKind, ScatterPoint, Section};
 use arithsim::cost::{CostTable, Span};
-use arithsim::nn::data::Digits;
-use arithsim::nn::finetune::distill::{DistillConfig, logits_of, student_cnn, train_student};
+use arithsim::nn::finetune::cost::{TrainingCost, energy_to_reach};
+use arithsim::nn::finetune::distill::{DistillConfig, student_cnn, train_student};
 use arithsim::nn::finetune::lora::{
-    BaseFormat, TrainerMemory, adapter_params, fine_tune, full_mlp, lora_mlp, merged_checkpoint,
-    rotate_quarter,
+    BaseFormat, TrainerMemory, adapter_params, full_mlp, lora_mlp, merged_checkpoint, rotated,
 };
-use arithsim::nn::train::{
-    DigitsNet, Network as TrainNet, OptimizerConfig, Tensor, TrainConfig, digits_tensor,
-    load_safetensors, to_checkpoint,
-};
-use arithsim::nn::{Checkpoint, Executor, Format, Network, RunOutput, digits_cnn, digits_mlp};
+use arithsim::nn::finetune::{Bench, Spread, evaluate, evaluate_graph, graph, pretrained};
+use arithsim::nn::train::{DigitsNet, OptimizerConfig, TrainConfig, fit, to_checkpoint};
+use arithsim::nn::{Format, digits_mlp};
 use arithsim::{Error, Result};
 
-use crate::Opts;
+use crate::{Measure, Opts, Reach, TARGET_BELOW};
 
 /// LoRA's α (scale α/r): one value for every rank, as the LoRA paper does, so the learning
 /// rate needs no retuning across ranks.
@@ -42,70 +40,17 @@ const KD: DistillConfig = DistillConfig {
 /// One test image, as a fraction.
 const ONE_IMAGE: f64 = 1.0 / 360.0;
 
-/// The data: training tensors (upright and rotated), labels, the split, and executor images.
-struct Data {
-    x: Tensor,
-    xr: Tensor,
-    y: Vec<usize>,
-    train: Vec<usize>,
-    test: Vec<usize>,
+/// Mean and seed range as two cells, in %.
+fn cells(s: Spread) -> [Cell; 2] {
+    [
+        Cell::Num(100.0 * s.mean),
+        Cell::Span(Span::range(100.0 * s.min, 100.0 * s.max)),
+    ]
 }
 
-impl Data {
-    fn load() -> Result<Data> {
-        let d = Digits::embedded()?;
-        let split = d.split(Digits::FIXED_SPLIT_SEED);
-        let (x, y) = digits_tensor(&d)?;
-        let xr = rotate_quarter(&x)?;
-        Ok(Data {
-            x,
-            xr,
-            y,
-            train: split.train,
-            test: split.test,
-        })
-    }
-
-    /// Executor images of samples `ix` of `t`.
-    fn images(t: &Tensor, ix: &[usize]) -> Vec<Vec<f32>> {
-        ix.iter()
-            .map(|&i| t.data()[i * 64..(i + 1) * 64].to_vec())
-            .collect()
-    }
-
-    fn labels(&self, ix: &[usize]) -> Vec<usize> {
-        ix.iter().map(|&i| self.y[i]).collect()
-    }
-}
-
-/// Mean, minimum and maximum of some accuracies.
-#[derive(Clone, Copy, Debug)]
-struct Stat {
-    mean: f64,
-    min: f64,
-    max: f64,
-}
-
-impl Stat {
-    fn of(v: &[f64]) -> Stat {
-        let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
-        let min = v.iter().copied().fold(f64::INFINITY, f64::min);
-        let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        Stat { mean, min, max }
-    }
-
-    fn cells(self) -> [Cell; 2] {
-        [
-            Cell::Num(100.0 * self.mean),
-            Cell::Span(Span::range(100.0 * self.min, 100.0 * self.max)),
-        ]
-    }
-
-    /// Whether `self` and `other` differ by less than their spreads or one image.
-    fn within_noise(self, other: Stat) -> bool {
-        let spread = (self.max - self.min).max(other.max - other.min);
-        (self.mean - other.mean).abs() <= spread.max(ONE_IMAGE)
-    }
+/// Whether two means differ by less than the larger seed spread or one image.
+fn within_noise(a: Spread, b: Spread) -> bool {
+    (a.mean - b.mean).abs() <= a.width().max(b.width()).max(ONE_IMAGE)
 }
 
 fn grid(columns: &[&str], rows: Vec<Vec<Cell>>) -> Grid {
@@ -126,24 +71,14 @@ fn config(epochs: usize, lr: f32, seed: u64) -> TrainConfig {
     }
 }
 
-fn run(net: &Network, format: &Format, calib: &[Vec<f32>], test: &[Vec<f32>]) -> Result<RunOutput> {
-    Executor::new(net, format, calib)?.run(test)
-}
-
-fn checkpoint(name: &str) -> Result<Checkpoint> {
-    Checkpoint::load(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("data/networks/{name}.safetensors")),
-    )
-}
-
-/// The LoRA/QLoRA and distillation sections; `opts.quick`: fewer ranks, students and
-/// epochs (the CI size), every seed of `opts.seeds` still run.
+/// The LoRA/QLoRA and distillation sections, and their rows and points of the
+/// energy-to-reach table and chart; `opts.quick`: fewer ranks, students and epochs (the CI
+/// size), every seed of `opts.seeds` still run.
 ///
 /// # Errors
 ///
-/// As the trainer, the executor and the checkpoints; [`Error::InvalidParameter`] for no
-/// seeds.
-pub fn sections(opts: &Opts, table: &CostTable) -> Result<Vec<Section>> {
+/// As the trainer and the executor; [`Error::InvalidParameter`] for no seeds.
+pub fn sections(opts: &Opts, table: &CostTable) -> Result<(Vec<Section>, Reach)> {
     let (quick, seeds) = (opts.quick, opts.seeds.as_slice());
     if seeds.is_empty() {
         return Err(Error::InvalidParameter {
@@ -152,115 +87,188 @@ pub fn sections(opts: &Opts, table: &CostTable) -> Result<Vec<Section>> {
             reason: "need at least one".into(),
         });
     }
-    let data = Data::load()?;
-    let mut out = lora_sections(&data, quick, seeds)?;
-    out.push(distill_section(&data, quick, seeds, table)?);
-    Ok(out)
+    let bench = Bench::digits()?;
+    let mut reach = Reach::default();
+    let mut out = lora_sections(&bench, quick, seeds, table, &mut reach)?;
+    out.push(distill_section(&bench, quick, seeds, table, &mut reach)?);
+    Ok((out, reach))
 }
 
-/// One measured LoRA or full fine-tuning configuration.
-struct LoraRow {
+/// One LoRA or full fine-tuning run (one base, rank and seed).
+struct LoraRun {
     base: BaseFormat,
     rank: Option<usize>,
     trainable: usize,
-    acc: Stat,
-    requantized: Option<Stat>,
+    /// `(epochs done, executor accuracy)`, the last after the last epoch.
+    measured: Vec<(usize, f64)>,
+    requantized: Option<f64>,
+    cost: TrainingCost,
     seconds: f64,
 }
 
-fn lora_sections(data: &Data, quick: bool, seeds: &[u64]) -> Result<Vec<Section>> {
+impl LoraRun {
+    fn last(&self) -> f64 {
+        self.measured.last().map_or(f64::NAN, |m| m.1)
+    }
+}
+
+/// One measured LoRA or full fine-tuning configuration (every seed).
+struct LoraRow<'a> {
+    base: BaseFormat,
+    rank: Option<usize>,
+    trainable: usize,
+    acc: Spread,
+    requantized: Option<Spread>,
+    seconds: f64,
+    runs: Vec<&'a LoraRun>,
+}
+
+fn method(r: Option<usize>) -> String {
+    r.map_or_else(|| "full fine-tuning".to_string(), |r| format!("LoRA r={r}"))
+}
+
+fn lora_sections(
+    bench: &Bench,
+    quick: bool,
+    seeds: &[u64],
+    table: &CostTable,
+    reach: &mut Reach,
+) -> Result<Vec<Section>> {
     let ranks: &[usize] = if quick {
         &[1, 4, 16]
     } else {
         &[1, 2, 4, 8, 16]
     };
     let epochs = if quick { 8 } else { 20 };
-    let c = checkpoint("digits_mlp")?;
-    let calib_up = Data::images(&data.x, &data.train);
-    let calib = Data::images(&data.xr, &data.train);
-    let test_up = Data::images(&data.x, &data.test);
-    let test = Data::images(&data.xr, &data.test);
-    let labels = data.labels(&data.test);
+    let c = to_checkpoint(&pretrained(DigitsNet::Mlp)?, None);
+    let rot = rotated(bench)?;
 
     // The shift: each base on upright and on rotated test images.
     let mut shift_rows = Vec::new();
+    let mut before = Vec::new();
     for base in BaseFormat::ALL {
         let f = base.executor_format();
         let net = digits_mlp(&base.requantized(&c)?)?;
-        let up = run(&net, &f, &calib_up, &test_up)?.accuracy(&labels)?;
-        let rot = run(&net, &f, &calib, &test)?;
+        let up = evaluate_graph(&net, &f, bench)?.accuracy(&bench.test_labels)?;
+        let r = evaluate_graph(&net, &f, &rot)?;
         let mut counts = [0usize; 10];
-        for &p in &rot.predictions {
+        for &p in &r.predictions {
             counts[p] += 1;
         }
         let top = (0..10)
             .max_by_key(|&k| (counts[k], usize::MAX - k))
             .unwrap_or(0);
+        let acc = r.accuracy(&rot.test_labels)?;
+        before.push((base, acc));
         shift_rows.push(vec![
             Cell::text(base.name()),
             Cell::text(f.name.clone()),
             Cell::Num(100.0 * up),
-            Cell::Num(100.0 * rot.accuracy(&labels)?),
+            Cell::Num(100.0 * acc),
             Cell::text(format!("{top} ({} of 360)", counts[top])),
         ]);
     }
 
-    let mut rows: Vec<LoraRow> = Vec::new();
+    // Every run: (base, rank or full, seed), independent and deterministic. The FP32 base
+    // is measured after every epoch (its energy-to-reach), the others after the last.
+    let mut jobs = Vec::new();
     for base in BaseFormat::ALL {
-        let f = base.executor_format();
         for rank in ranks.iter().map(|&r| Some(r)).chain([None]) {
-            let t0 = Instant::now();
-            let (mut accs, mut requant) = (Vec::new(), Vec::new());
-            let mut trainable = 0;
             for &seed in seeds {
-                let merged = match rank {
-                    Some(r) => {
-                        let mut net = lora_mlp(&c, base, r, ALPHA, seed)?;
-                        trainable = net.parameter_count();
-                        fine_tune(
-                            &mut net,
-                            &data.xr,
-                            &data.y,
-                            &data.train,
-                            &config(epochs, LORA_LR, seed),
-                        )?;
-                        merged_checkpoint(&c, base, ALPHA, &net)?
-                    }
-                    None => {
-                        let mut net = full_mlp(&c, base)?;
-                        trainable = net.parameter_count();
-                        fine_tune(
-                            &mut net,
-                            &data.xr,
-                            &data.y,
-                            &data.train,
-                            &config(epochs, FULL_LR, seed),
-                        )?;
-                        // Full fine-tuning trains f32 weights; they are stored back in the
-                        // base's format.
-                        base.requantized(&to_checkpoint(&net, None))?
-                    }
-                };
-                accs.push(run(&digits_mlp(&merged)?, &f, &calib, &test)?.accuracy(&labels)?);
-                if base == BaseFormat::Nf4Dq && rank.is_some() {
-                    let folded = digits_mlp(&base.requantized(&merged)?)?;
-                    requant.push(run(&folded, &f, &calib, &test)?.accuracy(&labels)?);
-                }
+                jobs.push((base, rank, seed));
             }
-            rows.push(LoraRow {
+        }
+    }
+    let runs: Vec<LoraRun> = jobs
+        .par_iter()
+        .map(|&(base, rank, seed)| -> Result<LoraRun> {
+            let t0 = Instant::now();
+            let f = base.executor_format();
+            let every = if base == BaseFormat::Fp32 { 1 } else { epochs };
+            let accuracy = |c: &arithsim::nn::Checkpoint| -> Result<f64> {
+                evaluate_graph(&digits_mlp(c)?, &f, &rot)?.accuracy(&rot.test_labels)
+            };
+            let (net, log, measured) = match rank {
+                Some(r) => {
+                    let mut net = lora_mlp(&c, base, r, ALPHA, seed)?;
+                    let mut hook = Measure::new(every, epochs, |n| {
+                        accuracy(&merged_checkpoint(&c, base, ALPHA, n)?)
+                    });
+                    let cfg = config(epochs, LORA_LR, seed);
+                    let log = fit(
+                        &mut net,
+                        &rot.inputs,
+                        &rot.labels,
+                        &rot.split.train,
+                        &cfg,
+                        &mut hook,
+                    )?;
+                    (net, log, hook.accuracy)
+                }
+                None => {
+                    let mut net = full_mlp(&c, base)?;
+                    // Full fine-tuning trains f32 weights; they are stored back in the base's
+                    // format.
+                    let mut hook = Measure::new(every, epochs, |n| {
+                        accuracy(&base.requantized(&to_checkpoint(n, None))?)
+                    });
+                    let cfg = config(epochs, FULL_LR, seed);
+                    let log = fit(
+                        &mut net,
+                        &rot.inputs,
+                        &rot.labels,
+                        &rot.split.train,
+                        &cfg,
+                        &mut hook,
+                    )?;
+                    (net, log, hook.accuracy)
+                }
+            };
+            let requantized = if base == BaseFormat::Nf4Dq && rank.is_some() {
+                let merged = merged_checkpoint(&c, base, ALPHA, &net)?;
+                Some(accuracy(&base.requantized(&merged)?)?)
+            } else {
+                None
+            };
+            let trainable = net.parameter_count();
+            Ok(LoraRun {
                 base,
                 rank,
                 trainable,
-                acc: Stat::of(&accs),
-                requantized: (!requant.is_empty()).then(|| Stat::of(&requant)),
-                seconds: t0.elapsed().as_secs_f64() / seeds.len() as f64,
-            });
+                measured,
+                requantized,
+                cost: TrainingCost::of(&log, trainable, table)?,
+                seconds: t0.elapsed().as_secs_f64(),
+            })
+        })
+        .collect::<Result<_>>()?;
+
+    let mut rows: Vec<LoraRow> = Vec::new();
+    for r in &runs {
+        match rows
+            .iter_mut()
+            .find(|x| x.base == r.base && x.rank == r.rank)
+        {
+            Some(x) => x.runs.push(r),
+            None => rows.push(LoraRow {
+                base: r.base,
+                rank: r.rank,
+                trainable: r.trainable,
+                acc: Spread::of(&[]),
+                requantized: None,
+                seconds: 0.0,
+                runs: vec![r],
+            }),
         }
     }
+    for x in &mut rows {
+        let accs: Vec<f64> = x.runs.iter().map(|r| r.last()).collect();
+        let req: Vec<f64> = x.runs.iter().filter_map(|r| r.requantized).collect();
+        x.acc = Spread::of(&accs);
+        x.requantized = (!req.is_empty()).then(|| Spread::of(&req));
+        x.seconds = x.runs.iter().map(|r| r.seconds).sum::<f64>() / x.runs.len() as f64;
+    }
 
-    let method = |r: Option<usize>| {
-        r.map_or_else(|| "full fine-tuning".to_string(), |r| format!("LoRA r={r}"))
-    };
     let mut grid_rows = Vec::new();
     let mut bars = Vec::new();
     for r in &rows {
@@ -268,10 +276,9 @@ fn lora_sections(data: &Data, quick: bool, seeds: &[u64]) -> Result<Vec<Section>
             .iter()
             .find(|x| x.base == r.base && x.rank.is_none())
             .map(|x| x.acc);
-        let [m, s] = r.acc.cells();
-        let [qm, qs] = r
-            .requantized
-            .map_or([Cell::Empty, Cell::Empty], Stat::cells);
+        let [m, s] = cells(r.acc);
+        let [qm, qs] = r.requantized.map_or([Cell::Empty, Cell::Empty], cells);
+        let energy: Vec<f64> = r.runs.iter().map(|x| x.cost.energy_pj.mid()).collect();
         grid_rows.push(vec![
             Cell::text(r.base.name()),
             Cell::text(method(r.rank)),
@@ -280,12 +287,14 @@ fn lora_sections(data: &Data, quick: bool, seeds: &[u64]) -> Result<Vec<Section>
             s,
             full.map_or(Cell::Empty, |f| Cell::Num(100.0 * (r.acc.mean - f.mean))),
             Cell::text(match full {
-                Some(f) if r.rank.is_some() && r.acc.within_noise(f) => "within noise",
+                Some(f) if r.rank.is_some() && within_noise(r.acc, f) => "within noise",
                 Some(_) if r.rank.is_some() => "below",
                 _ => "",
             }),
             qm,
             qs,
+            Cell::Num(r.runs[0].cost.macs_per_step().total() as f64),
+            Cell::Num(Spread::of(&energy).mean * 1e-6),
             Cell::Num(r.seconds),
         ]);
         if r.base == BaseFormat::Fp32 {
@@ -295,24 +304,86 @@ fn lora_sections(data: &Data, quick: bool, seeds: &[u64]) -> Result<Vec<Section>
             });
         }
     }
+
+    // Energy to reach: FP32 base, target = its full fine-tuning's mean minus TARGET_BELOW.
+    let full_fp32 = rows
+        .iter()
+        .find(|x| x.base == BaseFormat::Fp32 && x.rank.is_none())
+        .map_or(1.0, |x| x.acc.mean);
+    let target = full_fp32 - TARGET_BELOW / 100.0;
+    let start = before
+        .iter()
+        .find(|b| b.0 == BaseFormat::Fp32)
+        .map_or(0.0, |b| b.1);
+    for r in rows.iter().filter(|r| r.base == BaseFormat::Fp32) {
+        let mut reached = Vec::new();
+        for x in &r.runs {
+            let per_epoch = x.cost.energy_pj.mid() / epochs as f64;
+            if let Some(e) = energy_to_reach(start, &x.measured, target, per_epoch) {
+                reached.push(e);
+            }
+        }
+        let whole: Vec<f64> = r.runs.iter().map(|x| x.cost.energy_pj.mid()).collect();
+        let s = Spread::of(&reached);
+        reach.rows.push(vec![
+            Cell::text("digits_mlp, rotated (FP32 base)"),
+            Cell::text(method(r.rank)),
+            Cell::Num(100.0 * target),
+            Cell::text(format!("{} / {}", reached.len(), r.runs.len())),
+            if reached.is_empty() {
+                Cell::text("not reached")
+            } else {
+                Cell::Span(Span::range(s.min * 1e-6, s.max * 1e-6))
+            },
+            Cell::Num(100.0 * r.acc.mean),
+            Cell::Num(Spread::of(&whole).mean * 1e-6),
+        ]);
+        let per_epoch = Spread::of(&whole).mean / epochs as f64;
+        let n = r.runs[0].measured.len();
+        for i in 0..n {
+            let e = r.runs[0].measured[i].0;
+            let acc: Vec<f64> = r
+                .runs
+                .iter()
+                .filter_map(|x| x.measured.get(i))
+                .map(|m| 100.0 * m.1)
+                .collect();
+            reach.points.push(ScatterPoint {
+                x: per_epoch * e as f64 * 1e-6,
+                y: Spread::of(&acc).mean,
+                label: format!("rotated: {}", method(r.rank)),
+                kind: if i + 1 == n {
+                    PointKind::Marked
+                } else {
+                    PointKind::Other
+                },
+            });
+        }
+    }
+
     let r4 = |b: BaseFormat| rows.iter().find(|r| r.base == b && r.rank == Some(4));
     let fullrow = |b: BaseFormat| rows.iter().find(|r| r.base == b && r.rank.is_none());
     let mut summary = Vec::new();
     for b in BaseFormat::ALL {
         if let (Some(a), Some(f)) = (r4(b), fullrow(b)) {
+            let ea =
+                a.runs.iter().map(|x| x.cost.energy_pj.mid()).sum::<f64>() / a.runs.len() as f64;
+            let ef =
+                f.runs.iter().map(|x| x.cost.energy_pj.mid()).sum::<f64>() / f.runs.len() as f64;
             summary.push(format!(
-                "{}: LoRA r=4 reaches {:.1} % (seeds {:.1}-{:.1}) with {} trainable values, full \
-                 fine-tuning {:.1} % with {} ({:.1} % of them): {:.1} points {}",
+                "{}: LoRA r=4 reaches {:.1} % (seeds {:.1}-{:.1}) with {} trainable values and                  {:.0} µJ of training, full fine-tuning {:.1} % with {} ({:.1} % of them) and                  {:.0} µJ: {:.1} points {}",
                 b.name(),
                 100.0 * a.acc.mean,
                 100.0 * a.acc.min,
                 100.0 * a.acc.max,
                 a.trainable,
+                ea * 1e-6,
                 100.0 * f.acc.mean,
                 f.trainable,
                 100.0 * a.trainable as f64 / f.trainable as f64,
+                ef * 1e-6,
                 100.0 * (f.acc.mean - a.acc.mean),
-                if a.acc.within_noise(f.acc) {
+                if within_noise(a.acc, f.acc) {
                     "apart, within noise"
                 } else {
                     "apart, beyond the seed spread"
@@ -356,6 +427,11 @@ fn lora_sections(data: &Data, quick: bool, seeds: &[u64]) -> Result<Vec<Section>
          is never quantized. 'folded into NF4+DQ' re-quantizes the merged weights to NF4+DQ \
          instead, to show what that rule protects."
             .into(),
+        "Training cost: the MACs the layers counted (LoRA: the frozen base's forward and input \
+         gradient, the adapters' forward and both gradients, no weight gradient for the base), \
+         priced like every other method (FP32 multiply + add per MAC, Adam on the trained \
+         values only)."
+            .into(),
     ];
     notes.extend(summary);
     let lora = Section {
@@ -373,6 +449,8 @@ fn lora_sections(data: &Data, quick: bool, seeds: &[u64]) -> Result<Vec<Section>
                 "noise",
                 "folded into NF4+DQ %",
                 "folded range %",
+                "MACs / step",
+                "training energy (µJ)",
                 "train s / seed",
             ],
             grid_rows,
@@ -458,30 +536,86 @@ fn memory_section(ranks: &[usize]) -> Result<Section> {
     })
 }
 
-/// Accuracy, MACs and energy per inference of a CNN checkpoint on the upright test images
-/// (FP32 executor, priced with `table`).
-fn measure_cnn(c: &Checkpoint, data: &Data, table: &CostTable) -> Result<(f64, u64, Span)> {
-    let net = digits_cnn(c)?;
-    let test = Data::images(&data.x, &data.test);
-    let out = run(&net, &Format::fp32(), &[], &test)?;
+/// Accuracy, MACs and energy per inference of a CNN on the upright test images (FP32
+/// executor, priced with `table`).
+fn measure_cnn(
+    net: &arithsim::nn::train::Network,
+    bench: &Bench,
+    table: &CostTable,
+) -> Result<(f64, u64, Span)> {
+    let out = evaluate(net, &Format::fp32(), bench)?;
     let e = table.estimate(&out.tally).energy_pj;
-    let n = test.len() as f64;
+    let n = bench.test.len() as f64;
     Ok((
-        out.accuracy(&data.labels(&data.test))?,
-        net.macs(),
+        out.accuracy(&bench.test_labels)?,
+        graph(net)?.macs(),
         e.map(|v| v / n),
     ))
 }
 
-fn distill_section(data: &Data, quick: bool, seeds: &[u64], table: &CostTable) -> Result<Section> {
+/// One student run.
+struct StudentRun {
+    student: (usize, usize),
+    kd: bool,
+    measured: Vec<(usize, f64)>,
+    params: usize,
+    macs: u64,
+    pj: Span,
+    cost: TrainingCost,
+}
+
+fn distill_section(
+    bench: &Bench,
+    quick: bool,
+    seeds: &[u64],
+    table: &CostTable,
+    reach: &mut Reach,
+) -> Result<Section> {
     let epochs = if quick { 6 } else { 30 };
+    let every = if quick { 2 } else { 3 };
     let students: &[(usize, usize)] = if quick { &[(4, 8)] } else { &[(8, 16), (4, 8)] };
-    let tc = checkpoint("digits_cnn")?;
-    let mut teacher: TrainNet = DigitsNet::Cnn.build()?;
-    load_safetensors(&mut teacher, &tc.to_bytes()?)?;
-    let soft = logits_of(&mut teacher, &data.x)?;
-    let (t_acc, t_macs, t_pj) = measure_cnn(&tc, data, table)?;
+    let teacher = pretrained(DigitsNet::Cnn)?;
+    let (t_acc, t_macs, t_pj) = measure_cnn(&teacher, bench, table)?;
     let t_params = teacher.parameter_count();
+    let mut jobs = Vec::new();
+    for &s in students {
+        for kd in [false, true] {
+            for &seed in seeds {
+                jobs.push((s, kd, seed));
+            }
+        }
+    }
+    let runs: Vec<StudentRun> = jobs
+        .par_iter()
+        .map(|&((c1, c2), kd, seed)| -> Result<StudentRun> {
+            let mut s = student_cnn(c1, c2)?;
+            let mut t = pretrained(DigitsNet::Cnn)?;
+            let mut hook = Measure::new(every, epochs, |n| {
+                evaluate(n, &Format::fp32(), bench)?.accuracy(&bench.test_labels)
+            });
+            let log = train_student(
+                &mut s,
+                &bench.inputs,
+                &bench.labels,
+                &bench.split.train,
+                &config(epochs, 2e-3, seed),
+                kd.then_some((&mut t, KD)),
+                &mut hook,
+            )?;
+            let (_, macs, pj) = measure_cnn(&s, bench, table)?;
+            let params = s.parameter_count();
+            Ok(StudentRun {
+                student: (c1, c2),
+                kd,
+                measured: hook.accuracy,
+                params,
+                macs,
+                pj,
+                cost: TrainingCost::of(&log, params, table)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+
     let mut rows = vec![vec![
         Cell::text("teacher digits_cnn 16/32 (committed)"),
         Cell::Num(t_params as f64),
@@ -491,13 +625,19 @@ fn distill_section(data: &Data, quick: bool, seeds: &[u64], table: &CostTable) -
         Cell::Empty,
         Cell::Num(100.0),
         Cell::Empty,
+        Cell::Empty,
     ]];
+    let target = t_acc - TARGET_BELOW / 100.0;
     let mut notes = vec![format!(
         "Students: the teacher's layout with fewer channels, trained {epochs} epochs (Adam lr 2e-3 \
          decaying to 5 %, batch {BATCH}) from the labels alone or with soft targets at T = {} \
          (weight {} on T^2 KL, {} on the labels). Accuracy by the FP32 executor on the 360 \
-         upright test images, mean and range over seeds {seeds:?}; MACs and energy per \
-         inference counted by the executor and priced with the cost table. Published rows: the \
+         upright test images, mean and range over seeds {seeds:?}, measured every {every} \
+         epochs (the energy-to-reach resolution); MACs and energy per inference counted by the \
+         executor and priced with the cost table. Training energy: the student's counted \
+         forward and backward MACs and Adam updates, plus, when distilled, the teacher's \
+         forward pass once per training image (its logits are cached for every epoch; a \
+         teacher run per step would cost {epochs} times that). Published rows: the \
          transformer distillations accel::distill prices, whose retention is quoted.",
         KD.temperature,
         KD.soft_weight,
@@ -506,43 +646,78 @@ fn distill_section(data: &Data, quick: bool, seeds: &[u64], table: &CostTable) -
     for &(c1, c2) in students {
         let mut stats = Vec::new();
         for kd in [false, true] {
-            let mut accs = Vec::new();
-            let (mut params, mut macs, mut pj) = (0, 0, Span::exact(0.0));
-            for &seed in seeds {
-                let mut s = student_cnn(c1, c2)?;
-                let cfg = config(epochs, 2e-3, seed);
-                train_student(
-                    &mut s,
-                    &data.x,
-                    &data.y,
-                    &data.train,
-                    &cfg,
-                    kd.then_some((&soft, KD)),
-                )?;
-                let (a, m, e) = measure_cnn(&to_checkpoint(&s, None), data, table)?;
-                accs.push(a);
-                (params, macs, pj) = (s.parameter_count(), m, e);
-            }
-            let st = Stat::of(&accs);
-            let [m, sp] = st.cells();
+            let rs: Vec<&StudentRun> = runs
+                .iter()
+                .filter(|r| r.student == (c1, c2) && r.kd == kd)
+                .collect();
+            let accs: Vec<f64> = rs
+                .iter()
+                .map(|r| r.measured.last().map_or(f64::NAN, |m| m.1))
+                .collect();
+            let whole: Vec<f64> = rs.iter().map(|r| r.cost.energy_pj.mid()).collect();
+            let st = Spread::of(&accs);
+            let [m, sp] = cells(st);
+            let name = format!(
+                "student {c1}/{c2}, {}",
+                if kd { "distilled" } else { "labels only" }
+            );
             rows.push(vec![
-                Cell::text(format!(
-                    "student {c1}/{c2}, {}",
-                    if kd { "distilled" } else { "labels only" }
-                )),
-                Cell::Num(params as f64),
-                Cell::Num(macs as f64),
-                Cell::Span(pj),
+                Cell::text(name.clone()),
+                Cell::Num(rs[0].params as f64),
+                Cell::Num(rs[0].macs as f64),
+                Cell::Span(rs[0].pj),
                 m,
                 sp,
                 Cell::Num(100.0 * st.mean / t_acc),
                 Cell::text(format!(
                     "{:.1}x fewer params, {:.1}x fewer MACs",
-                    t_params as f64 / params as f64,
-                    t_macs as f64 / macs as f64
+                    t_params as f64 / rs[0].params as f64,
+                    t_macs as f64 / rs[0].macs as f64
                 )),
+                Cell::Num(Spread::of(&whole).mean * 1e-6),
             ]);
             stats.push(st);
+            // Energy to reach the teacher minus TARGET_BELOW, and the chart's points.
+            let mut reached = Vec::new();
+            for r in &rs {
+                let per_epoch = r.cost.energy_pj.mid() / epochs as f64;
+                if let Some(e) = energy_to_reach(0.0, &r.measured, target, per_epoch) {
+                    reached.push(e);
+                }
+            }
+            let s = Spread::of(&reached);
+            reach.rows.push(vec![
+                Cell::text("digits_cnn students, upright"),
+                Cell::text(name.clone()),
+                Cell::Num(100.0 * target),
+                Cell::text(format!("{} / {}", reached.len(), rs.len())),
+                if reached.is_empty() {
+                    Cell::text("not reached")
+                } else {
+                    Cell::Span(Span::range(s.min * 1e-6, s.max * 1e-6))
+                },
+                Cell::Num(100.0 * st.mean),
+                Cell::Num(Spread::of(&whole).mean * 1e-6),
+            ]);
+            let per_epoch = Spread::of(&whole).mean / epochs as f64;
+            let n = rs[0].measured.len();
+            for i in 0..n {
+                let acc: Vec<f64> = rs
+                    .iter()
+                    .filter_map(|r| r.measured.get(i))
+                    .map(|m| 100.0 * m.1)
+                    .collect();
+                reach.points.push(ScatterPoint {
+                    x: per_epoch * rs[0].measured[i].0 as f64 * 1e-6,
+                    y: Spread::of(&acc).mean,
+                    label: name.clone(),
+                    kind: if i + 1 == n {
+                        PointKind::Marked
+                    } else {
+                        PointKind::Other
+                    },
+                });
+            }
         }
         let (lab, kd) = (stats[0], stats[1]);
         notes.push(format!(
@@ -551,7 +726,7 @@ fn distill_section(data: &Data, quick: bool, seeds: &[u64], table: &CostTable) -
             100.0 * kd.mean,
             100.0 * lab.mean,
             100.0 * (kd.mean - lab.mean),
-            if kd.within_noise(lab) {
+            if within_noise(kd, lab) {
                 "within noise"
             } else {
                 "beyond the seed spread"
@@ -576,6 +751,7 @@ fn distill_section(data: &Data, quick: bool, seeds: &[u64], table: &CostTable) -
                 "{:.1}x smaller, {:.1}x faster",
                 p.size_ratio, p.speedup
             )),
+            Cell::Empty,
         ]);
     }
     Ok(Section {
@@ -592,6 +768,7 @@ fn distill_section(data: &Data, quick: bool, seeds: &[u64], table: &CostTable) -
                 "seed range %",
                 "retention % of teacher",
                 "size / speed",
+                "training energy (µJ)",
             ],
             rows,
         ),

@@ -14,14 +14,12 @@ use arithsim::nn::finetune::{Bench, FineTune, Spread, evaluate, pretrained, prun
 use arithsim::nn::train::{DigitsNet, Tensor, TrainLog};
 use arithsim::nn::{Format, WeightCompression};
 
-use crate::{Extra, Opts};
+use crate::{Extra, Opts, Reach, TARGET_BELOW};
 
 /// Peak learning rate of every fine-tuning run (Adam, falling linearly to a tenth).
 const LR: f32 = 1e-3;
 /// Images per step.
 const BATCH: usize = 32;
-/// Accuracy target of the energy-to-reach figures: this many points below FP32.
-const TARGET_BELOW_FP32: f64 = 1.0;
 
 /// One run, reduced to what the report needs (the networks stay in their thread).
 struct Run {
@@ -97,7 +95,9 @@ fn net_name(n: DigitsNet) -> &'static str {
     n.name()
 }
 
-pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>)> {
+/// Sections 1–4, their extra files, and the QAT and pruning rows and points of the
+/// energy-to-reach table and chart.
+pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>, Reach)> {
     if o.seeds.len() < 3 {
         return Err(arithsim::Error::InvalidParameter {
             name: "seeds",
@@ -473,22 +473,34 @@ pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>
         charts: vec![],
     });
 
-    // 5. Energy to reach a target.
-    let mut reach_rows = Vec::new();
+    // Energy to reach a target, and the accuracy-vs-energy points (main.rs draws them with
+    // the other methods').
     let mut points = Vec::new();
+    let mut reach = Reach::default();
     for (n, m, _, rs) in &groups {
-        let target =
-            fp32.iter().find(|f| f.0 == *n).map_or(1.0, |f| f.1) - TARGET_BELOW_FP32 / 100.0;
+        let target = fp32.iter().find(|f| f.0 == *n).map_or(1.0, |f| f.1) - TARGET_BELOW / 100.0;
         let mut reached = Vec::new();
+        let mut whole = Vec::new();
         for r in rs {
             let c = cost(r)?;
             let per_epoch = c.energy_pj.mid() / r.epochs.len().max(1) as f64;
-            if let Some(e) = energy_to_reach(r.before, &r.epochs, target, per_epoch) {
+            whole.push(c.energy_pj.mid());
+            let measured: Vec<(usize, f64)> = r
+                .epochs
+                .iter()
+                .enumerate()
+                .map(|(e, &a)| (e + 1, a))
+                .collect();
+            if let Some(e) = energy_to_reach(r.before, &measured, target, per_epoch) {
                 reached.push(e);
             }
         }
+        let finals: Vec<f64> = rs
+            .iter()
+            .map(|r| pct(*r.epochs.last().unwrap_or(&0.0)))
+            .collect();
         let s = Spread::of(&reached);
-        reach_rows.push(vec![
+        reach.rows.push(vec![
             text(net_name(*n)),
             text(m.clone()),
             Cell::Num(pct(target)),
@@ -498,6 +510,8 @@ pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>
             } else {
                 Cell::Span(Span::range(s.min * 1e-6, s.max * 1e-6))
             },
+            Cell::Num(Spread::of(&finals).mean),
+            Cell::Num(Spread::of(&whole).mean * 1e-6),
         ]);
         let c = cost(rs[0])?;
         let per_epoch = c.energy_pj.mid() / rs[0].epochs.len().max(1) as f64;
@@ -520,37 +534,8 @@ pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>
             });
         }
     }
-    sections.push(Section {
-        id: "energy-to-target",
-        title: format!("5. Training energy to reach FP32 accuracy minus {TARGET_BELOW_FP32} point"),
-        notes: vec![
-            "Energy of the epochs up to the first whose executor accuracy reaches the target \
-             (0 when the starting point already does), per seed; the range is over the seeds \
-             that reached it. Resolution is one epoch."
-                .into(),
-        ],
-        grid: grid(
-            &[
-                "network",
-                "method",
-                "target %",
-                "seeds reaching",
-                "training energy (µJ)",
-            ],
-            reach_rows,
-        ),
-        charts: vec![],
-    });
+    reach.points = points;
 
-    let scatter = Scatter {
-        file: "finetune-accuracy-vs-energy.svg".into(),
-        title: "Accuracy against training energy (mean over seeds; labelled: last epoch)".into(),
-        x_axis: "training energy (µJ, log)".into(),
-        y_axis: "top-1 accuracy (%)".into(),
-        log_x: true,
-        log_y: false,
-        points,
-    };
     // Accuracy recovered against trainable parameters.
     let recovered: Vec<ScatterPoint> = groups
         .iter()
@@ -582,13 +567,9 @@ pub fn sections(o: &Opts, table: &CostTable) -> Result<(Vec<Section>, Vec<Extra>
             text: render_scatter_svg(&recovered)?,
         },
         Extra {
-            file: scatter.file.clone(),
-            text: render_scatter_svg(&scatter)?,
-        },
-        Extra {
             file: "predictions.csv".into(),
             text: preds,
         },
     ];
-    Ok((sections, extras))
+    Ok((sections, extras, reach))
 }

@@ -108,29 +108,32 @@ impl TrainingCost {
 
 /// Training energy until the executor's accuracy first reaches `target`: 0 when the
 /// starting accuracy `before` already does, else the energy of the epochs up to and
-/// including the first one at or above it; `None` if no epoch reaches it.
+/// including the first measured one at or above it; `None` if none reaches it. `measured`
+/// holds `(epochs done, accuracy)` in training order (every epoch, or every few).
 ///
 /// # Examples
 ///
 /// ```
 /// use arithsim::nn::finetune::cost::energy_to_reach;
 ///
-/// assert_eq!(energy_to_reach(0.5, &[0.8, 0.95, 0.97], 0.9, 10.0), Some(20.0));
-/// assert_eq!(energy_to_reach(0.95, &[0.8], 0.9, 10.0), Some(0.0));
-/// assert_eq!(energy_to_reach(0.5, &[0.8], 0.9, 10.0), None);
+/// let every = [(1, 0.8), (2, 0.95), (3, 0.97)];
+/// assert_eq!(energy_to_reach(0.5, &every, 0.9, 10.0), Some(20.0));
+/// assert_eq!(energy_to_reach(0.5, &[(3, 0.8), (6, 0.93)], 0.9, 10.0), Some(60.0));
+/// assert_eq!(energy_to_reach(0.95, &[(1, 0.8)], 0.9, 10.0), Some(0.0));
+/// assert_eq!(energy_to_reach(0.5, &[(1, 0.8)], 0.9, 10.0), None);
 /// ```
 #[must_use]
 pub fn energy_to_reach(
     before: f64,
-    epoch_accuracy: &[f64],
+    measured: &[(usize, f64)],
     target: f64,
     energy_per_epoch: f64,
 ) -> Option<f64> {
     if before >= target {
         return Some(0.0);
     }
-    epoch_accuracy
+    measured
         .iter()
-        .position(|&a| a >= target)
-        .map(|i| (i + 1) as f64 * energy_per_epoch)
+        .find(|&&(_, a)| a >= target)
+        .map(|&(e, _)| e as f64 * energy_per_epoch)
 }

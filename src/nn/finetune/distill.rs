@@ -19,12 +19,18 @@
 //! [`student_cnn`]: the teacher's layout (`conv1` 3×3 → ReLU → pool → `conv2` 3×3 → ReLU →
 //! pool → `fc`) with fewer channels, under the teacher's layer names, so its checkpoint runs
 //! through [`digits_cnn`](crate::nn::digits_cnn) and the bit-exact executor like the
-//! teacher's. The teacher's logits are computed once, by the trainer's f32 forward pass.
+//! teacher's.
+//!
+//! # The teacher's cost
+//!
+//! The teacher's logits of the training images are computed once, by the trainer's f32
+//! forward pass, before the first step, and reused every epoch (offline distillation): a
+//! run pays one teacher forward pass per training image, counted by the teacher's layers
+//! and added to the run's forward MACs ([`train_student`]), not one per image per epoch.
 
-use super::loss_fit::fit_loss;
 use crate::nn::train::{
-    Conv2d, Dense, Flatten, Layer, MaxPool2d, Network, Relu, Tensor, TrainConfig, TrainLog,
-    exp_det, gather, softmax_cross_entropy,
+    Conv2d, Dense, Flatten, Layer, MaxPool2d, Network, Relu, Tensor, TrainConfig, TrainHook,
+    TrainLog, exp_det, fit, gather, softmax_cross_entropy,
 };
 use crate::{Error, Result};
 
@@ -193,23 +199,121 @@ pub fn logits_of(net: &mut Network, inputs: &Tensor) -> Result<Tensor> {
     Tensor::new(vec![n, k], data)
 }
 
+/// The [`TrainHook`] of distillation: the loss of a batch is [`distillation_loss`] against
+/// the teacher's logits of the batch's samples.
+#[derive(Clone, Debug)]
+pub struct SoftTargets {
+    /// The teacher's logits, one row per sample of the training inputs.
+    logits: Tensor,
+    config: DistillConfig,
+}
+
+impl SoftTargets {
+    /// Soft targets from the teacher's `logits` (`[N, classes]`, row `i` for sample `i` of
+    /// the training inputs).
+    ///
+    /// # Errors
+    ///
+    /// As [`DistillConfig::validate`]; [`Error::Shape`] when `logits` is not
+    /// `[N, classes]`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::nn::finetune::distill::{DistillConfig, SoftTargets};
+    /// use arithsim::nn::train::{Tensor, TrainHook};
+    ///
+    /// let teacher = Tensor::new(vec![2, 3], vec![1.0, 2.0, 0.5, 0.0, 0.0, 3.0])?;
+    /// let kd = DistillConfig { temperature: 2.0, soft_weight: 1.0 };
+    /// let mut hook = SoftTargets::new(teacher, kd)?;
+    /// // A student equal to the teacher on sample 1: no soft loss.
+    /// let z = Tensor::new(vec![1, 3], vec![0.0, 0.0, 3.0])?;
+    /// let (loss, _) = hook.loss(&z, &[1], &[2])?;
+    /// assert!(loss.abs() < 1e-6);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub fn new(logits: Tensor, config: DistillConfig) -> Result<SoftTargets> {
+        config.validate()?;
+        if logits.shape().len() != 2 {
+            return Err(Error::Shape(format!(
+                "teacher logits {:?}, expected [samples, classes]",
+                logits.shape()
+            )));
+        }
+        Ok(SoftTargets { logits, config })
+    }
+}
+
+impl TrainHook for SoftTargets {
+    fn loss(
+        &mut self,
+        logits: &Tensor,
+        batch: &[usize],
+        labels: &[usize],
+    ) -> Result<(f64, Tensor)> {
+        distillation_loss(logits, &gather(&self.logits, batch)?, labels, self.config)
+    }
+}
+
+/// `outer` with its loss replaced by the soft targets' (when there are some).
+struct WithLoss<'a> {
+    soft: Option<SoftTargets>,
+    outer: &'a mut dyn TrainHook,
+}
+
+impl TrainHook for WithLoss<'_> {
+    fn forward_values(&mut self, net: &Network) -> Result<Vec<Option<Vec<f32>>>> {
+        self.outer.forward_values(net)
+    }
+
+    fn loss(
+        &mut self,
+        logits: &Tensor,
+        batch: &[usize],
+        labels: &[usize],
+    ) -> Result<(f64, Tensor)> {
+        match &mut self.soft {
+            Some(s) => s.loss(logits, batch, labels),
+            None => self.outer.loss(logits, batch, labels),
+        }
+    }
+
+    fn gradients(&mut self, net: &mut Network) -> Result<()> {
+        self.outer.gradients(net)
+    }
+
+    fn after_step(&mut self, net: &mut Network) -> Result<()> {
+        self.outer.after_step(net)
+    }
+
+    fn epoch_end(&mut self, epoch: usize, net: &mut Network) -> Result<()> {
+        self.outer.epoch_end(epoch, net)
+    }
+}
+
 /// Initialises `student` from `config.init_seed` and trains it on samples `indices` of
-/// `inputs` / `labels`: with the distillation loss against `teacher` (logits of every
-/// sample, [`logits_of`]) when given, from the labels alone (softmax cross-entropy)
-/// otherwise.
+/// `inputs` / `labels` ([`fit`] with `hook`, e.g. [`NoHook`](crate::nn::train::NoHook) or one that measures each
+/// epoch): with the distillation loss ([`SoftTargets`], replacing `hook`'s loss) against
+/// `teacher`'s logits when given, with `hook`'s loss (cross-entropy on the labels by
+/// default) otherwise.
+///
+/// The teacher runs once over the training images (its f32 forward pass, batches of 256,
+/// [`logits_of`]) before the first step; its counted forward MACs are added to the
+/// returned log's `macs.forward`, so the log prices the whole run (see the module docs).
 ///
 /// # Errors
 ///
 /// As [`DistillConfig::validate`] ("temperature"), [`TrainConfig::validate`] ("learning
-/// rate"), ("training data") for no indices; [`Error::Shape`] when `labels` or the
-/// teacher's logits do not have one entry per sample of `inputs`.
+/// rate"), ("training data") for no indices; [`Error::Shape`] when `labels` do not have one
+/// entry per sample of `inputs`; as [`gather`] and the teacher's forward pass.
 pub fn train_student(
     student: &mut Network,
     inputs: &Tensor,
     labels: &[usize],
     indices: &[usize],
     config: &TrainConfig,
-    teacher: Option<(&Tensor, DistillConfig)>,
+    teacher: Option<(&mut Network, DistillConfig)>,
+    hook: &mut dyn TrainHook,
 ) -> Result<TrainLog> {
     let n = inputs.shape().first().copied().unwrap_or(0);
     if labels.len() != n {
@@ -218,22 +322,34 @@ pub fn train_student(
             labels.len()
         )));
     }
-    if let Some((t, d)) = teacher {
-        d.validate()?;
-        if t.shape().first() != Some(&n) {
-            return Err(Error::Shape(format!(
-                "teacher logits {:?} for {n} images",
-                t.shape()
-            )));
-        }
-    }
     config.validate()?;
+    if indices.is_empty() {
+        return Err(Error::param(
+            "training data",
+            "0 images",
+            "must not be empty",
+        ));
+    }
+    let Some((teacher, d)) = teacher else {
+        student.init(config.init_seed);
+        return fit(student, inputs, labels, indices, config, hook);
+    };
+    d.validate()?;
+    // The teacher's logits of the training images, scattered to their sample rows.
+    let before = teacher.macs();
+    let z = logits_of(teacher, &gather(inputs, indices)?)?;
+    let teacher_macs = teacher.macs().since(&before);
+    let k = z.shape()[1];
+    let mut rows = vec![0.0f32; n * k];
+    for (&i, zi) in indices.iter().zip(z.data().chunks_exact(k)) {
+        rows[i * k..(i + 1) * k].copy_from_slice(zi);
+    }
+    let mut hook = WithLoss {
+        soft: Some(SoftTargets::new(Tensor::new(vec![n, k], rows)?, d)?),
+        outer: hook,
+    };
     student.init(config.init_seed);
-    fit_loss(student, inputs, indices, config, |logits, batch| {
-        let y: Vec<usize> = batch.iter().map(|&i| labels[i]).collect();
-        match teacher {
-            None => softmax_cross_entropy(logits, &y),
-            Some((t, d)) => distillation_loss(logits, &gather(t, batch)?, &y, d),
-        }
-    })
+    let mut log = fit(student, inputs, labels, indices, config, &mut hook)?;
+    log.macs = log.macs.plus(&teacher_macs);
+    Ok(log)
 }

@@ -1,7 +1,7 @@
 //! LoRA and QLoRA in miniature: a frozen base (FP32, INT8 or NF4 with double quantization)
 //! of the digits MLP, rank-`r` adapters on its hidden layers, trained with the crate's
-//! training loop ([`super::loss_fit::fit_loss`]); the adapters then merged into
-//! the weights for the bit-exact [`Executor`](crate::nn::Executor).
+//! training loop ([`crate::nn::train::fit`]); the adapters then merged into
+//! the weights for the bit-exact [`Executor`].
 //!
 //! # The base and its formats
 //!
@@ -11,7 +11,8 @@
 //! - **FP32**: the checkpoint's weights; run by [`Format::fp32`].
 //! - **INT8**: symmetric narrow INT8 (`[−127, 127]`), one scale `max |w| / 127` (f64) per
 //!   output channel, rounded half away from zero — the weight recipe of the integer-only
-//!   executor ([`Int8Config::TFLITE`]), which also quantizes the activations (not modelled
+//!   executor ([`Int8Config::TFLITE`]), taken from the executor itself
+//!   ([`Executor::weight_values`]), which also quantizes the activations (not modelled
 //!   while training: the adapter sees FP32 activations).
 //! - **NF4 + double quantization**: [`WeightFormat::NF4_DQ`] (QLoRA's blocks of 64, absmax
 //!   codes in INT8 blocks of 256), dequantized; run in FP32 arithmetic on those values.
@@ -47,16 +48,12 @@
 //! alone could undo it exactly (`fc1' = fc1·P`, a change of full rank): a rank-`r` adapter
 //! can only approximate it, which is what the rank sweep measures.
 
-use super::loss_fit::fit_loss;
+use super::Bench;
 use crate::accel::FinetuneMemory;
 use crate::cost::SplitMix64;
-use crate::nn::train::{
-    Dense, Flatten, Layer, Network, Param, Relu, Tensor, TrainConfig, TrainLog,
-    softmax_cross_entropy,
-};
-use crate::nn::{Arithmetic, Checkpoint, Format, Int8Config, WeightCompression};
-use crate::quant::{IntType, QuantParams, WeightFormat};
-use crate::round::RoundingMode;
+use crate::nn::train::{Dense, Flatten, Layer, Macs, Network, Param, Relu, Tensor};
+use crate::nn::{Arithmetic, Checkpoint, Executor, Format, Int8Config, WeightCompression};
+use crate::quant::WeightFormat;
 use crate::{Error, Result};
 use rand_core::Rng;
 
@@ -152,18 +149,21 @@ impl BaseFormat {
         match self {
             BaseFormat::Fp32 => Ok(w.to_vec()),
             BaseFormat::Int8 => {
-                let mut out = Vec::with_capacity(w.len());
-                for row in w.chunks_exact(cols) {
-                    let a = row.iter().fold(0.0f64, |m, &x| m.max(f64::from(x).abs()));
-                    let p = QuantParams::new(
-                        if a == 0.0 { 1.0 } else { a / 127.0 },
-                        0,
-                        IntType::Int8Narrow,
-                    )?;
-                    let q = p.quantize_slice(row, RoundingMode::NearestAway);
-                    out.extend(p.dequantize_slice(&q).into_iter().map(|v| v as f32));
-                }
-                Ok(out)
+                // The executor's own weight recipe, read back from a one-layer network (the
+                // calibration image only sets activation ranges, which weights ignore).
+                let fc = crate::nn::Dense {
+                    outputs: rows,
+                    inputs: cols,
+                    weight: w.to_vec(),
+                    bias: vec![0.0; rows],
+                };
+                let node = crate::nn::Node::chained("w", crate::nn::Op::Dense(fc), 0);
+                let net = crate::nn::Network::new("weights", vec![cols], vec![node])?;
+                let ex = Executor::new(&net, &self.executor_format(), &[vec![1.0; cols]])?;
+                let v = ex
+                    .weight_values(0)
+                    .ok_or_else(|| Error::Shape("a dense layer without weights".into()))?;
+                Ok(v.into_iter().map(|v| v as f32).collect())
             }
             BaseFormat::Nf4Dq => Ok(WeightFormat::NF4_DQ
                 .round_trip(w, rows, cols)?
@@ -226,6 +226,10 @@ struct Adapter {
 /// `B·h` over `j` ascending, scaled by `α/r` and added once. Backward: `∂B` and `∂A` over the
 /// batch ascending; `∂x = Wᵀg + Aᵀ(α/r·Bᵀg)`, each over `o` (then `j`) ascending.
 ///
+/// Multiply-adds ([`Layer::macs`]), counted per sample from the loops' sizes: forward
+/// `d·k + r·k + d·r`; `∂x` `d·k + d·r + r·k`; the weights `d·r + r·k` only — the frozen `W`
+/// gets no gradient, LoRA's saving in compute (full fine-tuning adds `d·k` there).
+///
 /// # Examples
 ///
 /// ```
@@ -239,6 +243,13 @@ struct Adapter {
 /// // B starts at zero, so the output is the base's.
 /// let y = fc.forward(&Tensor::new(vec![1, 2], vec![3.0, 4.0])?)?;
 /// assert_eq!(y.data(), [2.5]);
+///
+/// let mut fc = LoraDense::frozen("fc", 4, 3, vec![0.0; 12], vec![0.0; 3])?.with_adapter(2, 1.0)?;
+/// let y = fc.forward(&Tensor::zeros(&[5, 4]))?;
+/// fc.backward(&Tensor::zeros(y.shape()))?;
+/// // Per sample: forward 12 + 8 + 6, ∂x 12 + 6 + 8, ∂A/∂B 6 + 8.
+/// let m = fc.macs();
+/// assert_eq!((m.forward, m.backward_input, m.backward_weight), (5 * 26, 5 * 26, 5 * 14));
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -251,8 +262,8 @@ pub struct LoraDense {
     adapter: Option<Adapter>,
     /// The last input and, with an adapter, `A·x` of each sample.
     last: Option<(Tensor, Vec<f32>)>,
-    /// Multiply-adds executed: forward, backward for the input, backward for the weights.
-    macs: [u64; 3],
+    /// Multiply-adds executed.
+    macs: Macs,
 }
 
 impl LoraDense {
@@ -285,7 +296,7 @@ impl LoraDense {
             bias,
             adapter: None,
             last: None,
-            macs: [0; 3],
+            macs: Macs::default(),
         })
     }
 
@@ -325,29 +336,6 @@ impl LoraDense {
     #[must_use]
     pub fn rank(&self) -> Option<usize> {
         self.adapter.as_ref().map(|a| a.a.value.shape()[0])
-    }
-
-    /// Multiply-adds executed so far, counted per sample from the loops' sizes:
-    /// `[forward, backward for ∂x, backward for ∂A and ∂B]`. Forward `d·k + r·k + d·r`;
-    /// `∂x` `d·k + d·r + r·k`; the weights `d·r + r·k` only — the frozen `W` gets no
-    /// gradient, LoRA's saving in compute (full fine-tuning adds `d·k` there).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use arithsim::nn::finetune::lora::LoraDense;
-    /// use arithsim::nn::train::{Layer, Tensor};
-    ///
-    /// let mut fc = LoraDense::frozen("fc", 4, 3, vec![0.0; 12], vec![0.0; 3])?.with_adapter(2, 1.0)?;
-    /// let y = fc.forward(&Tensor::zeros(&[5, 4]))?;
-    /// fc.backward(&Tensor::zeros(y.shape()))?;
-    /// // Per sample: forward 12 + 8 + 6, ∂x 12 + 6 + 8, ∂A/∂B 6 + 8.
-    /// assert_eq!(fc.counted_macs(), [5 * 26, 5 * 26, 5 * 14]);
-    /// # Ok::<(), arithsim::Error>(())
-    /// ```
-    #[must_use]
-    pub fn counted_macs(&self) -> [u64; 3] {
-        self.macs
     }
 
     /// The frozen values held (weight and bias).
@@ -438,7 +426,7 @@ impl Layer for LoraDense {
         self.last = Some((input.clone(), hidden));
         let r = self.rank().unwrap_or(0) as u64;
         let (n64, k64, d64) = (n as u64, k as u64, d as u64);
-        self.macs[0] += n64 * (d64 * k64 + r * k64 + d64 * r);
+        self.macs.forward += n64 * (d64 * k64 + r * k64 + d64 * r);
         Tensor::new(vec![n, d], out)
     }
 
@@ -499,8 +487,8 @@ impl Layer for LoraDense {
         }
         let r = self.rank().unwrap_or(0) as u64;
         let (n64, k64, d64) = (n as u64, k as u64, d as u64);
-        self.macs[1] += n64 * (d64 * k64 + d64 * r + r * k64);
-        self.macs[2] += n64 * (d64 * r + r * k64);
+        self.macs.backward_input += n64 * (d64 * k64 + d64 * r + r * k64);
+        self.macs.backward_weight += n64 * (d64 * r + r * k64);
         Tensor::new(vec![n, k], dx)
     }
 
@@ -526,6 +514,10 @@ impl Layer for LoraDense {
         self.adapter
             .as_mut()
             .map_or_else(Vec::new, |ad| vec![&mut ad.a, &mut ad.b])
+    }
+
+    fn macs(&self) -> Macs {
+        self.macs
     }
 }
 
@@ -713,30 +705,41 @@ pub fn rotate_quarter(inputs: &Tensor) -> Result<Tensor> {
     Tensor::new(s.to_vec(), out)
 }
 
-/// Trains `net` (from [`lora_mlp`] or [`full_mlp`]) from its current parameters with
-/// softmax cross-entropy on samples `indices` of `inputs` / `labels` ([`fit_loss`]).
+/// `bench` with every image turned 90° clockwise ([`rotate_quarter`]): training tensors,
+/// calibration and test images; labels and split unchanged (the task shift of the module
+/// docs).
 ///
 /// # Errors
 ///
-/// As [`fit_loss`]: ("learning rate") for a learning rate ≤ 0 or NaN, ("training data") for no
-/// indices.
-pub fn fine_tune(
-    net: &mut Network,
-    inputs: &Tensor,
-    labels: &[usize],
-    indices: &[usize],
-    config: &TrainConfig,
-) -> Result<TrainLog> {
-    if inputs.shape().first() != Some(&labels.len()) {
-        return Err(Error::Shape(format!(
-            "inputs {:?} for {} labels",
-            inputs.shape(),
-            labels.len()
-        )));
-    }
-    fit_loss(net, inputs, indices, config, |logits, batch| {
-        let y: Vec<usize> = batch.iter().map(|&i| labels[i]).collect();
-        softmax_cross_entropy(logits, &y)
+/// [`Error::Shape`] when the bench's images are not `[N, 1, 8, 8]`.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::nn::finetune::Bench;
+/// use arithsim::nn::finetune::lora::rotated;
+///
+/// let bench = Bench::digits()?;
+/// let r = rotated(&bench)?;
+/// assert_ne!(r.test, bench.test);
+/// let back = rotated(&rotated(&r)?)?;
+/// assert_eq!(rotated(&back)?.test, bench.test); // four quarter turns
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+pub fn rotated(bench: &Bench) -> Result<Bench> {
+    let inputs = rotate_quarter(&bench.inputs)?;
+    let images = |ix: &[usize]| -> Vec<Vec<f32>> {
+        ix.iter()
+            .map(|&i| inputs.data()[i * 64..(i + 1) * 64].to_vec())
+            .collect()
+    };
+    Ok(Bench {
+        calibration: images(&bench.split.train),
+        test: images(&bench.split.test),
+        test_labels: bench.test_labels.clone(),
+        labels: bench.labels.clone(),
+        split: bench.split.clone(),
+        inputs,
     })
 }
 

@@ -25,7 +25,6 @@ pub mod cost;
 pub mod distill;
 pub mod fake_quant;
 pub mod lora;
-pub mod loss_fit;
 pub mod prune;
 pub mod qat;
 
@@ -160,7 +159,18 @@ pub fn executor(net: &train::Network, format: &Format, bench: &Bench) -> Result<
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 pub fn evaluate(net: &train::Network, format: &Format, bench: &Bench) -> Result<RunOutput> {
-    executor(net, format, bench)?.run(&bench.test)
+    evaluate_graph(&graph(net)?, format, bench)
+}
+
+/// As [`evaluate`], for a network already in the executor's form (merged LoRA adapters, a
+/// re-quantized checkpoint): the executor in `format`, calibrated on `bench.calibration`,
+/// on the test images.
+///
+/// # Errors
+///
+/// As [`Executor::new`] and [`Executor::run`].
+pub fn evaluate_graph(net: &Network, format: &Format, bench: &Bench) -> Result<RunOutput> {
+    Executor::new(net, format, &bench.calibration)?.run(&bench.test)
 }
 
 /// The activation ranges the executor would calibrate for `net` in `format` (min/max or

@@ -78,8 +78,9 @@ pub struct TrainLog {
 /// What [`fit`] calls around every step, so that quantization-aware training, pruning masks
 /// and frozen parameters reuse the one training loop instead of copying it.
 ///
-/// The loop, per batch: `forward_values` → forward → backward → `gradients` → optimiser
-/// step → `after_step`; after each epoch, `epoch_end`. Every method does nothing by default.
+/// The loop, per batch: `forward_values` → forward → `loss` → backward → `gradients` →
+/// optimiser step → `after_step`; after each epoch, `epoch_end`. Every method does nothing
+/// by default, except `loss`: softmax cross-entropy against the labels.
 pub trait TrainHook {
     /// Before the forward pass: the values the pass should use for each parameter (in
     /// [`Network::params`] order; `None` = the parameter as it is), given the trained
@@ -92,6 +93,22 @@ pub trait TrainHook {
     /// Whatever the hook's quantizer returns.
     fn forward_values(&mut self, _net: &Network) -> Result<Vec<Option<Vec<f32>>>> {
         Ok(Vec::new())
+    }
+
+    /// The loss of a batch and its gradient with respect to the logits, given the logits,
+    /// the batch's sample indices (into the training inputs) and their labels. Softmax
+    /// cross-entropy by default; distillation's soft targets replace it.
+    ///
+    /// # Errors
+    ///
+    /// As [`softmax_cross_entropy`] by default; the hook's own otherwise.
+    fn loss(
+        &mut self,
+        logits: &Tensor,
+        _batch: &[usize],
+        labels: &[usize],
+    ) -> Result<(f64, Tensor)> {
+        softmax_cross_entropy(logits, labels)
     }
 
     /// After backward, before the optimiser step: may change the gradients (zero the frozen
@@ -200,7 +217,8 @@ pub fn train(
 
 /// Trains `net` from its current parameters (fine-tuning: `config.init_seed` is not used)
 /// with `hook` called around every step; otherwise as [`train`]: seeded shuffles,
-/// mini-batches, softmax cross-entropy, the learning-rate schedule, bit-reproducible.
+/// mini-batches, the hook's loss (softmax cross-entropy by default), the learning-rate
+/// schedule, bit-reproducible.
 ///
 /// # Errors
 ///
@@ -253,7 +271,7 @@ pub fn fit(
             net.zero_grad();
             let latent = swap_in(net, hook.forward_values(net)?)?;
             let logits = net.forward(&x)?;
-            let (loss, grad) = softmax_cross_entropy(&logits, &y)?;
+            let (loss, grad) = hook.loss(&logits, batch, &y)?;
             net.backward(&grad)?;
             swap_in(net, latent)?;
             hook.gradients(net)?;
