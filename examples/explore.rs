@@ -62,7 +62,7 @@ fn multipliers(
         &circuit_metrics(),
     )?;
     let secs = t0.elapsed().as_secs_f64();
-    let (area, delay, energy) = ("area (um^2)", "delay (ns)", "energy (pJ/op)");
+    let (area, delay, energy) = ("area (µm²)", "delay (ns)", "energy (pJ/op)");
     let front = t.front(&[Objective::min(area), Objective::min(delay)])?;
     let front3 = t.front(&[
         Objective::min(area),
@@ -139,7 +139,11 @@ fn accelerators(
         &accel_metrics(),
     )?;
     let secs = t0.elapsed().as_secs_f64();
-    let (area, latency, energy) = ("MAC area (mm^2)", "latency (ms)", "energy (mJ/inference)");
+    let (area, latency, energy) = (
+        "MAC area (mm²)",
+        "latency (ms)",
+        "energy (mJ per inference)",
+    );
     let front = t.front(&[
         Objective::min(area),
         Objective::min(latency),

@@ -15,10 +15,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::accel::{
-    Bandwidth, Dataflow, EnergyBreakdown, MacArithmetic, MacArray, Network, NetworkMapping,
+    Bandwidth, Bound, Dataflow, EnergyBreakdown, MacArithmetic, MacArray, Network, NetworkMapping,
     fsd_npu, map_network, map_network_stalls, scalesim_network,
 };
-use arithsim::cost::{FloatKind, Span};
+use arithsim::cost::{FloatKind, Span, energy_text, sig};
 use plotters::prelude::*;
 
 struct Row {
@@ -40,7 +40,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
 
     println!("{} on {}", net.name, npu.name);
     println!(
-        "  {} x {} MACs at {} GHz: peak {:.2} TOPS per NPU, {:.1} TOPS per chip ({} NPUs)",
+        "  {} x {} MACs at {} GHz: peak {:.2} TOPS per NPU, {:.2} TOPS per chip ({} NPUs)",
         npu.rows,
         npu.cols,
         npu.clock_hz / 1e9,
@@ -88,14 +88,17 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let map_time = t0.elapsed() / 3;
 
+    // Energies in mJ per frame with 3 significant digits, ranges "lo–hi": the spelling of
+    // `cost::energy_text` and of `EnergyBreakdown`'s Display, so the figure reads the same in
+    // every report.
     println!(
-        "{:<26} {:>10} {:>6} {:>8} {:>7} {:>16} {:>9} {:>9} {:>9} {:>13}",
+        "{:<26} {:>10} {:>6} {:>8} {:>7} {:>18} {:>8} {:>8} {:>8} {:>11}",
         "arithmetic",
         "cycles",
         "util",
         "frames/s",
         "TOPS",
-        "energy/frame mJ",
+        "energy/frame (mJ)",
         "compute",
         "SRAM",
         "DRAM",
@@ -103,30 +106,33 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     );
     for r in &rows {
         let (m, a, e) = (&r.mapping, &r.array, &r.energy);
-        let mj = |s: Span| format!("{:.2}", s.mid() / 1e9);
-        let total = e.total_pj();
-        let tw = e.tops_per_watt(m.macs());
+        let mj = |s: Span| s.map(|v| v / 1e9).to_string();
+        let mid_mj = |s: Span| sig(s.mid() / 1e9);
         println!(
-            "{:<26} {:>10} {:>5.1}% {:>8.0} {:>7.2} {:>16} {:>9} {:>9} {:>9} {:>13}",
+            "{:<26} {:>10} {:>5.1}% {:>8.0} {:>7.2} {:>18} {:>8} {:>8} {:>8} {:>11}",
             r.label,
             m.cycles(),
             100.0 * m.utilization(a),
             m.inferences_per_s(a),
             m.achieved_tops(a),
-            format!("{:.2}-{:.2}", total.lo / 1e9, total.hi / 1e9),
-            mj(e.compute_pj),
-            mj(e.sram_pj),
-            mj(e.dram_pj),
-            format!("{:.2}-{:.2}", tw.lo, tw.hi),
+            mj(e.total_pj()),
+            mid_mj(e.compute_pj),
+            mid_mj(e.sram_pj),
+            mid_mj(e.dram_pj),
+            e.tops_per_watt(m.macs()).to_string(),
         );
     }
+    println!(
+        "(compute, SRAM and DRAM in mJ per frame at the DRAM read's midpoint; INT8 in full: {})",
+        rows[0].energy
+    );
     let int8 = &rows[0];
     println!(
-        "\nMAC energy (45 nm table): INT8 MAC {:.2} pJ, FP16→FP32 MAC {:.2} pJ, FP32 MAC {:.2} pJ; \
-         FP32/INT8 energy per frame: {:.1}x",
-        rows[0].array.mac_energy_pj(&table)?.lo,
-        rows[1].array.mac_energy_pj(&table)?.lo,
-        rows[2].array.mac_energy_pj(&table)?.lo,
+        "\nMAC energy (45 nm table): INT8 MAC {}, FP16→FP32 MAC {}, FP32 MAC {}; FP32/INT8 \
+         energy per frame: {:.1}x",
+        energy_text(rows[0].array.mac_energy_pj(&table)?),
+        energy_text(rows[1].array.mac_energy_pj(&table)?),
+        energy_text(rows[2].array.mac_energy_pj(&table)?),
         rows[2].energy.total_pj().mid() / int8.energy.total_pj().mid()
     );
     // The other FP16 MAC (cost_report prices both): FP16 products added in FP16.
@@ -135,9 +141,9 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         acc: FloatKind::FP16,
     };
     println!(
-        "(An FP16 MAC with FP16 accumulation, FP16 mult + FP16 add, would be {:.2} pJ; this \
+        "(An FP16 MAC with FP16 accumulation, FP16 mult + FP16 add, would be {}; this \
          report's FP16 rows accumulate in FP32.)",
-        npu.with_arithmetic(fp16_acc)?.mac_energy_pj(&table)?.lo
+        energy_text(npu.with_arithmetic(fp16_acc)?.mac_energy_pj(&table)?)
     );
     println!(
         "INT8: memory is {:.0}% of the energy per frame (midpoint); compute-only ceiling {:.1} TOPS/W",
@@ -160,7 +166,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
             l.macs,
             l.cycles,
             100.0 * l.utilization(&int8.array),
-            format!("{:?}", l.bound)
+            bound_label(l.bound)
         );
     }
 
@@ -239,6 +245,15 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     chart(&path, &rows)?;
     println!("chart: {}", path.display());
     Ok(())
+}
+
+/// What bounds a layer, in words (a table cell, not the enum's `Debug` name).
+fn bound_label(b: Bound) -> &'static str {
+    match b {
+        Bound::Compute => "compute",
+        Bound::SramBandwidth => "SRAM bandwidth",
+        Bound::Dram => "DRAM",
+    }
 }
 
 /// Picks one part of an energy breakdown, in pJ.

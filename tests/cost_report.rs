@@ -679,3 +679,37 @@ fn reports_agree_on_shared_figures() {
     let text = r.render(Format::Text);
     assert!(text.contains("library cells"), "{text}");
 }
+
+/// Issue 23: a table's "8-bit int MAC, 32-bit acc" row priced `CostTable::price` and
+/// `estimate` but the report priced the INT8 MAC as mult + add. The report now follows the
+/// API: the MAC row when there is one, mult + add otherwise.
+#[test]
+fn a_table_mac_row_prices_the_reports_int8_mac_as_the_api_does() {
+    let mac = OpKind::IntMac {
+        mul_bits: 8,
+        acc_bits: 32,
+    };
+    let mut t = CostTable::horowitz_45nm();
+    let mut row = arithsim::cost::CostRow::new(mac, Span::exact(0.25), 45.0, 0.9, "test MAC row");
+    row.area_um2 = Some(300.0);
+    t.push(row).unwrap();
+    assert!(close(t.price(mac).unwrap().energy_pj.lo, 0.25));
+    let r = Report::build(&t, &ReportInputs::default()).unwrap();
+    let c = r.comparison("INT8 MAC vs FP32 MAC").unwrap();
+    assert!(close(c.cheap_energy_pj.lo, 0.25), "{:?}", c.cheap_energy_pj);
+    assert_eq!(c.cheap_area_um2, Some(300.0));
+    assert!(close(c.energy_ratio.lo, energy(&t, &[FM32, FA32]) / 0.25));
+    assert!(!c.derived);
+    // The FSD section's INT8 power: 96 x 96 MACs x 2 GHz x 0.25 pJ.
+    let int8 = &r.fsd.rows[0];
+    assert!(close(int8.energy_per_mac_pj.lo, 0.25));
+    // Without the row, mult + add as before (0.2 + 0.1 pJ).
+    let h = CostTable::horowitz_45nm();
+    let r = Report::build(&h, &ReportInputs::default()).unwrap();
+    let c = r.comparison("INT8 MAC vs FP32 MAC").unwrap();
+    assert!(close(c.cheap_energy_pj.lo, energy(&h, &[M8, A32])));
+    assert!(close(
+        h.price(mac).unwrap().energy_pj.lo,
+        c.cheap_energy_pj.lo
+    ));
+}

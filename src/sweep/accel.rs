@@ -82,10 +82,10 @@ pub fn accel_metrics() -> Vec<Metric<AccelEval>> {
         Metric::new("utilization", |e: &AccelEval| {
             Ok(e.mapping.utilization(&e.array))
         }),
-        Metric::new("energy (mJ/inference)", |e: &AccelEval| {
+        Metric::new("energy (mJ per inference)", |e: &AccelEval| {
             Ok(e.energy.total_pj().mid() * 1e-9)
         }),
-        Metric::new("MAC area (mm^2)", |e: &AccelEval| {
+        Metric::new("MAC area (mm²)", |e: &AccelEval| {
             Ok(e.mac_area_um2
                 .map_or(f64::NAN, |a| a * e.array.macs() as f64 * 1e-6))
         }),
