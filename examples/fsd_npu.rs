@@ -70,17 +70,17 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let t0 = Instant::now();
     let mut rows = Vec::new();
-    for (label, arith) in [
-        ("INT8", MacArithmetic::INT8),
+    for arith in [
+        MacArithmetic::INT8,
         // FP16 operands, FP32 accumulator: the "FP16→FP32 MAC" of every report.
-        ("FP16→FP32", MacArithmetic::FP16),
-        ("FP32", MacArithmetic::FP32),
+        MacArithmetic::FP16,
+        MacArithmetic::FP32,
     ] {
         let array = npu.with_arithmetic(arith)?;
         let mapping = map_network(&array, &net)?;
         let energy = mapping.energy(&table)?;
         rows.push(Row {
-            label: format!("{label} ({arith})"),
+            label: arith.to_string(),
             array,
             mapping,
             energy,

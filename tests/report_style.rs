@@ -21,11 +21,12 @@ use arithsim::gates::{CellLibrary, DEFAULT_RESOLUTION_NS, NldmPower, StaOptions,
 const WIDTH: usize = 120;
 
 /// Spellings the reports do not use, and what they use instead.
-const FORBIDDEN: [(&str, &str); 6] = [
+const FORBIDDEN: [(&str, &str); 7] = [
     ("um^2", "µm²"),
     ("mm^2", "mm²"),
     ("uJ", "µJ"),
     ("->", "→"),
+    ("<-", "←"),
     ("/inf", "\"per inference\""),
     (" um2", "µm²"),
 ];
