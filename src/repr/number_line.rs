@@ -101,7 +101,14 @@ impl NumberLine {
         }
         writeln!(f)?;
         for l in &self.lines {
-            let rows = l.points.iter().map(|p| p.1.len()).max().unwrap_or(1);
+            // Rows for this part's values only (the second zero is in one part).
+            let rows = l
+                .points
+                .iter()
+                .filter(|p| (lo..=hi).contains(&small(p.0)))
+                .map(|p| p.1.len())
+                .max()
+                .unwrap_or(1);
             for row in 0..rows {
                 let name = if row == 0 { l.encoding.name() } else { "" };
                 let mut s = format!("{name:name_w$} ");
@@ -125,7 +132,8 @@ impl NumberLine {
 
 impl fmt::Display for NumberLine {
     /// A value axis, then each encoding's patterns under their values; a second pattern of
-    /// the same value (the negative zero) goes on a row of its own below.
+    /// the same value (the negative zero) goes on a row of its own below. A line wider than
+    /// 120 columns is split into parts of equal length, blank-line separated.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let all = || self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
         let (Some(lo), Some(hi)) = (all().min(), all().max()) else {
@@ -183,6 +191,8 @@ mod tests {
         .to_string();
         let axes: Vec<&str> = four.lines().filter(|l| l.starts_with("value")).collect();
         assert_eq!(axes.len(), 2, "{four}");
+        // Axis, three encodings and the second zero; a blank line; axis and three encodings.
+        assert_eq!(four.lines().count(), 10, "{four}");
         assert!(axes[0].trim_end().ends_with(" 3") && axes[1].trim_end().ends_with(" 15"));
     }
 
