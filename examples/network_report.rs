@@ -360,7 +360,7 @@ fn format_section(id: &'static str, title: String, rows: &[Row], n_test: usize) 
         "MAC energy / inf, gates (pJ)",
         "array MAC",
         "cycles (96x96)",
-        "latency (us)",
+        "latency (µs)",
     ];
     let grid_rows = rows
         .iter()

@@ -229,7 +229,7 @@ fn gemm_section(rng: &mut Rng, table: &CostTable) -> arithsim::Result<Section> {
             "weight SQNR dB",
             "FSD cycles",
             "speedup x",
-            "energy µJ",
+            "energy (µJ)",
         ],
         rows,
         vec![Chart {
@@ -304,8 +304,8 @@ fn gating_section(rng: &mut Rng) -> arithsim::Result<Section> {
             "MACs (dense kernel)",
             "MACs gated",
             "MACs issued when skipping",
-            "dense kernel nJ",
-            "gated nJ",
+            "dense kernel (nJ)",
+            "gated (nJ)",
             "gated / dense",
         ],
         rows,
@@ -383,13 +383,13 @@ fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsi
         num(dense.utilization(npu)),
         num(dense.utilization(npu)),
         num(dense.inferences_per_s(npu)),
-        Cell::Span(e_dense.total_pj().map(|v| v / 1e6)),
+        Cell::Span(e_dense.total_pj().map(|v| v / 1e9)),
         num(net.weight_elems() as f64 / 1e6),
         Cell::text(""),
     ]];
     let mut bars = vec![Bar {
         label: "dense".into(),
-        value: e_dense.total_pj().map(|v| v / 1e6),
+        value: e_dense.total_pj().map(|v| v / 1e9),
     }];
     for mode in [
         SparseMode::NM { n: 2, m: 4 },
@@ -420,13 +420,13 @@ fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsi
             num(s.mapping.utilization(npu)),
             num(s.effective_utilization(npu)),
             num(s.mapping.inferences_per_s(npu)),
-            Cell::Span(e.total_pj().map(|v| v / 1e6)),
+            Cell::Span(e.total_pj().map(|v| v / 1e9)),
             num(s.weight_bytes().total() as f64 / 1e6),
             Cell::text(s.dense_weight_layers().join(", ")),
         ]);
         bars.push(Bar {
             label: mode.to_string(),
-            value: e.total_pj().map(|v| v / 1e6),
+            value: e.total_pj().map(|v| v / 1e9),
         });
     }
     Ok(section(
@@ -457,7 +457,7 @@ fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsi
             "utilization",
             "effective util.",
             "frames/s",
-            "energy/frame µJ",
+            "energy per frame (mJ)",
             "weights MB",
             "dense layers",
         ],
@@ -465,7 +465,7 @@ fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsi
         vec![Chart {
             file: "pruning-resnet50-energy.svg".into(),
             title: "ResNet-50 on FSD: energy per frame by weight sparsity (45 nm)".into(),
-            axis: "µJ per frame".into(),
+            axis: "mJ per frame".into(),
             bars,
         }],
     ))
@@ -622,8 +622,8 @@ fn distillation_section(
             "MACs",
             "element-wise ops",
             "cycles",
-            "latency us",
-            "energy µJ",
+            "latency (µs)",
+            "energy (µJ)",
             "score retention",
             "source",
         ],
