@@ -49,8 +49,8 @@ fn run(args: &cli::Args) -> Result<(), arithsim::Error> {
                 "rec cells",
                 "lib cells",
                 "depth",
-                "delay ns",
-                "area um^2",
+                "delay (ns)",
+                "area (µm²)",
                 "toggles/add"
             );
         }

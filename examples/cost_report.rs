@@ -98,10 +98,13 @@ fn gate_rows() -> arithsim::Result<(Vec<GateRow>, Vec<String>)> {
              (typical corner, 1.1 V). Adders and multipliers (unsigned) run {STREAM} uniformly \
              random operand pairs (seed {SEED}); the INT8 MAC (signed, wrapping, with its 32-bit \
              accumulator register) runs 64 streams of {MAC_CLOCKS} random clocks. Delay is the \
-             critical path with each cell's library delay (for the MAC: register to register)."
+             critical path with each cell's library delay (for the MAC: register to register). \
+             The same 8x8 Dadda multiplier prints a little differently in examples/hdl_roundtrip \
+             (its operand pairs come from seed 1) and lower in examples/multipliers (switching \
+             energy ½·C·V² only, no cell-internal energy)."
         ),
-        "The table has no MAC row: its INT8 MAC is priced as 8-bit mult + 32-bit add (the rule \
-         \"MAC = mult + add\"). The MAC's register is counted in area and in the energy of its output toggles, but not its clock pin."
+        "The INT8 MAC's accumulator register is counted in area and in the energy of its output \
+         toggles, but not its clock pin (the table price it is compared with: the note above)."
             .into(),
         format!(
             "FP units: arithsim::circuits::fp with the default configuration (round to nearest \

@@ -148,19 +148,19 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     let hi_from = hi_from.min(1 << (32 - BATCH_BITS));
     let hi_end = (hi_from + hi_end).min(1 << (32 - BATCH_BITS));
     let targets = [
-        ("FP32 -> FP16", FloatFormat::FP16, OverflowPolicy::Nan),
-        ("FP32 -> BF16", FloatFormat::BF16, OverflowPolicy::Nan),
+        ("FP32 → FP16", FloatFormat::FP16, OverflowPolicy::Nan),
+        ("FP32 → BF16", FloatFormat::BF16, OverflowPolicy::Nan),
         (
-            "FP32 -> E4M3 (NaN)",
+            "FP32 → E4M3 (NaN)",
             FloatFormat::FP8_E4M3,
             OverflowPolicy::Nan,
         ),
         (
-            "FP32 -> E4M3 (sat)",
+            "FP32 → E4M3 (sat)",
             FloatFormat::FP8_E4M3,
             OverflowPolicy::Saturate,
         ),
-        ("FP32 -> E5M2", FloatFormat::FP8_E5M2, OverflowPolicy::Nan),
+        ("FP32 → E5M2", FloatFormat::FP8_E5M2, OverflowPolicy::Nan),
     ];
     let mut convs = Vec::new();
     for (name, to, overflow) in targets {

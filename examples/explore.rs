@@ -62,7 +62,7 @@ fn multipliers(
         &circuit_metrics(),
     )?;
     let secs = t0.elapsed().as_secs_f64();
-    let (area, delay, energy) = ("area (um^2)", "delay (ns)", "energy (pJ/op)");
+    let (area, delay, energy) = ("area (µm²)", "delay (ns)", "energy (pJ/op)");
     let front = t.front(&[Objective::min(area), Objective::min(delay)])?;
     let front3 = t.front(&[
         Objective::min(area),
@@ -141,7 +141,11 @@ fn accelerators(
         &accel_metrics(),
     )?;
     let secs = t0.elapsed().as_secs_f64();
-    let (area, latency, energy) = ("MAC area (mm^2)", "latency (ms)", "energy (mJ/inference)");
+    let (area, latency, energy) = (
+        "MAC area (mm²)",
+        "latency (ms)",
+        "energy (mJ per inference)",
+    );
     let front = t.front(&[
         Objective::min(area),
         Objective::min(latency),
@@ -195,19 +199,41 @@ fn print_front(t: &SweepTable, front: &[usize], marked: &[usize], cols: &[&str])
         .collect();
     let mut rows: Vec<usize> = front.to_vec();
     rows.extend(marked.iter().filter(|m| !front.contains(m)));
-    println!("  {:<58} {}", "configuration", cols.join(" | "));
-    for i in rows {
+    // Aligned columns (a marked row's label ends in " *"), each metric right-aligned under
+    // its header with one number style: 4 decimals.
+    let label = |i: usize| {
         let r = &t.rows[i];
-        let vals: Vec<String> = idx
-            .iter()
-            .map(|&j| format!("{:.4}", r.metrics[j]))
-            .collect();
-        let tag = match (front.contains(&i), marked.contains(&i)) {
-            (true, true) => "  <- FSD NPU (on the front)",
-            (false, true) => "  <- FSD NPU (not on the front)",
-            _ => "",
-        };
-        println!("  {:<58} {}{tag}", r.label, vals.join(" | "));
+        if marked.contains(&i) {
+            format!("{} *", r.label)
+        } else {
+            r.label.clone()
+        }
+    };
+    let label_w = rows
+        .iter()
+        .map(|&i| label(i).chars().count())
+        .chain(["configuration".len()])
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = cols.iter().map(|c| c.chars().count().max(10)).collect();
+    let mut header = format!("  {:<label_w$}", "configuration");
+    for (c, w) in cols.iter().zip(&widths) {
+        header.push_str(&format!("  {c:>w$}"));
+    }
+    println!("{header}");
+    for &i in &rows {
+        let mut line = format!("  {:<label_w$}", label(i));
+        for (&j, w) in idx.iter().zip(&widths) {
+            line.push_str(&format!("  {:>w$.4}", t.rows[i].metrics[j]));
+        }
+        println!("{line}");
+    }
+    for &m in marked {
+        let on = if front.contains(&m) { "on" } else { "not on" };
+        println!(
+            "  * the FSD NPU's design ({}): {on} the front",
+            t.rows[m].label
+        );
     }
 }
 

@@ -47,7 +47,7 @@ fn run() -> Result<(), arithsim::Error> {
     let (a, b) = (f.parse("60000", &env)?.value, f.parse("8000", &env)?.value);
     for mode in RoundingMode::IEEE {
         let t = f.explain(ExplainOp::Add, &[a, b], &FloatEnv::new(mode))?;
-        println!("{t}\n   -> {}\n", f.exact_decimal(t.result.value));
+        println!("{t}\n   → {}\n", f.exact_decimal(t.result.value));
     }
 
     println!("== FP8 E4M3 has no infinity: 448 + 64 gives NaN, or 448 when saturating\n");
@@ -56,7 +56,7 @@ fn run() -> Result<(), arithsim::Error> {
     for policy in [OverflowPolicy::Nan, OverflowPolicy::Saturate] {
         let t = f.explain(ExplainOp::Add, &[a, b], &env.with_overflow(policy))?;
         println!(
-            "overflow policy {policy:?}:\n{t}\n   -> {}\n",
+            "overflow policy {policy:?}:\n{t}\n   → {}\n",
             f.exact_decimal(t.result.value)
         );
     }
@@ -68,7 +68,7 @@ fn run() -> Result<(), arithsim::Error> {
     let c = f.parse("-1", &env)?.value;
     let t = f.explain(ExplainOp::Fma, &[a, b, c], &env)?;
     println!(
-        "{t}\n   -> {:e} (a separate multiply would round the product to 1 and give 0)",
+        "{t}\n   → {:e} (a separate multiply would round the product to 1 and give 0)",
         f.display(t.result.value)
     );
     Ok(())

@@ -42,7 +42,7 @@ fn run() -> arithsim::Result<()> {
     );
     println!("   \"cells\" = library cells: NanGate instances after mapping, as in cost_report)");
     println!(
-        "{:<42} {:>6} {:>6} {:>7} {:>6} {:>10} {:>10} {:>13} {:>13}",
+        "{:<42} {:>6} {:>6} {:>7} {:>6} {:>10} {:>10} {:>12} {:>12}",
         "unit",
         "gates",
         "cells",
@@ -81,7 +81,7 @@ fn run() -> arithsim::Result<()> {
     for unit in all {
         let f = fp_unit_figures(unit, &cfg, &lib, OPS, SEED)?;
         println!(
-            "{:<42} {:>6} {:>6} {:>7} {:>6} {:>10.3} {:>10.0} {:>13.3} {:>13.3}",
+            "{:<42} {:>6} {:>6} {:>7} {:>6} {:>10.3} {:>10.0} {:>12.3} {:>12.3}",
             f.unit,
             f.gates,
             f.cells,

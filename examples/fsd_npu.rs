@@ -16,10 +16,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::accel::{
-    Bandwidth, Dataflow, EnergyBreakdown, MacArithmetic, MacArray, Network, NetworkMapping,
+    Bandwidth, Bound, Dataflow, EnergyBreakdown, MacArithmetic, MacArray, Network, NetworkMapping,
     fsd_npu, map_network, map_network_stalls, scalesim_network,
 };
-use arithsim::cost::{FloatKind, Span};
+use arithsim::cost::{FloatKind, Span, energy_text, sig};
 use plotters::prelude::*;
 
 struct Row {
@@ -41,7 +41,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
 
     println!("{} on {}", net.name, npu.name);
     println!(
-        "  {} x {} MACs at {} GHz: peak {:.2} TOPS per NPU, {:.1} TOPS per chip ({} NPUs)",
+        "  {} x {} MACs at {} GHz: peak {:.2} TOPS per NPU, {:.2} TOPS per chip ({} NPUs)",
         npu.rows,
         npu.cols,
         npu.clock_hz / 1e9,
@@ -71,17 +71,17 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let t0 = Instant::now();
     let mut rows = Vec::new();
-    for (label, arith) in [
-        ("INT8", MacArithmetic::INT8),
+    for arith in [
+        MacArithmetic::INT8,
         // FP16 operands, FP32 accumulator: the "FP16→FP32 MAC" of every report.
-        ("FP16→FP32", MacArithmetic::FP16),
-        ("FP32", MacArithmetic::FP32),
+        MacArithmetic::FP16,
+        MacArithmetic::FP32,
     ] {
         let array = npu.with_arithmetic(arith)?;
         let mapping = map_network(&array, &net)?;
         let energy = mapping.energy(&table)?;
         rows.push(Row {
-            label: format!("{label} ({arith})"),
+            label: arith.to_string(),
             array,
             mapping,
             energy,
@@ -89,14 +89,17 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let map_time = t0.elapsed() / 3;
 
+    // Energies in mJ per frame with 3 significant digits, ranges "lo–hi": the spelling of
+    // `cost::energy_text` and of `EnergyBreakdown`'s Display, so the figure reads the same in
+    // every report.
     println!(
-        "{:<26} {:>10} {:>6} {:>8} {:>7} {:>16} {:>9} {:>9} {:>9} {:>13}",
+        "{:<26} {:>10} {:>6} {:>8} {:>7} {:>18} {:>8} {:>8} {:>8} {:>11}",
         "arithmetic",
         "cycles",
         "util",
         "frames/s",
         "TOPS",
-        "energy/frame mJ",
+        "energy/frame (mJ)",
         "compute",
         "SRAM",
         "DRAM",
@@ -104,23 +107,26 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     );
     for r in &rows {
         let (m, e) = (&r.mapping, &r.energy);
-        let mj = |s: Span| format!("{:.2}", s.mid() / 1e9);
-        let total = e.total_pj();
-        let tw = e.tops_per_watt(m.macs());
+        let mj = |s: Span| s.map(|v| v / 1e9).to_string();
+        let mid_mj = |s: Span| sig(s.mid() / 1e9);
         println!(
-            "{:<26} {:>10} {:>5.1}% {:>8.0} {:>7.2} {:>16} {:>9} {:>9} {:>9} {:>13}",
+            "{:<26} {:>10} {:>5.1}% {:>8.0} {:>7.2} {:>18} {:>8} {:>8} {:>8} {:>11}",
             r.label,
             m.cycles(),
             100.0 * m.utilization(),
             m.inferences_per_s(),
             m.achieved_tops(),
-            format!("{:.2}-{:.2}", total.lo / 1e9, total.hi / 1e9),
-            mj(e.compute_pj),
-            mj(e.sram_pj),
-            mj(e.dram_pj),
-            format!("{:.2}-{:.2}", tw.lo, tw.hi),
+            mj(e.total_pj()),
+            mid_mj(e.compute_pj),
+            mid_mj(e.sram_pj),
+            mid_mj(e.dram_pj),
+            e.tops_per_watt(m.macs()).to_string(),
         );
     }
+    println!(
+        "(compute, SRAM and DRAM in mJ per frame at the DRAM read's midpoint; INT8 in full: {})",
+        rows[0].energy
+    );
     let int8 = &rows[0];
     // The table's own name and node(s), not the default table's.
     let mut nodes: Vec<f64> = table.rows().iter().map(|r| r.node_nm).collect();
@@ -128,13 +134,13 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     nodes.dedup();
     let nodes: Vec<String> = nodes.iter().map(|n| format!("{n}")).collect();
     println!(
-        "\nMAC energy (table \"{}\", {} nm): INT8 MAC {:.2} pJ, FP16→FP32 MAC {:.2} pJ, \
-         FP32 MAC {:.2} pJ; FP32/INT8 energy per frame: {:.1}x",
+        "\nMAC energy (table \"{}\", {} nm): INT8 MAC {}, FP16→FP32 MAC {}, FP32 MAC {}; \
+         FP32/INT8 energy per frame: {:.1}x",
         table.name(),
         nodes.join("/"),
-        rows[0].array.mac_energy_pj(&table)?.lo,
-        rows[1].array.mac_energy_pj(&table)?.lo,
-        rows[2].array.mac_energy_pj(&table)?.lo,
+        energy_text(rows[0].array.mac_energy_pj(&table)?),
+        energy_text(rows[1].array.mac_energy_pj(&table)?),
+        energy_text(rows[2].array.mac_energy_pj(&table)?),
         rows[2].energy.total_pj().mid() / int8.energy.total_pj().mid()
     );
     // The other FP16 MAC (cost_report prices both): FP16 products added in FP16.
@@ -143,9 +149,9 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         acc: FloatKind::FP16,
     };
     println!(
-        "(An FP16 MAC with FP16 accumulation, FP16 mult + FP16 add, would be {:.2} pJ; this \
+        "(An FP16 MAC with FP16 accumulation, FP16 mult + FP16 add, would be {}; this \
          report's FP16 rows accumulate in FP32.)",
-        npu.with_arithmetic(fp16_acc)?.mac_energy_pj(&table)?.lo
+        energy_text(npu.with_arithmetic(fp16_acc)?.mac_energy_pj(&table)?)
     );
     println!(
         "INT8: memory is {:.0}% of the energy per frame (midpoint); compute-only ceiling {:.1} TOPS/W",
@@ -168,7 +174,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
             l.macs,
             l.cycles,
             100.0 * l.utilization(),
-            format!("{:?}", l.bound)
+            bound_label(l.bound)
         );
     }
 
@@ -247,6 +253,15 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     chart(&path, &rows)?;
     println!("chart: {}", path.display());
     Ok(())
+}
+
+/// What bounds a layer, in words (a table cell, not the enum's `Debug` name).
+fn bound_label(b: Bound) -> &'static str {
+    match b {
+        Bound::Compute => "compute",
+        Bound::SramBandwidth => "SRAM bandwidth",
+        Bound::Dram => "DRAM",
+    }
 }
 
 /// Picks one part of an energy breakdown, in pJ.

@@ -173,7 +173,7 @@ fn mac_of(f: &Format) -> (MacArithmetic, Option<FpUnit>, String) {
                     acc: FloatKind::FP32,
                 },
                 None,
-                format!("{e} x {e} -> FP32 MAC (+ E8M0 scales)"),
+                format!("{e} x {e} → FP32 MAC (+ E8M0 scales)"),
             )
         }
         Arithmetic::Int8(_) => (MacArithmetic::INT8, None, INT8_MAC_NAME.to_string()),
@@ -360,7 +360,7 @@ fn format_section(id: &'static str, title: String, rows: &[Row], n_test: usize) 
         "MAC energy / inf, gates (pJ)",
         "array MAC",
         "cycles (96x96)",
-        "latency (us)",
+        "latency (µs)",
     ];
     let grid_rows = rows
         .iter()

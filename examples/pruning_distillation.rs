@@ -229,7 +229,7 @@ fn gemm_section(rng: &mut Rng, table: &CostTable) -> arithsim::Result<Section> {
             "weight SQNR dB",
             "FSD cycles",
             "speedup x",
-            "energy uJ",
+            "energy (µJ)",
         ],
         rows,
         vec![Chart {
@@ -291,7 +291,7 @@ fn gating_section(rng: &mut Rng) -> arithsim::Result<Section> {
         "gating",
         "2. Zero gating in the gate-level MAC (8 x 64 x 32 INT8 GEMM)",
         vec![
-            "Each output is simulated through the INT8 x INT8 -> INT32 MAC netlist (Dadda tree, \
+            "Each output is simulated through the INT8 x INT8 → INT32 MAC netlist (Dadda tree, \
              Nangate 45 nm cells); energy is the recorded toggles priced per cell. Dense kernel: \
              every MAC issued, a zero weight still moves the other operand through the \
              multiplier. Gated: a zero weight holds the operand registers and the accumulator \
@@ -304,8 +304,8 @@ fn gating_section(rng: &mut Rng) -> arithsim::Result<Section> {
             "MACs (dense kernel)",
             "MACs gated",
             "MACs issued when skipping",
-            "dense kernel nJ",
-            "gated nJ",
+            "dense kernel (nJ)",
+            "gated (nJ)",
             "gated / dense",
         ],
         rows,
@@ -350,8 +350,8 @@ fn storage_section() -> arithsim::Result<Section> {
         "3. Storage of a 768 x 3072 weight matrix (BERT-base FFN up-projection)",
         vec![
             "Exact bytes: values packed; CSR column / CSC row indices and pointers in the \
-             narrowest of u8/u16/u32/u64 that holds them (3072 columns -> u16; 1.18 M \
-             non-zeros -> u32 pointers); bitmap 1 bit per element; 2:4 keeps 2 of 4 values \
+             narrowest of u8/u16/u32/u64 that holds them (3072 columns → u16; 1.18 M \
+             non-zeros → u32 pointers); bitmap 1 bit per element; 2:4 keeps 2 of 4 values \
              with a 2-bit index each. So 2:4 halves the values but adds 1/8 (INT8), 1/16 (FP16) \
              or 1/32 (FP32) of the dense bytes as metadata."
                 .into(),
@@ -383,13 +383,13 @@ fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsi
         num(dense.utilization()),
         num(dense.utilization()),
         num(dense.inferences_per_s()),
-        Cell::Span(e_dense.total_pj().map(|v| v / 1e6)),
+        Cell::Span(e_dense.total_pj().map(|v| v / 1e9)),
         num(net.weight_elems() as f64 / 1e6),
         Cell::text(""),
     ]];
     let mut bars = vec![Bar {
         label: "dense".into(),
-        value: e_dense.total_pj().map(|v| v / 1e6),
+        value: e_dense.total_pj().map(|v| v / 1e9),
     }];
     for mode in [
         SparseMode::NM { n: 2, m: 4 },
@@ -420,13 +420,13 @@ fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsi
             num(s.mapping.utilization()),
             num(s.effective_utilization()),
             num(s.mapping.inferences_per_s()),
-            Cell::Span(e.total_pj().map(|v| v / 1e6)),
+            Cell::Span(e.total_pj().map(|v| v / 1e9)),
             num(s.weight_bytes().total() as f64 / 1e6),
             Cell::text(s.dense_weight_layers().join(", ")),
         ]);
         bars.push(Bar {
             label: mode.to_string(),
-            value: e.total_pj().map(|v| v / 1e6),
+            value: e.total_pj().map(|v| v / 1e9),
         });
     }
     Ok(section(
@@ -457,7 +457,7 @@ fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsi
             "utilization",
             "effective util.",
             "frames/s",
-            "energy/frame uJ",
+            "energy per frame (mJ)",
             "weights MB",
             "dense layers",
         ],
@@ -465,7 +465,7 @@ fn resnet_section(npu: &arithsim::accel::MacArray, table: &CostTable) -> arithsi
         vec![Chart {
             file: "pruning-resnet50-energy.svg".into(),
             title: "ResNet-50 on FSD: energy per frame by weight sparsity (45 nm)".into(),
-            axis: "uJ per frame".into(),
+            axis: "mJ per frame".into(),
             bars,
         }],
     ))
@@ -606,7 +606,7 @@ fn distillation_section(
              model shapes on this array."
                 .into(),
             "Why they differ from the papers: size matches (the papers count embeddings too; \
-             TinyBERT's 14.5M adds the 312->768 projection used only during distillation). \
+             TinyBERT's 14.5M adds the 312→768 projection used only during distillation). \
              Speed: DistilBERT halves the blocks, so MACs and cycles halve (2.0x) where the \
              paper measured 1.6x wall-clock on a CPU, whose per-layer overheads and embedding \
              lookup do not shrink. TinyBERT-4 has 18x fewer MACs but runs ~11x faster here: \
@@ -622,8 +622,8 @@ fn distillation_section(
             "MACs",
             "element-wise ops",
             "cycles",
-            "latency us",
-            "energy uJ",
+            "latency (µs)",
+            "energy (µJ)",
             "score retention",
             "source",
         ],

@@ -125,10 +125,10 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     // Floating point: operands rounded to the format (RNE), exact products, FP32 accumulation.
     for (name, arith, mac) in [
         ("FP32", FloatArith::FP32_FP32, MacArithmetic::FP32),
-        ("FP16 -> FP32", FloatArith::FP16_FP32, MacArithmetic::FP16),
-        ("BF16 -> FP32", FloatArith::BF16_FP32, MacArithmetic::BF16),
+        ("FP16 → FP32", FloatArith::FP16_FP32, MacArithmetic::FP16),
+        ("BF16 → FP32", FloatArith::BF16_FP32, MacArithmetic::BF16),
         (
-            "FP8 E4M3 -> FP32",
+            "FP8 E4M3 → FP32",
             FloatArith::FP8_E4M3_FP32,
             MacArithmetic::Float {
                 mul: FloatKind::FP8_E4M3,
@@ -266,12 +266,12 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         shape.macs()
     );
     println!(
-        "{:<18} {:>9} {:>12} {:>12} {:>16}",
-        "arithmetic", "SQNR dB", "max |err|", "RMS err", "energy uJ/inf"
+        "{:<18} {:>9} {:>12} {:>12} {:>27}",
+        "arithmetic", "SQNR (dB)", "max |err|", "RMS err", "energy per inference (µJ)"
     );
     for r in &results {
         println!(
-            "{:<18} {:>9.1} {:>12.3e} {:>12.3e} {:>16.2}",
+            "{:<18} {:>9.1} {:>12.3e} {:>12.3e} {:>27.2}",
             r.name, r.stats.sqnr_db, r.stats.max_abs, r.stats.rms, r.energy_uj
         );
     }
@@ -308,7 +308,7 @@ fn chart(path: &std::path::Path, rs: &[Result_]) -> Result<(), Box<dyn std::erro
         .build_cartesian_2d(0.0..emax, 0.0..smax)?;
     chart
         .configure_mesh()
-        .x_desc("energy per inference (uJ)")
+        .x_desc("energy per inference (µJ)")
         .y_desc("SQNR vs f64 (dB)")
         .draw()?;
     // Label offsets keep the three low-energy points readable.

@@ -87,12 +87,12 @@ fn run(args: &cli::Args) -> Result<()> {
         ] {
             let s = synth::synthesize(&net, &plain, &dir, "h", timeout)?;
             println!(
-                "{name}: textbook {:.1} um2 ({} cells), Yosys+ABC {} ({:.1} s, {version})",
+                "{name}: textbook {:.1} µm² ({} cells), Yosys+ABC {} ({:.1} s, {version})",
                 net.area_um2(&lib),
                 net.instances().len(),
                 s.area_um2
                     .map_or(format!("timeout after {timeout} s"), |a| format!(
-                        "{a:.1} um2"
+                        "{a:.1} µm²"
                     )),
                 s.seconds
             );
@@ -135,7 +135,7 @@ fn run(args: &cli::Args) -> Result<()> {
         };
         // The table is the result: stdout (progress and the file written go to stderr).
         println!(
-            "{:<45} textbook {:>10.1} um2  synthesized {:>10}  {:>6.1} s",
+            "{:<45} textbook {:>10.1} µm²  synthesized {:>10}  {:>6.1} s",
             r.circuit,
             r.textbook_um2,
             r.synth_um2.map_or(r.status.clone(), |a| format!("{a:.1}")),

@@ -39,7 +39,7 @@
 //! let table = CostTable::horowitz_45nm();
 //! assert_eq!(table.price(OpKind::IntMul { bits: 8 })?.energy_pj.mid(), 0.2);
 //! let gate = gate_cost_random(&net, &CellLibrary::nangate45(), 1024, 1)?;
-//! println!("{:.0} um^2, {:.3} pJ/op at 0.9 V", gate.area_um2, gate.energy_pj_at(0.9));
+//! println!("{:.0} µm², {:.3} pJ/op at 0.9 V", gate.area_um2, gate.energy_pj_at(0.9));
 //!
 //! // 4. The workload: a dot product through the INT8 → INT32 datapath, counted and priced.
 //! let dp = IntDatapath::new(IntArith::INT8_INT32)?;

@@ -679,3 +679,100 @@ fn reports_agree_on_shared_figures() {
     let text = r.render(Format::Text);
     assert!(text.contains("library cells"), "{text}");
 }
+
+/// Issue 23: a table's "8-bit int MAC, 32-bit acc" row priced `CostTable::price` and
+/// `estimate` but the report priced the INT8 MAC as mult + add. The report now follows the
+/// API in every section (comparisons, memory, gate level, FSD at the table's node and scaled
+/// to 14 nm): the MAC row when there is one, mult + add otherwise, and says which.
+#[test]
+fn a_table_mac_row_prices_the_reports_int8_mac_as_the_api_does() {
+    let mac = OpKind::IntMac {
+        mul_bits: 8,
+        acc_bits: 32,
+    };
+    let mut t = CostTable::horowitz_45nm();
+    let mut row = arithsim::cost::CostRow::new(mac, Span::exact(0.25), 45.0, 0.9, "test MAC row");
+    row.area_um2 = Some(300.0);
+    t.push(row).unwrap();
+    let api = t.price(mac).unwrap();
+    assert!(!api.is_derived());
+    assert_eq!(api.energy_pj, Span::exact(0.25));
+    let inputs = ReportInputs {
+        gate_rows: vec![GateRow {
+            circuit: "INT8 MAC".into(),
+            op: mac,
+            cost: fake_gate_cost(700.0, 0.9),
+        }],
+        ..ReportInputs::default()
+    };
+    let r = Report::build(&t, &inputs).unwrap();
+    // Section 2: every INT8 MAC comparison, energy and area, is the API's price.
+    for label in [
+        "INT8 MAC vs FP16 MAC (FP16 acc)",
+        "INT8 MAC vs FP16→FP32 MAC",
+        "INT8 MAC vs FP32 MAC",
+    ] {
+        let c = r.comparison(label).unwrap();
+        assert_eq!(c.cheap_energy_pj, api.energy_pj, "{label}");
+        assert_eq!(c.cheap_area_um2, api.area_um2, "{label}");
+        assert_eq!(c.cheap, "INT8 MAC (table row: 8-bit int MAC, 32-bit acc)");
+        assert!(!c.derived);
+    }
+    let c = r.comparison("INT8 MAC vs FP32 MAC").unwrap();
+    assert!(close(c.energy_ratio.lo, energy(&t, &[FM32, FA32]) / 0.25));
+    let notes = r.section("comparisons").unwrap().notes.join(" ");
+    assert!(
+        notes
+            .contains("priced by the table's own \"8-bit int MAC, 32-bit acc\" row (test MAC row)"),
+        "{notes}"
+    );
+    // Section 3: the INT8 MAC reference line.
+    let mem = r.section("memory").unwrap();
+    let line = mem
+        .grid
+        .rows
+        .iter()
+        .find(|row| row[0] == Cell::text("INT8 MAC (table row: 8-bit int MAC, 32-bit acc)"))
+        .expect("INT8 MAC line");
+    assert_eq!(line[1], Cell::Span(api.energy_pj));
+    // Section 4: the MAC circuit is compared with the row, and the note says so.
+    let gates = r.section("gates").unwrap();
+    assert_eq!(gates.grid.rows[0][8], Cell::Span(api.energy_pj));
+    assert_eq!(gates.grid.rows[0][11], Cell::text("table"));
+    assert!(
+        gates.notes.join(" ").contains("table's own"),
+        "{:?}",
+        gates.notes
+    );
+    // Section 5: the INT8 array at the table's node and scaled to 14 nm, each from the price
+    // of the (scaled) table.
+    let int8: Vec<_> = r.fsd.rows.iter().filter(|x| x.mac == "INT8 MAC").collect();
+    assert_eq!(int8.len(), 2);
+    assert_eq!(int8[0].energy_per_mac_pj, api.energy_pj);
+    assert_eq!(int8[0].array_area_mm2, Some(300.0 * 96.0 * 96.0 * 1e-6));
+    let t14 = t
+        .scaled(14.0, 0.8, arithsim::cost::Flavor::HighPerformance)
+        .unwrap();
+    assert_eq!(int8[1].energy_per_mac_pj, t14.price(mac).unwrap().energy_pj);
+    let fsd_notes = r.section("fsd").unwrap().notes.join(" ");
+    assert!(fsd_notes.contains("INT8 MAC (table row"), "{fsd_notes}");
+
+    // Without the row, mult + add as before (0.2 + 0.1 pJ), and as the API derives it.
+    let h = CostTable::horowitz_45nm();
+    let r = Report::build(&h, &inputs).unwrap();
+    let c = r.comparison("INT8 MAC vs FP32 MAC").unwrap();
+    assert_eq!(c.cheap, "INT8 MAC (8-bit mult + 32-bit add)");
+    assert!(close(c.cheap_energy_pj.lo, energy(&h, &[M8, A32])));
+    let derived = h.price(mac).unwrap();
+    assert!(derived.is_derived());
+    assert!(close(derived.energy_pj.lo, c.cheap_energy_pj.lo));
+    assert_eq!(c.cheap_area_um2, derived.area_um2);
+    let gates = r.section("gates").unwrap();
+    assert_eq!(gates.grid.rows[0][11], Cell::text("derived"));
+    assert!(
+        gates
+            .notes
+            .join(" ")
+            .contains("no \"8-bit int MAC, 32-bit acc\" row")
+    );
+}

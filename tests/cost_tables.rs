@@ -51,7 +51,7 @@ fn horowitz_rows_are_exactly_the_published_ones() {
 #[test]
 fn int_add_is_linear_and_int_mult_quadratic() {
     let t = CostTable::horowitz_45nm();
-    // 4-bit add: nearest anchor 8-bit (0.03 pJ, 36 um^2) x 4/8.
+    // 4-bit add: nearest anchor 8-bit (0.03 pJ, 36 µm²) x 4/8.
     let p = t.price(OpKind::IntAdd { bits: 4 }).unwrap();
     assert!(close(p.energy_pj.lo, 0.015) && close(p.area_um2.unwrap(), 18.0));
     assert_eq!(rule_of(&p), Some(Rule::IntAddLinear));
@@ -240,7 +240,7 @@ fn unpriceable_kinds_are_errors_not_guesses() {
     let e = t.price(conv).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "unsupported: no row for \"convert FP32 -> INT8\" in table \"Horowitz, ISSCC 2014 \
+        "unsupported: no row for \"convert FP32 → INT8\" in table \"Horowitz, ISSCC 2014 \
          (45 nm, 0.9 V)\" and no derivation rule applies: conversions need a row of their own"
     );
     let rf = OpKind::MemRead {

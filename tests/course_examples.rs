@@ -423,7 +423,10 @@ fn sixteen_patterns_on_the_number_line() -> Result<()> {
     assert_eq!(sm[7], (0, vec!["0000".to_string(), "1000".to_string()]));
     assert_eq!(sm[0].1, ["1111"]);
     let text = l.to_string();
-    assert!(text.lines().count() == 5, "{text}"); // axis, 3 lines, the second zero
+    // Two parts of 12 values to fit 120 columns: -8..=3 (axis, 3 lines, the second zero),
+    // a blank line, 4..=15 (axis, 3 lines).
+    assert!(text.lines().count() == 10, "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 120), "{text}");
     Ok(())
 }
 

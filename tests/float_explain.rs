@@ -129,7 +129,7 @@ fn fp16_point_one_plus_point_two_reads_like_the_textbook() {
     assert!(s.contains("a = 0x2e66 = 0 | 01011 | 1001100110"), "{s}");
     assert!(s.contains("exponent 11 - 15 = -4"), "{s}");
     assert!(
-        s.contains("shift the smaller addend right by 1 bit ->"),
+        s.contains("shift the smaller addend right by 1 bit →"),
         "{s}"
     );
     assert!(s.contains("exactly half a unit: a tie"), "{s}");

@@ -127,11 +127,11 @@ fn worked_example_1234_5_to_e4m3() {
         .to_string();
     assert_eq!(
         text,
-        "1234.5 -> FP8 E4M3, rounding nearest, ties to even
+        "1234.5 → FP8 E4M3, rounding nearest, ties to even
 1. exact value in binary: +1.00110100101b x 2^10 (exact)
 2. normalize: 1.xxx x 2^10; FP8 E4M3 keeps 4 bits down to 2^7
       kept 0b1001, discarded: guard 1 round 0 sticky 1
-3. round (nearest, ties to even): more than half a unit -> add one unit -> 0b1010
+3. round (nearest, ties to even): more than half a unit → add one unit → 0b1010
 4. overflow: beyond the largest finite value 448; no infinity in this format: NaN (the \
 non-saturating overflow policy)
 5. pack: 0x7f = 0 | 1111 | 111  (+, quiet NaN) = NaN
@@ -159,7 +159,7 @@ non-saturating overflow policy)
         "{fp16}"
     );
     assert!(
-        fp16.contains("less than half a unit -> keep (truncate)"),
+        fp16.contains("less than half a unit → keep (truncate)"),
         "{fp16}"
     );
     assert!(

@@ -90,7 +90,7 @@ fn circuit_metrics_are_the_generators_own_figures() {
     assert_eq!(gates[i], net.stats().gates as f64);
     assert_eq!(depth[i], f64::from(net.stats().depth));
     let cost = arithsim::cost::gate_cost_random(&net, &CellLibrary::nangate45(), 512, 7).unwrap();
-    assert_eq!(t.metric("area (um^2)").unwrap()[i], cost.area_um2);
+    assert_eq!(t.metric("area (µm²)").unwrap()[i], cost.area_um2);
     assert_eq!(t.metric("energy (pJ/op)").unwrap()[i], cost.energy_pj());
 }
 
@@ -98,13 +98,13 @@ fn circuit_metrics_are_the_generators_own_figures() {
 fn the_front_is_exactly_the_non_dominated_rows() {
     let t = multipliers();
     let (a, d, e) = (
-        t.metric("area (um^2)").unwrap(),
+        t.metric("area (µm²)").unwrap(),
         t.metric("delay (ns)").unwrap(),
         t.metric("energy (pJ/op)").unwrap(),
     );
     let front = t
         .front(&[
-            Objective::min("area (um^2)"),
+            Objective::min("area (µm²)"),
             Objective::min("delay (ns)"),
             Objective::min("energy (pJ/op)"),
         ])
@@ -125,7 +125,7 @@ fn the_front_is_exactly_the_non_dominated_rows() {
     }
     let front_max = neg
         .front(&[
-            Objective::max("area (um^2)"),
+            Objective::max("area (µm²)"),
             Objective::min("delay (ns)"),
             Objective::min("energy (pJ/op)"),
         ])
@@ -141,7 +141,7 @@ fn accelerator_rows_are_the_mapper_and_the_table_called_directly() {
     let table = CostTable::horowitz_45nm();
     let t = sweep_accel("r", &arrays, &net, &table, &accel_metrics()).unwrap();
     let cycles = t.metric("cycles").unwrap();
-    let energy = t.metric("energy (mJ/inference)").unwrap();
+    let energy = t.metric("energy (mJ per inference)").unwrap();
     for (i, a) in arrays.iter().enumerate() {
         let m = map_network(a, &net).unwrap();
         assert_eq!(cycles[i], m.cycles() as f64, "{}", a.name);
@@ -172,7 +172,7 @@ fn extra_metrics_rendering_and_errors() {
     let json = arithsim::sweep::render("t", &[s], Format::Json);
     assert!(json.contains("sklansky"));
     let svg = arithsim::cost::report::render_scatter_svg(
-        &t.scatter("a.svg", "area (um^2)", "delay (ns)", &front, &[1])
+        &t.scatter("a.svg", "area (µm²)", "delay (ns)", &front, &[1])
             .unwrap(),
     )
     .unwrap();

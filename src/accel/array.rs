@@ -187,10 +187,10 @@ impl fmt::Display for MacArithmetic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             MacArithmetic::Int { mul_bits, acc_bits } => {
-                write!(f, "INT{mul_bits} -> INT{acc_bits}")
+                write!(f, "INT{mul_bits} → INT{acc_bits}")
             }
             MacArithmetic::Float { mul, acc } if mul == acc => write!(f, "{mul}"),
-            MacArithmetic::Float { mul, acc } => write!(f, "{mul} -> {acc}"),
+            MacArithmetic::Float { mul, acc } => write!(f, "{mul} → {acc}"),
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::Result;
-use crate::cost::{CostTable, MemLevel, OpKind, Span, Tally};
+use crate::cost::{CostTable, MemLevel, OpKind, Span, Tally, energy_unit};
 
 /// Energy in picojoules, by where it is spent, at the voltage of the prices it sums (a
 /// [`CostTable`]'s rows: [`Price::voltage_v`](crate::cost::Price::voltage_v); 0.9 V for the
@@ -130,14 +130,18 @@ impl EnergyBreakdown {
 
 impl fmt::Display for EnergyBreakdown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let uj = |pj: Span| pj.map(|v| v / 1e6);
+        // One unit for the total and its parts, the one `energy_text` gives the total, so a
+        // figure reads the same here and in every report.
+        let total = self.total_pj();
+        let (unit, k) = energy_unit(total.hi.abs().max(total.lo.abs()));
+        let scaled = |pj: Span| pj.map(|v| v / k);
         write!(
             f,
-            "{} uJ (compute {}, SRAM {}, DRAM {})",
-            uj(self.total_pj()),
-            uj(self.compute_pj),
-            uj(self.sram_pj),
-            uj(self.dram_pj)
+            "{} {unit} (compute {}, SRAM {}, DRAM {})",
+            scaled(total),
+            scaled(self.compute_pj),
+            scaled(self.sram_pj),
+            scaled(self.dram_pj)
         )
     }
 }

@@ -244,14 +244,14 @@ impl fmt::Display for AreaEstimate {
         for (op, n, p, a) in &self.lines {
             writeln!(
                 f,
-                "{:<32} {:>10} x {:>10} um^2 = {:>14} um^2",
+                "{:<32} {:>10} x {:>10} µm² = {:>14} µm²",
                 op.to_string(),
                 n,
                 sig(p.area_um2.unwrap_or(0.0)),
                 sig(*a)
             )?;
         }
-        write!(f, "{:<32} {:>44} um^2", "total", sig(self.area_um2))
+        write!(f, "{:<32} {:>44} µm²", "total", sig(self.area_um2))
     }
 }
 
@@ -291,7 +291,7 @@ mod tests {
         assert_eq!(e.unpriced.len(), 1);
         assert!(!e.is_complete());
         let err = e.clone().complete().unwrap_err();
-        assert!(err.to_string().contains("convert INT32 -> INT8"), "{err}");
+        assert!(err.to_string().contains("convert INT32 → INT8"), "{err}");
         let text = e.to_string();
         assert!(
             text.contains("unpriced") && text.lines().count() == 6,

@@ -57,7 +57,7 @@ pub use nldm_energy::{NldmEnergy, nldm_energy};
 pub use op::{MemLevel, OpKind};
 pub use price::{Basis, Price, Rule};
 pub use scaling::{ENERGY_MODELS, EnergyModel, Flavor, ScaleStep, area_factor, energy_model};
-pub use span::{Span, sig};
+pub use span::{Span, energy_text, energy_unit, sig};
 pub use table::{CostRow, CostTable};
 pub use tally::Tally;
 

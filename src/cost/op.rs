@@ -137,7 +137,7 @@ pub enum OpKind {
         /// The format.
         format: FloatKind,
     },
-    /// A conversion between number kinds. Prints "convert FP32 -> INT8".
+    /// A conversion between number kinds. Prints "convert FP32 → INT8" (parses "->" too).
     Convert {
         /// Source kind.
         from: NumKind,
@@ -171,7 +171,7 @@ impl fmt::Display for OpKind {
             OpKind::FpAdd { format } => write!(f, "{format} add"),
             OpKind::FpMul { format } => write!(f, "{format} mult"),
             OpKind::FpFma { format } => write!(f, "{format} fma"),
-            OpKind::Convert { from, to } => write!(f, "convert {from} -> {to}"),
+            OpKind::Convert { from, to } => write!(f, "convert {from} → {to}"),
             OpKind::MemRead { level, bits } => mem(f, "read", level, bits),
             OpKind::MemWrite { level, bits } => mem(f, "write", level, bits),
         }
@@ -200,12 +200,15 @@ impl FromStr for OpKind {
             input: s.to_string(),
             reason: "unknown operation; expected e.g. \"8-bit int add\", \"8-bit int mult\", \
                      \"8-bit int MAC, 32-bit acc\", \"FP16 add\", \"BF16 mult\", \"FP32 fma\", \
-                     \"convert FP32 -> INT8\", \"64-bit SRAM read, 8 KB\", \"64-bit DRAM read\", \
+                     \"convert FP32 → INT8\", \"64-bit SRAM read, 8 KB\", \"64-bit DRAM read\", \
                      \"32-bit register file write\""
                 .into(),
         };
         if let Some(rest) = t.strip_prefix("convert ") {
-            let (a, b) = rest.split_once("->").ok_or_else(unknown)?;
+            let (a, b) = rest
+                .split_once('→')
+                .or_else(|| rest.split_once("->"))
+                .ok_or_else(unknown)?;
             return Ok(OpKind::Convert {
                 from: a.parse()?,
                 to: b.parse()?,
@@ -378,7 +381,10 @@ mod tests {
                 signed: false,
             },
         };
-        assert_eq!(conv.to_string(), "convert FP32 -> UINT8");
+        assert_eq!(conv.to_string(), "convert FP32 → UINT8");
+        // The printed arrow parses back, and so does the ASCII one tables were written with.
+        assert_eq!(conv.to_string().parse::<OpKind>().unwrap(), conv);
+        assert_eq!("convert FP32 -> UINT8".parse::<OpKind>().unwrap(), conv);
     }
 
     #[test]

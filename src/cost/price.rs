@@ -421,7 +421,7 @@ fn sram_capacity(op: OpKind, srams: &[(&CostRow, u64, u32)], want: u64, bits: u3
         .map(|a| format!("{} (table)", a.0.op))
         .collect();
     let detail = format!(
-        "{} -> {} as capacity^{exponent:.3}, x ({bits}/{} bits)",
+        "{} → {} as capacity^{exponent:.3}, x ({bits}/{} bits)",
         names.join(", "),
         cap(want),
         anchors[0].2

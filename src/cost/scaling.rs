@@ -170,7 +170,7 @@ pub struct ScaleStep {
     pub energy_factor: f64,
     /// Area multiplier applied.
     pub area_factor: f64,
-    /// Which models were used ("Stillmaker & Baas 2017, HP45 -> HP14").
+    /// Which models were used ("Stillmaker & Baas 2017, HP45 → HP14").
     pub method: String,
 }
 
@@ -214,7 +214,7 @@ impl ScaleStep {
             to_voltage_v,
             energy_factor: et / ef,
             area_factor: area_factor(from_node_nm, to_node_nm)?,
-            method: format!("Stillmaker & Baas 2017, {} -> {}", from.name, to.name),
+            method: format!("Stillmaker & Baas 2017, {} → {}", from.name, to.name),
         })
     }
 }
@@ -223,7 +223,7 @@ impl fmt::Display for ScaleStep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "scaled {} nm {} V -> {} nm {} V (energy x{:.4}, area x{:.4}; {})",
+            "scaled {} nm {} V → {} nm {} V (energy x{:.4}, area x{:.4}; {})",
             self.from_node_nm,
             self.from_voltage_v,
             self.to_node_nm,
@@ -325,9 +325,9 @@ mod tests {
         assert!((s.energy_factor - e14 / e45).abs() < 1e-12);
         assert!((s.energy_factor - 0.1377).abs() < 1e-3);
         assert_eq!(s.area_factor, 0.17);
-        assert_eq!(s.method, "Stillmaker & Baas 2017, HP45 -> HP14");
+        assert_eq!(s.method, "Stillmaker & Baas 2017, HP45 → HP14");
         let lp = ScaleStep::between(45.0, 0.9, 14.0, 0.8, Flavor::LowPower).unwrap();
-        assert_eq!(lp.method, "Stillmaker & Baas 2017, LP45 -> LP14");
+        assert_eq!(lp.method, "Stillmaker & Baas 2017, LP45 → LP14");
     }
 
     #[test]

@@ -165,6 +165,54 @@ pub fn sig(v: f64) -> String {
     }
 }
 
+/// The unit that puts an energy of `pj` picojoules in 1..1000 (pJ, nJ, µJ, mJ, J; pJ below 1
+/// pJ, J above 1000 J), with its size in pJ. A range takes the unit of its larger end, so both
+/// ends print in one unit.
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::cost::energy_unit;
+///
+/// assert_eq!(energy_unit(11.06e9), ("mJ", 1e9));
+/// assert_eq!(energy_unit(0.3), ("pJ", 1.0));
+/// ```
+#[must_use]
+pub fn energy_unit(pj: f64) -> (&'static str, f64) {
+    const UNITS: [(&str, f64); 5] = [
+        ("J", 1e12),
+        ("mJ", 1e9),
+        ("µJ", 1e6),
+        ("nJ", 1e3),
+        ("pJ", 1.0),
+    ];
+    let a = pj.abs();
+    UNITS
+        .iter()
+        .copied()
+        .find(|&(_, k)| a >= k)
+        .unwrap_or(("pJ", 1.0))
+}
+
+/// An energy given in pJ, in the unit of [`energy_unit`] with [`sig`]'s 3 significant digits
+/// and a range as "lo–hi": one spelling for a figure that several reports print (the
+/// ResNet-50 frame on the FSD NPU is "6.91–11.1 mJ" everywhere).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::cost::{Span, energy_text};
+///
+/// assert_eq!(energy_text(Span::range(6.914e9, 11.059e9)), "6.91–11.1 mJ");
+/// assert_eq!(energy_text(Span::exact(0.482)), "0.482 pJ");
+/// assert_eq!(energy_text(Span::exact(2600.0)), "2.6 nJ");
+/// ```
+#[must_use]
+pub fn energy_text(pj: Span) -> String {
+    let (unit, k) = energy_unit(pj.hi.abs().max(pj.lo.abs()));
+    format!("{} {unit}", pj.map(|v| v / k))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

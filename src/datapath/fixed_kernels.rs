@@ -81,7 +81,7 @@ impl fmt::Display for FixedArith {
         };
         write!(
             f,
-            "{} x {} -> {} ({:?}, {o})",
+            "{} x {} → {} ({:?}, {o})",
             self.operand, self.operand, self.acc, self.rounding
         )
     }

@@ -30,7 +30,7 @@ pub enum Overflow {
 ///
 /// let a = IntArith::INT8_INT32;
 /// assert_eq!((a.mul_bits, a.acc_bits, a.signed, a.overflow), (8, 32, true, Overflow::Wrapping));
-/// assert_eq!(a.to_string(), "INT8 x INT8 -> INT32 (wrapping)");
+/// assert_eq!(a.to_string(), "INT8 x INT8 → INT32 (wrapping)");
 /// assert!(IntArith::new(8, 65, true, Overflow::Wrapping).is_err());
 /// # Ok::<(), arithsim::Error>(())
 /// ```
@@ -242,7 +242,7 @@ impl fmt::Display for IntArith {
             Overflow::Wrapping => "wrapping",
             Overflow::Saturating => "saturating",
         };
-        write!(f, "{o} x {o} -> {} ({mode})", self.acc_kind())
+        write!(f, "{o} x {o} → {} ({mode})", self.acc_kind())
     }
 }
 

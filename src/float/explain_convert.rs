@@ -223,11 +223,11 @@ impl fmt::Display for ConversionExplanation {
         let sign = |neg: bool| if neg { '-' } else { '+' };
         match &self.source {
             ConversionSource::Literal(s) => {
-                writeln!(f, "{s} -> {to}, rounding {}", self.env.rounding)?
+                writeln!(f, "{s} → {to}, rounding {}", self.env.rounding)?
             }
             ConversionSource::Value { format, bits } => writeln!(
                 f,
-                "{format} {bits:#x} ({}) -> {to}, rounding {}",
+                "{format} {bits:#x} ({}) → {to}, rounding {}",
                 format.display(*bits),
                 self.env.rounding
             )?,
@@ -294,7 +294,7 @@ impl fmt::Display for ConversionExplanation {
             };
             writeln!(
                 f,
-                "{step}. round ({}): {loss} -> {} -> {:#b}{}",
+                "{step}. round ({}): {loss} → {} → {:#b}{}",
                 self.env.rounding,
                 if r.rounded.incremented {
                     "add one unit"

@@ -73,7 +73,7 @@ impl fmt::Display for Explanation {
             let op = if a.subtract { "subtract" } else { "add" };
             writeln!(
                 f,
-                "{step}. align: shift the smaller {} right by {} bit{} -> {:#b}, \
+                "{step}. align: shift the smaller {} right by {} bit{} → {:#b}, \
                  guard {} round {} sticky {}; then {op} magnitudes",
                 if self.op == ExplainOp::Fma {
                     "term"
@@ -133,7 +133,7 @@ impl fmt::Display for Explanation {
             };
             writeln!(
                 f,
-                "{step}. round ({}): {loss} -> {} -> {:#b}{}",
+                "{step}. round ({}): {loss} → {} → {:#b}{}",
                 self.env.rounding,
                 if r.rounded.incremented {
                     "add one unit"

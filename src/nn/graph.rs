@@ -317,7 +317,7 @@ impl fmt::Display for Network {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {:?}", self.name, self.shapes[0])?;
         for (i, n) in self.nodes.iter().enumerate() {
-            write!(f, " -> {} {:?}", n.name, self.shapes[i + 1])?;
+            write!(f, " → {} {:?}", n.name, self.shapes[i + 1])?;
         }
         Ok(())
     }

@@ -82,30 +82,33 @@ fn small(v: WideInt) -> i128 {
     v.to_i128().unwrap_or_default()
 }
 
-impl fmt::Display for NumberLine {
-    /// A value axis, then each encoding's patterns under their values; a second pattern of
-    /// the same value (the negative zero) goes on a row of its own below.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let all = || self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
-        let (Some(lo), Some(hi)) = (all().min(), all().max()) else {
-            return Ok(());
-        };
-        // Widths up to MAX_LINE_WIDTH keep every value far inside i128.
-        let (lo, hi) = (small(lo), small(hi));
-        let cell = (self.width as usize).max(3) + 1;
-        let name_w = self
-            .lines
-            .iter()
-            .map(|l| l.encoding.name().len())
-            .max()
-            .unwrap_or(0);
+/// The widest a number line's text gets before it is split into parts.
+const TEXT_WIDTH: usize = 120;
+
+impl NumberLine {
+    /// The value axis and every encoding's rows for values `lo..=hi`.
+    fn fmt_part(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        lo: i128,
+        hi: i128,
+        name_w: usize,
+        cell: usize,
+    ) -> fmt::Result {
         write!(f, "{:name_w$} ", "value")?;
         for v in lo..=hi {
             write!(f, "{v:>cell$}")?;
         }
         writeln!(f)?;
         for l in &self.lines {
-            let rows = l.points.iter().map(|p| p.1.len()).max().unwrap_or(1);
+            // Rows for this part's values only (the second zero is in one part).
+            let rows = l
+                .points
+                .iter()
+                .filter(|p| (lo..=hi).contains(&small(p.0)))
+                .map(|p| p.1.len())
+                .max()
+                .unwrap_or(1);
             for row in 0..rows {
                 let name = if row == 0 { l.encoding.name() } else { "" };
                 let mut s = format!("{name:name_w$} ");
@@ -127,9 +130,71 @@ impl fmt::Display for NumberLine {
     }
 }
 
+impl fmt::Display for NumberLine {
+    /// A value axis, then each encoding's patterns under their values; a second pattern of
+    /// the same value (the negative zero) goes on a row of its own below. A line wider than
+    /// 120 columns is split into parts of equal length, blank-line separated.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let all = || self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
+        let (Some(lo), Some(hi)) = (all().min(), all().max()) else {
+            return Ok(());
+        };
+        // Widths up to MAX_LINE_WIDTH keep every value far inside i128.
+        let (lo, hi) = (small(lo), small(hi));
+        let cell = (self.width as usize).max(3) + 1;
+        let name_w = self
+            .lines
+            .iter()
+            .map(|l| l.encoding.name().len())
+            .max()
+            .unwrap_or(0);
+        // Parts of equal length that fit TEXT_WIDTH columns, the names repeated in each (a
+        // 4-bit line of three encodings is 24 values: two parts of 12).
+        let per = (TEXT_WIDTH.saturating_sub(name_w + 1) / cell).max(1) as i128;
+        let parts = (hi - lo + 1 + per - 1) / per;
+        let per = (hi - lo + 1 + parts - 1) / parts;
+        let mut start = lo;
+        while start <= hi {
+            let end = (start + per - 1).min(hi);
+            if start > lo {
+                writeln!(f)?;
+            }
+            self.fmt_part(f, start, end, name_w, cell)?;
+            start = end + 1;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 23: the 4-bit summary of three encodings was 137 columns wide.
+    #[test]
+    fn the_text_fits_120_columns_in_parts() {
+        for w in 1..=MAX_LINE_WIDTH {
+            let text = number_line(w, &Encoding::ALL).unwrap().to_string();
+            for l in text.lines() {
+                assert!(l.chars().count() <= TEXT_WIDTH, "{w} bits: {l}");
+            }
+        }
+        let four = number_line(
+            4,
+            &[
+                Encoding::Unsigned,
+                Encoding::TwosComplement,
+                Encoding::SignMagnitude,
+            ],
+        )
+        .unwrap()
+        .to_string();
+        let axes: Vec<&str> = four.lines().filter(|l| l.starts_with("value")).collect();
+        assert_eq!(axes.len(), 2, "{four}");
+        // Axis, three encodings and the second zero; a blank line; axis and three encodings.
+        assert_eq!(four.lines().count(), 10, "{four}");
+        assert!(axes[0].trim_end().ends_with(" 3") && axes[1].trim_end().ends_with(" 15"));
+    }
 
     #[test]
     fn every_pattern_once() {

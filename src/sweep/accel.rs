@@ -86,10 +86,10 @@ pub fn accel_metrics() -> Vec<Metric<AccelEval>> {
             Ok(e.mapping.inferences_per_s())
         }),
         Metric::new("utilization", |e: &AccelEval| Ok(e.mapping.utilization())),
-        Metric::new("energy (mJ/inference)", |e: &AccelEval| {
+        Metric::new("energy (mJ per inference)", |e: &AccelEval| {
             Ok(e.energy.total_pj().mid() * 1e-9)
         }),
-        Metric::new("MAC area (mm^2)", |e: &AccelEval| {
+        Metric::new("MAC area (mm²)", |e: &AccelEval| {
             Ok(e.mac_area_um2
                 .map_or(f64::NAN, |a| a * e.array.macs() as f64 * 1e-6))
         }),

@@ -76,7 +76,7 @@ pub fn circuit_metrics() -> Vec<Metric<CircuitEval>> {
     vec![
         Metric::new("gates", |c: &CircuitEval| Ok(c.stats.gates as f64)),
         Metric::new("depth", |c: &CircuitEval| Ok(f64::from(c.stats.depth))),
-        Metric::new("area (um^2)", |c: &CircuitEval| Ok(c.cost.area_um2)),
+        Metric::new("area (µm²)", |c: &CircuitEval| Ok(c.cost.area_um2)),
         Metric::new("delay (ns)", |c: &CircuitEval| Ok(c.cost.delay_ns)),
         Metric::new("energy (pJ/op)", |c: &CircuitEval| Ok(c.cost.energy_pj())),
         Metric::new("energy-delay (pJ*ns)", |c: &CircuitEval| {
@@ -219,9 +219,9 @@ pub fn adder_space(widths: &[u32], kinds: &[AdderKind]) -> Vec<CircuitPoint> {
 /// let points = adder_space(&[16], &[AdderKind::RippleCarry, AdderKind::KoggeStone]);
 /// let lib = CellLibrary::nangate45();
 /// let t = sweep_circuits("16-bit adders", &points, &lib, 1024, 1, &circuit_metrics())?;
-/// let area = t.metric("area (um^2)")?;
+/// let area = t.metric("area (µm²)")?;
 /// assert!(area[0] < area[1]); // ripple-carry is the smaller
-/// let front = t.front(&[Objective::min("area (um^2)"), Objective::min("delay (ns)")])?;
+/// let front = t.front(&[Objective::min("area (µm²)"), Objective::min("delay (ns)")])?;
 /// assert_eq!(front, [0, 1]); // and Kogge-Stone the faster: both on the front
 /// # Ok::<(), arithsim::Error>(())
 /// ```

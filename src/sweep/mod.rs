@@ -31,7 +31,7 @@
 //! assert_eq!(points.len(), 2 * 2 * 2); // AND array and Booth (Baugh-Wooley is signed only)
 //! let t = sweep_circuits("8x8", &points, &CellLibrary::nangate45(), 1024, 1,
 //!                        &circuit_metrics())?;
-//! let front = t.front(&[Objective::min("area (um^2)"), Objective::min("delay (ns)")])?;
+//! let front = t.front(&[Objective::min("area (µm²)"), Objective::min("delay (ns)")])?;
 //! assert!(!front.is_empty() && front.len() < points.len());
 //! # Ok::<(), arithsim::Error>(())
 //! ```

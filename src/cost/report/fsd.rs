@@ -7,8 +7,8 @@
 //! [`FsdParams::TESLA_FSD`] (the default for callers of this layer alone) equal to the preset.
 
 use super::sections::{
-    FP16_ACC_MAC_NAME, FP16_FP32_MAC, FP16_FP32_MAC_NAME, FP32_MAC_NAME, INT8_MAC, INT8_MAC_NAME,
-    fp_mac, one, priced,
+    FP16_ACC_MAC_NAME, FP16_FP32_MAC, FP16_FP32_MAC_NAME, FP32_MAC_NAME, fp_mac, int8_mac, one,
+    priced,
 };
 use super::{Bar, Cell, Chart, Grid, Section};
 use crate::Result;
@@ -88,7 +88,7 @@ pub(super) fn fsd(table: &CostTable, p: FsdParams) -> Result<FsdFigures> {
     let mut rows = Vec::new();
     let mut add_rows = |t: &CostTable, technology: String| -> Result<()> {
         let units: [(&str, Vec<OpKind>); 4] = [
-            ("INT8 MAC", INT8_MAC.to_vec()),
+            ("INT8 MAC", int8_mac(t).0),
             ("FP16 MAC (FP16 acc)", fp_mac(FloatKind::FP16).to_vec()),
             ("FP16→FP32 MAC", FP16_FP32_MAC.to_vec()),
             ("FP32 MAC", fp_mac(FloatKind::FP32).to_vec()),
@@ -112,7 +112,7 @@ pub(super) fn fsd(table: &CostTable, p: FsdParams) -> Result<FsdFigures> {
         }
         Ok(())
     };
-    let here = match table.price(INT8_MAC[0]) {
+    let here = match table.price(OpKind::IntMul { bits: 8 }) {
         Ok(p) => format!("{} nm, {} V (table)", p.node_nm, p.voltage_v),
         Err(_) => "table".to_string(),
     };
@@ -158,10 +158,11 @@ pub(super) fn fsd_section(table: &CostTable, f: &FsdFigures) -> Section {
         ),
         format!(
             "Power is the MAC array alone at full rate (no memory, no control): MACs x clock x \
-             energy per MAC, with the energy from the table \"{}\". The units: {INT8_MAC_NAME}; \
+             energy per MAC, with the energy from the table \"{}\". The units: {}; \
              {FP16_ACC_MAC_NAME}; {FP16_FP32_MAC_NAME}, what fsd_npu and docs/accelerator.md \
              price as FP16; {FP32_MAC_NAME}.",
-            table.name()
+            table.name(),
+            int8_mac(table).1
         ),
         "Source: Tesla FSD computer, Hot Chips 2019 (96 x 96 INT8 multipliers, 32-bit accumulators, 2 GHz, two NPUs).".into(),
     ];

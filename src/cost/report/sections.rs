@@ -46,7 +46,42 @@ pub(super) fn one(ops: &[OpKind]) -> Tally {
     ops.iter().map(|&o| (o, 1)).collect()
 }
 
-pub(super) const INT8_MAC: [OpKind; 2] = [OpKind::IntMul { bits: 8 }, OpKind::IntAdd { bits: 32 }];
+/// The INT8 MAC's operation.
+pub(super) const INT8_MAC_OP: OpKind = OpKind::IntMac {
+    mul_bits: 8,
+    acc_bits: 32,
+};
+
+/// The INT8 MAC as the report prices it, by the rule of [`CostTable::price`]: the table's
+/// "8-bit int MAC, 32-bit acc" row when it has one, else an 8-bit mult and a 32-bit add
+/// (listed as two table rows, so the breakdown shows them), with the name that says which.
+pub(super) fn int8_mac(table: &CostTable) -> (Vec<OpKind>, &'static str) {
+    if table.row(INT8_MAC_OP).is_some() {
+        (vec![INT8_MAC_OP], INT8_MAC_ROW_NAME)
+    } else {
+        (
+            vec![OpKind::IntMul { bits: 8 }, OpKind::IntAdd { bits: 32 }],
+            INT8_MAC_NAME,
+        )
+    }
+}
+
+/// One sentence saying which rule priced the INT8 MAC (the same rule as
+/// [`CostTable::price`] of [`INT8_MAC_OP`]).
+pub(super) fn int8_mac_rule(table: &CostTable) -> String {
+    match table.row(INT8_MAC_OP) {
+        Some(r) => format!(
+            "The INT8 MAC is priced by the table's own \"{INT8_MAC_OP}\" row ({}), as \
+             CostTable::price prices it; the floating-point MACs as multiply plus add.",
+            r.source
+        ),
+        None => format!(
+            "A MAC is priced as its multiply plus its add: the table has no \"{INT8_MAC_OP}\" \
+             row, so the INT8 MAC is an 8-bit mult + a 32-bit add, as CostTable::price prices it \
+             (the rule \"MAC = mult + add\")."
+        ),
+    }
+}
 
 pub(super) fn fp_mac(f: FloatKind) -> [OpKind; 2] {
     [OpKind::FpMul { format: f }, OpKind::FpAdd { format: f }]
@@ -65,6 +100,8 @@ pub(super) const FP16_FP32_MAC: [OpKind; 2] = [
 
 /// The MAC names every report uses, one meaning each.
 pub(super) const INT8_MAC_NAME: &str = "INT8 MAC (8-bit mult + 32-bit add)";
+/// The INT8 MAC priced by a table row of its own.
+pub(super) const INT8_MAC_ROW_NAME: &str = "INT8 MAC (table row: 8-bit int MAC, 32-bit acc)";
 /// FP16 mult + FP16 add.
 pub(super) const FP16_ACC_MAC_NAME: &str = "FP16 MAC (FP16 acc: FP16 mult + FP16 add)";
 /// FP16 mult + FP32 add.
@@ -110,7 +147,7 @@ pub(super) fn build(table: &CostTable, inputs: &ReportInputs) -> Result<Report> 
     let fsd = super::fsd::fsd(table, inputs.fsd)?;
     let mut sections = vec![
         table_section(table),
-        comparison_section(&comparisons),
+        comparison_section(table, &comparisons),
         memory_section(table)?,
         gate_section(table, inputs)?,
     ];
@@ -225,11 +262,11 @@ fn comparisons(table: &CostTable) -> Result<Vec<Comparison>> {
     let fm32 = [OpKind::FpMul { format: fp32 }];
     let fa16 = [OpKind::FpAdd { format: fp16 }];
     let fa32 = [OpKind::FpAdd { format: fp32 }];
-    let mac8: &[OpKind] = &INT8_MAC;
+    let (mac8, int8_mac) = int8_mac(table);
+    let mac8: &[OpKind] = &mac8;
     let mac16 = fp_mac(fp16);
     let mac16_32: &[OpKind] = &FP16_FP32_MAC;
     let mac32 = fp_mac(fp32);
-    let int8_mac = INT8_MAC_NAME;
     let fp16_mac = FP16_ACC_MAC_NAME;
     let fp16_32_mac = FP16_FP32_MAC_NAME;
     let fp32_mac = FP32_MAC_NAME;
@@ -297,7 +334,7 @@ fn comparisons(table: &CostTable) -> Result<Vec<Comparison>> {
     ])
 }
 
-fn comparison_section(cs: &[Comparison]) -> Section {
+fn comparison_section(table: &CostTable, cs: &[Comparison]) -> Section {
     let columns = [
         "comparison",
         "cheaper",
@@ -333,13 +370,12 @@ fn comparison_section(cs: &[Comparison]) -> Section {
             ]
         })
         .collect();
-    let mut notes = vec![
-        "Each ratio is costlier / cheaper, computed now from the table in section 1 (not typed in). \
-         A MAC is priced as its multiply plus its add; the INT8 MAC accumulates in 32 bits. \
-         Two FP16 MACs are in use: \"FP16 MAC (FP16 acc)\" adds in FP16, \"FP16→FP32 MAC\" \
-         (tensor cores, fsd_npu, docs/accelerator.md) adds in FP32."
-            .to_string(),
-    ];
+    let mut notes = vec![format!(
+        "Each ratio is costlier / cheaper, computed now from the table in section 1 (not typed \
+             in). {} Two FP16 MACs are in use: \"FP16 MAC (FP16 acc)\" adds in FP16, \
+             \"FP16→FP32 MAC\" (tensor cores, fsd_npu, docs/accelerator.md) adds in FP32.",
+        int8_mac_rule(table)
+    )];
     if let Some(c) = cs.iter().find(|c| c.label == "INT8 MAC vs FP32 MAC") {
         let area = c
             .area_ratio
@@ -390,7 +426,8 @@ fn memory_section(table: &CostTable) -> Result<Section> {
     };
     mem.sort_by_key(|r| rank(&r.op));
     let (add8, _) = priced(table, &one(&[OpKind::IntAdd { bits: 8 }]))?;
-    let (mac, _) = priced(table, &one(&INT8_MAC))?;
+    let (mac8, mac8_name) = int8_mac(table);
+    let (mac, _) = priced(table, &one(&mac8))?;
     let mut rows = Vec::new();
     let mut bars = Vec::new();
     let mut line = |name: String, e: Span| {
@@ -409,7 +446,7 @@ fn memory_section(table: &CostTable) -> Result<Section> {
         line(r.op.to_string(), r.energy_pj);
     }
     line("8-bit int add".into(), add8.energy_pj);
-    line("INT8 MAC (8-bit mult + 32-bit add)".into(), mac.energy_pj);
+    line(mac8_name.into(), mac.energy_pj);
     let mut notes = vec![
         "Moving a 64-bit word costs more than computing with it: each access below is priced \
          against one 8-bit add and one INT8 MAC from the same table."
@@ -489,6 +526,16 @@ fn gate_section(table: &CostTable, inputs: &ReportInputs) -> Result<Section> {
         7 FA_X1 + 1 HA_X1 = 32.45 µm²), while examples/adders and docs/circuits.md build them \
         with a carry-in port (8 FA_X1 = 34.05 µm²)."
         .to_string()];
+    if inputs
+        .gate_rows
+        .iter()
+        .any(|g| matches!(g.op, OpKind::IntMac { .. }))
+    {
+        notes.push(format!(
+            "MAC rows are compared with CostTable::price of their operation. {}",
+            int8_mac_rule(table)
+        ));
+    }
     notes.extend(inputs.gate_notes.iter().cloned());
     if inputs.gate_rows.is_empty() {
         notes.push("No gate-level circuits were given.".into());

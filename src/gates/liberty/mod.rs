@@ -24,7 +24,7 @@
 //!
 //! let lib = CellLibrary::load_liberty(my_library)?;
 //! for (c, net) in report_circuits().iter().map(|c| (c.to_string(), c.build())) { let net = net?;
-//!     println!("{c}: {} um^2, {} ns, {} fJ/op", net.area_um2(&lib), net.sta(&lib, &o)?.delay_ns,
+//!     println!("{c}: {} µm², {} ns, {} fJ/op", net.area_um2(&lib), net.sta(&lib, &o)?.delay_ns,
 //!         net.nldm_power(&lib, &o, PowerActivity::Uniform(0.25))?.total_fj()); }
 //! # Ok::<(), arithsim::Error>(())
 //! ```
