@@ -168,7 +168,7 @@ fn multipliers(lib: &CellLibrary) -> Result<()> {
         full.energy_pj(),
         full.internal_pj,
         full.switching_pj,
-        full.library_voltage_v
+        full.voltage_v
     );
     Ok(())
 }
