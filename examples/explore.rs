@@ -6,7 +6,7 @@
 //!
 //! - Multipliers: gate-derived area, delay and zero-delay energy under NanGate 45 nm (4096
 //!   random operand transitions each); the front is over area and delay. The FSD NPU's MAC
-//!   multiplier (`circuits::mac::int8_mac`: signed 8×8, Baugh-Wooley, Dadda, Brent-Kung) is
+//!   multiplier (`circuits::mac::MacSpec::INT8_INT32`: signed 8×8, Baugh-Wooley, Dadda, Brent-Kung) is
 //!   marked.
 //! - Accelerators: ResNet-50 v1.5 (batch 1) mapped onto each array with the FSD NPU's clock,
 //!   SRAM and DRAM; the front is over MAC-array area, latency and energy per inference; the

@@ -18,6 +18,7 @@
 #[path = "common/cli.rs"]
 mod cli;
 
+use arithsim::Signedness;
 use std::process::ExitCode;
 
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
@@ -98,11 +99,11 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         OpKind::Convert {
             from: NumKind::Int {
                 bits: 32,
-                signed: true,
+                signedness: Signedness::Signed,
             },
             to: NumKind::Int {
                 bits: 8,
-                signed: true,
+                signedness: Signedness::Signed,
             },
         },
         table.price(OpKind::IntAdd { bits: 8 })?.energy_pj,

@@ -2,6 +2,7 @@
 //! direct (not im2col) convolution, step-by-step saturating sums, f64 error metrics.
 
 mod support;
+use arithsim::Signedness;
 use arithsim::cost::{MemLevel, OpKind, Tally};
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
@@ -74,7 +75,7 @@ fn int8_gemm_matches_native_loop_in_every_order() {
 #[test]
 fn wrapping_overflows_like_native_wrapping() {
     // 16-bit operands into a 20-bit wrapping accumulator: overflows on purpose.
-    let arith = IntArith::new(16, 20, true, Overflow::Wrapping).unwrap();
+    let arith = IntArith::new(16, 20, Signedness::Signed, Overflow::Wrapping).unwrap();
     let dp = IntDatapath::new(arith).unwrap();
     let a: Vec<i16> = vec![i16::MIN, i16::MAX, -12345, 32000];
     let b: Vec<i16> = vec![i16::MIN, i16::MAX, 23456, -31999];
@@ -88,10 +89,14 @@ fn wrapping_overflows_like_native_wrapping() {
     };
     assert_eq!(out.values, [want]);
     // 40-bit accumulator: the i64 path.
-    let dp = IntDatapath::new(IntArith::new(16, 40, true, Overflow::Wrapping).unwrap()).unwrap();
+    let dp =
+        IntDatapath::new(IntArith::new(16, 40, Signedness::Signed, Overflow::Wrapping).unwrap())
+            .unwrap();
     assert_eq!(dp.dot(&a, &b).unwrap().values, [exact as i64]);
     // Unsigned 8 -> 16: modulo 2^16.
-    let dp = IntDatapath::new(IntArith::new(8, 16, false, Overflow::Wrapping).unwrap()).unwrap();
+    let dp =
+        IntDatapath::new(IntArith::new(8, 16, Signedness::Unsigned, Overflow::Wrapping).unwrap())
+            .unwrap();
     let ua: Vec<u8> = (0..=255).collect();
     let out = dp.dot(&ua, &ua).unwrap();
     let s: u64 = ua.iter().map(|&x| x as u64 * x as u64).sum();
@@ -133,7 +138,7 @@ fn ref_saturating(init: i128, p: &[i128], width: usize, lo: i128, hi: i128) -> (
 
 #[test]
 fn saturating_accumulation_depends_on_order_as_documented() {
-    let arith = IntArith::new(8, 12, true, Overflow::Saturating).unwrap();
+    let arith = IntArith::new(8, 12, Signedness::Signed, Overflow::Saturating).unwrap();
     let (m, n, k) = (3, 4, 9);
     let a = data_i8(m * k, 7);
     let b = data_i8(k * n, 8);
@@ -279,12 +284,16 @@ fn gemv_dot_add_relu() {
     let d = dp.dot(&a[..6], &x).unwrap();
     assert_eq!(d.values[0], y.values[0]);
 
-    let sat = IntDatapath::new(IntArith::new(8, 8, true, Overflow::Saturating).unwrap()).unwrap();
+    let sat =
+        IntDatapath::new(IntArith::new(8, 8, Signedness::Signed, Overflow::Saturating).unwrap())
+            .unwrap();
     let r = sat.add(&[100, -100, 5], &[100, -100, -6]).unwrap();
     assert_eq!(r.values, [127, -128, -1]);
     assert_eq!(r.saturations, 2);
     assert_eq!(r.tally.count(OpKind::IntAdd { bits: 8 }), 3);
-    let wrap = IntDatapath::new(IntArith::new(8, 8, true, Overflow::Wrapping).unwrap()).unwrap();
+    let wrap =
+        IntDatapath::new(IntArith::new(8, 8, Signedness::Signed, Overflow::Wrapping).unwrap())
+            .unwrap();
     assert_eq!(
         wrap.add(&[100, -100], &[100, -100]).unwrap().values,
         [-56, 56]
@@ -535,11 +544,11 @@ fn bad_input_is_an_error_with_a_clear_message() {
         "shape error: conv2d bias has 1 elements, expected 2 (out_channels)"
     );
     assert_eq!(
-        msg(IntArith::new(0, 32, true, Overflow::Wrapping).unwrap_err()),
+        msg(IntArith::new(0, 32, Signedness::Signed, Overflow::Wrapping).unwrap_err()),
         "integer multiplier operand width 0 is out of range 1..=32"
     );
     assert_eq!(
-        msg(IntArith::new(8, 64, false, Overflow::Wrapping).unwrap_err()),
+        msg(IntArith::new(8, 64, Signedness::Unsigned, Overflow::Wrapping).unwrap_err()),
         "unsigned integer accumulator width 64 is out of range 1..=63"
     );
     assert_eq!(
@@ -573,10 +582,11 @@ proptest! {
     /// Any widths, signedness and wrapping: the kernel equals an exact i128 sum reduced at the end.
     #[test]
     fn wrapping_gemm_equals_exact_sum_reduced(
-        mul_bits in 1u32..=32, acc_bits in 1u32..=63, signed: bool,
+        mul_bits in 1u32..=32, acc_bits in 1u32..=63,
+        signedness in prop::sample::select(Signedness::ALL.to_vec()),
         m in 1usize..4, n in 1usize..4, k in 1usize..12, seed: u64,
     ) {
-        let arith = IntArith::new(mul_bits, acc_bits, signed, Overflow::Wrapping).unwrap();
+        let arith = IntArith::new(mul_bits, acc_bits, signedness, Overflow::Wrapping).unwrap();
         let (lo, hi) = arith.operand_range();
         let mut x = seed | 1;
         let mut draw = |i: usize| -> i64 {
@@ -592,7 +602,7 @@ proptest! {
                 let s: i128 = (0..k).map(|kk| a[i * k + kk] as i128 * b[kk * n + j] as i128).sum();
                 let modulus = 1i128 << acc_bits;
                 let mut r = s.rem_euclid(modulus);
-                if signed && r >= modulus / 2 { r -= modulus; }
+                if signedness.is_signed() && r >= modulus / 2 { r -= modulus; }
                 prop_assert_eq!(out.values[i * n + j] as i128, r);
             }
         }
@@ -615,7 +625,7 @@ fn exhaustive_8bit_products() {
     }
     let u8s: Vec<u8> = (0..=255).collect();
     // 8-bit unsigned accumulator wraps the 16-bit product.
-    let arith = IntArith::new(8, 8, false, Overflow::Wrapping).unwrap();
+    let arith = IntArith::new(8, 8, Signedness::Unsigned, Overflow::Wrapping).unwrap();
     let out = IntDatapath::new(arith)
         .unwrap()
         .gemm(s, &u8s, &u8s, Bias::None)

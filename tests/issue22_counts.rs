@@ -3,6 +3,7 @@
 //! failed (or, where said, panicked under overflow checks) before its fix.
 
 use arithsim::Error;
+use arithsim::Signedness;
 use arithsim::accel::DecodeParams;
 use arithsim::accel::{
     ActivationModel, Layer, LayerKind, LoraConfig, Network, SparseMode, Transformer, fsd_npu,
@@ -345,16 +346,20 @@ fn error_stats_scale_before_squaring() {
 /// `overflow` profile (release wrapped to the right value by accident).
 #[test]
 fn widest_accumulators_saturate_without_overflow() {
-    for (bits, signed) in [(64, true), (63, false)] {
-        let a = IntArith::new(32, bits, signed, Overflow::Saturating).unwrap();
+    for (bits, signedness) in [(64, Signedness::Signed), (63, Signedness::Unsigned)] {
+        let a = IntArith::new(32, bits, signedness, Overflow::Saturating).unwrap();
         let (lo, hi) = a.acc_range();
-        if signed {
+        if signedness.is_signed() {
             assert_eq!((lo, hi), (i64::MIN, i64::MAX));
         } else {
             assert_eq!((lo, hi), (0, i64::MAX));
         }
         let dp = IntDatapath::new(a).unwrap();
-        let x: i64 = if signed { -(1 << 31) } else { (1 << 32) - 1 };
+        let x: i64 = if signedness.is_signed() {
+            -(1 << 31)
+        } else {
+            (1 << 32) - 1
+        };
         let out = dp
             .gemm(
                 GemmShape::new(1, 1, 4).unwrap(),

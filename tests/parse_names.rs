@@ -2,6 +2,7 @@
 //! `Error::Parse` that names the input and lists what is accepted.
 
 use arithsim::Error;
+use arithsim::Signedness;
 use arithsim::accel::Dataflow;
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::multipliers::{PartialProducts, Reduction};
@@ -158,7 +159,7 @@ fn float_kinds_share_the_syntax_and_convert() {
 fn fixed_formats_round_trip() {
     for i in 0..=64 {
         for f in 0..=64 {
-            for signed in [true, false] {
+            for signed in Signedness::ALL {
                 if let Ok(q) = FixedFormat::new(i, f, signed) {
                     round_trip(q);
                 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+use arithsim::Signedness;
 use arithsim::cost::{MemLevel, OpKind};
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
@@ -40,9 +41,9 @@ fn sparse_gemm_equals_dense_gemm_on_the_pruned_matrix() {
     let bias: Vec<i64> = (0..m as i64).map(|i| i * 1000 - 3000).collect();
     let configs = [
         IntArith::INT8_INT32,
-        IntArith::new(8, 16, true, Overflow::Saturating).unwrap(),
-        IntArith::new(8, 18, true, Overflow::Wrapping).unwrap(),
-        IntArith::new(8, 40, true, Overflow::Wrapping).unwrap(),
+        IntArith::new(8, 16, Signedness::Signed, Overflow::Saturating).unwrap(),
+        IntArith::new(8, 18, Signedness::Signed, Overflow::Wrapping).unwrap(),
+        IntArith::new(8, 40, Signedness::Signed, Overflow::Wrapping).unwrap(),
     ];
     for arith in configs {
         let dp = IntDatapath::new(arith).unwrap();
@@ -338,7 +339,7 @@ proptest::proptest! {
             (Layout::Csr, prune_unstructured(&a, density).unwrap())
         };
         let s = SparseMatrix::from_dense(layout, m, k, &p.values).unwrap();
-        for arith in [IntArith::INT8_INT32, IntArith::new(8, 16, true, Overflow::Saturating).unwrap()] {
+        for arith in [IntArith::INT8_INT32, IntArith::new(8, 16, Signedness::Signed, Overflow::Saturating).unwrap()] {
             let dp = IntDatapath::new(arith).unwrap();
             let want = dp.gemm(GemmShape::new(m, n, k).unwrap(), &p.values, &b, Bias::None).unwrap();
             for zeros in [ZeroHandling::Skip, ZeroHandling::Gate] {

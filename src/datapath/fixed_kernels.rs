@@ -10,11 +10,11 @@ use crate::{Error, Result};
 
 use super::bias::Bias;
 use super::conv::conv2d_by_groups;
-use super::int_arith::Overflow;
 use super::memory::MemoryModel;
 use super::operands::LayerOperands;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
+use crate::repr::Overflow;
 
 /// A fixed-point multiply-accumulate datapath.
 ///

@@ -12,13 +12,14 @@ use crate::cost::{OpKind, Tally};
 use super::bias::Bias;
 use super::conv::conv2d_by_groups;
 use super::gate_engine::{Engine, activity_energy_pj, add_activity, build_mac, gemm_gate_level};
-use super::int_arith::{IntArith, Overflow};
+use super::int_arith::IntArith;
 use super::memory::MemoryModel;
 use super::operands::LayerOperands;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 use crate::circuits::mac::Mac;
 use crate::gates::{Activity, CellLibrary};
+use crate::repr::Overflow;
 
 /// An integer operand type: any primitive integer that widens losslessly to `i64`.
 pub trait IntOperand: Copy + Into<i64> + Default + Sync {}

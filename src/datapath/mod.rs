@@ -37,6 +37,13 @@ mod order;
 mod shape;
 pub mod sparse;
 
+/// What an integer accumulator does when a sum leaves its range: the crate's one integer
+/// overflow policy ([`crate::Overflow`], defined in [`crate::repr`]), the same type as
+/// [`circuits::mac::Overflow`](crate::circuits::mac::Overflow). Unlike
+/// [`float::OverflowPolicy`](crate::float::OverflowPolicy) (what a floating-point result past
+/// the largest finite value becomes), it says how an exact integer sum is reduced to
+/// `acc_bits`.
+pub use crate::repr::Overflow;
 pub use bias::Bias;
 pub use circuit_error::{EXHAUSTIVE_INPUT_BITS, ErrorMetrics, InputDomain};
 pub use error_metrics::{ErrorStats, OutputGrid};
@@ -44,7 +51,7 @@ pub use fixed_kernels::{FixedArith, FixedDatapath, FixedOutput};
 pub use float_arith::{FloatArith, ProductRounding};
 pub use float_kernels::{FloatDatapath, FloatOutput};
 pub use gate_engine::Engine;
-pub use int_arith::{IntArith, Overflow};
+pub use int_arith::IntArith;
 pub use int_kernels::{IntDatapath, IntOperand, IntOutput};
 pub use memory::{LevelBytes, MemoryModel, Tile, Traffic, memory_bytes};
 pub use operands::LayerOperands;

@@ -18,6 +18,7 @@ use crate::quant::{
     FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, QuantizedMultiplier,
     Requantization, Symmetry, WeightParams, quantized_conv2d, quantized_gemm,
 };
+use crate::repr::Signedness;
 use crate::round::RoundingMode;
 use crate::{Error, Result};
 
@@ -207,7 +208,7 @@ impl Int8Plan {
                 from: NumKind::Float(FloatKind::FP32),
                 to: NumKind::Int {
                     bits: 8,
-                    signed: true,
+                    signedness: Signedness::Signed,
                 },
             },
             image.len() as u64,

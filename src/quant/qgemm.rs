@@ -22,6 +22,7 @@ use crate::cost::{NumKind, OpKind, Tally};
 use crate::datapath::{
     Bias, Conv2dShape, GemmShape, IntArith, IntDatapath, LayerOperands, Overflow,
 };
+use crate::repr::Signedness;
 use crate::{Error, Result};
 
 /// An activation fused into the output clamp.
@@ -148,7 +149,12 @@ impl QuantLayerParams {
             .int_type()
             .bits()
             .max(self.weights.int_type().bits());
-        IntDatapath::new(IntArith::new(bits, 32, true, Overflow::Wrapping)?)
+        IntDatapath::new(IntArith::new(
+            bits,
+            32,
+            Signedness::Signed,
+            Overflow::Wrapping,
+        )?)
     }
 }
 
@@ -216,11 +222,11 @@ fn count_requant(tally: &mut Tally, outputs: u64) {
         OpKind::Convert {
             from: NumKind::Int {
                 bits: 32,
-                signed: true,
+                signedness: Signedness::Signed,
             },
             to: NumKind::Int {
                 bits: 8,
-                signed: true,
+                signedness: Signedness::Signed,
             },
         },
         outputs,

@@ -13,11 +13,11 @@ use crate::{Error, Result};
 
 use super::super::bias::Bias;
 use super::super::gate_engine::{Engine, add_activity, build_mac};
-use super::super::int_arith::Overflow;
 use super::super::int_kernels::{IntDatapath, IntOperand, IntOutput, Word};
 use super::super::order::AccumulationOrder;
 use super::super::shape::{Conv2dShape, GemmShape, check_len, im2col};
 use super::matrix::SparseMatrix;
+use crate::repr::Overflow;
 
 /// What the datapath does with a MAC whose weight is zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
