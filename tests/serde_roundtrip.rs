@@ -57,7 +57,7 @@ fn modes_env_and_kinds_round_trip() {
     for d in Dataflow::ALL {
         round_trip(&d);
     }
-    round_trip(&MacArithmetic::FP16);
+    round_trip(&MacArithmetic::FP16_FP32);
     round_trip(&WeightFormat::NF4_DQ);
     round_trip(&MultiplierSpec::new(
         8,
