@@ -207,7 +207,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
                 weights: &w8,
                 input: &x8,
             },
-            None,
+            Bias::None,
         )?;
         let deq: Vec<f64> = out
             .values

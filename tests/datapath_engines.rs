@@ -48,7 +48,7 @@ fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
                 weights: &wt,
                 input: &x
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values,
@@ -58,7 +58,7 @@ fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
                 weights: &wt,
                 input: &x
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values

@@ -99,7 +99,7 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
                 weights: &w.iter().map(|&v| v as i64).collect::<Vec<_>>(),
                 input: &x.iter().map(|&v| v as i64).collect::<Vec<_>>(),
             },
-            None,
+            Bias::None,
         )
         .unwrap();
     assert_eq!(out.values, ref_conv(&s, &x, &w, &[]));
@@ -140,7 +140,7 @@ fn fixed_point_gemv_add_relu() {
     .unwrap();
     let a: Vec<i64> = data_i8(4 * 6, 51).into_iter().map(i64::from).collect();
     let x: Vec<i64> = data_i8(6, 52).into_iter().map(i64::from).collect();
-    let y = sat.gemv(4, 6, &a, &x, &[]).unwrap();
+    let y = sat.gemv(4, 6, &a, &x, Bias::None).unwrap();
     for i in 0..4 {
         let mut acc: i128 = 0;
         for k in 0..6 {

@@ -248,7 +248,7 @@ fn conv2d_matches_direct_convolution() {
                     weights: &w,
                     input: &x,
                 },
-                Some(&bias),
+                Bias::PerRow(&bias),
             )
             .unwrap();
         assert_eq!(out.values, ref_conv(s, &x, &w, &bias), "shape {t}: {s:?}");
@@ -267,7 +267,7 @@ fn conv2d_matches_direct_convolution() {
                     weights: &w,
                     input: &x,
                 },
-                None,
+                Bias::None,
             )
             .unwrap();
         assert_eq!(no_bias.values, ref_conv(s, &x, &w, &[]));
@@ -279,7 +279,7 @@ fn gemv_dot_add_relu() {
     let dp = IntDatapath::new(IntArith::INT8_INT32).unwrap();
     let a = data_i8(5 * 6, 3);
     let x = data_i8(6, 4);
-    let y = dp.gemv(5, 6, &a, &x, &[]).unwrap();
+    let y = dp.gemv(5, 6, &a, &x, Bias::None).unwrap();
     assert_eq!(y.values, ref_gemm_i32(5, 1, 6, &a, &x, &[]));
     let d = dp.dot(&a[..6], &x).unwrap();
     assert_eq!(d.values[0], y.values[0]);
@@ -381,7 +381,7 @@ fn memory_traffic_counts_tile_reuse() {
                 weights: &w,
                 input: &x,
             },
-            None,
+            Bias::None,
         )
         .unwrap();
     let (g, v) = s.gemm_view();
@@ -525,7 +525,7 @@ fn bad_input_is_an_error_with_a_clear_message() {
                     weights: &[0i8; 36],
                     input: &[0i8; 31]
                 },
-                None
+                Bias::None
             )
             .unwrap_err()),
         "shape error: conv2d input has 31 elements, expected 32 (n*c*h*w = 1*2*4*4)"
@@ -538,7 +538,7 @@ fn bad_input_is_an_error_with_a_clear_message() {
                     weights: &[0i8; 36],
                     input: &[0i8; 32]
                 },
-                Some(&[1])
+                Bias::PerRow(&[1])
             )
             .unwrap_err()),
         "shape error: conv2d bias has 1 elements, expected 2 (out_channels)"

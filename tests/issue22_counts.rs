@@ -10,7 +10,7 @@ use arithsim::accel::{
     map_gemm, map_network, map_network_sparse,
 };
 use arithsim::cost::{CostTable, FloatKind, MemLevel, OpKind, Span, Tally};
-use arithsim::datapath::LayerOperands;
+use arithsim::datapath::{Bias, LayerOperands};
 use arithsim::datapath::{
     ErrorStats, GemmShape, IntArith, IntDatapath, MemoryModel, OutputGrid, Overflow, Tile,
 };
@@ -49,7 +49,7 @@ fn quantized_multiplier_shift_is_bounded() {
                 weights: &[1],
                 input: &[1]
             },
-            None
+            Bias::None
         )
         .is_err()
     );
@@ -72,7 +72,7 @@ fn requantization_left_shift_saturates_in_the_gemm() {
                 weights: &[1],
                 input: &[2]
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values,
@@ -86,7 +86,7 @@ fn requantization_left_shift_saturates_in_the_gemm() {
                 weights: &[-1],
                 input: &[2]
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values,
@@ -101,7 +101,7 @@ fn requantization_left_shift_saturates_in_the_gemm() {
                 weights: &[0],
                 input: &[2]
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values,

@@ -390,7 +390,7 @@ proptest! {
             }
             let dp = IntDatapath::new(IntArith::INT8_INT32).expect("preset");
             let x = vec![1i8; len];
-            let _ = dp.conv2d(&s, LayerOperands { weights: &x, input: &x }, None);
+            let _ = dp.conv2d(&s, LayerOperands { weights: &x, input: &x }, Bias::None);
         });
     }
 
@@ -485,8 +485,8 @@ proptest! {
                     Requantization::DoubleRounding
                 },
             };
-            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, None);
-            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, Some(&[i32::MAX, i32::MIN]));
+            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, Bias::None);
+            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, Bias::PerRow(&[i32::MAX, i32::MIN]));
         });
     }
 

@@ -5,7 +5,7 @@
 
 use arithsim::cost::OpKind;
 use arithsim::datapath::Conv2dDims;
-use arithsim::datapath::LayerOperands;
+use arithsim::datapath::{Bias, LayerOperands};
 use arithsim::datapath::{Conv2dShape, GemmShape};
 use arithsim::quant::{
     FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, QuantizedMultiplier,
@@ -159,7 +159,11 @@ fn gemm_matches_tflite_reference() {
                 weights: &w,
                 input: &x,
             },
-            use_bias.then_some(&bias[..]),
+            if use_bias {
+                Bias::PerRow(&bias)
+            } else {
+                Bias::None
+            },
         )
         .unwrap();
         for i in 0..m {
@@ -232,7 +236,7 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
                 weights: &weights,
                 input: &input,
             },
-            Some(&bias),
+            Bias::PerRow(&bias),
         )
         .unwrap();
         let (oh, ow) = s.output_hw();
@@ -297,7 +301,7 @@ fn relu_clamps_at_the_output_zero_point() {
             weights: &[1],
             input: &[-50, 50],
         },
-        None,
+        Bias::None,
     )
     .unwrap();
     assert_eq!(out.values, [10, 60]);
@@ -312,7 +316,7 @@ fn relu_clamps_at_the_output_zero_point() {
             weights: &[1],
             input: &[-50, 50],
         },
-        None,
+        Bias::None,
     )
     .unwrap();
     assert_eq!(out.values, [10, 16]);
@@ -334,7 +338,7 @@ fn int4_operands_use_a_4_bit_datapath() {
             weights: &[7, -7, 3],
             input: &[-8, 7, 2],
         },
-        None,
+        Bias::None,
     )
     .unwrap();
     assert_eq!(out.accumulators, [-56 - 49 + 6]);
@@ -367,7 +371,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, 2, 3],
                 input: &[1, 2]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "shape error: quantized gemm 2x1x2 needs 4 weights and 2 inputs, got 3 and 2"
@@ -380,7 +384,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, 2, 3, 4],
                 input: &[1, 2]
             },
-            Some(&[1])
+            Bias::PerRow(&[1])
         )
         .unwrap_err()),
         "shape error: bias has 1 values for 2 output channels"
@@ -393,7 +397,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, -128, 3, 4],
                 input: &[1, 2]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "value -128 is out of range -127..=127 for weights[1] of type int8 [-127, 127]"
@@ -410,7 +414,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, 2, 3, 4],
                 input: &[1, 2]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "unsupported: input of type uint8 in a quantized int8 kernel (use a signed type: subtract 128 from uint8 values and zero points)"
@@ -430,7 +434,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, 2, 3, 4],
                 input: &[1, 2]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "shape error: 3 per-channel weight parameters for 2 output channels"
@@ -453,7 +457,7 @@ fn errors_have_clear_messages() {
                 weights: &[0; 4],
                 input: &[0; 8]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "shape error: quantized conv2d needs 9 inputs and 4 weights, got 8 and 4"
@@ -470,7 +474,7 @@ fn errors_have_clear_messages() {
                 weights: &[0; 4],
                 input: &[0; 9]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "unsupported: quantized conv2d with a non-zero weight zero point (TFLite int8 convolutions use symmetric weights)"
@@ -483,7 +487,7 @@ fn errors_have_clear_messages() {
                 weights: &[],
                 input: &[1]
             },
-            None
+            Bias::None
         )
         .is_err()
     );
@@ -502,7 +506,7 @@ proptest! {
             requantization: Requantization::DoubleRounding,
         };
         let w: Vec<i8> = x.iter().map(|&v| v.max(-127)).rev().collect();
-        let out = quantized_gemm(&p, GemmShape::new(1, 1, 64).unwrap(), LayerOperands { weights: &w, input: &x }, None).unwrap();
+        let out = quantized_gemm(&p, GemmShape::new(1, 1, 64).unwrap(), LayerOperands { weights: &w, input: &x }, Bias::None).unwrap();
         let acc: i32 = x.iter().zip(&w).map(|(&a, &b)| (a as i32 - zx) * b as i32).sum();
         prop_assert_eq!(out.accumulators[0], acc);
         prop_assert_eq!(out.values[0], ref_output(&p, acc, 0));

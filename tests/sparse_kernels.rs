@@ -133,12 +133,12 @@ fn sparse_conv2d_equals_dense_conv2d() {
                     weights: &w,
                     input: &x,
                 },
-                Some(&bias),
+                Bias::PerRow(&bias),
             )
             .unwrap();
         assert_eq!(dense.values, want);
         let sp = dp
-            .sparse_conv2d(&shape, &x, &s, Some(&bias), ZeroHandling::Skip)
+            .sparse_conv2d(&shape, &x, &s, Bias::PerRow(&bias), ZeroHandling::Skip)
             .unwrap();
         assert_eq!(sp.output.values, want, "{layout}");
         assert_eq!(sp.stats.dense_macs, shape.macs());
@@ -150,7 +150,7 @@ fn sparse_conv2d_equals_dense_conv2d() {
     }
     let s = SparseMatrix::from_dense(Layout::Csr, o, kr + 1, &vec![1i8; o * (kr + 1)]).unwrap();
     let e = dp
-        .sparse_conv2d(&shape, &x, &s, None, ZeroHandling::Skip)
+        .sparse_conv2d(&shape, &x, &s, Bias::None, ZeroHandling::Skip)
         .unwrap_err();
     assert!(e.to_string().contains("expected out_channels"), "{e}");
 }

@@ -23,6 +23,7 @@
 mod bias;
 mod circuit_error;
 mod conv;
+pub(crate) use conv::check_conv_bias;
 mod error_metrics;
 mod fixed_kernels;
 mod float_arith;

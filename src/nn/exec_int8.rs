@@ -13,7 +13,7 @@ use super::format::Int8Config;
 use super::graph::{Network, Op};
 use super::native::pool;
 use crate::cost::{FloatKind, NumKind, OpKind, Tally};
-use crate::datapath::{GemmShape, LayerOperands};
+use crate::datapath::{Bias, GemmShape, LayerOperands};
 use crate::quant::{
     FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, QuantizedMultiplier,
     Requantization, Symmetry, WeightParams, quantized_conv2d, quantized_gemm,
@@ -225,7 +225,7 @@ impl Int8Plan {
                             weights: &q.weight,
                             input: x,
                         },
-                        Some(&q.bias),
+                        Bias::PerRow(&q.bias),
                     )?;
                     tally.merge(&out.tally);
                     out.values
@@ -239,7 +239,7 @@ impl Int8Plan {
                             weights: &q.weight,
                             input: x,
                         },
-                        Some(&q.bias),
+                        Bias::PerRow(&q.bias),
                     )?;
                     tally.merge(&out.tally);
                     out.values
