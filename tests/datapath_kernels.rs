@@ -271,6 +271,63 @@ fn conv2d_matches_direct_convolution() {
             )
             .unwrap();
         assert_eq!(no_bias.values, ref_conv(s, &x, &w, &[]));
+        // The other bias layouts, read in the GEMM view: one value per output position
+        // (shared by the channels) and one per output element (NCHW).
+        let (oh, ow) = s.output_hw();
+        let plane = oh * ow;
+        let per_position: Vec<i64> = (0..s.batch * plane).map(|i| i as i64 * 3 - 50).collect();
+        let full: Vec<i64> = (0..s.output_len()).map(|i| 1000 - i as i64 * 7).collect();
+        let run = |bias: Bias<'_>| {
+            dp.conv2d(
+                s,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                bias,
+            )
+            .unwrap()
+            .values
+        };
+        let expect_position: Vec<i64> = no_bias
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| v + per_position[(i / (plane * s.out_channels)) * plane + i % plane])
+            .collect();
+        assert_eq!(
+            run(Bias::PerColumn(&per_position)),
+            expect_position,
+            "shape {t}"
+        );
+        let expect_full: Vec<i64> = no_bias
+            .values
+            .iter()
+            .zip(&full)
+            .map(|(v, b)| v + b)
+            .collect();
+        assert_eq!(run(Bias::Full(&full)), expect_full, "shape {t}");
+        // A full bias holding the per-channel values is the per-channel bias.
+        let channel_full: Vec<i64> = (0..s.output_len())
+            .map(|i| bias[(i / plane) % s.out_channels])
+            .collect();
+        assert_eq!(run(Bias::Full(&channel_full)), out.values, "shape {t}");
+        // Lengths are checked against the layout.
+        let e = dp
+            .conv2d(
+                s,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                Bias::Full(&full[1..]),
+            )
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("shape error: conv2d full bias has "),
+            "{e}"
+        );
     }
 }
 
@@ -541,7 +598,7 @@ fn bad_input_is_an_error_with_a_clear_message() {
                 Bias::PerRow(&[1])
             )
             .unwrap_err()),
-        "shape error: conv2d bias has 1 elements, expected 2 (out_channels)"
+        "shape error: conv2d per-channel bias has 1 elements, expected 2 (out_channels)"
     );
     assert_eq!(
         msg(IntArith::new(0, 32, Signedness::Signed, Overflow::Wrapping).unwrap_err()),

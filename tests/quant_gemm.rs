@@ -151,7 +151,15 @@ fn gemm_matches_tflite_reference() {
         let w = random_tensor(&mut r, m * k, wt);
         let x = random_tensor(&mut r, k * n, IntType::Int8);
         let bias: Vec<i32> = (0..m).map(|_| r.range(-5000, 5000)).collect();
-        let use_bias = case % 2 == 0;
+        let column: Vec<i32> = (0..n).map(|_| r.range(-5000, 5000)).collect();
+        let full: Vec<i32> = (0..m * n).map(|_| r.range(-5000, 5000)).collect();
+        // Every bias layout: none, per row (channel), per column, one per element.
+        let layout = [
+            Bias::None,
+            Bias::PerRow(&bias),
+            Bias::PerColumn(&column),
+            Bias::Full(&full),
+        ][case % 4];
         let out = quantized_gemm(
             &p,
             GemmShape::new(m, n, k).unwrap(),
@@ -159,17 +167,18 @@ fn gemm_matches_tflite_reference() {
                 weights: &w,
                 input: &x,
             },
-            if use_bias {
-                Bias::PerRow(&bias)
-            } else {
-                Bias::None
-            },
+            layout,
         )
         .unwrap();
         for i in 0..m {
             let zw = w_params(&p, i).zero_point();
             for j in 0..n {
-                let mut acc = if use_bias { bias[i] } else { 0 };
+                let mut acc = match layout {
+                    Bias::None => 0,
+                    Bias::PerRow(b) => b[i],
+                    Bias::PerColumn(b) => b[j],
+                    Bias::Full(b) => b[i * n + j],
+                };
                 for kk in 0..k {
                     acc +=
                         (x[kk * n + j] as i32 - p.input.zero_point()) * (w[i * k + kk] as i32 - zw);
@@ -229,6 +238,16 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
         let input = random_tensor(&mut r, s.input_len(), IntType::Int8);
         let weights = random_tensor(&mut r, s.weight_len(), wt);
         let bias: Vec<i32> = (0..cout).map(|_| r.range(-3000, 3000)).collect();
+        let (oh, ow) = s.output_hw();
+        let position: Vec<i32> = (0..batch * oh * ow).map(|_| r.range(-3000, 3000)).collect();
+        let full: Vec<i32> = (0..s.output_len()).map(|_| r.range(-3000, 3000)).collect();
+        // Every bias layout of the convolution's GEMM view: per channel, per output position,
+        // one per output element (NCHW).
+        let layout = [
+            Bias::PerRow(&bias),
+            Bias::PerColumn(&position),
+            Bias::Full(&full),
+        ][case % 3];
         let out = quantized_conv2d(
             &p,
             &s,
@@ -236,10 +255,9 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
                 weights: &weights,
                 input: &input,
             },
-            Bias::PerRow(&bias),
+            layout,
         )
         .unwrap();
-        let (oh, ow) = s.output_hw();
         let (cg, og) = (cin / groups, cout / groups);
         let zx = p.input.zero_point();
         for b in 0..batch {
@@ -247,7 +265,12 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
                 let g = o / og;
                 for oy in 0..oh {
                     for ox in 0..ow {
-                        let mut acc = bias_o;
+                        let idx = ((b * cout + o) * oh + oy) * ow + ox;
+                        let mut acc = match layout {
+                            Bias::PerColumn(v) => v[(b * oh + oy) * ow + ox],
+                            Bias::Full(v) => v[idx],
+                            _ => bias_o,
+                        };
                         for c in 0..cg {
                             for ky in 0..kh {
                                 for kx in 0..kw {
@@ -266,7 +289,6 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
                                 }
                             }
                         }
-                        let idx = ((b * cout + o) * oh + oy) * ow + ox;
                         assert_eq!(out.accumulators[idx], acc, "case {case} acc");
                         assert_eq!(out.values[idx], ref_output(&p, acc, o), "case {case}");
                         checked += 1;
@@ -387,7 +409,7 @@ fn errors_have_clear_messages() {
             Bias::PerRow(&[1])
         )
         .unwrap_err()),
-        "shape error: bias has 1 values for 2 output channels"
+        "shape error: per-row bias has 1 elements, expected 2 (m)"
     );
     assert_eq!(
         msg(quantized_gemm(

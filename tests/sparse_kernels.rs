@@ -141,6 +141,23 @@ fn sparse_conv2d_equals_dense_conv2d() {
             .sparse_conv2d(&shape, &x, &s, Bias::PerRow(&bias), ZeroHandling::Skip)
             .unwrap();
         assert_eq!(sp.output.values, want, "{layout}");
+        // The per-position and full layouts match the dense kernel's.
+        let (oh, ow) = shape.output_hw();
+        let position: Vec<i64> = (0..shape.batch * oh * ow).map(|i| i as i64 - 40).collect();
+        let full: Vec<i64> = (0..shape.output_len())
+            .map(|i| 3 * i as i64 - 500)
+            .collect();
+        for b in [Bias::PerColumn(&position), Bias::Full(&full)] {
+            let ops = LayerOperands {
+                weights: &w,
+                input: &x,
+            };
+            let dense = dp.conv2d(&shape, ops, b).unwrap();
+            let sp = dp
+                .sparse_conv2d(&shape, &x, &s, b, ZeroHandling::Skip)
+                .unwrap();
+            assert_eq!(sp.output.values, dense.values, "{layout} {b:?}");
+        }
         assert_eq!(sp.stats.dense_macs, shape.macs());
         let (oh, ow) = shape.output_hw();
         assert_eq!(
