@@ -75,14 +75,10 @@ impl FixedArith {
 
 impl fmt::Display for FixedArith {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let o = match self.overflow {
-            Overflow::Wrapping => "wrapping",
-            Overflow::Saturating => "saturating",
-        };
         write!(
             f,
-            "{} x {} -> {} ({:?}, {o})",
-            self.operand, self.operand, self.acc, self.rounding
+            "{} x {} -> {} ({:?}, {})",
+            self.operand, self.operand, self.acc, self.rounding, self.overflow
         )
     }
 }

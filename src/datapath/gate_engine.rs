@@ -43,10 +43,7 @@ pub(crate) fn build_mac(arith: &IntArith, order: AccumulationOrder, has_bias: bo
             return Err(Error::Unsupported(format!(
                 "the gate-level engine runs sequential order, or blocked order of width 1..=64 \
                  with a wrapping accumulator, not {order} order with a {} accumulator",
-                match arith.overflow {
-                    Overflow::Wrapping => "wrapping",
-                    Overflow::Saturating => "saturating",
-                }
+                arith.overflow
             )));
         }
     };

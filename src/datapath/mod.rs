@@ -7,6 +7,27 @@
 //! metrics ([`ErrorStats`] for kernel outputs, [`ErrorMetrics`] for a circuit against a
 //! reference function).
 //!
+//! # Conventions
+//!
+//! * **Initial accumulator values** are one type, [`Bias`], in every kernel that takes them
+//!   (`gemm`, `gemv`, `conv2d`, `sparse_gemm`, `sparse_conv2d`, and the quantized kernels of
+//!   [`quant`](crate::quant)); a convolution reads it in its GEMM view (per output channel,
+//!   per output position, or per output element).
+//! * **Integer overflow** is [`Overflow`] (wrapping or saturating) and **signedness** is
+//!   [`Signedness`](crate::Signedness), the same types the circuits use; widths that count
+//!   bits end in `_bits` (`mul_bits`, `acc_bits`).
+//! * **Results** name the same meaning the same way:
+//!   - `values`: numbers — integer results ([`IntOutput`]), raw fixed-point values
+//!     ([`FixedOutput`]), quantized outputs ([`QuantOutput`](crate::quant::QuantOutput));
+//!   - `bits`: raw encodings only — floating-point results as bit patterns of the
+//!     accumulate format ([`FloatOutput`]);
+//!   - `tally`: every counted operation;
+//!   - status: `flags` for the union of the IEEE flags of floating-point steps,
+//!     `saturations` for the number of integer additions clamped to the accumulator's range
+//!     (0 when wrapping), `overflows` for the number of fixed-point steps whose exact result
+//!     left the accumulator's range (wrapped or clamped);
+//!   - `activity`: switching activity, where the gate-level engine produces it.
+//!
 //! # Examples
 //!
 //! ```

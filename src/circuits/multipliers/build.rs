@@ -147,10 +147,7 @@ impl MultiplierSpec {
     /// A short name, such as "dadda/baugh-wooley/kogge-stone 8x8 signed".
     #[must_use]
     pub fn name(&self) -> String {
-        let s = match self.signedness {
-            Signedness::Unsigned => "unsigned",
-            Signedness::Signed => "signed",
-        };
+        let s = self.signedness;
         let low = if self.product == ProductWidth::Low {
             " low half"
         } else {
