@@ -174,14 +174,14 @@ fn int4_and_int16_presets() {
 
 #[test]
 fn dot_product_units_vs_reference() {
-    for (k, overflow, acc_width) in [
+    for (k, overflow, acc_bits) in [
         (4u32, Overflow::Wrapping, 32u32),
         (4, Overflow::Saturating, 18),
         (16, Overflow::Saturating, 24),
         (3, Overflow::Wrapping, 16),
     ] {
         for s in [Signedness::Signed, Signedness::Unsigned] {
-            let spec = dot_product_unit(k, MacSpec::new(8, acc_width, s).with_overflow(overflow));
+            let spec = dot_product_unit(k, MacSpec::new(8, acc_bits, s).with_overflow(overflow));
             let mac = Mac::new(spec).unwrap();
             let mut rng = Rng(11 + u64::from(k));
             let clocks = 200;
@@ -211,7 +211,7 @@ fn dot_product_units_vs_reference() {
                             exact +=
                                 i128::from(a[t][i] as u8 as i8) * i128::from(b[t][i] as u8 as i8);
                         }
-                        assert_eq!(acc, (exact as u128) & ((1u128 << acc_width) - 1));
+                        assert_eq!(acc, (exact as u128) & ((1u128 << acc_bits) - 1));
                     }
                 }
             }
