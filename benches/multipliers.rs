@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use arithsim::circuits::adders::AdderKind;
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
 use arithsim::gates::{BatchOutput, Netlist, Simulator};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -142,7 +142,7 @@ fn array_32(c: &mut Criterion) {
 
 /// The INT8 MAC preset stepped clock by clock, 64 streams per word.
 fn int8_mac_steps(c: &mut Criterion) {
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let clocks = 256;
     let mut seed = 3u64;
     let draw = |s: &mut u64| {

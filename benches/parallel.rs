@@ -120,7 +120,7 @@ fn sweeps(c: &mut Criterion) {
             .flat_map(|&r| sizes.iter().map(move |&c| (r, c)))
             .collect(),
         dataflows: DATAFLOWS.to_vec(),
-        arithmetics: vec![MacArithmetic::INT8, MacArithmetic::FP16],
+        arithmetics: vec![MacArithmetic::INT8_INT32, MacArithmetic::FP16_FP32],
     }
     .points()
     .expect("arrays");

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use arithsim::accel::fsd_npu;
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
 use arithsim::circuits::fp::FpUnitConfig;
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{
     Signedness, array_multiplier, dadda_multiplier, wallace_multiplier,
 };
@@ -146,7 +146,7 @@ const MAC_CLOCKS: usize = 64;
 /// The INT8 MAC's gate-derived cost: 64 streams of random INT8 operands, clock by clock (the
 /// same figures as the first row of section 4b).
 fn mac_cost(lib: &CellLibrary) -> arithsim::Result<GateCost> {
-    let mac = Mac::new(int8_mac())?;
+    let mac = Mac::new(MacSpec::INT8_INT32)?;
     Ok(int_mac_figures(&mac, INT8_MAC_NAME, lib, MAC_CLOCKS, SEED)?.random)
 }
 

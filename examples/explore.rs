@@ -6,7 +6,7 @@
 //!
 //! - Multipliers: gate-derived area, delay and zero-delay energy under NanGate 45 nm (4096
 //!   random operand transitions each); the front is over area and delay. The FSD NPU's MAC
-//!   multiplier (`circuits::mac::int8_mac`: signed 8×8, Baugh-Wooley, Dadda, Brent-Kung) is
+//!   multiplier (`circuits::mac::MacSpec::INT8_INT32`: signed 8×8, Baugh-Wooley, Dadda, Brent-Kung) is
 //!   marked.
 //! - Accelerators: ResNet-50 v1.5 (batch 1) mapped onto each array with the FSD NPU's clock,
 //!   SRAM and DRAM; the front is over MAC-array area, latency and energy per inference; the
@@ -123,7 +123,7 @@ fn accelerators(
             .flat_map(|&r| sizes.iter().map(move |&c| (r, c)))
             .collect(),
         dataflows: DATAFLOWS.to_vec(),
-        arithmetics: vec![MacArithmetic::INT8, MacArithmetic::FP16],
+        arithmetics: vec![MacArithmetic::INT8_INT32, MacArithmetic::FP16_FP32],
     };
     let mut arrays = space.points()?;
     let fsd = fsd_npu()

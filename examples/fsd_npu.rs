@@ -72,9 +72,9 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
     let mut rows = Vec::new();
     for arith in [
-        MacArithmetic::INT8,
+        MacArithmetic::INT8_INT32,
         // FP16 operands, FP32 accumulator: the "FP16→FP32 MAC" of every report.
-        MacArithmetic::FP16,
+        MacArithmetic::FP16_FP32,
         MacArithmetic::FP32,
     ] {
         let array = npu.with_arithmetic(arith)?;

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use arithsim::circuits::adders::AdderKind;
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{Signedness, dadda_multiplier};
 use arithsim::cost::gate_cost_random;
 use arithsim::datapath::ErrorMetrics;
@@ -118,7 +118,7 @@ fn run(args: &cli::Args) -> Result<()> {
     );
 
     // 2. A waveform of the INT8 MAC over 16 clocks.
-    let mac = Mac::new(int8_mac())?;
+    let mac = Mac::new(MacSpec::INT8_INT32)?;
     let net = mac.netlist();
     let mut vcd = Vcd::new(net, "int8_mac", "1ns")?;
     for p in ["a", "b", "acc"] {

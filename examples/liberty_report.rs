@@ -26,7 +26,7 @@ use std::process::ExitCode;
 
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
 use arithsim::circuits::fp::{FpUnitConfig, fp_adder, fp_mac, fp_multiplier};
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
 use arithsim::cost::report::{LibertyRow, liberty_section, render_sections};
 use arithsim::float::FloatFormat;
@@ -71,7 +71,7 @@ fn circuits(quick: bool) -> Result<Vec<(String, Netlist)>> {
     }
     v.push((
         "INT8 MAC, 32-bit acc".into(),
-        Mac::new(int8_mac())?.netlist().clone(),
+        Mac::new(MacSpec::INT8_INT32)?.netlist().clone(),
     ));
     if !quick {
         v.push((

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use arithsim::Result;
 use arithsim::circuits::adders::AdderKind;
-use arithsim::circuits::mac::{Mac, MacSpec, MacStructure, int4_mac, int8_mac, int16_mac};
+use arithsim::circuits::mac::{Mac, MacSpec, MacStructure};
 use arithsim::circuits::multipliers::{
     MultiplierSpec, PartialProducts, Reduction, Signedness, build_multiplier,
 };
@@ -180,7 +180,7 @@ fn mac_activity(mac: &Mac, data: Data, lib: &CellLibrary) -> Result<(f64, f64)> 
     let k = spec.lanes as usize;
     let mut draw = || -> Vec<Vec<u64>> {
         (0..256)
-            .map(|_| operands(&mut rng, spec.width, spec.signedness, data, 64 * k))
+            .map(|_| operands(&mut rng, spec.mul_bits, spec.signedness, data, 64 * k))
             .collect()
     };
     let (a, b) = (draw(), draw());
@@ -200,9 +200,9 @@ fn macs(lib: &CellLibrary) -> Result<()> {
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let presets: [(&str, MacSpec); 3] = [
-        ("INT8xINT8→INT32 (FSD)", int8_mac()),
-        ("INT4xINT4→INT16", int4_mac()),
-        ("INT16xINT16→INT48", int16_mac()),
+        ("INT8xINT8→INT32 (FSD)", MacSpec::INT8_INT32),
+        ("INT4xINT4→INT16", MacSpec::INT4_INT16),
+        ("INT16xINT16→INT48", MacSpec::INT16_INT48),
     ];
     for (name, spec) in presets {
         for structure in [MacStructure::Separate, MacStructure::Fused] {
@@ -227,7 +227,10 @@ fn macs(lib: &CellLibrary) -> Result<()> {
             );
         }
     }
-    let dot = Mac::new(arithsim::circuits::mac::dot_product_unit(4, int8_mac()))?;
+    let dot = Mac::new(arithsim::circuits::mac::dot_product_unit(
+        4,
+        MacSpec::INT8_INT32,
+    ))?;
     let st = dot.netlist().stats();
     let (tu, _) = mac_activity(&dot, Data::Uniform, lib)?;
     println!(

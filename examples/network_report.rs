@@ -176,7 +176,7 @@ fn mac_of(f: &Format) -> (MacArithmetic, Option<FpUnit>, String) {
                 format!("{e} x {e} → FP32 MAC (+ E8M0 scales)"),
             )
         }
-        Arithmetic::Int8(_) => (MacArithmetic::INT8, None, INT8_MAC_NAME.to_string()),
+        Arithmetic::Int8(_) => (MacArithmetic::INT8_INT32, None, INT8_MAC_NAME.to_string()),
     }
 }
 
@@ -300,7 +300,7 @@ fn measure(
         _ => None,
     }
     .map(|e| e * macs as f64);
-    let array: MacArray = if arith == MacArithmetic::INT8 {
+    let array: MacArray = if arith == MacArithmetic::INT8_INT32 {
         fsd_npu()
     } else {
         fsd_npu().with_arithmetic(arith)?

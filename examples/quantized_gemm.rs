@@ -18,6 +18,7 @@
 #[path = "common/cli.rs"]
 mod cli;
 
+use arithsim::Signedness;
 use std::process::ExitCode;
 
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
@@ -98,11 +99,11 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         OpKind::Convert {
             from: NumKind::Int {
                 bits: 32,
-                signed: true,
+                signedness: Signedness::Signed,
             },
             to: NumKind::Int {
                 bits: 8,
-                signed: true,
+                signedness: Signedness::Signed,
             },
         },
         table.price(OpKind::IntAdd { bits: 8 })?.energy_pj,
@@ -125,8 +126,16 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     // Floating point: operands rounded to the format (RNE), exact products, FP32 accumulation.
     for (name, arith, mac) in [
         ("FP32", FloatArith::FP32_FP32, MacArithmetic::FP32),
-        ("FP16 → FP32", FloatArith::FP16_FP32, MacArithmetic::FP16),
-        ("BF16 → FP32", FloatArith::BF16_FP32, MacArithmetic::BF16),
+        (
+            "FP16 → FP32",
+            FloatArith::FP16_FP32,
+            MacArithmetic::FP16_FP32,
+        ),
+        (
+            "BF16 → FP32",
+            FloatArith::BF16_FP32,
+            MacArithmetic::BF16_FP32,
+        ),
         (
             "FP8 E4M3 → FP32",
             FloatArith::FP8_E4M3_FP32,
@@ -198,7 +207,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
                 weights: &w8,
                 input: &x8,
             },
-            None,
+            Bias::None,
         )?;
         let deq: Vec<f64> = out
             .values
@@ -217,7 +226,7 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
         results.push(Result_ {
             name: name.into(),
             stats,
-            energy_uj: energy(MacArithmetic::INT8, &requant)?,
+            energy_uj: energy(MacArithmetic::INT8_INT32, &requant)?,
         });
     }
 

@@ -19,7 +19,8 @@
 //!
 //! ```
 //! use arithsim::circuits::adders::AdderKind;
-//! use arithsim::circuits::multipliers::{Signedness, dadda_multiplier};
+//! use arithsim::circuits::multipliers::dadda_multiplier;
+//! use arithsim::Signedness;
 //! use arithsim::cost::{CostTable, OpKind, gate_cost_random};
 //! use arithsim::datapath::{IntArith, IntDatapath};
 //! use arithsim::gates::CellLibrary;
@@ -87,3 +88,4 @@ pub use error::{Error, Result};
 /// The random-number traits of [`cost::SplitMix64`] (`Rng::next_u64`,
 /// `SeedableRng::seed_from_u64`), re-exported so callers need no dependency of their own.
 pub use rand_core;
+pub use repr::{Overflow, Signedness};

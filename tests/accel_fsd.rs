@@ -54,7 +54,7 @@ fn lenet5_macs() {
 fn fsd_preset_peak_figures() {
     let npu = fsd_npu();
     assert_eq!((npu.rows, npu.cols, npu.macs()), (96, 96, 9216));
-    assert_eq!(npu.arithmetic, MacArithmetic::INT8);
+    assert_eq!(npu.arithmetic, MacArithmetic::INT8_INT32);
     assert_eq!(npu.arithmetic.acc_bits(), 32);
     assert_eq!(npu.sram_bytes, 32 * 1024 * 1024);
     assert_eq!(
@@ -71,7 +71,7 @@ fn fsd_preset_peak_figures() {
             acc_bits: 32
         }]
     );
-    let fp16 = npu.with_arithmetic(MacArithmetic::FP16).unwrap();
+    let fp16 = npu.with_arithmetic(MacArithmetic::FP16_FP32).unwrap();
     assert_eq!(
         fp16.arithmetic.mac_ops(),
         [
@@ -99,11 +99,11 @@ fn fsd_preset_peak_figures() {
     use arithsim::datapath::{FloatArith, IntArith};
     assert_eq!(
         MacArithmetic::from(IntArith::INT8_INT32),
-        MacArithmetic::INT8
+        MacArithmetic::INT8_INT32
     );
     assert_eq!(
         MacArithmetic::from(FloatArith::FP16_FP32),
-        MacArithmetic::FP16
+        MacArithmetic::FP16_FP32
     );
     assert_eq!(
         MacArithmetic::from(FloatArith::FP32_FP32),
@@ -182,8 +182,8 @@ fn reference_ws(a: &MacArray, g: GemmShape) -> (u64, u64, u64, u64) {
 fn arrays() -> Vec<MacArray> {
     let mut v = vec![];
     for arith in [
-        MacArithmetic::INT8,
-        MacArithmetic::FP16,
+        MacArithmetic::INT8_INT32,
+        MacArithmetic::FP16_FP32,
         MacArithmetic::FP32,
     ] {
         for df in [Dataflow::OutputStationary, Dataflow::WeightStationary] {
@@ -247,7 +247,7 @@ fn a_perfectly_fitting_gemm_runs_at_full_utilization() {
 fn wider_operands_are_limited_by_the_read_ports() {
     let g = GemmShape::new(96 * 2, 96 * 10, 1024).unwrap();
     let int8 = map_gemm(&fsd_npu(), g).unwrap();
-    let fp16 = fsd_npu().with_arithmetic(MacArithmetic::FP16).unwrap();
+    let fp16 = fsd_npu().with_arithmetic(MacArithmetic::FP16_FP32).unwrap();
     let fp32 = fsd_npu().with_arithmetic(MacArithmetic::FP32).unwrap();
     let m16 = map_gemm(&fp16, g).unwrap();
     let m32 = map_gemm(&fp32, g).unwrap();

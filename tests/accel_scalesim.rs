@@ -202,7 +202,7 @@ fn scalesim_conventions_by_hand() {
     assert_eq!(m.sram_write_bytes, 50 + 2 * 50 * 4);
     // FP16 operands: 96 weights per cycle need 192 bytes from the 128-byte port: 1.5x.
     let fp16 = ws
-        .with_arithmetic(arithsim::accel::MacArithmetic::FP16)
+        .with_arithmetic(arithsim::accel::MacArithmetic::FP16_FP32)
         .unwrap();
     let m16 = map_layer(&fp16, &layer).unwrap();
     assert_eq!(m16.compute_cycles * 2, m.compute_cycles * 3);

@@ -1,6 +1,7 @@
 //! Adder/subtractor, incrementer, comparators and the carry-save row against native
 //! arithmetic: exhaustive at 8 bits, property tests at 32 and 64 bits.
 
+use arithsim::Signedness;
 use arithsim::circuits::adders::{
     AdderKind, adder_subtractor, carry_save_adder, equality_comparator, full_adder, half_adder,
     incrementer, less_than_comparator,
@@ -119,11 +120,11 @@ fn comparators_exhaustive_8_bit() {
         .unwrap()
         .eval_u64(&[("a", &a), ("b", &b)])
         .unwrap();
-    let ltu = less_than_comparator(8, false)
+    let ltu = less_than_comparator(8, Signedness::Unsigned)
         .unwrap()
         .eval_u64(&[("a", &a), ("b", &b)])
         .unwrap();
-    let lts = less_than_comparator(8, true)
+    let lts = less_than_comparator(8, Signedness::Signed)
         .unwrap()
         .eval_u64(&[("a", &a), ("b", &b)])
         .unwrap();
@@ -148,11 +149,11 @@ fn comparators_exhaustive_8_bit() {
             }
         }
         let sx = |v: u64| ((v << (64 - w)) as i64) >> (64 - w);
-        let lts = less_than_comparator(w, true)
+        let lts = less_than_comparator(w, Signedness::Signed)
             .unwrap()
             .eval_u64(&[("a", &a), ("b", &b)])
             .unwrap();
-        let ltu = less_than_comparator(w, false)
+        let ltu = less_than_comparator(w, Signedness::Unsigned)
             .unwrap()
             .eval_u64(&[("a", &a), ("b", &b)])
             .unwrap();
@@ -202,9 +203,9 @@ proptest! {
         prop_assert_eq!(out.get("result").unwrap()[1], u128::from(a.wrapping_sub(b)));
         prop_assert_eq!(out.get("overflow").unwrap()[0], u128::from((a as i64).overflowing_add(b as i64).1));
         prop_assert_eq!(out.get("overflow").unwrap()[1], u128::from((a as i64).overflowing_sub(b as i64).1));
-        let lt = less_than_comparator(64, true).unwrap().eval_u64(&[("a", &[a]), ("b", &[b])]).unwrap();
+        let lt = less_than_comparator(64, Signedness::Signed).unwrap().eval_u64(&[("a", &[a]), ("b", &[b])]).unwrap();
         prop_assert_eq!(lt.get("lt").unwrap()[0], u128::from((a as i64) < (b as i64)));
-        let lt = less_than_comparator(64, false).unwrap().eval_u64(&[("a", &[a]), ("b", &[b])]).unwrap();
+        let lt = less_than_comparator(64, Signedness::Unsigned).unwrap().eval_u64(&[("a", &[a]), ("b", &[b])]).unwrap();
         prop_assert_eq!(lt.get("lt").unwrap()[0], u128::from(a < b));
         let eq = equality_comparator(64).unwrap().eval_u64(&[("a", &[a, a]), ("b", &[b, a])]).unwrap();
         prop_assert_eq!(eq.get("eq").unwrap(), &[u128::from(a == b), 1][..]);

@@ -170,7 +170,8 @@ fn bad_arguments_are_errors() {
         ErrorMetrics::of(&net, "product", Signedness::Unsigned, f, 0, 0),
         Err(Error::InvalidParameter { .. })
     ));
-    let mac = arithsim::circuits::mac::Mac::new(arithsim::circuits::mac::int4_mac()).unwrap();
+    let mac =
+        arithsim::circuits::mac::Mac::new(arithsim::circuits::mac::MacSpec::INT4_INT16).unwrap();
     assert!(ErrorMetrics::of(mac.netlist(), "acc", Signedness::Signed, f, 10, 0).is_err());
 }
 

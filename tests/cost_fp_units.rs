@@ -4,7 +4,7 @@
 
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::fp::FpUnitConfig;
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{Signedness, dadda_multiplier};
 use arithsim::cost::{
     FpUnit, INT8_MAC_NAME, OperandMix, SplitMix64, UnitFigures, float_operands, fp_unit_figures,
@@ -20,7 +20,7 @@ use arithsim::rand_core::SeedableRng;
 #[test]
 fn clocked_cost_equals_the_mac_runner() {
     let lib = CellLibrary::nangate45();
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let mut rng = SplitMix64::seed_from_u64(5);
     let mut draw = || -> Vec<Vec<u64>> {
         (0..20)

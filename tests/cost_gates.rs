@@ -2,7 +2,7 @@
 //! that follows activity, and the sequential (MAC) path.
 
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::cost::{gate_cost_from_activity, gate_cost_random, gate_cost_with};
 use arithsim::gates::{CellLibrary, LibCell};
 
@@ -57,7 +57,7 @@ fn energy_follows_activity() {
 #[test]
 fn a_mac_is_priced_from_its_clocked_activity() {
     let lib = CellLibrary::nangate45();
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let clocks: Vec<Vec<u64>> = (0..32u64)
         .map(|t| (0..64u64).map(|s| (t * 37 + s * 11) & 0xff).collect())
         .collect();

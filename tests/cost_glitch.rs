@@ -2,7 +2,7 @@
 //! (combinational and clocked), and the cost report's section 4c.
 
 use arithsim::circuits::adders::{AdderKind, adder_without_carry_in};
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{Signedness, array_multiplier, dadda_multiplier};
 use arithsim::cost::report::{Cell, GlitchRow, Report, ReportInputs};
 use arithsim::cost::{
@@ -55,7 +55,7 @@ fn zero_delay_half_equals_the_zero_delay_simulator() {
 fn clocked_mac_matches_gate_cost_clocked() {
     let lib = CellLibrary::nangate45();
     let d = TimedDelays::from_library(&lib, 0.01).unwrap();
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let net = mac.netlist();
     let mut rng = SplitMix64::seed_from_u64(4);
     let mut draw = || -> Vec<Vec<u64>> {

@@ -652,8 +652,8 @@ fn reports_agree_on_shared_figures() {
     };
     let npu = fsd_npu();
     let accel = |a: MacArithmetic| npu.with_arithmetic(a).unwrap().mac_energy_pj(&t).unwrap();
-    assert_eq!(row("INT8 MAC"), accel(MacArithmetic::INT8));
-    assert_eq!(row("FP16→FP32 MAC"), accel(MacArithmetic::FP16));
+    assert_eq!(row("INT8 MAC"), accel(MacArithmetic::INT8_INT32));
+    assert_eq!(row("FP16→FP32 MAC"), accel(MacArithmetic::FP16_FP32));
     assert_eq!(row("FP32 MAC"), accel(MacArithmetic::FP32));
     let fp16_acc = MacArithmetic::Float {
         mul: FloatKind::FP16,

@@ -2,6 +2,7 @@
 //! kind of bad input (with the error's file, line and field).
 
 use arithsim::Error;
+use arithsim::Signedness;
 use arithsim::cost::{Basis, CostRow, CostTable, FloatKind, MemLevel, NumKind, OpKind, Rule, Span};
 use proptest::prelude::*;
 
@@ -234,7 +235,7 @@ fn unpriceable_kinds_are_errors_not_guesses() {
         from: NumKind::Float(FloatKind::FP32),
         to: NumKind::Int {
             bits: 8,
-            signed: true,
+            signedness: Signedness::Signed,
         },
     };
     let e = t.price(conv).unwrap_err();

@@ -2,6 +2,7 @@
 //! the course writes it, with its steps and not only its final value; and every bad input
 //! of the step-by-step functions as an error, never a panic.
 
+use arithsim::Signedness;
 use arithsim::fixed::{
     Fixed, FixedFormat, explain_add, explain_div, explain_mul, read_binary_point,
 };
@@ -168,29 +169,32 @@ fn c_type_sizes_and_ranges() {
     };
     for m in DataModel::ALL {
         assert_eq!(
-            r(m, CType::LongLong, false),
+            r(m, CType::LongLong, Signedness::Unsigned),
             "0 … 18,446,744,073,709,551,615"
         );
         assert_eq!(
-            r(m, CType::LongLong, true),
+            r(m, CType::LongLong, Signedness::Signed),
             "-9,223,372,036,854,775,808 … 9,223,372,036,854,775,807"
         );
-        assert_eq!(r(m, CType::Char, true), "-128 … 127");
-        assert_eq!(r(m, CType::Char, false), "0 … 255");
-        assert_eq!(r(m, CType::Short, true), "-32,768 … 32,767");
-        assert_eq!(r(m, CType::Int, false), "0 … 4,294,967,295");
+        assert_eq!(r(m, CType::Char, Signedness::Signed), "-128 … 127");
+        assert_eq!(r(m, CType::Char, Signedness::Unsigned), "0 … 255");
+        assert_eq!(r(m, CType::Short, Signedness::Signed), "-32,768 … 32,767");
+        assert_eq!(r(m, CType::Int, Signedness::Unsigned), "0 … 4,294,967,295");
     }
     // long: 4 bytes on 64-bit Windows, 8 on 64-bit Linux.
     assert_eq!(
-        r(DataModel::Llp64, CType::Long, true),
+        r(DataModel::Llp64, CType::Long, Signedness::Signed),
         "-2,147,483,648 … 2,147,483,647"
     );
     assert_eq!(
-        r(DataModel::Lp64, CType::Long, true),
+        r(DataModel::Lp64, CType::Long, Signedness::Signed),
         "-9,223,372,036,854,775,808 … 9,223,372,036,854,775,807"
     );
-    assert!(plain_char_signedness(Platform::X86));
-    assert!(!plain_char_signedness(Platform::ArmLinux));
+    assert_eq!(plain_char_signedness(Platform::X86), Signedness::Signed);
+    assert_eq!(
+        plain_char_signedness(Platform::ArmLinux),
+        Signedness::Unsigned
+    );
     let t = c_type_table(DataModel::Lp64);
     assert!(t.contains("unsigned on ARM Linux"), "{t}");
     assert!(t.contains("signed on x86 / x86-64"), "{t}");

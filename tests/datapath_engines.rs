@@ -2,6 +2,7 @@
 //! gate-level one reports switching activity that depends on the data.
 
 mod support;
+use arithsim::Signedness;
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
@@ -47,7 +48,7 @@ fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
                 weights: &wt,
                 input: &x
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values,
@@ -57,7 +58,7 @@ fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
                 weights: &wt,
                 input: &x
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values
@@ -88,7 +89,7 @@ fn blocked_order_runs_on_a_dot_product_unit() {
 
 #[test]
 fn unsigned_and_saturating_configurations_agree_too() {
-    let u = IntArith::new(8, 16, false, Overflow::Wrapping).unwrap();
+    let u = IntArith::new(8, 16, Signedness::Unsigned, Overflow::Wrapping).unwrap();
     let s = GemmShape::new(3, 4, 40).unwrap();
     let a: Vec<u8> = data_i8(s.m * s.k, 5).into_iter().map(|v| v as u8).collect();
     let b: Vec<u8> = data_i8(s.k * s.n, 6).into_iter().map(|v| v as u8).collect();
@@ -100,7 +101,7 @@ fn unsigned_and_saturating_configurations_agree_too() {
     );
 
     // 4-bit operands into a saturating 8-bit accumulator: saturates often.
-    let sat = IntArith::new(4, 8, true, Overflow::Saturating).unwrap();
+    let sat = IntArith::new(4, 8, Signedness::Signed, Overflow::Saturating).unwrap();
     let a: Vec<i8> = data_i8(s.m * s.k, 7).into_iter().map(|v| v >> 4).collect();
     let b: Vec<i8> = data_i8(s.k * s.n, 8).into_iter().map(|v| v >> 4).collect();
     let word = IntDatapath::new(sat).unwrap();
@@ -166,17 +167,20 @@ fn gate_level_limits_are_errors() {
         "invalid output activity of another netlist: compute the output with this datapath's \
          engine and order"
     );
-    let narrow = IntDatapath::new(IntArith::new(8, 12, true, Overflow::Wrapping).unwrap()).unwrap();
+    let narrow =
+        IntDatapath::new(IntArith::new(8, 12, Signedness::Signed, Overflow::Wrapping).unwrap())
+            .unwrap();
     let e = narrow.with_engine(Engine::GateLevel).unwrap_err();
     assert_eq!(
         e.to_string(),
         "unsupported: the gate-level engine needs an accumulator of at least 2*mul_bits = 16 bits \
          to hold the product, got 12"
     );
-    let sat = IntDatapath::new(IntArith::new(8, 16, true, Overflow::Saturating).unwrap())
-        .unwrap()
-        .with_engine(Engine::GateLevel)
-        .unwrap();
+    let sat =
+        IntDatapath::new(IntArith::new(8, 16, Signedness::Signed, Overflow::Saturating).unwrap())
+            .unwrap()
+            .with_engine(Engine::GateLevel)
+            .unwrap();
     let s = GemmShape::new(1, 1, 1).unwrap();
     let e = sat.gemm(s, &[1i8], &[1i8], Bias::PerRow(&[1])).unwrap_err();
     assert_eq!(

@@ -99,10 +99,36 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
                 weights: &w.iter().map(|&v| v as i64).collect::<Vec<_>>(),
                 input: &x.iter().map(|&v| v as i64).collect::<Vec<_>>(),
             },
-            None,
+            Bias::None,
         )
         .unwrap();
     assert_eq!(out.values, ref_conv(&s, &x, &w, &[]));
+    // Raw accumulator biases in every layout of the conv's GEMM view add exactly here.
+    let (wr, xr): (Vec<i64>, Vec<i64>) = (
+        w.iter().map(|&v| v as i64).collect(),
+        x.iter().map(|&v| v as i64).collect(),
+    );
+    let plane = s.output_len() / s.out_channels;
+    let channel: Vec<i64> = vec![100, -200, 300];
+    let position: Vec<i64> = (0..plane as i64).map(|p| p * 11 - 90).collect();
+    let full: Vec<i64> = (0..s.output_len() as i64).map(|i| 7 * i - 300).collect();
+    let expanded = |f: &dyn Fn(usize) -> i64| (0..s.output_len()).map(f).collect::<Vec<_>>();
+    for (bias, add) in [
+        (Bias::PerRow(&channel), expanded(&|i| channel[i / plane])),
+        (
+            Bias::PerColumn(&position),
+            expanded(&|i| position[i % plane]),
+        ),
+        (Bias::Full(&full), full.clone()),
+    ] {
+        let ops = LayerOperands {
+            weights: &wr,
+            input: &xr,
+        };
+        let got = dp.conv2d(&s, ops, bias).unwrap().values;
+        let want: Vec<i64> = out.values.iter().zip(&add).map(|(v, b)| v + b).collect();
+        assert_eq!(got, want, "{bias:?}");
+    }
 
     // Errors.
     let e = FixedDatapath::new(FixedArith::new(
@@ -140,7 +166,7 @@ fn fixed_point_gemv_add_relu() {
     .unwrap();
     let a: Vec<i64> = data_i8(4 * 6, 51).into_iter().map(i64::from).collect();
     let x: Vec<i64> = data_i8(6, 52).into_iter().map(i64::from).collect();
-    let y = sat.gemv(4, 6, &a, &x, &[]).unwrap();
+    let y = sat.gemv(4, 6, &a, &x, Bias::None).unwrap();
     for i in 0..4 {
         let mut acc: i128 = 0;
         for k in 0..6 {

@@ -280,7 +280,7 @@ fn conv2d_add_relu_and_error_metrics() {
                 weights: &w,
                 input: &x,
             },
-            None,
+            Bias::None,
         )
         .unwrap();
     // Reference: direct convolution, padded taps included as +0 products, order (c, ky, kx).

@@ -152,8 +152,12 @@ fn dot_gemv_and_conv2d_match_and_energy_depends_on_data() {
     let gemv_x = nn(arith.mul, 11, 4);
     let bias = nn(arith.acc, 6, 5);
     assert_eq!(
-        gate.gemv(6, 11, &gemv_a, &gemv_x, &bias).unwrap().bits,
-        word.gemv(6, 11, &gemv_a, &gemv_x, &bias).unwrap().bits
+        gate.gemv(6, 11, &gemv_a, &gemv_x, Bias::PerRow(&bias))
+            .unwrap()
+            .bits,
+        word.gemv(6, 11, &gemv_a, &gemv_x, Bias::PerRow(&bias))
+            .unwrap()
+            .bits
     );
 
     let cs = Conv2dShape::new(Conv2dDims {
@@ -180,7 +184,7 @@ fn dot_gemv_and_conv2d_match_and_energy_depends_on_data() {
                 weights: &wt,
                 input: &inp,
             },
-            Some(&cb),
+            Bias::PerRow(&cb),
         )
         .unwrap(),
         gate.conv2d(
@@ -189,7 +193,7 @@ fn dot_gemv_and_conv2d_match_and_energy_depends_on_data() {
                 weights: &wt,
                 input: &inp,
             },
-            Some(&cb),
+            Bias::PerRow(&cb),
         )
         .unwrap(),
     );

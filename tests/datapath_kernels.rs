@@ -2,6 +2,7 @@
 //! direct (not im2col) convolution, step-by-step saturating sums, f64 error metrics.
 
 mod support;
+use arithsim::Signedness;
 use arithsim::cost::{MemLevel, OpKind, Tally};
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
@@ -74,7 +75,7 @@ fn int8_gemm_matches_native_loop_in_every_order() {
 #[test]
 fn wrapping_overflows_like_native_wrapping() {
     // 16-bit operands into a 20-bit wrapping accumulator: overflows on purpose.
-    let arith = IntArith::new(16, 20, true, Overflow::Wrapping).unwrap();
+    let arith = IntArith::new(16, 20, Signedness::Signed, Overflow::Wrapping).unwrap();
     let dp = IntDatapath::new(arith).unwrap();
     let a: Vec<i16> = vec![i16::MIN, i16::MAX, -12345, 32000];
     let b: Vec<i16> = vec![i16::MIN, i16::MAX, 23456, -31999];
@@ -88,10 +89,14 @@ fn wrapping_overflows_like_native_wrapping() {
     };
     assert_eq!(out.values, [want]);
     // 40-bit accumulator: the i64 path.
-    let dp = IntDatapath::new(IntArith::new(16, 40, true, Overflow::Wrapping).unwrap()).unwrap();
+    let dp =
+        IntDatapath::new(IntArith::new(16, 40, Signedness::Signed, Overflow::Wrapping).unwrap())
+            .unwrap();
     assert_eq!(dp.dot(&a, &b).unwrap().values, [exact as i64]);
     // Unsigned 8 -> 16: modulo 2^16.
-    let dp = IntDatapath::new(IntArith::new(8, 16, false, Overflow::Wrapping).unwrap()).unwrap();
+    let dp =
+        IntDatapath::new(IntArith::new(8, 16, Signedness::Unsigned, Overflow::Wrapping).unwrap())
+            .unwrap();
     let ua: Vec<u8> = (0..=255).collect();
     let out = dp.dot(&ua, &ua).unwrap();
     let s: u64 = ua.iter().map(|&x| x as u64 * x as u64).sum();
@@ -133,7 +138,7 @@ fn ref_saturating(init: i128, p: &[i128], width: usize, lo: i128, hi: i128) -> (
 
 #[test]
 fn saturating_accumulation_depends_on_order_as_documented() {
-    let arith = IntArith::new(8, 12, true, Overflow::Saturating).unwrap();
+    let arith = IntArith::new(8, 12, Signedness::Signed, Overflow::Saturating).unwrap();
     let (m, n, k) = (3, 4, 9);
     let a = data_i8(m * k, 7);
     let b = data_i8(k * n, 8);
@@ -243,7 +248,7 @@ fn conv2d_matches_direct_convolution() {
                     weights: &w,
                     input: &x,
                 },
-                Some(&bias),
+                Bias::PerRow(&bias),
             )
             .unwrap();
         assert_eq!(out.values, ref_conv(s, &x, &w, &bias), "shape {t}: {s:?}");
@@ -262,10 +267,67 @@ fn conv2d_matches_direct_convolution() {
                     weights: &w,
                     input: &x,
                 },
-                None,
+                Bias::None,
             )
             .unwrap();
         assert_eq!(no_bias.values, ref_conv(s, &x, &w, &[]));
+        // The other bias layouts, read in the GEMM view: one value per output position
+        // (shared by the channels) and one per output element (NCHW).
+        let (oh, ow) = s.output_hw();
+        let plane = oh * ow;
+        let per_position: Vec<i64> = (0..s.batch * plane).map(|i| i as i64 * 3 - 50).collect();
+        let full: Vec<i64> = (0..s.output_len()).map(|i| 1000 - i as i64 * 7).collect();
+        let run = |bias: Bias<'_>| {
+            dp.conv2d(
+                s,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                bias,
+            )
+            .unwrap()
+            .values
+        };
+        let expect_position: Vec<i64> = no_bias
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| v + per_position[(i / (plane * s.out_channels)) * plane + i % plane])
+            .collect();
+        assert_eq!(
+            run(Bias::PerColumn(&per_position)),
+            expect_position,
+            "shape {t}"
+        );
+        let expect_full: Vec<i64> = no_bias
+            .values
+            .iter()
+            .zip(&full)
+            .map(|(v, b)| v + b)
+            .collect();
+        assert_eq!(run(Bias::Full(&full)), expect_full, "shape {t}");
+        // A full bias holding the per-channel values is the per-channel bias.
+        let channel_full: Vec<i64> = (0..s.output_len())
+            .map(|i| bias[(i / plane) % s.out_channels])
+            .collect();
+        assert_eq!(run(Bias::Full(&channel_full)), out.values, "shape {t}");
+        // Lengths are checked against the layout.
+        let e = dp
+            .conv2d(
+                s,
+                LayerOperands {
+                    weights: &w,
+                    input: &x,
+                },
+                Bias::Full(&full[1..]),
+            )
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("shape error: conv2d full bias has "),
+            "{e}"
+        );
     }
 }
 
@@ -274,17 +336,21 @@ fn gemv_dot_add_relu() {
     let dp = IntDatapath::new(IntArith::INT8_INT32).unwrap();
     let a = data_i8(5 * 6, 3);
     let x = data_i8(6, 4);
-    let y = dp.gemv(5, 6, &a, &x, &[]).unwrap();
+    let y = dp.gemv(5, 6, &a, &x, Bias::None).unwrap();
     assert_eq!(y.values, ref_gemm_i32(5, 1, 6, &a, &x, &[]));
     let d = dp.dot(&a[..6], &x).unwrap();
     assert_eq!(d.values[0], y.values[0]);
 
-    let sat = IntDatapath::new(IntArith::new(8, 8, true, Overflow::Saturating).unwrap()).unwrap();
+    let sat =
+        IntDatapath::new(IntArith::new(8, 8, Signedness::Signed, Overflow::Saturating).unwrap())
+            .unwrap();
     let r = sat.add(&[100, -100, 5], &[100, -100, -6]).unwrap();
     assert_eq!(r.values, [127, -128, -1]);
     assert_eq!(r.saturations, 2);
     assert_eq!(r.tally.count(OpKind::IntAdd { bits: 8 }), 3);
-    let wrap = IntDatapath::new(IntArith::new(8, 8, true, Overflow::Wrapping).unwrap()).unwrap();
+    let wrap =
+        IntDatapath::new(IntArith::new(8, 8, Signedness::Signed, Overflow::Wrapping).unwrap())
+            .unwrap();
     assert_eq!(
         wrap.add(&[100, -100], &[100, -100]).unwrap().values,
         [-56, 56]
@@ -372,7 +438,7 @@ fn memory_traffic_counts_tile_reuse() {
                 weights: &w,
                 input: &x,
             },
-            None,
+            Bias::None,
         )
         .unwrap();
     let (g, v) = s.gemm_view();
@@ -516,7 +582,7 @@ fn bad_input_is_an_error_with_a_clear_message() {
                     weights: &[0i8; 36],
                     input: &[0i8; 31]
                 },
-                None
+                Bias::None
             )
             .unwrap_err()),
         "shape error: conv2d input has 31 elements, expected 32 (n*c*h*w = 1*2*4*4)"
@@ -529,17 +595,17 @@ fn bad_input_is_an_error_with_a_clear_message() {
                     weights: &[0i8; 36],
                     input: &[0i8; 32]
                 },
-                Some(&[1])
+                Bias::PerRow(&[1])
             )
             .unwrap_err()),
-        "shape error: conv2d bias has 1 elements, expected 2 (out_channels)"
+        "shape error: conv2d per-channel bias has 1 elements, expected 2 (out_channels)"
     );
     assert_eq!(
-        msg(IntArith::new(0, 32, true, Overflow::Wrapping).unwrap_err()),
+        msg(IntArith::new(0, 32, Signedness::Signed, Overflow::Wrapping).unwrap_err()),
         "integer multiplier operand width 0 is out of range 1..=32"
     );
     assert_eq!(
-        msg(IntArith::new(8, 64, false, Overflow::Wrapping).unwrap_err()),
+        msg(IntArith::new(8, 64, Signedness::Unsigned, Overflow::Wrapping).unwrap_err()),
         "unsigned integer accumulator width 64 is out of range 1..=63"
     );
     assert_eq!(
@@ -573,10 +639,11 @@ proptest! {
     /// Any widths, signedness and wrapping: the kernel equals an exact i128 sum reduced at the end.
     #[test]
     fn wrapping_gemm_equals_exact_sum_reduced(
-        mul_bits in 1u32..=32, acc_bits in 1u32..=63, signed: bool,
+        mul_bits in 1u32..=32, acc_bits in 1u32..=63,
+        signedness in prop::sample::select(Signedness::ALL.to_vec()),
         m in 1usize..4, n in 1usize..4, k in 1usize..12, seed: u64,
     ) {
-        let arith = IntArith::new(mul_bits, acc_bits, signed, Overflow::Wrapping).unwrap();
+        let arith = IntArith::new(mul_bits, acc_bits, signedness, Overflow::Wrapping).unwrap();
         let (lo, hi) = arith.operand_range();
         let mut x = seed | 1;
         let mut draw = |i: usize| -> i64 {
@@ -592,7 +659,7 @@ proptest! {
                 let s: i128 = (0..k).map(|kk| a[i * k + kk] as i128 * b[kk * n + j] as i128).sum();
                 let modulus = 1i128 << acc_bits;
                 let mut r = s.rem_euclid(modulus);
-                if signed && r >= modulus / 2 { r -= modulus; }
+                if signedness.is_signed() && r >= modulus / 2 { r -= modulus; }
                 prop_assert_eq!(out.values[i * n + j] as i128, r);
             }
         }
@@ -615,7 +682,7 @@ fn exhaustive_8bit_products() {
     }
     let u8s: Vec<u8> = (0..=255).collect();
     // 8-bit unsigned accumulator wraps the 16-bit product.
-    let arith = IntArith::new(8, 8, false, Overflow::Wrapping).unwrap();
+    let arith = IntArith::new(8, 8, Signedness::Unsigned, Overflow::Wrapping).unwrap();
     let out = IntDatapath::new(arith)
         .unwrap()
         .gemm(s, &u8s, &u8s, Bias::None)

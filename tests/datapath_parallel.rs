@@ -1,6 +1,7 @@
 //! Large integer GEMMs compute their output rows on rayon's pool: the bits and counts must be
 //! those of the one-thread run and of a plain reference loop.
 
+use arithsim::Signedness;
 use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
 use arithsim::sweep::with_threads;
 
@@ -56,7 +57,7 @@ fn row_blocked_wrapping_gemm_equals_a_reference_loop() {
         (48, Bias::Full(&full)),
         (32, Bias::None),
     ] {
-        let arith = IntArith::new(8, acc_bits, true, Overflow::Wrapping).unwrap();
+        let arith = IntArith::new(8, acc_bits, Signedness::Signed, Overflow::Wrapping).unwrap();
         let dp = IntDatapath::new(arith).unwrap();
         let shape = GemmShape::new(m, n, k).unwrap();
         let run = || dp.gemm(shape, &a, &b, bias).unwrap().values;

@@ -2,6 +2,7 @@
 //! independently of the code under test: exhaustive over every operand pair of 8-bit formats
 //! for every deterministic rounding mode and every overflow policy; proptest for wider ones.
 
+use arithsim::Signedness;
 use arithsim::fixed::{Fixed, FixedFormat};
 use arithsim::round::RoundingMode;
 use proptest::prelude::*;
@@ -351,10 +352,19 @@ fn stochastic_mul_rounds_up_with_the_discarded_fraction() {
 // --- proptest, wide formats ---------------------------------------------------------------
 
 fn wide_format() -> impl Strategy<Value = FixedFormat> {
-    (1u32..=64, any::<bool>(), any::<u32>()).prop_map(|(n, signed, k)| {
-        let int_bits = if signed { 1 + k % n } else { k % (n + 1) };
-        FixedFormat::new(int_bits, n - int_bits, signed).unwrap()
-    })
+    (
+        1u32..=64,
+        prop::sample::select(Signedness::ALL.to_vec()),
+        any::<u32>(),
+    )
+        .prop_map(|(n, signedness, k)| {
+            let int_bits = if signedness.is_signed() {
+                1 + k % n
+            } else {
+                k % (n + 1)
+            };
+            FixedFormat::new(int_bits, n - int_bits, signedness).unwrap()
+        })
 }
 
 fn value_of(f: FixedFormat) -> impl Strategy<Value = Fixed> {

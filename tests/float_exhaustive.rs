@@ -4,6 +4,7 @@
 
 mod float_ref;
 
+use arithsim::Signedness;
 use arithsim::float::{FloatEnv, FloatFormat, Specials, StatusAnd};
 use arithsim::round::{Flags, RoundingMode};
 use float_ref::{Exact, Ref};
@@ -297,7 +298,7 @@ fn remainder_and_rint_all_values() {
                 });
                 // And the integer conversion.
                 let want_int = if sa { -k } else { k };
-                let got = f.to_int(a, 64, true, &env).unwrap();
+                let got = f.to_int(a, 64, Signedness::Signed, &env).unwrap();
                 assert_eq!(
                     (got.value, got.flags),
                     (want_int, inexact),

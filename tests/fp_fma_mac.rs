@@ -371,7 +371,7 @@ fn mac_sequences_match_a_soft_float_loop() {
 
 #[test]
 fn mac_accumulate_and_netlist() {
-    let mac = FpMac::new(arithsim::circuits::fp::bf16_fp32_mac()).unwrap();
+    let mac = FpMac::new(arithsim::circuits::fp::FpMacSpec::BF16_FP32).unwrap();
     // 1 + 2 + ... + 10 of x*1 with BF16 x: exact in FP32.
     let a: Vec<u64> = (1..=10)
         .map(|i| (i as f32).to_bits() as u64 >> 16)
@@ -422,7 +422,7 @@ fn bad_input_is_an_error_naming_the_parameter() {
         Err(Error::InvalidWidth { what, .. }) => assert_eq!(what, "fma product format"),
         other => panic!("{other:?}"),
     }
-    let mac = FpMac::new(arithsim::circuits::fp::fp8_e4m3_fp16_mac()).unwrap();
+    let mac = FpMac::new(arithsim::circuits::fp::FpMacSpec::FP8_E4M3_FP16).unwrap();
     match mac.run(&[vec![0]], &[vec![0]], RoundingMode::TowardZero, false) {
         Err(Error::InvalidParameter { name, .. }) => assert_eq!(name, "mode"),
         other => panic!("{other:?}"),

@@ -1,6 +1,7 @@
 //! Bad input gets a clear error, never a panic: one test per error the gates layer and the
 //! adder generators return, each checking the message.
 
+use arithsim::Signedness;
 use arithsim::circuits::adders::{
     AdderKind, adder, build_adder, build_carry_save, less_than_comparator, ripple_carry_adder,
 };
@@ -13,7 +14,7 @@ fn width_zero_or_too_large() {
     assert_eq!(e.to_string(), "adder width 0 is out of range 1..=128");
     let e = adder(AdderKind::KoggeStone, 129).unwrap_err();
     assert_eq!(e.to_string(), "adder width 129 is out of range 1..=128");
-    let e = less_than_comparator(200, true).unwrap_err();
+    let e = less_than_comparator(200, Signedness::Signed).unwrap_err();
     assert_eq!(
         e.to_string(),
         "comparator width 200 is out of range 1..=128"

@@ -6,7 +6,7 @@
 use arithsim::Error;
 use arithsim::circuits::adders::{AdderKind, adder};
 use arithsim::circuits::fp::{FpUnitConfig, fp_adder};
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{MultiplierSpec, PartialProducts, Reduction, Signedness};
 use arithsim::cost::label_breakdown;
 use arithsim::float::FloatFormat;
@@ -286,7 +286,7 @@ fn every_multiplier_architecture_round_trips() {
 /// 64 random streams gives the same accumulators as the original and as native arithmetic.
 #[test]
 fn mac_round_trips_over_clocks() {
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let net = mac.netlist();
     let text = net.to_verilog(&VerilogOptions::new("mac8")).unwrap();
     assert!(text.contains("always @(posedge clk) begin"));
@@ -434,7 +434,7 @@ fn export_is_deterministic_and_blif_is_well_formed() {
         .filter(|l| l.ends_with(" 1") && !l.starts_with('.'))
         .count() as u64;
     assert_eq!(cover_lines, rows + 16);
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let b = mac.netlist().to_blif("mac").unwrap();
     assert_eq!(b.matches("\n.latch ").count(), 32);
     assert!(b.contains(" re clk 0\n"));

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use arithsim::circuits::adders::{AdderKind, adder};
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{
     MultiplierSpec, PartialProducts, Reduction, Signedness, build_multiplier,
 };
@@ -292,7 +292,7 @@ fn iverilog_agrees_on_every_multiplier_architecture() {
 /// clock equals the crate's sequential simulation and native wrapping arithmetic.
 #[test]
 fn iverilog_agrees_on_the_int8_mac_over_clocks() {
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let net = mac.netlist();
     let mut s = 5;
     let a: Vec<u128> = (0..3000)
@@ -352,7 +352,7 @@ fn yosys_stat_counts_what_the_crate_counts() {
         ),
         (
             "mac".into(),
-            Mac::new(int8_mac()).unwrap().netlist().clone(),
+            Mac::new(MacSpec::INT8_INT32).unwrap().netlist().clone(),
         ),
     ];
     let count = |stat: &str, cell: &str| -> u64 {
@@ -995,7 +995,7 @@ fn iverilog_vcd_agrees_with_the_crates_vcd() {
         c.iter().take_while(|x| x.0 <= t).last().unwrap().1
     }
 
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let net = mac.netlist();
     let mut s = 17;
     let ops: Vec<(u64, u64)> = (0..16)

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use arithsim::circuits::adders::{AdderKind, adder};
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::gates::hdl::Vcd;
 use arithsim::gates::{BatchOutput, Simulator};
 use vcd::{Command, Value};
@@ -74,7 +74,7 @@ fn splitmix(state: &mut u64) -> u64 {
 
 #[test]
 fn mac_waveform_over_16_clocks_reads_back() {
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let net = mac.netlist();
     let mut vcd = Vcd::new(net, "int8_mac", "1ns").unwrap();
     for p in ["a", "b", "acc"] {

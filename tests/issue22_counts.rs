@@ -3,13 +3,14 @@
 //! failed (or, where said, panicked under overflow checks) before its fix.
 
 use arithsim::Error;
+use arithsim::Signedness;
 use arithsim::accel::DecodeParams;
 use arithsim::accel::{
     ActivationModel, Layer, LayerKind, LoraConfig, Network, SparseMode, Transformer, fsd_npu,
     map_gemm, map_network, map_network_sparse,
 };
 use arithsim::cost::{CostTable, FloatKind, MemLevel, OpKind, Span, Tally};
-use arithsim::datapath::LayerOperands;
+use arithsim::datapath::{Bias, LayerOperands};
 use arithsim::datapath::{
     ErrorStats, GemmShape, IntArith, IntDatapath, MemoryModel, OutputGrid, Overflow, Tile,
 };
@@ -48,7 +49,7 @@ fn quantized_multiplier_shift_is_bounded() {
                 weights: &[1],
                 input: &[1]
             },
-            None
+            Bias::None
         )
         .is_err()
     );
@@ -71,7 +72,7 @@ fn requantization_left_shift_saturates_in_the_gemm() {
                 weights: &[1],
                 input: &[2]
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values,
@@ -85,7 +86,7 @@ fn requantization_left_shift_saturates_in_the_gemm() {
                 weights: &[-1],
                 input: &[2]
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values,
@@ -100,7 +101,7 @@ fn requantization_left_shift_saturates_in_the_gemm() {
                 weights: &[0],
                 input: &[2]
             },
-            None
+            Bias::None
         )
         .unwrap()
         .values,
@@ -345,16 +346,20 @@ fn error_stats_scale_before_squaring() {
 /// `overflow` profile (release wrapped to the right value by accident).
 #[test]
 fn widest_accumulators_saturate_without_overflow() {
-    for (bits, signed) in [(64, true), (63, false)] {
-        let a = IntArith::new(32, bits, signed, Overflow::Saturating).unwrap();
+    for (bits, signedness) in [(64, Signedness::Signed), (63, Signedness::Unsigned)] {
+        let a = IntArith::new(32, bits, signedness, Overflow::Saturating).unwrap();
         let (lo, hi) = a.acc_range();
-        if signed {
+        if signedness.is_signed() {
             assert_eq!((lo, hi), (i64::MIN, i64::MAX));
         } else {
             assert_eq!((lo, hi), (0, i64::MAX));
         }
         let dp = IntDatapath::new(a).unwrap();
-        let x: i64 = if signed { -(1 << 31) } else { (1 << 32) - 1 };
+        let x: i64 = if signedness.is_signed() {
+            -(1 << 31)
+        } else {
+            (1 << 32) - 1
+        };
         let out = dp
             .gemm(
                 GemmShape::new(1, 1, 4).unwrap(),

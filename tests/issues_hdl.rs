@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use arithsim::Error;
 use arithsim::circuits::adders::{AdderKind, prefix_schedule};
-use arithsim::circuits::mac::{Mac, MacSpec, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::plan::{and_array_heights, dadda_targets};
 use arithsim::circuits::multipliers::{Signedness, booth_digits, booth_rows};
 use arithsim::gates::hdl::{Vcd, VerilogOptions, read_verilog};
@@ -408,7 +408,7 @@ fn booth_digits_refuses_bits_above_the_width() {
 /// same netlist's `eval_u64` refuses it. It is now an `OutOfRange` error.
 #[test]
 fn mac_accumulate_refuses_operands_wider_than_the_unit() {
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let err = mac.accumulate(&[3, 256], &[4, 1]).unwrap_err();
     assert!(matches!(err, Error::OutOfRange { .. }), "{err}");
     assert!(mac.accumulate(&[3], &[u64::MAX]).is_err());
@@ -509,9 +509,9 @@ fn reduction_plans_of_huge_heights_are_fast_or_refused() {
 /// and `run` now both replace the output with this call's values.
 #[test]
 fn step_with_and_run_hold_only_this_calls_outputs() {
-    use arithsim::circuits::mac::{Mac, int8_mac};
+    use arithsim::circuits::mac::{Mac, MacSpec};
     use arithsim::gates::{BatchOutput, Simulator};
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let mut sim = Simulator::new(mac.netlist(), 1).unwrap();
     let mut out = BatchOutput::default();
     let mut acc = 0u128;

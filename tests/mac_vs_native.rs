@@ -6,9 +6,7 @@
 //! `MacSpec::reference`; error messages.
 
 use arithsim::circuits::adders::AdderKind;
-use arithsim::circuits::mac::{
-    Mac, MacSpec, MacStructure, Overflow, dot_product_unit, int4_mac, int8_mac, int16_mac,
-};
+use arithsim::circuits::mac::{Mac, MacSpec, MacStructure, Overflow, dot_product_unit};
 use arithsim::circuits::multipliers::{PartialProducts, Reduction, Signedness};
 
 /// xorshift64: reproducible operands without a dependency.
@@ -57,19 +55,19 @@ fn sext(v: u64, w: u32) -> i64 {
 }
 
 /// Runs `spec` and checks every stream against `native(acc, product) -> acc` (as `i64`
-/// holding the accumulator's value; compared modulo `2^acc_width`).
+/// holding the accumulator's value; compared modulo `2^acc_bits`).
 fn check(spec: MacSpec, seed: u64, native: impl Fn(i64, i64) -> i64) {
     let mac = Mac::new(spec).unwrap();
     let mut rng = Rng(seed);
-    let (a, b) = operands(&mut rng, spec.width);
+    let (a, b) = operands(&mut rng, spec.mul_bits);
     let run = mac.run(&a, &b, false).unwrap();
     let signed = spec.signedness == Signedness::Signed;
-    let mask = (1u128 << spec.acc_width) - 1;
+    let mask = (1u128 << spec.acc_bits) - 1;
     for s in 0..STREAMS {
         let mut acc = 0i64;
         for t in 0..CLOCKS {
             let (x, y) = if signed {
-                (sext(a[t][s], spec.width), sext(b[t][s], spec.width))
+                (sext(a[t][s], spec.mul_bits), sext(b[t][s], spec.mul_bits))
             } else {
                 (a[t][s] as i64, b[t][s] as i64)
             };
@@ -95,7 +93,7 @@ fn check(spec: MacSpec, seed: u64, native: impl Fn(i64, i64) -> i64) {
 #[test]
 fn int8_mac_vs_native_i32() {
     for structure in [MacStructure::Separate, MacStructure::Fused] {
-        let base = int8_mac().with_structure(structure);
+        let base = MacSpec::INT8_INT32.with_structure(structure);
         check(base, 1, |acc, p| {
             i64::from((acc as i32).wrapping_add(p as i32))
         });
@@ -157,7 +155,7 @@ fn unsigned_mac_vs_native_u16() {
 #[test]
 fn int4_and_int16_presets() {
     for structure in [MacStructure::Separate, MacStructure::Fused] {
-        let s4 = int4_mac().with_structure(structure);
+        let s4 = MacSpec::INT4_INT16.with_structure(structure);
         check(s4, 7, |acc, p| {
             i64::from((acc as i16).wrapping_add(p as i16))
         });
@@ -165,7 +163,7 @@ fn int4_and_int16_presets() {
             i64::from((acc as i16).saturating_add(p as i16))
         });
         // INT48: native i64 with the result wrapped/clamped to 48 bits.
-        let s16 = int16_mac().with_structure(structure);
+        let s16 = MacSpec::INT16_INT48.with_structure(structure);
         let wrap48 = |v: i64| (v << 16) >> 16;
         check(s16, 9, move |acc, p| wrap48(acc + p));
         check(s16.with_overflow(Overflow::Saturating), 10, |acc, p| {
@@ -176,14 +174,14 @@ fn int4_and_int16_presets() {
 
 #[test]
 fn dot_product_units_vs_reference() {
-    for (k, overflow, acc_width) in [
+    for (k, overflow, acc_bits) in [
         (4u32, Overflow::Wrapping, 32u32),
         (4, Overflow::Saturating, 18),
         (16, Overflow::Saturating, 24),
         (3, Overflow::Wrapping, 16),
     ] {
         for s in [Signedness::Signed, Signedness::Unsigned] {
-            let spec = dot_product_unit(k, MacSpec::new(8, acc_width, s).with_overflow(overflow));
+            let spec = dot_product_unit(k, MacSpec::new(8, acc_bits, s).with_overflow(overflow));
             let mac = Mac::new(spec).unwrap();
             let mut rng = Rng(11 + u64::from(k));
             let clocks = 200;
@@ -213,7 +211,7 @@ fn dot_product_units_vs_reference() {
                             exact +=
                                 i128::from(a[t][i] as u8 as i8) * i128::from(b[t][i] as u8 as i8);
                         }
-                        assert_eq!(acc, (exact as u128) & ((1u128 << acc_width) - 1));
+                        assert_eq!(acc, (exact as u128) & ((1u128 << acc_bits) - 1));
                     }
                 }
             }
@@ -223,8 +221,8 @@ fn dot_product_units_vs_reference() {
 
 #[test]
 fn fused_uses_one_final_adder() {
-    let sep = Mac::new(int8_mac()).unwrap();
-    let fused = Mac::new(int8_mac().with_structure(MacStructure::Fused)).unwrap();
+    let sep = Mac::new(MacSpec::INT8_INT32).unwrap();
+    let fused = Mac::new(MacSpec::INT8_INT32.with_structure(MacStructure::Fused)).unwrap();
     let (ss, fs) = (sep.netlist().stats(), fused.netlist().stats());
     assert!(ss.label("multiplier 0").is_some() && fs.label("multiplier 0").is_none());
     assert_eq!((ss.registers, fs.registers), (32, 32));
@@ -262,7 +260,7 @@ fn errors_have_clear_messages() {
             .contains("baugh-wooley multiplies signed operands"),
         "{e}"
     );
-    let e = err(dot_product_unit(0, int8_mac()));
+    let e = err(dot_product_unit(0, MacSpec::INT8_INT32));
     assert_eq!(
         e.to_string(),
         "dot-product lanes width 0 is out of range 1..=64"
@@ -277,7 +275,7 @@ fn errors_have_clear_messages() {
     let e = err(MacSpec::new(64, 128, Signedness::Signed).with_overflow(Overflow::Saturating));
     assert_eq!(e.to_string(), "mac operand width 64 is out of range 1..=63");
     assert!(Mac::new(MacSpec::new(64, 128, Signedness::Unsigned)).is_ok());
-    let mac = Mac::new(int8_mac()).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
     let e = mac.accumulate(&[1, 2], &[3]).unwrap_err();
     assert!(
         e.to_string()
@@ -296,8 +294,8 @@ fn errors_have_clear_messages() {
     let a = b.input("a", 8).unwrap();
     let x = b.input("b", 8).unwrap();
     let acc = b.input("acc", 16).unwrap();
-    let e =
-        arithsim::circuits::mac::build_mac_step(&mut b, &int8_mac(), &[a], &[x], &acc).unwrap_err();
+    let e = arithsim::circuits::mac::build_mac_step(&mut b, &MacSpec::INT8_INT32, &[a], &[x], &acc)
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "shape error: mac buses: 1 and 1 operands and a 16-bit accumulator given; the spec needs 1 and 1 of 8 bits and 32"

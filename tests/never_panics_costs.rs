@@ -6,6 +6,7 @@
 //! proptest shrinks it), a call that does not return within [`DEADLINE`] fails it too.
 //! The whole file runs in well under a minute in release.
 
+use arithsim::Signedness;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -149,14 +150,18 @@ fn float_kind() -> impl Strategy<Value = FloatKind> {
     ]
 }
 
+fn signedness() -> impl Strategy<Value = Signedness> {
+    prop::sample::select(Signedness::ALL.to_vec())
+}
+
 fn num_kind() -> impl Strategy<Value = NumKind> {
     prop_oneof![
-        (ext_u32(), any::<bool>()).prop_map(|(bits, signed)| NumKind::Int { bits, signed }),
-        (ext_u32(), ext_u32(), any::<bool>()).prop_map(|(bits, frac_bits, signed)| {
+        (ext_u32(), signedness()).prop_map(|(bits, signedness)| NumKind::Int { bits, signedness }),
+        (ext_u32(), ext_u32(), signedness()).prop_map(|(bits, frac_bits, signedness)| {
             NumKind::Fixed {
                 bits,
                 frac_bits,
-                signed,
+                signedness,
             }
         }),
         float_kind().prop_map(NumKind::Float),
@@ -343,7 +348,7 @@ proptest! {
     fn gemm_shapes_and_kernels(
         m in ext_usize(), n in ext_usize(), k in ext_usize(),
         a_len in small_usize(), b_len in small_usize(),
-        mul in ext_u32(), acc in ext_u32(), signed in any::<bool>(), sat in any::<bool>(),
+        mul in ext_u32(), acc in ext_u32(), signed in signedness(), sat in any::<bool>(),
     ) {
         bounded("gemm", move || {
             let _ = GemmShape::new(m, n, k);
@@ -385,7 +390,7 @@ proptest! {
             }
             let dp = IntDatapath::new(IntArith::INT8_INT32).expect("preset");
             let x = vec![1i8; len];
-            let _ = dp.conv2d(&s, LayerOperands { weights: &x, input: &x }, None);
+            let _ = dp.conv2d(&s, LayerOperands { weights: &x, input: &x }, Bias::None);
         });
     }
 
@@ -480,8 +485,8 @@ proptest! {
                     Requantization::DoubleRounding
                 },
             };
-            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, None);
-            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, Some(&[i32::MAX, i32::MIN]));
+            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, Bias::None);
+            let _ = quantized_gemm(&p, GemmShape { m, n, k }, LayerOperands { weights: &w, input: &x }, Bias::PerRow(&[i32::MAX, i32::MIN]));
         });
     }
 

@@ -76,8 +76,8 @@ fn adders_at_extreme_widths() {
     for w in WIDTHS {
         bounded(&format!("comparators {w}"), move || {
             let _ = equality_comparator(w);
-            let _ = less_than_comparator(w, true);
-            let _ = less_than_comparator(w, false);
+            let _ = less_than_comparator(w, Signedness::Signed);
+            let _ = less_than_comparator(w, Signedness::Unsigned);
             let _ = carry_save_adder(w);
         });
     }

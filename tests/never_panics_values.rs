@@ -5,6 +5,7 @@
 //! contract is total (`convert`, `add`, ... on any bit pattern), a value — never a panic,
 //! each call within a time bound.
 
+use arithsim::Signedness;
 use std::str::FromStr;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -149,7 +150,7 @@ fn fixed_entry_points_at_extremes() {
     for i in WIDTHS {
         for f in WIDTHS {
             bounded(&format!("fixed {i}.{f}"), move || {
-                for signed in [false, true] {
+                for signed in Signedness::ALL {
                     let Ok(fmt) = FixedFormat::new(i, f, signed) else {
                         continue;
                     };

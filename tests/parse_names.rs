@@ -2,10 +2,11 @@
 //! `Error::Parse` that names the input and lists what is accepted.
 
 use arithsim::Error;
+use arithsim::Signedness;
 use arithsim::accel::{Dataflow, MacArithmetic};
 use arithsim::circuits::adders::AdderKind;
 use arithsim::circuits::mac::{MacSpec, MacStructure, dot_product_unit};
-use arithsim::circuits::multipliers::{PartialProducts, Reduction, Signedness};
+use arithsim::circuits::multipliers::{PartialProducts, Reduction};
 use arithsim::cost::FloatKind;
 use arithsim::cost::report::Format;
 use arithsim::datapath::{FloatArith, IntArith, Overflow, ProductRounding};
@@ -160,7 +161,7 @@ fn float_kinds_share_the_syntax_and_convert() {
 fn fixed_formats_round_trip() {
     for i in 0..=64 {
         for f in 0..=64 {
-            for signed in [true, false] {
+            for signed in Signedness::ALL {
                 if let Ok(q) = FixedFormat::new(i, f, signed) {
                     round_trip(q);
                 }
@@ -330,8 +331,8 @@ fn mac_and_datapath_arithmetics_round_trip() {
             mul_bits: 4,
             acc_bits: 16,
         },
-        MacArithmetic::FP16,
-        MacArithmetic::BF16,
+        MacArithmetic::FP16_FP32,
+        MacArithmetic::BF16_FP32,
         MacArithmetic::FP32,
         MacArithmetic::Float {
             mul: e4m3,
@@ -349,8 +350,8 @@ fn mac_and_datapath_arithmetics_round_trip() {
         ("int8-int32", int8),
         ("INT8 x INT8 -> INT32", int8),
         ("int8→int32", int8),
-        ("fp16-fp32", MacArithmetic::FP16),
-        ("bf16-fp32", MacArithmetic::BF16),
+        ("fp16-fp32", MacArithmetic::FP16_FP32),
+        ("bf16-fp32", MacArithmetic::BF16_FP32),
         ("fp32", MacArithmetic::FP32),
         (
             "fp8-e4m3-fp16",

@@ -5,7 +5,7 @@
 
 use arithsim::cost::OpKind;
 use arithsim::datapath::Conv2dDims;
-use arithsim::datapath::LayerOperands;
+use arithsim::datapath::{Bias, LayerOperands};
 use arithsim::datapath::{Conv2dShape, GemmShape};
 use arithsim::quant::{
     FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, QuantizedMultiplier,
@@ -151,7 +151,15 @@ fn gemm_matches_tflite_reference() {
         let w = random_tensor(&mut r, m * k, wt);
         let x = random_tensor(&mut r, k * n, IntType::Int8);
         let bias: Vec<i32> = (0..m).map(|_| r.range(-5000, 5000)).collect();
-        let use_bias = case % 2 == 0;
+        let column: Vec<i32> = (0..n).map(|_| r.range(-5000, 5000)).collect();
+        let full: Vec<i32> = (0..m * n).map(|_| r.range(-5000, 5000)).collect();
+        // Every bias layout: none, per row (channel), per column, one per element.
+        let layout = [
+            Bias::None,
+            Bias::PerRow(&bias),
+            Bias::PerColumn(&column),
+            Bias::Full(&full),
+        ][case % 4];
         let out = quantized_gemm(
             &p,
             GemmShape::new(m, n, k).unwrap(),
@@ -159,13 +167,18 @@ fn gemm_matches_tflite_reference() {
                 weights: &w,
                 input: &x,
             },
-            use_bias.then_some(&bias[..]),
+            layout,
         )
         .unwrap();
         for i in 0..m {
             let zw = w_params(&p, i).zero_point();
             for j in 0..n {
-                let mut acc = if use_bias { bias[i] } else { 0 };
+                let mut acc = match layout {
+                    Bias::None => 0,
+                    Bias::PerRow(b) => b[i],
+                    Bias::PerColumn(b) => b[j],
+                    Bias::Full(b) => b[i * n + j],
+                };
                 for kk in 0..k {
                     acc +=
                         (x[kk * n + j] as i32 - p.input.zero_point()) * (w[i * k + kk] as i32 - zw);
@@ -225,6 +238,16 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
         let input = random_tensor(&mut r, s.input_len(), IntType::Int8);
         let weights = random_tensor(&mut r, s.weight_len(), wt);
         let bias: Vec<i32> = (0..cout).map(|_| r.range(-3000, 3000)).collect();
+        let (oh, ow) = s.output_hw();
+        let position: Vec<i32> = (0..batch * oh * ow).map(|_| r.range(-3000, 3000)).collect();
+        let full: Vec<i32> = (0..s.output_len()).map(|_| r.range(-3000, 3000)).collect();
+        // Every bias layout of the convolution's GEMM view: per channel, per output position,
+        // one per output element (NCHW).
+        let layout = [
+            Bias::PerRow(&bias),
+            Bias::PerColumn(&position),
+            Bias::Full(&full),
+        ][case % 3];
         let out = quantized_conv2d(
             &p,
             &s,
@@ -232,10 +255,9 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
                 weights: &weights,
                 input: &input,
             },
-            Some(&bias),
+            layout,
         )
         .unwrap();
-        let (oh, ow) = s.output_hw();
         let (cg, og) = (cin / groups, cout / groups);
         let zx = p.input.zero_point();
         for b in 0..batch {
@@ -243,7 +265,12 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
                 let g = o / og;
                 for oy in 0..oh {
                     for ox in 0..ow {
-                        let mut acc = bias_o;
+                        let idx = ((b * cout + o) * oh + oy) * ow + ox;
+                        let mut acc = match layout {
+                            Bias::PerColumn(v) => v[(b * oh + oy) * ow + ox],
+                            Bias::Full(v) => v[idx],
+                            _ => bias_o,
+                        };
                         for c in 0..cg {
                             for ky in 0..kh {
                                 for kx in 0..kw {
@@ -262,7 +289,6 @@ fn conv2d_matches_tflite_reference_with_padding_stride_dilation_groups() {
                                 }
                             }
                         }
-                        let idx = ((b * cout + o) * oh + oy) * ow + ox;
                         assert_eq!(out.accumulators[idx], acc, "case {case} acc");
                         assert_eq!(out.values[idx], ref_output(&p, acc, o), "case {case}");
                         checked += 1;
@@ -297,7 +323,7 @@ fn relu_clamps_at_the_output_zero_point() {
             weights: &[1],
             input: &[-50, 50],
         },
-        None,
+        Bias::None,
     )
     .unwrap();
     assert_eq!(out.values, [10, 60]);
@@ -312,7 +338,7 @@ fn relu_clamps_at_the_output_zero_point() {
             weights: &[1],
             input: &[-50, 50],
         },
-        None,
+        Bias::None,
     )
     .unwrap();
     assert_eq!(out.values, [10, 16]);
@@ -334,7 +360,7 @@ fn int4_operands_use_a_4_bit_datapath() {
             weights: &[7, -7, 3],
             input: &[-8, 7, 2],
         },
-        None,
+        Bias::None,
     )
     .unwrap();
     assert_eq!(out.accumulators, [-56 - 49 + 6]);
@@ -367,7 +393,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, 2, 3],
                 input: &[1, 2]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "shape error: quantized gemm 2x1x2 needs 4 weights and 2 inputs, got 3 and 2"
@@ -380,10 +406,10 @@ fn errors_have_clear_messages() {
                 weights: &[1, 2, 3, 4],
                 input: &[1, 2]
             },
-            Some(&[1])
+            Bias::PerRow(&[1])
         )
         .unwrap_err()),
-        "shape error: bias has 1 values for 2 output channels"
+        "shape error: per-row bias has 1 elements, expected 2 (m)"
     );
     assert_eq!(
         msg(quantized_gemm(
@@ -393,7 +419,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, -128, 3, 4],
                 input: &[1, 2]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "value -128 is out of range -127..=127 for weights[1] of type int8 [-127, 127]"
@@ -410,7 +436,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, 2, 3, 4],
                 input: &[1, 2]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "unsupported: input of type uint8 in a quantized int8 kernel (use a signed type: subtract 128 from uint8 values and zero points)"
@@ -430,7 +456,7 @@ fn errors_have_clear_messages() {
                 weights: &[1, 2, 3, 4],
                 input: &[1, 2]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "shape error: 3 per-channel weight parameters for 2 output channels"
@@ -453,7 +479,7 @@ fn errors_have_clear_messages() {
                 weights: &[0; 4],
                 input: &[0; 8]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "shape error: quantized conv2d needs 9 inputs and 4 weights, got 8 and 4"
@@ -470,7 +496,7 @@ fn errors_have_clear_messages() {
                 weights: &[0; 4],
                 input: &[0; 9]
             },
-            None
+            Bias::None
         )
         .unwrap_err()),
         "unsupported: quantized conv2d with a non-zero weight zero point (TFLite int8 convolutions use symmetric weights)"
@@ -483,7 +509,7 @@ fn errors_have_clear_messages() {
                 weights: &[],
                 input: &[1]
             },
-            None
+            Bias::None
         )
         .is_err()
     );
@@ -502,7 +528,7 @@ proptest! {
             requantization: Requantization::DoubleRounding,
         };
         let w: Vec<i8> = x.iter().map(|&v| v.max(-127)).rev().collect();
-        let out = quantized_gemm(&p, GemmShape::new(1, 1, 64).unwrap(), LayerOperands { weights: &w, input: &x }, None).unwrap();
+        let out = quantized_gemm(&p, GemmShape::new(1, 1, 64).unwrap(), LayerOperands { weights: &w, input: &x }, Bias::None).unwrap();
         let acc: i32 = x.iter().zip(&w).map(|(&a, &b)| (a as i32 - zx) * b as i32).sum();
         prop_assert_eq!(out.accumulators[0], acc);
         prop_assert_eq!(out.values[0], ref_output(&p, acc, 0));

@@ -2,6 +2,7 @@
 //! panic: widths, ranges, literals, radices, fixed formats, division by zero, format mixing.
 
 use arithsim::Error;
+use arithsim::Signedness;
 use arithsim::fixed::{Fixed, FixedFormat, explain_div};
 use arithsim::repr::{
     Bits, Encoding, WideInt, add, binary_to_hex, hex_to_binary, positional_expansion, power_of_two,
@@ -193,7 +194,7 @@ fn fixed_formats_of_zero_or_too_many_bits() {
         "fixed-point format width 65 is out of range 1..=64"
     );
     assert_eq!(
-        msg(FixedFormat::new(u32::MAX, 1, true)),
+        msg(FixedFormat::new(u32::MAX, 1, Signedness::Signed)),
         format!(
             "fixed-point format width {} is out of range 1..=64",
             u32::MAX

@@ -57,7 +57,13 @@ fn modes_env_and_kinds_round_trip() {
     for d in Dataflow::ALL {
         round_trip(&d);
     }
-    round_trip(&MacArithmetic::FP16);
+    round_trip(&MacArithmetic::FP16_FP32);
+    for o in arithsim::Overflow::ALL {
+        round_trip(&o);
+    }
+    for s in Signedness::ALL {
+        round_trip(&s);
+    }
     round_trip(&WeightFormat::NF4_DQ);
     round_trip(&MultiplierSpec::new(
         8,

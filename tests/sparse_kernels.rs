@@ -3,6 +3,7 @@
 
 mod support;
 
+use arithsim::Signedness;
 use arithsim::cost::{MemLevel, OpKind};
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
@@ -40,9 +41,9 @@ fn sparse_gemm_equals_dense_gemm_on_the_pruned_matrix() {
     let bias: Vec<i64> = (0..m as i64).map(|i| i * 1000 - 3000).collect();
     let configs = [
         IntArith::INT8_INT32,
-        IntArith::new(8, 16, true, Overflow::Saturating).unwrap(),
-        IntArith::new(8, 18, true, Overflow::Wrapping).unwrap(),
-        IntArith::new(8, 40, true, Overflow::Wrapping).unwrap(),
+        IntArith::new(8, 16, Signedness::Signed, Overflow::Saturating).unwrap(),
+        IntArith::new(8, 18, Signedness::Signed, Overflow::Wrapping).unwrap(),
+        IntArith::new(8, 40, Signedness::Signed, Overflow::Wrapping).unwrap(),
     ];
     for arith in configs {
         let dp = IntDatapath::new(arith).unwrap();
@@ -132,14 +133,31 @@ fn sparse_conv2d_equals_dense_conv2d() {
                     weights: &w,
                     input: &x,
                 },
-                Some(&bias),
+                Bias::PerRow(&bias),
             )
             .unwrap();
         assert_eq!(dense.values, want);
         let sp = dp
-            .sparse_conv2d(&shape, &x, &s, Some(&bias), ZeroHandling::Skip)
+            .sparse_conv2d(&shape, &x, &s, Bias::PerRow(&bias), ZeroHandling::Skip)
             .unwrap();
         assert_eq!(sp.output.values, want, "{layout}");
+        // The per-position and full layouts match the dense kernel's.
+        let (oh, ow) = shape.output_hw();
+        let position: Vec<i64> = (0..shape.batch * oh * ow).map(|i| i as i64 - 40).collect();
+        let full: Vec<i64> = (0..shape.output_len())
+            .map(|i| 3 * i as i64 - 500)
+            .collect();
+        for b in [Bias::PerColumn(&position), Bias::Full(&full)] {
+            let ops = LayerOperands {
+                weights: &w,
+                input: &x,
+            };
+            let dense = dp.conv2d(&shape, ops, b).unwrap();
+            let sp = dp
+                .sparse_conv2d(&shape, &x, &s, b, ZeroHandling::Skip)
+                .unwrap();
+            assert_eq!(sp.output.values, dense.values, "{layout} {b:?}");
+        }
         assert_eq!(sp.stats.dense_macs, shape.macs());
         let (oh, ow) = shape.output_hw();
         assert_eq!(
@@ -149,7 +167,7 @@ fn sparse_conv2d_equals_dense_conv2d() {
     }
     let s = SparseMatrix::from_dense(Layout::Csr, o, kr + 1, &vec![1i8; o * (kr + 1)]).unwrap();
     let e = dp
-        .sparse_conv2d(&shape, &x, &s, None, ZeroHandling::Skip)
+        .sparse_conv2d(&shape, &x, &s, Bias::None, ZeroHandling::Skip)
         .unwrap_err();
     assert!(e.to_string().contains("expected out_channels"), "{e}");
 }
@@ -338,7 +356,7 @@ proptest::proptest! {
             (Layout::Csr, prune_unstructured(&a, density).unwrap())
         };
         let s = SparseMatrix::from_dense(layout, m, k, &p.values).unwrap();
-        for arith in [IntArith::INT8_INT32, IntArith::new(8, 16, true, Overflow::Saturating).unwrap()] {
+        for arith in [IntArith::INT8_INT32, IntArith::new(8, 16, Signedness::Signed, Overflow::Saturating).unwrap()] {
             let dp = IntDatapath::new(arith).unwrap();
             let want = dp.gemm(GemmShape::new(m, n, k).unwrap(), &p.values, &b, Bias::None).unwrap();
             for zeros in [ZeroHandling::Skip, ZeroHandling::Gate] {

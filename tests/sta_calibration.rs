@@ -13,7 +13,7 @@ use std::process::Command;
 use arithsim::circuits::adders::{AdderKind, adder};
 use arithsim::circuits::fp::fp_mac;
 use arithsim::circuits::fp::{FpUnitConfig, fp_adder, fp_multiplier};
-use arithsim::circuits::mac::{Mac, int8_mac};
+use arithsim::circuits::mac::{Mac, MacSpec};
 use arithsim::circuits::multipliers::{
     Reduction, Signedness, array_multiplier, booth_multiplier, dadda_multiplier, wallace_multiplier,
 };
@@ -219,7 +219,7 @@ fn macs() -> Vec<(String, Netlist)> {
     vec![
         (
             "int8_mac".into(),
-            Mac::new(int8_mac()).unwrap().netlist().clone(),
+            Mac::new(MacSpec::INT8_INT32).unwrap().netlist().clone(),
         ),
         (
             "fp16_fp32_mac".into(),

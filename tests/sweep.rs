@@ -41,7 +41,7 @@ fn accel_space() -> Vec<arithsim::accel::MacArray> {
         base: fsd_npu(),
         shapes: vec![(32, 32), (64, 128), (256, 64)],
         dataflows: DATAFLOWS.to_vec(),
-        arithmetics: vec![MacArithmetic::INT8, MacArithmetic::FP16],
+        arithmetics: vec![MacArithmetic::INT8_INT32, MacArithmetic::FP16_FP32],
     }
     .points()
     .unwrap()
@@ -203,7 +203,7 @@ fn extra_metrics_rendering_and_errors() {
         base: fsd_npu(),
         shapes: vec![(0, 8)],
         dataflows: DATAFLOWS.to_vec(),
-        arithmetics: vec![MacArithmetic::INT8],
+        arithmetics: vec![MacArithmetic::INT8_INT32],
     };
     assert!(bad.points().is_err());
 }

@@ -4,7 +4,10 @@ use std::fmt;
 
 use crate::cost::report::FsdParams;
 use crate::cost::{CostTable, FloatKind, OpKind, Span};
-use crate::datapath::{FloatArith, IntArith};
+use crate::datapath::{FloatArith, IntArith, ProductRounding};
+use crate::float::FloatFormat;
+use crate::repr::{Overflow, Signedness};
+use crate::round::RoundingMode;
 use crate::{Error, Result};
 
 /// What one MAC of the array computes.
@@ -34,18 +37,18 @@ pub enum MacArithmetic {
 
 impl MacArithmetic {
     /// INT8 × INT8 → INT32.
-    pub const INT8: MacArithmetic = MacArithmetic::Int {
+    pub const INT8_INT32: MacArithmetic = MacArithmetic::Int {
         mul_bits: 8,
         acc_bits: 32,
     };
     /// FP16 × FP16 → FP32 accumulate: the "FP16→FP32 MAC" of every report (not the
     /// "FP16 MAC (FP16 acc)", an FP16 mult + FP16 add, which the cost report prices beside it).
-    pub const FP16: MacArithmetic = MacArithmetic::Float {
+    pub const FP16_FP32: MacArithmetic = MacArithmetic::Float {
         mul: FloatKind::FP16,
         acc: FloatKind::FP32,
     };
     /// BF16 × BF16 → FP32 accumulate.
-    pub const BF16: MacArithmetic = MacArithmetic::Float {
+    pub const BF16_FP32: MacArithmetic = MacArithmetic::Float {
         mul: FloatKind::BF16,
         acc: FloatKind::FP32,
     };
@@ -135,7 +138,7 @@ impl MacArithmetic {
     /// use arithsim::cost::CostTable;
     ///
     /// let t = CostTable::horowitz_45nm();
-    /// assert!((MacArithmetic::INT8.mac_energy_pj(&t)?.lo - 0.3).abs() < 1e-12);
+    /// assert!((MacArithmetic::INT8_INT32.mac_energy_pj(&t)?.lo - 0.3).abs() < 1e-12);
     /// assert!((MacArithmetic::FP32.mac_energy_pj(&t)?.lo - 4.6).abs() < 1e-12);
     /// # Ok::<(), arithsim::Error>(())
     /// ```
@@ -183,6 +186,83 @@ impl From<FloatArith> for MacArithmetic {
     }
 }
 
+impl TryFrom<MacArithmetic> for IntArith {
+    type Error = Error;
+
+    /// The integer datapath configuration of an array MAC: signed and wrapping, as the array
+    /// model's integer MACs are (the FSD NPU's INT8 × INT8 → INT32).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] for a floating-point MAC; [`IntArith::new`]'s errors for widths
+    /// the datapath does not take.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::MacArithmetic;
+    /// use arithsim::datapath::IntArith;
+    ///
+    /// assert_eq!(IntArith::try_from(MacArithmetic::INT8_INT32)?, IntArith::INT8_INT32);
+    /// assert_eq!(MacArithmetic::from(IntArith::INT8_INT32), MacArithmetic::INT8_INT32);
+    /// assert!(IntArith::try_from(MacArithmetic::FP16_FP32).is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn try_from(m: MacArithmetic) -> Result<IntArith> {
+        match m {
+            MacArithmetic::Int { mul_bits, acc_bits } => {
+                IntArith::new(mul_bits, acc_bits, Signedness::Signed, Overflow::Wrapping)
+            }
+            MacArithmetic::Float { .. } => Err(Error::Unsupported(format!(
+                "{m} is a floating-point MAC, not an integer datapath"
+            ))),
+        }
+    }
+}
+
+impl TryFrom<MacArithmetic> for FloatArith {
+    type Error = Error;
+
+    /// The floating-point datapath configuration of an array MAC, shaped like the
+    /// [`FloatArith`] presets: exact products, round to nearest even.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] for an integer MAC; the format conversion's and
+    /// [`FloatArith::new`]'s errors for formats the datapath does not take.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::accel::MacArithmetic;
+    /// use arithsim::datapath::FloatArith;
+    ///
+    /// for (m, f) in [
+    ///     (MacArithmetic::FP16_FP32, FloatArith::FP16_FP32),
+    ///     (MacArithmetic::BF16_FP32, FloatArith::BF16_FP32),
+    ///     (MacArithmetic::FP32, FloatArith::FP32_FP32),
+    /// ] {
+    ///     assert_eq!(FloatArith::try_from(m)?, f);
+    ///     assert_eq!(MacArithmetic::from(f), m);
+    /// }
+    /// assert!(FloatArith::try_from(MacArithmetic::INT8_INT32).is_err());
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn try_from(m: MacArithmetic) -> Result<FloatArith> {
+        match m {
+            MacArithmetic::Float { mul, acc } => FloatArith::new(
+                FloatFormat::try_from(mul)?,
+                FloatFormat::try_from(acc)?,
+                ProductRounding::ExactProduct,
+                RoundingMode::NearestEven,
+            ),
+            MacArithmetic::Int { .. } => Err(Error::Unsupported(format!(
+                "{m} is an integer MAC, not a floating-point datapath"
+            ))),
+        }
+    }
+}
+
 impl fmt::Display for MacArithmetic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -202,7 +282,7 @@ impl std::str::FromStr for MacArithmetic {
     /// "FP32" (a float MAC accumulating in its operand format) — and the compact
     /// "int8-int32", "fp16-fp32", "fp8-e4m3-fp32", case-insensitively; a side may be written
     /// "INT8 x INT8", and `→` stands for `->`. Float sides take every [`FloatKind`] name.
-    /// Note that "FP16" alone is FP16 × FP16 → FP16, not [`MacArithmetic::FP16`] (which
+    /// Note that "FP16" alone is FP16 × FP16 → FP16, not [`MacArithmetic::FP16_FP32`] (which
     /// accumulates in FP32 and prints "FP16 -> FP32").
     ///
     /// # Errors
@@ -218,7 +298,7 @@ impl std::str::FromStr for MacArithmetic {
     /// let int8 = MacArithmetic::Int { mul_bits: 8, acc_bits: 32 };
     /// assert_eq!("int8-int32".parse::<MacArithmetic>()?, int8);
     /// assert_eq!(int8.to_string().parse::<MacArithmetic>()?, int8);
-    /// assert_eq!("fp16-fp32".parse::<MacArithmetic>()?, MacArithmetic::FP16);
+    /// assert_eq!("fp16-fp32".parse::<MacArithmetic>()?, MacArithmetic::FP16_FP32);
     /// assert!("int8-int4".parse::<MacArithmetic>().is_err());
     /// # Ok::<(), arithsim::Error>(())
     /// ```
@@ -468,7 +548,7 @@ pub fn fsd_npu() -> MacArray {
         name: "Tesla FSD NPU".into(),
         rows: 96,
         cols: 96,
-        arithmetic: MacArithmetic::INT8,
+        arithmetic: MacArithmetic::INT8_INT32,
         clock_hz: 2e9,
         sram_bytes: 32 << 20,
         sram_bank_bytes: 1 << 20,
@@ -493,7 +573,7 @@ impl MacArray {
     /// ```
     /// use arithsim::accel::{fsd_npu, MacArithmetic};
     ///
-    /// let fp16 = fsd_npu().with_arithmetic(MacArithmetic::FP16).unwrap();
+    /// let fp16 = fsd_npu().with_arithmetic(MacArithmetic::FP16_FP32).unwrap();
     /// assert_eq!(fp16.arithmetic.operand_bytes(), 2);
     /// ```
     pub fn with_arithmetic(&self, arithmetic: MacArithmetic) -> Result<MacArray> {

@@ -20,7 +20,7 @@ use crate::Result;
 ///
 /// let tpu_like = MacArray::builder(128, 128)
 ///     .name("128x128 BF16 weight stationary")
-///     .arithmetic(MacArithmetic::BF16)
+///     .arithmetic(MacArithmetic::BF16_FP32)
 ///     .clock_hz(940e6)
 ///     .dataflow(Dataflow::WeightStationary)
 ///     .build()?;
@@ -43,7 +43,7 @@ impl MacArray {
                 name: String::new(),
                 rows,
                 cols,
-                arithmetic: MacArithmetic::INT8,
+                arithmetic: MacArithmetic::INT8_INT32,
                 clock_hz: 2e9,
                 sram_bytes: 32 << 20,
                 sram_bank_bytes: 1 << 20,

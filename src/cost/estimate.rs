@@ -259,6 +259,7 @@ impl fmt::Display for AreaEstimate {
 mod tests {
     use super::*;
     use crate::cost::{FloatKind, MemLevel, NumKind};
+    use crate::repr::Signedness;
 
     #[test]
     fn breakdown_sums_and_unpriced_are_listed() {
@@ -276,11 +277,11 @@ mod tests {
         let conv = OpKind::Convert {
             from: NumKind::Int {
                 bits: 32,
-                signed: true,
+                signedness: Signedness::Signed,
             },
             to: NumKind::Int {
                 bits: 8,
-                signed: true,
+                signedness: Signedness::Signed,
             },
         };
         tally.add(conv, 5);

@@ -12,7 +12,7 @@
 use rand_core::{Rng, SeedableRng};
 
 use crate::circuits::fp::{FpUnitConfig, fp_adder, fp_fma, fp_mac, fp_multiplier};
-use crate::circuits::mac::Mac;
+use crate::circuits::mac::{Mac, MacSpec};
 use crate::float::FloatFormat;
 use crate::gates::{CellLibrary, Netlist};
 use crate::{Error, Result};
@@ -394,7 +394,7 @@ pub fn int_mac_figures(
             "need at least 2 clocks to observe transitions",
         ));
     }
-    let bits = mac.spec().width;
+    let bits = mac.spec().mul_bits;
     let mut costs = Vec::with_capacity(2);
     for mix in OperandMix::ALL {
         let mut rng = SplitMix64::seed_from_u64(seed);
@@ -441,7 +441,7 @@ pub const MAC_COMPARISON: [(FloatFormat, FloatFormat); 8] = [
 /// The name of the INT8 MAC row of [`mac_comparison`].
 pub const INT8_MAC_NAME: &str = "INT8 MAC";
 
-/// The INT8 MAC ([`circuits::mac::int8_mac`](crate::circuits::mac::int8_mac): signed 8×8
+/// The INT8 MAC ([`MacSpec::INT8_INT32`](crate::circuits::mac::MacSpec::INT8_INT32): signed 8×8
 /// products into a wrapping 32-bit accumulator) followed by every floating-point MAC of
 /// [`MAC_COMPARISON`] built under `cfg`, each on 64 streams of `clocks` clocks per operand
 /// mix: the gate-level comparison of the cost report's section 4b.
@@ -455,7 +455,7 @@ pub fn mac_comparison(
     clocks: usize,
     seed: u64,
 ) -> Result<Vec<UnitFigures>> {
-    let int8 = Mac::new(crate::circuits::mac::int8_mac())?;
+    let int8 = Mac::new(MacSpec::INT8_INT32)?;
     let mut rows = vec![int_mac_figures(&int8, INT8_MAC_NAME, lib, clocks, seed)?];
     for (mul, acc) in MAC_COMPARISON {
         rows.push(fp_unit_figures(

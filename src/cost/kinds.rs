@@ -10,6 +10,7 @@ use std::str::FromStr;
 use crate::float::FloatFormat;
 use crate::float::format_name::{FormatName, parse_name};
 use crate::limits::{COST_FLOAT_MAX_EXP_BITS, COST_FLOAT_MAX_MAN_BITS, COST_MAX_OPERAND_BITS};
+use crate::repr::Signedness;
 use crate::{Error, Result};
 
 /// A floating-point format by its field widths: 1 sign bit, `exp_bits`, `man_bits` (stored
@@ -205,12 +206,12 @@ impl TryFrom<FloatKind> for FloatFormat {
 /// fraction), "UFIX8.8", or a [`FloatKind`] name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NumKind {
-    /// An integer of `bits` bits, two's complement when `signed`.
+    /// An integer of `bits` bits, two's complement or unsigned.
     Int {
         /// Width in bits.
         bits: u32,
-        /// Two's complement (`true`) or unsigned.
-        signed: bool,
+        /// Two's complement or unsigned.
+        signedness: Signedness,
     },
     /// A binary fixed-point number: `bits` in total, of which `frac_bits` after the point.
     Fixed {
@@ -218,8 +219,8 @@ pub enum NumKind {
         bits: u32,
         /// Fraction bits.
         frac_bits: u32,
-        /// Two's complement (`true`) or unsigned.
-        signed: bool,
+        /// Two's complement or unsigned.
+        signedness: Signedness,
     },
     /// A floating-point format.
     Float(FloatKind),
@@ -227,14 +228,14 @@ pub enum NumKind {
 
 impl fmt::Display for NumKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let u = |signed: bool| if signed { "" } else { "U" };
+        let u = |s: Signedness| if s.is_signed() { "" } else { "U" };
         match *self {
-            NumKind::Int { bits, signed } => write!(f, "{}INT{bits}", u(signed)),
+            NumKind::Int { bits, signedness } => write!(f, "{}INT{bits}", u(signedness)),
             NumKind::Fixed {
                 bits,
                 frac_bits,
-                signed,
-            } => write!(f, "{}FIX{bits}.{frac_bits}", u(signed)),
+                signedness,
+            } => write!(f, "{}FIX{bits}.{frac_bits}", u(signedness)),
             NumKind::Float(k) => k.fmt(f),
         }
     }
@@ -246,13 +247,13 @@ impl FromStr for NumKind {
     /// Parses "INT8", "UINT32", "FIX16.8", "UFIX8.4" or a float format name.
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim().to_ascii_uppercase();
-        let (signed, body) = match t.strip_prefix('U') {
-            Some(b) if b.starts_with("INT") || b.starts_with("FIX") => (false, b),
-            _ => (true, t.as_str()),
+        let (signedness, body) = match t.strip_prefix('U') {
+            Some(b) if b.starts_with("INT") || b.starts_with("FIX") => (Signedness::Unsigned, b),
+            _ => (Signedness::Signed, t.as_str()),
         };
         if let Some(n) = body.strip_prefix("INT") {
             let bits = parse_bits(s, n)?;
-            return Ok(NumKind::Int { bits, signed });
+            return Ok(NumKind::Int { bits, signedness });
         }
         if let Some(n) = body.strip_prefix("FIX") {
             let (b, fr) = n.split_once('.').ok_or_else(|| Error::Parse {
@@ -273,7 +274,7 @@ impl FromStr for NumKind {
             return Ok(NumKind::Fixed {
                 bits,
                 frac_bits,
-                signed,
+                signedness,
             });
         }
         s.parse::<FloatKind>()

@@ -280,6 +280,7 @@ fn parse_width_first(s: &str, bits: u32, rest: &str) -> Option<Result<OpKind>> {
 mod tests {
     use super::*;
     use crate::cost::kinds::FLOAT_NAMES;
+    use crate::repr::Signedness;
 
     fn all_kinds() -> Vec<OpKind> {
         let mut v = vec![
@@ -293,26 +294,26 @@ mod tests {
                 from: NumKind::Float(FloatKind::FP32),
                 to: NumKind::Int {
                     bits: 8,
-                    signed: true,
+                    signedness: Signedness::Signed,
                 },
             },
             OpKind::Convert {
                 from: NumKind::Fixed {
                     bits: 16,
                     frac_bits: 8,
-                    signed: false,
+                    signedness: Signedness::Unsigned,
                 },
                 to: NumKind::Float(FloatKind::new(6, 9)),
             },
             OpKind::Convert {
                 from: NumKind::Int {
                     bits: 32,
-                    signed: false,
+                    signedness: Signedness::Unsigned,
                 },
                 to: NumKind::Fixed {
                     bits: 8,
                     frac_bits: 4,
-                    signed: true,
+                    signedness: Signedness::Signed,
                 },
             },
         ];
@@ -378,7 +379,7 @@ mod tests {
             from: NumKind::Float(FloatKind::FP32),
             to: NumKind::Int {
                 bits: 8,
-                signed: false,
+                signedness: Signedness::Unsigned,
             },
         };
         assert_eq!(conv.to_string(), "convert FP32 → UINT8");

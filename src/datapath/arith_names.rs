@@ -8,7 +8,7 @@ use crate::cost::NumKind;
 use crate::float::FloatFormat;
 use crate::names::{normalize, split_note, split_pair, strip_square, unknown};
 use crate::round::RoundingMode;
-use crate::{Error, Result};
+use crate::{Error, Result, Signedness};
 
 impl FromStr for IntArith {
     type Err = Error;
@@ -51,9 +51,9 @@ impl FromStr for IntArith {
             Some("saturating") => Overflow::Saturating,
             Some(_) => return Err(bad()),
         };
-        let side = |t: &str| -> Result<(u32, bool)> {
+        let side = |t: &str| -> Result<(u32, Signedness)> {
             match strip_square(t).parse::<NumKind>()? {
-                NumKind::Int { bits, signed } => Ok((bits, signed)),
+                NumKind::Int { bits, signedness } => Ok((bits, signedness)),
                 _ => Err(bad()),
             }
         };

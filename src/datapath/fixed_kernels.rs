@@ -9,12 +9,12 @@ use crate::round::RoundingMode;
 use crate::{Error, Result};
 
 use super::bias::Bias;
-use super::conv::conv2d_by_groups;
-use super::int_arith::Overflow;
+use super::conv::{check_conv_bias, conv2d_by_groups, group_bias_len};
 use super::memory::MemoryModel;
 use super::operands::LayerOperands;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
+use crate::repr::Overflow;
 
 /// A fixed-point multiply-accumulate datapath.
 ///
@@ -75,14 +75,10 @@ impl FixedArith {
 
 impl fmt::Display for FixedArith {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let o = match self.overflow {
-            Overflow::Wrapping => "wrapping",
-            Overflow::Saturating => "saturating",
-        };
         write!(
             f,
-            "{} x {} → {} ({:?}, {o})",
-            self.operand, self.operand, self.acc, self.rounding
+            "{} x {} → {} ({:?}, {})",
+            self.operand, self.operand, self.acc, self.rounding, self.overflow
         )
     }
 }
@@ -189,20 +185,16 @@ impl FixedDatapath {
     ///
     /// # Errors
     ///
-    /// As [`FixedDatapath::gemm`]; `bias` is empty or has `M` raw accumulator values.
+    /// As [`FixedDatapath::gemm`] (with `N = 1`, a per-row bias has `M` raw accumulator
+    /// values).
     pub fn gemv(
         &self,
         m: usize,
         k: usize,
         a: &[i64],
         x: &[i64],
-        bias: &[i64],
+        bias: Bias<'_>,
     ) -> Result<FixedOutput> {
-        let bias = if bias.is_empty() {
-            Bias::None
-        } else {
-            Bias::PerRow(bias)
-        };
         self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
     }
 
@@ -297,7 +289,9 @@ impl FixedDatapath {
         self.gemm(GemmShape::new(1, 1, a.len())?, a, b, Bias::None)
     }
 
-    /// 2-D convolution on raw values (NCHW / OIHW, see [`Conv2dShape`]).
+    /// 2-D convolution on raw values (NCHW / OIHW, see [`Conv2dShape`]), with a bias of raw
+    /// accumulator values read in the convolution's GEMM view ([`Bias::PerRow`]: one per
+    /// output channel; see [`Bias`]).
     ///
     /// # Errors
     ///
@@ -306,32 +300,27 @@ impl FixedDatapath {
         &self,
         shape: &Conv2dShape,
         operands: LayerOperands<'_, i64>,
-        bias: Option<&[i64]>,
+        bias: Bias<'_>,
     ) -> Result<FixedOutput> {
         let LayerOperands {
             weights: weight,
             input,
         } = operands;
         shape.check_operands(input.len(), weight.len())?;
+        check_conv_bias(shape, &bias)?;
         let zero = Fixed::zero(self.arith.operand);
         let fi = to_fixed(self.arith.operand, "input", input)?;
         let fw = to_fixed(self.arith.operand, "weight", weight)?;
-        let fbias = match bias {
-            Some(bv) => {
-                check_len("conv2d bias", bv.len(), shape.out_channels, "out_channels")?;
-                Some(to_fixed(self.arith.acc, "bias", bv)?)
-            }
-            None => None,
-        };
+        let fbias = to_fixed(self.arith.acc, "bias", bias.values())?;
         let (groups, gs) = shape.gemm_view();
-        let mut tally = self.traffic(gs, if bias.is_some() { gs.m } else { 0 }, groups as u64)?;
+        let mut tally = self.traffic(gs, group_bias_len(gs, &bias), groups as u64)?;
         let mut overflows = 0;
         let mut err = None;
         let values = conv2d_by_groups(
             shape,
             &fi,
             &fw,
-            fbias.as_deref(),
+            rebias(bias, &fbias),
             zero,
             0i64,
             |s, w, x, b, c| match self.gemm_into(s, w, x, b, c) {

@@ -15,7 +15,7 @@ use crate::gates::Activity;
 use crate::round::{Flags, RoundingMode};
 
 use super::bias::Bias;
-use super::conv::conv2d_by_groups;
+use super::conv::{check_conv_bias, conv2d_by_groups, group_bias_len};
 use super::float_arith::{FloatArith, ProductRounding, kind, name};
 use super::float_gate_engine::build_fma;
 use super::gate_engine::{Engine, add_activity};
@@ -169,20 +169,15 @@ impl FloatDatapath {
     ///
     /// # Errors
     ///
-    /// As [`FloatDatapath::gemm`]; `bias` is empty or has `M` values.
+    /// As [`FloatDatapath::gemm`] (with `N = 1`, a per-row bias has `M` values).
     pub fn gemv(
         &self,
         m: usize,
         k: usize,
         a: &[u64],
         x: &[u64],
-        bias: &[u64],
+        bias: Bias<'_, u64>,
     ) -> Result<FloatOutput> {
-        let bias = if bias.is_empty() {
-            Bias::None
-        } else {
-            Bias::PerRow(bias)
-        };
         self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
     }
 
@@ -197,8 +192,9 @@ impl FloatDatapath {
         self.gemm(GemmShape::new(1, 1, a.len())?, a, b, Bias::None)
     }
 
-    /// 2-D convolution, NCHW input, OIHW weights, NCHW output (see [`Conv2dShape`]), with an
-    /// optional per-output-channel bias. Padded taps multiply +0. Reduction order per output:
+    /// 2-D convolution, NCHW input, OIHW weights, NCHW output (see [`Conv2dShape`]), with a
+    /// bias of accumulator patterns read in the convolution's GEMM view ([`Bias::PerRow`]:
+    /// one per output channel; see [`Bias`]). Padded taps multiply +0. Reduction order per output:
     /// `(c, ky, kx)`.
     ///
     /// # Errors
@@ -209,24 +205,22 @@ impl FloatDatapath {
         &self,
         shape: &Conv2dShape,
         operands: LayerOperands<'_, u64>,
-        bias: Option<&[u64]>,
+        bias: Bias<'_, u64>,
     ) -> Result<FloatOutput> {
         let LayerOperands {
             weights: weight,
             input,
         } = operands;
         shape.check_operands(input.len(), weight.len())?;
-        if let Some(bv) = bias {
-            check_len("conv2d bias", bv.len(), shape.out_channels, "out_channels")?;
-            check_bits(self.arith.acc, "bias", bv)?;
-        }
+        check_conv_bias(shape, &bias)?;
+        check_bits(self.arith.acc, "bias", bias.values())?;
         check_bits(self.arith.mul, "input", input)?;
         check_bits(self.arith.mul, "weight", weight)?;
         let (groups, gs) = shape.gemm_view();
         let mut tally = Tally::new();
         if let Some(mem) = &self.memory {
             let (ab, ob) = (self.arith.mul.width(), self.arith.acc.width());
-            let per_group_bias = if bias.is_some() { gs.m } else { 0 };
+            let per_group_bias = group_bias_len(gs, &bias);
             mem.gemm_traffic(gs, ab, ab, ob, per_group_bias)?.add_to(
                 mem,
                 &mut tally,

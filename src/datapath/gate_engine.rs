@@ -1,15 +1,15 @@
 //! The gate-level engine: integer GEMMs run through a MAC circuit's netlist, 64 outputs at a
 //! time in the bit-parallel simulator, which also records switching activity.
 
-use crate::circuits::mac::{MAX_LANES, Mac, MacSpec, Overflow as MacOverflow, dot_product_unit};
-use crate::circuits::multipliers::Signedness;
+use crate::circuits::mac::{MAX_LANES, Mac, MacSpec, dot_product_unit};
 use crate::gates::{Activity, CellLibrary};
 use crate::{Error, Result};
 
 use super::bias::Bias;
-use super::int_arith::{IntArith, Overflow};
+use super::int_arith::IntArith;
 use super::order::AccumulationOrder;
 use super::shape::GemmShape;
+use crate::repr::Overflow;
 
 /// Which engine computes a datapath's values (integer: [`IntDatapath`](super::IntDatapath);
 /// floating point: [`FloatDatapath`](super::FloatDatapath), see
@@ -43,10 +43,7 @@ pub(crate) fn build_mac(arith: &IntArith, order: AccumulationOrder, has_bias: bo
             return Err(Error::Unsupported(format!(
                 "the gate-level engine runs sequential order, or blocked order of width 1..=64 \
                  with a wrapping accumulator, not {order} order with a {} accumulator",
-                match arith.overflow {
-                    Overflow::Wrapping => "wrapping",
-                    Overflow::Saturating => "saturating",
-                }
+                arith.overflow
             )));
         }
     };
@@ -65,16 +62,8 @@ pub(crate) fn build_mac(arith: &IntArith, order: AccumulationOrder, has_bias: bo
                 .into(),
         ));
     }
-    let signedness = if arith.signed {
-        Signedness::Signed
-    } else {
-        Signedness::Unsigned
-    };
-    let overflow = match arith.overflow {
-        Overflow::Wrapping => MacOverflow::Wrapping,
-        Overflow::Saturating => MacOverflow::Saturating,
-    };
-    let spec = MacSpec::new(arith.mul_bits, arith.acc_bits, signedness).with_overflow(overflow);
+    let spec = MacSpec::new(arith.mul_bits, arith.acc_bits, arith.signedness)
+        .with_overflow(arith.overflow);
     Mac::new(if lanes == 1 {
         spec
     } else {

@@ -6,32 +6,28 @@ use std::fmt;
 use crate::cost::{NumKind, OpKind};
 use crate::{Error, Result};
 
-/// What an accumulator does when a sum leaves its range.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Overflow {
-    /// Keep the low `acc_bits` bits (two's complement wrap-around, as a plain adder does).
-    Wrapping,
-    /// Clamp every addition to the accumulator's range (a saturating adder: each step is
-    /// clamped, so the result depends on the accumulation order).
-    Saturating,
-}
+use crate::repr::{Overflow, Signedness};
 
 /// An integer multiply-accumulate datapath: `mul_bits × mul_bits` operands, exact product
 /// (`2·mul_bits` bits), added into an `acc_bits` accumulator.
 ///
-/// Both operands and the accumulator share the signedness: two's complement when `signed`,
-/// else unsigned. Operands are checked against `mul_bits` by every kernel; the initial value
+/// Both operands and the accumulator share the signedness: two's complement when
+/// [`Signedness::Signed`], else unsigned. Operands are checked against `mul_bits` by every kernel; the initial value
 /// (bias) against `acc_bits`.
 ///
 /// # Examples
 ///
 /// ```
-/// use arithsim::datapath::{IntArith, Overflow};
+/// use arithsim::datapath::IntArith;
+/// use arithsim::{Overflow, Signedness};
 ///
 /// let a = IntArith::INT8_INT32;
-/// assert_eq!((a.mul_bits, a.acc_bits, a.signed, a.overflow), (8, 32, true, Overflow::Wrapping));
+/// assert_eq!(
+///     (a.mul_bits, a.acc_bits, a.signedness, a.overflow),
+///     (8, 32, Signedness::Signed, Overflow::Wrapping)
+/// );
 /// assert_eq!(a.to_string(), "INT8 x INT8 → INT32 (wrapping)");
-/// assert!(IntArith::new(8, 65, true, Overflow::Wrapping).is_err());
+/// assert!(IntArith::new(8, 65, Signedness::Signed, Overflow::Wrapping).is_err());
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -40,8 +36,8 @@ pub struct IntArith {
     pub mul_bits: u32,
     /// Accumulator width in bits, 1..=64 (1..=63 unsigned, so values fit an `i64`).
     pub acc_bits: u32,
-    /// Two's complement operands and accumulator (`true`) or unsigned.
-    pub signed: bool,
+    /// Two's complement or unsigned operands and accumulator.
+    pub signedness: Signedness,
     /// Accumulator behaviour on overflow.
     pub overflow: Overflow,
 }
@@ -51,7 +47,7 @@ impl IntArith {
     pub const INT8_INT32: Self = Self {
         mul_bits: 8,
         acc_bits: 32,
-        signed: true,
+        signedness: Signedness::Signed,
         overflow: Overflow::Wrapping,
     };
 
@@ -59,7 +55,7 @@ impl IntArith {
     pub const UINT8_UINT32: Self = Self {
         mul_bits: 8,
         acc_bits: 32,
-        signed: false,
+        signedness: Signedness::Unsigned,
         overflow: Overflow::Wrapping,
     };
 
@@ -69,11 +65,16 @@ impl IntArith {
     ///
     /// [`Error::InvalidWidth`] when `mul_bits` is outside 1..=32 or `acc_bits` outside
     /// 1..=64 (1..=63 unsigned).
-    pub fn new(mul_bits: u32, acc_bits: u32, signed: bool, overflow: Overflow) -> Result<Self> {
+    pub fn new(
+        mul_bits: u32,
+        acc_bits: u32,
+        signedness: Signedness,
+        overflow: Overflow,
+    ) -> Result<Self> {
         let a = Self {
             mul_bits,
             acc_bits,
-            signed,
+            signedness,
             overflow,
         };
         a.validate()?;
@@ -87,7 +88,7 @@ impl IntArith {
     /// As [`IntArith::new`].
     pub fn validate(&self) -> Result<()> {
         Error::check_width("integer multiplier operand", self.mul_bits, 1, 32)?;
-        if self.signed {
+        if self.signedness.is_signed() {
             Error::check_width("integer accumulator", self.acc_bits, 1, 64)?;
         } else {
             Error::check_width("unsigned integer accumulator", self.acc_bits, 1, 63)?;
@@ -98,13 +99,13 @@ impl IntArith {
     /// Smallest and largest operand value.
     #[must_use]
     pub fn operand_range(&self) -> (i64, i64) {
-        range(self.mul_bits, self.signed)
+        range(self.mul_bits, self.signedness)
     }
 
     /// Smallest and largest accumulator value.
     #[must_use]
     pub fn acc_range(&self) -> (i64, i64) {
-        range(self.acc_bits, self.signed)
+        range(self.acc_bits, self.signedness)
     }
 
     /// Reduces an exact value to the accumulator: wrap to `acc_bits` or clamp to its range.
@@ -132,7 +133,7 @@ impl IntArith {
     #[must_use]
     pub fn wrap(&self, x: i64) -> i64 {
         let sh = 64 - self.acc_bits;
-        if self.signed {
+        if self.signedness.is_signed() {
             (x << sh) >> sh
         } else {
             ((x as u64) << sh >> sh) as i64
@@ -189,7 +190,7 @@ impl IntArith {
     pub fn operand_kind(&self) -> NumKind {
         NumKind::Int {
             bits: self.mul_bits,
-            signed: self.signed,
+            signedness: self.signedness,
         }
     }
 
@@ -198,7 +199,7 @@ impl IntArith {
     pub fn acc_kind(&self) -> NumKind {
         NumKind::Int {
             bits: self.acc_bits,
-            signed: self.signed,
+            signedness: self.signedness,
         }
     }
 
@@ -216,8 +217,8 @@ impl IntArith {
 /// By arithmetic shifts of the extremes, so 64-bit signed and 63-bit unsigned ranges do
 /// not overflow (`-(1 << 63)` and `(1 << 63) - 1` do); `bits` is clamped to `1..=64`
 /// (`1..=63` unsigned), the widths [`IntArith::validate`] accepts.
-pub(crate) fn range(bits: u32, signed: bool) -> (i64, i64) {
-    if signed {
+pub(crate) fn range(bits: u32, signedness: Signedness) -> (i64, i64) {
+    if signedness.is_signed() {
         let sh = 64 - bits.clamp(1, 64);
         (i64::MIN >> sh, i64::MAX >> sh)
     } else {
@@ -238,11 +239,7 @@ fn out_of_range(what: &str, v: i64, lo: i64, hi: i64, kind: NumKind) -> Error {
 impl fmt::Display for IntArith {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let o = self.operand_kind();
-        let mode = match self.overflow {
-            Overflow::Wrapping => "wrapping",
-            Overflow::Saturating => "saturating",
-        };
-        write!(f, "{o} x {o} → {} ({mode})", self.acc_kind())
+        write!(f, "{o} x {o} → {} ({})", self.acc_kind(), self.overflow)
     }
 }
 
@@ -261,7 +258,7 @@ mod tests {
         for x in [0i64, 1, -1, i32::MAX as i64 + 1, i64::MIN, 0x1_2345_6789] {
             assert_eq!(s.wrap(x), x as i32 as i64);
         }
-        let u = IntArith::new(8, 16, false, Overflow::Wrapping).unwrap();
+        let u = IntArith::new(8, 16, Signedness::Unsigned, Overflow::Wrapping).unwrap();
         for x in [0i64, -1, 70000, i64::MAX] {
             assert_eq!(u.wrap(x), x as u16 as i64);
         }
@@ -269,7 +266,7 @@ mod tests {
 
     #[test]
     fn saturating_reduce_clamps() {
-        let s = IntArith::new(8, 16, true, Overflow::Saturating).unwrap();
+        let s = IntArith::new(8, 16, Signedness::Signed, Overflow::Saturating).unwrap();
         assert_eq!(s.reduce(40000), (32767, true));
         assert_eq!(s.reduce(-40000), (-32768, true));
         assert_eq!(s.reduce(-5), (-5, false));

@@ -10,15 +10,16 @@ use crate::Result;
 use crate::cost::{OpKind, Tally};
 
 use super::bias::Bias;
-use super::conv::conv2d_by_groups;
+use super::conv::{check_conv_bias, conv2d_by_groups, group_bias_len};
 use super::gate_engine::{Engine, activity_energy_pj, add_activity, build_mac, gemm_gate_level};
-use super::int_arith::{IntArith, Overflow};
+use super::int_arith::IntArith;
 use super::memory::MemoryModel;
 use super::operands::LayerOperands;
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 use crate::circuits::mac::Mac;
 use crate::gates::{Activity, CellLibrary};
+use crate::repr::Overflow;
 
 /// An integer operand type: any primitive integer that widens losslessly to `i64`.
 pub trait IntOperand: Copy + Into<i64> + Default + Sync {}
@@ -228,20 +229,15 @@ impl IntDatapath {
     ///
     /// # Errors
     ///
-    /// As [`IntDatapath::gemm`]; `bias` is empty or has `M` values.
+    /// As [`IntDatapath::gemm`] (with `N = 1`, a per-row bias has `M` values).
     pub fn gemv<T: IntOperand>(
         &self,
         m: usize,
         k: usize,
         a: &[T],
         x: &[T],
-        bias: &[i64],
+        bias: Bias<'_>,
     ) -> Result<IntOutput> {
-        let bias = if bias.is_empty() {
-            Bias::None
-        } else {
-            Bias::PerRow(bias)
-        };
         self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
     }
 
@@ -256,8 +252,9 @@ impl IntDatapath {
         self.gemm(GemmShape::new(1, 1, a.len())?, a, b, Bias::None)
     }
 
-    /// 2-D convolution, NCHW input, OIHW weights, NCHW output (see [`Conv2dShape`]), with an
-    /// optional per-output-channel bias. Reduction order per output: `(c, ky, kx)`.
+    /// 2-D convolution, NCHW input, OIHW weights, NCHW output (see [`Conv2dShape`]), with a
+    /// bias read in the convolution's GEMM view ([`Bias::PerRow`]: one per output channel;
+    /// see [`Bias`]). Reduction order per output: `(c, ky, kx)`.
     ///
     /// # Errors
     ///
@@ -267,28 +264,26 @@ impl IntDatapath {
         &self,
         shape: &Conv2dShape,
         operands: LayerOperands<'_, T>,
-        bias: Option<&[i64]>,
+        bias: Bias<'_>,
     ) -> Result<IntOutput> {
         let LayerOperands {
             weights: weight,
             input,
         } = operands;
         shape.check_operands(input.len(), weight.len())?;
-        if let Some(bv) = bias {
-            check_len("conv2d bias", bv.len(), shape.out_channels, "out_channels")?;
-            self.arith.check_acc("bias", bv)?;
-        }
+        check_conv_bias(shape, &bias)?;
+        self.arith.check_acc("bias", bias.values())?;
         self.arith.check_operands("input", input)?;
         self.arith.check_operands("weight", weight)?;
         let (groups, g_shape) = shape.gemm_view();
         let mut tally = Tally::new();
         if let Some(mem) = &self.memory {
             let bits = self.arith.mul_bits;
-            let per_group_bias = if bias.is_some() { g_shape.m } else { 0 };
+            let per_group_bias = group_bias_len(g_shape, &bias);
             mem.gemm_traffic(g_shape, bits, bits, self.arith.acc_bits, per_group_bias)?
                 .add_to(mem, &mut tally, groups as u64);
         }
-        let mac = self.gate_mac(bias.is_none())?;
+        let mac = self.gate_mac(bias.values().is_empty())?;
         let mut saturations = 0;
         let mut activity: Option<Activity> = None;
         let mut failed = None;

@@ -7,6 +7,27 @@
 //! metrics ([`ErrorStats`] for kernel outputs, [`ErrorMetrics`] for a circuit against a
 //! reference function).
 //!
+//! # Conventions
+//!
+//! * **Initial accumulator values** are one type, [`Bias`], in every kernel that takes them
+//!   (`gemm`, `gemv`, `conv2d`, `sparse_gemm`, `sparse_conv2d`, and the quantized kernels of
+//!   [`quant`](crate::quant)); a convolution reads it in its GEMM view (per output channel,
+//!   per output position, or per output element).
+//! * **Integer overflow** is [`Overflow`] (wrapping or saturating) and **signedness** is
+//!   [`Signedness`](crate::Signedness), the same types the circuits use; widths that count
+//!   bits end in `_bits` (`mul_bits`, `acc_bits`).
+//! * **Results** name the same meaning the same way:
+//!   - `values`: numbers — integer results ([`IntOutput`]), raw fixed-point values
+//!     ([`FixedOutput`]), quantized outputs ([`QuantOutput`](crate::quant::QuantOutput));
+//!   - `bits`: raw encodings only — floating-point results as bit patterns of the
+//!     accumulate format ([`FloatOutput`]);
+//!   - `tally`: every counted operation;
+//!   - status: `flags` for the union of the IEEE flags of floating-point steps,
+//!     `saturations` for the number of integer additions clamped to the accumulator's range
+//!     (0 when wrapping), `overflows` for the number of fixed-point steps whose exact result
+//!     left the accumulator's range (wrapped or clamped);
+//!   - `activity`: switching activity, where the gate-level engine produces it.
+//!
 //! # Examples
 //!
 //! ```
@@ -24,6 +45,7 @@ mod arith_names;
 mod bias;
 mod circuit_error;
 mod conv;
+pub(crate) use conv::check_conv_bias;
 mod error_metrics;
 mod fixed_kernels;
 mod float_arith;
@@ -38,6 +60,13 @@ mod order;
 mod shape;
 pub mod sparse;
 
+/// What an integer accumulator does when a sum leaves its range: the crate's one integer
+/// overflow policy ([`crate::Overflow`], defined in [`crate::repr`]), the same type as
+/// [`circuits::mac::Overflow`](crate::circuits::mac::Overflow). Unlike
+/// [`float::OverflowPolicy`](crate::float::OverflowPolicy) (what a floating-point result past
+/// the largest finite value becomes), it says how an exact integer sum is reduced to
+/// `acc_bits`.
+pub use crate::repr::Overflow;
 pub use bias::Bias;
 pub use circuit_error::{EXHAUSTIVE_INPUT_BITS, ErrorMetrics, InputDomain};
 pub use error_metrics::{ErrorStats, OutputGrid};
@@ -45,7 +74,7 @@ pub use fixed_kernels::{FixedArith, FixedDatapath, FixedOutput};
 pub use float_arith::{FloatArith, ProductRounding};
 pub use float_kernels::{FloatDatapath, FloatOutput};
 pub use gate_engine::Engine;
-pub use int_arith::{IntArith, Overflow};
+pub use int_arith::IntArith;
 pub use int_kernels::{IntDatapath, IntOperand, IntOutput};
 pub use memory::{LevelBytes, MemoryModel, Tile, Traffic, memory_bytes};
 pub use operands::LayerOperands;

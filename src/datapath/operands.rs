@@ -11,14 +11,14 @@
 /// # Examples
 ///
 /// ```
-/// use arithsim::datapath::{Conv2dDims, Conv2dShape, IntArith, IntDatapath, LayerOperands};
+/// use arithsim::datapath::{Bias, Conv2dDims, Conv2dShape, IntArith, IntDatapath, LayerOperands};
 ///
 /// let dp = IntDatapath::new(IntArith::INT8_INT32)?;
 /// let shape = Conv2dShape::new(Conv2dDims { batch: 1, in_channels: 1, in_height: 2, in_width: 2, out_channels: 1, kernel_height: 1, kernel_width: 1 })?;
 /// let out = dp.conv2d(
 ///     &shape,
 ///     LayerOperands { weights: &[3i8], input: &[1i8, 2, 3, 4] },
-///     None,
+///     Bias::None,
 /// )?;
 /// assert_eq!(out.values, [3, 6, 9, 12]);
 /// # Ok::<(), arithsim::Error>(())

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::repr::Signedness;
 use crate::{Error, Result};
 
 /// Widest fixed-point format supported, in bits (K + M).
@@ -34,12 +35,13 @@ pub const MAX_FIXED_WIDTH: u32 = crate::limits::FIXED_MAX_WIDTH;
 pub struct FixedFormat {
     int_bits: u8,
     frac_bits: u8,
-    signed: bool,
+    signedness: Signedness,
 }
 
 impl FixedFormat {
-    /// A format with `int_bits` integer bits (including the sign bit when `signed`) and
-    /// `frac_bits` fraction bits.
+    /// A format with `int_bits` integer bits (including the sign bit when signed) and
+    /// `frac_bits` fraction bits. [`FixedFormat::q`] and [`FixedFormat::uq`] are the short
+    /// forms.
     ///
     /// # Errors
     ///
@@ -50,15 +52,17 @@ impl FixedFormat {
     ///
     /// ```
     /// use arithsim::fixed::FixedFormat;
+    /// use arithsim::Signedness;
     ///
-    /// assert!(FixedFormat::new(4, 4, true).is_ok());
-    /// let e = FixedFormat::new(40, 40, true).unwrap_err();
+    /// assert_eq!(FixedFormat::new(4, 4, Signedness::Signed)?, FixedFormat::q(4, 4)?);
+    /// let e = FixedFormat::new(40, 40, Signedness::Signed).unwrap_err();
     /// assert_eq!(e.to_string(), "fixed-point format width 80 is out of range 1..=64");
+    /// # Ok::<(), arithsim::Error>(())
     /// ```
-    pub fn new(int_bits: u32, frac_bits: u32, signed: bool) -> Result<FixedFormat> {
+    pub fn new(int_bits: u32, frac_bits: u32, signedness: Signedness) -> Result<FixedFormat> {
         let width = int_bits.saturating_add(frac_bits);
         Error::check_width("fixed-point format", width, 1, MAX_FIXED_WIDTH)?;
-        if signed && int_bits == 0 {
+        if signedness.is_signed() && int_bits == 0 {
             return Err(Error::param(
                 "int_bits",
                 0,
@@ -68,7 +72,7 @@ impl FixedFormat {
         Ok(FixedFormat {
             int_bits: int_bits as u8,
             frac_bits: frac_bits as u8,
-            signed,
+            signedness,
         })
     }
 
@@ -78,7 +82,7 @@ impl FixedFormat {
     ///
     /// As [`FixedFormat::new`].
     pub fn q(int_bits: u32, frac_bits: u32) -> Result<FixedFormat> {
-        FixedFormat::new(int_bits, frac_bits, true)
+        FixedFormat::new(int_bits, frac_bits, Signedness::Signed)
     }
 
     /// Unsigned UQ(K.M): `FixedFormat::uq(4, 4)` is 0 … 15.9375.
@@ -87,7 +91,7 @@ impl FixedFormat {
     ///
     /// As [`FixedFormat::new`].
     pub fn uq(int_bits: u32, frac_bits: u32) -> Result<FixedFormat> {
-        FixedFormat::new(int_bits, frac_bits, false)
+        FixedFormat::new(int_bits, frac_bits, Signedness::Unsigned)
     }
 
     /// Total width `N = K + M` in bits.
@@ -111,13 +115,19 @@ impl FixedFormat {
     /// Two's complement (true) or unsigned (false) raw values.
     #[inline]
     pub const fn is_signed(self) -> bool {
-        self.signed
+        self.signedness.is_signed()
+    }
+
+    /// Two's complement or unsigned raw values.
+    #[inline]
+    pub const fn signedness(self) -> Signedness {
+        self.signedness
     }
 
     /// Smallest raw value: `-2^(N-1)` signed, `0` unsigned.
     #[inline]
     pub const fn min_raw(self) -> i128 {
-        if self.signed {
+        if self.signedness.is_signed() {
             -(1i128 << (self.width() - 1))
         } else {
             0
@@ -127,7 +137,7 @@ impl FixedFormat {
     /// Largest raw value: `2^(N-1) - 1` signed, `2^N - 1` unsigned.
     #[inline]
     pub const fn max_raw(self) -> i128 {
-        if self.signed {
+        if self.signedness.is_signed() {
             (1i128 << (self.width() - 1)) - 1
         } else {
             (1i128 << self.width()) - 1
@@ -183,7 +193,7 @@ impl FixedFormat {
     #[inline]
     pub(crate) const fn raw_from_pattern(self, bits: u64) -> i128 {
         let bits = bits & self.pattern_mask();
-        if self.signed {
+        if self.signedness.is_signed() {
             let shift = 64 - self.width();
             ((bits << shift) as i64 >> shift) as i128
         } else {
@@ -195,7 +205,7 @@ impl FixedFormat {
 impl fmt::Display for FixedFormat {
     /// `Q4.4` for signed, `UQ4.4` for unsigned.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let u = if self.signed { "" } else { "U" };
+        let u = if self.signedness.is_signed() { "" } else { "U" };
         write!(f, "{u}Q{}.{}", self.int_bits, self.frac_bits)
     }
 }
@@ -230,14 +240,14 @@ impl std::str::FromStr for FixedFormat {
                 &["Q<int>.<frac> (signed)", "UQ<int>.<frac> (unsigned)"],
             )
         };
-        let (signed, rest) = match key.strip_prefix("uq") {
-            Some(r) => (false, r),
-            None => (true, key.strip_prefix('q').ok_or_else(bad)?),
+        let (signedness, rest) = match key.strip_prefix("uq") {
+            Some(r) => (Signedness::Unsigned, r),
+            None => (Signedness::Signed, key.strip_prefix('q').ok_or_else(bad)?),
         };
         let (i, f) = rest.split_once('.').ok_or_else(bad)?;
         let int_bits: u32 = i.parse().map_err(|_| bad())?;
         let frac_bits: u32 = f.parse().map_err(|_| bad())?;
-        FixedFormat::new(int_bits, frac_bits, signed)
+        FixedFormat::new(int_bits, frac_bits, signedness)
     }
 }
 
@@ -283,7 +293,7 @@ mod tests {
             FixedFormat::q(0, 8).unwrap_err().to_string(),
             "invalid int_bits 0: a signed format needs at least 1 integer bit to hold the sign"
         );
-        assert!(FixedFormat::new(u32::MAX, 2, false).is_err());
+        assert!(FixedFormat::new(u32::MAX, 2, Signedness::Unsigned).is_err());
     }
 }
 

@@ -43,6 +43,11 @@ pub enum NanPolicy {
 /// What overflow produces in a format without infinities ([`Specials`] other than `Ieee`):
 /// the two OCP conversion modes. Formats without NaN always saturate.
 ///
+/// Not to be confused with [`Overflow`](crate::Overflow), the integer policy (wrap or clamp
+/// an exact integer to a register's bits) of the datapath's accumulators and the gate-level
+/// MACs: `OverflowPolicy` says what a floating-point result past the largest finite value
+/// becomes when the format has no ∞ (IEEE formats always give ±∞).
+///
 /// [`Specials`]: super::Specials
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -3,6 +3,7 @@
 use super::env::FloatEnv;
 use super::format::FloatFormat;
 use super::status::StatusAnd;
+use crate::repr::Signedness;
 use crate::round::{Flags, round_shift};
 use crate::{Error, Result};
 
@@ -22,11 +23,12 @@ impl FloatFormat {
     /// ```
     /// use arithsim::float::{FloatEnv, FloatFormat};
     /// use arithsim::round::Flags;
+    /// use arithsim::Signedness;
     /// let f = FloatFormat::FP32;
     /// let env = FloatEnv::default();
-    /// let r = f.to_int((-2.5f32).to_bits() as u64, 8, true, &env)?;
+    /// let r = f.to_int((-2.5f32).to_bits() as u64, 8, Signedness::Signed, &env)?;
     /// assert_eq!((r.value, r.flags), (-2, Flags::INEXACT));
-    /// let r = f.to_int(300f32.to_bits() as u64, 8, false, &env)?;
+    /// let r = f.to_int(300f32.to_bits() as u64, 8, Signedness::Unsigned, &env)?;
     /// assert_eq!((r.value, r.flags), (255, Flags::INVALID));
     /// # Ok::<(), arithsim::Error>(())
     /// ```
@@ -34,11 +36,11 @@ impl FloatFormat {
         self,
         a: u64,
         bits: u32,
-        signed: bool,
+        signedness: Signedness,
         env: &FloatEnv,
     ) -> Result<StatusAnd<i128>> {
         Error::check_width("integer", bits, 1, 64)?;
-        let (min, max) = if signed {
+        let (min, max) = if signedness.is_signed() {
             (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
         } else {
             (0, (1i128 << bits) - 1)
@@ -167,15 +169,23 @@ mod tests {
     #[test]
     fn integer_width_out_of_range_is_an_error_with_message() {
         let env = FloatEnv::default();
-        let e = FloatFormat::FP32.to_int(0, 0, true, &env).unwrap_err();
+        let e = FloatFormat::FP32
+            .to_int(0, 0, Signedness::Signed, &env)
+            .unwrap_err();
         assert_eq!(e.to_string(), "integer width 0 is out of range 1..=64");
-        let e = FloatFormat::FP32.to_int(0, 65, false, &env).unwrap_err();
+        let e = FloatFormat::FP32
+            .to_int(0, 65, Signedness::Unsigned, &env)
+            .unwrap_err();
         assert_eq!(e.to_string(), "integer width 65 is out of range 1..=64");
         // In range: 3 bits unsigned saturates 9.0 to 7 with invalid.
         let nine = FloatFormat::FP32.from_i64(9, &env).value;
-        let r = FloatFormat::FP32.to_int(nine, 3, false, &env).unwrap();
+        let r = FloatFormat::FP32
+            .to_int(nine, 3, Signedness::Unsigned, &env)
+            .unwrap();
         assert_eq!((r.value, r.flags), (7, Flags::INVALID));
-        let r = FloatFormat::FP32.to_int(nine, 5, true, &env).unwrap();
+        let r = FloatFormat::FP32
+            .to_int(nine, 5, Signedness::Signed, &env)
+            .unwrap();
         assert_eq!((r.value, r.flags), (9, Flags::empty()));
     }
 }

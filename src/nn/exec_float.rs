@@ -166,7 +166,7 @@ impl FloatPlan {
                                     weights: &p.weight,
                                     input: &xm,
                                 },
-                                Some(&p.bias),
+                                Bias::PerRow(&p.bias),
                             )?;
                             tally.merge(&out.tally);
                             out.bits
@@ -241,7 +241,7 @@ impl FloatPlan {
                             weights: &wm,
                             input: &xm,
                         },
-                        None,
+                        Bias::None,
                     )?;
                     tally.merge(&out.tally);
                     out.bits

@@ -13,11 +13,12 @@ use super::format::Int8Config;
 use super::graph::{Network, Op};
 use super::native::pool;
 use crate::cost::{FloatKind, NumKind, OpKind, Tally};
-use crate::datapath::{GemmShape, LayerOperands};
+use crate::datapath::{Bias, GemmShape, LayerOperands};
 use crate::quant::{
     FusedActivation, IntType, PerChannelParams, QuantLayerParams, QuantParams, QuantizedMultiplier,
     Requantization, Symmetry, WeightParams, quantized_conv2d, quantized_gemm,
 };
+use crate::repr::Signedness;
 use crate::round::RoundingMode;
 use crate::{Error, Result};
 
@@ -207,7 +208,7 @@ impl Int8Plan {
                 from: NumKind::Float(FloatKind::FP32),
                 to: NumKind::Int {
                     bits: 8,
-                    signed: true,
+                    signedness: Signedness::Signed,
                 },
             },
             image.len() as u64,
@@ -224,7 +225,7 @@ impl Int8Plan {
                             weights: &q.weight,
                             input: x,
                         },
-                        Some(&q.bias),
+                        Bias::PerRow(&q.bias),
                     )?;
                     tally.merge(&out.tally);
                     out.values
@@ -238,7 +239,7 @@ impl Int8Plan {
                             weights: &q.weight,
                             input: x,
                         },
-                        Some(&q.bias),
+                        Bias::PerRow(&q.bias),
                     )?;
                     tally.merge(&out.tally);
                     out.values

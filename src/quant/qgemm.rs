@@ -20,8 +20,9 @@ use super::affine::{IntType, PerChannelParams, QuantParams};
 use super::fixed_point::{QuantizedMultiplier, Requantization};
 use crate::cost::{NumKind, OpKind, Tally};
 use crate::datapath::{
-    Bias, Conv2dShape, GemmShape, IntArith, IntDatapath, LayerOperands, Overflow,
+    Bias, Conv2dShape, GemmShape, IntArith, IntDatapath, LayerOperands, Overflow, check_conv_bias,
 };
+use crate::repr::Signedness;
 use crate::{Error, Result};
 
 /// An activation fused into the output clamp.
@@ -148,7 +149,12 @@ impl QuantLayerParams {
             .int_type()
             .bits()
             .max(self.weights.int_type().bits());
-        IntDatapath::new(IntArith::new(bits, 32, true, Overflow::Wrapping)?)
+        IntDatapath::new(IntArith::new(
+            bits,
+            32,
+            Signedness::Signed,
+            Overflow::Wrapping,
+        )?)
     }
 }
 
@@ -169,13 +175,9 @@ fn check_values(what: &str, values: &[i8], t: IntType) -> Result<()> {
     }
 }
 
-/// Folded per-channel bias: `bias − z_x·Σ_k w + K·z_x·z_w` (wrapping int32, as TFLite).
-fn fold_bias(
-    params: &QuantLayerParams,
-    weights: &[i8],
-    k: usize,
-    bias: Option<&[i32]>,
-) -> Vec<i64> {
+/// The zero-point correction of each output channel, `−z_x·Σ_k w + K·z_x·z_w` (wrapping
+/// int32, as TFLite), folded into the bias.
+fn bias_correction(params: &QuantLayerParams, weights: &[i8], k: usize) -> Vec<i32> {
     let zx = params.input.zero_point();
     weights
         .chunks(k)
@@ -183,11 +185,40 @@ fn fold_bias(
         .map(|(c, row)| {
             let zw = params.weights.channel(c).zero_point();
             let sum: i32 = row.iter().fold(0i32, |s, &w| s.wrapping_add(w as i32));
-            let b = bias.map_or(0, |b| b[c]);
-            b.wrapping_sub(zx.wrapping_mul(sum))
-                .wrapping_add((k as i32).wrapping_mul(zx).wrapping_mul(zw)) as i64
+            (k as i32)
+                .wrapping_mul(zx)
+                .wrapping_mul(zw)
+                .wrapping_sub(zx.wrapping_mul(sum))
         })
         .collect()
+}
+
+/// The folded bias as the datapath reads it: `bias + correction[channel]` (wrapping int32),
+/// per channel when `bias` is none or per channel, else one value per output element.
+/// `channel(i)` and `user(i)` give output element `i`'s channel and bias value.
+fn fold_bias(
+    correction: &[i32],
+    outputs: usize,
+    bias: Bias<'_, i32>,
+    channel: impl Fn(usize) -> usize,
+    user: impl Fn(usize) -> i32,
+) -> (Vec<i64>, bool) {
+    match bias {
+        Bias::None => (correction.iter().map(|&c| c as i64).collect(), true),
+        Bias::PerRow(b) => (
+            b.iter()
+                .zip(correction)
+                .map(|(&b, &c)| b.wrapping_add(c) as i64)
+                .collect(),
+            true,
+        ),
+        Bias::PerColumn(_) | Bias::Full(_) => (
+            (0..outputs)
+                .map(|i| user(i).wrapping_add(correction[channel(i)]) as i64)
+                .collect(),
+            false,
+        ),
+    }
 }
 
 /// Requantizes the accumulators; `channel(i)` gives the output channel of element `i`.
@@ -216,11 +247,11 @@ fn count_requant(tally: &mut Tally, outputs: u64) {
         OpKind::Convert {
             from: NumKind::Int {
                 bits: 32,
-                signed: true,
+                signedness: Signedness::Signed,
             },
             to: NumKind::Int {
                 bits: 8,
-                signed: true,
+                signedness: Signedness::Signed,
             },
         },
         outputs,
@@ -229,7 +260,8 @@ fn count_requant(tally: &mut Tally, outputs: u64) {
 
 /// Quantized `C = A · B` in the datapath's convention: `weights` `A` is `M × K` (one row per
 /// output channel), `input` `B` is `K × N` (one column per activation vector), output
-/// `M × N` row-major; `bias` has `M` int32 values (scale `s_x·s_w`).
+/// `M × N` row-major; `bias` is int32 (scale `s_x·s_w`), usually [`Bias::PerRow`] with one
+/// value per output channel (any [`Bias`] layout is taken).
 ///
 /// # Errors
 ///
@@ -240,7 +272,7 @@ fn count_requant(tally: &mut Tally, outputs: u64) {
 /// # Examples
 ///
 /// ```
-/// use arithsim::datapath::{GemmShape, LayerOperands};
+/// use arithsim::datapath::{Bias, GemmShape, LayerOperands};
 /// use arithsim::quant::*;
 ///
 /// let p = QuantLayerParams {
@@ -251,7 +283,7 @@ fn count_requant(tally: &mut Tally, outputs: u64) {
 ///     requantization: Requantization::DoubleRounding,
 /// };
 /// // One output channel, K = 2, one input vector: real w = [1, -0.5], x = [1.5, 2.5].
-/// let out = quantized_gemm(&p, GemmShape::new(1, 1, 2)?, LayerOperands { weights: &[4, -2], input: &[4, 6] }, None)?;
+/// let out = quantized_gemm(&p, GemmShape::new(1, 1, 2)?, LayerOperands { weights: &[4, -2], input: &[4, 6] }, Bias::None)?;
 /// // 1·1.5 − 0.5·2.5 = 0.25 -> round(0.25 / 1.0) + (−3) = −3
 /// assert_eq!(out.values, [-3]);
 /// # Ok::<(), arithsim::Error>(())
@@ -260,7 +292,7 @@ pub fn quantized_gemm(
     params: &QuantLayerParams,
     shape: GemmShape,
     operands: LayerOperands<'_, i8>,
-    bias: Option<&[i32]>,
+    bias: Bias<'_, i32>,
 ) -> Result<QuantOutput> {
     let LayerOperands { weights, input } = operands;
     let shape = GemmShape::new(shape.m, shape.n, shape.k)?;
@@ -277,13 +309,26 @@ pub fn quantized_gemm(
             input.len()
         )));
     }
-    check_bias(bias, shape.m)?;
+    bias.check(shape)?;
     check_values("weights", weights, params.weights.int_type())?;
     check_values("input", input, params.input.int_type())?;
     let mults = params.multipliers(shape.m)?;
-    let folded = fold_bias(params, weights, shape.k, bias);
+    let correction = bias_correction(params, weights, shape.k);
+    let n = shape.n;
+    let (folded, per_row) = fold_bias(
+        &correction,
+        shape.m * n,
+        bias,
+        |i| i / n,
+        |i| bias.at(n, i / n, i % n).unwrap_or(0),
+    );
     let dp = params.datapath()?;
-    let out = dp.gemm(shape, weights, input, Bias::PerRow(&folded))?;
+    let folded = if per_row {
+        Bias::PerRow(&folded)
+    } else {
+        Bias::Full(&folded)
+    };
+    let out = dp.gemm(shape, weights, input, folded)?;
     let mut tally = out.tally;
     let mut acc: Vec<i32> = out.values.iter().map(|&v| v as i32).collect();
     // Weight zero points: subtract z_w[m]·Σ_k x[k, n] (counted: column sums and products).
@@ -306,7 +351,6 @@ pub fn quantized_gemm(
         );
         tally.add(OpKind::IntMul { bits: 32 }, (shape.m * shape.n) as u64);
     }
-    let n = shape.n;
     let values = requantize(params, &acc, &mults, |i| i / n);
     count_requant(&mut tally, acc.len() as u64);
     Ok(QuantOutput {
@@ -316,8 +360,9 @@ pub fn quantized_gemm(
     })
 }
 
-/// Quantized 2-D convolution: NCHW int8 input, OIHW int8 weights, NCHW int8 output, one
-/// int32 bias per output channel. Padding reads the input zero point.
+/// Quantized 2-D convolution: NCHW int8 input, OIHW int8 weights, NCHW int8 output, an int32
+/// bias read as the datapath's conv2d reads it (usually [`Bias::PerRow`], one value per
+/// output channel). Padding reads the input zero point.
 ///
 /// # Errors
 ///
@@ -326,7 +371,7 @@ pub fn quantized_conv2d(
     params: &QuantLayerParams,
     shape: &Conv2dShape,
     operands: LayerOperands<'_, i8>,
-    bias: Option<&[i32]>,
+    bias: Bias<'_, i32>,
 ) -> Result<QuantOutput> {
     let LayerOperands { weights, input } = operands;
     shape.validate()?;
@@ -340,7 +385,7 @@ pub fn quantized_conv2d(
             weights.len()
         )));
     }
-    check_bias(bias, shape.out_channels)?;
+    check_conv_bias(shape, &bias)?;
     check_values("weights", weights, params.weights.int_type())?;
     check_values("input", input, params.input.int_type())?;
     if (0..shape.out_channels).any(|c| params.weights.channel(c).zero_point() != 0) {
@@ -352,7 +397,26 @@ pub fn quantized_conv2d(
     }
     let mults = params.multipliers(shape.out_channels)?;
     let k = shape.reduction_len();
-    let folded = fold_bias(params, weights, k, bias);
+    let correction = bias_correction(params, weights, k);
+    let (oh, ow) = shape.output_hw();
+    let plane = oh * ow;
+    let o = shape.out_channels;
+    let (folded, per_row) = fold_bias(
+        &correction,
+        shape.output_len(),
+        bias,
+        |i| (i / plane) % o,
+        |i| match bias {
+            Bias::PerColumn(v) => v[(i / (plane * o)) * plane + i % plane],
+            Bias::Full(v) => v[i],
+            Bias::None | Bias::PerRow(_) => 0,
+        },
+    );
+    let folded = if per_row {
+        Bias::PerRow(&folded)
+    } else {
+        Bias::Full(&folded)
+    };
     // Pad explicitly with the input zero point, then convolve without padding.
     let (ph, pw) = shape.padding;
     let padded_shape = Conv2dShape {
@@ -369,12 +433,9 @@ pub fn quantized_conv2d(
             weights,
             input: &padded,
         },
-        Some(&folded),
+        folded,
     )?;
     let acc: Vec<i32> = out.values.iter().map(|&v| v as i32).collect();
-    let (oh, ow) = shape.output_hw();
-    let plane = oh * ow;
-    let o = shape.out_channels;
     let values = requantize(params, &acc, &mults, |i| (i / plane) % o);
     let mut tally = out.tally;
     count_requant(&mut tally, acc.len() as u64);
@@ -383,16 +444,6 @@ pub fn quantized_conv2d(
         accumulators: acc,
         tally,
     })
-}
-
-fn check_bias(bias: Option<&[i32]>, channels: usize) -> Result<()> {
-    match bias {
-        Some(b) if b.len() != channels => Err(Error::Shape(format!(
-            "bias has {} values for {channels} output channels",
-            b.len()
-        ))),
-        _ => Ok(()),
-    }
 }
 
 /// The NCHW input with `padding` rows and columns of `fill` around each plane.

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use super::encoding::Encoding;
+use super::signedness::Signedness;
 use super::wide::WideInt;
 
 /// A C data model: the sizes of `int`, `long` and pointers.
@@ -95,22 +96,23 @@ impl DataModel {
         }
     }
 
-    /// Smallest and largest value of `signed t` (`signed` true, two's complement, which C23
-    /// requires) or `unsigned t`.
+    /// Smallest and largest value of `signed t` ([`Signedness::Signed`], two's complement,
+    /// which C23 requires) or `unsigned t`.
     ///
     /// # Examples
     ///
     /// ```
     /// use arithsim::repr::{with_thousands, CType, DataModel};
+    /// use arithsim::Signedness;
     ///
-    /// let (lo, hi) = DataModel::Lp64.range(CType::LongLong, true);
+    /// let (lo, hi) = DataModel::Lp64.range(CType::LongLong, Signedness::Signed);
     /// assert_eq!(with_thousands(lo), "-9,223,372,036,854,775,808");
     /// assert_eq!(with_thousands(hi), "9,223,372,036,854,775,807");
-    /// let (_, hi) = DataModel::Lp64.range(CType::LongLong, false);
+    /// let (_, hi) = DataModel::Lp64.range(CType::LongLong, Signedness::Unsigned);
     /// assert_eq!(with_thousands(hi), "18,446,744,073,709,551,615");
     /// ```
-    pub fn range(self, t: CType, signed: bool) -> (WideInt, WideInt) {
-        let encoding = if signed {
+    pub fn range(self, t: CType, signedness: Signedness) -> (WideInt, WideInt) {
+        let encoding = if signedness.is_signed() {
             Encoding::TwosComplement
         } else {
             Encoding::Unsigned
@@ -192,13 +194,14 @@ impl Platform {
 ///
 /// ```
 /// use arithsim::repr::{plain_char_signedness, Platform};
-/// assert!(plain_char_signedness(Platform::X86));
-/// assert!(!plain_char_signedness(Platform::ArmLinux));
+/// use arithsim::Signedness;
+/// assert_eq!(plain_char_signedness(Platform::X86), Signedness::Signed);
+/// assert_eq!(plain_char_signedness(Platform::ArmLinux), Signedness::Unsigned);
 /// ```
-pub fn plain_char_signedness(platform: Platform) -> bool {
+pub fn plain_char_signedness(platform: Platform) -> Signedness {
     match platform {
-        Platform::X86 | Platform::AppleArm64 | Platform::WindowsArm64 => true,
-        Platform::ArmLinux | Platform::PowerPcLinux | Platform::RiscVLinux => false,
+        Platform::X86 | Platform::AppleArm64 | Platform::WindowsArm64 => Signedness::Signed,
+        Platform::ArmLinux | Platform::PowerPcLinux | Platform::RiscVLinux => Signedness::Unsigned,
     }
 }
 
@@ -216,8 +219,8 @@ pub fn c_type_table(model: DataModel) -> String {
     use super::radix::with_thousands;
     let mut out = format!("{} ({})\n", model.name(), model.platforms());
     for t in CType::ALL {
-        let (smin, smax) = model.range(t, true);
-        let (_, umax) = model.range(t, false);
+        let (smin, smax) = model.range(t, Signedness::Signed);
+        let (_, umax) = model.range(t, Signedness::Unsigned);
         out.push_str(&format!(
             "  {:<10} {} byte{}  signed {} … {}  unsigned 0 … {}\n",
             t.name(),
@@ -230,7 +233,7 @@ pub fn c_type_table(model: DataModel) -> String {
     }
     let (signed, unsigned): (Vec<Platform>, Vec<Platform>) = Platform::ALL
         .into_iter()
-        .partition(|&p| plain_char_signedness(p));
+        .partition(|&p| plain_char_signedness(p).is_signed());
     let names = |v: Vec<Platform>| v.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
     out.push_str(&format!(
         "  plain char: signed on {}, unsigned on {} (the ABI decides)\n",

@@ -31,9 +31,11 @@ mod ctypes;
 mod encoding;
 mod extend;
 mod number_line;
+mod overflow;
 mod parse;
 mod powers;
 mod radix;
+mod signedness;
 mod significance;
 mod tables;
 mod wide;
@@ -44,6 +46,7 @@ pub use column::{ColumnAddition, ColumnStep, MAX_COLUMNS, column_addition};
 pub use ctypes::{CType, DataModel, Platform, c_type_table, plain_char_signedness};
 pub use encoding::{Encoding, MAX_TABLE_WIDTH};
 pub use number_line::{EncodingLine, MAX_LINE_WIDTH, NumberLine, number_line};
+pub use overflow::Overflow;
 pub use powers::{
     PowerOfTwo, PowerSubtraction, PowerTable, SubtractionStep, power_of_two, power_table,
     subtract_powers_of_two,
@@ -52,6 +55,7 @@ pub use radix::{
     DivisionStep, Expansion, NibbleMap, RepeatedDivision, Term, binary_to_hex, hex_to_binary,
     positional_expansion, repeated_division, with_thousands,
 };
+pub use signedness::Signedness;
 pub use significance::{Significance, significance};
 pub use tables::{DigitRange, DigitRow, DigitTable, digit_range, digit_table};
 pub use wide::WideInt;

@@ -117,7 +117,7 @@ pub fn accel_metrics() -> Vec<Metric<AccelEval>> {
 ///     base: fsd_npu(),
 ///     shapes: vec![(32, 32), (128, 128)],
 ///     dataflows: DATAFLOWS.to_vec(),
-///     arithmetics: vec![MacArithmetic::INT8],
+///     arithmetics: vec![MacArithmetic::INT8_INT32],
 /// };
 /// let net = Network::resnet50_v1_5(1)?;
 /// let t = sweep_accel("ResNet-50", &space.points()?, &net, &CostTable::horowitz_45nm(),

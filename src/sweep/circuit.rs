@@ -156,10 +156,7 @@ pub fn multiplier_space(
                 for &r in reductions {
                     for &a in adders {
                         let spec = MultiplierSpec::new(n, n, s, r, a).with_partial_products(pp);
-                        let sign = match s {
-                            Signedness::Unsigned => "unsigned",
-                            Signedness::Signed => "signed",
-                        };
+                        let sign = s.name();
                         points.push(CircuitPoint::new(
                             format!("{n}x{n} {sign} {}/{}/{}", pp.name(), r.name(), a),
                             vec![

@@ -3,6 +3,7 @@
 
 use super::{AdderKind, MAX_ADDER_WIDTH, MAX_BUILD_WIDTH, build_adder, check_operands};
 use crate::gates::{Builder, Netlist, Wire};
+use crate::repr::Signedness;
 use crate::{Error, Result};
 
 /// `x + y` when `sub` is 0, `x - y` (as `x + !y + 1`) when `sub` is 1. Returns the result, the
@@ -110,7 +111,12 @@ pub fn build_equal(b: &mut Builder, x: &[Wire], y: &[Wire]) -> Result<Wire> {
 ///
 /// # Errors
 /// As [`build_equal`].
-pub fn build_less_than(b: &mut Builder, x: &[Wire], y: &[Wire], signed: bool) -> Result<Wire> {
+pub fn build_less_than(
+    b: &mut Builder,
+    x: &[Wire],
+    y: &[Wire],
+    signedness: Signedness,
+) -> Result<Wire> {
     check_operands(b, x, y)?;
     fn node(b: &mut Builder, x: &[Wire], y: &[Wire], sign: bool, need_eq: bool) -> (Wire, Wire) {
         let n = x.len();
@@ -137,7 +143,9 @@ pub fn build_less_than(b: &mut Builder, x: &[Wire], y: &[Wire], signed: bool) ->
         let eq = if need_eq { b.and(heq, leq) } else { b.zero() };
         (lt, eq)
     }
-    Ok(b.with_label("less than", |b| node(b, x, y, signed, false).0))
+    Ok(b.with_label("less than", |b| {
+        node(b, x, y, signedness.is_signed(), false).0
+    }))
 }
 
 /// An equality comparator netlist: inputs `a`, `b` → output `eq`.
@@ -158,12 +166,12 @@ pub fn equality_comparator(width: u32) -> Result<Netlist> {
 ///
 /// # Errors
 /// [`Error::InvalidWidth`] unless `1 <= width <= 128`.
-pub fn less_than_comparator(width: u32, signed: bool) -> Result<Netlist> {
+pub fn less_than_comparator(width: u32, signedness: Signedness) -> Result<Netlist> {
     Error::check_width("comparator", width, 1, MAX_ADDER_WIDTH)?;
     let mut b = Builder::new();
     let x = b.input("a", width)?;
     let y = b.input("b", width)?;
-    let lt = build_less_than(&mut b, &x, &y, signed)?;
+    let lt = build_less_than(&mut b, &x, &y, signedness)?;
     b.output("lt", &[lt])?;
     b.finish()
 }

@@ -10,6 +10,7 @@ use super::unpack::build_unpack;
 use crate::circuits::adders::{build_add_sub, build_adder, build_less_than};
 use crate::float::FloatFormat;
 use crate::gates::{Builder, Netlist, Wire};
+use crate::repr::Signedness;
 use crate::{Error, Result};
 
 /// A finished floating-point adder/subtractor for `format`: `y = a + b`, or `a − b` when the
@@ -176,7 +177,7 @@ pub(super) fn front(
     let sa = ua.sign;
     let (big_exp, big_sig, small_exp, small_sig, big_sign) =
         b.with_label("swap", |b| -> Result<_> {
-            let swap = build_less_than(b, &ua.mag, &ub.mag, false)?;
+            let swap = build_less_than(b, &ua.mag, &ub.mag, Signedness::Unsigned)?;
             let pick = |b: &mut Builder, u: &[Wire], v: &[Wire]| -> (Vec<Wire>, Vec<Wire>) {
                 u.iter()
                     .zip(v)

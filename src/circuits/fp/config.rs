@@ -81,11 +81,16 @@ pub struct SignificandMultiplier {
 impl Default for SignificandMultiplier {
     /// AND array with a Dadda tree, as [`crate::circuits::mac::MacSpec::new`] uses.
     fn default() -> Self {
-        SignificandMultiplier {
-            partial_products: PartialProducts::AndArray,
-            reduction: Reduction::Dadda,
-        }
+        Self::DEFAULT
     }
+}
+
+impl SignificandMultiplier {
+    /// [`Default::default`] as a constant, for constant presets.
+    const DEFAULT: SignificandMultiplier = SignificandMultiplier {
+        partial_products: PartialProducts::AndArray,
+        reduction: Reduction::Dadda,
+    };
 }
 
 /// How an FP unit is built: rounding control, subnormal handling, NaN and overflow policy,
@@ -132,19 +137,27 @@ impl Default for FpUnitConfig {
     /// Nearest-even fixed, IEEE subnormals, [`FloatEnv::default`]'s NaN and overflow
     /// policies, Brent-Kung adders, AND-array + Dadda multiplier.
     fn default() -> Self {
-        let env = FloatEnv::default();
+        Self::DEFAULT
+    }
+}
+
+impl FpUnitConfig {
+    /// [`Default::default`] as a constant, so presets such as [`FpMacSpec::FP16_FP32`] can be
+    /// constants.
+    ///
+    /// [`FpMacSpec::FP16_FP32`]: super::FpMacSpec::FP16_FP32
+    pub(crate) const DEFAULT: FpUnitConfig = {
+        let env = FloatEnv::new(RoundingMode::NearestEven);
         FpUnitConfig {
             rounding: RoundingControl::Fixed(RoundingMode::NearestEven),
             flush_subnormals: false,
             nan: env.nan,
             overflow: env.overflow,
             adder: AdderKind::BrentKung,
-            multiplier: SignificandMultiplier::default(),
+            multiplier: SignificandMultiplier::DEFAULT,
         }
-    }
-}
+    };
 
-impl FpUnitConfig {
     /// The soft-float environment a unit built with this config matches when its rounding
     /// mode is `mode` (the fixed mode, or the mode selected on the `rm` port).
     ///

@@ -2,17 +2,19 @@
 //! narrow operands, exact, added to a wider accumulator register with one rounding per
 //! clock (`acc ← a × b + acc`, an FMA whose addend is the register).
 //!
-//! Presets: [`fp16_fp32_mac`] (FP16 × FP16 + FP32 → FP32), [`bf16_fp32_mac`],
-//! [`fp8_e4m3_fp32_mac`], [`fp8_e5m2_fp32_mac`], [`fp8_e4m3_fp16_mac`],
-//! [`fp8_e5m2_fp16_mac`]; [`fp_mac_presets`] lists them with names.
+//! Presets, named by operand and accumulator as the datapath's
+//! [`FloatArith`](crate::datapath::FloatArith) presets are: [`FpMacSpec::FP16_FP32`]
+//! (FP16 × FP16 + FP32 → FP32), [`FpMacSpec::BF16_FP32`], [`FpMacSpec::FP8_E4M3_FP32`],
+//! [`FpMacSpec::FP8_E5M2_FP32`], [`FpMacSpec::FP8_E4M3_FP16`], [`FpMacSpec::FP8_E5M2_FP16`];
+//! [`fp_mac_presets`] lists them with names.
 //!
 //! # Examples
 //!
 //! ```
-//! use arithsim::circuits::fp::{fp16_fp32_mac, FpMac};
+//! use arithsim::circuits::fp::{FpMac, FpMacSpec};
 //! use arithsim::round::RoundingMode;
 //!
-//! let mac = FpMac::new(fp16_fp32_mac())?;
+//! let mac = FpMac::new(FpMacSpec::FP16_FP32)?;
 //! // acc = 1.5 × 2 + (−0.5) × 0.5 + 65504 × 65504 (exact in FP32's range)
 //! let a = [0x3E00, 0xB800, 0x7BFF];
 //! let b = [0x4000, 0x3800, 0x7BFF];
@@ -75,13 +77,50 @@ impl std::fmt::Display for FpMacSpec {
 }
 
 impl FpMacSpec {
+    /// FP16 × FP16 + FP32 → FP32 (tensor cores' mixed precision).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::fp::{FpMac, FpMacSpec};
+    /// use arithsim::float::FloatFormat;
+    ///
+    /// let spec = FpMacSpec::FP16_FP32;
+    /// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP16, FloatFormat::FP32));
+    /// // 1.0 × 1.0 (pattern 0x3C00) accumulated twice: 1, then 2.
+    /// let acc = FpMac::new(spec)?.accumulate(&[0x3C00, 0x3C00], &[0x3C00, 0x3C00])?;
+    /// assert_eq!(acc[0], 0x3F80_0000);
+    /// // Every preset: 1.0 × 1.0 accumulated once is 1.0 in the accumulator format.
+    /// for (one_mul, one_acc, spec) in [
+    ///     (0x3F80, 0x3F80_0000, FpMacSpec::BF16_FP32),
+    ///     (0x38, 0x3F80_0000, FpMacSpec::FP8_E4M3_FP32),
+    ///     (0x3C, 0x3F80_0000, FpMacSpec::FP8_E5M2_FP32),
+    ///     (0x38, 0x3C00, FpMacSpec::FP8_E4M3_FP16),
+    ///     (0x3C, 0x3C00, FpMacSpec::FP8_E5M2_FP16),
+    /// ] {
+    ///     assert_eq!(FpMac::new(spec)?.accumulate(&[one_mul], &[one_mul])?, [one_acc]);
+    /// }
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    pub const FP16_FP32: FpMacSpec = FpMacSpec::new(FloatFormat::FP16, FloatFormat::FP32);
+    /// BF16 × BF16 + FP32 → FP32.
+    pub const BF16_FP32: FpMacSpec = FpMacSpec::new(FloatFormat::BF16, FloatFormat::FP32);
+    /// FP8 E4M3 × FP8 E4M3 + FP32 → FP32.
+    pub const FP8_E4M3_FP32: FpMacSpec = FpMacSpec::new(FloatFormat::FP8_E4M3, FloatFormat::FP32);
+    /// FP8 E5M2 × FP8 E5M2 + FP32 → FP32.
+    pub const FP8_E5M2_FP32: FpMacSpec = FpMacSpec::new(FloatFormat::FP8_E5M2, FloatFormat::FP32);
+    /// FP8 E4M3 × FP8 E4M3 + FP16 → FP16.
+    pub const FP8_E4M3_FP16: FpMacSpec = FpMacSpec::new(FloatFormat::FP8_E4M3, FloatFormat::FP16);
+    /// FP8 E5M2 × FP8 E5M2 + FP16 → FP16.
+    pub const FP8_E5M2_FP16: FpMacSpec = FpMacSpec::new(FloatFormat::FP8_E5M2, FloatFormat::FP16);
+
     /// A MAC with the default config (nearest-even fixed, IEEE subnormals).
     #[must_use]
-    pub fn new(mul: FloatFormat, acc: FloatFormat) -> Self {
+    pub const fn new(mul: FloatFormat, acc: FloatFormat) -> Self {
         FpMacSpec {
             mul,
             acc,
-            cfg: FpUnitConfig::default(),
+            cfg: FpUnitConfig::DEFAULT,
         }
     }
 
@@ -112,126 +151,6 @@ impl FpMacSpec {
     }
 }
 
-/// FP16 × FP16 + FP32 → FP32 (tensor cores' mixed precision).
-///
-/// # Examples
-///
-/// ```
-/// use arithsim::circuits::fp::{fp16_fp32_mac, FpMac};
-/// use arithsim::float::FloatFormat;
-///
-/// let spec = fp16_fp32_mac();
-/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP16, FloatFormat::FP32));
-/// // 1.0 × 1.0 (pattern 0x3C00) accumulated twice: 1, then 2.
-/// let acc = FpMac::new(spec)?.accumulate(&[0x3C00, 0x3C00], &[0x3C00, 0x3C00])?;
-/// assert_eq!(acc[0], 0x3F80_0000);
-/// # Ok::<(), arithsim::Error>(())
-/// ```
-#[must_use]
-pub fn fp16_fp32_mac() -> FpMacSpec {
-    FpMacSpec::new(FloatFormat::FP16, FloatFormat::FP32)
-}
-
-/// BF16 × BF16 + FP32 → FP32.
-///
-/// # Examples
-///
-/// ```
-/// use arithsim::circuits::fp::{bf16_fp32_mac, FpMac};
-/// use arithsim::float::FloatFormat;
-///
-/// let spec = bf16_fp32_mac();
-/// assert_eq!((spec.mul, spec.acc), (FloatFormat::BF16, FloatFormat::FP32));
-/// // 1.0 × 1.0 (pattern 0x3F80) accumulated twice: 1, then 2.
-/// let acc = FpMac::new(spec)?.accumulate(&[0x3F80, 0x3F80], &[0x3F80, 0x3F80])?;
-/// assert_eq!(acc[0], 0x3F80_0000);
-/// # Ok::<(), arithsim::Error>(())
-/// ```
-#[must_use]
-pub fn bf16_fp32_mac() -> FpMacSpec {
-    FpMacSpec::new(FloatFormat::BF16, FloatFormat::FP32)
-}
-
-/// FP8 E4M3 × FP8 E4M3 + FP32 → FP32.
-///
-/// # Examples
-///
-/// ```
-/// use arithsim::circuits::fp::{fp8_e4m3_fp32_mac, FpMac};
-/// use arithsim::float::FloatFormat;
-///
-/// let spec = fp8_e4m3_fp32_mac();
-/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP8_E4M3, FloatFormat::FP32));
-/// // 1.0 × 1.0 (pattern 0x38) accumulated twice: 1, then 2.
-/// let acc = FpMac::new(spec)?.accumulate(&[0x38, 0x38], &[0x38, 0x38])?;
-/// assert_eq!(acc[0], 0x3F80_0000);
-/// # Ok::<(), arithsim::Error>(())
-/// ```
-#[must_use]
-pub fn fp8_e4m3_fp32_mac() -> FpMacSpec {
-    FpMacSpec::new(FloatFormat::FP8_E4M3, FloatFormat::FP32)
-}
-
-/// FP8 E5M2 × FP8 E5M2 + FP32 → FP32.
-///
-/// # Examples
-///
-/// ```
-/// use arithsim::circuits::fp::{fp8_e5m2_fp32_mac, FpMac};
-/// use arithsim::float::FloatFormat;
-///
-/// let spec = fp8_e5m2_fp32_mac();
-/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP8_E5M2, FloatFormat::FP32));
-/// // 1.0 × 1.0 (pattern 0x3C) accumulated twice: 1, then 2.
-/// let acc = FpMac::new(spec)?.accumulate(&[0x3C, 0x3C], &[0x3C, 0x3C])?;
-/// assert_eq!(acc[0], 0x3F80_0000);
-/// # Ok::<(), arithsim::Error>(())
-/// ```
-#[must_use]
-pub fn fp8_e5m2_fp32_mac() -> FpMacSpec {
-    FpMacSpec::new(FloatFormat::FP8_E5M2, FloatFormat::FP32)
-}
-
-/// FP8 E4M3 × FP8 E4M3 + FP16 → FP16.
-///
-/// # Examples
-///
-/// ```
-/// use arithsim::circuits::fp::{fp8_e4m3_fp16_mac, FpMac};
-/// use arithsim::float::FloatFormat;
-///
-/// let spec = fp8_e4m3_fp16_mac();
-/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP8_E4M3, FloatFormat::FP16));
-/// // 1.0 × 1.0 (pattern 0x38) accumulated twice: 1, then 2.
-/// let acc = FpMac::new(spec)?.accumulate(&[0x38, 0x38], &[0x38, 0x38])?;
-/// assert_eq!(acc[0], 0x3C00);
-/// # Ok::<(), arithsim::Error>(())
-/// ```
-#[must_use]
-pub fn fp8_e4m3_fp16_mac() -> FpMacSpec {
-    FpMacSpec::new(FloatFormat::FP8_E4M3, FloatFormat::FP16)
-}
-
-/// FP8 E5M2 × FP8 E5M2 + FP16 → FP16.
-///
-/// # Examples
-///
-/// ```
-/// use arithsim::circuits::fp::{fp8_e5m2_fp16_mac, FpMac};
-/// use arithsim::float::FloatFormat;
-///
-/// let spec = fp8_e5m2_fp16_mac();
-/// assert_eq!((spec.mul, spec.acc), (FloatFormat::FP8_E5M2, FloatFormat::FP16));
-/// // 1.0 × 1.0 (pattern 0x3C) accumulated twice: 1, then 2.
-/// let acc = FpMac::new(spec)?.accumulate(&[0x3C, 0x3C], &[0x3C, 0x3C])?;
-/// assert_eq!(acc[0], 0x3C00);
-/// # Ok::<(), arithsim::Error>(())
-/// ```
-#[must_use]
-pub fn fp8_e5m2_fp16_mac() -> FpMacSpec {
-    FpMacSpec::new(FloatFormat::FP8_E5M2, FloatFormat::FP16)
-}
-
 /// Every preset with its name, in the order of the module docs.
 ///
 /// # Examples
@@ -246,12 +165,12 @@ pub fn fp8_e5m2_fp16_mac() -> FpMacSpec {
 #[must_use]
 pub fn fp_mac_presets() -> [(&'static str, FpMacSpec); 6] {
     [
-        ("FP16xFP16+FP32", fp16_fp32_mac()),
-        ("BF16xBF16+FP32", bf16_fp32_mac()),
-        ("E4M3xE4M3+FP32", fp8_e4m3_fp32_mac()),
-        ("E5M2xE5M2+FP32", fp8_e5m2_fp32_mac()),
-        ("E4M3xE4M3+FP16", fp8_e4m3_fp16_mac()),
-        ("E5M2xE5M2+FP16", fp8_e5m2_fp16_mac()),
+        ("FP16xFP16+FP32", FpMacSpec::FP16_FP32),
+        ("BF16xBF16+FP32", FpMacSpec::BF16_FP32),
+        ("E4M3xE4M3+FP32", FpMacSpec::FP8_E4M3_FP32),
+        ("E5M2xE5M2+FP32", FpMacSpec::FP8_E5M2_FP32),
+        ("E4M3xE4M3+FP16", FpMacSpec::FP8_E4M3_FP16),
+        ("E5M2xE5M2+FP16", FpMacSpec::FP8_E5M2_FP16),
     ]
 }
 
@@ -297,10 +216,10 @@ pub fn fp_mac(mul: FloatFormat, acc: FloatFormat, cfg: &FpUnitConfig) -> Result<
 /// # Examples
 ///
 /// ```
-/// use arithsim::circuits::fp::{build_fp_mac_step, fp8_e5m2_fp32_mac, ModeWires};
+/// use arithsim::circuits::fp::{build_fp_mac_step, FpMacSpec, ModeWires};
 /// use arithsim::gates::{Builder, Wire};
 ///
-/// let spec = fp8_e5m2_fp32_mac();
+/// let spec = FpMacSpec::FP8_E5M2_FP32;
 /// let mut b = Builder::new();
 /// let a = b.input("a", 8)?;
 /// let x = b.input("b", 8)?;
@@ -336,11 +255,11 @@ pub fn build_fp_mac_step(
 /// Two streams, three clocks each, toward zero on a unit with an `rm` port:
 ///
 /// ```
-/// use arithsim::circuits::fp::{fp8_e5m2_fp16_mac, FpMac, FpUnitConfig, RoundingControl};
+/// use arithsim::circuits::fp::{FpMacSpec, FpMac, FpUnitConfig, RoundingControl};
 /// use arithsim::round::RoundingMode;
 ///
 /// let cfg = FpUnitConfig::default().with_rounding(RoundingControl::Input);
-/// let mac = FpMac::new(fp8_e5m2_fp16_mac().with_config(cfg))?;
+/// let mac = FpMac::new(FpMacSpec::FP8_E5M2_FP16.with_config(cfg))?;
 /// assert_eq!(mac.spec().acc.width(), 16);
 /// assert_eq!(mac.netlist().registers().len(), 16);
 /// // E5M2 0x3C = 1.0, 0x40 = 2.0, 0x44 = 4.0

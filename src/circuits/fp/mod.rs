@@ -96,10 +96,7 @@ pub use config::{
 pub use convert::{build_fp_converter, fp_converter};
 pub use fma::{build_fp_fma, fp_fma};
 pub use lzc::build_lzc;
-pub use mac::{
-    FpMac, FpMacRun, FpMacSpec, bf16_fp32_mac, build_fp_mac_step, fp_mac, fp_mac_presets,
-    fp8_e4m3_fp16_mac, fp8_e4m3_fp32_mac, fp8_e5m2_fp16_mac, fp8_e5m2_fp32_mac, fp16_fp32_mac,
-};
+pub use mac::{FpMac, FpMacRun, FpMacSpec, build_fp_mac_step, fp_mac, fp_mac_presets};
 pub use multiplier::{build_fp_multiplier, fp_multiplier};
 pub use normalize::{Normalized, build_normalize, build_shift_left};
 pub use pack::{

@@ -7,6 +7,7 @@ use super::round::ModeWires;
 use crate::circuits::adders::{build_adder, build_less_than};
 use crate::float::{FloatFormat, NanPolicy, OverflowPolicy, Specials};
 use crate::gates::{Builder, Wire};
+use crate::repr::Signedness;
 use crate::{Error, Result};
 
 /// The four IEEE flag outputs of a unit.
@@ -362,14 +363,14 @@ fn round_pack(
             // Signed magnitude: overflow needs a non-negative one.
             let low = &mag[..mag.len() - 1];
             let maxf = constant_bits(b, format.max_finite_bits(), low.len());
-            let gt = build_less_than(b, &maxf, low, false)?;
+            let gt = build_less_than(b, &maxf, low, Signedness::Unsigned)?;
             // A zero significand leaves k meaningless: it is never an overflow.
             let sign_or_zero = b.or(mag[mag.len() - 1], zero);
             let pos = b.not(sign_or_zero);
             b.and(gt, pos)
         } else {
             let maxf = constant_bits(b, format.max_finite_bits(), mag.len());
-            build_less_than(b, &maxf, &mag, false)?
+            build_less_than(b, &maxf, &mag, Signedness::Unsigned)?
         };
         let to_inf = mode.overflow_to_infinity(b, sign);
         let sub = infinity_substitute(format, cfg.overflow);

@@ -36,7 +36,7 @@ fn or_all<L: Logic>(l: &mut L, v: &[Bit<L::W>]) -> Bit<L::W> {
     }
 }
 
-/// Clamps the `sum` (`acc_width + guard` bits) to `acc_width` bits.
+/// Clamps the `sum` (`acc_bits + guard` bits) to `acc_bits` bits.
 fn saturate<L: Logic>(l: &mut L, sum: &[Bit<L::W>], aw: usize, signed: bool) -> Vec<Bit<L::W>> {
     use crate::circuits::multipliers::logic as ops;
     if sum.len() == aw {
@@ -64,7 +64,7 @@ fn saturate<L: Logic>(l: &mut L, sum: &[Bit<L::W>], aw: usize, signed: bool) -> 
 }
 
 /// Adds one clock of the MAC `spec` to a builder: from operand buses `a[i]`, `b[i]` (one per
-/// lane, `spec.width` wires each) and the current accumulator `acc` (`spec.acc_width` wires),
+/// lane, `spec.mul_bits` wires each) and the current accumulator `acc` (`spec.acc_bits` wires),
 /// returns the next accumulator. Labels: "multiplier i" (separate), "partial products",
 /// "reduction", "saturation".
 ///
@@ -80,8 +80,8 @@ pub fn build_mac_step(
     spec.validate()?;
     let (k, n, aw) = (
         spec.lanes as usize,
-        spec.width as usize,
-        spec.acc_width as usize,
+        spec.mul_bits as usize,
+        spec.acc_bits as usize,
     );
     if a.len() != k || x.len() != k || a.iter().chain(x).any(|v| v.len() != n) || acc.len() != aw {
         return Err(Error::Shape(format!(
@@ -99,8 +99,8 @@ pub fn build_mac_step(
     let mut products: Vec<Vec<Wire>> = Vec::new();
     if spec.structure == MacStructure::Separate {
         let ms = MultiplierSpec::new(
-            spec.width,
-            spec.width,
+            spec.mul_bits,
+            spec.mul_bits,
             spec.signedness,
             spec.reduction,
             spec.adder,

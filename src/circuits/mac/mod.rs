@@ -12,15 +12,15 @@
 //! The accumulator is a register stepped once per clock; [`Mac::accumulate`] runs operand
 //! streams through the netlist, [`MacSpec::reference`] is the word-level twin.
 //!
-//! Presets: [`int8_mac`] (INT8 × INT8 → INT32, the FSD NPU's MAC), [`int4_mac`]
-//! (INT4 × INT4 → INT16), [`int16_mac`] (INT16 × INT16 → INT48).
+//! Presets, named by operand and accumulator: [`MacSpec::INT8_INT32`] (the FSD NPU's MAC),
+//! [`MacSpec::INT4_INT16`], [`MacSpec::INT16_INT48`].
 //!
 //! # Examples
 //!
 //! ```
-//! use arithsim::circuits::mac::{int8_mac, Mac};
+//! use arithsim::circuits::mac::{Mac, MacSpec};
 //!
-//! let mac = Mac::new(int8_mac())?;
+//! let mac = Mac::new(MacSpec::INT8_INT32)?;
 //! // acc = 100·100 + (-3)·7 + (-128)·(-128)
 //! let a = [100u64, (-3i8) as u8 as u64, 0x80];
 //! let b = [100u64, 7, 0x80];
@@ -42,17 +42,16 @@ use crate::circuits::multipliers::{
 };
 use crate::{Error, Result};
 
+/// What the accumulator does on overflow: the crate's one integer overflow policy
+/// ([`crate::Overflow`], defined in [`crate::repr`]), the same type as
+/// [`datapath::Overflow`](crate::datapath::Overflow). Unlike
+/// [`float::OverflowPolicy`](crate::float::OverflowPolicy) (what a floating-point result past
+/// the largest finite value becomes), it says how an integer sum is reduced to the
+/// accumulator's bits.
+pub use crate::repr::Overflow;
+
 /// Most products a dot-product unit sums per cycle.
 pub const MAX_LANES: u32 = crate::limits::DOT_UNIT_MAX_LANES;
-
-/// What happens when the accumulator overflows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Overflow {
-    /// Keep the low bits (two's-complement wrap-around).
-    Wrapping,
-    /// Clamp to the accumulator's largest or smallest value.
-    Saturating,
-}
 
 /// Where the accumulation happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,12 +65,12 @@ pub enum MacStructure {
 /// A MAC or dot-product unit: `acc <- acc + Σ_{i<lanes} a_i · b_i` every clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MacSpec {
-    /// Operand width (both operands), `1..=64` (`1..=63` or less when saturating, so the
-    /// product and the guard bits fit 128 bits).
-    pub width: u32,
-    /// Accumulator width, at least the product width `2 · width`, at most 128 (less the
-    /// guard bits a saturating unit needs: `1 + bits(lanes)`).
-    pub acc_width: u32,
+    /// Operand width in bits (both operands), `1..=64` (`1..=63` or less when saturating,
+    /// so the product and the guard bits fit 128 bits).
+    pub mul_bits: u32,
+    /// Accumulator width in bits, at least the product width `2 · mul_bits`, at most 128
+    /// (less the guard bits a saturating unit needs: `1 + bits(lanes)`).
+    pub acc_bits: u32,
     /// Operand and accumulator signedness.
     pub signedness: Signedness,
     /// Partial-product generation.
@@ -86,25 +85,6 @@ pub struct MacSpec {
     pub structure: MacStructure,
     /// Products summed per cycle (`1` for a MAC, `k` for a k-wide dot-product unit).
     pub lanes: u32,
-}
-
-/// The FSD NPU's MAC: INT8 × INT8 → INT32, signed, wrapping; Dadda tree on Baugh-Wooley
-/// partial products, Brent-Kung adder, separate accumulate adder.
-#[must_use]
-pub fn int8_mac() -> MacSpec {
-    MacSpec::new(8, 32, Signedness::Signed)
-}
-
-/// INT4 × INT4 → INT16, signed, wrapping (otherwise as [`int8_mac`]).
-#[must_use]
-pub fn int4_mac() -> MacSpec {
-    MacSpec::new(4, 16, Signedness::Signed)
-}
-
-/// INT16 × INT16 → INT48, signed, wrapping (otherwise as [`int8_mac`]).
-#[must_use]
-pub fn int16_mac() -> MacSpec {
-    MacSpec::new(16, 48, Signedness::Signed)
 }
 
 /// A k-wide dot-product unit built like `mac` (fused: all products and the accumulator in
@@ -122,14 +102,7 @@ pub fn dot_product_unit(k: u32, mac: MacSpec) -> MacSpec {
 /// built from the parameters, so `Display` rather than a `&'static str` `name()`.
 impl std::fmt::Display for MacSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = match self.signedness {
-            Signedness::Unsigned => "unsigned",
-            Signedness::Signed => "signed",
-        };
-        let o = match self.overflow {
-            Overflow::Wrapping => "wrapping",
-            Overflow::Saturating => "saturating",
-        };
+        let (s, o) = (self.signedness, self.overflow);
         let st = match self.structure {
             MacStructure::Separate => "separate",
             MacStructure::Fused => "fused",
@@ -143,20 +116,31 @@ impl std::fmt::Display for MacSpec {
             self.reduction.name(),
             self.partial_products.name(),
             self.adder,
-            w = self.width,
-            acc = self.acc_width
+            w = self.mul_bits,
+            acc = self.acc_bits
         )
     }
 }
 
 impl MacSpec {
+    /// The FSD NPU's MAC: INT8 × INT8 → INT32, signed, wrapping; Dadda tree on Baugh-Wooley
+    /// partial products, Brent-Kung adder, separate accumulate adder.
+    pub const INT8_INT32: MacSpec = MacSpec::new(8, 32, Signedness::Signed);
+
+    /// INT4 × INT4 → INT16, signed, wrapping (otherwise as [`MacSpec::INT8_INT32`]).
+    pub const INT4_INT16: MacSpec = MacSpec::new(4, 16, Signedness::Signed);
+
+    /// INT16 × INT16 → INT48, signed, wrapping (otherwise as [`MacSpec::INT8_INT32`]).
+    pub const INT16_INT48: MacSpec = MacSpec::new(16, 48, Signedness::Signed);
+
     /// A wrapping, separate MAC with a Dadda tree (Baugh-Wooley for signed, AND array for
-    /// unsigned) and a Brent-Kung adder.
+    /// unsigned) and a Brent-Kung adder: `mul_bits × mul_bits` operands, an `acc_bits`
+    /// accumulator.
     #[must_use]
-    pub fn new(width: u32, acc_width: u32, signedness: Signedness) -> Self {
+    pub const fn new(mul_bits: u32, acc_bits: u32, signedness: Signedness) -> Self {
         MacSpec {
-            width,
-            acc_width,
+            mul_bits,
+            acc_bits,
             signedness,
             partial_products: match signedness {
                 Signedness::Unsigned => PartialProducts::AndArray,
@@ -199,10 +183,10 @@ impl MacSpec {
         self
     }
 
-    /// Product width `2 · width`.
+    /// Product width in bits, `2 · mul_bits`.
     #[must_use]
-    pub fn product_width(&self) -> u32 {
-        2 * self.width
+    pub fn product_bits(&self) -> u32 {
+        2 * self.mul_bits
     }
 
     /// Guard bits above the accumulator in the internal sum: `1 + bits(lanes)` when
@@ -227,22 +211,22 @@ impl MacSpec {
         Error::check_width("dot-product lanes", self.lanes, 1, MAX_LANES)?;
         // The product and the guard bits must fit the 128-bit internal sum.
         let max_width = MAX_MULTIPLIER_WIDTH.min((128 - self.guard_bits()) / 2);
-        Error::check_width("mac operand", self.width, 1, max_width)?;
-        if self.acc_width < self.product_width() {
+        Error::check_width("mac operand", self.mul_bits, 1, max_width)?;
+        if self.acc_bits < self.product_bits() {
             return Err(Error::param(
                 "accumulator width",
-                self.acc_width,
+                self.acc_bits,
                 format!(
                     "must be at least the product width {} of {}-bit operands",
-                    self.product_width(),
-                    self.width
+                    self.product_bits(),
+                    self.mul_bits
                 ),
             ));
         }
         Error::check_width(
             "accumulator",
-            self.acc_width,
-            self.product_width(),
+            self.acc_bits,
+            self.product_bits(),
             128 - self.guard_bits(),
         )?;
         check_signedness(self.partial_products, self.signedness)?;
@@ -250,7 +234,7 @@ impl MacSpec {
     }
 
     /// The word-level twin of one clock: the next accumulator (as a bit pattern of
-    /// `acc_width` bits) from `acc` and the lanes' operands (bit patterns of `width` bits).
+    /// `acc_bits` bits) from `acc` and the lanes' operands (bit patterns of `mul_bits` bits).
     /// Assumes a spec that passed [`MacSpec::validate`].
     #[must_use]
     pub fn reference(&self, acc: u128, a: &[u64], b: &[u64]) -> u128 {
@@ -263,13 +247,14 @@ impl MacSpec {
             }
         };
         let mask = |w: u32| if w == 128 { !0u128 } else { (1u128 << w) - 1 };
-        let wm = mask(self.width);
-        let mut sum = value(acc & mask(self.acc_width), self.acc_width);
+        let wm = mask(self.mul_bits);
+        let mut sum = value(acc & mask(self.acc_bits), self.acc_bits);
         for (&x, &y) in a.iter().zip(b) {
-            let p = value(u128::from(x) & wm, self.width) * value(u128::from(y) & wm, self.width);
+            let p =
+                value(u128::from(x) & wm, self.mul_bits) * value(u128::from(y) & wm, self.mul_bits);
             sum = sum.wrapping_add(p);
         }
-        let aw = self.acc_width;
+        let aw = self.acc_bits;
         let r = match self.overflow {
             Overflow::Wrapping => sum,
             Overflow::Saturating => {

@@ -22,7 +22,7 @@ pub struct Mac {
 /// Accumulator values and (optionally) switching activity of a run.
 #[derive(Clone, Debug)]
 pub struct MacRun {
-    /// `acc[t][s]`: stream `s`'s accumulator after clock `t` (a bit pattern of `acc_width`
+    /// `acc[t][s]`: stream `s`'s accumulator after clock `t` (a bit pattern of `acc_bits`
     /// bits).
     pub acc: Vec<Vec<u128>>,
     /// Toggles over the run (each clock compared with the previous one).
@@ -47,10 +47,10 @@ impl Mac {
         let mut a = Vec::new();
         let mut b = Vec::new();
         for i in 0..spec.lanes {
-            a.push(bld.input(&names("a", i), spec.width)?);
-            b.push(bld.input(&names("b", i), spec.width)?);
+            a.push(bld.input(&names("a", i), spec.mul_bits)?);
+            b.push(bld.input(&names("b", i), spec.mul_bits)?);
         }
-        let q: Vec<Wire> = (0..spec.acc_width).map(|_| bld.register(false)).collect();
+        let q: Vec<Wire> = (0..spec.acc_bits).map(|_| bld.register(false)).collect();
         let next = build_mac_step(&mut bld, &spec, &a, &b, &q)?;
         for (&qq, &d) in q.iter().zip(&next) {
             bld.connect_register(qq, d)?;
@@ -84,7 +84,7 @@ impl Mac {
     ///
     /// # Errors
     /// [`Error::Shape`] for ragged or mismatched inputs or more than 64 streams;
-    /// [`Error::OutOfRange`] for an operand that does not fit the unit's `width` bits (as the
+    /// [`Error::OutOfRange`] for an operand that does not fit the unit's `mul_bits` bits (as the
     /// netlist's own `eval_u64` refuses it): dropping its high bits would accumulate another
     /// number.
     pub fn run(&self, a: &[Vec<u64>], b: &[Vec<u64>], activity: bool) -> Result<MacRun> {
@@ -95,7 +95,7 @@ impl Mac {
                 "mac run needs equal clocks of a and b with the same number (<= 64) of streams × {k} lanes each"
             )));
         }
-        let width = self.spec.width;
+        let width = self.spec.mul_bits;
         if let Some(&v) = a
             .iter()
             .chain(b)

@@ -53,15 +53,9 @@ pub(crate) use matrix::PpMatrix;
 pub(crate) use netlogic::{NetLogic, bits};
 pub(crate) use reduce::{final_add, reduce};
 
-/// Whether operands are unsigned or two's-complement signed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Signedness {
-    /// Unsigned binary.
-    Unsigned,
-    /// Two's complement.
-    Signed,
-}
+/// Whether operands are unsigned or two's-complement signed: the crate's one signedness
+/// ([`crate::Signedness`], defined in [`crate::repr`]).
+pub use crate::repr::Signedness;
 
 /// How the partial products are generated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

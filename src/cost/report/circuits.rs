@@ -5,7 +5,7 @@
 use crate::Result;
 use crate::circuits::adders::{AdderKind, adder_without_carry_in};
 use crate::circuits::fp::FpUnitConfig;
-use crate::circuits::mac::{Mac, int8_mac};
+use crate::circuits::mac::{Mac, MacSpec};
 use crate::circuits::multipliers::{
     Signedness, array_multiplier, dadda_multiplier, wallace_multiplier,
 };
@@ -95,7 +95,7 @@ impl ReportCircuit {
                 MulArch::Dadda => dadda_multiplier(bits, bits, u, AdderKind::KoggeStone),
             },
             ReportCircuit::Fp(unit) => unit.build(&FpUnitConfig::default()),
-            ReportCircuit::Int8Mac => Ok(Mac::new(int8_mac())?.netlist().clone()),
+            ReportCircuit::Int8Mac => Ok(Mac::new(MacSpec::INT8_INT32)?.netlist().clone()),
         }
     }
 

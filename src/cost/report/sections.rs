@@ -88,7 +88,7 @@ pub(super) fn fp_mac(f: FloatKind) -> [OpKind; 2] {
 }
 
 /// FP16 × FP16 → FP32: an FP16 multiply and an FP32 add, the MAC of tensor cores and of
-/// `accel::MacArithmetic::FP16`. Not the same unit as the FP16-accumulating MAC.
+/// `accel::MacArithmetic::FP16_FP32`. Not the same unit as the FP16-accumulating MAC.
 pub(super) const FP16_FP32_MAC: [OpKind; 2] = [
     OpKind::FpMul {
         format: FloatKind::FP16,

@@ -12,12 +12,13 @@ use crate::gates::Activity;
 use crate::{Error, Result};
 
 use super::super::bias::Bias;
+use super::super::conv::{check_conv_bias, group_bias, group_bias_len, scatter_group};
 use super::super::gate_engine::{Engine, add_activity, build_mac};
-use super::super::int_arith::Overflow;
 use super::super::int_kernels::{IntDatapath, IntOperand, IntOutput, Word};
 use super::super::order::AccumulationOrder;
-use super::super::shape::{Conv2dShape, GemmShape, check_len, im2col};
+use super::super::shape::{Conv2dShape, GemmShape, im2col};
 use super::matrix::SparseMatrix;
+use crate::repr::Overflow;
 
 /// What the datapath does with a MAC whose weight is zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -150,7 +151,7 @@ impl IntDatapath {
         shape: &Conv2dShape,
         input: &[T],
         weight: &SparseMatrix<T>,
-        bias: Option<&[i64]>,
+        bias: Bias<'_>,
         zeros: ZeroHandling,
     ) -> Result<SparseOutput> {
         self.check_sparse_order()?;
@@ -164,10 +165,8 @@ impl IntDatapath {
                 shape.reduction_len()
             )));
         }
-        if let Some(bv) = bias {
-            check_len("conv2d bias", bv.len(), shape.out_channels, "out_channels")?;
-            self.arith().check_acc("bias", bv)?;
-        }
+        check_conv_bias(shape, &bias)?;
+        self.arith().check_acc("bias", bias.values())?;
         self.check_sparse_values(weight)?;
         self.arith().check_operands("input", input)?;
         let (groups, gs) = shape.gemm_view();
@@ -179,7 +178,7 @@ impl IntDatapath {
             stats.gated_macs += st.gated_macs;
         }
         let mut tally = Tally::new();
-        let per_group_bias = if bias.is_some() { gs.m } else { 0 };
+        let per_group_bias = group_bias_len(gs, &bias);
         self.count_sparse(
             &mut tally,
             weight,
@@ -188,31 +187,22 @@ impl IntDatapath {
             &stats,
             groups as u64,
         )?;
-        let mac = self.sparse_mac(bias.is_none())?;
-        let plane = gs.n / shape.batch;
+        let mac = self.sparse_mac(bias.values().is_empty())?;
+        let mut buf = Vec::new();
         let mut values = vec![0i64; shape.output_len()];
         let mut c = vec![0i64; gs.m * gs.n];
         let mut saturations = 0;
         let mut activity: Option<Activity> = None;
         for g in 0..groups {
             let cols = im2col(shape, input, g, T::default());
-            let gb = match bias {
-                Some(bv) => Bias::PerRow(&bv[g * gs.m..(g + 1) * gs.m]),
-                None => Bias::None,
-            };
+            let gb = group_bias(shape, bias, g, gs, &mut buf);
             let (sat, act) =
                 self.run_sparse(mac.as_ref(), weight, g * gs.m, gs, &cols, gb, zeros, &mut c)?;
             saturations += sat;
             if let Some(act) = act {
                 add_activity(activity.get_or_insert_with(Activity::default), &act);
             }
-            for o in 0..gs.m {
-                for bt in 0..shape.batch {
-                    let dst = (bt * shape.out_channels + g * gs.m + o) * plane;
-                    values[dst..dst + plane]
-                        .copy_from_slice(&c[o * gs.n + bt * plane..o * gs.n + (bt + 1) * plane]);
-                }
-            }
+            scatter_group(shape, g, gs, &c, &mut values);
         }
         Ok(SparseOutput {
             output: IntOutput {

@@ -28,11 +28,11 @@ struct Probe {
 /// A MAC's inputs and accumulator over three clocks:
 ///
 /// ```
-/// use arithsim::circuits::mac::{int8_mac, Mac};
+/// use arithsim::circuits::mac::{MacSpec, Mac};
 /// use arithsim::gates::Simulator;
 /// use arithsim::gates::hdl::Vcd;
 ///
-/// let mac = Mac::new(int8_mac())?;
+/// let mac = Mac::new(MacSpec::INT8_INT32)?;
 /// let net = mac.netlist();
 /// let mut vcd = Vcd::new(net, "mac", "1ns")?;
 /// for port in ["a", "b", "acc"] {
