@@ -171,7 +171,7 @@ fn types_with_invariants_refuse_invalid_json() {
 
     // IntArith is written as its name and read through `FromStr`.
     let json = round_trip(&IntArith::INT8_INT32);
-    assert_eq!(json, "\"INT8 x INT8 -> INT32 (wrapping)\"");
+    assert_eq!(json, "\"INT8 x INT8 → INT32 (wrapping)\"");
     refused::<IntArith>("\"INT8 x INT8 -> INT99 (wrapping)\"", "99");
 
     // FloatArith: its fields, then its check (the accumulator must hold the products).
