@@ -33,9 +33,7 @@ use std::time::Instant;
 use arithsim::circuits::fp::{FpUnitConfig, RoundingControl, fp_converter};
 use arithsim::float::{FloatEnv, FloatFormat, OverflowPolicy};
 use arithsim::round::RoundingMode;
-use bitsliced::{
-    BATCH_BITS, Bench, Prepared, Tally, Target, Unit, WORDS, on_threads, pack, parse_modes,
-};
+use bitsliced::{BATCH_BITS, Bench, Prepared, Tally, Target, Unit, WORDS, on_threads, pack};
 use rayon::prelude::*;
 
 /// Batches per chunk of work.
@@ -137,7 +135,7 @@ fn main() -> ExitCode {
 
 fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     let modes = match args.value("mode") {
-        Some(m) => parse_modes(m)?,
+        Some(m) => cli::parse_modes(m)?,
         None => vec![RoundingMode::NearestEven],
     };
     let threads = args.count("threads").map(|n| n as usize);

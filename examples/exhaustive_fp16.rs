@@ -42,9 +42,7 @@ use std::time::Instant;
 use arithsim::circuits::fp::{FpUnitConfig, RoundingControl, fp_adder, fp_multiplier};
 use arithsim::float::{FloatEnv, FloatFormat, StatusAnd};
 use arithsim::round::RoundingMode;
-use bitsliced::{
-    BATCH_BITS, Bench, Prepared, Tally, Target, Unit, WORDS, on_threads, pack, parse_modes,
-};
+use bitsliced::{BATCH_BITS, Bench, Prepared, Tally, Target, Unit, WORDS, on_threads, pack};
 use rayon::prelude::*;
 
 /// `b` values per chunk of work.
@@ -149,7 +147,7 @@ fn main() -> ExitCode {
 fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut ops: Vec<String> = args.positional.clone();
     let modes = match args.value("mode") {
-        Some(m) => parse_modes(m)?,
+        Some(m) => cli::parse_modes(m)?,
         None => vec![RoundingMode::NearestEven],
     };
     let threads = args.count("threads").map(|n| n as usize);

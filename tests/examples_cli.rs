@@ -9,6 +9,7 @@ mod cli;
 use std::path::{Path, PathBuf};
 
 use arithsim::cost::report::Format;
+use arithsim::round::RoundingMode;
 use cli::{Args, Parsed, SPECS, Spec};
 use proptest::prelude::*;
 
@@ -245,6 +246,32 @@ fn a_missing_liberty_file_says_how_to_give_one() {
             "{e}"
         );
     }
+}
+
+/// `float_explain --convert VALUE --to FORMAT --mode M|all --overflow P`: the values the
+/// example reads, and `--mode` through the shared `parse_modes`.
+#[test]
+fn float_explain_conversion_options() {
+    let s = spec("float_explain");
+    let a = run(s, &["--convert", "1234.5", "--to", "e4m3", "--mode", "rtz"]);
+    assert_eq!(
+        (a.value("convert"), a.value("to"), a.value("mode")),
+        (Some("1234.5"), Some("e4m3"), Some("rtz"))
+    );
+    assert_eq!(
+        cli::parse_modes(a.value("mode").unwrap()),
+        Ok(vec![RoundingMode::TowardZero])
+    );
+    assert_eq!(
+        cli::parse_modes("all"),
+        Ok(RoundingMode::DETERMINISTIC.to_vec())
+    );
+    assert!(cli::parse_modes("sr8").is_err()); // not deterministic
+    let a = run(s, &["--convert=500", "--overflow", "saturate"]);
+    assert_eq!(a.value("overflow"), Some("saturate"));
+    let e = s.parse(["--overflow", "clip"]).unwrap_err();
+    assert!(e.contains("--overflow") && e.contains("clip"), "{e}");
+    assert!(s.parse(["--convert"]).is_err());
 }
 
 /// `--out` defaults under the target directory, not the source tree or the working

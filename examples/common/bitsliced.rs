@@ -223,24 +223,6 @@ pub fn on_threads<R: Send>(
     }
 }
 
-/// Parses `--mode NAME|all` values: one of the seven deterministic modes' short names, or all.
-pub fn parse_modes(name: &str) -> Result<Vec<RoundingMode>, String> {
-    if name == "all" {
-        return Ok(RoundingMode::DETERMINISTIC.to_vec());
-    }
-    name.parse::<RoundingMode>()
-        .ok()
-        .filter(|m| RoundingMode::DETERMINISTIC.contains(m))
-        .map(|m| vec![m])
-        .ok_or_else(|| {
-            let names: Vec<String> = RoundingMode::DETERMINISTIC
-                .iter()
-                .map(RoundingMode::short_name)
-                .collect();
-            format!("unknown mode {name:?}; one of {} or all", names.join(", "))
-        })
-}
-
 /// The reference's rounding into one target format in several modes: an exact value is
 /// split once ([`Target::prepare`]: kept significand, discarded fraction, exponent field,
 /// tininess) and rounded per mode by the crate's one rounding step,

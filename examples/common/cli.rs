@@ -21,6 +21,7 @@ use std::process::ExitCode;
 
 use arithsim::cost::CostTable;
 use arithsim::cost::report::{Format, ReportOptions};
+use arithsim::round::RoundingMode;
 
 /// What an option's value may be; checked while parsing, so a bad value is a usage error
 /// (exit 2) like an unknown option.
@@ -102,6 +103,25 @@ pub enum Parsed {
 }
 
 const MODES: &[&str] = &["rne", "rna", "rnp", "rtz", "rup", "rdn", "rto", "all"];
+
+/// Parses a `--mode` value of [`MODES`]: a deterministic mode's short name, or all seven.
+pub fn parse_modes(name: &str) -> Result<Vec<RoundingMode>, String> {
+    if name == "all" {
+        return Ok(RoundingMode::DETERMINISTIC.to_vec());
+    }
+    name.parse::<RoundingMode>()
+        .ok()
+        .filter(|m| RoundingMode::DETERMINISTIC.contains(m))
+        .map(|m| vec![m])
+        .ok_or_else(|| {
+            let names: Vec<String> = RoundingMode::DETERMINISTIC
+                .iter()
+                .map(RoundingMode::short_name)
+                .collect();
+            format!("unknown mode {name:?}; one of {} or all", names.join(", "))
+        })
+}
+
 const THREADS: Opt = Opt {
     name: "threads",
     kind: Kind::Count("N"),
@@ -263,10 +283,37 @@ pub const EXPLORE: Spec = report(
     "multiplier and ResNet-50 accelerator design spaces with their Pareto fronts",
     "explore",
 );
-pub const FLOAT_EXPLAIN: Spec = plain(
-    "float_explain",
-    "floating-point operations step by step, as a course does them",
-);
+pub const FLOAT_EXPLAIN: Spec = Spec {
+    options: &[
+        Opt {
+            name: "convert",
+            kind: Kind::Text("VALUE"),
+            help: "explain only the conversion of VALUE (a decimal, hex-float, inf or nan \
+                   literal) into --to",
+        },
+        Opt {
+            name: "to",
+            kind: Kind::Text("FORMAT"),
+            help: "the format --convert rounds into: e4m3 (default), e5m2, fp16, bf16, fp32, \
+                   e5m2fnuz, e8m23, …",
+        },
+        Opt {
+            name: "mode",
+            kind: Kind::Choice(MODES),
+            help: "the rounding mode of --convert (default rne), or all seven",
+        },
+        Opt {
+            name: "overflow",
+            kind: Kind::Choice(&["nan", "saturate"]),
+            help: "overflow in a format without infinities, as OCP's two behaviours \
+                   (default nan)",
+        },
+    ],
+    ..plain(
+        "float_explain",
+        "floating-point operations and conversions step by step, as a course does them",
+    )
+};
 pub const FLOAT_FMA_SWEEP: Spec = Spec {
     positional: Some(Positional {
         name: "SAMPLES",

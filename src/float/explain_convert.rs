@@ -16,10 +16,11 @@ use num_bigint::BigUint;
 use super::classify::Kind;
 use super::env::FloatEnv;
 use super::explain::{NormalizeStep, RoundStep};
+use super::explain_display::{pack_lines, rounding_lines, sign};
 use super::format::FloatFormat;
 use super::parse::{EXACT_BITS, LiteralValue, parse_literal, top_bits};
 use super::status::StatusAnd;
-use crate::round::{Flags, LossClass, round};
+use crate::round::{Flags, round};
 
 /// What a conversion trace starts from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -220,7 +221,6 @@ impl ConversionExplanation {
 impl fmt::Display for ConversionExplanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let to = self.format;
-        let sign = |neg: bool| if neg { '-' } else { '+' };
         match &self.source {
             ConversionSource::Literal(s) => {
                 writeln!(f, "{s} → {to}, rounding {}", self.env.rounding)?
@@ -279,36 +279,7 @@ impl fmt::Display for ConversionExplanation {
                     String::new()
                 }
             )?;
-            let (g, rb, s) = n.discarded.guard_round_sticky();
-            writeln!(
-                f,
-                "      kept {:#b}, discarded: guard {} round {} sticky {}",
-                n.kept, g as u8, rb as u8, s as u8
-            )?;
-            step += 1;
-            let loss = match r.loss {
-                LossClass::ExactlyZero => "nothing discarded: exact",
-                LossClass::LessThanHalf => "less than half a unit",
-                LossClass::ExactlyHalf => "exactly half a unit: a tie",
-                LossClass::MoreThanHalf => "more than half a unit",
-            };
-            writeln!(
-                f,
-                "{step}. round ({}): {loss} → {} → {:#b}{}",
-                self.env.rounding,
-                if r.rounded.incremented {
-                    "add one unit"
-                } else {
-                    "keep (truncate)"
-                },
-                r.rounded.value,
-                if r.carry {
-                    " (carries out: shift right, exponent + 1)"
-                } else {
-                    ""
-                }
-            )?;
-            step += 1;
+            step = rounding_lines(f, step, n, r, self.env.rounding)?;
         }
         let res = self.result;
         if res.flags.contains(Flags::OVERFLOW) && self.special.is_none() {
@@ -337,12 +308,6 @@ impl fmt::Display for ConversionExplanation {
             )?;
             step += 1;
         }
-        writeln!(
-            f,
-            "{step}. pack: {:#x} = {}",
-            res.value,
-            to.fields(res.value)
-        )?;
-        write!(f, "   flags: {}", res.flags)
+        pack_lines(f, step, to, res)
     }
 }

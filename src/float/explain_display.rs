@@ -1,10 +1,13 @@
-//! `Display` for [`Explanation`]: the trace as numbered steps.
+//! `Display` for [`Explanation`]: the trace as numbered steps, and the rounding and packing
+//! steps that conversion traces print the same way.
 
 use std::fmt;
 
 use super::classify::Kind;
-use super::explain::{ExplainOp, Explanation, OperandStep};
-use crate::round::{Flags, LossClass};
+use super::explain::{ExplainOp, Explanation, NormalizeStep, OperandStep, RoundStep};
+use super::format::FloatFormat;
+use super::status::StatusAnd;
+use crate::round::{Flags, LossClass, RoundingMode};
 
 /// `value` in binary as `1.0110b` with `width` bits (the first before the point).
 fn binary_point(value: u128, width: u32) -> String {
@@ -12,8 +15,66 @@ fn binary_point(value: u128, width: u32) -> String {
     format!("{}.{}b", &s[..1], &s[1..])
 }
 
-fn sign(neg: bool) -> char {
+pub(super) fn sign(neg: bool) -> char {
     if neg { '-' } else { '+' }
+}
+
+/// The last step of every trace (operation or conversion): the packed result's fields, then
+/// the flags raised.
+pub(super) fn pack_lines(
+    f: &mut fmt::Formatter<'_>,
+    step: u32,
+    format: FloatFormat,
+    res: StatusAnd<u64>,
+) -> fmt::Result {
+    writeln!(
+        f,
+        "{step}. pack: {:#x} = {}",
+        res.value,
+        format.fields(res.value)
+    )?;
+    write!(f, "   flags: {}", res.flags)
+}
+
+/// The lines every trace (operation or conversion) prints after its normalize headline: the
+/// kept bits with guard, round and sticky, then step `step`, the rounding decision. Returns
+/// the next step's number.
+pub(super) fn rounding_lines(
+    f: &mut fmt::Formatter<'_>,
+    step: u32,
+    n: &NormalizeStep,
+    r: &RoundStep,
+    mode: RoundingMode,
+) -> Result<u32, fmt::Error> {
+    let (g, rb, s) = n.discarded.guard_round_sticky();
+    writeln!(
+        f,
+        "      kept {:#b}, discarded: guard {} round {} sticky {}",
+        n.kept, g as u8, rb as u8, s as u8
+    )?;
+    let step = step + 1;
+    let loss = match r.loss {
+        LossClass::ExactlyZero => "nothing discarded: exact",
+        LossClass::LessThanHalf => "less than half a unit",
+        LossClass::ExactlyHalf => "exactly half a unit: a tie",
+        LossClass::MoreThanHalf => "more than half a unit",
+    };
+    writeln!(
+        f,
+        "{step}. round ({mode}): {loss} → {} → {:#b}{}",
+        if r.rounded.incremented {
+            "add one unit"
+        } else {
+            "keep (truncate)"
+        },
+        r.rounded.value,
+        if r.carry {
+            " (carries out: shift right, exponent + 1)"
+        } else {
+            ""
+        }
+    )?;
+    Ok(step + 1)
 }
 
 impl Explanation {
@@ -118,48 +179,13 @@ impl fmt::Display for Explanation {
                     ""
                 }
             )?;
-            let (g, rb, s) = n.discarded.guard_round_sticky();
-            writeln!(
-                f,
-                "      kept {:#b}, discarded: guard {} round {} sticky {}",
-                n.kept, g as u8, rb as u8, s as u8
-            )?;
-            step += 1;
-            let loss = match r.loss {
-                LossClass::ExactlyZero => "nothing discarded: exact",
-                LossClass::LessThanHalf => "less than half a unit",
-                LossClass::ExactlyHalf => "exactly half a unit: a tie",
-                LossClass::MoreThanHalf => "more than half a unit",
-            };
-            writeln!(
-                f,
-                "{step}. round ({}): {loss} → {} → {:#b}{}",
-                self.env.rounding,
-                if r.rounded.incremented {
-                    "add one unit"
-                } else {
-                    "keep (truncate)"
-                },
-                r.rounded.value,
-                if r.carry {
-                    " (carries out: shift right, exponent + 1)"
-                } else {
-                    ""
-                }
-            )?;
-            step += 1;
+            step = rounding_lines(f, step, n, r, self.env.rounding)?;
         }
         let res = self.result;
         if res.flags.contains(Flags::OVERFLOW) {
             writeln!(f, "{step}. overflow: beyond the largest finite value")?;
             step += 1;
         }
-        writeln!(
-            f,
-            "{step}. pack: {:#x} = {}",
-            res.value,
-            fmt_.fields(res.value)
-        )?;
-        write!(f, "   flags: {}", res.flags)
+        pack_lines(f, step, fmt_, res)
     }
 }

@@ -62,6 +62,7 @@ mod typed_consts;
 mod typed_float;
 #[cfg(feature = "half")]
 mod typed_half;
+mod typed_macros;
 mod typed_num;
 mod typed_ops;
 mod typed_status;

@@ -7,6 +7,7 @@ use std::fmt;
 
 use super::env::FloatEnv;
 use super::typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
+use super::typed_macros::for_each_typed_float;
 use crate::round::RoundingMode;
 
 const ENV: FloatEnv = FloatEnv::new(RoundingMode::NearestEven);
@@ -88,16 +89,7 @@ macro_rules! bit_ops {
     )*};
 }
 
-bit_ops!(
-    F64: u64,
-    F32: u32,
-    F16: u16,
-    Bf16: u16,
-    F8E5M2: u8,
-    F8E4M3: u8,
-    F8E4M3Fnuz: u8,
-    F8E5M2Fnuz: u8
-);
+for_each_typed_float!(bit_ops);
 
 #[cfg(test)]
 mod tests {

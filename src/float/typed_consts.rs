@@ -5,9 +5,10 @@
 //! compile rather than getting a NaN or the largest finite value in its place.
 
 use super::typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
+use super::typed_macros::for_each_typed_float;
 
 macro_rules! range_consts {
-    ($($name:ident),*) => {$(
+    ($($name:ident: $bits:ty),*) => {$(
         impl $name {
             /// The radix of the representation (2).
             pub const RADIX: u32 = 2;
@@ -22,7 +23,7 @@ macro_rules! range_consts {
     )*};
 }
 
-range_consts!(F64, F32, F16, Bf16, F8E5M2, F8E4M3, F8E4M3Fnuz, F8E5M2Fnuz);
+for_each_typed_float!(range_consts);
 
 macro_rules! negative_zero {
     ($($name:ident: $bits:ty),*) => {$(

@@ -32,6 +32,7 @@ use num_traits::{Float, MulAdd, MulAddAssign, Signed};
 
 use super::env::FloatEnv;
 use super::typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
+use super::typed_macros::{constant_methods, core_methods, for_each_typed_float, inherent_methods};
 use crate::round::RoundingMode;
 
 const ENV: FloatEnv = FloatEnv::new(RoundingMode::NearestEven);
@@ -93,19 +94,31 @@ macro_rules! signed_mul_add {
     )*};
 }
 
-signed_mul_add!(
-    F64: u64,
-    F32: u32,
-    F16: u16,
-    Bf16: u16,
-    F8E5M2: u8,
-    F8E4M3: u8,
-    F8E4M3Fnuz: u8,
-    F8E5M2Fnuz: u8
-);
+for_each_typed_float!(signed_mul_add);
 
 /// `Float` for a type; `$wide` is the native type the transcendentals run in, `$to`/`$from`
 /// the exact widening into it and the rounding back.
+/// `Float` methods computed in the wider native type and rounded once into this format
+/// (`fn exp(self) -> F16 { self.through_wide(|x| x.exp()) }`).
+macro_rules! through_wide {
+    ($name:ident: $($f:ident),* $(,)?) => {$(
+        #[inline]
+        fn $f(self) -> $name {
+            self.through_wide(|x| x.$f())
+        }
+    )*};
+}
+
+/// The same for methods of two operands (`x.hypot(y)`).
+macro_rules! through_wide2 {
+    ($name:ident: $($f:ident),* $(,)?) => {$(
+        #[inline]
+        fn $f(self, other: $name) -> $name {
+            self.through_wide2(other, |x, y| x.$f(y))
+        }
+    )*};
+}
+
 macro_rules! float_for {
     ($($name:ident: $bits:ty, $wide:ty, $to:expr, $from:expr);* $(;)?) => {$(
         impl $name {
@@ -124,98 +137,27 @@ macro_rules! float_for {
         }
 
         impl Float for $name {
-            #[inline]
-            fn nan() -> $name {
-                $name::NAN
-            }
-            #[inline]
-            fn infinity() -> $name {
-                $name::INFINITY
-            }
-            #[inline]
-            fn neg_infinity() -> $name {
-                $name::NEG_INFINITY
-            }
-            #[inline]
-            fn neg_zero() -> $name {
-                $name::NEG_ZERO
-            }
-            #[inline]
-            fn min_value() -> $name {
-                $name::MIN
-            }
-            #[inline]
-            fn min_positive_value() -> $name {
-                $name::MIN_POSITIVE
-            }
-            #[inline]
-            fn epsilon() -> $name {
-                $name::EPSILON
-            }
-            #[inline]
-            fn max_value() -> $name {
-                $name::MAX
-            }
-            #[inline]
-            fn is_nan(self) -> bool {
-                $name::is_nan(self)
-            }
-            #[inline]
-            fn is_infinite(self) -> bool {
-                $name::is_infinite(self)
-            }
-            #[inline]
-            fn is_finite(self) -> bool {
-                $name::is_finite(self)
-            }
-            #[inline]
-            fn is_normal(self) -> bool {
-                $name::is_normal(self)
-            }
-            #[inline]
-            fn is_subnormal(self) -> bool {
-                $name::is_subnormal(self)
-            }
+            core_methods!($name);
+            constant_methods!($name:
+                infinity = INFINITY,
+                neg_infinity = NEG_INFINITY,
+                neg_zero = NEG_ZERO,
+            );
+            inherent_methods!($name: is_subnormal -> bool, signum -> $name);
+            // Through the wider native type with one final rounding (see the module docs).
+            through_wide!($name:
+                exp, exp2, ln, log2, log10, cbrt, sin, cos, tan, asin, acos, atan, exp_m1,
+                ln_1p, sinh, cosh, tanh, asinh, acosh, atanh,
+            );
+            through_wide2!($name: log, hypot, atan2);
             #[inline]
             fn classify(self) -> FpCategory {
                 FloatCore::classify(self)
-            }
-            #[inline]
-            fn floor(self) -> $name {
-                $name::floor(self)
-            }
-            #[inline]
-            fn ceil(self) -> $name {
-                $name::ceil(self)
-            }
-            #[inline]
-            fn round(self) -> $name {
-                $name::round(self)
-            }
-            #[inline]
-            fn trunc(self) -> $name {
-                $name::trunc(self)
             }
             /// `self − trunc(self)`, exact (NaN for ±∞ and NaN).
             #[inline]
             fn fract(self) -> $name {
                 self - $name::trunc(self)
-            }
-            #[inline]
-            fn abs(self) -> $name {
-                $name::abs(self)
-            }
-            #[inline]
-            fn signum(self) -> $name {
-                $name::signum(self)
-            }
-            #[inline]
-            fn is_sign_positive(self) -> bool {
-                $name::is_sign_positive(self)
-            }
-            #[inline]
-            fn is_sign_negative(self) -> bool {
-                $name::is_sign_negative(self)
             }
             /// Fused: one rounding.
             #[inline]
@@ -241,30 +183,6 @@ macro_rules! float_for {
             #[inline]
             fn sqrt(self) -> $name {
                 $name::sqrt(self)
-            }
-            #[inline]
-            fn exp(self) -> $name {
-                self.through_wide(|x| x.exp())
-            }
-            #[inline]
-            fn exp2(self) -> $name {
-                self.through_wide(|x| x.exp2())
-            }
-            #[inline]
-            fn ln(self) -> $name {
-                self.through_wide(|x| x.ln())
-            }
-            #[inline]
-            fn log(self, base: $name) -> $name {
-                self.through_wide2(base, |x, b| x.log(b))
-            }
-            #[inline]
-            fn log2(self) -> $name {
-                self.through_wide(|x| x.log2())
-            }
-            #[inline]
-            fn log10(self) -> $name {
-                self.through_wide(|x| x.log10())
             }
             #[inline]
             fn to_degrees(self) -> $name {
@@ -297,76 +215,8 @@ macro_rules! float_for {
                 Signed::abs_sub(&self, &other)
             }
             #[inline]
-            fn cbrt(self) -> $name {
-                self.through_wide(|x| x.cbrt())
-            }
-            #[inline]
-            fn hypot(self, other: $name) -> $name {
-                self.through_wide2(other, |x, y| x.hypot(y))
-            }
-            #[inline]
-            fn sin(self) -> $name {
-                self.through_wide(|x| x.sin())
-            }
-            #[inline]
-            fn cos(self) -> $name {
-                self.through_wide(|x| x.cos())
-            }
-            #[inline]
-            fn tan(self) -> $name {
-                self.through_wide(|x| x.tan())
-            }
-            #[inline]
-            fn asin(self) -> $name {
-                self.through_wide(|x| x.asin())
-            }
-            #[inline]
-            fn acos(self) -> $name {
-                self.through_wide(|x| x.acos())
-            }
-            #[inline]
-            fn atan(self) -> $name {
-                self.through_wide(|x| x.atan())
-            }
-            #[inline]
-            fn atan2(self, other: $name) -> $name {
-                self.through_wide2(other, |y, x| y.atan2(x))
-            }
-            #[inline]
             fn sin_cos(self) -> ($name, $name) {
                 (Float::sin(self), Float::cos(self))
-            }
-            #[inline]
-            fn exp_m1(self) -> $name {
-                self.through_wide(|x| x.exp_m1())
-            }
-            #[inline]
-            fn ln_1p(self) -> $name {
-                self.through_wide(|x| x.ln_1p())
-            }
-            #[inline]
-            fn sinh(self) -> $name {
-                self.through_wide(|x| x.sinh())
-            }
-            #[inline]
-            fn cosh(self) -> $name {
-                self.through_wide(|x| x.cosh())
-            }
-            #[inline]
-            fn tanh(self) -> $name {
-                self.through_wide(|x| x.tanh())
-            }
-            #[inline]
-            fn asinh(self) -> $name {
-                self.through_wide(|x| x.asinh())
-            }
-            #[inline]
-            fn acosh(self) -> $name {
-                self.through_wide(|x| x.acosh())
-            }
-            #[inline]
-            fn atanh(self) -> $name {
-                self.through_wide(|x| x.atanh())
             }
             #[inline]
             fn integer_decode(self) -> (u64, i16, i8) {

@@ -20,6 +20,7 @@ use super::classify::FloatClass;
 use super::env::FloatEnv;
 use super::format::FloatFormat;
 use super::typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
+use super::typed_macros::{constant_methods, core_methods, for_each_typed_float, inherent_methods};
 use crate::round::RoundingMode;
 
 const ENV: FloatEnv = FloatEnv::new(RoundingMode::NearestEven);
@@ -149,16 +150,7 @@ macro_rules! num_traits_for {
     )*};
 }
 
-num_traits_for!(
-    F64: u64,
-    F32: u32,
-    F16: u16,
-    Bf16: u16,
-    F8E5M2: u8,
-    F8E4M3: u8,
-    F8E4M3Fnuz: u8,
-    F8E5M2Fnuz: u8
-);
+for_each_typed_float!(num_traits_for);
 
 macro_rules! float_core_for {
     ($($name:ident: $bits:ty),*) => {$(
@@ -179,73 +171,10 @@ macro_rules! float_core_for {
                 -Self::infinity()
             }
             #[inline]
-            fn nan() -> $name {
-                $name::NAN
-            }
-            #[inline]
             fn neg_zero() -> $name {
                 -$name::ZERO
             }
-            #[inline]
-            fn min_value() -> $name {
-                $name::MIN
-            }
-            #[inline]
-            fn min_positive_value() -> $name {
-                $name::MIN_POSITIVE
-            }
-            #[inline]
-            fn epsilon() -> $name {
-                $name::EPSILON
-            }
-            #[inline]
-            fn max_value() -> $name {
-                $name::MAX
-            }
-            #[inline]
-            fn is_nan(self) -> bool {
-                $name::is_nan(self)
-            }
-            #[inline]
-            fn is_infinite(self) -> bool {
-                $name::is_infinite(self)
-            }
-            #[inline]
-            fn is_finite(self) -> bool {
-                $name::is_finite(self)
-            }
-            #[inline]
-            fn is_normal(self) -> bool {
-                $name::is_normal(self)
-            }
-            #[inline]
-            fn is_sign_positive(self) -> bool {
-                $name::is_sign_positive(self)
-            }
-            #[inline]
-            fn is_sign_negative(self) -> bool {
-                $name::is_sign_negative(self)
-            }
-            #[inline]
-            fn abs(self) -> $name {
-                $name::abs(self)
-            }
-            #[inline]
-            fn floor(self) -> $name {
-                $name::floor(self)
-            }
-            #[inline]
-            fn ceil(self) -> $name {
-                $name::ceil(self)
-            }
-            #[inline]
-            fn trunc(self) -> $name {
-                $name::trunc(self)
-            }
-            #[inline]
-            fn round(self) -> $name {
-                $name::round(self)
-            }
+            core_methods!($name);
             fn classify(self) -> FpCategory {
                 match $name::classify(self) {
                     FloatClass::SignalingNan | FloatClass::QuietNan => FpCategory::Nan,
@@ -273,13 +202,4 @@ macro_rules! float_core_for {
     )*};
 }
 
-float_core_for!(
-    F64: u64,
-    F32: u32,
-    F16: u16,
-    Bf16: u16,
-    F8E5M2: u8,
-    F8E4M3: u8,
-    F8E4M3Fnuz: u8,
-    F8E5M2Fnuz: u8
-);
+for_each_typed_float!(float_core_for);

@@ -12,6 +12,7 @@ use std::ops::{
 };
 
 use super::typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
+use super::typed_macros::for_each_typed_float;
 
 macro_rules! ref_ops {
     ($($name:ident: $bits:ty),*) => {$(
@@ -92,16 +93,7 @@ macro_rules! ref_ops {
     };
 }
 
-ref_ops!(
-    F64: u64,
-    F32: u32,
-    F16: u16,
-    Bf16: u16,
-    F8E5M2: u8,
-    F8E4M3: u8,
-    F8E4M3Fnuz: u8,
-    F8E5M2Fnuz: u8
-);
+for_each_typed_float!(ref_ops);
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,7 @@
 use super::env::FloatEnv;
 use super::status::StatusAnd;
 use super::typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
+use super::typed_macros::for_each_typed_float;
 use super::typed_trait::TypedFloat;
 use crate::round::Flags;
 use crate::{Error, Result};
@@ -144,16 +145,7 @@ macro_rules! status_ops {
     )*};
 }
 
-status_ops!(
-    F64: u64,
-    F32: u32,
-    F16: u16,
-    Bf16: u16,
-    F8E5M2: u8,
-    F8E4M3: u8,
-    F8E4M3Fnuz: u8,
-    F8E5M2Fnuz: u8
-);
+for_each_typed_float!(status_ops);
 
 /// The value of a conversion that raised no flag, else an error naming the value, the
 /// target format and the flags.

@@ -4,6 +4,7 @@
 
 use super::format::FloatFormat;
 use super::typed::{Bf16, F8E4M3, F8E4M3Fnuz, F8E5M2, F8E5M2Fnuz, F16, F32, F64};
+use super::typed_macros::for_each_typed_float;
 
 mod sealed {
     pub trait Sealed {}
@@ -54,13 +55,4 @@ macro_rules! typed_float_trait {
     )*};
 }
 
-typed_float_trait!(
-    F64: u64,
-    F32: u32,
-    F16: u16,
-    Bf16: u16,
-    F8E5M2: u8,
-    F8E4M3: u8,
-    F8E4M3Fnuz: u8,
-    F8E5M2Fnuz: u8
-);
+for_each_typed_float!(typed_float_trait);
