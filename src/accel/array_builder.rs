@@ -2,7 +2,7 @@
 //! but the array size has a default (the Tesla FSD NPU's, where it is a property of the
 //! design rather than of that chip), and [`MacArrayBuilder::build`] validates the whole.
 
-use super::array::{Dataflow, LPDDR4_4266_X128_BYTES_PER_S, MacArithmetic, MacArray};
+use super::array::{Dataflow, MacArithmetic, MacArray, fsd_npu};
 use crate::Result;
 
 /// A [`MacArray`] under construction: [`MacArray::builder`]`(rows, cols)`, setters by field
@@ -39,19 +39,13 @@ impl MacArray {
     /// A builder for a `rows × cols` array with the defaults listed on [`MacArrayBuilder`].
     pub fn builder(rows: u32, cols: u32) -> MacArrayBuilder {
         MacArrayBuilder {
+            // The FSD NPU's memories, clock and arithmetic: one array per chip, unnamed.
             array: MacArray {
                 name: String::new(),
                 rows,
                 cols,
-                arithmetic: MacArithmetic::INT8_INT32,
-                clock_hz: 2e9,
-                sram_bytes: 32 << 20,
-                sram_bank_bytes: 1 << 20,
-                act_bytes_per_cycle: 256,
-                weight_bytes_per_cycle: 128,
-                dram_bytes_per_s: LPDDR4_4266_X128_BYTES_PER_S,
-                dataflow: Dataflow::OutputStationary,
                 arrays_per_chip: 1,
+                ..fsd_npu()
             },
             named: false,
         }
