@@ -11,7 +11,7 @@ use crate::{Error, Result};
 use super::bias::Bias;
 use super::conv::{check_conv_bias, conv2d_by_groups, group_bias_len};
 use super::memory::MemoryModel;
-use super::operands::LayerOperands;
+use super::operands::{GemmOperands, LayerOperands};
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 use crate::repr::Overflow;
@@ -31,7 +31,7 @@ use crate::repr::Overflow;
 /// # Examples
 ///
 /// ```
-/// use arithsim::datapath::{FixedArith, FixedDatapath, Overflow};
+/// use arithsim::datapath::{GemmOperands, FixedArith, FixedDatapath, Overflow};
 /// use arithsim::fixed::FixedFormat;
 /// use arithsim::round::RoundingMode;
 ///
@@ -159,10 +159,10 @@ impl FixedDatapath {
     pub fn gemm(
         &self,
         shape: GemmShape,
-        a: &[i64],
-        b: &[i64],
+        operands: GemmOperands<'_, i64>,
         bias: Bias<'_>,
     ) -> Result<FixedOutput> {
+        let GemmOperands { a, b } = operands;
         let shape = GemmShape::new(shape.m, shape.n, shape.k)?;
         shape.check_operands(a.len(), b.len())?;
         bias.check(shape)?;
@@ -195,7 +195,7 @@ impl FixedDatapath {
         x: &[i64],
         bias: Bias<'_>,
     ) -> Result<FixedOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
+        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a: a, b: x }, bias)
     }
 
     /// Elementwise `a + b` of raw accumulator values, wrapped or saturated.
@@ -286,7 +286,11 @@ impl FixedDatapath {
     /// As [`FixedDatapath::gemm`].
     pub fn dot(&self, a: &[i64], b: &[i64]) -> Result<FixedOutput> {
         check_len("dot operand b", b.len(), a.len(), "the length of a")?;
-        self.gemm(GemmShape::new(1, 1, a.len())?, a, b, Bias::None)
+        self.gemm(
+            GemmShape::new(1, 1, a.len())?,
+            GemmOperands { a: a, b: b },
+            Bias::None,
+        )
     }
 
     /// 2-D convolution on raw values (NCHW / OIHW, see [`Conv2dShape`]), with a bias of raw
