@@ -38,7 +38,7 @@ fn sparse_gemm(c: &mut Criterion) {
     // Same bits, checked once outside the timing.
     for (a, s) in [(&a10, &csr), (&a24, &nm)] {
         let want = dp
-            .gemm(shape, GemmOperands { a: a, b: &b }, Bias::None)
+            .gemm(shape, GemmOperands { a, b: &b }, Bias::None)
             .expect("gemm")
             .values;
         let got = dp

@@ -56,7 +56,7 @@ fn run() -> Result<(), arithsim::Error> {
     for policy in [OverflowPolicy::Nan, OverflowPolicy::Saturate] {
         let t = f.explain(ExplainOp::Add, &[a, b], &env.with_overflow(policy))?;
         println!(
-            "overflow policy {policy:?}:\n{t}\n   → {}\n",
+            "overflow policy {policy}:\n{t}\n   → {}\n",
             f.exact_decimal(t.result.value)
         );
     }

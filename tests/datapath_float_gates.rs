@@ -51,8 +51,8 @@ fn nn(f: FloatFormat, n: usize, seed: u64) -> Vec<u64> {
 fn check_gemm(arith: FloatArith, s: GemmShape, a: &[u64], b: &[u64], bias: Bias<'_, u64>) {
     let word = FloatDatapath::new(arith).unwrap();
     let gate = word.with_engine(Engine::GateLevel).unwrap();
-    let w = word.gemm(s, GemmOperands { a: a, b: b }, bias).unwrap();
-    let g = gate.gemm(s, GemmOperands { a: a, b: b }, bias).unwrap();
+    let w = word.gemm(s, GemmOperands { a, b }, bias).unwrap();
+    let g = gate.gemm(s, GemmOperands { a, b }, bias).unwrap();
     assert_eq!(g.bits, w.bits, "{arith}");
     assert_eq!(g.flags, w.flags, "{arith}");
     assert_eq!(g.tally, w.tally, "{arith}");

@@ -321,7 +321,9 @@ fn accumulate_values_int8_exhaustive_vs_native_i32() {
     }
     // A stream long enough to wrap the i32: 2^17 × (-128 × -128) = 2^31.
     let n = 1 << 17;
-    let got = mac.accumulate_values(&vec![-128; n], &vec![-128; n]).unwrap();
+    let got = mac
+        .accumulate_values(&vec![-128; n], &vec![-128; n])
+        .unwrap();
     assert_eq!(got[n - 1], i128::from(i32::MIN));
 }
 
@@ -347,11 +349,20 @@ fn accumulate_values_uint8_exhaustive_vs_native_u16() {
 #[test]
 fn accumulate_values_range_errors_and_patterns() {
     let signed = Mac::new(MacSpec::INT8_INT32).unwrap();
-    let e = signed.accumulate_values(&[128], &[1]).unwrap_err().to_string();
-    assert!(e.contains("128") && e.contains("-128") && e.contains("127"), "{e}");
+    let e = signed
+        .accumulate_values(&[128], &[1])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("128") && e.contains("-128") && e.contains("127"),
+        "{e}"
+    );
     assert!(signed.accumulate_values(&[1], &[-129]).is_err());
     let unsigned = Mac::new(MacSpec::new(8, 16, Signedness::Unsigned)).unwrap();
-    let e = unsigned.accumulate_values(&[-1], &[1]).unwrap_err().to_string();
+    let e = unsigned
+        .accumulate_values(&[-1], &[1])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("-1") && e.contains("255"), "{e}");
     assert!(unsigned.accumulate_values(&[256], &[1]).is_err());
     let values = signed.accumulate_values(&[-3, 5], &[7, -2]).unwrap();

@@ -171,7 +171,7 @@ fn types_with_invariants_refuse_invalid_json() {
 
     // IntArith is written as its name and read through `FromStr`.
     let json = round_trip(&IntArith::INT8_INT32);
-    assert_eq!(json, "\"INT8 x INT8 -> INT32 (wrapping)\"");
+    assert_eq!(json, "\"INT8 x INT8 → INT32 (wrapping)\"");
     refused::<IntArith>("\"INT8 x INT8 -> INT99 (wrapping)\"", "99");
 
     // FloatArith: its fields, then its check (the accumulator must hold the products).
@@ -205,7 +205,10 @@ fn enums_with_printed_names_are_written_as_those_names() {
     for m in RoundingMode::DETERMINISTIC {
         assert_eq!(round_trip(&m), format!("\"{}\"", m.short_name()));
     }
-    let sr = RoundingMode::Stochastic { random: 0, bits: 12 };
+    let sr = RoundingMode::Stochastic {
+        random: 0,
+        bits: 12,
+    };
     assert_eq!(round_trip(&sr), "\"sr12\"");
     let sr = RoundingMode::Stochastic {
         random: 0xDEAD_BEEF,
@@ -217,7 +220,7 @@ fn enums_with_printed_names_are_written_as_those_names() {
         RoundingMode::TowardZero
     );
     // Everything else as its `Display` name.
-    assert_eq!(written_as_name(&AdderKind::KoggeStone), "\"Kogge-Stone\"");
+    assert_eq!(written_as_name(&AdderKind::KoggeStone), "\"kogge-stone\"");
     for k in AdderKind::ALL {
         written_as_name(&k);
     }
@@ -227,7 +230,10 @@ fn enums_with_printed_names_are_written_as_those_names() {
     for o in arithsim::Overflow::ALL {
         written_as_name(&o);
     }
-    assert_eq!(written_as_name(&arithsim::Overflow::Saturating), "\"saturating\"");
+    assert_eq!(
+        written_as_name(&arithsim::Overflow::Saturating),
+        "\"saturating\""
+    );
     for s in Signedness::ALL {
         written_as_name(&s);
     }
@@ -238,7 +244,10 @@ fn enums_with_printed_names_are_written_as_those_names() {
     for r in Reduction::ALL {
         written_as_name(&r);
     }
-    assert_eq!(written_as_name(&Reduction::Compressor42), "\"4:2-compressor\"");
+    assert_eq!(
+        written_as_name(&Reduction::Compressor42),
+        "\"4:2-compressor\""
+    );
     for w in [
         WeightFormat::FP32,
         WeightFormat::FP16,

@@ -31,7 +31,7 @@ use crate::repr::Overflow;
 /// # Examples
 ///
 /// ```
-/// use arithsim::datapath::{GemmOperands, FixedArith, FixedDatapath, Overflow};
+/// use arithsim::datapath::{FixedArith, FixedDatapath, Overflow};
 /// use arithsim::fixed::FixedFormat;
 /// use arithsim::round::RoundingMode;
 ///
@@ -73,11 +73,13 @@ impl FixedArith {
     }
 }
 
+/// "Q1.7 x Q1.7 → Q18.14 (nearest, ties to even, wrapping)": the formats, the rounding
+/// mode's and the overflow policy's printed names; `FromStr` reads it back.
 impl fmt::Display for FixedArith {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} x {} → {} ({:?}, {})",
+            "{} x {} → {} ({}, {})",
             self.operand, self.operand, self.acc, self.rounding, self.overflow
         )
     }
@@ -195,7 +197,7 @@ impl FixedDatapath {
         x: &[i64],
         bias: Bias<'_>,
     ) -> Result<FixedOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a: a, b: x }, bias)
+        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
     }
 
     /// Elementwise `a + b` of raw accumulator values, wrapped or saturated.
@@ -288,7 +290,7 @@ impl FixedDatapath {
         check_len("dot operand b", b.len(), a.len(), "the length of a")?;
         self.gemm(
             GemmShape::new(1, 1, a.len())?,
-            GemmOperands { a: a, b: b },
+            GemmOperands { a, b },
             Bias::None,
         )
     }

@@ -57,7 +57,7 @@ impl FloatOutput {
 ///
 /// ```
 /// use arithsim::cost::{FloatKind, OpKind};
-/// use arithsim::datapath::{GemmOperands, FloatArith, FloatDatapath};
+/// use arithsim::datapath::{FloatArith, FloatDatapath};
 ///
 /// let dp = FloatDatapath::new(FloatArith::FP16_FP32)?;
 /// // FP16 1.5 = 0x3E00, 2.0 = 0x4000, -0.25 = 0xB400
@@ -178,7 +178,7 @@ impl FloatDatapath {
         x: &[u64],
         bias: Bias<'_, u64>,
     ) -> Result<FloatOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a: a, b: x }, bias)
+        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
     }
 
     /// The dot product `Σ a[i]·b[i]`, starting from +0.
@@ -191,7 +191,7 @@ impl FloatDatapath {
         check_len("dot operand b", b.len(), a.len(), "the length of a")?;
         self.gemm(
             GemmShape::new(1, 1, a.len())?,
-            GemmOperands { a: a, b: b },
+            GemmOperands { a, b },
             Bias::None,
         )
     }

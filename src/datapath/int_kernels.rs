@@ -46,7 +46,7 @@ pub struct IntOutput {
 ///
 /// ```
 /// use arithsim::cost::OpKind;
-/// use arithsim::datapath::{GemmOperands, Bias, GemmShape, IntArith, IntDatapath};
+/// use arithsim::datapath::{Bias, GemmOperands, GemmShape, IntArith, IntDatapath};
 ///
 /// let dp = IntDatapath::new(IntArith::INT8_INT32)?;
 /// let a: [i8; 4] = [1, -2, 3, 4];     // 2 x 2
@@ -115,7 +115,7 @@ impl IntDatapath {
     /// # Examples
     ///
     /// ```
-    /// use arithsim::datapath::{Bias, Engine, GemmShape, IntArith, IntDatapath};
+    /// use arithsim::datapath::{Bias, Engine, GemmOperands, GemmShape, IntArith, IntDatapath};
     /// use arithsim::gates::CellLibrary;
     ///
     /// let dp = IntDatapath::new(IntArith::INT8_INT32)?.with_engine(Engine::GateLevel)?;
@@ -238,7 +238,7 @@ impl IntDatapath {
         x: &[T],
         bias: Bias<'_>,
     ) -> Result<IntOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a: a, b: x }, bias)
+        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
     }
 
     /// The dot product `Σ a[i]·b[i]` (one output value).
@@ -251,7 +251,7 @@ impl IntDatapath {
         check_len("dot operand b", b.len(), a.len(), "the length of a")?;
         self.gemm(
             GemmShape::new(1, 1, a.len())?,
-            GemmOperands { a: a, b: b },
+            GemmOperands { a, b },
             Bias::None,
         )
     }
