@@ -11,7 +11,8 @@
 use std::hint::black_box;
 
 use arithsim::datapath::{
-    AccumulationOrder, Bias, FloatArith, FloatDatapath, GemmShape, IntArith, IntDatapath,
+    AccumulationOrder, Bias, FloatArith, FloatDatapath, GemmOperands, GemmShape, IntArith,
+    IntDatapath,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -51,7 +52,9 @@ fn int8_gemm(c: &mut Criterion) {
     // Same bits, checked once outside the timing.
     let mut want = vec![0i32; N * N];
     native_ikj(N, &a, &b, &mut want);
-    let got = dp.gemm(shape, &a, &b, Bias::None).expect("gemm");
+    let got = dp
+        .gemm(shape, GemmOperands { a: &a, b: &b }, Bias::None)
+        .expect("gemm");
     assert!(got.values.iter().zip(&want).all(|(&x, &y)| x == y as i64));
 
     let mut g = c.benchmark_group("int8_gemm_256");
@@ -64,7 +67,16 @@ fn int8_gemm(c: &mut Criterion) {
         })
     });
     g.bench_function("datapath_word_level", |bench| {
-        bench.iter(|| black_box(dp.gemm(shape, black_box(&a), black_box(&b), Bias::None)))
+        bench.iter(|| {
+            black_box(dp.gemm(
+                shape,
+                GemmOperands {
+                    a: black_box(&a),
+                    b: black_box(&b),
+                },
+                Bias::None,
+            ))
+        })
     });
     g.finish();
 }
@@ -118,9 +130,14 @@ fn fp16_gemm(c: &mut Criterion) {
     let core = fast
         .with_order(AccumulationOrder::Blocked { width: 1 })
         .expect("valid");
-    let want = fast.gemm(shape, &a, &b, Bias::None).expect("gemm").bits;
+    let want = fast
+        .gemm(shape, GemmOperands { a: &a, b: &b }, Bias::None)
+        .expect("gemm")
+        .bits;
     assert_eq!(
-        core.gemm(shape, &a, &b, Bias::None).expect("gemm").bits,
+        core.gemm(shape, GemmOperands { a: &a, b: &b }, Bias::None)
+            .expect("gemm")
+            .bits,
         want
     );
     let mut g = c.benchmark_group("fp16_fp32_gemm_64");
@@ -141,10 +158,28 @@ fn fp16_gemm(c: &mut Criterion) {
         });
     }
     g.bench_function("datapath_word_level", |bench| {
-        bench.iter(|| black_box(fast.gemm(shape, black_box(&a), black_box(&b), Bias::None)))
+        bench.iter(|| {
+            black_box(fast.gemm(
+                shape,
+                GemmOperands {
+                    a: black_box(&a),
+                    b: black_box(&b),
+                },
+                Bias::None,
+            ))
+        })
     });
     g.bench_function("datapath_float_core_steps", |bench| {
-        bench.iter(|| black_box(core.gemm(shape, black_box(&a), black_box(&b), Bias::None)))
+        bench.iter(|| {
+            black_box(core.gemm(
+                shape,
+                GemmOperands {
+                    a: black_box(&a),
+                    b: black_box(&b),
+                },
+                Bias::None,
+            ))
+        })
     });
     g.finish();
 }

@@ -190,7 +190,7 @@ fn simulation_chunks(c: &mut Criterion) {
 
 /// The INT8 GEMM's output rows (256³, above the parallel threshold).
 fn gemm_rows(c: &mut Criterion) {
-    use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
+    use arithsim::datapath::{Bias, GemmOperands, GemmShape, IntArith, IntDatapath};
     let n = 256;
     let mut rng = SplitMix64::seed_from_u64(3);
     let mut draw = || {
@@ -202,7 +202,9 @@ fn gemm_rows(c: &mut Criterion) {
     let dp = IntDatapath::new(IntArith::INT8_INT32).expect("datapath");
     let shape = GemmShape::new(n, n, n).expect("shape");
     paired(c, "INT8 GEMM 256x256x256 rows", || {
-        dp.gemm(shape, &a, &b, Bias::None).expect("gemm").values
+        dp.gemm(shape, GemmOperands { a: &a, b: &b }, Bias::None)
+            .expect("gemm")
+            .values
     });
 }
 

@@ -9,7 +9,7 @@
 use std::hint::black_box;
 
 use arithsim::datapath::sparse::{Layout, SparseMatrix, ZeroHandling};
-use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
+use arithsim::datapath::{Bias, GemmOperands, GemmShape, IntArith, IntDatapath};
 use arithsim::quant::{prune_n_m, prune_unstructured};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -37,7 +37,10 @@ fn sparse_gemm(c: &mut Criterion) {
     let shape = GemmShape::new(N, N, N).expect("valid");
     // Same bits, checked once outside the timing.
     for (a, s) in [(&a10, &csr), (&a24, &nm)] {
-        let want = dp.gemm(shape, a, &b, Bias::None).expect("gemm").values;
+        let want = dp
+            .gemm(shape, GemmOperands { a, b: &b }, Bias::None)
+            .expect("gemm")
+            .values;
         let got = dp
             .sparse_gemm(s, &b, N, Bias::None, ZeroHandling::Skip)
             .expect("sparse gemm");
@@ -47,7 +50,16 @@ fn sparse_gemm(c: &mut Criterion) {
     let mut g = c.benchmark_group("sparse_int8_gemm_256_density_0.1");
     g.sample_size(20);
     g.bench_function("dense_kernel_on_pruned", |bench| {
-        bench.iter(|| black_box(dp.gemm(shape, black_box(&a10), black_box(&b), Bias::None)))
+        bench.iter(|| {
+            black_box(dp.gemm(
+                shape,
+                GemmOperands {
+                    a: black_box(&a10),
+                    b: black_box(&b),
+                },
+                Bias::None,
+            ))
+        })
     });
     g.bench_function("sparse_csr_skip", |bench| {
         bench.iter(|| {

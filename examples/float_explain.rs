@@ -83,7 +83,7 @@ fn run() -> Result<(), arithsim::Error> {
     for policy in [OverflowPolicy::Nan, OverflowPolicy::Saturate] {
         let t = f.explain(ExplainOp::Add, &[a, b], &env.with_overflow(policy))?;
         println!(
-            "overflow policy {policy:?}:\n{t}\n   → {}\n",
+            "overflow policy {policy}:\n{t}\n   → {}\n",
             f.exact_decimal(t.result.value)
         );
     }
@@ -107,7 +107,7 @@ fn run() -> Result<(), arithsim::Error> {
     for policy in [OverflowPolicy::Nan, OverflowPolicy::Saturate] {
         let t = f.explain_parse("500", &env.with_overflow(policy))?;
         println!(
-            "overflow policy {policy:?}:\n{t}\n   → {}\n",
+            "overflow policy {policy}:\n{t}\n   → {}\n",
             f.exact_decimal(t.result.value)
         );
     }

@@ -26,7 +26,9 @@ use arithsim::cost::report::{
 };
 use arithsim::cost::{CostTable, Span};
 use arithsim::datapath::sparse::{Layout, SparseMatrix, ZeroHandling, storage_bytes};
-use arithsim::datapath::{Bias, Engine, GemmShape, IntArith, IntDatapath, OutputGrid};
+use arithsim::datapath::{
+    Bias, Engine, GemmOperands, GemmShape, IntArith, IntDatapath, OutputGrid,
+};
 use arithsim::gates::CellLibrary;
 use arithsim::quant::{Pruned, normal_tensor, prune_n_m, prune_rows, prune_unstructured};
 
@@ -166,7 +168,14 @@ fn gemm_section(rng: &mut Rng, table: &CostTable) -> arithsim::Result<Section> {
     for (label, p, layout, mode) in cases {
         let s = SparseMatrix::from_dense(layout, N, N, &p.values)?;
         let out = dp.sparse_gemm(&s, &x, N, Bias::None, ZeroHandling::Skip)?;
-        let want = dp.gemm(shape, &p.values, &x, Bias::None)?;
+        let want = dp.gemm(
+            shape,
+            GemmOperands {
+                a: &p.values,
+                b: &x,
+            },
+            Bias::None,
+        )?;
         if out.output.values != want.values {
             return Err(arithsim::Error::Unsupported(format!(
                 "self-check failed: {label}: sparse GEMM differs from the dense kernel"
@@ -252,7 +261,14 @@ fn gating_section(rng: &mut Rng) -> arithsim::Result<Section> {
     let mut bars = Vec::new();
     for density in [1.0, 0.5, 0.25, 0.1] {
         let p = prune_unstructured(&w, density)?;
-        let dense = dp.gemm(GemmShape::new(m, n, k)?, &p.values, &x, Bias::None)?;
+        let dense = dp.gemm(
+            GemmShape::new(m, n, k)?,
+            GemmOperands {
+                a: &p.values,
+                b: &x,
+            },
+            Bias::None,
+        )?;
         let e_dense = dp.gate_energy_pj(&dense, &lib)?;
         let s = SparseMatrix::from_dense(Layout::Dense, m, k, &p.values)?;
         let gated = dp.sparse_gemm(&s, &x, n, Bias::None, ZeroHandling::Gate)?;

@@ -24,7 +24,9 @@ use std::process::ExitCode;
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
 use arithsim::cost::{CostRow, FloatKind, NumKind, OpKind, Tally};
 use arithsim::datapath::LayerOperands;
-use arithsim::datapath::{Bias, ErrorStats, FloatArith, FloatDatapath, GemmShape, OutputGrid};
+use arithsim::datapath::{
+    Bias, ErrorStats, FloatArith, FloatDatapath, GemmOperands, GemmShape, OutputGrid,
+};
 use arithsim::float::{FloatEnv, FloatFormat};
 use arithsim::quant::{
     FusedActivation, IntType, MxBlock, MxElement, PerChannelParams, QuantLayerParams, QuantParams,
@@ -152,7 +154,14 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
                 .collect()
         };
         let dp = FloatDatapath::new(arith)?;
-        let out = dp.gemm(shape, &cast(&w), &cast(&x), Bias::None)?;
+        let out = dp.gemm(
+            shape,
+            GemmOperands {
+                a: &cast(&w),
+                b: &cast(&x),
+            },
+            Bias::None,
+        )?;
         let stats = ErrorStats::compare(
             &out.to_f64(arith.acc),
             &reference,

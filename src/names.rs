@@ -106,9 +106,24 @@ pub(crate) fn strip_square(input: &str) -> &str {
 
 /// `Serialize` as the printed name and `Deserialize` through `FromStr` (so a value read from a
 /// file is validated as a parsed one is), for types whose fields are private or whose name is
-/// what a configuration file should hold ("e4m3", "Q4.4").
+/// what a configuration file should hold ("e4m3", "Q4.4"). `serde_via_str!(T as T::f)` writes
+/// `f(&value)` (a `String` that `FromStr` reads back) instead of the `Display` name.
 #[cfg(feature = "serde")]
 macro_rules! serde_via_str {
+    ($t:ty as $name:path) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(&$name(self))
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
     ($($t:ty),+ $(,)?) => {$(
         impl serde::Serialize for $t {
             fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {

@@ -6,7 +6,8 @@ use arithsim::Signedness;
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
-    AccumulationOrder, Bias, Conv2dShape, Engine, GemmShape, IntArith, IntDatapath, Overflow,
+    AccumulationOrder, Bias, Conv2dShape, Engine, GemmOperands, GemmShape, IntArith, IntDatapath,
+    Overflow,
 };
 use support::data_i8;
 
@@ -19,8 +20,12 @@ fn int8_gemm_and_conv2d_same_bits_on_both_engines() {
     let a = data_i8(s.m * s.k, 1);
     let b = data_i8(s.k * s.n, 2);
     let bias: Vec<i64> = (0..s.m as i64).map(|i| i * 123_457 - 400_000).collect();
-    let w = word.gemm(s, &a, &b, Bias::PerRow(&bias)).unwrap();
-    let g = gate.gemm(s, &a, &b, Bias::PerRow(&bias)).unwrap();
+    let w = word
+        .gemm(s, GemmOperands { a: &a, b: &b }, Bias::PerRow(&bias))
+        .unwrap();
+    let g = gate
+        .gemm(s, GemmOperands { a: &a, b: &b }, Bias::PerRow(&bias))
+        .unwrap();
     assert_eq!(g.values, w.values);
     assert_eq!(g.tally, w.tally, "same operations counted");
     assert!(w.activity.is_none());
@@ -77,8 +82,10 @@ fn blocked_order_runs_on_a_dot_product_unit() {
             .unwrap();
         let gate = word.with_engine(Engine::GateLevel).unwrap();
         let (w, g) = (
-            word.gemm(s, &a, &b, Bias::None).unwrap(),
-            gate.gemm(s, &a, &b, Bias::None).unwrap(),
+            word.gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
+                .unwrap(),
+            gate.gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
+                .unwrap(),
         );
         assert_eq!(g.values, w.values, "width {width}");
         assert_eq!(g.tally, w.tally);
@@ -96,8 +103,12 @@ fn unsigned_and_saturating_configurations_agree_too() {
     let word = IntDatapath::new(u).unwrap();
     let gate = word.with_engine(Engine::GateLevel).unwrap();
     assert_eq!(
-        gate.gemm(s, &a, &b, Bias::None).unwrap().values,
-        word.gemm(s, &a, &b, Bias::None).unwrap().values
+        gate.gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
+            .unwrap()
+            .values,
+        word.gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
+            .unwrap()
+            .values
     );
 
     // 4-bit operands into a saturating 8-bit accumulator: saturates often.
@@ -107,8 +118,10 @@ fn unsigned_and_saturating_configurations_agree_too() {
     let word = IntDatapath::new(sat).unwrap();
     let gate = word.with_engine(Engine::GateLevel).unwrap();
     let (w, g) = (
-        word.gemm(s, &a, &b, Bias::None).unwrap(),
-        gate.gemm(s, &a, &b, Bias::None).unwrap(),
+        word.gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
+            .unwrap(),
+        gate.gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
+            .unwrap(),
     );
     assert_eq!(g.values, w.values);
     assert!(w.saturations > 0);
@@ -125,8 +138,26 @@ fn activity_depends_on_the_data() {
     let zeros = vec![0i8; 256];
     let busy_a = data_i8(256, 9);
     let busy_b = data_i8(256, 10);
-    let quiet = gate.gemm(s, &zeros, &zeros, Bias::None).unwrap();
-    let busy = gate.gemm(s, &busy_a, &busy_b, Bias::None).unwrap();
+    let quiet = gate
+        .gemm(
+            s,
+            GemmOperands {
+                a: &zeros,
+                b: &zeros,
+            },
+            Bias::None,
+        )
+        .unwrap();
+    let busy = gate
+        .gemm(
+            s,
+            GemmOperands {
+                a: &busy_a,
+                b: &busy_b,
+            },
+            Bias::None,
+        )
+        .unwrap();
     let (q, b) = (quiet.activity.unwrap(), busy.activity.unwrap());
     assert_eq!(q.transitions, b.transitions, "same number of clocks");
     assert!(
@@ -158,7 +189,16 @@ fn gate_level_limits_are_errors() {
         .with_engine(Engine::GateLevel)
         .unwrap();
     let s4 = GemmShape::new(2, 2, 8).unwrap();
-    let out = blk.gemm(s4, &[1i8; 16], &[2i8; 16], Bias::None).unwrap();
+    let out = blk
+        .gemm(
+            s4,
+            GemmOperands {
+                a: &[1i8; 16],
+                b: &[2i8; 16],
+            },
+            Bias::None,
+        )
+        .unwrap();
     let e = seq
         .gate_energy_pj(&out, &arithsim::gates::CellLibrary::nangate45())
         .unwrap_err();
@@ -182,7 +222,16 @@ fn gate_level_limits_are_errors() {
             .with_engine(Engine::GateLevel)
             .unwrap();
     let s = GemmShape::new(1, 1, 1).unwrap();
-    let e = sat.gemm(s, &[1i8], &[1i8], Bias::PerRow(&[1])).unwrap_err();
+    let e = sat
+        .gemm(
+            s,
+            GemmOperands {
+                a: &[1i8],
+                b: &[1i8],
+            },
+            Bias::PerRow(&[1]),
+        )
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "unsupported: the gate-level MAC starts from zero; a bias with a saturating accumulator \

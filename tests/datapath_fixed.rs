@@ -5,7 +5,7 @@ mod support;
 use arithsim::cost::OpKind;
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
-use arithsim::datapath::{Bias, Conv2dShape, GemmShape, Overflow};
+use arithsim::datapath::{Bias, Conv2dShape, GemmOperands, GemmShape, Overflow};
 use support::{data_i8, ref_conv};
 
 /// Round-to-nearest-even of `t / 2^sh` (floor division plus a remainder test).
@@ -48,7 +48,11 @@ fn fixed_point_mac_rounds_each_step_into_the_accumulator() {
     let a: Vec<i64> = data_i8(m * k, 31).into_iter().map(i64::from).collect();
     let b: Vec<i64> = data_i8(k * n, 32).into_iter().map(i64::from).collect();
     let out = dp
-        .gemm(GemmShape::new(m, n, k).unwrap(), &a, &b, Bias::None)
+        .gemm(
+            GemmShape::new(m, n, k).unwrap(),
+            GemmOperands { a: &a, b: &b },
+            Bias::None,
+        )
         .unwrap();
     for i in 0..m {
         for j in 0..n {

@@ -6,8 +6,8 @@ use arithsim::cost::{FloatKind, NumKind, OpKind};
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
-    AccumulationOrder, Bias, Conv2dShape, ErrorStats, FloatArith, FloatDatapath, GemmShape,
-    OutputGrid, ProductRounding,
+    AccumulationOrder, Bias, Conv2dShape, ErrorStats, FloatArith, FloatDatapath, GemmOperands,
+    GemmShape, OutputGrid, ProductRounding,
 };
 use arithsim::float::{FloatEnv, FloatFormat};
 use arithsim::round::{Flags, RoundingMode};
@@ -153,7 +153,9 @@ fn every_configuration_order_and_product_mode_matches_the_step_by_step_reference
                     let b = data(ar.mul, s.k * s.n, 200 + c as u64, specials);
                     for order in orders {
                         let dp = FloatDatapath::new(ar).unwrap().with_order(order).unwrap();
-                        let got = dp.gemm(s, &a, &b, Bias::None).unwrap();
+                        let got = dp
+                            .gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
+                            .unwrap();
                         let (want, flags) = reference(&ar, order, s, &a, &b);
                         assert_eq!(got.bits, want, "{ar} {order} specials={specials}");
                         assert_eq!(got.flags, flags, "{ar} {order} specials={specials}");
@@ -177,8 +179,7 @@ fn fp16_fp32_matches_native_f32_with_the_half_crate() {
     let out = dp
         .gemm(
             GemmShape::new(m, n, k).unwrap(),
-            &a,
-            &b,
+            GemmOperands { a: &a, b: &b },
             Bias::PerRow(&bias),
         )
         .unwrap();
@@ -224,11 +225,11 @@ fn product_rounding_modes_differ_where_the_product_does_not_fit() {
     let b = data(ar.mul, 32, 6, false);
     let exact = FloatDatapath::new(ar)
         .unwrap()
-        .gemm(s, &a, &b, Bias::None)
+        .gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
         .unwrap();
     let rounded = FloatDatapath::new(ar.with_product(ProductRounding::RoundToMulFormat))
         .unwrap()
-        .gemm(s, &a, &b, Bias::None)
+        .gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
         .unwrap();
     assert_ne!(exact.bits, rounded.bits);
     // Counting differs too: fused MACs vs multiplies + conversions + adds.
@@ -425,8 +426,7 @@ fn float_errors_name_the_problem() {
     let e = dp
         .gemm(
             GemmShape::new(1, 1, 1).unwrap(),
-            &[0],
-            &[0],
+            GemmOperands { a: &[0], b: &[0] },
             Bias::PerRow(&[0x1_0000_0000]),
         )
         .unwrap_err();
@@ -450,7 +450,7 @@ fn exhaustive_fp8_products_into_fp32_and_fp16() {
     ] {
         let out = FloatDatapath::new(ar)
             .unwrap()
-            .gemm(s, &all, &all, Bias::None)
+            .gemm(s, GemmOperands { a: &all, b: &all }, Bias::None)
             .unwrap();
         for i in 0..256 {
             for j in 0..256 {
@@ -486,7 +486,9 @@ fn float_memory_traffic_uses_format_widths() {
     let s = GemmShape::new(16, 24, 16).unwrap();
     let a = data_small(FloatFormat::FP16, s.m * s.k, 1);
     let b = data_small(FloatFormat::FP16, s.k * s.n, 2);
-    let out = dp.gemm(s, &a, &b, Bias::None).unwrap();
+    let out = dp
+        .gemm(s, GemmOperands { a: &a, b: &b }, Bias::None)
+        .unwrap();
     let levels = memory_bytes(&out.tally).unwrap();
     assert_eq!(levels.len(), 2);
     let (sr, dr) = (levels[0], levels[1]);
@@ -521,7 +523,7 @@ mod random_shapes {
             let a = data(ar.mul, m * k, seed, specials);
             let b = data(ar.mul, k * n, seed ^ 0xABCD, specials);
             let dp = FloatDatapath::new(ar).unwrap().with_order(order).unwrap();
-            let got = dp.gemm(s, &a, &b, Bias::None).unwrap();
+            let got = dp.gemm(s, GemmOperands { a: &a, b: &b }, Bias::None).unwrap();
             let (want, flags) = reference(&ar, order, s, &a, &b);
             prop_assert_eq!(got.bits, want);
             prop_assert_eq!(got.flags, flags);

@@ -7,8 +7,8 @@ use arithsim::cost::{OperandMix, SplitMix64, float_operands};
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
-    AccumulationOrder, Bias, Conv2dShape, Engine, FloatArith, FloatDatapath, GemmShape,
-    ProductRounding,
+    AccumulationOrder, Bias, Conv2dShape, Engine, FloatArith, FloatDatapath, GemmOperands,
+    GemmShape, ProductRounding,
 };
 use arithsim::float::{FloatEnv, FloatFormat, NanPolicy};
 use arithsim::gates::CellLibrary;
@@ -51,8 +51,8 @@ fn nn(f: FloatFormat, n: usize, seed: u64) -> Vec<u64> {
 fn check_gemm(arith: FloatArith, s: GemmShape, a: &[u64], b: &[u64], bias: Bias<'_, u64>) {
     let word = FloatDatapath::new(arith).unwrap();
     let gate = word.with_engine(Engine::GateLevel).unwrap();
-    let w = word.gemm(s, a, b, bias).unwrap();
-    let g = gate.gemm(s, a, b, bias).unwrap();
+    let w = word.gemm(s, GemmOperands { a, b }, bias).unwrap();
+    let g = gate.gemm(s, GemmOperands { a, b }, bias).unwrap();
     assert_eq!(g.bits, w.bits, "{arith}");
     assert_eq!(g.flags, w.flags, "{arith}");
     assert_eq!(g.tally, w.tally, "{arith}");
@@ -101,7 +101,9 @@ fn outputs_beyond_one_batch() {
         .unwrap()
         .with_engine(Engine::GateLevel)
         .unwrap();
-    let out = gate.gemm(s, &a, &b, Bias::Full(&bias)).unwrap();
+    let out = gate
+        .gemm(s, GemmOperands { a: &a, b: &b }, Bias::Full(&bias))
+        .unwrap();
     // two batches of 16 words, 3 counted steps each (the idle step is the reference)
     assert_eq!(out.activity.unwrap().transitions, 2 * 3 * 64 * 16);
 }

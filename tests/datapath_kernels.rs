@@ -7,8 +7,8 @@ use arithsim::cost::{MemLevel, OpKind, Tally};
 use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
-    AccumulationOrder, Bias, Conv2dShape, ErrorStats, GemmShape, IntArith, IntDatapath,
-    MemoryModel, OutputGrid, Overflow, Tile,
+    AccumulationOrder, Bias, Conv2dShape, ErrorStats, GemmOperands, GemmShape, IntArith,
+    IntDatapath, MemoryModel, OutputGrid, Overflow, Tile,
 };
 use proptest::prelude::*;
 use support::{data_i8, ref_conv};
@@ -47,8 +47,7 @@ fn int8_gemm_matches_native_loop_in_every_order() {
         let out = dp
             .gemm(
                 GemmShape::new(m, n, k).unwrap(),
-                &a,
-                &b,
+                GemmOperands { a: &a, b: &b },
                 Bias::PerRow(&bias),
             )
             .unwrap();
@@ -151,7 +150,11 @@ fn saturating_accumulation_depends_on_order_as_documented() {
     ] {
         let dp = IntDatapath::new(arith).unwrap().with_order(order).unwrap();
         let out = dp
-            .gemm(GemmShape::new(m, n, k).unwrap(), &a, &b, Bias::None)
+            .gemm(
+                GemmShape::new(m, n, k).unwrap(),
+                GemmOperands { a: &a, b: &b },
+                Bias::None,
+            )
             .unwrap();
         let mut total_sat = 0;
         for i in 0..m {
@@ -377,7 +380,11 @@ fn memory_traffic_counts_tile_reuse() {
     let a = data_i8(m * k, 5);
     let b = data_i8(k * n, 6);
     let out = dp
-        .gemm(GemmShape::new(m, n, k).unwrap(), &a, &b, Bias::None)
+        .gemm(
+            GemmShape::new(m, n, k).unwrap(),
+            GemmOperands { a: &a, b: &b },
+            Bias::None,
+        )
         .unwrap();
     let sram = MemLevel::Sram { bytes: 32 << 10 };
     let dram_r8 = OpKind::MemRead {
@@ -475,24 +482,54 @@ fn bad_input_is_an_error_with_a_clear_message() {
     );
     let s = GemmShape::new(2, 2, 3).unwrap();
     assert_eq!(
-        msg(dp.gemm(s, &[0i8; 5], &[0i8; 6], Bias::None).unwrap_err()),
+        msg(dp
+            .gemm(
+                s,
+                GemmOperands {
+                    a: &[0i8; 5],
+                    b: &[0i8; 6]
+                },
+                Bias::None
+            )
+            .unwrap_err()),
         "shape error: gemm operand a has 5 elements, expected 6 (m*k = 2*3)"
     );
     assert_eq!(
         msg(dp
-            .gemm(s, &[0i8; 6], &[0i8; 6], Bias::PerRow(&[1]))
+            .gemm(
+                s,
+                GemmOperands {
+                    a: &[0i8; 6],
+                    b: &[0i8; 6]
+                },
+                Bias::PerRow(&[1])
+            )
             .unwrap_err()),
         "shape error: per-row bias has 1 elements, expected 2 (m)"
     );
     assert_eq!(
         msg(dp
-            .gemm(s, &[0i16, 0, 200, 0, 0, 0], &[0i16; 6], Bias::None)
+            .gemm(
+                s,
+                GemmOperands {
+                    a: &[0i16, 0, 200, 0, 0, 0],
+                    b: &[0i16; 6]
+                },
+                Bias::None
+            )
             .unwrap_err()),
         "value 200 is out of range -128..=127 for INT8 a[2]"
     );
     assert_eq!(
         msg(dp
-            .gemm(s, &[0i8; 6], &[0i8; 6], Bias::Full(&[0, 0, 0, 1 << 40]))
+            .gemm(
+                s,
+                GemmOperands {
+                    a: &[0i8; 6],
+                    b: &[0i8; 6]
+                },
+                Bias::Full(&[0, 0, 0, 1 << 40])
+            )
             .unwrap_err()),
         "value 1099511627776 is out of range -2147483648..=2147483647 for INT32 bias[3]"
     );
@@ -653,7 +690,7 @@ proptest! {
         let a: Vec<i64> = (0..m * k).map(&mut draw).collect();
         let b: Vec<i64> = (0..k * n).map(&mut draw).collect();
         let dp = IntDatapath::new(arith).unwrap();
-        let out = dp.gemm(GemmShape::new(m, n, k).unwrap(), &a, &b, Bias::None).unwrap();
+        let out = dp.gemm(GemmShape::new(m, n, k).unwrap(), GemmOperands { a: &a, b: &b }, Bias::None).unwrap();
         for i in 0..m {
             for j in 0..n {
                 let s: i128 = (0..k).map(|kk| a[i * k + kk] as i128 * b[kk * n + j] as i128).sum();
@@ -673,7 +710,7 @@ fn exhaustive_8bit_products() {
     let i8s: Vec<i8> = (i8::MIN..=i8::MAX).collect();
     let out = IntDatapath::new(IntArith::INT8_INT32)
         .unwrap()
-        .gemm(s, &i8s, &i8s, Bias::None)
+        .gemm(s, GemmOperands { a: &i8s, b: &i8s }, Bias::None)
         .unwrap();
     for (i, &x) in i8s.iter().enumerate() {
         for (j, &y) in i8s.iter().enumerate() {
@@ -685,7 +722,7 @@ fn exhaustive_8bit_products() {
     let arith = IntArith::new(8, 8, Signedness::Unsigned, Overflow::Wrapping).unwrap();
     let out = IntDatapath::new(arith)
         .unwrap()
-        .gemm(s, &u8s, &u8s, Bias::None)
+        .gemm(s, GemmOperands { a: &u8s, b: &u8s }, Bias::None)
         .unwrap();
     for (i, &x) in u8s.iter().enumerate() {
         for (j, &y) in u8s.iter().enumerate() {

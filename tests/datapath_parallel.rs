@@ -2,7 +2,7 @@
 //! those of the one-thread run and of a plain reference loop.
 
 use arithsim::Signedness;
-use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
+use arithsim::datapath::{Bias, GemmOperands, GemmShape, IntArith, IntDatapath};
 use arithsim::sweep::with_threads;
 
 fn operands(n: usize, seed: u64) -> Vec<i64> {
@@ -25,7 +25,10 @@ fn parallel_int8_gemm_equals_one_thread_and_a_reference_loop() {
     let bias: Vec<i64> = (0..m as i64).map(|i| i * 1000 - 30_000).collect();
     let dp = IntDatapath::new(IntArith::INT8_INT32).unwrap();
     let shape = GemmShape::new(m, n, k).unwrap();
-    let run = || dp.gemm(shape, &a, &b, Bias::PerRow(&bias)).unwrap();
+    let run = || {
+        dp.gemm(shape, GemmOperands { a: &a, b: &b }, Bias::PerRow(&bias))
+            .unwrap()
+    };
     let one = with_threads(1, run).unwrap();
     let two = with_threads(2, run).unwrap();
     let three = with_threads(3, run).unwrap();
@@ -60,7 +63,11 @@ fn row_blocked_wrapping_gemm_equals_a_reference_loop() {
         let arith = IntArith::new(8, acc_bits, Signedness::Signed, Overflow::Wrapping).unwrap();
         let dp = IntDatapath::new(arith).unwrap();
         let shape = GemmShape::new(m, n, k).unwrap();
-        let run = || dp.gemm(shape, &a, &b, bias).unwrap().values;
+        let run = || {
+            dp.gemm(shape, GemmOperands { a: &a, b: &b }, bias)
+                .unwrap()
+                .values
+        };
         let one = with_threads(1, run).unwrap();
         assert_eq!(one, with_threads(2, run).unwrap(), "{acc_bits} bits");
         assert_eq!(one, with_threads(3, run).unwrap(), "{acc_bits} bits");

@@ -10,7 +10,7 @@ use arithsim::accel::{
     map_gemm, map_network, map_network_sparse,
 };
 use arithsim::cost::{CostTable, FloatKind, MemLevel, OpKind, Span, Tally};
-use arithsim::datapath::{Bias, LayerOperands};
+use arithsim::datapath::{Bias, GemmOperands, LayerOperands};
 use arithsim::datapath::{
     ErrorStats, GemmShape, IntArith, IntDatapath, MemoryModel, OutputGrid, Overflow, Tile,
 };
@@ -363,8 +363,10 @@ fn widest_accumulators_saturate_without_overflow() {
         let out = dp
             .gemm(
                 GemmShape::new(1, 1, 4).unwrap(),
-                &[x; 4],
-                &[x; 4],
+                GemmOperands {
+                    a: &[x; 4],
+                    b: &[x; 4],
+                },
                 arithsim::datapath::Bias::None,
             )
             .unwrap();
@@ -506,8 +508,7 @@ fn huge_kernel_output_is_refused_before_allocation() {
     let e = dp
         .gemm(
             GemmShape::new(1 << 16, 1 << 16, 1).unwrap(),
-            &a,
-            &a,
+            GemmOperands { a: &a, b: &a },
             arithsim::datapath::Bias::None,
         )
         .unwrap_err();

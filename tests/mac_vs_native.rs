@@ -301,3 +301,73 @@ fn errors_have_clear_messages() {
         "shape error: mac buses: 1 and 1 operands and a 16-bit accumulator given; the spec needs 1 and 1 of 8 bits and 32"
     );
 }
+
+/// `accumulate_values` against native `i8 × i8` summed into a wrapping `i32`, every operand
+/// pair: for each `a`, the 256 values of `b` in streams of 16 clocks, every clock compared.
+#[test]
+fn accumulate_values_int8_exhaustive_vs_native_i32() {
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
+    let all: Vec<i64> = (-128..128).collect();
+    for x in -128i64..128 {
+        for bs in all.chunks(16) {
+            let a = vec![x; bs.len()];
+            let got = mac.accumulate_values(&a, bs).unwrap();
+            let mut acc = 0i32;
+            for (t, &y) in bs.iter().enumerate() {
+                acc = acc.wrapping_add(i32::from(x as i8) * i32::from(y as i8));
+                assert_eq!(got[t], i128::from(acc), "{x} × {y} at clock {t}");
+            }
+        }
+    }
+    // A stream long enough to wrap the i32: 2^17 × (-128 × -128) = 2^31.
+    let n = 1 << 17;
+    let got = mac
+        .accumulate_values(&vec![-128; n], &vec![-128; n])
+        .unwrap();
+    assert_eq!(got[n - 1], i128::from(i32::MIN));
+}
+
+/// `accumulate_values` on unsigned units: `u8 × u8` into a wrapping `u16`, every pair.
+#[test]
+fn accumulate_values_uint8_exhaustive_vs_native_u16() {
+    let mac = Mac::new(MacSpec::new(8, 16, Signedness::Unsigned)).unwrap();
+    let all: Vec<i64> = (0..256).collect();
+    for x in 0i64..256 {
+        for bs in all.chunks(16) {
+            let got = mac.accumulate_values(&vec![x; bs.len()], bs).unwrap();
+            let mut acc = 0u16;
+            for (t, &y) in bs.iter().enumerate() {
+                acc = acc.wrapping_add(x as u16 * y as u16);
+                assert_eq!(got[t], i128::from(acc), "{x} × {y} at clock {t}");
+            }
+        }
+    }
+}
+
+/// Operands outside the unit's signedness and width are errors naming the value, and
+/// `accumulate_values` agrees with `accumulate` on the patterns.
+#[test]
+fn accumulate_values_range_errors_and_patterns() {
+    let signed = Mac::new(MacSpec::INT8_INT32).unwrap();
+    let e = signed
+        .accumulate_values(&[128], &[1])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("128") && e.contains("-128") && e.contains("127"),
+        "{e}"
+    );
+    assert!(signed.accumulate_values(&[1], &[-129]).is_err());
+    let unsigned = Mac::new(MacSpec::new(8, 16, Signedness::Unsigned)).unwrap();
+    let e = unsigned
+        .accumulate_values(&[-1], &[1])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("-1") && e.contains("255"), "{e}");
+    assert!(unsigned.accumulate_values(&[256], &[1]).is_err());
+    let values = signed.accumulate_values(&[-3, 5], &[7, -2]).unwrap();
+    let patterns = signed.accumulate(&[0xfd, 5], &[7, 0xfe]).unwrap();
+    assert_eq!(values, [-21, -31]);
+    assert_eq!(patterns, [0xffff_ffeb, 0xffff_ffe1]);
+    assert!(signed.accumulate_values(&[1, 2], &[1]).is_err());
+}

@@ -22,8 +22,8 @@ use arithsim::cost::{
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::sparse::{Layout, check_nm, storage_bytes};
 use arithsim::datapath::{
-    Bias, Conv2dShape, ErrorStats, GemmShape, IntArith, IntDatapath, MemoryModel, OutputGrid,
-    Overflow, Tile,
+    Bias, Conv2dShape, ErrorStats, GemmOperands, GemmShape, IntArith, IntDatapath, MemoryModel,
+    OutputGrid, Overflow, Tile,
 };
 use arithsim::quant::{
     Blockwise4, Code4, DoubleQuantized, DqCode, FusedActivation, Int4Grouped, IntType, MxElement,
@@ -358,8 +358,8 @@ proptest! {
             let a = vec![1i32; a_len];
             let b = vec![-1i32; b_len];
             let shape = GemmShape { m, n, k };
-            let _ = dp.gemm(shape, &a, &b, Bias::None);
-            let _ = dp.gemm(shape, &a, &b, Bias::PerRow(&[i64::MAX]));
+            let _ = dp.gemm(shape, GemmOperands { a: &a, b: &b }, Bias::None);
+            let _ = dp.gemm(shape, GemmOperands { a: &a, b: &b }, Bias::PerRow(&[i64::MAX]));
             let _ = dp.add(&[i64::MAX, i64::MIN], &[i64::MAX]);
             let _ = dp.add(&[i64::MAX], &[i64::MAX]);
         });

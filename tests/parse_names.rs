@@ -9,9 +9,9 @@ use arithsim::circuits::mac::{MacSpec, MacStructure, dot_product_unit};
 use arithsim::circuits::multipliers::{PartialProducts, Reduction};
 use arithsim::cost::FloatKind;
 use arithsim::cost::report::Format;
-use arithsim::datapath::{FloatArith, IntArith, Overflow, ProductRounding};
+use arithsim::datapath::{FixedArith, FloatArith, IntArith, Overflow, ProductRounding};
 use arithsim::fixed::FixedFormat;
-use arithsim::float::{EXP_BITS_RANGE, FloatFormat, MAN_BITS_RANGE, Specials};
+use arithsim::float::{EXP_BITS_RANGE, FloatFormat, MAN_BITS_RANGE, OverflowPolicy, Specials};
 use arithsim::quant::{Code4, DqCode, WeightFormat};
 use arithsim::round::RoundingMode;
 use std::fmt::{Debug, Display};
@@ -458,4 +458,63 @@ fn mac_specs_round_trip() {
             .parse::<MacSpec>()
             .is_err()
     );
+}
+
+/// The arithmetics print the rounding mode's and the overflow policy's names (not `Debug`
+/// variant names), and parse every mode back, the comma in "nearest, ties to even" included.
+#[test]
+fn arithmetics_print_mode_names_and_parse_them_back() {
+    assert_eq!(
+        FloatArith::FP16_FP32.to_string(),
+        "FP16 x FP16 → FP32 (exact product, nearest, ties to even)"
+    );
+    let q = |i, f| FixedFormat::q(i, f).unwrap();
+    for mode in RoundingMode::DETERMINISTIC {
+        for product in [
+            ProductRounding::ExactProduct,
+            ProductRounding::RoundToMulFormat,
+        ] {
+            let a = FloatArith::new(FloatFormat::BF16, FloatFormat::FP32, product, mode).unwrap();
+            assert!(a.to_string().ends_with(&format!(", {mode})")), "{a}");
+            round_trip(a);
+        }
+        for overflow in Overflow::ALL {
+            let a = FixedArith::new(q(1, 7), q(18, 14), mode, overflow);
+            assert_eq!(
+                a.to_string(),
+                format!("Q1.7 x Q1.7 → Q18.14 ({mode}, {overflow})")
+            );
+            round_trip(a);
+        }
+    }
+    let fixed = FixedArith::new(
+        q(1, 7),
+        q(18, 14),
+        RoundingMode::NearestEven,
+        Overflow::Wrapping,
+    );
+    assert_eq!("q1.7-q18.14".parse::<FixedArith>().unwrap(), fixed);
+    assert_eq!(
+        "Q1.7 -> Q18.14 (TowardZero, saturating)"
+            .parse::<FixedArith>()
+            .unwrap(),
+        FixedArith::new(
+            q(1, 7),
+            q(18, 14),
+            RoundingMode::TowardZero,
+            Overflow::Saturating
+        )
+    );
+    rejects::<FixedArith>("q1.7-q18.14 (rne)", "q1.7-q18.14");
+    rejects::<FixedArith>("int8-int32", "q1.7-q18.14");
+    assert!("q1.7-q18.14 (rne, clamping)".parse::<FixedArith>().is_err());
+
+    for p in [OverflowPolicy::Nan, OverflowPolicy::Saturate] {
+        round_trip(p);
+    }
+    assert_eq!(
+        "satfinite".parse::<OverflowPolicy>().unwrap(),
+        OverflowPolicy::Saturate
+    );
+    rejects::<OverflowPolicy>("infinity", "nan, saturate");
 }

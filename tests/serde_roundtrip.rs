@@ -4,12 +4,12 @@
 
 use arithsim::accel::{Dataflow, MacArithmetic, fsd_npu};
 use arithsim::circuits::adders::AdderKind;
-use arithsim::circuits::multipliers::{MultiplierSpec, Reduction, Signedness};
+use arithsim::circuits::multipliers::{MultiplierSpec, PartialProducts, Reduction, Signedness};
 use arithsim::cost::{CostTable, FloatKind, OpKind, Tally};
 use arithsim::datapath::{Conv2dShape, FloatArith, GemmShape, IntArith};
 use arithsim::fixed::FixedFormat;
 use arithsim::float::{FloatEnv, FloatFormat, Specials};
-use arithsim::quant::WeightFormat;
+use arithsim::quant::{Code4, DqCode, WeightFormat};
 use arithsim::round::{Flags, RoundingMode};
 use serde::{Serialize, de::DeserializeOwned};
 use std::fmt::Debug;
@@ -185,4 +185,99 @@ fn types_with_invariants_refuse_invalid_json() {
     let mac = arithsim::circuits::mac::MacSpec::new(8, 32, Signedness::Signed);
     let json = round_trip(&mac);
     refused::<arithsim::circuits::mac::MacSpec>(&json.replace("->32", "->8"), "accumulator");
+}
+
+/// `T`'s JSON is the string `Display` prints (or `want`), and it reads back.
+fn written_as_name<T>(x: &T) -> String
+where
+    T: Serialize + DeserializeOwned + PartialEq + Debug + std::fmt::Display,
+{
+    let json = round_trip(x);
+    assert_eq!(json, serde_json::to_string(&x.to_string()).unwrap());
+    json
+}
+
+#[test]
+fn enums_with_printed_names_are_written_as_those_names() {
+    // Rounding modes as their short names, the random bits of a stochastic mode kept.
+    assert_eq!(round_trip(&RoundingMode::NearestEven), "\"rne\"");
+    assert_eq!(round_trip(&RoundingMode::TowardZero), "\"rtz\"");
+    for m in RoundingMode::DETERMINISTIC {
+        assert_eq!(round_trip(&m), format!("\"{}\"", m.short_name()));
+    }
+    let sr = RoundingMode::Stochastic {
+        random: 0,
+        bits: 12,
+    };
+    assert_eq!(round_trip(&sr), "\"sr12\"");
+    let sr = RoundingMode::Stochastic {
+        random: 0xDEAD_BEEF,
+        bits: 12,
+    };
+    assert_eq!(round_trip(&sr), "\"sr12 random 0xdeadbeef\"");
+    assert_eq!(
+        serde_json::from_str::<RoundingMode>("\"toward zero\"").unwrap(),
+        RoundingMode::TowardZero
+    );
+    // Everything else as its `Display` name.
+    assert_eq!(written_as_name(&AdderKind::KoggeStone), "\"kogge-stone\"");
+    for k in AdderKind::ALL {
+        written_as_name(&k);
+    }
+    for d in Dataflow::ALL {
+        written_as_name(&d);
+    }
+    for o in arithsim::Overflow::ALL {
+        written_as_name(&o);
+    }
+    assert_eq!(
+        written_as_name(&arithsim::Overflow::Saturating),
+        "\"saturating\""
+    );
+    for s in Signedness::ALL {
+        written_as_name(&s);
+    }
+    assert_eq!(written_as_name(&Signedness::Signed), "\"signed\"");
+    for p in PartialProducts::ALL {
+        written_as_name(&p);
+    }
+    for r in Reduction::ALL {
+        written_as_name(&r);
+    }
+    assert_eq!(
+        written_as_name(&Reduction::Compressor42),
+        "\"4:2-compressor\""
+    );
+    for w in [
+        WeightFormat::FP32,
+        WeightFormat::FP16,
+        WeightFormat::BF16,
+        WeightFormat::INT8_PER_CHANNEL,
+        WeightFormat::MXFP4,
+        WeightFormat::INT4_G128,
+        WeightFormat::NF4,
+        WeightFormat::NF4_DQ,
+        WeightFormat::Int4Group {
+            group: 32,
+            symmetric: false,
+        },
+        WeightFormat::Block4 {
+            code: Code4::Fp4E2M1,
+            block: 32,
+        },
+        WeightFormat::Block4Dq {
+            code: Code4::Fp4E2M1,
+            block: 32,
+            block2: 128,
+            dq_code: DqCode::Fp8E4M3,
+        },
+    ] {
+        written_as_name(&w);
+    }
+    // A bad name is a deserialization error that says what was expected.
+    let e = serde_json::from_str::<AdderKind>("\"KoggeStoneX\"").unwrap_err();
+    assert!(e.to_string().contains("Kogge"), "{e}");
+    assert!(serde_json::from_str::<RoundingMode>("\"nearest\"").is_err());
+    assert!(serde_json::from_str::<RoundingMode>("\"sr65\"").is_err());
+    assert!(serde_json::from_str::<Dataflow>("\"TowardZero\"").is_err());
 }

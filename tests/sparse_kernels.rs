@@ -9,8 +9,8 @@ use arithsim::datapath::Conv2dDims;
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::sparse::{Layout, SparseMatrix, ZeroHandling};
 use arithsim::datapath::{
-    AccumulationOrder, Bias, Conv2dShape, Engine, GemmShape, IntArith, IntDatapath, MemoryModel,
-    Overflow, Tile,
+    AccumulationOrder, Bias, Conv2dShape, Engine, GemmOperands, GemmShape, IntArith, IntDatapath,
+    MemoryModel, Overflow, Tile,
 };
 use arithsim::gates::CellLibrary;
 use arithsim::quant::{prune_n_m, prune_unstructured};
@@ -52,7 +52,11 @@ fn sparse_gemm_equals_dense_gemm_on_the_pruned_matrix() {
             let s = SparseMatrix::from_dense(layout, m, k, &a).unwrap();
             for bias in [Bias::None, Bias::PerRow(&bias)] {
                 let dense = dp
-                    .gemm(GemmShape::new(m, n, k).unwrap(), &a, &b, bias)
+                    .gemm(
+                        GemmShape::new(m, n, k).unwrap(),
+                        GemmOperands { a: &a, b: &b },
+                        bias,
+                    )
                     .unwrap();
                 for zeros in [ZeroHandling::Skip, ZeroHandling::Gate] {
                     let sp = dp.sparse_gemm(&s, &b, n, bias, zeros).unwrap();
@@ -221,7 +225,11 @@ fn zero_gating_saves_gate_level_energy() {
         .unwrap();
     let lib = CellLibrary::nangate45();
     let dense = dp
-        .gemm(GemmShape::new(m, n, k).unwrap(), &a, &b, Bias::None)
+        .gemm(
+            GemmShape::new(m, n, k).unwrap(),
+            GemmOperands { a: &a, b: &b },
+            Bias::None,
+        )
         .unwrap();
     let e_dense = dp.gate_energy_pj(&dense, &lib).unwrap();
     let s = SparseMatrix::from_dense(Layout::Dense, m, k, &a).unwrap();
@@ -358,7 +366,7 @@ proptest::proptest! {
         let s = SparseMatrix::from_dense(layout, m, k, &p.values).unwrap();
         for arith in [IntArith::INT8_INT32, IntArith::new(8, 16, Signedness::Signed, Overflow::Saturating).unwrap()] {
             let dp = IntDatapath::new(arith).unwrap();
-            let want = dp.gemm(GemmShape::new(m, n, k).unwrap(), &p.values, &b, Bias::None).unwrap();
+            let want = dp.gemm(GemmShape::new(m, n, k).unwrap(), GemmOperands { a: &p.values, b: &b }, Bias::None).unwrap();
             for zeros in [ZeroHandling::Skip, ZeroHandling::Gate] {
                 let got = dp.sparse_gemm(&s, &b, n, Bias::None, zeros).unwrap();
                 proptest::prop_assert_eq!(&got.output.values, &want.values);

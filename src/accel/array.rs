@@ -356,7 +356,6 @@ impl std::str::FromStr for MacArithmetic {
 /// model, so a SCALE-Sim study can be reproduced here and then priced (see
 /// [`scalesim_layer`](super::scalesim_layer) and `docs/accelerator.md` for the formulas).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Dataflow {
     /// Broadcast output stationary: each MAC owns one output and accumulates the whole
     /// reduction in place; every cycle one activation per row and one weight per column are
@@ -711,3 +710,7 @@ mod tests {
         assert!(fsd_npu().validate().is_ok());
     }
 }
+
+// Written as the printed name, read back through `FromStr`.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(Dataflow);

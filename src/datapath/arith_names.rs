@@ -1,10 +1,12 @@
-//! Parsing the datapath arithmetics' printed names back ([`IntArith`] and [`FloatArith`]
-//! `Display`), with the compact preset spellings ("int8-int32", "fp16-fp32") as well.
+//! Parsing the datapath arithmetics' printed names back ([`IntArith`], [`FloatArith`] and
+//! [`FixedArith`] `Display`), with the compact preset spellings ("int8-int32", "fp16-fp32")
+//! as well.
 
 use std::str::FromStr;
 
-use super::{FloatArith, IntArith, Overflow, ProductRounding};
+use super::{FixedArith, FloatArith, IntArith, Overflow, ProductRounding};
 use crate::cost::NumKind;
+use crate::fixed::FixedFormat;
 use crate::float::FloatFormat;
 use crate::names::{normalize, split_note, split_pair, strip_square, unknown};
 use crate::round::RoundingMode;
@@ -69,13 +71,15 @@ impl FromStr for IntArith {
 impl FromStr for FloatArith {
     type Err = Error;
 
-    /// Parses what [`Display`](std::fmt::Display) prints — "FP16 x FP16 -> FP32 (exact
-    /// product, NearestEven)", "BF16 x BF16 -> FP32 (product rounded to multiply format,
-    /// TowardZero)" — and the compact "fp16-fp32", "fp8-e4m3-fp32", case-insensitively;
-    /// sides take every [`FloatFormat`] name. Without the note the configuration is a preset's:
-    /// exact products, round to nearest even. The note's mode takes every [`RoundingMode`]
-    /// name except a stochastic one's `Debug` form. The environment's other settings are not
-    /// printed, so they parse as the default environment of the mode.
+    /// Parses what [`Display`](std::fmt::Display) prints — "FP16 x FP16 → FP32 (exact
+    /// product, nearest, ties to even)", "BF16 x BF16 -> FP32 (product rounded to multiply
+    /// format, toward zero)" — and the compact "fp16-fp32", "fp8-e4m3-fp32",
+    /// case-insensitively; sides take every [`FloatFormat`] name. Without the note the
+    /// configuration is a preset's: exact products, round to nearest even. The note's mode
+    /// (after the first comma) takes every [`RoundingMode`] name ("rtz", "TowardZero") except
+    /// a stochastic one's `Debug` form; a stochastic mode's random bits are not printed. The
+    /// environment's other settings are not printed, so they parse as the default environment
+    /// of the mode.
     ///
     /// # Errors
     ///
@@ -109,7 +113,8 @@ impl FromStr for FloatArith {
         let (product, rounding) = match note {
             None => (ProductRounding::ExactProduct, RoundingMode::NearestEven),
             Some(n) => {
-                let (p, mode) = n.rsplit_once(',').ok_or_else(bad)?;
+                // The product phrases have no comma; a mode's name may ("nearest, ties to even").
+                let (p, mode) = n.split_once(',').ok_or_else(bad)?;
                 let product = match normalize(p).as_str() {
                     "exactproduct" => ProductRounding::ExactProduct,
                     "productroundedtomultiplyformat" => ProductRounding::RoundToMulFormat,
@@ -121,5 +126,58 @@ impl FromStr for FloatArith {
         let side = |t: &str| strip_square(t).parse::<FloatFormat>();
         let (mul, acc) = split_pair(head, side, side).ok_or_else(bad)?;
         FloatArith::new(mul, acc, product, rounding)
+    }
+}
+
+impl FromStr for FixedArith {
+    type Err = Error;
+
+    /// Parses what [`Display`](std::fmt::Display) prints — "Q1.7 x Q1.7 → Q18.14 (nearest,
+    /// ties to even, wrapping)" — and the compact "q1.7-q18.14", case-insensitively; sides
+    /// take every [`FixedFormat`] name, the note a [`RoundingMode`] name and an [`Overflow`]
+    /// name (the last comma separates them). Without the note products round to nearest even
+    /// and the accumulator wraps. Formats are checked when a datapath is built, as for
+    /// [`FixedArith::new`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] naming the input and the forms.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::datapath::{FixedArith, Overflow};
+    /// use arithsim::fixed::FixedFormat;
+    /// use arithsim::round::RoundingMode;
+    ///
+    /// let a = FixedArith::new(FixedFormat::q(1, 7)?, FixedFormat::q(18, 14)?,
+    ///                         RoundingMode::TowardZero, Overflow::Saturating);
+    /// assert_eq!(a.to_string(), "Q1.7 x Q1.7 → Q18.14 (toward zero, saturating)");
+    /// assert_eq!(a.to_string().parse::<FixedArith>()?, a);
+    /// assert_eq!("q1.7 -> q18.14 (rtz, saturating)".parse::<FixedArith>()?, a);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<FixedArith> {
+        let bad = || {
+            unknown(
+                "fixed-point arithmetic",
+                s,
+                &[
+                    "<format> x <format> -> <format> (<rounding mode>, wrapping|saturating)",
+                    "q1.7-q18.14",
+                ],
+            )
+        };
+        let (head, note) = split_note(s);
+        let (rounding, overflow) = match note {
+            None => (RoundingMode::NearestEven, Overflow::Wrapping),
+            Some(n) => {
+                let (mode, overflow) = n.rsplit_once(',').ok_or_else(bad)?;
+                (mode.trim().parse()?, overflow.trim().parse()?)
+            }
+        };
+        let side = |t: &str| strip_square(t).parse::<FixedFormat>();
+        let (operand, acc) = split_pair(head, side, side).ok_or_else(bad)?;
+        Ok(FixedArith::new(operand, acc, rounding, overflow))
     }
 }

@@ -11,7 +11,7 @@ use crate::{Error, Result};
 use super::bias::Bias;
 use super::conv::{check_conv_bias, conv2d_by_groups, group_bias_len};
 use super::memory::MemoryModel;
-use super::operands::LayerOperands;
+use super::operands::{GemmOperands, LayerOperands};
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 use crate::repr::Overflow;
@@ -73,11 +73,13 @@ impl FixedArith {
     }
 }
 
+/// "Q1.7 x Q1.7 → Q18.14 (nearest, ties to even, wrapping)": the formats, the rounding
+/// mode's and the overflow policy's printed names; `FromStr` reads it back.
 impl fmt::Display for FixedArith {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} x {} → {} ({:?}, {})",
+            "{} x {} → {} ({}, {})",
             self.operand, self.operand, self.acc, self.rounding, self.overflow
         )
     }
@@ -159,10 +161,10 @@ impl FixedDatapath {
     pub fn gemm(
         &self,
         shape: GemmShape,
-        a: &[i64],
-        b: &[i64],
+        operands: GemmOperands<'_, i64>,
         bias: Bias<'_>,
     ) -> Result<FixedOutput> {
+        let GemmOperands { a, b } = operands;
         let shape = GemmShape::new(shape.m, shape.n, shape.k)?;
         shape.check_operands(a.len(), b.len())?;
         bias.check(shape)?;
@@ -195,7 +197,7 @@ impl FixedDatapath {
         x: &[i64],
         bias: Bias<'_>,
     ) -> Result<FixedOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
+        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
     }
 
     /// Elementwise `a + b` of raw accumulator values, wrapped or saturated.
@@ -286,7 +288,11 @@ impl FixedDatapath {
     /// As [`FixedDatapath::gemm`].
     pub fn dot(&self, a: &[i64], b: &[i64]) -> Result<FixedOutput> {
         check_len("dot operand b", b.len(), a.len(), "the length of a")?;
-        self.gemm(GemmShape::new(1, 1, a.len())?, a, b, Bias::None)
+        self.gemm(
+            GemmShape::new(1, 1, a.len())?,
+            GemmOperands { a, b },
+            Bias::None,
+        )
     }
 
     /// 2-D convolution on raw values (NCHW / OIHW, see [`Conv2dShape`]), with a bias of raw

@@ -39,7 +39,7 @@ pub enum ProductRounding {
 ///
 /// let a = FloatArith::FP16_FP32;
 /// assert_eq!((a.mul, a.acc), (FloatFormat::FP16, FloatFormat::FP32));
-/// assert_eq!(a.to_string(), "FP16 x FP16 → FP32 (exact product, NearestEven)");
+/// assert_eq!(a.to_string(), "FP16 x FP16 → FP32 (exact product, nearest, ties to even)");
 /// // FP32 products cannot be accumulated exactly in FP16.
 /// let e = FloatArith::new(FloatFormat::FP32, FloatFormat::FP16,
 ///     ProductRounding::ExactProduct, Default::default()).unwrap_err();
@@ -219,7 +219,7 @@ impl fmt::Display for FloatArith {
         let m = name(self.mul);
         write!(
             f,
-            "{m} x {m} → {} ({p}, {:?})",
+            "{m} x {m} → {} ({p}, {})",
             name(self.acc),
             self.env.rounding
         )

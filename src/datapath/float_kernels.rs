@@ -20,7 +20,7 @@ use super::float_arith::{FloatArith, ProductRounding, kind, name};
 use super::float_gate_engine::build_fma;
 use super::gate_engine::{Engine, add_activity};
 use super::memory::MemoryModel;
-use super::operands::LayerOperands;
+use super::operands::{GemmOperands, LayerOperands};
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 
@@ -137,10 +137,10 @@ impl FloatDatapath {
     pub fn gemm(
         &self,
         shape: GemmShape,
-        a: &[u64],
-        b: &[u64],
+        operands: GemmOperands<'_, u64>,
         bias: Bias<'_, u64>,
     ) -> Result<FloatOutput> {
+        let GemmOperands { a, b } = operands;
         let shape = GemmShape::new(shape.m, shape.n, shape.k)?;
         shape.check_operands(a.len(), b.len())?;
         bias.check(shape)?;
@@ -178,7 +178,7 @@ impl FloatDatapath {
         x: &[u64],
         bias: Bias<'_, u64>,
     ) -> Result<FloatOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
+        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
     }
 
     /// The dot product `Σ a[i]·b[i]`, starting from +0.
@@ -189,7 +189,11 @@ impl FloatDatapath {
     /// [`FloatDatapath::gemm`].
     pub fn dot(&self, a: &[u64], b: &[u64]) -> Result<FloatOutput> {
         check_len("dot operand b", b.len(), a.len(), "the length of a")?;
-        self.gemm(GemmShape::new(1, 1, a.len())?, a, b, Bias::None)
+        self.gemm(
+            GemmShape::new(1, 1, a.len())?,
+            GemmOperands { a, b },
+            Bias::None,
+        )
     }
 
     /// 2-D convolution, NCHW input, OIHW weights, NCHW output (see [`Conv2dShape`]), with a

@@ -14,7 +14,7 @@ use super::conv::{check_conv_bias, conv2d_by_groups, group_bias_len};
 use super::gate_engine::{Engine, activity_energy_pj, add_activity, build_mac, gemm_gate_level};
 use super::int_arith::IntArith;
 use super::memory::MemoryModel;
-use super::operands::LayerOperands;
+use super::operands::{GemmOperands, LayerOperands};
 use super::order::AccumulationOrder;
 use super::shape::{Conv2dShape, GemmShape, check_len};
 use crate::circuits::mac::Mac;
@@ -46,12 +46,12 @@ pub struct IntOutput {
 ///
 /// ```
 /// use arithsim::cost::OpKind;
-/// use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
+/// use arithsim::datapath::{Bias, GemmOperands, GemmShape, IntArith, IntDatapath};
 ///
 /// let dp = IntDatapath::new(IntArith::INT8_INT32)?;
 /// let a: [i8; 4] = [1, -2, 3, 4];     // 2 x 2
 /// let b: [i8; 4] = [5, 6, -7, 8];     // 2 x 2
-/// let out = dp.gemm(GemmShape::new(2, 2, 2)?, &a, &b, Bias::None)?;
+/// let out = dp.gemm(GemmShape::new(2, 2, 2)?, GemmOperands { a: &a, b: &b }, Bias::None)?;
 /// assert_eq!(out.values, [19, -10, -13, 50]);
 /// assert_eq!(out.tally.count(OpKind::IntMac { mul_bits: 8, acc_bits: 32 }), 8);
 /// # Ok::<(), arithsim::Error>(())
@@ -115,13 +115,13 @@ impl IntDatapath {
     /// # Examples
     ///
     /// ```
-    /// use arithsim::datapath::{Bias, Engine, GemmShape, IntArith, IntDatapath};
+    /// use arithsim::datapath::{Bias, Engine, GemmOperands, GemmShape, IntArith, IntDatapath};
     /// use arithsim::gates::CellLibrary;
     ///
     /// let dp = IntDatapath::new(IntArith::INT8_INT32)?.with_engine(Engine::GateLevel)?;
     /// let s = GemmShape::new(4, 4, 8)?;
     /// let a: Vec<i8> = (0..32).map(|i| (i * 37 % 251) as i8).collect();
-    /// let out = dp.gemm(s, &a, &a, Bias::None)?;
+    /// let out = dp.gemm(s, GemmOperands { a: &a, b: &a }, Bias::None)?;
     /// let pj = dp.gate_energy_pj(&out, &CellLibrary::nangate45())?;
     /// assert!(pj > 0.0);
     /// # Ok::<(), arithsim::Error>(())
@@ -196,10 +196,10 @@ impl IntDatapath {
     pub fn gemm<T: IntOperand>(
         &self,
         shape: GemmShape,
-        a: &[T],
-        b: &[T],
+        operands: GemmOperands<'_, T>,
         bias: Bias<'_>,
     ) -> Result<IntOutput> {
+        let GemmOperands { a, b } = operands;
         let shape = GemmShape::new(shape.m, shape.n, shape.k)?;
         shape.check_operands(a.len(), b.len())?;
         bias.check(shape)?;
@@ -238,7 +238,7 @@ impl IntDatapath {
         x: &[T],
         bias: Bias<'_>,
     ) -> Result<IntOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, a, x, bias)
+        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
     }
 
     /// The dot product `Σ a[i]·b[i]` (one output value).
@@ -249,7 +249,11 @@ impl IntDatapath {
     /// [`IntDatapath::gemm`].
     pub fn dot<T: IntOperand>(&self, a: &[T], b: &[T]) -> Result<IntOutput> {
         check_len("dot operand b", b.len(), a.len(), "the length of a")?;
-        self.gemm(GemmShape::new(1, 1, a.len())?, a, b, Bias::None)
+        self.gemm(
+            GemmShape::new(1, 1, a.len())?,
+            GemmOperands { a, b },
+            Bias::None,
+        )
     }
 
     /// 2-D convolution, NCHW input, OIHW weights, NCHW output (see [`Conv2dShape`]), with a

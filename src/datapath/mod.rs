@@ -77,6 +77,6 @@ pub use gate_engine::Engine;
 pub use int_arith::IntArith;
 pub use int_kernels::{IntDatapath, IntOperand, IntOutput};
 pub use memory::{LevelBytes, MemoryModel, Tile, Traffic, memory_bytes};
-pub use operands::LayerOperands;
+pub use operands::{GemmOperands, LayerOperands};
 pub use order::AccumulationOrder;
 pub use shape::{Conv2dDims, Conv2dShape, GemmShape};

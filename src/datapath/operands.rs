@@ -30,3 +30,41 @@ pub struct LayerOperands<'a, T> {
     /// The layer's input: `B` of a GEMM, NCHW for a convolution.
     pub input: &'a [T],
 }
+
+/// The two matrices of a GEMM `C = bias + A · B`, by name.
+///
+/// `a` is `A`, `M × K` row-major; `b` is `B`, `K × N` row-major (see
+/// [`GemmShape`](super::GemmShape)). Both are slices of the same type, so the GEMM kernels of
+/// the three datapaths take this struct rather than two positional slices, which would let a
+/// swap compile. A layer's [`LayerOperands`] converts into it (weights = `A`,
+/// input = `B`).
+///
+/// # Examples
+///
+/// ```
+/// use arithsim::datapath::{Bias, GemmOperands, GemmShape, IntArith, IntDatapath};
+///
+/// let dp = IntDatapath::new(IntArith::INT8_INT32)?;
+/// // A is 1 × 2, B is 2 × 1: the struct literal names every dimension.
+/// let shape = GemmShape { m: 1, n: 1, k: 2 };
+/// let out = dp.gemm(shape, GemmOperands { a: &[2i8, 3], b: &[5i8, 7] }, Bias::None)?;
+/// assert_eq!(out.values, [2 * 5 + 3 * 7]);
+/// # Ok::<(), arithsim::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GemmOperands<'a, T> {
+    /// `A`, `M × K` row-major.
+    pub a: &'a [T],
+    /// `B`, `K × N` row-major.
+    pub b: &'a [T],
+}
+
+impl<'a, T> From<LayerOperands<'a, T>> for GemmOperands<'a, T> {
+    /// A layer's weights are `A` and its input `B`.
+    fn from(layer: LayerOperands<'a, T>) -> Self {
+        Self {
+            a: layer.weights,
+            b: layer.input,
+        }
+    }
+}

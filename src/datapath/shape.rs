@@ -5,13 +5,19 @@ use crate::{Error, Result};
 
 /// The shape of a matrix product `C[M × N] = A[M × K] · B[K × N]`, all row-major.
 ///
+/// The fields are public: the struct literal `GemmShape { m: 4, n: 2, k: 3 }` names each
+/// dimension and so cannot swap them, where `GemmShape::new(m, n, k)` takes three `usize`
+/// in an order to remember. Every kernel validates the shape it is given, so a literal with a
+/// zero dimension is an error there, not a panic.
+///
 /// # Examples
 ///
 /// ```
 /// use arithsim::datapath::GemmShape;
 ///
-/// let s = GemmShape::new(2, 3, 4)?;
+/// let s = GemmShape { m: 2, n: 3, k: 4 };
 /// assert_eq!(s.macs(), 24);
+/// assert_eq!(GemmShape::new(2, 3, 4)?, s);
 /// assert!(GemmShape::new(0, 3, 4).is_err());
 /// # Ok::<(), arithsim::Error>(())
 /// ```

@@ -50,7 +50,6 @@ pub enum NanPolicy {
 ///
 /// [`Specials`]: super::Specials
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum OverflowPolicy {
     /// Where IEEE would give ±∞, return NaN (the OCP non-saturating mode; ml_dtypes).
     /// Results that round to the largest finite value in directed modes stay finite.
@@ -60,6 +59,60 @@ pub enum OverflowPolicy {
     /// also saturate.
     Saturate,
 }
+
+impl OverflowPolicy {
+    /// The printed name: "nan" or "saturate" (OCP's "satfinite" parses too).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::float::OverflowPolicy;
+    /// assert_eq!(OverflowPolicy::Saturate.to_string(), "saturate");
+    /// assert_eq!("satfinite".parse::<OverflowPolicy>()?, OverflowPolicy::Saturate);
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            OverflowPolicy::Nan => "nan",
+            OverflowPolicy::Saturate => "saturate",
+        }
+    }
+}
+
+impl std::fmt::Display for OverflowPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for OverflowPolicy {
+    type Err = crate::Error;
+
+    /// Parses [`OverflowPolicy::name`], the variant name or OCP's "satfinite",
+    /// case-insensitively.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`](crate::Error::Parse) naming the input and the names.
+    fn from_str(s: &str) -> crate::Result<Self> {
+        crate::names::lookup(
+            "float overflow policy",
+            s,
+            &[
+                (&["nan"], OverflowPolicy::Nan),
+                (
+                    &["saturate", "satfinite", "saturating"],
+                    OverflowPolicy::Saturate,
+                ),
+            ],
+        )
+    }
+}
+
+// Written as the printed name, read back through `FromStr`.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(OverflowPolicy);
 
 /// Everything besides the operands that decides an operation's result.
 ///

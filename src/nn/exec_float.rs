@@ -14,7 +14,8 @@ use super::graph::{Network, Op};
 use super::native::pool;
 use crate::cost::Tally;
 use crate::datapath::{
-    Bias, Engine, FloatArith, FloatDatapath, GemmShape, LayerOperands, ProductRounding,
+    Bias, Engine, FloatArith, FloatDatapath, GemmOperands, GemmShape, LayerOperands,
+    ProductRounding,
 };
 use crate::float::{FloatEnv, FloatFormat};
 use crate::quant::{MxElement, mx_dequantize, mx_quantize};
@@ -147,8 +148,10 @@ impl FloatPlan {
                     };
                     let out = self.dp.gemm(
                         GemmShape::new(d.outputs, 1, d.inputs)?,
-                        &p.weight,
-                        &xm,
+                        GemmOperands {
+                            a: &p.weight,
+                            b: &xm,
+                        },
                         Bias::PerRow(&p.bias),
                     )?;
                     tally.merge(&out.tally);
@@ -189,8 +192,10 @@ impl FloatPlan {
                             }
                             let out = self.dp.gemm(
                                 GemmShape::new(c.out_channels, n, k)?,
-                                &p.weight,
-                                &b,
+                                GemmOperands {
+                                    a: &p.weight,
+                                    b: &b,
+                                },
                                 Bias::PerRow(&p.bias),
                             )?;
                             tally.merge(&out.tally);

@@ -20,7 +20,8 @@ use super::affine::{IntType, PerChannelParams, QuantParams};
 use super::fixed_point::{QuantizedMultiplier, Requantization};
 use crate::cost::{NumKind, OpKind, Tally};
 use crate::datapath::{
-    Bias, Conv2dShape, GemmShape, IntArith, IntDatapath, LayerOperands, Overflow, check_conv_bias,
+    Bias, Conv2dShape, GemmOperands, GemmShape, IntArith, IntDatapath, LayerOperands, Overflow,
+    check_conv_bias,
 };
 use crate::repr::Signedness;
 use crate::{Error, Result};
@@ -328,7 +329,8 @@ pub fn quantized_gemm(
     } else {
         Bias::Full(&folded)
     };
-    let out = dp.gemm(shape, weights, input, folded)?;
+    // The layer's weights are A, its input B.
+    let out = dp.gemm(shape, GemmOperands::from(operands), folded)?;
     let mut tally = out.tally;
     let mut acc: Vec<i32> = out.values.iter().map(|&v| v as i32).collect();
     // Weight zero points: subtract z_w[m]·Σ_k x[k, n] (counted: column sums and products).

@@ -74,7 +74,6 @@ impl StorageBits {
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum WeightFormat {
     /// IEEE binary32.
     Fp32,
@@ -570,3 +569,7 @@ mod tests {
         ));
     }
 }
+
+// Written as the printed name, read back through `FromStr`.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(WeightFormat);

@@ -28,7 +28,6 @@ use crate::{Error, Result};
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Overflow {
     /// Keep the low bits (two's-complement wrap-around, as a plain adder does).
     Wrapping,
@@ -93,3 +92,7 @@ mod tests {
         );
     }
 }
+
+// Written as the printed name, read back through `FromStr`.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(Overflow);

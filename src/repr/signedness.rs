@@ -25,7 +25,6 @@ use crate::{Error, Result};
 /// # Ok::<(), arithsim::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Signedness {
     /// Unsigned binary.
     Unsigned,
@@ -92,3 +91,7 @@ mod tests {
         assert!("twos".parse::<Signedness>().is_err());
     }
 }
+
+// Written as the printed name, read back through `FromStr`.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(Signedness);

@@ -7,7 +7,6 @@ use std::fmt;
 /// Every mode acts on the true (sign-magnitude) value. "Up"/"away" in the docs below means
 /// the magnitude is incremented.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RoundingMode {
     /// Nearest, ties to the even neighbour (IEEE 754 default, `roundTiesToEven`).
     #[default]
@@ -73,6 +72,19 @@ impl RoundingMode {
             RoundingMode::TowardNegative => "rdn".into(),
             RoundingMode::ToOdd => "rto".into(),
             RoundingMode::Stochastic { bits, .. } => format!("sr{bits}"),
+        }
+    }
+
+    /// The name serde writes: the [`short_name`](Self::short_name), with the random bits of a
+    /// stochastic mode when they are not zero ("sr12 random 0xdeadbeef"), so that reading it
+    /// back through `FromStr` gives the same mode.
+    #[cfg(feature = "serde")]
+    fn serde_name(&self) -> String {
+        match self {
+            RoundingMode::Stochastic { random, bits } if *random != 0 => {
+                format!("sr{bits} random {random:#x}")
+            }
+            m => m.short_name(),
         }
     }
 
@@ -172,6 +184,18 @@ const MODE_NAMES: &[(&[&str], RoundingMode)] = &[
     ),
 ];
 
+/// The `<k>` or `<k>random<r>` after a normalised "sr": the bit count and the random bits
+/// (decimal or `0x` hex, `0` when absent).
+fn stochastic_parts(rest: &str) -> Option<(u32, u64)> {
+    let (k, r) = rest.split_once("random").unwrap_or((rest, ""));
+    let random = match r.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok()?,
+        None if r.is_empty() => 0,
+        None => r.parse().ok()?,
+    };
+    Some((k.parse().ok()?, random))
+}
+
 impl std::str::FromStr for RoundingMode {
     type Err = crate::Error;
 
@@ -179,7 +203,9 @@ impl std::str::FromStr for RoundingMode {
     /// `rnp`, `rto`, `sr<k>`), the [`Display`](fmt::Display) name ("toward zero"), the variant
     /// name (`TowardZero`) or a common alias (`floor`, `ceil`, `trunc`, IEEE's
     /// `roundTiesToEven`, …), case-insensitively. A stochastic mode parses with `random: 0`:
-    /// the printed name does not carry the random bits, which a caller supplies per operation.
+    /// the printed name does not carry the random bits, which a caller supplies per operation;
+    /// "`sr<k> random <r>`" (decimal or `0x` hex, as serde writes a mode whose bits are set)
+    /// gives `random: r`.
     ///
     /// # Errors
     ///
@@ -205,14 +231,14 @@ impl std::str::FromStr for RoundingMode {
                     .and_then(|r| r.strip_suffix("randombits)"))
             })
             .or_else(|| key.strip_prefix("stochastic"));
-        if let Some(bits) = stochastic.and_then(|b| b.parse::<u32>().ok()) {
+        if let Some((bits, random)) = stochastic.and_then(stochastic_parts) {
             if !(1..=64).contains(&bits) {
                 return Err(crate::Error::Parse {
                     input: s.to_string(),
                     reason: format!("stochastic rounding takes 1..=64 random bits, not {bits}"),
                 });
             }
-            return Ok(RoundingMode::Stochastic { random: 0, bits });
+            return Ok(RoundingMode::Stochastic { random, bits });
         }
         MODE_NAMES
             .iter()
@@ -239,3 +265,8 @@ impl std::str::FromStr for RoundingMode {
             })
     }
 }
+
+// A mode in a configuration file is its short name ("rne", "sr12"; see `serde_name`), read
+// back through the parser above.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(RoundingMode as RoundingMode::serde_name);

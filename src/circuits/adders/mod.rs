@@ -53,7 +53,6 @@ pub const MAX_BUILD_WIDTH: usize = crate::limits::BUILD_MAX_WIDTH;
 
 /// Which adder architecture to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AdderKind {
     /// Ripple-carry: a chain of full adders.
     RippleCarry,
@@ -424,3 +423,7 @@ impl std::str::FromStr for AdderKind {
         Ok(kind)
     }
 }
+
+// Written as the printed name, read back through `FromStr`.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(AdderKind);

@@ -339,12 +339,12 @@ impl FpMac {
             RoundingControl::Fixed(m) if m == mode => Ok(None),
             RoundingControl::Fixed(m) => Err(Error::param(
                 "mode",
-                format!("{mode:?}"),
-                format!("this MAC was built for {m:?}"),
+                mode.short_name(),
+                format!("this MAC was built for {m}"),
             )),
             RoundingControl::Input => RoundingControl::code(mode).map(Some).ok_or_else(|| {
                 Error::Unsupported(format!(
-                    "rounding {mode:?}: the FP units build deterministic modes only"
+                    "rounding {mode}: the FP units build deterministic modes only"
                 ))
             }),
         }

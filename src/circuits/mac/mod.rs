@@ -21,10 +21,11 @@
 //! use arithsim::circuits::mac::{Mac, MacSpec};
 //!
 //! let mac = Mac::new(MacSpec::INT8_INT32)?;
-//! // acc = 100·100 + (-3)·7 + (-128)·(-128)
-//! let a = [100u64, (-3i8) as u8 as u64, 0x80];
-//! let b = [100u64, 7, 0x80];
-//! let acc = mac.accumulate(&a, &b)?;
+//! // acc = 100·100 + (-3)·7 + (-128)·(-128), on numbers
+//! let acc = mac.accumulate_values(&[100, -3, -128], &[100, 7, -128])?;
+//! assert_eq!(acc, vec![10_000, 9_979, 26_363]);
+//! // the same on bit patterns: -3 is 0xfd, -128 is 0x80
+//! let acc = mac.accumulate(&[100, 0xfd, 0x80], &[100, 7, 0x80])?;
 //! assert_eq!(acc, vec![10_000, 9_979, 26_363]);
 //! # Ok::<(), arithsim::Error>(())
 //! ```

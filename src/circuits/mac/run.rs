@@ -148,6 +148,10 @@ impl Mac {
     /// Runs one stream of operand pairs (one lane) from a zero accumulator and returns the
     /// accumulator after each clock.
     ///
+    /// Operands and results are bit patterns: a signed operand `-3` of an 8-bit unit is
+    /// `0xfd`, and a signed 32-bit accumulator of `-21` comes back as `0xffff_ffeb`.
+    /// [`Mac::accumulate_values`] takes and returns the numbers instead.
+    ///
     /// # Errors
     /// [`Error::Shape`] if `a` and `b` differ in length or the unit has more than one lane;
     /// [`Error::OutOfRange`] for an operand wider than the unit (as [`Mac::run`]).
@@ -168,5 +172,76 @@ impl Mac {
             .into_iter()
             .map(|v| v[0])
             .collect())
+    }
+
+    /// [`Mac::accumulate`] on numbers: each operand is encoded as the unit's `mul_bits`-bit
+    /// pattern (two's complement for a signed unit), and each accumulator pattern of
+    /// `acc_bits` bits is read back as a number by the same signedness, so an INT8 → INT32
+    /// unit computes what `i8 × i8` summed into a wrapping `i32` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use arithsim::circuits::mac::{Mac, MacSpec};
+    ///
+    /// let mac = Mac::new(MacSpec::INT8_INT32)?;
+    /// let acc = mac.accumulate_values(&[100, -3, -128], &[100, 7, -128])?;
+    /// assert_eq!(acc, vec![10_000, 9_979, 26_363]);
+    /// assert!(mac.accumulate_values(&[128], &[1]).is_err()); // not an i8
+    /// # Ok::<(), arithsim::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Mac::accumulate`], and [`Error::OutOfRange`] for an operand outside the unit's
+    /// range (`-2^(w-1) ..= 2^(w-1) - 1` signed, `0 ..= 2^w - 1` unsigned; an unsigned
+    /// 64-bit operand above `i64::MAX` needs [`Mac::accumulate`]), or for an unsigned
+    /// 128-bit accumulator above `i128::MAX`.
+    pub fn accumulate_values(&self, a: &[i64], b: &[i64]) -> Result<Vec<i128>> {
+        let (pa, pb) = (self.encode(a)?, self.encode(b)?);
+        self.accumulate(&pa, &pb)?
+            .into_iter()
+            .map(|p| self.decode(p))
+            .collect()
+    }
+
+    /// `values` as `mul_bits`-bit patterns of the unit's signedness.
+    fn encode(&self, values: &[i64]) -> Result<Vec<u64>> {
+        let w = self.spec.mul_bits;
+        let (lo, hi) = if self.spec.signedness.is_signed() {
+            (-(1i128 << (w - 1)), (1i128 << (w - 1)) - 1)
+        } else {
+            (0, (1i128 << w) - 1)
+        };
+        let mask = u64::MAX >> (64 - w);
+        values
+            .iter()
+            .map(|&v| {
+                if (lo..=hi).contains(&i128::from(v)) {
+                    Ok(v as u64 & mask)
+                } else {
+                    Err(Error::OutOfRange {
+                        value: v.to_string(),
+                        min: lo.to_string(),
+                        max: hi.to_string(),
+                        what: format!("a {w}-bit {} mac operand", self.spec.signedness),
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// The number an `acc_bits`-bit accumulator pattern holds.
+    fn decode(&self, pattern: u128) -> Result<i128> {
+        let sh = 128 - self.spec.acc_bits;
+        if self.spec.signedness.is_signed() {
+            Ok(((pattern << sh) as i128) >> sh)
+        } else {
+            i128::try_from(pattern).map_err(|_| Error::OutOfRange {
+                value: pattern.to_string(),
+                min: "0".into(),
+                max: i128::MAX.to_string(),
+                what: "an unsigned accumulator read as i128".into(),
+            })
+        }
     }
 }

@@ -59,7 +59,6 @@ pub use crate::repr::Signedness;
 
 /// How the partial products are generated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PartialProducts {
     /// `a_i & b_j` for every pair: unsigned only.
     AndArray,
@@ -86,7 +85,6 @@ impl PartialProducts {
 
 /// How the partial-product bits are summed to two rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Reduction {
     /// Row by row into a carry-save pair: depth grows linearly with the rows.
     Array,
@@ -112,6 +110,20 @@ impl Reduction {
             Self::Dadda => "dadda",
             Self::Compressor42 => "4:2-compressor",
         }
+    }
+}
+
+/// Prints [`PartialProducts::name`], which `FromStr` reads back.
+impl std::fmt::Display for PartialProducts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Prints [`Reduction::name`], which `FromStr` reads back.
+impl std::fmt::Display for Reduction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -189,3 +201,7 @@ pub enum ProductWidth {
     /// The low `max(n, m)` bits (a wrapping multiply; identical for both signednesses).
     Low,
 }
+
+// Written as the printed name, read back through `FromStr`.
+#[cfg(feature = "serde")]
+crate::names::serde_via_str!(PartialProducts, Reduction);

@@ -92,14 +92,14 @@ impl IntDatapath {
     ///
     /// ```
     /// use arithsim::datapath::sparse::{Layout, SparseMatrix, ZeroHandling};
-    /// use arithsim::datapath::{Bias, GemmShape, IntArith, IntDatapath};
+    /// use arithsim::datapath::{Bias, GemmOperands, GemmShape, IntArith, IntDatapath};
     ///
     /// let dp = IntDatapath::new(IntArith::INT8_INT32)?;
     /// let a_dense: [i8; 8] = [0, 3, 0, -2, 5, 0, 0, 1]; // 2 x 4
     /// let a = SparseMatrix::from_dense(Layout::Csr, 2, 4, &a_dense)?;
     /// let b: Vec<i8> = (0..12).map(|i| i as i8 - 6).collect(); // 4 x 3
     /// let s = dp.sparse_gemm(&a, &b, 3, Bias::None, ZeroHandling::Skip)?;
-    /// let d = dp.gemm(GemmShape::new(2, 3, 4)?, &a_dense, &b, Bias::None)?;
+    /// let d = dp.gemm(GemmShape::new(2, 3, 4)?, GemmOperands { a: &a_dense, b: &b }, Bias::None)?;
     /// assert_eq!(s.output.values, d.values);
     /// assert_eq!((s.stats.dense_macs, s.stats.issued_macs), (24, 12));
     /// # Ok::<(), arithsim::Error>(())
