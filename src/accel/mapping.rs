@@ -331,14 +331,14 @@ pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping
             network.name
         )));
     }
-    let layers = network
-        .layers
-        .iter()
-        .map(|l| map_layer(array, l))
-        .collect::<Result<Vec<_>>>()?;
+    // Sized up front and summed as it goes: a sweep maps a network per point, and the
+    // reallocations of a growing `Vec` were a measurable share of its allocations.
+    let mut layers = Vec::with_capacity(network.layers.len());
     let mut tally = Tally::new();
-    for l in &layers {
-        tally.merge(&l.tally);
+    for l in &network.layers {
+        let m = map_layer(array, l)?;
+        tally.merge(&m.tally);
+        layers.push(m);
     }
     check_network_sums(&layers)?;
     tally.check()?;
@@ -356,7 +356,10 @@ pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping
 pub(super) fn check_network_sums(layers: &[LayerMapping]) -> Result<()> {
     count::sum(layers.iter().map(|l| l.macs), "network MACs")?;
     count::sum(layers.iter().map(|l| l.cycles), "network cycles")?;
-    let sram = layers.iter().map(|l| {
+    // Every layer's own sum first, then the network's (the same errors, in the same order,
+    // as summing into a `Vec` first, without the `Vec`); after the first pass the per-layer
+    // sums cannot overflow.
+    for l in layers {
         count::sum(
             [
                 l.sram_act_read_bytes,
@@ -364,13 +367,21 @@ pub(super) fn check_network_sums(layers: &[LayerMapping]) -> Result<()> {
                 l.sram_psum_read_bytes,
             ],
             "SRAM bytes read",
-        )
-    });
-    count::sum(sram.collect::<Result<Vec<_>>>()?, "network SRAM bytes read")?;
-    let dram = layers
-        .iter()
-        .map(|l| count::add(l.dram_read_bytes, l.dram_write_bytes, "DRAM bytes"));
-    count::sum(dram.collect::<Result<Vec<_>>>()?, "network DRAM bytes")?;
+        )?;
+    }
+    count::sum(
+        layers.iter().map(LayerMapping::sram_read_bytes),
+        "network SRAM bytes read",
+    )?;
+    for l in layers {
+        count::add(l.dram_read_bytes, l.dram_write_bytes, "DRAM bytes")?;
+    }
+    count::sum(
+        layers
+            .iter()
+            .map(|l| l.dram_read_bytes + l.dram_write_bytes),
+        "network DRAM bytes",
+    )?;
     Ok(())
 }
 
@@ -575,7 +586,7 @@ fn map_elementwise(array: &MacArray, layer: &Layer, op: ElementwiseOp, elems: u6
 /// memory in 64-bit words.
 pub(super) fn with_tally(array: &MacArray, mut m: LayerMapping) -> LayerMapping {
     let mut t = Tally::new();
-    for op in array.arithmetic.mac_ops() {
+    for op in array.arithmetic.mac_op_iter() {
         t.add(op, m.macs);
     }
     let sram = MemLevel::Sram {
