@@ -520,3 +520,43 @@ fn network_mapping_is_exactly_its_layers_mappings() {
         }
     }
 }
+
+/// `Layer::macs`, `weight_elems` and `output_elems` now come from one `gemm_view` (shared
+/// with the mapping, which read each several times per layer); they must equal the formulas
+/// they had, each from its own `gemm_view`, on convolutions (grouped and depthwise too),
+/// fully connected, matmul and element-wise layers.
+#[test]
+fn layer_sizes_equal_the_per_method_formulas() {
+    let nets = [
+        Network::resnet50_v1_5(2).unwrap(),
+        Network::lenet5(3).unwrap(),
+        arithsim::accel::Transformer::bert_base()
+            .sequence_network(64, 2)
+            .unwrap(),
+    ];
+    let mut kinds = [0usize; 4];
+    for layer in nets.iter().flat_map(|n| &n.layers) {
+        let (g, s) = layer.gemm_view();
+        let (weights, outputs) = match layer.kind {
+            LayerKind::MatMul { .. } => (0, (g * s.m * s.n) as u64),
+            LayerKind::Elementwise { elems, .. } => (0, elems as u64),
+            _ => ((g * s.m * s.k) as u64, (g * s.m * s.n) as u64),
+        };
+        kinds[match layer.kind {
+            LayerKind::Conv2d(_) => 0,
+            LayerKind::FullyConnected { .. } => 1,
+            LayerKind::MatMul { .. } => 2,
+            LayerKind::Elementwise { .. } => 3,
+        }] += 1;
+        assert_eq!(
+            layer.macs(),
+            g as u64 * s.m as u64 * s.n as u64 * s.k as u64
+        );
+        assert_eq!(layer.weight_elems(), weights, "{}", layer.name);
+        assert_eq!(layer.output_elems(), outputs, "{}", layer.name);
+    }
+    assert!(
+        kinds.iter().all(|&k| k > 0),
+        "every layer kind covered: {kinds:?}"
+    );
+}

@@ -40,7 +40,7 @@ use super::array::{Dataflow, MacArray};
 use super::elementwise::ElementwiseOp;
 use super::energy::EnergyBreakdown;
 use super::systolic::systolic_mapping;
-use super::workload::{Layer, LayerKind, Network};
+use super::workload::{Layer, LayerKind, LayerSizes, Network};
 use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally, count};
 use crate::datapath::GemmShape;
 use crate::{Error, Result};
@@ -228,8 +228,8 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         count::mul(layer.input_elems().max(ops), 64, "element-wise bits")?;
         return Ok(map_elementwise(array, layer, op, elems as u64));
     }
-    let (groups, s) = layer.gemm_view();
-    let groups = groups as u64;
+    let z = layer.sizes();
+    let (groups, s) = (z.groups as u64, z.gemm);
     // Array orientation: rows take output pixels (the datapath's N), columns output
     // channels (its M).
     let g = Pixels {
@@ -238,7 +238,7 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         n: s.m as u64,
     };
     let bits = array.arithmetic.operand_bits() as u64;
-    check_counts(array, layer, groups, g)?;
+    check_counts(array, layer, &z, g)?;
     let bytes = |elems: u64| (elems * bits).div_ceil(8);
     let m = match array.dataflow {
         Dataflow::OutputStationary => output_stationary(array, g),
@@ -247,9 +247,9 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         | Dataflow::SystolicWeightStationary
         | Dataflow::SystolicInputStationary => systolic_mapping(array, g)?,
     };
-    let out_bytes = bytes(layer.output_elems());
-    let weight_bytes = bytes(layer.weight_elems());
-    let in_bytes = bytes(layer.input_elems());
+    let out_bytes = bytes(z.outputs);
+    let weight_bytes = bytes(z.weights);
+    let in_bytes = bytes(z.inputs);
     let spill = in_bytes + out_bytes + weight_bytes > array.sram_bytes;
     let dram_read = weight_bytes + if spill { in_bytes } else { 0 };
     let dram_write = if spill { out_bytes } else { 0 };
@@ -271,7 +271,7 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     };
     let mapping = LayerMapping {
         name: layer.name.clone(),
-        macs: layer.macs(),
+        macs: z.macs,
         tiles: groups * m.tiles,
         compute_cycles,
         dram_cycles,
@@ -389,7 +389,7 @@ pub(super) fn check_network_sums(layers: &[LayerMapping]) -> Result<()> {
 /// `u64`: a bound on the sum of all of them (cycles, element reads, partial-sum bytes,
 /// tensor sizes, each in bits) is computed in checked `u128`. The mapping's own arithmetic
 /// stays plain `u64`: every term is at most this bound.
-fn check_counts(array: &MacArray, layer: &Layer, groups: u64, g: Pixels) -> Result<()> {
+fn check_counts(array: &MacArray, layer: &Layer, z: &LayerSizes, g: Pixels) -> Result<()> {
     let what = || count::overflow(format!("bits moved or cycles of layer {}", layer.name));
     let m = |a: u128, b: u128| a.checked_mul(b).ok_or_else(what);
     let a = |x: u128, y: u128| x.checked_add(y).ok_or_else(what);
@@ -410,12 +410,9 @@ fn check_counts(array: &MacArray, layer: &Layer, groups: u64, g: Pixels) -> Resu
     let ws = a(ws, a(m(k, tc)?, m(c, tk)?)?)?;
     let ws = a(ws, a(ws_reads, m(m(m(tk, p)?, c)?, acc)?)?)?;
     let per_group = a(os, ws)?;
-    let tensors = a(
-        a(layer.input_elems() as u128, layer.output_elems() as u128)?,
-        layer.weight_elems() as u128,
-    )?;
+    let tensors = a(a(z.inputs as u128, z.outputs as u128)?, z.weights as u128)?;
     let total = a(
-        m(m(per_group, groups as u128)?, a(b, 8)?)?,
+        m(m(per_group, z.groups as u128)?, a(b, 8)?)?,
         m(tensors, a(b, 8)?)?,
     )?;
     if total > u64::MAX as u128 {
