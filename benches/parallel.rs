@@ -127,7 +127,7 @@ fn sweeps(c: &mut Criterion) {
     let net = Network::resnet50_v1_5(1).expect("resnet");
     let table = CostTable::horowitz_45nm();
     let am = accel_metrics();
-    paired(c, "sweep ResNet-50 accelerators (64 points)", || {
+    paired(c, "sweep ResNet-50 accelerators (160 points)", || {
         Printed(sweep_accel("r", &arrays, &net, &table, &am).expect("sweep"))
     });
 }

@@ -476,3 +476,87 @@ fn errors_have_clear_messages() {
         "shape error: gemm dimension k is 0; every dimension must be at least 1"
     );
 }
+
+/// `map_network` sums its layers' tallies as it maps them and checks the network's totals
+/// without intermediate `Vec`s (to cut a sweep's allocations): every layer must still be
+/// exactly `map_layer`'s, the network tally exactly the merge of the layers' tallies, and each
+/// layer's MAC count priced as `MacArithmetic::mac_ops`, on every dataflow, integer and float
+/// MACs, convolutions, matmuls and element-wise layers.
+#[test]
+fn network_mapping_is_exactly_its_layers_mappings() {
+    let nets = [
+        Network::resnet50_v1_5(1).unwrap(),
+        arithsim::accel::Transformer::bert_base()
+            .sequence_network(128, 1)
+            .unwrap(),
+    ];
+    for net in &nets {
+        for df in Dataflow::ALL {
+            for ar in [MacArithmetic::INT8_INT32, MacArithmetic::FP16_FP32] {
+                let array = fsd_npu()
+                    .to_builder()
+                    .rows(64)
+                    .cols(32)
+                    .dataflow(df)
+                    .arithmetic(ar)
+                    .build()
+                    .unwrap();
+                let m = map_network(&array, net).unwrap();
+                assert_eq!(m.layers.len(), net.layers.len());
+                let mut tally = arithsim::cost::Tally::new();
+                for (got, layer) in m.layers.iter().zip(&net.layers) {
+                    let want = map_layer(&array, layer).unwrap();
+                    assert_eq!(got, &want, "{} on {df} {ar}", layer.name);
+                    if layer.macs() > 0 {
+                        for op in ar.mac_ops() {
+                            assert_eq!(got.tally.count(op), layer.macs(), "{}", layer.name);
+                        }
+                    }
+                    tally.merge(&want.tally);
+                }
+                assert_eq!(m.tally, tally, "{} on {df} {ar}", net.name);
+                assert!(!m.tally.is_empty());
+            }
+        }
+    }
+}
+
+/// `Layer::macs`, `weight_elems` and `output_elems` now come from one `gemm_view` (shared
+/// with the mapping, which read each several times per layer); they must equal the formulas
+/// they had, each from its own `gemm_view`, on convolutions (grouped and depthwise too),
+/// fully connected, matmul and element-wise layers.
+#[test]
+fn layer_sizes_equal_the_per_method_formulas() {
+    let nets = [
+        Network::resnet50_v1_5(2).unwrap(),
+        Network::lenet5(3).unwrap(),
+        arithsim::accel::Transformer::bert_base()
+            .sequence_network(64, 2)
+            .unwrap(),
+    ];
+    let mut kinds = [0usize; 4];
+    for layer in nets.iter().flat_map(|n| &n.layers) {
+        let (g, s) = layer.gemm_view();
+        let (weights, outputs) = match layer.kind {
+            LayerKind::MatMul { .. } => (0, (g * s.m * s.n) as u64),
+            LayerKind::Elementwise { elems, .. } => (0, elems as u64),
+            _ => ((g * s.m * s.k) as u64, (g * s.m * s.n) as u64),
+        };
+        kinds[match layer.kind {
+            LayerKind::Conv2d(_) => 0,
+            LayerKind::FullyConnected { .. } => 1,
+            LayerKind::MatMul { .. } => 2,
+            LayerKind::Elementwise { .. } => 3,
+        }] += 1;
+        assert_eq!(
+            layer.macs(),
+            g as u64 * s.m as u64 * s.n as u64 * s.k as u64
+        );
+        assert_eq!(layer.weight_elems(), weights, "{}", layer.name);
+        assert_eq!(layer.output_elems(), outputs, "{}", layer.name);
+    }
+    assert!(
+        kinds.iter().all(|&k| k > 0),
+        "every layer kind covered: {kinds:?}"
+    );
+}

@@ -114,14 +114,22 @@ impl MacArithmetic {
     /// the accumulator-width add); a float MAC is a multiply in the operand format plus an add
     /// in the accumulator format.
     pub fn mac_ops(&self) -> Vec<OpKind> {
-        match *self {
+        self.mac_op_iter().collect()
+    }
+
+    /// [`mac_ops`](Self::mac_ops) without the `Vec`: the mapping counts them for every layer
+    /// of every swept array, where one allocation per layer was a measurable share of the time.
+    pub(crate) fn mac_op_iter(&self) -> impl Iterator<Item = OpKind> {
+        let (first, second) = match *self {
             MacArithmetic::Int { mul_bits, acc_bits } => {
-                vec![OpKind::IntMac { mul_bits, acc_bits }]
+                (OpKind::IntMac { mul_bits, acc_bits }, None)
             }
-            MacArithmetic::Float { mul, acc } => {
-                vec![OpKind::FpMul { format: mul }, OpKind::FpAdd { format: acc }]
-            }
-        }
+            MacArithmetic::Float { mul, acc } => (
+                OpKind::FpMul { format: mul },
+                Some(OpKind::FpAdd { format: acc }),
+            ),
+        };
+        std::iter::once(first).chain(second)
     }
 
     /// Energy of one MAC from `table`, at the table rows' voltage (e.g. 0.2 + 0.1 = 0.3 pJ
@@ -143,8 +151,7 @@ impl MacArithmetic {
     /// # Ok::<(), arithsim::Error>(())
     /// ```
     pub fn mac_energy_pj(&self, table: &CostTable) -> Result<Span> {
-        self.mac_ops()
-            .into_iter()
+        self.mac_op_iter()
             .map(|op| table.price(op).map(|p| p.energy_pj))
             .sum()
     }
@@ -156,7 +163,7 @@ impl MacArithmetic {
     /// As [`Self::mac_energy_pj`].
     pub fn mac_area_um2(&self, table: &CostTable) -> Result<Option<f64>> {
         let mut total = Some(0.0);
-        for op in self.mac_ops() {
+        for op in self.mac_op_iter() {
             let a = table.price(op)?.area_um2;
             total = total.zip(a).map(|(t, a)| t + a);
         }

@@ -40,7 +40,7 @@ use super::array::{Dataflow, MacArray};
 use super::elementwise::ElementwiseOp;
 use super::energy::EnergyBreakdown;
 use super::systolic::systolic_mapping;
-use super::workload::{Layer, LayerKind, Network};
+use super::workload::{Layer, LayerKind, LayerSizes, Network};
 use crate::cost::{CostTable, FloatKind, MemLevel, OpKind, Tally, count};
 use crate::datapath::GemmShape;
 use crate::{Error, Result};
@@ -228,8 +228,8 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         count::mul(layer.input_elems().max(ops), 64, "element-wise bits")?;
         return Ok(map_elementwise(array, layer, op, elems as u64));
     }
-    let (groups, s) = layer.gemm_view();
-    let groups = groups as u64;
+    let z = layer.sizes();
+    let (groups, s) = (z.groups as u64, z.gemm);
     // Array orientation: rows take output pixels (the datapath's N), columns output
     // channels (its M).
     let g = Pixels {
@@ -238,7 +238,7 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         n: s.m as u64,
     };
     let bits = array.arithmetic.operand_bits() as u64;
-    check_counts(array, layer, groups, g)?;
+    check_counts(array, layer, &z, g)?;
     let bytes = |elems: u64| (elems * bits).div_ceil(8);
     let m = match array.dataflow {
         Dataflow::OutputStationary => output_stationary(array, g),
@@ -247,9 +247,9 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
         | Dataflow::SystolicWeightStationary
         | Dataflow::SystolicInputStationary => systolic_mapping(array, g)?,
     };
-    let out_bytes = bytes(layer.output_elems());
-    let weight_bytes = bytes(layer.weight_elems());
-    let in_bytes = bytes(layer.input_elems());
+    let out_bytes = bytes(z.outputs);
+    let weight_bytes = bytes(z.weights);
+    let in_bytes = bytes(z.inputs);
     let spill = in_bytes + out_bytes + weight_bytes > array.sram_bytes;
     let dram_read = weight_bytes + if spill { in_bytes } else { 0 };
     let dram_write = if spill { out_bytes } else { 0 };
@@ -271,7 +271,7 @@ pub fn map_layer(array: &MacArray, layer: &Layer) -> Result<LayerMapping> {
     };
     let mapping = LayerMapping {
         name: layer.name.clone(),
-        macs: layer.macs(),
+        macs: z.macs,
         tiles: groups * m.tiles,
         compute_cycles,
         dram_cycles,
@@ -331,14 +331,14 @@ pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping
             network.name
         )));
     }
-    let layers = network
-        .layers
-        .iter()
-        .map(|l| map_layer(array, l))
-        .collect::<Result<Vec<_>>>()?;
+    // Sized up front and summed as it goes: a sweep maps a network per point, and the
+    // reallocations of a growing `Vec` were a measurable share of its allocations.
+    let mut layers = Vec::with_capacity(network.layers.len());
     let mut tally = Tally::new();
-    for l in &layers {
-        tally.merge(&l.tally);
+    for l in &network.layers {
+        let m = map_layer(array, l)?;
+        tally.merge(&m.tally);
+        layers.push(m);
     }
     check_network_sums(&layers)?;
     tally.check()?;
@@ -356,7 +356,10 @@ pub fn map_network(array: &MacArray, network: &Network) -> Result<NetworkMapping
 pub(super) fn check_network_sums(layers: &[LayerMapping]) -> Result<()> {
     count::sum(layers.iter().map(|l| l.macs), "network MACs")?;
     count::sum(layers.iter().map(|l| l.cycles), "network cycles")?;
-    let sram = layers.iter().map(|l| {
+    // Every layer's own sum first, then the network's (the same errors, in the same order,
+    // as summing into a `Vec` first, without the `Vec`); after the first pass the per-layer
+    // sums cannot overflow.
+    for l in layers {
         count::sum(
             [
                 l.sram_act_read_bytes,
@@ -364,13 +367,21 @@ pub(super) fn check_network_sums(layers: &[LayerMapping]) -> Result<()> {
                 l.sram_psum_read_bytes,
             ],
             "SRAM bytes read",
-        )
-    });
-    count::sum(sram.collect::<Result<Vec<_>>>()?, "network SRAM bytes read")?;
-    let dram = layers
-        .iter()
-        .map(|l| count::add(l.dram_read_bytes, l.dram_write_bytes, "DRAM bytes"));
-    count::sum(dram.collect::<Result<Vec<_>>>()?, "network DRAM bytes")?;
+        )?;
+    }
+    count::sum(
+        layers.iter().map(LayerMapping::sram_read_bytes),
+        "network SRAM bytes read",
+    )?;
+    for l in layers {
+        count::add(l.dram_read_bytes, l.dram_write_bytes, "DRAM bytes")?;
+    }
+    count::sum(
+        layers
+            .iter()
+            .map(|l| l.dram_read_bytes + l.dram_write_bytes),
+        "network DRAM bytes",
+    )?;
     Ok(())
 }
 
@@ -378,7 +389,7 @@ pub(super) fn check_network_sums(layers: &[LayerMapping]) -> Result<()> {
 /// `u64`: a bound on the sum of all of them (cycles, element reads, partial-sum bytes,
 /// tensor sizes, each in bits) is computed in checked `u128`. The mapping's own arithmetic
 /// stays plain `u64`: every term is at most this bound.
-fn check_counts(array: &MacArray, layer: &Layer, groups: u64, g: Pixels) -> Result<()> {
+fn check_counts(array: &MacArray, layer: &Layer, z: &LayerSizes, g: Pixels) -> Result<()> {
     let what = || count::overflow(format!("bits moved or cycles of layer {}", layer.name));
     let m = |a: u128, b: u128| a.checked_mul(b).ok_or_else(what);
     let a = |x: u128, y: u128| x.checked_add(y).ok_or_else(what);
@@ -399,12 +410,9 @@ fn check_counts(array: &MacArray, layer: &Layer, groups: u64, g: Pixels) -> Resu
     let ws = a(ws, a(m(k, tc)?, m(c, tk)?)?)?;
     let ws = a(ws, a(ws_reads, m(m(m(tk, p)?, c)?, acc)?)?)?;
     let per_group = a(os, ws)?;
-    let tensors = a(
-        a(layer.input_elems() as u128, layer.output_elems() as u128)?,
-        layer.weight_elems() as u128,
-    )?;
+    let tensors = a(a(z.inputs as u128, z.outputs as u128)?, z.weights as u128)?;
     let total = a(
-        m(m(per_group, groups as u128)?, a(b, 8)?)?,
+        m(m(per_group, z.groups as u128)?, a(b, 8)?)?,
         m(tensors, a(b, 8)?)?,
     )?;
     if total > u64::MAX as u128 {
@@ -575,7 +583,7 @@ fn map_elementwise(array: &MacArray, layer: &Layer, op: ElementwiseOp, elems: u6
 /// memory in 64-bit words.
 pub(super) fn with_tally(array: &MacArray, mut m: LayerMapping) -> LayerMapping {
     let mut t = Tally::new();
-    for op in array.arithmetic.mac_ops() {
+    for op in array.arithmetic.mac_op_iter() {
         t.add(op, m.macs);
     }
     let sram = MemLevel::Sram {
