@@ -12,7 +12,9 @@ mod cli;
 use std::process::ExitCode;
 
 use arithsim::circuits::adders::{AdderKind, adder};
+use arithsim::cost::SplitMix64;
 use arithsim::gates::{BatchOutput, CellLibrary, Simulator};
+use arithsim::rand_core::{Rng, SeedableRng};
 
 fn main() -> ExitCode {
     cli::main(&cli::ADDERS, run)
@@ -21,13 +23,8 @@ fn main() -> ExitCode {
 fn run(args: &cli::Args) -> Result<(), arithsim::Error> {
     let markdown = args.flag("markdown");
     let lib = CellLibrary::nangate45();
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = SplitMix64::seed_from_u64(0x2545_f491_4f6c_dd1d);
+    let mut next = move || rng.next_u64();
     let vectors = 64 * 256;
     if markdown {
         println!(

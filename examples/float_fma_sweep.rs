@@ -14,7 +14,9 @@ mod float_ref;
 
 use std::process::ExitCode;
 
+use arithsim::cost::SplitMix64;
 use arithsim::float::{FloatEnv, FloatFormat};
+use arithsim::rand_core::{Rng, SeedableRng};
 use arithsim::round::RoundingMode;
 use float_ref::{Ref, Val};
 
@@ -24,13 +26,8 @@ fn main() -> ExitCode {
 
 fn run(args: &cli::Args) -> Result<(), String> {
     let samples: u64 = args.counts().first().copied().unwrap_or(2_500_000);
-    let mut s = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        s
-    };
+    let mut rng = SplitMix64::seed_from_u64(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || rng.next_u64();
     let mut failures = 0u64;
     for f in [
         FloatFormat::FP8_E5M2,

@@ -23,26 +23,10 @@ use arithsim::circuits::mac::{Mac, MacSpec, MacStructure};
 use arithsim::circuits::multipliers::{
     MultiplierSpec, PartialProducts, Reduction, Signedness, build_multiplier,
 };
-use arithsim::cost::gate_cost_random;
+use arithsim::cost::{SplitMix64, gate_cost_random};
 use arithsim::gates::{Activity, BatchOutput, Builder, CellLibrary, Netlist, Simulator};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn unit(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    /// A standard normal sample (Box-Muller).
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.unit(), self.unit());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-}
+use arithsim::rand_core::{Rng, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Data {
@@ -51,14 +35,15 @@ enum Data {
 }
 
 /// `count` operands of `w` bits drawn from `data` (bit patterns).
-fn operands(rng: &mut Rng, w: u32, s: Signedness, data: Data, count: usize) -> Vec<u64> {
+fn operands(rng: &mut SplitMix64, w: u32, s: Signedness, data: Data, count: usize) -> Vec<u64> {
     let mask = if w == 64 { !0 } else { (1u64 << w) - 1 };
     (0..count)
         .map(|_| match data {
-            Data::Uniform => rng.next() & mask,
+            Data::Uniform => rng.next_u64() & mask,
             Data::NnWeights => {
                 let half = (1u64 << (w - 1)) as f64;
-                let x = (rng.normal() * half / 8.0).round().clamp(-half, half - 1.0) as i64;
+                let n: f64 = StandardNormal.sample(rng);
+                let x = (n * half / 8.0).round().clamp(-half, half - 1.0) as i64;
                 match s {
                     Signedness::Signed => (x as u64) & mask,
                     Signedness::Unsigned => x.unsigned_abs() & mask,
@@ -86,7 +71,7 @@ fn activity(
     lib: &CellLibrary,
 ) -> Result<(f64, f64)> {
     const COUNT: usize = 64 * 128;
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = SplitMix64::seed_from_u64(0x9e37_79b9_7f4a_7c15);
     let a = operands(&mut rng, sp.n, sp.signedness, data, COUNT);
     let b = operands(&mut rng, sp.m, sp.signedness, data, COUNT);
     let mut sim = Simulator::new(net, 128)?;
@@ -176,7 +161,7 @@ fn multipliers(lib: &CellLibrary) -> Result<()> {
 /// Mean toggles and switching energy per clock of a MAC over 64 streams × 256 clocks.
 fn mac_activity(mac: &Mac, data: Data, lib: &CellLibrary) -> Result<(f64, f64)> {
     let spec = mac.spec();
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut rng = SplitMix64::seed_from_u64(0x2545_f491_4f6c_dd1d);
     let k = spec.lanes as usize;
     let mut draw = || -> Vec<Vec<u64>> {
         (0..256)

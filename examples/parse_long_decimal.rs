@@ -14,20 +14,19 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use arithsim::Result;
+use arithsim::cost::SplitMix64;
 use arithsim::float::{FloatEnv, FloatFormat};
+use arithsim::rand_core::{Rng, SeedableRng};
 
 fn main() -> ExitCode {
     cli::main(&cli::PARSE_LONG_DECIMAL, |_| run())
 }
 
 fn run() -> Result<()> {
-    let mut s = 0x1234_5678_9ABC_DEF1u64;
+    let mut rng = SplitMix64::seed_from_u64(0x1234_5678_9ABC_DEF1);
     let mut lit = String::from("0.");
     for _ in 0..1_000_000 {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        lit.push((b'0' + (s % 10) as u8) as char);
+        lit.push((b'0' + (rng.next_u64() % 10) as u8) as char);
     }
     for _ in 0..3 {
         let t = Instant::now();

@@ -22,7 +22,7 @@ use arithsim::Signedness;
 use std::process::ExitCode;
 
 use arithsim::accel::{MacArithmetic, fsd_npu, map_gemm};
-use arithsim::cost::{CostRow, FloatKind, NumKind, OpKind, Tally};
+use arithsim::cost::{CostRow, FloatKind, NumKind, OpKind, SplitMix64, Tally};
 use arithsim::datapath::LayerOperands;
 use arithsim::datapath::{
     Bias, ErrorStats, FloatArith, FloatDatapath, GemmOperands, GemmShape, OutputGrid,
@@ -32,27 +32,18 @@ use arithsim::quant::{
     FusedActivation, IntType, MxBlock, MxElement, PerChannelParams, QuantLayerParams, QuantParams,
     Requantization, Symmetry, WeightParams, mx_quantize, quantized_gemm,
 };
+use arithsim::rand_core::SeedableRng;
 use arithsim::round::RoundingMode;
 use plotters::prelude::*;
+use rand_distr::{Distribution, StandardNormal};
 
 const M: usize = 256; // output channels
 const K: usize = 1024; // inputs per output
 const N: usize = 64; // activation vectors
 
-/// xorshift64*, then Box-Muller: reproducible normal samples.
-struct Rng(u64);
-impl Rng {
-    fn uniform(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        ((self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-}
+/// Seed of the weight and activation stream (the crate's seeded SplitMix64, sampled by
+/// `rand_distr`'s `StandardNormal`, as `quant::normal_tensor` does).
+const SEED: u64 = 0x5eed_1234_abcd_9876;
 
 struct Result_ {
     name: String,
@@ -68,16 +59,18 @@ fn run(args: &cli::Args) -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = args.create_out()?;
 
     // Weights W[M][K]: channel c has standard deviation 10^(-2 c / M) (1 down to 0.01).
-    let mut rng = Rng(0x5eed_1234_abcd_9876);
+    // One stream of standard normal samples: the weights, then the activations.
+    let mut normal = StandardNormal.sample_iter(SplitMix64::seed_from_u64(SEED));
+    let mut draw = || -> f64 { normal.next().expect("the sample stream is endless") };
     let w: Vec<f32> = (0..M * K)
         .map(|i| {
             let sigma = 10f64.powf(-2.0 * (i / K) as f64 / M as f64);
-            (rng.normal() * sigma) as f32
+            (draw() * sigma) as f32
         })
         .collect();
     // Activations X[K][N]: ReLU of a shifted normal (about 60% non-zero, long right tail).
     let x: Vec<f32> = (0..K * N)
-        .map(|_| (rng.normal() + 0.25).max(0.0) as f32)
+        .map(|_| (draw() + 0.25).max(0.0) as f32)
         .collect();
     let shape = GemmShape::new(M, N, K)?;
 
