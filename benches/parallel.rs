@@ -201,8 +201,16 @@ fn gemm_rows(c: &mut Criterion) {
     let (a, b) = (draw(), draw());
     let dp = IntDatapath::new(IntArith::INT8_INT32).expect("datapath");
     let shape = GemmShape::new(n, n, n).expect("shape");
-    paired(c, "INT8 GEMM 256x256x256 rows", || {
+    paired(c, "INT8 GEMM 256x256x256 rows, i64 operands", || {
         dp.gemm(shape, GemmOperands { a: &a, b: &b }, Bias::None)
+            .expect("gemm")
+            .values
+    });
+    // The same values stored as INT8 data is: `B` is 64 KiB instead of 512 KiB.
+    let narrow = |v: &[i64]| v.iter().map(|&x| x as i8).collect::<Vec<i8>>();
+    let (a8, b8) = (narrow(&a), narrow(&b));
+    paired(c, "INT8 GEMM 256x256x256 rows, i8 operands", || {
+        dp.gemm(shape, GemmOperands { a: &a8, b: &b8 }, Bias::None)
             .expect("gemm")
             .values
     });
