@@ -102,3 +102,42 @@ fn report_section_4c_shows_both_energies_and_the_share() {
     let none = Report::build(&CostTable::horowitz_45nm(), &ReportInputs::default()).unwrap();
     assert!(none.section("glitch").is_none());
 }
+
+/// A clocked cost is per machine per clock whatever the number of machines: one stream copied
+/// onto 1, 2, 7 or 64 machines prices the same energy per operation (the lanes beyond the
+/// machines are not counted), for the zero-delay and the timed simulation alike.
+#[test]
+fn clocked_cost_per_operation_does_not_depend_on_the_machine_count() {
+    let lib = CellLibrary::nangate45();
+    let d = TimedDelays::from_library(&lib, 0.01).unwrap();
+    let mac = Mac::new(MacSpec::INT8_INT32).unwrap();
+    let net = mac.netlist();
+    let (pa, pb) = (net.inputs()[0].name(), net.inputs()[1].name());
+    let mut rng = SplitMix64::seed_from_u64(9);
+    let clocks = 16;
+    let a1: Vec<u64> = int_operands(8, OperandMix::Random, clocks, &mut rng);
+    let b1: Vec<u64> = int_operands(8, OperandMix::Random, clocks, &mut rng);
+    let copies = |s: &[u64], k: usize| -> Vec<Vec<u64>> { s.iter().map(|&x| vec![x; k]).collect() };
+    let at = |k: usize| {
+        let (a, b) = (copies(&a1, k), copies(&b1, k));
+        let z = gate_cost_clocked(net, &lib, &[(pa, &a), (pb, &b)]).unwrap();
+        let g = glitch_cost_clocked(net, &lib, &d, &[(pa, &a), (pb, &b)]).unwrap();
+        (z, g)
+    };
+    let (z64, g64) = at(64);
+    for k in [1, 2, 7] {
+        let (z, g) = at(k);
+        assert_eq!(z.transitions * 64, z64.transitions * k as u64, "{k}");
+        assert!(close(z.energy_pj(), z64.energy_pj()), "{k}: {z:?} {z64:?}");
+        assert!(close(z.toggles_per_op, z64.toggles_per_op), "{k}");
+        assert!(
+            close(g.timed.energy_pj(), g64.timed.energy_pj()),
+            "{k}: {g:?}"
+        );
+        assert!(close(g.zero_delay.energy_pj(), z.energy_pj()), "{k}");
+    }
+    // No machine at all is an error, not a NaN.
+    let empty: Vec<Vec<u64>> = vec![Vec::new(); clocks];
+    assert!(gate_cost_clocked(net, &lib, &[(pa, &empty), (pb, &empty)]).is_err());
+    assert!(glitch_cost_clocked(net, &lib, &d, &[(pa, &empty), (pb, &empty)]).is_err());
+}

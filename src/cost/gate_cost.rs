@@ -308,29 +308,64 @@ pub fn gate_cost_clocked(
         net.input(name)?;
     }
     let machines = inputs.first().map_or(0, |i| i.1[0].len());
-    let zeros = vec![0u64; machines];
-    let mut sim = Simulator::new(net, 1)?;
-    sim.set_activity(true);
-    let mut out = crate::gates::BatchOutput::default();
-    for t in 0..clocks {
-        let step: Vec<(&str, &[u64])> = net
-            .inputs()
-            .iter()
-            .map(|p| {
-                let v = inputs
-                    .iter()
-                    .find(|(n, _)| *n == p.name())
-                    .map_or(zeros.as_slice(), |(_, v)| v[t].as_slice());
-                (p.name(), v)
-            })
-            .collect();
-        sim.step_with(&step, &mut out)?;
-        out.clear();
+    if machines == 0 {
+        return Err(Error::param(
+            "machines",
+            0,
+            "need at least one operand per clock",
+        ));
     }
-    let act = sim
-        .activity()
-        .ok_or_else(|| Error::Unsupported("simulator activity was not recorded".into()))?;
-    gate_cost_from_activity(net, lib, act)
+    let zeros = vec![0u64; machines];
+    // One run of every clock; `idle` holds every port at 0.
+    let run = |idle: bool| -> Result<Activity> {
+        let mut sim = Simulator::new(net, 1)?;
+        sim.set_activity(true);
+        let mut out = crate::gates::BatchOutput::default();
+        for t in 0..clocks {
+            let step: Vec<(&str, &[u64])> = net
+                .inputs()
+                .iter()
+                .map(|p| {
+                    let v = inputs
+                        .iter()
+                        .find(|(n, _)| !idle && *n == p.name())
+                        .map_or(zeros.as_slice(), |(_, v)| v[t].as_slice());
+                    (p.name(), v)
+                })
+                .collect();
+            sim.step_with(&step, &mut out)?;
+            out.clear();
+        }
+        sim.activity()
+            .cloned()
+            .ok_or_else(|| Error::Unsupported("simulator activity was not recorded".into()))
+    };
+    let act = run(false)?;
+    let act = if machines < 64 {
+        active_lanes(&act, &run(true)?, machines)
+    } else {
+        act
+    };
+    gate_cost_from_activity(net, lib, &act)
+}
+
+/// The activity of the first `machines` of the 64 lanes of a clocked run. The other lanes ran
+/// the same circuit from the same reset state on all-zero operands, exactly as every lane of
+/// `idle` (a run with all operands 0) did, so each wire's idle-lane toggles are `(64 −
+/// machines) / 64` of its toggles in `idle`; they are subtracted, and only the machines'
+/// transitions are counted. Without this a clocked cost on one stream would be divided by
+/// 64 streams' transitions.
+pub(crate) fn active_lanes(act: &Activity, idle: &Activity, machines: usize) -> Activity {
+    let idle_lanes = 64 - machines.min(64) as u64;
+    Activity {
+        toggles: act
+            .toggles
+            .iter()
+            .zip(&idle.toggles)
+            .map(|(&t, &z)| t.saturating_sub(z / 64 * idle_lanes))
+            .collect(),
+        transitions: act.transitions / 64 * machines.min(64) as u64,
+    }
 }
 
 /// Gate-derived cost of `net` on `ops` uniformly random operands per input port (every bit

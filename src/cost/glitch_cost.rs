@@ -10,7 +10,9 @@
 //! `1 − E_zero-delay / E_timed`. Model and limits: `docs/cost-model.md`.
 
 use super::fp_units::{FpUnit, OperandMix, float_operands, mac_operands};
-use super::gate_cost::{GateCost, SplitMix64, gate_cost_from_activity, random_port_streams};
+use super::gate_cost::{
+    GateCost, SplitMix64, active_lanes, gate_cost_from_activity, random_port_streams,
+};
 use rand_core::SeedableRng;
 
 use crate::circuits::fp::FpUnitConfig;
@@ -65,7 +67,17 @@ fn costs(
     d: &TimedDelays,
     sim: &TimedSimulator<'_>,
 ) -> Result<GlitchCost> {
-    let (zero_delay_activity, timed_activity) = (sim.functional_activity(), sim.activity());
+    costs_of(net, lib, d, sim, sim.functional_activity(), sim.activity())
+}
+
+fn costs_of(
+    net: &Netlist,
+    lib: &CellLibrary,
+    d: &TimedDelays,
+    sim: &TimedSimulator<'_>,
+    zero_delay_activity: Activity,
+    timed_activity: Activity,
+) -> Result<GlitchCost> {
     Ok(GlitchCost {
         zero_delay: gate_cost_from_activity(net, lib, &zero_delay_activity)?,
         timed: gate_cost_from_activity(net, lib, &timed_activity)?,
@@ -175,7 +187,18 @@ pub fn glitch_cost_clocked(
         }
         ports.push((p, v));
     }
-    let mut sim = TimedSimulator::new(net, delays)?;
+    let machines = ports
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(Vec::len))
+        .max()
+        .unwrap_or(0);
+    if machines == 0 {
+        return Err(Error::param(
+            "machines",
+            0,
+            "need at least one operand per clock",
+        ));
+    }
     let offsets: Vec<(usize, usize)> = net
         .inputs()
         .iter()
@@ -185,27 +208,48 @@ pub fn glitch_cost_clocked(
             Some(r)
         })
         .collect();
-    let mut words = vec![0u64; offsets.iter().map(|o| o.1).sum()];
-    for t in 0..clocks {
-        words.fill(0);
-        for (p, v) in &ports {
-            let k = net
-                .inputs()
-                .iter()
-                .position(|q| q.name() == p.name())
-                .unwrap_or(0);
-            let (off, width) = offsets[k];
-            for (lane, &x) in v[t].iter().enumerate() {
-                for (i, w) in words[off..off + width].iter_mut().enumerate() {
-                    if i < 64 {
-                        *w |= ((x >> i) & 1) << lane;
+    // One run of every clock; `idle` holds every port at 0.
+    let run = |idle: bool| -> Result<TimedSimulator<'_>> {
+        let mut sim = TimedSimulator::new(net, delays)?;
+        let mut words = vec![0u64; offsets.iter().map(|o| o.1).sum()];
+        for t in 0..clocks {
+            words.fill(0);
+            for (p, v) in ports.iter().filter(|_| !idle) {
+                let k = net
+                    .inputs()
+                    .iter()
+                    .position(|q| q.name() == p.name())
+                    .unwrap_or(0);
+                let (off, width) = offsets[k];
+                for (lane, &x) in v[t].iter().enumerate() {
+                    for (i, w) in words[off..off + width].iter_mut().enumerate() {
+                        if i < 64 {
+                            *w |= ((x >> i) & 1) << lane;
+                        }
                     }
                 }
             }
+            sim.step_words(&words)?;
         }
-        sim.step_words(&words)?;
+        Ok(sim)
+    };
+    let sim = run(false)?;
+    if machines == 64 {
+        return costs(net, lib, delays, &sim);
     }
-    costs(net, lib, delays, &sim)
+    let idle = run(true)?;
+    costs_of(
+        net,
+        lib,
+        delays,
+        &sim,
+        active_lanes(
+            &sim.functional_activity(),
+            &idle.functional_activity(),
+            machines,
+        ),
+        active_lanes(&sim.activity(), &idle.activity(), machines),
+    )
 }
 
 /// Glitch-aware cost of a floating-point unit of the cost report, on the random operand mix
