@@ -40,7 +40,9 @@ pub struct GateCost {
     pub delay_ns: f64,
     /// Mean wire toggles per operation (all wires).
     pub toggles_per_op: f64,
-    /// Operand transitions simulated (the denominator of the per-operation figures).
+    /// Operand transitions simulated (the denominator of the per-operation figures): one per
+    /// operand after the first of each of the 64 streams, or per machine per clock after the
+    /// first for a clocked run.
     pub transitions: u64,
     /// The supply voltage every energy figure of this cost is at: the library's, V.
     pub voltage_v: f64,
@@ -370,6 +372,10 @@ pub(crate) fn active_lanes(act: &Activity, idle: &Activity, machines: usize) -> 
 
 /// Gate-derived cost of `net` on `ops` uniformly random operands per input port (every bit
 /// of every port independent and equiprobable; ports up to 128 bits), from `seed`.
+///
+/// The operands run as 64 streams of `ops / 64` (operand `v` follows `v − 64` in time, as in
+/// [`gate_cost_with`]), so `ops − 64` transitions are priced: each stream's first operand has
+/// no predecessor (1024 operands → 960 transitions).
 ///
 /// # Errors
 ///
