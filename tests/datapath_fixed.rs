@@ -170,7 +170,9 @@ fn fixed_point_gemv_add_relu() {
     .unwrap();
     let a: Vec<i64> = data_i8(4 * 6, 51).into_iter().map(i64::from).collect();
     let x: Vec<i64> = data_i8(6, 52).into_iter().map(i64::from).collect();
-    let y = sat.gemv(4, 6, &a, &x, Bias::None).unwrap();
+    let y = sat
+        .gemv(4, GemmOperands { a: &a, b: &x }, Bias::None)
+        .unwrap();
     for i in 0..4 {
         let mut acc: i128 = 0;
         for k in 0..6 {

@@ -154,12 +154,26 @@ fn dot_gemv_and_conv2d_match_and_energy_depends_on_data() {
     let gemv_x = nn(arith.mul, 11, 4);
     let bias = nn(arith.acc, 6, 5);
     assert_eq!(
-        gate.gemv(6, 11, &gemv_a, &gemv_x, Bias::PerRow(&bias))
-            .unwrap()
-            .bits,
-        word.gemv(6, 11, &gemv_a, &gemv_x, Bias::PerRow(&bias))
-            .unwrap()
-            .bits
+        gate.gemv(
+            6,
+            GemmOperands {
+                a: &gemv_a,
+                b: &gemv_x
+            },
+            Bias::PerRow(&bias)
+        )
+        .unwrap()
+        .bits,
+        word.gemv(
+            6,
+            GemmOperands {
+                a: &gemv_a,
+                b: &gemv_x
+            },
+            Bias::PerRow(&bias)
+        )
+        .unwrap()
+        .bits
     );
 
     let cs = Conv2dShape::new(Conv2dDims {

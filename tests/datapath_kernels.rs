@@ -339,7 +339,9 @@ fn gemv_dot_add_relu() {
     let dp = IntDatapath::new(IntArith::INT8_INT32).unwrap();
     let a = data_i8(5 * 6, 3);
     let x = data_i8(6, 4);
-    let y = dp.gemv(5, 6, &a, &x, Bias::None).unwrap();
+    let y = dp
+        .gemv(5, GemmOperands { a: &a, b: &x }, Bias::None)
+        .unwrap();
     assert_eq!(y.values, ref_gemm_i32(5, 1, 6, &a, &x, &[]));
     let d = dp.dot(&a[..6], &x).unwrap();
     assert_eq!(d.values[0], y.values[0]);

@@ -183,7 +183,8 @@ impl FixedDatapath {
         })
     }
 
-    /// `y = bias + A · x` on raw values, `A` `M × K` row-major (a GEMM with `N = 1`).
+    /// `y = bias + A · x` on raw values, `A` `M × K` row-major and the vector `x` in `operands.b`
+    /// (a GEMM with `N = 1`; `K` is `x`'s length, so only `M` is passed).
     ///
     /// # Errors
     ///
@@ -192,12 +193,11 @@ impl FixedDatapath {
     pub fn gemv(
         &self,
         m: usize,
-        k: usize,
-        a: &[i64],
-        x: &[i64],
+        operands: GemmOperands<'_, i64>,
         bias: Bias<'_>,
     ) -> Result<FixedOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
+        let k = operands.b.len();
+        self.gemm(GemmShape::new(m, 1, k)?, operands, bias)
     }
 
     /// Elementwise `a + b` of raw accumulator values, wrapped or saturated.

@@ -165,7 +165,8 @@ impl FloatDatapath {
         })
     }
 
-    /// `y = bias + A · x` with `A` `M × K` row-major (a GEMM with `N = 1`).
+    /// `y = bias + A · x` with `A` `M × K` row-major and the vector `x` in `operands.b` (a GEMM
+    /// with `N = 1`; `K` is `x`'s length, so only `M` is passed).
     ///
     /// # Errors
     ///
@@ -173,12 +174,11 @@ impl FloatDatapath {
     pub fn gemv(
         &self,
         m: usize,
-        k: usize,
-        a: &[u64],
-        x: &[u64],
+        operands: GemmOperands<'_, u64>,
         bias: Bias<'_, u64>,
     ) -> Result<FloatOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
+        let k = operands.b.len();
+        self.gemm(GemmShape::new(m, 1, k)?, operands, bias)
     }
 
     /// The dot product `Σ a[i]·b[i]`, starting from +0.

@@ -225,7 +225,8 @@ impl IntDatapath {
         })
     }
 
-    /// `y = bias + A · x` with `A` `M × K` row-major (a GEMM with `N = 1`).
+    /// `y = bias + A · x` with `A` `M × K` row-major and the vector `x` in `operands.b` (a GEMM
+    /// with `N = 1`; `K` is `x`'s length, so only `M` is passed).
     ///
     /// # Errors
     ///
@@ -233,12 +234,11 @@ impl IntDatapath {
     pub fn gemv<T: IntOperand>(
         &self,
         m: usize,
-        k: usize,
-        a: &[T],
-        x: &[T],
+        operands: GemmOperands<'_, T>,
         bias: Bias<'_>,
     ) -> Result<IntOutput> {
-        self.gemm(GemmShape::new(m, 1, k)?, GemmOperands { a, b: x }, bias)
+        let k = operands.b.len();
+        self.gemm(GemmShape::new(m, 1, k)?, operands, bias)
     }
 
     /// The dot product `Σ a[i]·b[i]` (one output value).
