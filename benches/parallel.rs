@@ -3,7 +3,8 @@
 //! GEMM's output rows (convolutions run through the same rows), exhaustive circuit error
 //! metrics, gate-cost operand streams, network inference over images) on a rayon
 //! pool of all cores against a pool of one thread, in the same process and interleaved: every
-//! criterion sample runs both contenders batch by batch in rotating order, and each group
+//! criterion sample runs both contenders batch by batch in rotating order (a batch: calls
+//! worth at least 20 ms of one-thread work inside one `install`), and each group
 //! ends with the median over samples of the ratio of the two times within a sample
 //! ("paired", as `benches/float.rs`), so machine load that changes over seconds affects both
 //! sides alike. Each group checks once that both pools give the same result.
@@ -49,6 +50,21 @@ fn paired<R: PartialEq + std::fmt::Debug + Send>(
         pools[1].install(&work),
         "{group}: the parallel result differs from the one-thread result"
     );
+    // Calls per batch: at least 20 ms of one-thread work, all inside one `install`, so a
+    // batch measures the pool working, not its idle workers waking (a 3 ms GEMM alternated
+    // call by call between two pools lost a third of its speed-up to the switches).
+    let start = Instant::now();
+    std::hint::black_box(pools[0].install(&work));
+    let reps = (Duration::from_millis(20).as_secs_f64() / start.elapsed().as_secs_f64())
+        .ceil()
+        .clamp(1.0, 10_000.0) as usize;
+    let batch = |who: usize| {
+        pools[who].install(|| {
+            for _ in 0..reps {
+                std::hint::black_box(work());
+            }
+        });
+    };
     let names = ["1 thread".to_string(), format!("{cores} threads")];
     let samples = RefCell::new(Vec::<[Duration; 2]>::new());
     let mut g = c.benchmark_group(group);
@@ -61,7 +77,7 @@ fn paired<R: PartialEq + std::fmt::Debug + Send>(
                     for j in 0..2 {
                         let who = (i + j) % 2;
                         let start = Instant::now();
-                        std::hint::black_box(pools[who].install(&work));
+                        batch(who);
                         times[who] += start.elapsed();
                     }
                 }
@@ -82,8 +98,8 @@ fn paired<R: PartialEq + std::fmt::Debug + Send>(
     r.sort_by(f64::total_cmp);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "{group}: paired median speed-up over {} samples, {cores} threads / 1 thread: {:.2} \
-         (range {:.2}–{:.2}); load average {}",
+        "{group}: paired median speed-up over {} samples ({reps} calls per batch), {cores} \
+         threads / 1 thread: {:.2} (range {:.2}–{:.2}); load average {}",
         r.len(),
         r[r.len() / 2],
         r[0],
