@@ -3,11 +3,13 @@
 //! GEMM's output rows (convolutions run through the same rows), exhaustive circuit error
 //! metrics, gate-cost operand streams, network inference over images) on a rayon
 //! pool of all cores against a pool of one thread, in the same process and interleaved: every
-//! criterion sample runs both contenders batch by batch in rotating order (a batch: calls
-//! worth at least 20 ms of one-thread work inside one `install`), and each group
-//! ends with the median over samples of the ratio of the two times within a sample
-//! ("paired", as `benches/float.rs`), so machine load that changes over seconds affects both
-//! sides alike. Each group checks once that both pools give the same result.
+//! criterion iteration is a round that runs both contenders' batches back to back in
+//! rotating order (a batch: calls worth at least 20 ms of one-thread work inside one
+//! `install`), and each group ends with the median over rounds of the ratio of the two batch
+//! times within a round ("paired", as `benches/float.rs`), so machine load that changes over
+//! seconds affects both sides alike, with the quartiles and the ratio of the total times
+//! (which a few disturbed rounds pull down). Each group checks once that both pools give the
+//! same result.
 //!
 //! Run: `cargo bench --bench parallel -- --warm-up-time 1 --measurement-time 3`.
 
@@ -66,44 +68,50 @@ fn paired<R: PartialEq + std::fmt::Debug + Send>(
         });
     };
     let names = ["1 thread".to_string(), format!("{cores} threads")];
-    let samples = RefCell::new(Vec::<[Duration; 2]>::new());
+    // One entry per round: the two pools' batch times, measured back to back.
+    let rounds = RefCell::new(Vec::<[Duration; 2]>::new());
     let mut g = c.benchmark_group(group);
     g.sample_size(10);
     for (me, name) in names.iter().enumerate() {
         g.bench_function(name.as_str(), |b| {
             b.iter_custom(|iters| {
-                let mut times = [Duration::ZERO; 2];
+                let mut total = Duration::ZERO;
                 for i in 0..iters as usize {
+                    let mut round = [Duration::ZERO; 2];
                     for j in 0..2 {
                         let who = (i + j) % 2;
                         let start = Instant::now();
                         batch(who);
-                        times[who] += start.elapsed();
+                        round[who] = start.elapsed();
                     }
+                    total += round[me];
+                    rounds.borrow_mut().push(round);
                 }
-                samples.borrow_mut().push(times);
-                times[me]
+                total
             })
         });
     }
     g.finish();
-    let mut r: Vec<f64> = samples
-        .into_inner()
+    let rounds = rounds.into_inner();
+    if rounds.is_empty() {
+        return;
+    }
+    let mut r: Vec<f64> = rounds
         .iter()
         .map(|t| t[0].as_secs_f64() / t[1].as_secs_f64())
         .collect();
-    if r.is_empty() {
-        return;
-    }
     r.sort_by(f64::total_cmp);
+    let sum = |who: usize| rounds.iter().map(|t| t[who].as_secs_f64()).sum::<f64>();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "{group}: paired median speed-up over {} samples ({reps} calls per batch), {cores} \
-         threads / 1 thread: {:.2} (range {:.2}–{:.2}); load average {}",
+        "{group}: paired median speed-up over {} rounds ({reps} calls per batch), {cores} \
+         threads / 1 thread: {:.2} (quartiles {:.2}–{:.2}; all rounds' total times: {:.2}); \
+         load average {}",
         r.len(),
         r[r.len() / 2],
-        r[0],
-        r[r.len() - 1],
+        r[r.len() / 4],
+        r[3 * r.len() / 4],
+        sum(0) / sum(1),
         load.split_whitespace()
             .take(3)
             .collect::<Vec<_>>()

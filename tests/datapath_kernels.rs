@@ -732,3 +732,84 @@ fn exhaustive_8bit_products() {
         }
     }
 }
+
+/// The operand range check is skipped only for a type all of whose values fit: `i8` data on
+/// INT8 needs none, while the same `i8` data on INT4, `u8` data on signed INT8 and `i16` data on
+/// INT8 are still checked, element by element.
+#[test]
+fn operand_range_check_depends_on_the_type_and_the_width() {
+    let shape = GemmShape::new(1, 1, 2).unwrap();
+    let gemm = |arith: IntArith, a: &[i64], b: &[i64]| {
+        IntDatapath::new(arith)
+            .unwrap()
+            .gemm(shape, GemmOperands { a, b }, Bias::None)
+            .map(|o| o.values)
+    };
+    let int8 = IntArith::INT8_INT32;
+    let int4 = IntArith::new(4, 16, Signedness::Signed, Overflow::Wrapping).unwrap();
+    let u8_arith = IntArith::new(8, 32, Signedness::Unsigned, Overflow::Wrapping).unwrap();
+    let typed = |arith: IntArith| IntDatapath::new(arith).unwrap();
+    // every i8 fits INT8: the extremes multiply exactly
+    let out = typed(int8)
+        .gemm(
+            shape,
+            GemmOperands {
+                a: &[-128i8, 127],
+                b: &[-128i8, 127],
+            },
+            Bias::None,
+        )
+        .unwrap();
+    assert_eq!(out.values, vec![128 * 128 + 127 * 127]);
+    // the same i8 data on INT4: the second element is out of range
+    let e = typed(int4)
+        .gemm(
+            shape,
+            GemmOperands {
+                a: &[7i8, 8],
+                b: &[1i8, 1],
+            },
+            Bias::None,
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("a[1]"), "{e}");
+    // u8 on signed INT8: 200 does not fit -128..=127
+    let e = typed(int8)
+        .gemm(
+            shape,
+            GemmOperands {
+                a: &[1u8, 1],
+                b: &[0u8, 200],
+            },
+            Bias::None,
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("b[1]"), "{e}");
+    // u8 on unsigned 8-bit: every value fits
+    let out = typed(u8_arith)
+        .gemm(
+            shape,
+            GemmOperands {
+                a: &[255u8, 255],
+                b: &[255u8, 1],
+            },
+            Bias::None,
+        )
+        .unwrap();
+    assert_eq!(out.values, vec![255 * 255 + 255]);
+    // i16 on INT8: 300 is caught
+    let e = typed(int8)
+        .gemm(
+            shape,
+            GemmOperands {
+                a: &[300i16, 0],
+                b: &[1i16, 1],
+            },
+            Bias::None,
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("a[0]"), "{e}");
+    // i64 on INT8, as before
+    assert!(gemm(int8, &[-129, 0], &[1, 1]).is_err());
+    assert_eq!(gemm(int8, &[-128, 127], &[1, 1]).unwrap(), vec![-1]);
+}

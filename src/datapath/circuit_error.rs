@@ -26,14 +26,20 @@ use rand_core::{Rng, SeedableRng};
 
 use crate::circuits::multipliers::Signedness;
 use crate::cost::SplitMix64;
-use crate::gates::Netlist;
+use crate::gates::{BatchOutput, Netlist, Simulator};
 use crate::{Error, Result};
 
 /// Circuits with at most this many input bits are evaluated on every input vector.
 pub const EXHAUSTIVE_INPUT_BITS: usize = 24;
 
-/// Vectors per chunk (one simulator call, one unit of parallel work).
+/// Vectors per chunk (one unit of parallel work, with its own simulator).
 const CHUNK: usize = 1 << 16;
+
+/// Vectors per simulator call within a chunk: 64 words of 64 lanes, so that one block's
+/// operands, outputs and wire words stay in a core's own cache (a whole chunk at once is
+/// 3 MiB of operands and outputs for two 12-bit inputs, which the two cores then stream
+/// through the shared cache and memory).
+const BLOCK: usize = 64 * 64;
 
 /// Starting points and rounds of the near-zero search.
 const SEARCH_RANDOM_SEEDS: usize = 32;
@@ -161,6 +167,8 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
     /// returns the number left out.
     fn eval(
         &self,
+        sim: &mut Simulator<'_>,
+        out: &mut BatchOutput,
         cols: &[Vec<u128>],
         mut each: impl FnMut(usize, &[u128], i128, u128),
     ) -> Result<u64> {
@@ -171,7 +179,7 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
             .zip(cols)
             .map(|(p, c)| (p.name(), c.as_slice()))
             .collect();
-        let out = self.net.eval_u128(&named)?;
+        sim.run(&named, out)?;
         let mut row = vec![0u128; cols.len()];
         let mut skipped = 0;
         for (k, &o) in out.get(self.output)?.iter().enumerate() {
@@ -193,7 +201,13 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
         Ok(skipped)
     }
 
-    /// One chunk: vectors `k·CHUNK ..` (exhaustive) or `n` samples from the chunk's own seed.
+    /// A simulator of `words` 64-lane words (at most [`BLOCK`] / 64) for `n` vectors.
+    fn simulator(&self, n: usize) -> Result<Simulator<'_>> {
+        Simulator::new(self.net, n.min(BLOCK).div_ceil(64).max(1))
+    }
+
+    /// One chunk: vectors `k·CHUNK ..` (exhaustive) or `n` samples from the chunk's own seed,
+    /// simulated [`BLOCK`] at a time in order.
     fn chunk(
         &self,
         k: usize,
@@ -203,21 +217,29 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
     ) -> Result<(ErrorAccumulator, u64)> {
         let mut rng =
             SplitMix64::seed_from_u64(seed ^ (k as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
-        let mut cols: Vec<Vec<u128>> = vec![Vec::with_capacity(n); self.widths.len()];
-        for i in 0..n {
-            let v = (k * CHUNK + i) as u128;
-            let mut shift = 0;
-            for (c, &w) in cols.iter_mut().zip(&self.widths) {
-                c.push(if exhaustive {
-                    (v >> shift) & mask(w)
-                } else {
-                    ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask(w)
-                });
-                shift += w;
-            }
-        }
+        let mut sim = self.simulator(n)?;
+        let mut out = BatchOutput::default();
+        let mut cols: Vec<Vec<u128>> = vec![Vec::with_capacity(n.min(BLOCK)); self.widths.len()];
         let mut acc = ErrorAccumulator::default();
-        let skipped = self.eval(&cols, |_, _, exact, e| acc.add(e as f64, exact as f64))?;
+        let mut skipped = 0;
+        for start in (0..n).step_by(BLOCK) {
+            cols.iter_mut().for_each(Vec::clear);
+            for i in start..n.min(start + BLOCK) {
+                let v = (k * CHUNK + i) as u128;
+                let mut shift = 0;
+                for (c, &w) in cols.iter_mut().zip(&self.widths) {
+                    c.push(if exhaustive {
+                        (v >> shift) & mask(w)
+                    } else {
+                        ((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64())) & mask(w)
+                    });
+                    shift += w;
+                }
+            }
+            skipped += self.eval(&mut sim, &mut out, &cols, |_, _, exact, e| {
+                acc.add(e as f64, exact as f64);
+            })?;
+        }
         Ok((acc, skipped))
     }
 
@@ -276,6 +298,7 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
             .into_iter()
             .map(|s| (s, (0.0, f64::NEG_INFINITY)))
             .collect();
+        let mut out = BatchOutput::default();
         for round in 0..=SEARCH_ROUNDS {
             // round 0 scores the seeds; later rounds every single-bit neighbour
             let mut cols: Vec<Vec<u128>> = vec![Vec::new(); self.widths.len()];
@@ -300,7 +323,8 @@ impl<R: Fn(&[u128]) -> i128 + Sync> Run<'_, R> {
             }
             let mut next = current.clone();
             let mut improved = false;
-            self.eval(&cols, |j, row, exact, e| {
+            let mut sim = self.simulator(owner.len())?;
+            self.eval(&mut sim, &mut out, &cols, |j, row, exact, e| {
                 let sc = score(exact, e);
                 best = best.max(sc.0);
                 let i = owner[j];

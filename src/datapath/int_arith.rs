@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use num_traits::Bounded;
+
 use crate::cost::{NumKind, OpKind};
 use crate::{Error, Result};
 
@@ -141,12 +143,17 @@ impl IntArith {
     }
 
     /// Checks that every element of `values` fits the operand range.
-    pub(crate) fn check_operands<T: Copy + Into<i64>>(
+    pub(crate) fn check_operands<T: Copy + Into<i64> + Bounded>(
         &self,
         what: &str,
         values: &[T],
     ) -> Result<()> {
         let (lo, hi) = self.operand_range();
+        // A type whose every value is in range (INT8 data as `i8`) needs no pass at all: on a
+        // 256³ GEMM the pass was 2 % of the time, all of it before the parallel rows.
+        if T::min_value().into() >= lo && T::max_value().into() <= hi {
+            return Ok(());
+        }
         // One pass without branches for the common all-in-range case, then find the culprit.
         let ok = values.iter().fold(true, |ok, &v| {
             let v: i64 = v.into();

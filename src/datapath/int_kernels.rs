@@ -12,6 +12,8 @@ use crate::cost::{OpKind, Tally};
 use super::bias::Bias;
 use super::conv::{check_conv_bias, conv2d_by_groups, group_bias_len};
 use super::gate_engine::{Engine, activity_energy_pj, add_activity, build_mac, gemm_gate_level};
+use num_traits::Bounded;
+
 use super::int_arith::IntArith;
 use super::memory::MemoryModel;
 use super::operands::{GemmOperands, LayerOperands};
@@ -22,8 +24,8 @@ use crate::gates::{Activity, CellLibrary};
 use crate::repr::Overflow;
 
 /// An integer operand type: any primitive integer that widens losslessly to `i64`.
-pub trait IntOperand: Copy + Into<i64> + Default + Sync {}
-impl<T: Copy + Into<i64> + Default + Sync> IntOperand for T {}
+pub trait IntOperand: Copy + Into<i64> + Bounded + Default + Sync {}
+impl<T: Copy + Into<i64> + Bounded + Default + Sync> IntOperand for T {}
 
 /// What an integer kernel returns.
 #[derive(Clone, Debug, PartialEq)]
