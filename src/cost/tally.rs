@@ -3,7 +3,6 @@
 //! Counting is separate from pricing: a tally holds counts only, and a cost table prices it
 //! in a separate, pure step.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use super::OpKind;
@@ -31,11 +30,18 @@ use super::OpKind;
 /// assert_eq!(t.total(), 1280);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(from = "serde_form::TallyForm", into = "serde_form::TallyForm")
+)]
 pub struct Tally {
-    counts: BTreeMap<OpKind, u64>,
-    /// Kinds whose count saturated at `u64::MAX`.
-    saturated: std::collections::BTreeSet<OpKind>,
+    /// Non-zero counts, sorted by kind. A tally holds a handful of kinds, so a sorted `Vec`
+    /// (one allocation) beats a `BTreeMap` (a node per insertion): the accelerator sweep,
+    /// which builds a tally per layer per array, spent half its time in the map and malloc.
+    counts: Vec<(OpKind, u64)>,
+    /// Kinds whose count saturated at `u64::MAX`, sorted (empty, so unallocated, as a rule).
+    saturated: Vec<OpKind>,
 }
 
 impl Tally {
@@ -50,13 +56,31 @@ impl Tally {
         if n == 0 {
             return;
         }
-        let c = self.counts.entry(op).or_insert(0);
+        let c = self.entry(op);
         match c.checked_add(n) {
             Some(v) => *c = v,
             None => {
                 *c = u64::MAX;
-                self.saturated.insert(op);
+                self.mark_saturated(op);
             }
+        }
+    }
+
+    /// The count of `op`, inserted as 0 in its sorted place if absent.
+    fn entry(&mut self, op: OpKind) -> &mut u64 {
+        let i = match self.counts.binary_search_by(|(k, _)| k.cmp(&op)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.counts.insert(i, (op, 0));
+                i
+            }
+        };
+        &mut self.counts[i].1
+    }
+
+    fn mark_saturated(&mut self, op: OpKind) {
+        if let Err(i) = self.saturated.binary_search(&op) {
+            self.saturated.insert(i, op);
         }
     }
 
@@ -67,8 +91,8 @@ impl Tally {
         match a.checked_mul(b) {
             Some(n) => self.add(op, n),
             None => {
-                self.counts.insert(op, u64::MAX);
-                self.saturated.insert(op);
+                *self.entry(op) = u64::MAX;
+                self.mark_saturated(op);
             }
         }
     }
@@ -78,7 +102,9 @@ impl Tally {
         for (op, n) in other.iter() {
             self.add(op, n);
         }
-        self.saturated.extend(other.saturated.iter().copied());
+        for &op in &other.saturated {
+            self.mark_saturated(op);
+        }
     }
 
     /// Multiplies every count by `factor` (the tally of one step, repeated `factor` times).
@@ -89,12 +115,14 @@ impl Tally {
             self.saturated.clear();
             return;
         }
-        for (op, c) in self.counts.iter_mut() {
+        for i in 0..self.counts.len() {
+            let (op, c) = &mut self.counts[i];
             match c.checked_mul(factor) {
                 Some(v) => *c = v,
                 None => {
                     *c = u64::MAX;
-                    self.saturated.insert(*op);
+                    let op = *op;
+                    self.mark_saturated(op);
                 }
             }
         }
@@ -109,7 +137,7 @@ impl Tally {
     /// True when the count of `op` saturated at `u64::MAX`.
     #[must_use]
     pub fn is_saturated_kind(&self, op: OpKind) -> bool {
-        self.saturated.contains(&op)
+        self.saturated.binary_search(&op).is_ok()
     }
 
     /// `Ok` unless a count saturated.
@@ -130,7 +158,7 @@ impl Tally {
     /// assert!(t.is_saturated() && t.check().is_err());
     /// ```
     pub fn check(&self) -> crate::Result<()> {
-        match self.saturated.iter().next() {
+        match self.saturated.first() {
             Some(op) => Err(super::count::overflow(format!("\"{op}\" operations"))),
             None => Ok(()),
         }
@@ -139,7 +167,9 @@ impl Tally {
     /// The count of `op` (0 if never added).
     #[must_use]
     pub fn count(&self, op: OpKind) -> u64 {
-        self.counts.get(&op).copied().unwrap_or(0)
+        self.counts
+            .binary_search_by(|(k, _)| k.cmp(&op))
+            .map_or(0, |i| self.counts[i].1)
     }
 
     /// The sum of all counts, saturating at `u64::MAX` (see [`Tally::checked_total`]).
@@ -155,13 +185,13 @@ impl Tally {
             return None;
         }
         self.counts
-            .values()
-            .try_fold(0u64, |a, &b| a.checked_add(b))
+            .iter()
+            .try_fold(0u64, |a, &(_, b)| a.checked_add(b))
     }
 
     /// `(kind, count)` pairs in [`OpKind`] order; every count is non-zero.
     pub fn iter(&self) -> impl Iterator<Item = (OpKind, u64)> + '_ {
-        self.counts.iter().map(|(k, n)| (*k, *n))
+        self.counts.iter().copied()
     }
 
     /// Number of distinct kinds counted.
@@ -190,6 +220,40 @@ impl FromIterator<(OpKind, u64)> for Tally {
         let mut t = Tally::new();
         t.extend(iter);
         t
+    }
+}
+
+/// The serialized form: a map from kind to count and a set of saturated kinds, as the
+/// tally has always been written (a file from an older version loads).
+#[cfg(feature = "serde")]
+mod serde_form {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::{OpKind, Tally};
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub(super) struct TallyForm {
+        counts: BTreeMap<OpKind, u64>,
+        saturated: BTreeSet<OpKind>,
+    }
+
+    impl From<TallyForm> for Tally {
+        fn from(f: TallyForm) -> Self {
+            // sorted by construction; zero counts are dropped, as `add` never stores one
+            Tally {
+                counts: f.counts.into_iter().filter(|&(_, n)| n > 0).collect(),
+                saturated: f.saturated.into_iter().collect(),
+            }
+        }
+    }
+
+    impl From<Tally> for TallyForm {
+        fn from(t: Tally) -> Self {
+            TallyForm {
+                counts: t.counts.into_iter().collect(),
+                saturated: t.saturated.into_iter().collect(),
+            }
+        }
     }
 }
 
