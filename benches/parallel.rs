@@ -8,8 +8,11 @@
 //! `install`), and each group ends with the median over rounds of the ratio of the two batch
 //! times within a round ("paired", as `benches/float.rs`), so machine load that changes over
 //! seconds affects both sides alike, with the quartiles and the ratio of the total times
-//! (which a few disturbed rounds pull down). Each group checks once that both pools give the
-//! same result.
+//! (which a few disturbed rounds pull down). Each round also times a control (vectorized
+//! arithmetic on L1-resident arrays in 64 chunks) on both pools: its speed-up is what the two
+//! cores delivered at that moment (this is a shared VM), and each group also prints its
+//! median over the rounds whose control reached 1.9. Each group checks once that both pools
+//! give the same result.
 //!
 //! Run: `cargo bench --bench parallel -- --warm-up-time 1 --measurement-time 3`.
 
@@ -38,8 +41,33 @@ fn pool(n: usize) -> ThreadPool {
         .expect("a thread pool")
 }
 
+/// The control: 64 independent chunks, each updating a 2 KiB array in L1 again and again with
+/// vectorized shifts, adds and xors (no memory traffic beyond L1, no allocation, nothing
+/// shared), so it is bound by the vector units' throughput as the kernels are. Timed beside
+/// every round's workload, its speed-up shows what the two cores delivered at that moment,
+/// including a host thread sharing one of them. About 6 ms on one thread.
+fn control() -> Vec<u64> {
+    use rayon::prelude::*;
+    (0..64u64)
+        .into_par_iter()
+        .map(|k| {
+            let mut a = [k; 256];
+            for r in 0..2_400u64 {
+                for x in &mut a {
+                    *x = x.wrapping_add(*x >> 7) ^ r;
+                }
+            }
+            a.iter().fold(0, |s, &x| s ^ x)
+        })
+        .collect()
+}
+
+/// A round whose control reaches this speed-up counts as one in which both cores delivered.
+const CONTROL_CLEAN: f64 = 1.9;
+
 /// Benchmarks `work` on one thread and on every core, interleaved, and prints the paired
-/// median of (one thread's time / all cores' time): the speed-up.
+/// median of (one thread's time / all cores' time), the speed-up, over all rounds and over
+/// the rounds whose control reached [`CONTROL_CLEAN`].
 fn paired<R: PartialEq + std::fmt::Debug + Send>(
     c: &mut Criterion,
     group: &str,
@@ -67,9 +95,15 @@ fn paired<R: PartialEq + std::fmt::Debug + Send>(
             }
         });
     };
+    let timed = |f: &dyn Fn()| {
+        let start = Instant::now();
+        f();
+        start.elapsed()
+    };
     let names = ["1 thread".to_string(), format!("{cores} threads")];
-    // One entry per round: the two pools' batch times, measured back to back.
-    let rounds = RefCell::new(Vec::<[Duration; 2]>::new());
+    // One entry per round: the two pools' batch times, then their control times, each pair
+    // measured back to back in rotating order.
+    let rounds = RefCell::new(Vec::<[Duration; 4]>::new());
     let mut g = c.benchmark_group(group);
     g.sample_size(10);
     for (me, name) in names.iter().enumerate() {
@@ -77,12 +111,16 @@ fn paired<R: PartialEq + std::fmt::Debug + Send>(
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for i in 0..iters as usize {
-                    let mut round = [Duration::ZERO; 2];
+                    let mut round = [Duration::ZERO; 4];
                     for j in 0..2 {
                         let who = (i + j) % 2;
-                        let start = Instant::now();
-                        batch(who);
-                        round[who] = start.elapsed();
+                        round[2 + who] = timed(&|| {
+                            std::hint::black_box(pools[who].install(control));
+                        });
+                    }
+                    for j in 0..2 {
+                        let who = (i + j) % 2;
+                        round[who] = timed(&|| batch(who));
                     }
                     total += round[me];
                     rounds.borrow_mut().push(round);
@@ -96,54 +134,40 @@ fn paired<R: PartialEq + std::fmt::Debug + Send>(
     if rounds.is_empty() {
         return;
     }
-    let mut r: Vec<f64> = rounds
-        .iter()
-        .map(|t| t[0].as_secs_f64() / t[1].as_secs_f64())
-        .collect();
-    r.sort_by(f64::total_cmp);
+    let ratio = |t: &[Duration; 4], at: usize| t[at].as_secs_f64() / t[at + 1].as_secs_f64();
+    let sorted = |mut r: Vec<f64>| {
+        r.sort_by(f64::total_cmp);
+        r
+    };
+    let quantile = |r: &[f64], q: usize| r.get(r.len() * q / 4).copied().unwrap_or(f64::NAN);
+    let all = sorted(rounds.iter().map(|t| ratio(t, 0)).collect());
+    let controls = sorted(rounds.iter().map(|t| ratio(t, 2)).collect());
+    let clean = sorted(
+        rounds
+            .iter()
+            .filter(|t| ratio(t, 2) >= CONTROL_CLEAN)
+            .map(|t| ratio(t, 0))
+            .collect(),
+    );
     let sum = |who: usize| rounds.iter().map(|t| t[who].as_secs_f64()).sum::<f64>();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "{group}: paired median speed-up over {} rounds ({reps} calls per batch), {cores} \
-         threads / 1 thread: {:.2} (quartiles {:.2}–{:.2}; all rounds' total times: {:.2}); \
-         load average {}",
-        r.len(),
-        r[r.len() / 2],
-        r[r.len() / 4],
-        r[3 * r.len() / 4],
+         threads / 1 thread: {:.2} (quartiles {:.2}–{:.2}; total times {:.2}); control \
+         {:.2}; in the {} rounds whose control reached {CONTROL_CLEAN}: {:.2}; load average {}",
+        all.len(),
+        quantile(&all, 2),
+        quantile(&all, 1),
+        quantile(&all, 3),
         sum(0) / sum(1),
+        quantile(&controls, 2),
+        clean.len(),
+        quantile(&clean, 2),
         load.split_whitespace()
             .take(3)
             .collect::<Vec<_>>()
             .join(" ")
     );
-}
-
-fn machine_first(c: &mut Criterion) {
-    machine(c, "machine before: 64 chunks of register-only arithmetic");
-}
-
-fn machine_last(c: &mut Criterion) {
-    machine(c, "machine after: 64 chunks of register-only arithmetic");
-}
-
-/// The machine itself: 64 independent chunks of register-only integer arithmetic (no memory
-/// traffic, no allocation, no shared state), so its speed-up is what the two cores deliver
-/// at that moment; read the other groups against it. Run first and last. On this shared VM
-/// it gave a median of 1.97–1.99 over rounds and 1.86–1.92 over total times: even work with
-/// nothing to share loses a little to the host.
-fn machine(c: &mut Criterion, group: &str) {
-    use rayon::prelude::*;
-    let spin = |k: u64| {
-        (0..200_000u64).fold(k, |x, i| {
-            x.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                .wrapping_add(i)
-                .rotate_left(17)
-        })
-    };
-    paired(c, group, || {
-        (0..64u64).into_par_iter().map(spin).collect::<Vec<u64>>()
-    });
 }
 
 fn sweeps(c: &mut Criterion) {
@@ -327,13 +351,11 @@ fn network_images(c: &mut Criterion) {
 
 criterion_group!(
     benches,
-    machine_first,
     sweeps,
     simulation_chunks,
     gemm_rows,
     error_metrics,
     gate_cost_streams,
-    network_images,
-    machine_last
+    network_images
 );
 criterion_main!(benches);
