@@ -71,6 +71,10 @@ impl Tally {
         let i = match self.counts.binary_search_by(|(k, _)| k.cmp(&op)) {
             Ok(i) => i,
             Err(i) => {
+                if self.counts.capacity() == 0 {
+                    // room for the kinds a layer or a MAC usually has, in one allocation
+                    self.counts.reserve_exact(8);
+                }
                 self.counts.insert(i, (op, 0));
                 i
             }
