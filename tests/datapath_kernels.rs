@@ -738,78 +738,37 @@ fn exhaustive_8bit_products() {
 /// INT8 are still checked, element by element.
 #[test]
 fn operand_range_check_depends_on_the_type_and_the_width() {
-    let shape = GemmShape::new(1, 1, 2).unwrap();
-    let gemm = |arith: IntArith, a: &[i64], b: &[i64]| {
+    /// A 1×1×2 GEMM: the value, or the error's text.
+    fn gemm<T: arithsim::datapath::IntOperand>(
+        arith: IntArith,
+        a: &[T],
+        b: &[T],
+    ) -> Result<i64, String> {
+        let shape = GemmShape::new(1, 1, 2).unwrap();
         IntDatapath::new(arith)
             .unwrap()
             .gemm(shape, GemmOperands { a, b }, Bias::None)
-            .map(|o| o.values)
-    };
+            .map(|o| o.values[0])
+            .map_err(|e| e.to_string())
+    }
     let int8 = IntArith::INT8_INT32;
     let int4 = IntArith::new(4, 16, Signedness::Signed, Overflow::Wrapping).unwrap();
-    let u8_arith = IntArith::new(8, 32, Signedness::Unsigned, Overflow::Wrapping).unwrap();
-    let typed = |arith: IntArith| IntDatapath::new(arith).unwrap();
+    let uint8 = IntArith::new(8, 32, Signedness::Unsigned, Overflow::Wrapping).unwrap();
+    let names = |r: Result<i64, String>, at: &str| r.unwrap_err().contains(at);
     // every i8 fits INT8: the extremes multiply exactly
-    let out = typed(int8)
-        .gemm(
-            shape,
-            GemmOperands {
-                a: &[-128i8, 127],
-                b: &[-128i8, 127],
-            },
-            Bias::None,
-        )
-        .unwrap();
-    assert_eq!(out.values, vec![128 * 128 + 127 * 127]);
+    assert_eq!(
+        gemm(int8, &[-128i8, 127], &[-128, 127]),
+        Ok(128 * 128 + 127 * 127)
+    );
     // the same i8 data on INT4: the second element is out of range
-    let e = typed(int4)
-        .gemm(
-            shape,
-            GemmOperands {
-                a: &[7i8, 8],
-                b: &[1i8, 1],
-            },
-            Bias::None,
-        )
-        .unwrap_err();
-    assert!(e.to_string().contains("a[1]"), "{e}");
+    assert!(names(gemm(int4, &[7i8, 8], &[1, 1]), "a[1]"));
     // u8 on signed INT8: 200 does not fit -128..=127
-    let e = typed(int8)
-        .gemm(
-            shape,
-            GemmOperands {
-                a: &[1u8, 1],
-                b: &[0u8, 200],
-            },
-            Bias::None,
-        )
-        .unwrap_err();
-    assert!(e.to_string().contains("b[1]"), "{e}");
+    assert!(names(gemm(int8, &[1u8, 1], &[0, 200]), "b[1]"));
     // u8 on unsigned 8-bit: every value fits
-    let out = typed(u8_arith)
-        .gemm(
-            shape,
-            GemmOperands {
-                a: &[255u8, 255],
-                b: &[255u8, 1],
-            },
-            Bias::None,
-        )
-        .unwrap();
-    assert_eq!(out.values, vec![255 * 255 + 255]);
+    assert_eq!(gemm(uint8, &[255u8, 255], &[255, 1]), Ok(255 * 255 + 255));
     // i16 on INT8: 300 is caught
-    let e = typed(int8)
-        .gemm(
-            shape,
-            GemmOperands {
-                a: &[300i16, 0],
-                b: &[1i16, 1],
-            },
-            Bias::None,
-        )
-        .unwrap_err();
-    assert!(e.to_string().contains("a[0]"), "{e}");
+    assert!(names(gemm(int8, &[300i16, 0], &[1, 1]), "a[0]"));
     // i64 on INT8, as before
-    assert!(gemm(int8, &[-129, 0], &[1, 1]).is_err());
-    assert_eq!(gemm(int8, &[-128, 127], &[1, 1]).unwrap(), vec![-1]);
+    assert!(names(gemm(int8, &[-129i64, 0], &[1, 1]), "a[0]"));
+    assert_eq!(gemm(int8, &[-128i64, 127], &[1, 1]), Ok(-1));
 }
