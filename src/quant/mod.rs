@@ -52,3 +52,8 @@ pub use qgemm::{
 };
 pub use storage::{StorageBits, WeightFormat};
 pub use synthetic::{normal_tensor, student_t_tensor};
+
+/// `docs/quantization.md`, whose Rust snippets run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/quantization.md")]
+pub struct QuantizationGuide;
